@@ -1,0 +1,95 @@
+import seedrandom from "seedrandom";
+
+/** A source of uniform numbers in [0, 1). */
+export type Uniform = () => number;
+
+/** 2^-32: Alea's carry scale. */
+const TWO_POW_MINUS_32 = 2.3283064365386963e-10;
+/** Alea's multiplier (Baagøe's Alea, as in seedrandom 3). */
+const ALEA_MULTIPLIER = 2091639;
+
+/**
+ * Named, independent random streams derived from one master seed.
+ *
+ * Each stream is seeded from the master seed and its name alone ("device/cam-3/arrivals"), so
+ * adding an entity or drawing more from one stream never shifts another stream's draws. Seeding
+ * is seedrandom's Alea (its Mash hash of the whole name); the stepping is the same Alea
+ * recurrence run on a Float64Array state, so the draws equal seedrandom's while keeping the
+ * state of thousands of streams contiguous in memory (scattered generator objects cost a cache
+ * miss per draw at scale).
+ */
+export class RandomStreams {
+  private readonly streams = new Map<string, Uniform>();
+
+  constructor(readonly masterSeed: number | string) {}
+
+  /** The stream for `name`; the same name always returns the same stream. */
+  stream(name: string): Uniform {
+    let uniform = this.streams.get(name);
+    if (uniform === undefined) {
+      const state = new Float64Array(4);
+      seedAlea(this.seedFor(name), state, 0);
+      uniform = () => aleaStep(state, 0);
+      this.streams.set(name, uniform);
+    }
+    return uniform;
+  }
+
+  /** A table for many streams drawn through one shared uniform function (links, per-entity streams). */
+  table(): StreamTable {
+    return new StreamTable(this);
+  }
+
+  /** The seed string of a named stream. */
+  seedFor(name: string): string {
+    return `continuum-sim/${String(this.masterSeed)}/${name}`;
+  }
+}
+
+/**
+ * Many named streams with their states in one Float64Array. `select(i)` picks the stream that
+ * the shared `uniform` draws from, so a distribution compiled once can serve every stream.
+ */
+export class StreamTable {
+  private state = new Float64Array(64);
+  private count = 0;
+  private offset = 0;
+  /** Draws from the selected stream. */
+  readonly uniform: Uniform = () => aleaStep(this.state, this.offset);
+
+  constructor(private readonly streams: RandomStreams) {}
+
+  /** Adds the stream `name` and returns its index. */
+  add(name: string): number {
+    if ((this.count + 1) * 4 > this.state.length) {
+      const grown = new Float64Array(this.state.length * 2);
+      grown.set(this.state);
+      this.state = grown;
+    }
+    seedAlea(this.streams.seedFor(name), this.state, this.count * 4);
+    return this.count++;
+  }
+
+  select(index: number): void {
+    this.offset = index * 4;
+  }
+}
+
+function seedAlea(seed: string, state: Float64Array, offset: number): void {
+  const initial = seedrandom.alea(seed, { state: true }).state() as unknown as { s0: number; s1: number; s2: number; c: number };
+  state[offset] = initial.s0;
+  state[offset + 1] = initial.s1;
+  state[offset + 2] = initial.s2;
+  state[offset + 3] = initial.c;
+}
+
+function aleaStep(state: Float64Array, offset: number): number {
+  const t = ALEA_MULTIPLIER * state[offset] + state[offset + 3] * TWO_POW_MINUS_32;
+  state[offset] = state[offset + 1];
+  state[offset + 1] = state[offset + 2];
+  const carry = t | 0;
+  state[offset + 3] = carry;
+  const value = t - carry;
+  state[offset + 2] = value;
+  return value;
+}

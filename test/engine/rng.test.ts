@@ -1,0 +1,60 @@
+import { describe, expect, it } from "vitest";
+import seedrandom from "seedrandom";
+import { RandomStreams } from "../../src/engine/rng.js";
+
+function draws(uniform: () => number, n: number): number[] {
+  return Array.from({ length: n }, () => uniform());
+}
+
+describe("RandomStreams", () => {
+  it("gives the same draws for the same seed and name", () => {
+    expect(draws(new RandomStreams(42).stream("device/a"), 5)).toEqual(draws(new RandomStreams(42).stream("device/a"), 5));
+  });
+
+  it("adding a stream or drawing from another stream never changes a stream's draws", () => {
+    const alone = new RandomStreams(7);
+    const expected = draws(alone.stream("device/cam-3/arrivals"), 100);
+    const crowded = new RandomStreams(7);
+    for (let i = 0; i < 50; i++) draws(crowded.stream(`device/extra-${i}/arrivals`), 10);
+    const interleaved: number[] = [];
+    const target = crowded.stream("device/cam-3/arrivals");
+    const other = crowded.stream("device/cam-4/arrivals");
+    for (let i = 0; i < 100; i++) {
+      interleaved.push(target());
+      other();
+    }
+    expect(interleaved).toEqual(expected);
+  });
+
+  it("different seeds and different names give different draws in [0, 1)", () => {
+    const a = draws(new RandomStreams(1).stream("x"), 1000);
+    const b = draws(new RandomStreams(2).stream("x"), 1000);
+    const c = draws(new RandomStreams(1).stream("y"), 1000);
+    expect(a).not.toEqual(b);
+    expect(a).not.toEqual(c);
+    for (const value of [...a, ...b, ...c]) {
+      expect(value).toBeGreaterThanOrEqual(0);
+      expect(value).toBeLessThan(1);
+    }
+    const mean = a.reduce((s, v) => s + v, 0) / a.length;
+    expect(Math.abs(mean - 0.5)).toBeLessThan(0.05);
+  });
+
+  it("draws exactly what seedrandom's Alea draws for the stream's seed, from a stream or a table", () => {
+    const streams = new RandomStreams(99);
+    const reference = seedrandom.alea(streams.seedFor("link/a/b/up"));
+    const fromStream = draws(streams.stream("link/a/b/up"), 1000);
+    expect(fromStream).toEqual(draws(reference, 1000));
+    const table = streams.table();
+    const first = table.add("link/a/b/up");
+    const second = table.add("link/a/c/up");
+    const referenceAgain = seedrandom.alea(streams.seedFor("link/a/b/up"));
+    const otherReference = seedrandom.alea(streams.seedFor("link/a/c/up"));
+    for (let i = 0; i < 500; i++) {
+      table.select(first);
+      expect(table.uniform()).toBe(referenceAgain());
+      table.select(second);
+      expect(table.uniform()).toBe(otherReference());
+    }
+  });
+});
