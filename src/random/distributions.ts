@@ -1,0 +1,297 @@
+import { InputError, type InputIssue } from "../errors.js";
+import type { Uniform } from "../engine/rng.js";
+import type { DistributionSpec } from "./distribution-spec.js";
+import { parseDuration, type TimeUnit } from "./duration.js";
+import { DISTRIBUTION_PRESETS } from "./presets.js";
+import { makeStableSampler } from "./stable.js";
+
+/** A compiled distribution: draws in milliseconds from the uniform stream it was bound to. */
+export interface Sampler {
+  (): number;
+}
+
+/** A distribution spec checked and reduced to numbers in milliseconds, ready to bind to a stream. */
+export interface CompiledDistribution {
+  /** A short human description, e.g. "exponential(mean 1.25 ms)". */
+  readonly description: string;
+  /** The exact mean when it is known in closed form (untruncated), else undefined. */
+  readonly exactMean: number | undefined;
+  /** True when every draw is the same number. */
+  readonly isConstant: boolean;
+  /** Binds to a uniform stream. */
+  bind(uniform: Uniform): Sampler;
+}
+
+/** Redraws allowed before a truncated distribution is declared infeasible. */
+const MAX_REDRAWS = 10_000;
+
+/**
+ * Checks a parsed spec and compiles it. Throws InputError naming `path` when parameters are
+ * inconsistent (a negative sd, min above max, a missing pair of lognormal parameters...).
+ */
+export function compileDistribution(spec: DistributionSpec, path: string): CompiledDistribution {
+  const issues: InputIssue[] = [];
+  const compiled = compileUnchecked(spec, path, issues);
+  if (issues.length > 0 || compiled === undefined) throw new InputError("distribution", issues);
+  return compiled;
+}
+
+function compileUnchecked(spec: DistributionSpec, path: string, issues: InputIssue[]): CompiledDistribution | undefined {
+  if (typeof spec === "number" || typeof spec === "string") {
+    const value = parseDuration(spec);
+    if (value === undefined) {
+      issues.push({ path, value: spec, expected: 'a duration such as "13 ms" or a distribution object' });
+      return undefined;
+    }
+    return constant(value);
+  }
+  if ("preset" in spec) {
+    const preset = DISTRIBUTION_PRESETS[spec.preset];
+    if (preset === undefined) {
+      const known = Object.keys(DISTRIBUTION_PRESETS).sort().join(", ");
+      issues.push({ path: `${path}.preset`, value: spec.preset, expected: `a known preset (known: ${known})` });
+      return undefined;
+    }
+    return compileUnchecked(preset, path, issues);
+  }
+  const unit: TimeUnit = spec.unit ?? "ms";
+  const issueCount = issues.length;
+  const time = (key: string, value: number | string): number => {
+    const ms = parseDuration(value, unit);
+    if (ms === undefined) {
+      issues.push({ path: `${path}.${key}`, value, expected: 'a number in the spec\'s unit or a duration such as "13 ms"' });
+      return NaN;
+    }
+    return ms;
+  };
+  const fail = (key: string, value: unknown, expected: string): void => {
+    issues.push({ path: key === "" ? path : `${path}.${key}`, value, expected });
+  };
+
+  let base: CompiledDistribution | undefined;
+  switch (spec.dist) {
+    case "constant":
+      base = constant(time("value", spec.value));
+      break;
+    case "uniform": {
+      const low = time("low", spec.low);
+      const high = time("high", spec.high);
+      if (high < low) fail("high", spec.high, `a value not below low (${spec.low})`);
+      base = uniform(low, high);
+      break;
+    }
+    case "exponential": {
+      if ((spec.mean === undefined) === (spec.rate === undefined)) {
+        fail("", spec, "exactly one of mean or rate");
+        return undefined;
+      }
+      const mean = spec.mean !== undefined ? time("mean", spec.mean) : (parseDuration(1, unit) as number) / (spec.rate as number);
+      if (!(mean > 0)) fail(spec.mean !== undefined ? "mean" : "rate", spec.mean ?? spec.rate, "a positive mean");
+      base = exponential(mean);
+      break;
+    }
+    case "normal": {
+      const mean = time("mean", spec.mean);
+      const sd = time("sd", spec.sd);
+      if (sd < 0) fail("sd", spec.sd, "a non-negative standard deviation");
+      base = normal(mean, sd);
+      break;
+    }
+    case "lognormal":
+      base = lognormal(spec, unit, time, fail);
+      break;
+    case "empirical": {
+      const samples = spec.samples.map((sample, index) => time(`samples[${index}]`, sample));
+      base = empirical(samples);
+      break;
+    }
+    case "stable": {
+      const scale = time("scale", spec.scale);
+      const loc = spec.loc === undefined ? 0 : time("loc", spec.loc);
+      if (!(scale > 0)) fail("scale", spec.scale, "a positive scale");
+      base = stable(spec.alpha, spec.beta ?? 0, scale, loc, spec.parameterization ?? "S1");
+      break;
+    }
+  }
+  if (issues.length > issueCount || base === undefined) return undefined;
+
+  const min = spec.min === undefined ? -Infinity : time("min", spec.min);
+  const max = spec.max === undefined ? Infinity : time("max", spec.max);
+  if (min > max) fail("max", spec.max, `a bound not below min (${String(spec.min)})`);
+  if (issues.length > issueCount) return undefined;
+  if (min === -Infinity && max === Infinity) return base;
+  return truncate(base, min, max, spec.truncation ?? "redraw", path);
+}
+
+function constant(value: number): CompiledDistribution {
+  return {
+    description: `constant(${value} ms)`,
+    exactMean: value,
+    isConstant: true,
+    bind: () => () => value,
+  };
+}
+
+function uniform(low: number, high: number): CompiledDistribution {
+  const width = high - low;
+  return {
+    description: `uniform(${low} ms, ${high} ms)`,
+    exactMean: (low + high) / 2,
+    isConstant: width === 0,
+    bind: (u) => () => low + width * u(),
+  };
+}
+
+function exponential(mean: number): CompiledDistribution {
+  return {
+    description: `exponential(mean ${mean} ms)`,
+    exactMean: mean,
+    isConstant: false,
+    // 1 - u is in (0, 1], so the logarithm is finite.
+    bind: (u) => () => -mean * Math.log(1 - u()),
+  };
+}
+
+/** Box–Muller with the spare normal kept for the next draw. */
+function standardNormal(u: Uniform): Sampler {
+  let spare = NaN;
+  return () => {
+    if (!Number.isNaN(spare)) {
+      const value = spare;
+      spare = NaN;
+      return value;
+    }
+    const radius = Math.sqrt(-2 * Math.log(1 - u()));
+    const angle = 2 * Math.PI * u();
+    spare = radius * Math.sin(angle);
+    return radius * Math.cos(angle);
+  };
+}
+
+function normal(mean: number, sd: number): CompiledDistribution {
+  return {
+    description: `normal(mean ${mean} ms, sd ${sd} ms)`,
+    exactMean: mean,
+    isConstant: sd === 0,
+    bind: (u) => {
+      const z = standardNormal(u);
+      return () => mean + sd * z();
+    },
+  };
+}
+
+type TimeReader = (key: string, value: number | string) => number;
+type Fail = (key: string, value: unknown, expected: string) => void;
+
+function lognormal(
+  spec: Extract<DistributionSpec, { dist: "lognormal" }>,
+  unit: TimeUnit,
+  time: TimeReader,
+  fail: Fail,
+): CompiledDistribution | undefined {
+  let mu: number;
+  let sigma: number;
+  if (spec.mu !== undefined && spec.sigma !== undefined && spec.mean === undefined) {
+    // mu and sigma describe ln(X) with X in `unit`; shift mu so X comes out in milliseconds.
+    mu = spec.mu + Math.log(parseDuration(1, unit) as number);
+    sigma = spec.sigma;
+  } else if (spec.mean !== undefined && (spec.sd !== undefined) !== (spec.cv !== undefined) && spec.mu === undefined) {
+    const mean = time("mean", spec.mean);
+    const cv = spec.cv ?? time("sd", spec.sd as number | string) / mean;
+    if (!(mean > 0)) {
+      fail("mean", spec.mean, "a positive mean");
+      return undefined;
+    }
+    if (!(cv >= 0)) {
+      fail(spec.cv !== undefined ? "cv" : "sd", spec.cv ?? spec.sd, "a non-negative spread");
+      return undefined;
+    }
+    sigma = Math.sqrt(Math.log(1 + cv * cv));
+    mu = Math.log(mean) - (sigma * sigma) / 2;
+  } else {
+    fail("", spec, "either mean with sd or cv, or mu with sigma");
+    return undefined;
+  }
+  const mean = Math.exp(mu + (sigma * sigma) / 2);
+  return {
+    description: `lognormal(mean ${round(mean)} ms, sigma ${round(sigma)})`,
+    exactMean: mean,
+    isConstant: sigma === 0,
+    bind: (u) => {
+      const z = standardNormal(u);
+      return () => Math.exp(mu + sigma * z());
+    },
+  };
+}
+
+function empirical(samples: number[]): CompiledDistribution {
+  const values = Float64Array.from(samples);
+  const mean = samples.reduce((sum, value) => sum + value, 0) / samples.length;
+  return {
+    description: `empirical(${samples.length} samples)`,
+    exactMean: mean,
+    isConstant: samples.every((value) => value === samples[0]),
+    bind: (u) => () => values[Math.min(values.length - 1, Math.floor(u() * values.length))],
+  };
+}
+
+function stable(alpha: number, beta: number, scale: number, loc: number, parameterization: "S0" | "S1"): CompiledDistribution {
+  const params = { alpha, beta, scale, loc, parameterization };
+  let exactMean: number | undefined;
+  if (alpha > 1) exactMean = parameterization === "S1" ? loc : loc - beta * scale * Math.tan((Math.PI * alpha) / 2);
+  return {
+    description: `stable(alpha ${alpha}, beta ${beta}, scale ${scale} ms, loc ${loc} ms, ${parameterization})`,
+    exactMean,
+    isConstant: false,
+    bind: (u) => makeStableSampler(params, u),
+  };
+}
+
+function truncate(
+  base: CompiledDistribution,
+  min: number,
+  max: number,
+  mode: "redraw" | "clamp",
+  path: string,
+): CompiledDistribution {
+  const bounds = `[${min}, ${max}] ms`;
+  return {
+    description: `${base.description} truncated to ${bounds} (${mode})`,
+    exactMean: undefined,
+    isConstant: base.isConstant,
+    bind: (u) => {
+      const draw = base.bind(u);
+      if (mode === "clamp") {
+        return () => {
+          const value = draw();
+          return value < min ? min : value > max ? max : value;
+        };
+      }
+      return () => {
+        for (let attempt = 0; attempt < MAX_REDRAWS; attempt++) {
+          const value = draw();
+          if (value >= min && value <= max) return value;
+        }
+        throw new InputError("distribution", [
+          { path, value: bounds, expected: `bounds that the distribution reaches (${MAX_REDRAWS} draws fell outside)` },
+        ]);
+      };
+    },
+  };
+}
+
+/**
+ * The mean of a compiled distribution: exact when known, otherwise estimated from `draws`
+ * draws of a fixed, private stream so the estimate is deterministic.
+ */
+export function meanOf(distribution: CompiledDistribution, uniformForEstimate: Uniform, draws = 20_000): number {
+  if (distribution.exactMean !== undefined) return distribution.exactMean;
+  const draw = distribution.bind(uniformForEstimate);
+  let sum = 0;
+  for (let i = 0; i < draws; i++) sum += draw();
+  return sum / draws;
+}
+
+function round(value: number): number {
+  return Math.round(value * 1000) / 1000;
+}
