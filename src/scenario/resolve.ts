@@ -1,0 +1,413 @@
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { InputError, type InputIssue } from "../errors.js";
+import { RandomStreams } from "../engine/rng.js";
+import type { DistributionSpec } from "../random/distribution-spec.js";
+import { compileDistribution, meanOf, type CompiledDistribution } from "../random/distributions.js";
+import { parseBandwidth } from "./bandwidth.js";
+import type { HardwareProfile, ServiceCurve } from "./profile-schema.js";
+import { BUILTIN_PROFILE_DIR, meanServiceMs, ProfileLibrary } from "./profiles.js";
+import type {
+  NodeService,
+  ResolvedDevice,
+  ResolvedLink,
+  ResolvedNode,
+  ResolvedScenario,
+  ResolvedWorkload,
+  SchedulerEntry,
+  ServiceClass,
+} from "./resolved.js";
+import { scenarioSchema, type ScenarioDocument } from "./schema.js";
+import { toInputIssues } from "./zod-issues.js";
+
+export interface LoadOptions {
+  /** Scheduler names the run will accept (from the scheduler registry). */
+  knownSchedulers: readonly string[];
+  /** Extra profile folders searched before the scenario's own `hardware-profiles/` and the built-in one. */
+  profileDirs?: readonly string[];
+}
+
+/** Reads, parses, validates and resolves a scenario file. Throws InputError listing every problem. */
+export function loadScenarioFile(file: string, options: LoadOptions): ResolvedScenario {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    throw new InputError(file, [{ path: "", value: file, expected: `a readable file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})` }]);
+  }
+  const json = parseJsonText(file, text);
+  const dirs = [...(options.profileDirs ?? []), join(dirname(file), "hardware-profiles"), BUILTIN_PROFILE_DIR];
+  return resolveScenario(json, { ...options, profileDirs: dirs }, file);
+}
+
+/** JSON.parse with an error that gives line and column. */
+export function parseJsonText(source: string, text: string): unknown {
+  if (text.trim() === "") throw new InputError(source, [{ path: "", value: "", expected: "a JSON object (the file is empty)" }]);
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    const message = (error as Error).message;
+    const position = /position (\d+)/.exec(message);
+    let where = "";
+    if (position !== null) {
+      const offset = Number(position[1]);
+      const before = text.slice(0, offset).split("\n");
+      where = ` at line ${before.length}, column ${before[before.length - 1].length + 1}`;
+    }
+    throw new InputError(source, [{ path: "", value: undefined, expected: `valid JSON (${message}${where})` }]);
+  }
+}
+
+/** Validates a parsed JSON document and resolves it against the hardware profiles. */
+export function resolveScenario(json: unknown, options: LoadOptions, source = "scenario"): ResolvedScenario {
+  const parsed = scenarioSchema.safeParse(json);
+  if (!parsed.success) throw new InputError(source, toInputIssues(parsed.error, json));
+  const library = new ProfileLibrary(options.profileDirs ?? [BUILTIN_PROFILE_DIR]);
+  const resolver = new Resolver(parsed.data, library, options.knownSchedulers);
+  const resolved = resolver.resolve(json);
+  if (resolver.issues.length > 0) throw new InputError(source, resolver.issues);
+  return resolved;
+}
+
+const DEFAULT_RESULT_BYTES = 1024;
+// An RGB frame JPEG-compressed about 10:1: a rough, documented default; scenarios should state frameBytes.
+const DEFAULT_JPEG_RATIO = 10;
+
+class Resolver {
+  readonly issues: InputIssue[] = [];
+  private readonly profiles: Record<string, HardwareProfile> = {};
+  private readonly serviceClasses: ServiceClass[] = [];
+
+  constructor(
+    private readonly doc: ScenarioDocument,
+    private readonly library: ProfileLibrary,
+    private readonly knownSchedulers: readonly string[],
+  ) {}
+
+  resolve(rawJson: unknown): ResolvedScenario {
+    const doc = this.doc;
+    if (!(doc.duration > 0)) this.fail("duration", doc.duration, "a positive duration");
+    if (!(doc.qosDeadline > 0)) this.fail("qosDeadline", doc.qosDeadline, "a positive duration");
+    const warmupMs = doc.warmup ?? 0;
+    if (warmupMs < 0 || warmupMs >= doc.duration) this.fail("warmup", doc.warmup, `a duration from 0 up to (not including) the duration (${doc.duration} ms)`);
+    const drainMs = doc.drain ?? 0;
+    if (drainMs < 0) this.fail("drain", doc.drain, "a non-negative duration");
+
+    const devices = this.resolveDevices();
+    const nodes = this.resolveNodes();
+    const links = this.resolveLinks(devices, nodes);
+    const schedulers = this.resolveSchedulers();
+    const hash = createHash("sha256").update(canonicalJson({ scenario: rawJson, profiles: this.profiles })).digest("hex");
+    return deepFreeze({
+      name: doc.name,
+      description: doc.description ?? "",
+      seed: doc.seed ?? 1,
+      durationMs: doc.duration,
+      warmupMs,
+      drainMs,
+      qosDeadlineMs: doc.qosDeadline,
+      hash,
+      devices,
+      nodes,
+      links,
+      serviceClasses: this.serviceClasses,
+      schedulers,
+      profiles: this.profiles,
+    });
+  }
+
+  private fail(path: string, value: unknown, expected: string): void {
+    this.issues.push({ path, value, expected });
+  }
+
+  private compile(spec: DistributionSpec, path: string): CompiledDistribution | undefined {
+    try {
+      return compileDistribution(spec, path);
+    } catch (error) {
+      if (error instanceof InputError) {
+        this.issues.push(...error.issues);
+        return undefined;
+      }
+      throw error;
+    }
+  }
+
+  private profile(id: string, path: string): HardwareProfile | undefined {
+    if (!this.library.has(id)) {
+      this.fail(path, id, `a known hardware profile (known: ${this.library.ids.join(", ")})`);
+      return undefined;
+    }
+    try {
+      const profile = this.library.get(id);
+      this.profiles[id] = profile;
+      return profile;
+    } catch (error) {
+      if (error instanceof InputError) {
+        for (const issue of error.issues) this.fail(path, id, `a valid profile; ${error.source} ${issue.path}: ${issue.expected}`);
+        return undefined;
+      }
+      throw error;
+    }
+  }
+
+  private serviceClass(model: string, frameSizePx: number): number {
+    let index = this.serviceClasses.findIndex((c) => c.model === model && c.frameSizePx === frameSizePx);
+    if (index < 0) {
+      this.serviceClasses.push({ model, frameSizePx });
+      index = this.serviceClasses.length - 1;
+    }
+    return index;
+  }
+
+  private resolveDevices(): ResolvedDevice[] {
+    const devices: ResolvedDevice[] = [];
+    const seen = new Set<string>();
+    this.doc.devices.forEach((device, position) => {
+      const path = `devices[${position}]`;
+      if (device.profile !== undefined) this.profile(device.profile, `${path}.profile`);
+      const workload = this.resolveWorkload(device.workload, `${path}.workload`);
+      const count = device.count ?? 1;
+      for (let i = 0; i < count; i++) {
+        const id = count === 1 ? device.id : `${device.id}-${i}`;
+        if (seen.has(id)) this.fail(`${path}.id`, device.id, `a unique id ("${id}" is used twice)`);
+        seen.add(id);
+        devices.push({ id, group: device.id, index: devices.length, profile: device.profile, workload });
+      }
+    });
+    return devices;
+  }
+
+  private resolveWorkload(workload: ScenarioDocument["devices"][number]["workload"], path: string): ResolvedWorkload {
+    if (workload.type === "video") {
+      const periodMs = 1000 / workload.fps;
+      const frameBytes = workload.frameBytes ?? Math.round((workload.frameSizePx * workload.frameSizePx * 3) / DEFAULT_JPEG_RATIO);
+      return {
+        type: "video",
+        model: workload.model,
+        frameSizePx: workload.frameSizePx,
+        serviceClass: this.serviceClass(workload.model, workload.frameSizePx),
+        periodMs,
+        jitter: workload.jitter === undefined ? undefined : this.compile(workload.jitter, `${path}.jitter`),
+        interarrival: undefined,
+        startOffset:
+          workload.startOffset === undefined
+            ? this.compile({ dist: "uniform", low: 0, high: periodMs }, `${path}.startOffset`)
+            : this.compile(workload.startOffset, `${path}.startOffset`),
+        requestBytes: frameBytes,
+        resultBytes: workload.resultBytes ?? DEFAULT_RESULT_BYTES,
+      };
+    }
+    const frameSizePx = workload.frameSizePx ?? 300;
+    return {
+      type: "arrivals",
+      model: workload.model,
+      frameSizePx,
+      serviceClass: this.serviceClass(workload.model, frameSizePx),
+      periodMs: undefined,
+      jitter: undefined,
+      interarrival: this.compile(workload.interarrival, `${path}.interarrival`),
+      startOffset: workload.startOffset === undefined ? undefined : this.compile(workload.startOffset, `${path}.startOffset`),
+      requestBytes: workload.requestBytes ?? 0,
+      resultBytes: workload.resultBytes ?? 0,
+    };
+  }
+
+  private resolveNodes(): ResolvedNode[] {
+    const nodes: ResolvedNode[] = [];
+    const seen = new Set<string>();
+    const deviceIds = new Set(this.doc.devices.map((d) => d.id));
+    this.doc.nodes.forEach((node, index) => {
+      const path = `nodes[${index}]`;
+      if (seen.has(node.id) || deviceIds.has(node.id)) this.fail(`${path}.id`, node.id, "an id not used by another node or device");
+      seen.add(node.id);
+      let profile: HardwareProfile | undefined;
+      if (node.profile !== undefined) profile = this.profile(node.profile, `${path}.profile`);
+      else if (node.inferenceTime === undefined) this.fail(`${path}.profile`, undefined, "a hardware profile id, or an inferenceTime distribution for an abstract server");
+      const hasAccelerator = profile !== undefined && profile.accelerator.kind !== "none";
+      const path_ = node.path ?? (hasAccelerator ? "accelerator" : "cpu");
+      if (node.path === "accelerator" && profile !== undefined && !hasAccelerator) {
+        this.fail(`${path}.path`, node.path, `"cpu": profile "${node.profile}" has no accelerator`);
+      }
+      const slots = node.slots ?? (path_ === "accelerator" ? (profile?.accelerator.slots ?? 1) : 1);
+      const service = this.serviceClasses.map((serviceClass) => this.nodeService(node, profile, path_, serviceClass, path));
+      nodes.push({
+        id: node.id,
+        index,
+        profile: node.profile ?? null,
+        path: path_,
+        slots,
+        queueCapacity: node.queueCapacity ?? Infinity,
+        service,
+      });
+    });
+    return nodes;
+  }
+
+  private nodeService(
+    node: ScenarioDocument["nodes"][number],
+    profile: HardwareProfile | undefined,
+    inferencePath: "accelerator" | "cpu",
+    serviceClass: ServiceClass,
+    path: string,
+  ): NodeService {
+    const zero = compileDistribution(0, path);
+    const fromCurve = (curve: ServiceCurve): CompiledDistribution | undefined => {
+      const mean = meanServiceMs(curve, serviceClass.frameSizePx);
+      return this.compile(curve.cv === 0 ? mean : { dist: "lognormal", mean, cv: curve.cv }, path);
+    };
+    const modelService = profile?.models[serviceClass.model];
+    let inference: CompiledDistribution | undefined;
+    if (node.inferenceTime !== undefined) inference = this.compile(node.inferenceTime, `${path}.inferenceTime`);
+    else if (profile !== undefined) {
+      const curve = modelService?.[inferencePath];
+      if (curve === undefined) {
+        const known = Object.entries(profile.models)
+          .filter(([, service]) => service[inferencePath] !== undefined)
+          .map(([model]) => model);
+        this.fail(
+          `${path}.profile`,
+          node.profile,
+          `a profile with a ${inferencePath} service time for model "${serviceClass.model}" (used by a device), or nodes[].inferenceTime; this profile knows: ${known.join(", ") || "none"}`,
+        );
+      } else inference = fromCurve(curve);
+    }
+    let preprocessing: CompiledDistribution | undefined;
+    if (node.preprocessingTime !== undefined) preprocessing = this.compile(node.preprocessingTime, `${path}.preprocessingTime`);
+    else if (node.inferenceTime !== undefined) preprocessing = zero;
+    else if (modelService?.preprocessing !== undefined) preprocessing = fromCurve(modelService.preprocessing);
+    else preprocessing = zero;
+    return { preprocessing: preprocessing ?? zero, inference: inference ?? zero };
+  }
+
+  private resolveLinks(devices: ResolvedDevice[], nodes: ResolvedNode[]): ResolvedLink[][] {
+    const network = this.doc.network ?? {};
+    const nodeIndex = new Map(nodes.map((node) => [node.id, node.index]));
+    const groupMembers = new Map<string, number[]>();
+    for (const device of devices) {
+      for (const key of new Set([device.id, device.group])) {
+        const members = groupMembers.get(key) ?? [];
+        members.push(device.index);
+        groupMembers.set(key, members);
+      }
+    }
+    const knownDevices = () => [...new Set(devices.map((d) => d.group))].join(", ");
+    const knownNodes = () => nodes.map((n) => n.id).join(", ");
+
+    type Params = NonNullable<typeof network.default>;
+    const defaults: Params = network.default ?? {};
+    const perLink: (Params | undefined)[][] = devices.map(() => nodes.map(() => undefined));
+    const baseLatency: (number | undefined)[][] = devices.map(() => nodes.map(() => undefined));
+
+    const matrix = network.latencyMatrix;
+    if (matrix !== undefined) {
+      if (matrix.values.length !== matrix.rows.length) {
+        this.fail("network.latencyMatrix.values", `${matrix.values.length} rows`, `${matrix.rows.length} rows, one per entry of rows`);
+      }
+      matrix.rows.forEach((row, r) => {
+        const members = groupMembers.get(row);
+        if (members === undefined) this.fail(`network.latencyMatrix.rows[${r}]`, row, `a device id (known: ${knownDevices()})`);
+        const values = matrix.values[r] ?? [];
+        if (values.length !== matrix.columns.length) {
+          this.fail(`network.latencyMatrix.values[${r}]`, values, `${matrix.columns.length} values, one per column`);
+        }
+        matrix.columns.forEach((column, c) => {
+          const n = nodeIndex.get(column);
+          if (n === undefined) {
+            if (r === 0) this.fail(`network.latencyMatrix.columns[${c}]`, column, `a node id (known: ${knownNodes()})`);
+            return;
+          }
+          if (values[c] !== undefined && values[c] < 0) this.fail(`network.latencyMatrix.values[${r}][${c}]`, values[c], "a non-negative latency");
+          for (const d of members ?? []) baseLatency[d][n] = values[c];
+        });
+      });
+    }
+
+    (network.links ?? []).forEach((link, index) => {
+      const path = `network.links[${index}].between`;
+      const [deviceId, nodeId] = link.between;
+      const members = groupMembers.get(deviceId);
+      const n = nodeIndex.get(nodeId);
+      if (members === undefined) this.fail(`${path}[0]`, deviceId, `a device id (known: ${knownDevices()})`);
+      if (n === undefined) this.fail(`${path}[1]`, nodeId, `a node id (known: ${knownNodes()})`);
+      if (members === undefined || n === undefined) return;
+      for (const d of members) perLink[d][n] = link;
+    });
+
+    const estimateStreams = new RandomStreams("nominal-latency");
+    const cache = new Map<string, ResolvedLink>();
+    return devices.map((device) =>
+      nodes.map((node) => {
+        const specific = perLink[device.index][node.index];
+        const pathOf = (key: string): string => {
+          if (specific?.[key as keyof Params] !== undefined) {
+            const linkIndex = (network.links ?? []).indexOf(specific as (typeof network.links & object)[number]);
+            return `network.links[${linkIndex}].${key}`;
+          }
+          return `network.default.${key}`;
+        };
+        const latencySpec: DistributionSpec = specific?.latency ?? baseLatency[device.index][node.index] ?? defaults.latency ?? 0;
+        const jitterSpec = specific?.jitter ?? defaults.jitter;
+        const bandwidthSpec = specific?.bandwidth !== undefined ? specific.bandwidth : defaults.bandwidth;
+        const key = JSON.stringify([latencySpec, jitterSpec ?? null, bandwidthSpec ?? null]);
+        const cached = cache.get(key);
+        if (cached !== undefined) return cached;
+        const latency = this.compile(latencySpec, pathOf("latency")) ?? compileDistribution(0, "");
+        const jitter = jitterSpec === undefined ? undefined : this.compile(jitterSpec, pathOf("jitter"));
+        let bytesPerMs = Infinity;
+        if (bandwidthSpec !== undefined && bandwidthSpec !== null) {
+          const bitsPerSecond = parseBandwidth(bandwidthSpec);
+          if (bitsPerSecond === undefined) this.fail(pathOf("bandwidth"), bandwidthSpec, 'a bandwidth: bits per second, or a string such as "100 Mbit/s"');
+          else bytesPerMs = bitsPerSecond / 8 / 1000;
+        }
+        const nominalLatencyMs =
+          meanOf(latency, estimateStreams.stream(`latency/${key}`)) + (jitter === undefined ? 0 : meanOf(jitter, estimateStreams.stream(`jitter/${key}`)));
+        const resolved: ResolvedLink = {
+          latency,
+          jitter,
+          bytesPerMs,
+          nominalLatencyMs,
+          description: `${latency.description}${jitter ? ` + ${jitter.description}` : ""}${bytesPerMs === Infinity ? "" : `, ${(bytesPerMs * 8) / 1000} Mbit/s`}`,
+        };
+        cache.set(key, resolved);
+        return resolved;
+      }),
+    );
+  }
+
+  private resolveSchedulers(): SchedulerEntry[] {
+    const entries: SchedulerEntry[] = [];
+    const labels = new Set<string>();
+    this.doc.schedulers.forEach((entry, index) => {
+      const name = typeof entry === "string" ? entry : entry.name;
+      const path = typeof entry === "string" ? `schedulers[${index}]` : `schedulers[${index}].name`;
+      if (!this.knownSchedulers.includes(name)) {
+        this.fail(path, name, `a known scheduler (known: ${[...this.knownSchedulers].sort().join(", ")})`);
+        return;
+      }
+      const label = typeof entry === "string" ? name : (entry.label ?? name);
+      if (labels.has(label)) this.fail(`schedulers[${index}]`, entry, `a label not used by another entry ("${label}"); add "label"`);
+      labels.add(label);
+      entries.push({ name, label, options: typeof entry === "string" ? {} : (entry.options ?? {}) });
+    });
+    return entries;
+  }
+}
+
+/** JSON with object keys sorted, so the hash does not depend on key order in the file. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, item: unknown) => {
+    if (item === null || typeof item !== "object" || Array.isArray(item)) return item;
+    const sorted: Record<string, unknown> = {};
+    for (const key of Object.keys(item).sort()) sorted[key] = (item as Record<string, unknown>)[key];
+    return sorted;
+  });
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
+  }
+  return value;
+}

@@ -1,0 +1,88 @@
+import type { CompiledDistribution } from "../random/distributions.js";
+import type { HardwareProfile } from "./profile-schema.js";
+
+/** A scenario after validation: every time in ms, every reference resolved, groups expanded. */
+export interface ResolvedScenario {
+  readonly name: string;
+  readonly description: string;
+  readonly seed: number | string;
+  readonly durationMs: number;
+  readonly warmupMs: number;
+  readonly drainMs: number;
+  readonly qosDeadlineMs: number;
+  /** sha256 of the canonical scenario document and the profiles it uses. */
+  readonly hash: string;
+  readonly devices: readonly ResolvedDevice[];
+  readonly nodes: readonly ResolvedNode[];
+  /** links[device][node]. */
+  readonly links: readonly (readonly ResolvedLink[])[];
+  /** Distinct (model, frame size) pairs; devices and nodes index into this list. */
+  readonly serviceClasses: readonly ServiceClass[];
+  readonly schedulers: readonly SchedulerEntry[];
+  readonly profiles: Readonly<Record<string, HardwareProfile>>;
+}
+
+export interface ServiceClass {
+  readonly model: string;
+  readonly frameSizePx: number;
+}
+
+export interface ResolvedWorkload {
+  readonly type: "video" | "arrivals";
+  readonly model: string;
+  readonly frameSizePx: number;
+  readonly serviceClass: number;
+  /** Video: the frame period. */
+  readonly periodMs: number | undefined;
+  /** Video: per-frame capture jitter, truncated to [0, period). */
+  readonly jitter: CompiledDistribution | undefined;
+  /** Arrivals: the gap between requests. */
+  readonly interarrival: CompiledDistribution | undefined;
+  readonly startOffset: CompiledDistribution | undefined;
+  readonly requestBytes: number;
+  readonly resultBytes: number;
+}
+
+export interface ResolvedDevice {
+  readonly id: string;
+  /** The id as written in the scenario (differs from `id` for groups with count > 1). */
+  readonly group: string;
+  readonly index: number;
+  readonly profile: string | undefined;
+  readonly workload: ResolvedWorkload;
+}
+
+export interface NodeService {
+  readonly preprocessing: CompiledDistribution;
+  readonly inference: CompiledDistribution;
+}
+
+export interface ResolvedNode {
+  readonly id: string;
+  readonly index: number;
+  /** null for an abstract server described only by its service-time distributions. */
+  readonly profile: string | null;
+  readonly path: "accelerator" | "cpu";
+  readonly slots: number;
+  /** Infinity when unbounded. */
+  readonly queueCapacity: number;
+  /** Per service class (indexed like ResolvedScenario.serviceClasses). */
+  readonly service: readonly NodeService[];
+}
+
+export interface ResolvedLink {
+  readonly latency: CompiledDistribution;
+  readonly jitter: CompiledDistribution | undefined;
+  /** Bytes per millisecond; Infinity when transfer time is not modelled. */
+  readonly bytesPerMs: number;
+  /** Mean one-way latency (base + jitter), what a latency matrix would show. */
+  readonly nominalLatencyMs: number;
+  readonly description: string;
+}
+
+export interface SchedulerEntry {
+  readonly name: string;
+  /** Distinguishes two entries of the same policy with different options. */
+  readonly label: string;
+  readonly options: Readonly<Record<string, unknown>>;
+}

@@ -1,0 +1,138 @@
+import * as z from "zod";
+import { distributionSpecSchema, durationSchema } from "../random/distribution-spec.js";
+
+/**
+ * The scenario file format. Objects are strict (an unknown key is an error, so typos never pass
+ * silently). Parsing converts durations to milliseconds; profile names, scheduler names, link
+ * endpoints and distribution parameters are checked afterwards by `resolve.ts`, which knows the
+ * profiles on disk.
+ */
+
+const id = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, { error: "expected an id of letters, digits, '.', '_' or '-'" })
+  .meta({ description: "An identifier: letters, digits, '.', '_' and '-'." });
+
+/** Bits per second as a number, or a string such as "100 Mbit/s", "54 Mbps", "1 Gbit/s". */
+export const bandwidthSchema = z
+  .union([z.number().positive(), z.string()])
+  .meta({ description: 'Link bandwidth: bits per second, or a string such as "100 Mbit/s" or "1 Gbps".' });
+
+const videoWorkload = z
+  .strictObject({
+    type: z.literal("video"),
+    model: id.meta({ description: "Inference model, a key of the serving node's hardware profile `models`." }),
+    fps: z.number().positive().meta({ description: "Frames per second." }),
+    frameSizePx: z.number().int().positive().meta({ description: "Frame side in pixels (frames are square)." }),
+    frameBytes: z.number().int().nonnegative().optional().meta({
+      description: "Bytes sent per frame. Default: frameSizePx^2 x 3 / 10 (an RGB frame JPEG-compressed about 10:1).",
+    }),
+    resultBytes: z.number().int().nonnegative().optional().meta({ description: "Bytes of the reply (detections). Default 1024." }),
+    jitter: distributionSpecSchema.optional().meta({
+      description: "Per-frame capture delay added to the nominal frame time k/fps, truncated to [0, 1/fps). Default 0.",
+    }),
+    startOffset: distributionSpecSchema.optional().meta({
+      description: "Time of the first frame. Default uniform over one frame period, so cameras are not in lockstep.",
+    }),
+  })
+  .meta({ description: "A camera streaming frames at a fixed rate." });
+
+const arrivalsWorkload = z
+  .strictObject({
+    type: z.literal("arrivals"),
+    model: id,
+    interarrival: distributionSpecSchema.meta({ description: "Time between consecutive requests of this device." }),
+    frameSizePx: z.number().int().positive().optional().meta({ description: "Input side in pixels; default 300." }),
+    requestBytes: z.number().int().nonnegative().optional().meta({ description: "Bytes sent per request. Default 0." }),
+    resultBytes: z.number().int().nonnegative().optional().meta({ description: "Bytes of the reply. Default 0." }),
+    startOffset: distributionSpecSchema.optional().meta({ description: "Time of the first request. Default: one interarrival draw." }),
+  })
+  .meta({ description: "Requests separated by random gaps (e.g. Poisson arrivals with an exponential interarrival)." });
+
+export const workloadSchema = z.discriminatedUnion("type", [videoWorkload, arrivalsWorkload]);
+
+const device = z.strictObject({
+  id,
+  count: z.number().int().positive().optional().meta({
+    description: "Number of identical devices; with count > 1 their ids are `<id>-0` ... `<id>-<count-1>`.",
+  }),
+  profile: id.optional().meta({ description: "Hardware profile of the end device (informational for now)." }),
+  workload: workloadSchema,
+});
+
+const node = z.strictObject({
+  id,
+  profile: id.optional().meta({
+    description: "A hardware profile id (a file name in hardware-profiles/ without .json). Optional when inferenceTime is given (an abstract server).",
+  }),
+  path: z.enum(["accelerator", "cpu"]).optional().meta({
+    description: "Where inference runs. Default: the accelerator when the profile has one, else the CPU.",
+  }),
+  slots: z.number().int().positive().optional().meta({
+    description: "Frames served at once. Default: the accelerator's slots, or 1 on the CPU path.",
+  }),
+  queueCapacity: z.number().int().nonnegative().optional().meta({
+    description: "Requests that may wait; an arrival to a full queue is dropped and counted. Default unbounded.",
+  }),
+  inferenceTime: distributionSpecSchema.optional().meta({
+    description: "Overrides the profile's inference time per request (then the profile is not consulted for it).",
+  }),
+  preprocessingTime: distributionSpecSchema.optional().meta({
+    description: "Overrides the profile's preprocessing time per request. Default with inferenceTime given: 0.",
+  }),
+});
+
+const linkParameters = {
+  latency: distributionSpecSchema.optional().meta({ description: "Base one-way latency." }),
+  jitter: distributionSpecSchema.optional().meta({ description: "Added to the base latency on every transfer." }),
+  bandwidth: z.union([bandwidthSchema, z.null()]).optional().meta({ description: "null: no transfer-time term." }),
+};
+
+const link = z.strictObject({
+  between: z.tuple([id, id]).meta({
+    description: "A device (or device group) id and a node id; the link serves both directions with independent draws.",
+  }),
+  ...linkParameters,
+});
+
+const latencyMatrix = z
+  .strictObject({
+    rows: z.array(id).min(1).meta({ description: "Device (or group) ids." }),
+    columns: z.array(id).min(1).meta({ description: "Node ids." }),
+    values: z.array(z.array(durationSchema)).meta({ description: "Base one-way latency rows x columns." }),
+  })
+  .meta({ description: "A base-latency matrix; jitter and bandwidth come from `default`." });
+
+const network = z.strictObject({
+  default: z.strictObject(linkParameters).optional().meta({ description: "Parameters of every link not listed." }),
+  latencyMatrix: latencyMatrix.optional(),
+  links: z.array(link).optional().meta({ description: "Per-link parameters, overriding the matrix and the default." }),
+});
+
+const schedulerEntry = z.union([
+  id,
+  z.strictObject({ name: id, label: z.string().optional(), options: z.record(z.string(), z.unknown()).optional() }),
+]);
+
+export const scenarioSchema = z
+  .strictObject({
+    $schema: z.string().optional(),
+    name: id,
+    description: z.string().optional(),
+    seed: z.union([z.number().int(), z.string()]).optional().meta({ description: "Master seed. Default 1." }),
+    duration: durationSchema.meta({ description: "Simulated time during which requests are generated." }),
+    warmup: durationSchema.optional().meta({ description: "Requests created before this time are not measured. Default 0." }),
+    drain: durationSchema.optional().meta({
+      description: "Extra simulated time after `duration` for requests in flight to finish. Default 0; requests still in flight then are counted as unfinished.",
+    }),
+    qosDeadline: durationSchema.meta({ description: "Total-latency deadline; a slower request is a QoS violation." }),
+    devices: z.array(device).min(1),
+    nodes: z.array(node).min(1),
+    network: network.optional(),
+    schedulers: z.array(schedulerEntry).min(1).meta({ description: "Policies compared on the same arrivals." }),
+  })
+  .meta({ title: "continuum-sim scenario", description: "A deployment of end devices, edge nodes and a network to simulate." });
+
+export type ScenarioInput = z.input<typeof scenarioSchema>;
+export type ScenarioDocument = z.output<typeof scenarioSchema>;
+export type WorkloadDocument = z.output<typeof workloadSchema>;
