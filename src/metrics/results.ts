@@ -1,0 +1,63 @@
+import type { Stage, StageSummary } from "./stage-stats.js";
+
+/** Version tag of the results file; bump on any incompatible change. */
+export const RESULTS_SCHEMA = "continuum-sim/results@1";
+
+/** The results file: plain JSON, all times in milliseconds, nothing that depends on wall-clock time. */
+export interface Results {
+  schema: typeof RESULTS_SCHEMA;
+  simulator: { name: "continuum-sim"; version: string };
+  scenario: {
+    name: string;
+    description: string;
+    /** sha256 of the scenario document and the hardware profiles it uses. */
+    hash: string;
+    devices: number;
+    nodes: { id: string; profile: string | null; path: string; slots: number }[];
+  };
+  seed: number | string;
+  units: { time: "ms"; throughput: "requests/s" };
+  window: { warmupMs: number; durationMs: number; drainMs: number; measuredMs: number };
+  qosDeadlineMs: number;
+  quantiles: { method: string; relativeError: number };
+  runs: SchedulerResults[];
+}
+
+export interface SchedulerResults {
+  scheduler: string;
+  label: string;
+  requests: {
+    generated: number;
+    /** Completed requests created in the measurement window. */
+    completed: number;
+    /** Refused by a full node queue (measurement window). */
+    dropped: number;
+    /** Still in flight when the run ended (any creation time). */
+    unfinished: number;
+  };
+  /** Completed requests per second of measurement window. */
+  throughput: number;
+  qos: {
+    deadlineMs: number;
+    /** Completed later than the deadline. */
+    late: number;
+    /** late + dropped. */
+    violations: number;
+    /** violations / (completed + dropped). */
+    violationRate: number | null;
+  };
+  latency: Record<Stage, StageSummary>;
+  nodes: NodeResults[];
+  events: number;
+}
+
+export interface NodeResults {
+  id: string;
+  completed: number;
+  late: number;
+  dropped: number;
+  utilisation: number;
+  meanQueueLength: number;
+  meanBusySlots: number;
+  latency: Record<Stage, StageSummary>;
+}

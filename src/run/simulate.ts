@@ -1,0 +1,95 @@
+import { mergeStageSets, newStageSet, summarizeStageSet } from "../metrics/stage-stats.js";
+import { QuantileSketch } from "../metrics/sketch.js";
+import { RESULTS_SCHEMA, type Results, type SchedulerResults } from "../metrics/results.js";
+import { RandomStreams } from "../engine/rng.js";
+import type { ResolvedScenario } from "../scenario/resolved.js";
+import { SCHEDULERS } from "../schedulers/registry.js";
+import type { SchedulerEntry } from "../scenario/resolved.js";
+import { EdgeWorld, type TaskSink } from "../world/edge-world.js";
+import { SIMULATOR_VERSION } from "../version.js";
+
+export interface SimulateOptions {
+  /** Receives every measured request of every scheduler run, for per-task output. */
+  taskSink?: (label: string) => TaskSink | undefined;
+  /** Called after each scheduler run (progress, memory probes). */
+  onRunDone?: (entry: SchedulerEntry, world: EdgeWorld) => void;
+}
+
+/**
+ * Simulates the scenario once per scheduler entry. Every run starts from the same master seed,
+ * so arrivals and link draws are common random numbers across schedulers.
+ */
+export function simulate(scenario: ResolvedScenario, options: SimulateOptions = {}): Results {
+  const runs: SchedulerResults[] = scenario.schedulers.map((entry) => {
+    const factory = SCHEDULERS[entry.name];
+    const streams = new RandomStreams(scenario.seed);
+    const scheduler = factory({
+      random: streams.stream(`scheduler/${entry.label}`),
+      options: entry.options,
+      nodeCount: scenario.nodes.length,
+      deviceCount: scenario.devices.length,
+    });
+    const world = new EdgeWorld(scenario, { scheduler, entry, taskSink: options.taskSink?.(entry.label) });
+    world.run();
+    options.onRunDone?.(entry, world);
+    return summarizeRun(scenario, entry, world);
+  });
+  return {
+    schema: RESULTS_SCHEMA,
+    simulator: { name: "continuum-sim", version: SIMULATOR_VERSION },
+    scenario: {
+      name: scenario.name,
+      description: scenario.description,
+      hash: scenario.hash,
+      devices: scenario.devices.length,
+      nodes: scenario.nodes.map((node) => ({ id: node.id, profile: node.profile, path: node.path, slots: node.slots })),
+    },
+    seed: scenario.seed,
+    units: { time: "ms", throughput: "requests/s" },
+    window: {
+      warmupMs: scenario.warmupMs,
+      durationMs: scenario.durationMs,
+      drainMs: scenario.drainMs,
+      measuredMs: scenario.durationMs + scenario.drainMs - scenario.warmupMs,
+    },
+    qosDeadlineMs: scenario.qosDeadlineMs,
+    quantiles: {
+      method: "logarithmic-bucket sketch (DDSketch); p-quantile = value of rank ceil(p*n)",
+      relativeError: new QuantileSketch().relativeError,
+    },
+    runs,
+  };
+}
+
+function summarizeRun(scenario: ResolvedScenario, entry: SchedulerEntry, world: EdgeWorld): SchedulerResults {
+  const counts = world.counts;
+  const overall = newStageSet();
+  for (const meter of world.meters) mergeStageSets(overall, meter.stages);
+  const measuredSeconds = (scenario.durationMs + scenario.drainMs - scenario.warmupMs) / 1000;
+  const violations = counts.late + counts.dropped;
+  const attempts = counts.measured + counts.dropped;
+  return {
+    scheduler: entry.name,
+    label: entry.label,
+    requests: { generated: counts.generated, completed: counts.measured, dropped: counts.dropped, unfinished: counts.unfinished },
+    throughput: counts.measured / measuredSeconds,
+    qos: {
+      deadlineMs: scenario.qosDeadlineMs,
+      late: counts.late,
+      violations,
+      violationRate: attempts === 0 ? null : violations / attempts,
+    },
+    latency: summarizeStageSet(overall),
+    nodes: world.meters.map((meter, index) => ({
+      id: scenario.nodes[index].id,
+      completed: meter.served,
+      late: meter.late,
+      dropped: meter.dropped,
+      utilisation: meter.utilisation,
+      meanQueueLength: meter.meanQueueLength,
+      meanBusySlots: meter.meanBusySlots,
+      latency: summarizeStageSet(meter.stages),
+    })),
+    events: counts.events,
+  };
+}

@@ -1,0 +1,15 @@
+import { createLeastLoaded } from "./least-loaded.js";
+import { createNearestHealthy } from "./nearest-healthy.js";
+import { createRandom } from "./random.js";
+import { createRoundRobin } from "./round-robin.js";
+import type { SchedulerFactory } from "./types.js";
+
+/** Every built-in policy by the name a scenario uses. A new policy is one file plus one line here. */
+export const SCHEDULERS: Readonly<Record<string, SchedulerFactory>> = {
+  "nearest-healthy": createNearestHealthy,
+  "least-loaded": createLeastLoaded,
+  "round-robin": createRoundRobin,
+  random: createRandom,
+};
+
+export const SCHEDULER_NAMES: readonly string[] = Object.keys(SCHEDULERS).sort();

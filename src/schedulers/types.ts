@@ -1,0 +1,85 @@
+/**
+ * The scheduler interface: a policy sees what a real orchestrator could observe (a read-only
+ * ClusterView) and returns node indices. It never reaches into engine internals.
+ *
+ * Nodes and devices are referred to by index (0 .. nodeCount-1, in scenario order) rather than
+ * by id string, so a placement costs no allocation; `view.nodeId(i)` gives the id.
+ */
+export type NodeIndex = number;
+export type DeviceIndex = number;
+
+/** A request to place. The object is reused between calls: read it, do not keep it. */
+export interface TaskRequest {
+  /** Sequence number of the request within the run (0, 1, 2, ...). */
+  readonly sequence: number;
+  readonly device: DeviceIndex;
+  readonly deviceId: string;
+  readonly model: string;
+  readonly frameSizePx: number;
+  /** Bytes sent to the node. */
+  readonly requestBytes: number;
+  /** Simulated time the request was created, ms. */
+  readonly createdAt: number;
+}
+
+/** What a scheduler may observe. All methods are cheap and allocation-free. */
+export interface ClusterView {
+  /** Current simulated time, ms. */
+  readonly now: number;
+  readonly nodeCount: number;
+  readonly deviceCount: number;
+  /** The QoS deadline of the scenario, ms. */
+  readonly qosDeadlineMs: number;
+  nodeId(node: NodeIndex): string;
+  deviceId(device: DeviceIndex): string;
+  isHealthy(node: NodeIndex): boolean;
+  /** Parallel service slots of the node. */
+  slots(node: NodeIndex): number;
+  /** Slots serving a request now. */
+  busySlots(node: NodeIndex): number;
+  /** Requests waiting in the node's queue (not yet in service). */
+  queueLength(node: NodeIndex): number;
+  /** Requests placed on the node whose answer has not reached the device yet. */
+  outstanding(node: NodeIndex): number;
+  /** Nominal one-way latency between a device and a node (mean of base latency + jitter), ms. */
+  latency(device: DeviceIndex, node: NodeIndex): number;
+}
+
+/** A finished request, as a learning policy would see it. Reused between calls, like TaskRequest. */
+export interface TaskOutcome {
+  readonly sequence: number;
+  readonly device: DeviceIndex;
+  readonly node: NodeIndex;
+  readonly createdAt: number;
+  readonly totalMs: number;
+  readonly violatedQos: boolean;
+}
+
+/** A session move, returned by a monitoring policy (used from the edge-world issue on). */
+export interface Migration {
+  readonly device: DeviceIndex;
+  readonly from: NodeIndex;
+  readonly to: NodeIndex;
+  readonly reason: string;
+}
+
+export interface Scheduler {
+  readonly name: string;
+  /** Choose a node for a new request. */
+  place(task: TaskRequest, view: ClusterView): NodeIndex;
+  /** Optional: called on a monitoring tick; returns the migrations to perform. */
+  monitor?(view: ClusterView): Migration[];
+  /** Optional: learn from a finished request. */
+  observe?(outcome: TaskOutcome): void;
+}
+
+/** What a scheduler factory receives. */
+export interface SchedulerContext {
+  /** The scheduler's own random stream, independent of every other stream. */
+  readonly random: () => number;
+  readonly options: Readonly<Record<string, unknown>>;
+  readonly nodeCount: number;
+  readonly deviceCount: number;
+}
+
+export type SchedulerFactory = (context: SchedulerContext) => Scheduler;

@@ -1,0 +1,440 @@
+import { SimulationError } from "../errors.js";
+import { RandomStreams, type StreamTable } from "../engine/rng.js";
+import { Simulator } from "../engine/simulator.js";
+import type { Sampler } from "../random/distributions.js";
+import type { ResolvedScenario } from "../scenario/resolved.js";
+import type { SchedulerEntry } from "../scenario/resolved.js";
+import type { ClusterView, Scheduler, TaskOutcome, TaskRequest } from "../schedulers/types.js";
+import { IntQueue, TaskPool } from "./task-pool.js";
+import { NodeMeter } from "./node-meter.js";
+
+/** Called for every measured request that completes, for per-task output. */
+export type TaskSink = (record: TaskRecord) => void;
+
+export interface TaskRecord {
+  sequence: number;
+  device: string;
+  node: string;
+  createdAt: number;
+  networkUp: number;
+  queueing: number;
+  preprocessing: number;
+  inference: number;
+  networkDown: number;
+  total: number;
+  violatedQos: boolean;
+}
+
+export interface WorldRunOptions {
+  scheduler: Scheduler;
+  entry: SchedulerEntry;
+  taskSink?: TaskSink;
+}
+
+export interface WorldRunCounts {
+  generated: number;
+  /** Completed requests created at or after the warm-up. */
+  measured: number;
+  /** Requests refused by a full node queue (created at or after the warm-up). */
+  dropped: number;
+  /** Requests still in flight when the run ended. */
+  unfinished: number;
+  late: number;
+  events: number;
+  /** Largest number of requests in flight at once. */
+  peakInFlight: number;
+}
+
+/**
+ * One simulation of the scenario's edge world under one scheduler.
+ *
+ * A request's life: the device creates it (a video frame or an arrival), the scheduler places it,
+ * it crosses the uplink (base latency + jitter + bytes / bandwidth), waits in the node's FIFO
+ * queue for a free slot, is preprocessed and inferred in that slot, and its answer crosses the
+ * downlink. Each stage's duration is recorded. All state lives in typed arrays; events carry a
+ * request or device index, so the hot path allocates nothing.
+ */
+export class EdgeWorld implements ClusterView {
+  readonly sim: Simulator;
+  private readonly scenario: ResolvedScenario;
+  private readonly streams: RandomStreams;
+  private readonly scheduler: Scheduler;
+  private readonly taskSink: TaskSink | undefined;
+  private readonly pool: TaskPool;
+
+  private readonly deviceCountValue: number;
+  private readonly nodeCountValue: number;
+  private readonly nextArrival: Float64Array;
+  private readonly deviceServiceClass: Int32Array;
+  private readonly deviceResultBytes: Float64Array;
+  private readonly arrivalSamplers: Sampler[];
+  private readonly jitterSamplers: (Sampler | undefined)[];
+  /** Per (device, node, direction): index into linkStreams, or -1 before first use. */
+  private readonly linkStream: Int32Array;
+  /** Per (device, node): index into linkModels. */
+  private readonly linkModel: Int32Array;
+  private readonly linkModels: LinkSampler[];
+  private readonly linkStreams: StreamTable;
+  private readonly nodeQueues: IntQueue[];
+  private readonly busy: Int32Array;
+  private readonly slotsOf: Int32Array;
+  private readonly queueCapacity: Float64Array;
+  private readonly outstandingCount: Int32Array;
+  private readonly healthy: Uint8Array;
+  private readonly nominalLatency: Float64Array;
+  private readonly preprocessingSamplers: Sampler[];
+  private readonly inferenceSamplers: Sampler[];
+  readonly meters: NodeMeter[];
+
+  private readonly endOfArrivals: number;
+  private readonly endOfRun: number;
+  private readonly warmupMs: number;
+  private readonly deadline: number;
+  private readonly request: MutableTaskRequest;
+  private readonly outcome: MutableTaskOutcome;
+
+  private readonly arrivalKind: number;
+  private readonly reachNodeKind: number;
+  private readonly serviceDoneKind: number;
+  private readonly deliveredKind: number;
+
+  readonly counts: WorldRunCounts = { generated: 0, measured: 0, dropped: 0, unfinished: 0, late: 0, events: 0, peakInFlight: 0 };
+
+  constructor(scenario: ResolvedScenario, options: WorldRunOptions) {
+    this.scenario = scenario;
+    this.scheduler = options.scheduler;
+    this.taskSink = options.taskSink;
+    this.streams = new RandomStreams(scenario.seed);
+    this.sim = new Simulator(Math.max(1024, scenario.devices.length * 4));
+    this.pool = new TaskPool(Math.max(1024, scenario.devices.length * 4));
+    const devices = scenario.devices;
+    const nodes = scenario.nodes;
+    this.deviceCountValue = devices.length;
+    this.nodeCountValue = nodes.length;
+    this.endOfArrivals = scenario.durationMs;
+    this.endOfRun = scenario.durationMs + scenario.drainMs;
+    this.warmupMs = scenario.warmupMs;
+    this.deadline = scenario.qosDeadlineMs;
+
+    this.nextArrival = new Float64Array(devices.length);
+    this.deviceServiceClass = Int32Array.from(devices.map((device) => device.workload.serviceClass));
+    this.deviceResultBytes = Float64Array.from(devices.map((device) => device.workload.resultBytes));
+    this.arrivalSamplers = devices.map((device) => {
+      const workload = device.workload;
+      const stream = this.streams.stream(`device/${device.id}/arrivals`);
+      if (workload.interarrival !== undefined) return workload.interarrival.bind(stream);
+      const period = workload.periodMs as number;
+      return () => period;
+    });
+    this.jitterSamplers = devices.map((device) =>
+      device.workload.jitter === undefined ? undefined : device.workload.jitter.bind(this.streams.stream(`device/${device.id}/jitter`)),
+    );
+    this.linkStream = new Int32Array(devices.length * nodes.length * 2).fill(-1);
+    this.linkStreams = this.streams.table();
+    // Links with the same parameters share one compiled sampler; each keeps its own stream.
+    const models = new Map<object, number>();
+    this.linkModels = [];
+    this.linkModel = new Int32Array(devices.length * nodes.length);
+    for (const device of devices) {
+      for (const node of nodes) {
+        const link = scenario.links[device.index][node.index];
+        let model = models.get(link);
+        if (model === undefined) {
+          model = this.linkModels.length;
+          models.set(link, model);
+          this.linkModels.push({
+            latency: link.latency.bind(this.linkStreams.uniform),
+            jitter: link.jitter === undefined ? undefined : link.jitter.bind(this.linkStreams.uniform),
+            bytesPerMs: link.bytesPerMs,
+            instantaneous: link.latency.isConstant && link.latency.exactMean === 0 && link.jitter === undefined && link.bytesPerMs === Infinity,
+          });
+        }
+        this.linkModel[device.index * nodes.length + node.index] = model;
+      }
+    }
+    this.nodeQueues = nodes.map(() => new IntQueue());
+    this.busy = new Int32Array(nodes.length);
+    this.slotsOf = Int32Array.from(nodes.map((node) => node.slots));
+    this.queueCapacity = Float64Array.from(nodes.map((node) => node.queueCapacity));
+    this.outstandingCount = new Int32Array(nodes.length);
+    this.healthy = new Uint8Array(nodes.length).fill(1);
+    this.nominalLatency = new Float64Array(devices.length * nodes.length);
+    for (const device of devices) {
+      for (const node of nodes) this.nominalLatency[device.index * nodes.length + node.index] = scenario.links[device.index][node.index].nominalLatencyMs;
+    }
+    const classes = scenario.serviceClasses.length;
+    this.preprocessingSamplers = new Array(nodes.length * classes);
+    this.inferenceSamplers = new Array(nodes.length * classes);
+    for (const node of nodes) {
+      const stream = this.streams.stream(`node/${node.id}/service`);
+      node.service.forEach((service, serviceClass) => {
+        this.preprocessingSamplers[node.index * classes + serviceClass] = service.preprocessing.bind(stream);
+        this.inferenceSamplers[node.index * classes + serviceClass] = service.inference.bind(stream);
+      });
+    }
+    this.meters = nodes.map((node) => new NodeMeter(node.slots));
+    this.request = { sequence: 0, device: 0, deviceId: "", model: "", frameSizePx: 0, requestBytes: 0, createdAt: 0 };
+    this.outcome = { sequence: 0, device: 0, node: 0, createdAt: 0, totalMs: 0, violatedQos: false };
+
+    this.arrivalKind = this.sim.registerKind((device) => this.onArrival(device));
+    this.reachNodeKind = this.sim.registerKind((task) => this.onReachNode(task));
+    this.serviceDoneKind = this.sim.registerKind((task) => this.onServiceDone(task));
+    this.deliveredKind = this.sim.registerKind((task) => this.onDelivered(task));
+  }
+
+  // ClusterView --------------------------------------------------------------------------------
+  get now(): number {
+    return this.sim.now;
+  }
+  get nodeCount(): number {
+    return this.nodeCountValue;
+  }
+  get deviceCount(): number {
+    return this.deviceCountValue;
+  }
+  get qosDeadlineMs(): number {
+    return this.deadline;
+  }
+  nodeId(node: number): string {
+    return this.scenario.nodes[node].id;
+  }
+  deviceId(device: number): string {
+    return this.scenario.devices[device].id;
+  }
+  isHealthy(node: number): boolean {
+    return this.healthy[node] === 1;
+  }
+  slots(node: number): number {
+    return this.slotsOf[node];
+  }
+  busySlots(node: number): number {
+    return this.busy[node];
+  }
+  queueLength(node: number): number {
+    return this.nodeQueues[node].size;
+  }
+  outstanding(node: number): number {
+    return this.outstandingCount[node];
+  }
+  latency(device: number, node: number): number {
+    return this.nominalLatency[device * this.nodeCountValue + node];
+  }
+
+  // Running ------------------------------------------------------------------------------------
+  /** Runs the whole scenario and returns the counts; node meters hold the statistics. */
+  run(): WorldRunCounts {
+    for (const device of this.scenario.devices) this.scheduleFirstArrival(device.index);
+    if (this.warmupMs > 0) this.sim.schedule(this.warmupMs, () => this.meters.forEach((meter) => meter.startWindow(this.sim.now)));
+    this.sim.run({ until: this.endOfRun });
+    for (const meter of this.meters) meter.endWindow(this.endOfRun);
+    this.counts.unfinished = this.pool.inFlight;
+    this.counts.events = this.sim.eventsExecuted;
+    return this.counts;
+  }
+
+  /** Bytes held by request records and node queues (what grows with a backlog). */
+  get requestMemoryBytes(): number {
+    return this.pool.allocatedBytes + this.nodeQueues.reduce((sum, queue) => sum + queue.allocatedBytes, 0);
+  }
+
+  get inFlight(): number {
+    return this.pool.inFlight;
+  }
+
+  private scheduleFirstArrival(device: number): void {
+    const workload = this.scenario.devices[device].workload;
+    const stream = this.streams.stream(`device/${this.scenario.devices[device].id}/start`);
+    const offset = workload.startOffset !== undefined ? workload.startOffset.bind(stream)() : this.arrivalSamplers[device]();
+    if (!(offset >= 0)) throw new SimulationError(`device ${this.deviceId(device)}: start offset ${offset} ms is negative`);
+    this.nextArrival[device] = offset;
+    this.scheduleArrival(device, offset);
+  }
+
+  private scheduleArrival(device: number, nominal: number): void {
+    if (nominal >= this.endOfArrivals) return;
+    let time = nominal;
+    const jitter = this.jitterSamplers[device];
+    if (jitter !== undefined) {
+      const period = this.scenario.devices[device].workload.periodMs as number;
+      const draw = jitter();
+      // Capture jitter delays a frame within its own period, so frames stay in order.
+      time += draw < 0 ? 0 : draw >= period ? period * (1 - 1e-9) : draw;
+    }
+    this.sim.scheduleKindAt(time < this.sim.now ? this.sim.now : time, this.arrivalKind, device);
+  }
+
+  private onArrival(device: number): void {
+    const now = this.sim.now;
+    const gap = this.arrivalSamplers[device]();
+    if (!(gap >= 0)) throw new SimulationError(`device ${this.deviceId(device)}: interarrival draw ${gap} ms is negative; truncate it with "min": 0`);
+    this.nextArrival[device] += gap;
+    this.scheduleArrival(device, this.nextArrival[device]);
+
+    const pool = this.pool;
+    const task = pool.allocate();
+    if (pool.inFlight > this.counts.peakInFlight) this.counts.peakInFlight = pool.inFlight;
+    const deviceInfo = this.scenario.devices[device];
+    const request = this.request;
+    request.sequence = this.counts.generated++;
+    request.device = device;
+    request.deviceId = deviceInfo.id;
+    request.model = deviceInfo.workload.model;
+    request.frameSizePx = deviceInfo.workload.frameSizePx;
+    request.requestBytes = deviceInfo.workload.requestBytes;
+    request.createdAt = now;
+    const node = this.scheduler.place(request, this);
+    if (!(node >= 0 && node < this.nodeCountValue && Number.isInteger(node))) {
+      throw new SimulationError(`scheduler ${this.scheduler.name} returned node ${node} at t=${now} ms; expected an index 0..${this.nodeCountValue - 1}`);
+    }
+    pool.createdAt[task] = now;
+    pool.device[task] = device;
+    pool.node[task] = node;
+    pool.sequence[task] = request.sequence;
+    this.outstandingCount[node]++;
+    const delay = this.transferDelay(device, node, 0, deviceInfo.workload.requestBytes);
+    pool.networkUpMs[task] = delay;
+    if (delay === 0) this.onReachNode(task);
+    else this.sim.scheduleKind(delay, this.reachNodeKind, task);
+  }
+
+  private transferDelay(device: number, node: number, direction: 0 | 1, bytes: number): number {
+    const pair = device * this.nodeCountValue + node;
+    const link = this.linkModels[this.linkModel[pair]];
+    if (link.instantaneous) return 0;
+    const index = (pair << 1) | direction;
+    let stream = this.linkStream[index];
+    if (stream < 0) {
+      stream = this.linkStreams.add(`link/${this.deviceId(device)}/${this.nodeId(node)}/${direction === 0 ? "up" : "down"}`);
+      this.linkStream[index] = stream;
+    }
+    this.linkStreams.select(stream);
+    let delay = link.latency();
+    if (link.jitter !== undefined) delay += link.jitter();
+    if (bytes > 0) delay += bytes / link.bytesPerMs;
+    if (!(delay >= 0)) {
+      throw new SimulationError(
+        `link ${this.deviceId(device)} <-> ${this.nodeId(node)}: one-way delay draw ${delay} ms is negative; truncate latency or jitter with "min"`,
+      );
+    }
+    return delay;
+  }
+
+  private onReachNode(task: number): void {
+    const node = this.pool.node[task];
+    const now = this.sim.now;
+    const meter = this.meters[node];
+    if (this.busy[node] < this.slotsOf[node]) {
+      this.pool.queueingMs[task] = 0;
+      this.startService(task, node, now);
+      return;
+    }
+    const queue = this.nodeQueues[node];
+    if (queue.size >= this.queueCapacity[node]) {
+      this.outstandingCount[node]--;
+      if (this.pool.createdAt[task] >= this.warmupMs) {
+        this.counts.dropped++;
+        meter.dropped++;
+      }
+      this.pool.release(task);
+      return;
+    }
+    meter.queueChanged(now, queue.size + 1);
+    this.pool.enqueuedAt[task] = now;
+    queue.push(task);
+  }
+
+  private startService(task: number, node: number, now: number): void {
+    const classes = this.scenario.serviceClasses.length;
+    const serviceClass = this.deviceServiceClass[this.pool.device[task]];
+    const preprocessing = this.preprocessingSamplers[node * classes + serviceClass]();
+    const inference = this.inferenceSamplers[node * classes + serviceClass]();
+    if (!(preprocessing >= 0 && inference >= 0)) {
+      throw new SimulationError(`node ${this.nodeId(node)}: service time draw is negative (${preprocessing}, ${inference} ms)`);
+    }
+    this.pool.preprocessingMs[task] = preprocessing;
+    this.pool.inferenceMs[task] = inference;
+    this.meters[node].busyChanged(now, ++this.busy[node]);
+    this.sim.scheduleKind(preprocessing + inference, this.serviceDoneKind, task);
+  }
+
+  private onServiceDone(task: number): void {
+    const pool = this.pool;
+    const node = pool.node[task];
+    const now = this.sim.now;
+    const meter = this.meters[node];
+    meter.busyChanged(now, --this.busy[node]);
+    const queue = this.nodeQueues[node];
+    if (queue.size > 0) {
+      const next = queue.shift();
+      meter.queueChanged(now, queue.size);
+      pool.queueingMs[next] = now - pool.enqueuedAt[next];
+      this.startService(next, node, now);
+    }
+    const device = pool.device[task];
+    const delay = this.transferDelay(device, node, 1, this.deviceResultBytes[device]);
+    if (delay === 0) this.onDelivered(task, delay);
+    else {
+      // The downlink time is carried in enqueuedAt, free once the request has left the queue.
+      pool.enqueuedAt[task] = delay;
+      this.sim.scheduleKind(delay, this.deliveredKind, task);
+    }
+  }
+
+  private onDelivered(task: number, downlink = this.pool.enqueuedAt[task]): void {
+    const pool = this.pool;
+    const node = pool.node[task];
+    this.outstandingCount[node]--;
+    const createdAt = pool.createdAt[task];
+    if (createdAt >= this.warmupMs) {
+      const total = this.sim.now - createdAt;
+      const late = total > this.deadline;
+      this.counts.measured++;
+      if (late) this.counts.late++;
+      const meter = this.meters[node];
+      meter.record(pool.networkUpMs[task], pool.queueingMs[task], pool.preprocessingMs[task], pool.inferenceMs[task], downlink, total, late);
+      if (this.scheduler.observe !== undefined || this.taskSink !== undefined) this.report(task, downlink, total, late);
+    }
+    pool.release(task);
+  }
+
+  private report(task: number, downlink: number, total: number, late: boolean): void {
+    const pool = this.pool;
+    if (this.scheduler.observe !== undefined) {
+      const outcome = this.outcome;
+      outcome.sequence = pool.sequence[task];
+      outcome.device = pool.device[task];
+      outcome.node = pool.node[task];
+      outcome.createdAt = pool.createdAt[task];
+      outcome.totalMs = total;
+      outcome.violatedQos = late;
+      this.scheduler.observe(outcome);
+    }
+    if (this.taskSink !== undefined) {
+      this.taskSink({
+        sequence: pool.sequence[task],
+        device: this.deviceId(pool.device[task]),
+        node: this.nodeId(pool.node[task]),
+        createdAt: pool.createdAt[task],
+        networkUp: pool.networkUpMs[task],
+        queueing: pool.queueingMs[task],
+        preprocessing: pool.preprocessingMs[task],
+        inference: pool.inferenceMs[task],
+        networkDown: downlink,
+        total,
+        violatedQos: late,
+      });
+    }
+  }
+}
+
+interface LinkSampler {
+  latency: Sampler;
+  jitter: Sampler | undefined;
+  bytesPerMs: number;
+  /** A link with constant zero latency, no jitter and no bandwidth limit delivers at once. */
+  instantaneous: boolean;
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+type MutableTaskRequest = Mutable<TaskRequest>;
+type MutableTaskOutcome = Mutable<TaskOutcome>;

@@ -1,0 +1,111 @@
+import { growFloat64, growInt32 } from "../engine/event-queue.js";
+
+/**
+ * Requests in flight, as pooled records in typed arrays (about 60 bytes each, counting the
+ * node queue's slot), recycled through a free list. A record index is the event argument.
+ */
+export class TaskPool {
+  createdAt: Float64Array;
+  networkUpMs: Float64Array;
+  enqueuedAt: Float64Array;
+  queueingMs: Float64Array;
+  preprocessingMs: Float64Array;
+  inferenceMs: Float64Array;
+  device: Int32Array;
+  node: Int32Array;
+  /** Sequence number of the request in the run; a double so it never overflows. */
+  sequence: Float64Array;
+  private free: Int32Array;
+  private freeCount = 0;
+  private used = 0;
+  private live = 0;
+
+  constructor(initialCapacity = 1024) {
+    const capacity = Math.max(16, initialCapacity);
+    this.createdAt = new Float64Array(capacity);
+    this.networkUpMs = new Float64Array(capacity);
+    this.enqueuedAt = new Float64Array(capacity);
+    this.queueingMs = new Float64Array(capacity);
+    this.preprocessingMs = new Float64Array(capacity);
+    this.inferenceMs = new Float64Array(capacity);
+    this.device = new Int32Array(capacity);
+    this.node = new Int32Array(capacity);
+    this.sequence = new Float64Array(capacity);
+    this.free = new Int32Array(capacity);
+  }
+
+  /** Records currently allocated. */
+  get inFlight(): number {
+    return this.live;
+  }
+
+  /** Bytes held by the typed arrays (the pool's whole footprint). */
+  get allocatedBytes(): number {
+    return this.createdAt.length * (7 * 8 + 3 * 4);
+  }
+
+  allocate(): number {
+    this.live++;
+    if (this.freeCount > 0) return this.free[--this.freeCount];
+    if (this.used === this.createdAt.length) this.grow();
+    return this.used++;
+  }
+
+  release(task: number): void {
+    this.live--;
+    this.free[this.freeCount++] = task;
+  }
+
+  private grow(): void {
+    const capacity = this.createdAt.length * 2;
+    this.createdAt = growFloat64(this.createdAt, capacity);
+    this.networkUpMs = growFloat64(this.networkUpMs, capacity);
+    this.enqueuedAt = growFloat64(this.enqueuedAt, capacity);
+    this.queueingMs = growFloat64(this.queueingMs, capacity);
+    this.preprocessingMs = growFloat64(this.preprocessingMs, capacity);
+    this.inferenceMs = growFloat64(this.inferenceMs, capacity);
+    this.device = growInt32(this.device, capacity);
+    this.node = growInt32(this.node, capacity);
+    this.sequence = growFloat64(this.sequence, capacity);
+    this.free = growInt32(this.free, capacity);
+  }
+}
+
+/** A growable FIFO ring of int32 values (a node's waiting requests). */
+export class IntQueue {
+  private items: Int32Array;
+  private head = 0;
+  private length = 0;
+
+  constructor(initialCapacity = 64) {
+    this.items = new Int32Array(Math.max(4, initialCapacity));
+  }
+
+  get size(): number {
+    return this.length;
+  }
+
+  get allocatedBytes(): number {
+    return this.items.byteLength;
+  }
+
+  push(value: number): void {
+    if (this.length === this.items.length) this.grow();
+    this.items[(this.head + this.length) % this.items.length] = value;
+    this.length++;
+  }
+
+  shift(): number {
+    const value = this.items[this.head];
+    this.head = (this.head + 1) % this.items.length;
+    this.length--;
+    return value;
+  }
+
+  private grow(): void {
+    const grown = new Int32Array(this.items.length * 2);
+    for (let i = 0; i < this.length; i++) grown[i] = this.items[(this.head + i) % this.items.length];
+    this.items = grown;
+    this.head = 0;
+  }
+}

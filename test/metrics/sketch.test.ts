@@ -1,0 +1,73 @@
+import { describe, expect, it } from "vitest";
+import seedrandom from "seedrandom";
+import { QuantileSketch } from "../../src/metrics/sketch.js";
+import { StageStats } from "../../src/metrics/stage-stats.js";
+
+function exactQuantile(sorted: number[], q: number): number {
+  return sorted[Math.max(1, Math.ceil(q * sorted.length)) - 1];
+}
+
+describe("QuantileSketch", () => {
+  it("returns every quantile within its stated relative error of the exact order statistic", () => {
+    const rng = seedrandom.alea("sketch");
+    const sketch = new QuantileSketch();
+    const values: number[] = [];
+    for (let i = 0; i < 200_000; i++) {
+      // A heavy-tailed mix over six decades, plus exact zeros.
+      const value = i % 50 === 0 ? 0 : Math.exp(rng() * 14 - 7) * (rng() < 0.01 ? 1000 : 1);
+      values.push(value);
+      sketch.add(value);
+    }
+    values.sort((a, b) => a - b);
+    for (const q of [0, 0.001, 0.01, 0.02, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 0.999, 1]) {
+      const exact = exactQuantile(values, q);
+      const estimate = sketch.quantile(q);
+      if (exact === 0) expect(estimate).toBe(0);
+      else expect(Math.abs(estimate - exact) / exact).toBeLessThanOrEqual(sketch.relativeError + 1e-12);
+    }
+  });
+
+  it("merging sketches equals sketching the union", () => {
+    const rng = seedrandom.alea("merge");
+    const a = new QuantileSketch();
+    const b = new QuantileSketch();
+    const both = new QuantileSketch();
+    for (let i = 0; i < 10_000; i++) {
+      const value = -Math.log(1 - rng()) * 10;
+      (i % 3 === 0 ? a : b).add(value);
+      both.add(value);
+    }
+    a.merge(b);
+    for (const q of [0.1, 0.5, 0.9, 0.99]) expect(a.quantile(q)).toBe(both.quantile(q));
+    expect(a.count).toBe(10_000);
+  });
+
+  it("is empty-safe", () => {
+    expect(new QuantileSketch().quantile(0.5)).toBeNaN();
+  });
+});
+
+describe("StageStats", () => {
+  it("mean, sd, min, max are exact and merge like one stream", () => {
+    const values = [3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5];
+    const whole = new StageStats();
+    const left = new StageStats();
+    const right = new StageStats();
+    values.forEach((v, i) => {
+      whole.add(v);
+      (i < 4 ? left : right).add(v);
+    });
+    left.merge(right);
+    const mean = values.reduce((s, v) => s + v, 0) / values.length;
+    const sd = Math.sqrt(values.reduce((s, v) => s + (v - mean) ** 2, 0) / (values.length - 1));
+    for (const summary of [whole.summary(), left.summary()]) {
+      expect(summary.count).toBe(11);
+      expect(summary.mean).toBeCloseTo(mean, 12);
+      expect(summary.sd).toBeCloseTo(sd, 12);
+      expect(summary.min).toBe(1);
+      expect(summary.max).toBe(9);
+      expect(summary.p50).toBeCloseTo(4, 1);
+    }
+    expect(new StageStats().summary().mean).toBeNull();
+  });
+});
