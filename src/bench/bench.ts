@@ -1,0 +1,77 @@
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { BENCH_MODELS } from "./models.js";
+
+/**
+ * `npm run bench [-- --json] [-- model ...]`: each model runs in a fresh Node process and its wall
+ * time covers the whole process, start-up included, as the benchmark definition asks.
+ */
+const args = process.argv.slice(2);
+const asJson = args.includes("--json");
+const selected = args.filter((arg) => !arg.startsWith("--"));
+const models = selected.length > 0 ? BENCH_MODELS.filter((m) => selected.includes(m.name)) : BENCH_MODELS;
+const script = fileURLToPath(new URL("./bench-one.js", import.meta.url));
+
+interface Line {
+  name: string;
+  tasks: number;
+  events: number;
+  wallSeconds: number;
+  tasksPerSecond: number;
+  eventsPerSecond: number;
+  peakRssMiB: number;
+  bytesPerQueuedRequest?: number;
+}
+
+const lines: Line[] = [];
+for (const model of models) {
+  const started = process.hrtime.bigint();
+  const child = spawnSync(process.execPath, [script, model.name], { encoding: "utf8" });
+  const wallSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+  if (child.status !== 0) {
+    process.stderr.write(`benchmark ${model.name} failed:\n${child.stderr}\n`);
+    process.exitCode = 1;
+    continue;
+  }
+  const counts = JSON.parse(child.stdout.trim().split("\n").pop() as string) as {
+    tasks: number;
+    events: number;
+    unfinishedAtEnd: number;
+    bytesPerQueuedRequest: number | null;
+    peakRssMiB: number;
+  };
+  const line: Line = {
+    name: model.name,
+    tasks: counts.tasks,
+    events: counts.events,
+    wallSeconds: round(wallSeconds, 3),
+    tasksPerSecond: Math.round(counts.tasks / wallSeconds),
+    eventsPerSecond: Math.round(counts.events / wallSeconds),
+    peakRssMiB: round(counts.peakRssMiB, 1),
+  };
+  if (model.name === "edge-backlog" && counts.bytesPerQueuedRequest !== null) line.bytesPerQueuedRequest = round(counts.bytesPerQueuedRequest, 1);
+  lines.push(line);
+  if (asJson) process.stdout.write(`${JSON.stringify(line)}\n`);
+}
+
+if (!asJson) {
+  const header = ["model", "tasks", "events", "wall s", "tasks/s", "events/s", "peak RSS MiB", "B/queued req"];
+  const rows = lines.map((l) => [
+    l.name,
+    String(l.tasks),
+    String(l.events),
+    l.wallSeconds.toFixed(2),
+    l.tasksPerSecond.toLocaleString("en-US"),
+    l.eventsPerSecond.toLocaleString("en-US"),
+    l.peakRssMiB.toFixed(1),
+    l.bytesPerQueuedRequest === undefined ? "" : l.bytesPerQueuedRequest.toFixed(1),
+  ]);
+  const widths = header.map((_, c) => Math.max(header[c].length, ...rows.map((r) => r[c].length)));
+  for (const row of [header, ...rows]) process.stdout.write(`${row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join("  ")}\n`);
+  process.stdout.write(`\n${models.map((m) => `${m.name}: ${m.description}`).join("\n")}\n`);
+}
+
+function round(value: number, digits: number): number {
+  const factor = 10 ** digits;
+  return Math.round(value * factor) / factor;
+}

@@ -1,0 +1,58 @@
+import type { ScenarioInput } from "../scenario/schema.js";
+
+/**
+ * The benchmark models, as ordinary scenario documents: they run through the same loader,
+ * world and metrics as a user's scenario, with no special fast path.
+ */
+export interface BenchModel {
+  name: string;
+  description: string;
+  scenario: ScenarioInput | { file: string; duration: string };
+}
+
+function queue(name: string, arrivalRatePerMs: number, slots: number, requests: number): BenchModel {
+  return {
+    name,
+    description: `M/M/${slots}: arrival rate ${arrivalRatePerMs}, service rate 1, ${slots} slot(s), ${requests} requests`,
+    scenario: {
+      name,
+      seed: 1,
+      duration: requests / arrivalRatePerMs,
+      qosDeadline: 1000,
+      devices: [{ id: "source", workload: { type: "arrivals", model: "job", interarrival: { dist: "exponential", rate: arrivalRatePerMs } } }],
+      nodes: [{ id: "server", slots, inferenceTime: { dist: "exponential", mean: 1 } }],
+      schedulers: ["least-loaded"],
+    },
+  };
+}
+
+function edge(name: string, serviceMeanMs: number): BenchModel {
+  return {
+    name,
+    description: `1000 devices (exponential gaps, mean 100 ms), uplink/downlink exponential mean 10 ms, 10 nodes x 2 slots, service mean ${serviceMeanMs} ms, least-loaded, 60 s`,
+    scenario: {
+      name,
+      seed: 1,
+      duration: "60 s",
+      qosDeadline: "200 ms",
+      devices: [
+        { id: "device", count: 1000, workload: { type: "arrivals", model: "detector", interarrival: { dist: "exponential", mean: "100 ms" } } },
+      ],
+      nodes: Array.from({ length: 10 }, (_, i) => ({ id: `edge-${i}`, slots: 2, inferenceTime: { dist: "exponential" as const, mean: serviceMeanMs } })),
+      network: { default: { latency: { dist: "exponential", mean: "10 ms" } } },
+      schedulers: ["least-loaded"],
+    },
+  };
+}
+
+export const BENCH_MODELS: readonly BenchModel[] = [
+  queue("mm1", 0.9, 1, 1_000_000),
+  queue("mm4", 3.2, 4, 1_000_000),
+  edge("edge-offload", 1.6),
+  edge("edge-backlog", 20),
+  {
+    name: "testbed-1h",
+    description: "scenarios/edge-ai-testbed.json for one simulated hour (three schedulers)",
+    scenario: { file: "scenarios/edge-ai-testbed.json", duration: "1 h" },
+  },
+];

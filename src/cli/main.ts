@@ -1,0 +1,212 @@
+import { readFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import yargs from "yargs";
+import { InputError, SimulationError } from "../errors.js";
+import { RandomStreams } from "../engine/rng.js";
+import { distributionSpecSchema } from "../random/distribution-spec.js";
+import { compileDistribution } from "../random/distributions.js";
+import { parseDuration } from "../random/duration.js";
+import { BUILTIN_PROFILE_DIR, ProfileLibrary } from "../scenario/profiles.js";
+import { parseJsonText, resolveScenario } from "../scenario/resolve.js";
+import { toInputIssues } from "../scenario/zod-issues.js";
+import { SCHEDULER_NAMES } from "../schedulers/registry.js";
+import { simulate } from "../run/simulate.js";
+import type { TaskRecord } from "../world/edge-world.js";
+import { AtomicLineWriter, writeFileAtomic } from "./output.js";
+import { formatSummary } from "./summary.js";
+
+/** Exit codes: 0 ok, 1 simulation error, 2 bad input. */
+export const EXIT_OK = 0;
+export const EXIT_SIMULATION_ERROR = 1;
+export const EXIT_BAD_INPUT = 2;
+
+interface RunArgs {
+  scenario: string;
+  seed?: number | string;
+  duration?: string;
+  out?: string;
+  tasks?: string;
+  quiet?: boolean;
+}
+
+/** Runs the CLI on `argv` (without node and script) and returns the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  let exitCode = EXIT_OK;
+  const guard = (action: () => void): void => {
+    exitCode = runGuarded(action);
+  };
+  let usageError: string | undefined;
+  const parser = yargs(argv)
+    .scriptName("simulate")
+    .usage("$0 <scenario.json> [options]\n\nDeterministic discrete-event simulation of edge-AI inference on the edge-to-cloud continuum.")
+    .command<RunArgs>(
+      ["$0 <scenario>", "run <scenario>"],
+      "Simulate a scenario with every scheduler it lists; print a per-stage table and write results.json.",
+      (y) =>
+        y
+          .positional("scenario", { type: "string", describe: "Scenario JSON file", demandOption: true })
+          .option("seed", { type: "string", describe: "Master seed (overrides the scenario's seed)" })
+          .option("duration", { type: "string", describe: 'Simulated time (overrides the scenario), e.g. "10 min"' })
+          .option("out", { type: "string", describe: "Output folder (default reports/<scenario name>)" })
+          .option("tasks", { type: "string", describe: "Also stream one CSV row per measured request to this file" })
+          .option("quiet", { type: "boolean", describe: "Print only the path of the results file" })
+          .example("$0 scenarios/edge-ai-testbed.json", "Run the published testbed with all its schedulers")
+          .example("$0 scenarios/edge-ai-testbed.json --seed 7 --duration '2 min' --out out/", "Another seed, shorter, elsewhere"),
+      (args) => guard(() => runCommand(args)),
+    )
+    .command<{ scenario: string }>(
+      "validate <scenario>",
+      "Check a scenario file and its hardware profiles without simulating.",
+      (y) =>
+        y
+          .positional("scenario", { type: "string", describe: "Scenario JSON file", demandOption: true })
+          .example("$0 validate scenarios/edge-ai-testbed.json", "Prints 'ok' or every problem with its JSON path"),
+      (args) => guard(() => validateCommand(args.scenario)),
+    )
+    .command<{ spec: string; n: number; seed: string }>(
+      "sample <spec>",
+      "Print N draws of a distribution spec, one per line, in milliseconds.",
+      (y) =>
+        y
+          .positional("spec", { type: "string", describe: "Distribution spec as JSON (or a duration)", demandOption: true })
+          .option("n", { type: "number", default: 10, describe: "Number of draws" })
+          .option("seed", { type: "string", default: "1", describe: "Seed" })
+          .example(`$0 sample '{"dist":"exponential","mean":"20 ms"}' -n 5`, "Five exponential draws")
+          .example(`$0 sample '{"preset":"5g-stable-calibrated"}' -n 100000 --seed 3`, "The calibrated 5G link jitter"),
+      (args) => guard(() => sampleCommand(args.spec, args.n, args.seed)),
+    )
+    .command(
+      "profiles",
+      "List the hardware profiles shipped with the simulator.",
+      (y) => y.example("$0 profiles", "One line per profile: id, role, accelerator, models"),
+      () => guard(() => profilesCommand()),
+    )
+    .strict()
+    .help()
+    .alias("help", "h")
+    .version(false)
+    .wrap(Math.min(110, process.stdout.columns ?? 110))
+    .fail((message, error) => {
+      if (error !== undefined && error !== null) throw error;
+      usageError = message;
+    });
+  await parser.parseAsync();
+  if (usageError !== undefined) {
+    process.stderr.write(`simulate: ${usageError}\nRun 'simulate --help' for usage.\n`);
+    return EXIT_BAD_INPUT;
+  }
+  return exitCode;
+}
+
+function runGuarded(action: () => void): number {
+  try {
+    action();
+    return EXIT_OK;
+  } catch (error) {
+    if (error instanceof InputError) {
+      process.stderr.write(`${error.message}\n`);
+      return EXIT_BAD_INPUT;
+    }
+    if (error instanceof SimulationError) {
+      process.stderr.write(`simulation error: ${error.message}\n`);
+      return EXIT_SIMULATION_ERROR;
+    }
+    process.stderr.write(`internal error: ${(error as Error).stack ?? String(error)}\n`);
+    return EXIT_SIMULATION_ERROR;
+  }
+}
+
+function readScenarioJson(file: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    throw new InputError(file, [{ path: "", value: file, expected: `a readable scenario file (${(error as NodeJS.ErrnoException).code ?? "unreadable"})` }]);
+  }
+  return parseJsonText(file, text);
+}
+
+function loadScenario(file: string, overrides: { seed?: number | string; duration?: string } = {}) {
+  const json = readScenarioJson(file);
+  if (json !== null && typeof json === "object" && !Array.isArray(json)) {
+    const document = json as Record<string, unknown>;
+    if (overrides.seed !== undefined) document.seed = /^-?\d+$/.test(String(overrides.seed)) ? Number(overrides.seed) : overrides.seed;
+    if (overrides.duration !== undefined) {
+      if (parseDuration(overrides.duration) === undefined) {
+        throw new InputError("--duration", [{ path: "", value: overrides.duration, expected: 'a duration such as "10 min" or "500 s"' }]);
+      }
+      document.duration = overrides.duration;
+    }
+  }
+  return resolveScenario(json, {
+    knownSchedulers: SCHEDULER_NAMES,
+    profileDirs: [join(dirname(file), "hardware-profiles"), BUILTIN_PROFILE_DIR],
+  }, file);
+}
+
+const TASK_COLUMNS = ["sequence", "scheduler", "device", "node", "createdAt", "networkUp", "queueing", "preprocessing", "inference", "networkDown", "total", "violatedQos"];
+
+function runCommand(args: RunArgs): void {
+  const scenario = loadScenario(args.scenario, { seed: args.seed, duration: args.duration });
+  const outDir = resolve(args.out ?? join("reports", scenario.name));
+  let taskWriter: AtomicLineWriter | undefined;
+  try {
+    if (args.tasks !== undefined) {
+      taskWriter = new AtomicLineWriter(resolve(args.tasks));
+      taskWriter.writeLine(TASK_COLUMNS.join(","));
+    }
+    const writer = taskWriter;
+    const results = simulate(scenario, {
+      taskSink: writer === undefined ? undefined : (label) => (record: TaskRecord) => writer.writeLine(taskRow(label, record)),
+    });
+    const resultsFile = join(outDir, "results.json");
+    writeFileAtomic(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
+    taskWriter?.commit();
+    taskWriter = undefined;
+    if (args.quiet) process.stdout.write(`${resultsFile}\n`);
+    else process.stdout.write(`${formatSummary(results)}\n\nwrote ${resultsFile}${args.tasks ? ` and ${resolve(args.tasks)}` : ""}\n`);
+  } finally {
+    taskWriter?.abort();
+  }
+}
+
+function taskRow(label: string, r: TaskRecord): string {
+  return `${r.sequence},${label},${r.device},${r.node},${r.createdAt},${r.networkUp},${r.queueing},${r.preprocessing},${r.inference},${r.networkDown},${r.total},${r.violatedQos ? 1 : 0}`;
+}
+
+function validateCommand(file: string): void {
+  const scenario = loadScenario(file);
+  process.stdout.write(
+    `ok: ${file}: ${scenario.devices.length} devices, ${scenario.nodes.length} nodes, ` +
+      `schedulers ${scenario.schedulers.map((s) => s.label).join(", ")}\n`,
+  );
+}
+
+function sampleCommand(specText: string, n: number, seed: string): void {
+  if (!(Number.isInteger(n) && n >= 0)) throw new InputError("-n", [{ path: "", value: n, expected: "a non-negative whole number" }]);
+  let json: unknown;
+  const trimmed = specText.trim();
+  if (trimmed.startsWith("{") || trimmed.startsWith("[")) json = parseJsonText("distribution spec", trimmed);
+  else json = /^-?[\d.]+(e[-+]?\d+)?$/i.test(trimmed) ? Number(trimmed) : trimmed;
+  const parsed = distributionSpecSchema.safeParse(json);
+  if (!parsed.success) throw new InputError("distribution spec", toInputIssues(parsed.error, json));
+  const draw = compileDistribution(parsed.data, "spec").bind(new RandomStreams(seed).stream("sample"));
+  const lines: string[] = [];
+  for (let i = 0; i < n; i++) {
+    lines.push(String(draw()));
+    if (lines.length === 10_000) {
+      process.stdout.write(`${lines.join("\n")}\n`);
+      lines.length = 0;
+    }
+  }
+  if (lines.length > 0) process.stdout.write(`${lines.join("\n")}\n`);
+}
+
+function profilesCommand(): void {
+  const library = new ProfileLibrary([BUILTIN_PROFILE_DIR]);
+  for (const id of library.ids) {
+    const profile = library.get(id);
+    const models = Object.keys(profile.models).join(", ") || "-";
+    process.stdout.write(`${id.padEnd(24)} ${profile.role.padEnd(10)} ${profile.accelerator.kind.padEnd(5)} ${profile.name} [${models}]\n`);
+  }
+}

@@ -1,0 +1,134 @@
+import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import type { Results } from "../../src/metrics/results.js";
+import { runCli, tempDir } from "./helpers.js";
+
+const TESTBED = "scenarios/edge-ai-testbed.json";
+
+describe("simulate <scenario>", () => {
+  it("same scenario and seed give byte-identical results.json; another seed gives different numbers", () => {
+    const dir = tempDir();
+    const a = runCli([TESTBED, "--seed", "5", "--duration", "2 min", "--out", join(dir, "a")]);
+    const b = runCli([TESTBED, "--seed", "5", "--duration", "2 min", "--out", join(dir, "b")]);
+    const c = runCli([TESTBED, "--seed", "6", "--duration", "2 min", "--out", join(dir, "c")]);
+    for (const run of [a, b, c]) expect(run.code, run.stderr).toBe(0);
+    const bytesA = readFileSync(join(dir, "a", "results.json"));
+    const bytesB = readFileSync(join(dir, "b", "results.json"));
+    const bytesC = readFileSync(join(dir, "c", "results.json"));
+    expect(bytesA.equals(bytesB)).toBe(true);
+    const ra = JSON.parse(bytesA.toString()) as Results;
+    const rc = JSON.parse(bytesC.toString()) as Results;
+    expect(ra.seed).toBe(5);
+    expect(rc.seed).toBe(6);
+    expect(rc.runs[0].latency.total.mean).not.toBe(ra.runs[0].latency.total.mean);
+    expect(rc.scenario.hash).not.toBe(ra.scenario.hash);
+  });
+
+  it("prints the per-stage table for every scheduler and writes a versioned results file", () => {
+    const dir = tempDir();
+    const run = runCli([TESTBED, "--duration", "1 min", "--out", dir]);
+    expect(run.code, run.stderr).toBe(0);
+    for (const label of ["nearest-healthy", "least-loaded", "round-robin"]) expect(run.stdout).toContain(`${label}:`);
+    for (const stage of ["network up", "queueing", "preprocessing", "inference", "network down", "total"]) expect(run.stdout).toContain(stage);
+    const results = JSON.parse(readFileSync(join(dir, "results.json"), "utf8")) as Results;
+    expect(results.schema).toBe("continuum-sim/results@1");
+    expect(results.runs.map((r) => r.label)).toEqual(["nearest-healthy", "least-loaded", "round-robin"]);
+    // Common random numbers: every scheduler sees the same arrivals.
+    const generated = new Set(results.runs.map((r) => r.requests.generated));
+    expect(generated.size).toBe(1);
+    for (const r of results.runs) {
+      // Stage means add up to the total mean: the stages partition each request's latency.
+      const stages = r.latency;
+      const sum = (stages.networkUp.mean ?? 0) + (stages.queueing.mean ?? 0) + (stages.preprocessing.mean ?? 0) + (stages.inference.mean ?? 0) + (stages.networkDown.mean ?? 0);
+      expect(sum).toBeCloseTo(stages.total.mean as number, 6);
+      expect(r.nodes.reduce((s, n) => s + n.completed, 0)).toBe(r.requests.completed);
+    }
+    // No temp files left behind.
+    expect(readdirSync(dir)).toEqual(["results.json"]);
+  });
+
+  it("--tasks streams one CSV row per measured request of every scheduler", () => {
+    const dir = tempDir();
+    const csv = join(dir, "tasks.csv");
+    const run = runCli([TESTBED, "--duration", "30 s", "--out", dir, "--tasks", csv, "--quiet"]);
+    expect(run.code, run.stderr).toBe(0);
+    const lines = readFileSync(csv, "utf8").trim().split("\n");
+    const results = JSON.parse(readFileSync(join(dir, "results.json"), "utf8")) as Results;
+    expect(lines[0]).toBe("sequence,scheduler,device,node,createdAt,networkUp,queueing,preprocessing,inference,networkDown,total,violatedQos");
+    expect(lines.length - 1).toBe(results.runs.reduce((s, r) => s + r.requests.completed, 0));
+    const totals = lines.slice(1).filter((l) => l.split(",")[1] === "nearest-healthy").map((l) => Number(l.split(",")[10]));
+    const mean = totals.reduce((s, v) => s + v, 0) / totals.length;
+    expect(mean).toBeCloseTo(results.runs[0].latency.total.mean as number, 6);
+  });
+});
+
+describe("simulate validate / sample / profiles / help", () => {
+  it("validate accepts the shipped scenario", () => {
+    const run = runCli(["validate", TESTBED]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/^ok: .*4 devices, 3 nodes/);
+  });
+
+  it("sample prints N draws, one a line, reproducible by seed", () => {
+    const spec = '{"dist":"exponential","mean":"20 ms"}';
+    const a = runCli(["sample", spec, "-n", "2000", "--seed", "3"]);
+    const b = runCli(["sample", spec, "-n", "2000", "--seed", "3"]);
+    const c = runCli(["sample", spec, "-n", "2000", "--seed", "4"]);
+    expect(a.code, a.stderr).toBe(0);
+    expect(a.stdout).toBe(b.stdout);
+    expect(a.stdout).not.toBe(c.stdout);
+    const values = a.stdout.trim().split("\n").map(Number);
+    expect(values).toHaveLength(2000);
+    const mean = values.reduce((s, v) => s + v, 0) / values.length;
+    // 2000 exponential draws of mean 20: standard error 0.45 ms; allow 5 SE.
+    expect(Math.abs(mean - 20)).toBeLessThan(2.3);
+    expect(runCli(["sample", "13 ms", "-n", "2"]).stdout).toBe("13\n13\n");
+  });
+
+  it("sample rejects a bad spec with exit code 2 and the path", () => {
+    const run = runCli(["sample", '{"dist":"exponential","mean":"fast"}']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("mean");
+    expect(runCli(["sample", '{"dist":"weibull"}']).code).toBe(2);
+  });
+
+  it("profiles lists the shipped hardware", () => {
+    const run = runCli(["profiles"]);
+    expect(run.code, run.stderr).toBe(0);
+    for (const id of ["coral-dev-board", "jetson-nano", "up-squared-ai-edge-x", "raspberry-pi-3b"]) expect(run.stdout).toContain(id);
+  });
+
+  it("--help works on every command and shows an example", () => {
+    for (const args of [["--help"], ["run", "--help"], ["validate", "--help"], ["sample", "--help"], ["profiles", "--help"]]) {
+      const run = runCli(args);
+      expect(run.code, args.join(" ")).toBe(0);
+      expect(run.stdout).toContain("Examples:");
+    }
+  });
+
+  it("unknown options and missing arguments are usage errors (exit 2)", () => {
+    expect(runCli([TESTBED, "--sed", "3"]).code).toBe(2);
+    expect(runCli(["validate"]).code).toBe(2);
+  });
+
+  it("an impossible draw during the run (a negative interarrival) is a simulation error: exit 1, no results file", () => {
+    const dir = tempDir();
+    const file = join(dir, "scenario.json");
+    writeFileSync(
+      file,
+      JSON.stringify({
+        name: "bad-draws",
+        duration: "1 s",
+        qosDeadline: "1 s",
+        devices: [{ id: "d", workload: { type: "arrivals", model: "m", interarrival: { dist: "normal", mean: 1, sd: 5 } } }],
+        nodes: [{ id: "n", inferenceTime: 1 }],
+        schedulers: ["random"],
+      }),
+    );
+    const run = runCli([file, "--out", join(dir, "out")]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/negative/);
+    expect(existsSync(join(dir, "out", "results.json"))).toBe(false);
+  });
+});
