@@ -110,10 +110,17 @@ describe("distribution specs", () => {
     }
   });
 
-  it("presets resolve by name", () => {
-    const m = moments(sampler({ preset: "5g-stable-calibrated" }), 100_000);
-    expect(m.min).toBeGreaterThanOrEqual(0);
-    expect(m.mean).toBeGreaterThan(5);
+  it("the 5G presets, drawn through the scenario layer, give the calibrated and the literal readings", () => {
+    // Published: mean 13.405 ms, sd 16.065 ms; the issue asks for both within 10%.
+    const calibrated = moments(sampler({ preset: "5g-stable-calibrated" }, "5g"), 1_000_000);
+    expect(calibrated.min).toBeGreaterThanOrEqual(0);
+    expect(calibrated.max).toBeLessThanOrEqual(1000);
+    expect(Math.abs(calibrated.mean / 13.405 - 1)).toBeLessThan(0.1);
+    expect(Math.abs(calibrated.sd / 16.065 - 1)).toBeLessThan(0.1);
+    // The literal reading (scale 0.098 ms) keeps the mean but its spread is far below a millisecond.
+    const literal = moments(sampler({ preset: "5g-stable-literal" }, "5g"), 200_000);
+    expect(Math.abs(literal.mean / 13.405 - 1)).toBeLessThan(0.1);
+    expect(literal.sd).toBeLessThan(2);
   });
 
   it("inconsistent parameters are errors that name the path", () => {
