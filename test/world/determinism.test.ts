@@ -84,4 +84,21 @@ describe("determinism and common random numbers", () => {
       expect(Math.abs(sum - record.total)).toBeLessThan(1e-9 * Math.max(1, record.total));
     }
   });
+
+  it("memory does not grow with the number of requests: a 10x longer run holds the same request storage", () => {
+    const footprint = (duration: string) => {
+      const doc = scenario(false);
+      let bytes = 0;
+      simulate({ ...doc, durationMs: doc.durationMs * (duration === "long" ? 10 : 1), schedulers: [doc.schedulers[1]] }, {
+        onRunDone: (_entry, world) => {
+          bytes = world.requestMemoryBytes;
+        },
+      });
+      return bytes;
+    };
+    const short = footprint("short");
+    expect(short).toBeGreaterThan(0);
+    expect(footprint("long")).toBe(short);
+  });
 });
+
