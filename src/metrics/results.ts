@@ -1,4 +1,5 @@
 import type { Stage, StageSummary } from "./stage-stats.js";
+import type { TimeSeries } from "./time-series.js";
 
 /** Version tag of the results file; bump on any incompatible change. */
 export const RESULTS_SCHEMA = "continuum-sim/results@1";
@@ -19,7 +20,9 @@ export interface Results {
   units: { time: "ms"; throughput: "requests/s" };
   window: { warmupMs: number; durationMs: number; drainMs: number; measuredMs: number };
   qosDeadlineMs: number;
-  quantiles: { method: string; relativeError: number };
+  quantiles: { method: string; relativeError: number; timeSeriesRelativeError: number };
+  /** Mean one-way latency from each device (or device group, beyond 256 devices) to each node. */
+  network: { devices: string[]; nodes: string[]; nominalLatencyMs: number[][] };
   runs: SchedulerResults[];
 }
 
@@ -48,6 +51,8 @@ export interface SchedulerResults {
   };
   latency: Record<Stage, StageSummary>;
   nodes: NodeResults[];
+  /** Bins from the end of the warm-up: request outcomes by creation time, node state as time averages. */
+  timeSeries: TimeSeries;
   events: number;
 }
 

@@ -5,20 +5,22 @@
  * For v = m * 2^e with m in [1, 2), the mapping f(v) = e + (m - 1) is continuous and increasing;
  * bucket i holds the values with f(v) in ((i - 1) / K, i / K]. Within one octave f is linear in v,
  * so a bucket spans at most a factor 1 + 1/K, and its representative (the harmonic mean of its
- * bounds) is within relative error 1 / (2K + 1) of every value in it. With K = 100 that is
+ * bounds) is within relative error 1 / (2K + 1) of every value in it. With K = 100 (the default) that is
  * 0.4975%, stated as 0.5%: a quantile returned by the sketch is within 0.5% of the exact sample
  * quantile (the order statistic of rank ceil(q * n)). Memory is fixed (buckets cover 2^-20 ms to
  * 2^30 ms, about 1 ns to 12 days; values outside are clamped into the end buckets and counted),
  * and zeros have their own counter. Merging two sketches adds their counts, so per-node sketches
  * combine into overall ones exactly.
  */
-const BUCKETS_PER_OCTAVE = 100;
+/** Buckets per octave of the default sketch, and its stated relative error (1 / (2K + 1) rounded up). */
+export const FINE_BUCKETS_PER_OCTAVE = 100;
 export const SKETCH_RELATIVE_ERROR = 0.005;
+/** A coarser sketch (1/51 = 1.96%, stated 2%) for per-time-bin series, a quarter of the memory. */
+export const COARSE_BUCKETS_PER_OCTAVE = 25;
+export const COARSE_SKETCH_RELATIVE_ERROR = 0.02;
 
 const MIN_EXPONENT = -20;
 const MAX_EXPONENT = 30;
-const OFFSET = -MIN_EXPONENT * BUCKETS_PER_OCTAVE;
-const BUCKET_COUNT = (MAX_EXPONENT - MIN_EXPONENT) * BUCKETS_PER_OCTAVE + 1;
 const TWO_POW_52 = 4503599627370496;
 const TWO_POW_32 = 4294967296;
 
@@ -44,12 +46,24 @@ function valueAtPosition(position: number): number {
 }
 
 export class QuantileSketch {
-  readonly relativeError = SKETCH_RELATIVE_ERROR;
-  private readonly counts = new Uint32Array(BUCKET_COUNT);
+  readonly relativeError: number;
+  private readonly bucketsPerOctave: number;
+  private readonly offset: number;
+  private readonly bucketCount: number;
+  private readonly counts: Uint32Array;
   private zeroCount = 0;
   private total = 0;
   /** Values below or above the tracked range (kept, but placed in the end buckets). */
   outOfRange = 0;
+
+  constructor(bucketsPerOctave = FINE_BUCKETS_PER_OCTAVE) {
+    if (!(Number.isInteger(bucketsPerOctave) && bucketsPerOctave >= 1)) throw new RangeError("bucketsPerOctave must be a positive integer");
+    this.bucketsPerOctave = bucketsPerOctave;
+    this.relativeError = bucketsPerOctave === FINE_BUCKETS_PER_OCTAVE ? SKETCH_RELATIVE_ERROR : bucketsPerOctave === COARSE_BUCKETS_PER_OCTAVE ? COARSE_SKETCH_RELATIVE_ERROR : 1 / (2 * bucketsPerOctave + 1);
+    this.offset = -MIN_EXPONENT * bucketsPerOctave;
+    this.bucketCount = (MAX_EXPONENT - MIN_EXPONENT) * bucketsPerOctave + 1;
+    this.counts = new Uint32Array(this.bucketCount);
+  }
 
   get count(): number {
     return this.total;
@@ -62,12 +76,12 @@ export class QuantileSketch {
       this.zeroCount++;
       return;
     }
-    let index = Math.ceil(octavePosition(value) * BUCKETS_PER_OCTAVE) + OFFSET;
+    let index = Math.ceil(octavePosition(value) * this.bucketsPerOctave) + this.offset;
     if (index < 1) {
       index = 1;
       this.outOfRange++;
-    } else if (index >= BUCKET_COUNT) {
-      index = BUCKET_COUNT - 1;
+    } else if (index >= this.bucketCount) {
+      index = this.bucketCount - 1;
       this.outOfRange++;
     }
     this.counts[index]++;
@@ -75,6 +89,7 @@ export class QuantileSketch {
 
   /** Adds the counts of another sketch. */
   merge(other: QuantileSketch): void {
+    if (other.bucketsPerOctave !== this.bucketsPerOctave) throw new RangeError("cannot merge sketches of different resolution");
     const counts = this.counts;
     const otherCounts = other.counts;
     for (let i = 0; i < counts.length; i++) counts[i] += otherCounts[i];
@@ -89,16 +104,16 @@ export class QuantileSketch {
     const rank = Math.max(1, Math.ceil(q * this.total));
     if (rank <= this.zeroCount) return 0;
     let seen = this.zeroCount;
-    let index = BUCKET_COUNT - 1;
-    for (let i = 0; i < BUCKET_COUNT; i++) {
+    let index = this.bucketCount - 1;
+    for (let i = 0; i < this.bucketCount; i++) {
       seen += this.counts[i];
       if (seen >= rank) {
         index = i;
         break;
       }
     }
-    const low = valueAtPosition((index - OFFSET - 1) / BUCKETS_PER_OCTAVE);
-    const high = valueAtPosition((index - OFFSET) / BUCKETS_PER_OCTAVE);
+    const low = valueAtPosition((index - this.offset - 1) / this.bucketsPerOctave);
+    const high = valueAtPosition((index - this.offset) / this.bucketsPerOctave);
     return (2 * low * high) / (low + high);
   }
 }

@@ -1,5 +1,5 @@
 import { mergeStageSets, newStageSet, summarizeStageSet } from "../metrics/stage-stats.js";
-import { QuantileSketch } from "../metrics/sketch.js";
+import { COARSE_SKETCH_RELATIVE_ERROR, SKETCH_RELATIVE_ERROR } from "../metrics/sketch.js";
 import { RESULTS_SCHEMA, type Results, type SchedulerResults } from "../metrics/results.js";
 import { RandomStreams } from "../engine/rng.js";
 import type { ResolvedScenario } from "../scenario/resolved.js";
@@ -55,8 +55,10 @@ export function simulate(scenario: ResolvedScenario, options: SimulateOptions = 
     qosDeadlineMs: scenario.qosDeadlineMs,
     quantiles: {
       method: "logarithmic-bucket sketch (DDSketch); p-quantile = value of rank ceil(p*n)",
-      relativeError: new QuantileSketch().relativeError,
+      relativeError: SKETCH_RELATIVE_ERROR,
+      timeSeriesRelativeError: COARSE_SKETCH_RELATIVE_ERROR,
     },
+    network: nominalLatencyTable(scenario),
     runs,
   };
 }
@@ -90,6 +92,20 @@ function summarizeRun(scenario: ResolvedScenario, entry: SchedulerEntry, world: 
       meanBusySlots: meter.meanBusySlots,
       latency: summarizeStageSet(meter.stages),
     })),
+    timeSeries: world.series.result(),
     events: counts.events,
+  };
+}
+
+/** Devices beyond which the latency table is given per device group (its first member) to keep results small. */
+const MAX_LATENCY_ROWS = 256;
+
+function nominalLatencyTable(scenario: ResolvedScenario): Results["network"] {
+  const perDevice = scenario.devices.length <= MAX_LATENCY_ROWS;
+  const rows = perDevice ? scenario.devices : scenario.devices.filter((device, i, all) => i === 0 || all[i - 1].group !== device.group);
+  return {
+    devices: rows.map((device) => (perDevice ? device.id : device.group)),
+    nodes: scenario.nodes.map((node) => node.id),
+    nominalLatencyMs: rows.map((device) => scenario.nodes.map((node) => scenario.links[device.index][node.index].nominalLatencyMs)),
   };
 }

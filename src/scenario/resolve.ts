@@ -20,6 +20,7 @@ import type {
 } from "./resolved.js";
 import { scenarioSchema, type ScenarioDocument } from "./schema.js";
 import { toInputIssues } from "./zod-issues.js";
+import { defaultBinWidthMs, MAX_TIME_BINS } from "./time-bins.js";
 
 export interface LoadOptions {
   /** Scheduler names the run will accept (from the scheduler registry). */
@@ -94,6 +95,12 @@ class Resolver {
     const drainMs = doc.drain ?? 0;
     if (drainMs < 0) this.fail("drain", doc.drain, "a non-negative duration");
 
+    const windowMs = doc.duration + drainMs - warmupMs;
+    const binWidthMs = doc.metrics?.binWidth ?? defaultBinWidthMs(windowMs);
+    if (!(binWidthMs > 0) || windowMs / binWidthMs > MAX_TIME_BINS) {
+      this.fail("metrics.binWidth", doc.metrics?.binWidth, `a positive duration giving at most ${MAX_TIME_BINS} bins over the measured ${windowMs} ms`);
+    }
+
     const devices = this.resolveDevices();
     const nodes = this.resolveNodes();
     const links = this.resolveLinks(devices, nodes);
@@ -107,6 +114,7 @@ class Resolver {
       warmupMs,
       drainMs,
       qosDeadlineMs: doc.qosDeadline,
+      binWidthMs,
       hash,
       devices,
       nodes,

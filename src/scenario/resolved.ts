@@ -10,6 +10,8 @@ export interface ResolvedScenario {
   readonly warmupMs: number;
   readonly drainMs: number;
   readonly qosDeadlineMs: number;
+  /** Width of the results' time-series bins. */
+  readonly binWidthMs: number;
   /** sha256 of the canonical scenario document and the profiles it uses. */
   readonly hash: string;
   readonly devices: readonly ResolvedDevice[];

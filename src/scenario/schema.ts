@@ -130,6 +130,13 @@ export const scenarioSchema = z
     nodes: z.array(node).min(1),
     network: network.optional(),
     schedulers: z.array(schedulerEntry).min(1).meta({ description: "Policies compared on the same arrivals." }),
+    metrics: z
+      .strictObject({
+        binWidth: durationSchema.optional().meta({
+          description: "Width of the time-series bins. Default: the measurement window / 60, rounded down to 1, 2 or 5 x 10^k ms.",
+        }),
+      })
+      .optional(),
   })
   .meta({ title: "continuum-sim scenario", description: "A deployment of end devices, edge nodes and a network to simulate." });
 

@@ -7,6 +7,7 @@ import type { SchedulerEntry } from "../scenario/resolved.js";
 import type { ClusterView, Scheduler, TaskOutcome, TaskRequest } from "../schedulers/types.js";
 import { IntQueue, TaskPool } from "./task-pool.js";
 import { NodeMeter } from "./node-meter.js";
+import { TimeSeriesRecorder } from "../metrics/time-series.js";
 
 /** Called for every measured request that completes, for per-task output. */
 export type TaskSink = (record: TaskRecord) => void;
@@ -85,6 +86,7 @@ export class EdgeWorld implements ClusterView {
   private readonly preprocessingSamplers: Sampler[];
   private readonly inferenceSamplers: Sampler[];
   readonly meters: NodeMeter[];
+  readonly series: TimeSeriesRecorder;
 
   private readonly endOfArrivals: number;
   private readonly endOfRun: number;
@@ -173,6 +175,7 @@ export class EdgeWorld implements ClusterView {
       });
     }
     this.meters = nodes.map((node) => new NodeMeter(node.slots));
+    this.series = new TimeSeriesRecorder(scenario.warmupMs, this.endOfRun, scenario.binWidthMs);
     this.request = { sequence: 0, device: 0, deviceId: "", model: "", frameSizePx: 0, requestBytes: 0, createdAt: 0 };
     this.outcome = { sequence: 0, device: 0, node: 0, createdAt: 0, totalMs: 0, violatedQos: false };
 
@@ -225,11 +228,41 @@ export class EdgeWorld implements ClusterView {
   run(): WorldRunCounts {
     for (const device of this.scenario.devices) this.scheduleFirstArrival(device.index);
     if (this.warmupMs > 0) this.sim.schedule(this.warmupMs, () => this.meters.forEach((meter) => meter.startWindow(this.sim.now)));
+    this.scheduleBinBoundaries();
     this.sim.run({ until: this.endOfRun });
     for (const meter of this.meters) meter.endWindow(this.endOfRun);
+    this.closeBin(this.series.binCount - 1, this.endOfRun);
     this.counts.unfinished = this.pool.inFlight;
     this.counts.events = this.sim.eventsExecuted;
     return this.counts;
+  }
+
+  /** Node state per time bin: the integrals' growth over each bin, divided by its length. */
+  private readonly binAreas: { queue: number; busy: number }[] = [];
+
+  private scheduleBinBoundaries(): void {
+    for (const meter of this.meters) this.binAreas.push({ queue: 0, busy: 0 });
+    for (let bin = 0; bin < this.series.binCount - 1; bin++) {
+      const end = this.series.binStart(bin + 1);
+      this.sim.schedule(end, () => this.closeBin(bin, end));
+    }
+  }
+
+  private closeBin(bin: number, end: number): void {
+    const length = end - Math.max(this.series.binStart(bin), this.warmupMs);
+    this.series.closeBin(
+      bin,
+      this.meters.map((meter, node) => {
+        const areas = meter.areasAt(end);
+        const previous = this.binAreas[node];
+        const state = {
+          utilisation: length > 0 ? (areas.busy - previous.busy) / length / meter.slots : 0,
+          meanQueueLength: length > 0 ? (areas.queue - previous.queue) / length : 0,
+        };
+        this.binAreas[node] = areas;
+        return state;
+      }),
+    );
   }
 
   /** Bytes held by request records and node queues (what grows with a backlog). */
@@ -334,6 +367,7 @@ export class EdgeWorld implements ClusterView {
       if (this.pool.createdAt[task] >= this.warmupMs) {
         this.counts.dropped++;
         meter.dropped++;
+        this.series.recordDropped(this.pool.createdAt[task]);
       }
       this.pool.release(task);
       return;
@@ -392,6 +426,7 @@ export class EdgeWorld implements ClusterView {
       if (late) this.counts.late++;
       const meter = this.meters[node];
       meter.record(pool.networkUpMs[task], pool.queueingMs[task], pool.preprocessingMs[task], pool.inferenceMs[task], downlink, total, late);
+      this.series.recordCompleted(createdAt, total, late);
       if (this.scheduler.observe !== undefined || this.taskSink !== undefined) this.report(task, downlink, total, late);
     }
     pool.release(task);

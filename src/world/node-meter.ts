@@ -45,6 +45,13 @@ export class NodeMeter {
     this.busySince = now;
   }
 
+  /** Integrals of queue length and busy slots from the window start up to `now` (ms x requests). */
+  areasAt(now: number): { queue: number; busy: number } {
+    this.queueChanged(now, this.queueLength);
+    this.busyChanged(now, this.busySlots);
+    return { queue: this.queueArea, busy: this.busyArea };
+  }
+
   /** Starts the measurement window (end of warm-up): integrals restart from the current state. */
   startWindow(now: number): void {
     this.windowStart = now;
