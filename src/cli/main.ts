@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import yargs from "yargs";
 import { InputError, SimulationError } from "../errors.js";
 import { RandomStreams } from "../engine/rng.js";
@@ -7,12 +7,13 @@ import { distributionSpecSchema } from "../random/distribution-spec.js";
 import { compileDistribution } from "../random/distributions.js";
 import { parseDuration } from "../random/duration.js";
 import { BUILTIN_PROFILE_DIR, ProfileLibrary } from "../scenario/profiles.js";
-import { parseJsonText, resolveScenario } from "../scenario/resolve.js";
+import { loadScenarioFile, parseJsonText } from "../scenario/resolve.js";
 import { toInputIssues } from "../scenario/zod-issues.js";
 import { SCHEDULER_NAMES } from "../schedulers/registry.js";
 import { simulate } from "../run/simulate.js";
 import type { TaskRecord } from "../world/edge-world.js";
 import { AtomicLineWriter, writeFileAtomic } from "./output.js";
+import { renderReport, reportCommand, type ReportArgs } from "./report-command.js";
 import { formatSummary } from "./summary.js";
 
 /** Exit codes: 0 ok, 1 simulation error, 2 bad input. */
@@ -27,13 +28,14 @@ interface RunArgs {
   out?: string;
   tasks?: string;
   quiet?: boolean;
+  report?: boolean;
 }
 
 /** Runs the CLI on `argv` (without node and script) and returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
   let exitCode = EXIT_OK;
-  const guard = (action: () => void): void => {
-    exitCode = runGuarded(action);
+  const guard = async (action: () => void | Promise<void>): Promise<void> => {
+    exitCode = await runGuarded(action);
   };
   let usageError: string | undefined;
   const parser = yargs(argv)
@@ -50,8 +52,10 @@ export async function main(argv: string[]): Promise<number> {
           .option("out", { type: "string", describe: "Output folder (default reports/<scenario name>)" })
           .option("tasks", { type: "string", describe: "Also stream one CSV row per measured request to this file" })
           .option("quiet", { type: "boolean", describe: "Print only the path of the results file" })
+          .option("report", { type: "boolean", describe: "Also draw the charts and index.html into the output folder (see 'simulate report')" })
           .example("$0 scenarios/edge-ai-testbed.json", "Run the published testbed with all its schedulers")
-          .example("$0 scenarios/edge-ai-testbed.json --seed 7 --duration '2 min' --out out/", "Another seed, shorter, elsewhere"),
+          .example("$0 scenarios/edge-ai-testbed.json --seed 7 --duration '2 min' --out out/", "Another seed, shorter, elsewhere")
+          .example("$0 scenarios/edge-ai-testbed.json --report", "Run, then write charts/ and index.html beside results.json"),
       (args) => guard(() => runCommand(args)),
     )
     .command<{ scenario: string }>(
@@ -74,6 +78,18 @@ export async function main(argv: string[]): Promise<number> {
           .example(`$0 sample '{"dist":"exponential","mean":"20 ms"}' -n 5`, "Five exponential draws")
           .example(`$0 sample '{"preset":"5g-stable-calibrated"}' -n 100000 --seed 3`, "The calibrated 5G link jitter"),
       (args) => guard(() => sampleCommand(args.spec, args.n, args.seed)),
+    )
+    .command<ReportArgs>(
+      "report <results>",
+      "Draw the charts (Vega-Lite, SVG, PNG) and a self-contained index.html from a results file, without simulating.",
+      (y) =>
+        y
+          .positional("results", { type: "string", describe: "results.json written by a run", demandOption: true })
+          .option("out", { type: "string", describe: "Output folder (default: the results file's folder)" })
+          .option("format", { type: "string", describe: "Comma-separated: svg, png, html (default all; .vl.json is always written)" })
+          .example("$0 report reports/edge-ai-testbed/results.json", "Writes charts/*.vl.json|svg|png and index.html next to it")
+          .example("$0 report results.json --out figs/ --format svg", "Only the SVGs, into figs/charts/"),
+      (args) => guard(() => reportCommand(args)),
     )
     .command(
       "profiles",
@@ -98,9 +114,9 @@ export async function main(argv: string[]): Promise<number> {
   return exitCode;
 }
 
-function runGuarded(action: () => void): number {
+async function runGuarded(action: () => void | Promise<void>): Promise<number> {
   try {
-    action();
+    await action();
     return EXIT_OK;
   } catch (error) {
     if (error instanceof InputError) {
@@ -116,37 +132,19 @@ function runGuarded(action: () => void): number {
   }
 }
 
-function readScenarioJson(file: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (error) {
-    throw new InputError(file, [{ path: "", value: file, expected: `a readable scenario file (${(error as NodeJS.ErrnoException).code ?? "unreadable"})` }]);
-  }
-  return parseJsonText(file, text);
-}
-
 function loadScenario(file: string, overrides: { seed?: number | string; duration?: string } = {}) {
-  const json = readScenarioJson(file);
-  if (json !== null && typeof json === "object" && !Array.isArray(json)) {
-    const document = json as Record<string, unknown>;
-    if (overrides.seed !== undefined) document.seed = /^-?\d+$/.test(String(overrides.seed)) ? Number(overrides.seed) : overrides.seed;
-    if (overrides.duration !== undefined) {
-      if (parseDuration(overrides.duration) === undefined) {
-        throw new InputError("--duration", [{ path: "", value: overrides.duration, expected: 'a duration such as "10 min" or "500 s"' }]);
-      }
-      document.duration = overrides.duration;
-    }
+  if (overrides.duration !== undefined && parseDuration(overrides.duration) === undefined) {
+    throw new InputError("--duration", [{ path: "", value: overrides.duration, expected: 'a duration such as "10 min" or "500 s"' }]);
   }
-  return resolveScenario(json, {
-    knownSchedulers: SCHEDULER_NAMES,
-    profileDirs: [join(dirname(file), "hardware-profiles"), BUILTIN_PROFILE_DIR],
-  }, file);
+  return loadScenarioFile(file, { knownSchedulers: SCHEDULER_NAMES }, (document) => {
+    if (overrides.seed !== undefined) document.seed = /^-?\d+$/.test(String(overrides.seed)) ? Number(overrides.seed) : overrides.seed;
+    if (overrides.duration !== undefined) document.duration = overrides.duration;
+  });
 }
 
 const TASK_COLUMNS = ["sequence", "scheduler", "device", "node", "createdAt", "networkUp", "queueing", "preprocessing", "inference", "networkDown", "total", "violatedQos"];
 
-function runCommand(args: RunArgs): void {
+async function runCommand(args: RunArgs): Promise<void> {
   const scenario = loadScenario(args.scenario, { seed: args.seed, duration: args.duration });
   const outDir = resolve(args.out ?? join("reports", scenario.name));
   let taskWriter: AtomicLineWriter | undefined;
@@ -165,6 +163,10 @@ function runCommand(args: RunArgs): void {
     taskWriter = undefined;
     if (args.quiet) process.stdout.write(`${resultsFile}\n`);
     else process.stdout.write(`${formatSummary(results)}\n\nwrote ${resultsFile}${args.tasks ? ` and ${resolve(args.tasks)}` : ""}\n`);
+    if (args.report) {
+      const printed = await renderReport(results, outDir);
+      if (!args.quiet) process.stdout.write(printed);
+    }
   } finally {
     taskWriter?.abort();
   }

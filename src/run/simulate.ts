@@ -29,7 +29,7 @@ export function simulate(scenario: ResolvedScenario, options: SimulateOptions = 
       nodeCount: scenario.nodes.length,
       deviceCount: scenario.devices.length,
     });
-    const world = new EdgeWorld(scenario, { scheduler, entry, taskSink: options.taskSink?.(entry.label) });
+    const world = new EdgeWorld(scenario, { scheduler, taskSink: options.taskSink?.(entry.label) });
     world.run();
     options.onRunDone?.(entry, world);
     return summarizeRun(scenario, entry, world);

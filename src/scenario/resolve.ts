@@ -29,15 +29,26 @@ export interface LoadOptions {
   profileDirs?: readonly string[];
 }
 
-/** Reads, parses, validates and resolves a scenario file. Throws InputError listing every problem. */
-export function loadScenarioFile(file: string, options: LoadOptions): ResolvedScenario {
+/** Reads and parses a scenario file; throws InputError for an unreadable, empty or malformed file. */
+export function readScenarioJson(file: string): unknown {
   let text: string;
   try {
     text = readFileSync(file, "utf8");
   } catch (error) {
-    throw new InputError(file, [{ path: "", value: file, expected: `a readable file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})` }]);
+    throw new InputError(file, [{ path: "", value: file, expected: `a readable scenario file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})` }]);
   }
-  const json = parseJsonText(file, text);
+  return parseJsonText(file, text);
+}
+
+/**
+ * Reads, validates and resolves a scenario file. `edit` may change the parsed document first
+ * (command-line overrides), so the scenario hash describes what actually runs. Profiles are
+ * looked up in `profileDirs`, then the scenario's own `hardware-profiles/` folder, then the
+ * built-in one. Throws InputError listing every problem.
+ */
+export function loadScenarioFile(file: string, options: LoadOptions, edit?: (document: Record<string, unknown>) => void): ResolvedScenario {
+  const json = readScenarioJson(file);
+  if (edit !== undefined && json !== null && typeof json === "object" && !Array.isArray(json)) edit(json as Record<string, unknown>);
   const dirs = [...(options.profileDirs ?? []), join(dirname(file), "hardware-profiles"), BUILTIN_PROFILE_DIR];
   return resolveScenario(json, { ...options, profileDirs: dirs }, file);
 }

@@ -3,7 +3,6 @@ import { RandomStreams, type StreamTable } from "../engine/rng.js";
 import { Simulator } from "../engine/simulator.js";
 import type { Sampler } from "../random/distributions.js";
 import type { ResolvedScenario } from "../scenario/resolved.js";
-import type { SchedulerEntry } from "../scenario/resolved.js";
 import type { ClusterView, Scheduler, TaskOutcome, TaskRequest } from "../schedulers/types.js";
 import { IntQueue, TaskPool } from "./task-pool.js";
 import { NodeMeter } from "./node-meter.js";
@@ -28,7 +27,6 @@ export interface TaskRecord {
 
 export interface WorldRunOptions {
   scheduler: Scheduler;
-  entry: SchedulerEntry;
   taskSink?: TaskSink;
 }
 
