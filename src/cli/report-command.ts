@@ -1,0 +1,53 @@
+import { readFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { InputError } from "../errors.js";
+import { parseReportResults, type ReportResults } from "../report/results-input.js";
+import { REPORT_FORMATS, writeReport, type ReportFormat } from "../report/write-report.js";
+import { parseJsonText } from "../scenario/resolve.js";
+
+export interface ReportArgs {
+  results: string;
+  out?: string;
+  format?: string;
+}
+
+/** `simulate report <results.json>`: redraws the charts and the HTML report from a results file, without simulating. */
+export async function reportCommand(args: ReportArgs): Promise<void> {
+  const formats = parseFormats(args.format);
+  const results = readResultsFile(args.results);
+  const outDir = resolve(args.out ?? dirname(args.results));
+  process.stdout.write(await renderReport(results, outDir, formats));
+}
+
+/** Renders into `outDir` and returns what to print: files written, charts skipped and why, any warning. */
+export async function renderReport(results: ReportResults, outDir: string, formats: readonly ReportFormat[] = REPORT_FORMATS): Promise<string> {
+  const summary = await writeReport(results, outDir, formats);
+  const lines: string[] = [];
+  lines.push(`charts: ${summary.drawn.length} drawn, ${summary.skipped.length} skipped, in ${join(outDir, "charts")}`);
+  for (const skipped of summary.skipped) lines.push(`  skipped ${skipped.id}: ${skipped.reason}`);
+  for (const warning of summary.warnings) lines.push(`  warning in ${warning.id}: ${warning.message}`);
+  const html = summary.files.find((file) => file.endsWith("index.html"));
+  if (html !== undefined) lines.push(`report: ${html}`);
+  return `${lines.join("\n")}\n`;
+}
+
+/** "svg,png,html" -> formats; an unknown name is bad input (exit 2). */
+export function parseFormats(text: string | undefined): ReportFormat[] {
+  if (text === undefined) return [...REPORT_FORMATS];
+  const names = text.split(",").map((name) => name.trim().toLowerCase()).filter((name) => name !== "");
+  const unknown = names.filter((name) => !(REPORT_FORMATS as readonly string[]).includes(name));
+  if (names.length === 0 || unknown.length > 0) {
+    throw new InputError("--format", [{ path: "", value: text, expected: `a comma-separated list of ${REPORT_FORMATS.join(", ")}` }]);
+  }
+  return REPORT_FORMATS.filter((format) => names.includes(format));
+}
+
+function readResultsFile(file: string): ReportResults {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    throw new InputError(file, [{ path: "", value: file, expected: `a readable results file (${(error as NodeJS.ErrnoException).code ?? "unreadable"})` }]);
+  }
+  return parseReportResults(parseJsonText(file, text), file);
+}

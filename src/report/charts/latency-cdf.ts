@@ -1,0 +1,115 @@
+import type { TopLevelSpec } from "vega-lite";
+import { skipped, type ChartOutcome } from "../chart.js";
+import type { ReportResults, ReportRun } from "../results-input.js";
+import { CHART_CONFIG, PLOT_HEIGHT, PLOT_WIDTH, schedulerColourScale } from "../style.js";
+
+export interface CdfPoint {
+  scheduler: string;
+  ms: number;
+  p: number;
+}
+
+export interface LatencyCdfOptions {
+  /** Log-scaled latency axis; by default chosen when the tail (max) is over 10 times the median. */
+  logX?: boolean;
+}
+
+/**
+ * CDF points of one run's total latency. A results file records min, p50, p95, p99 and max, so
+ * the curve goes through those five points (0, 0.5, 0.95, 0.99, 1); a `latencyCdf` array, if a
+ * later results version has one, is used instead. The last point is always (max, 1).
+ */
+export function cdfPoints(run: ReportRun): CdfPoint[] {
+  const total = run.latency.total;
+  if (total.count === 0 || total.min === null || total.max === null) return [];
+  if (run.latencyCdf !== undefined && run.latencyCdf.length > 0) {
+    const points = [...run.latencyCdf].sort((a, b) => a.p - b.p).map((point) => ({ scheduler: run.label, ms: point.ms, p: point.p }));
+    const last = points[points.length - 1];
+    if (last.p < 1) points.push({ scheduler: run.label, ms: total.max, p: 1 });
+    return points;
+  }
+  const known: Array<[number, number | null]> = [
+    [0, total.min],
+    [0.5, total.p50],
+    [0.95, total.p95],
+    [0.99, total.p99],
+    [1, total.max],
+  ];
+  return known.filter((entry): entry is [number, number] => entry[1] !== null).map(([p, ms]) => ({ scheduler: run.label, ms, p }));
+}
+
+const P_TICKS = [0, 0.25, 0.5, 0.75, 1];
+
+/** Chart 1: cumulative distribution of total latency per scheduler, with the QoS deadline as a rule. */
+export function latencyCdfChart(results: ReportResults, options: LatencyCdfOptions = {}): ChartOutcome {
+  const values = results.runs.flatMap(cdfPoints);
+  if (values.length === 0) return skipped("no scheduler completed a measured request, so there is no latency distribution to draw");
+  const minMs = Math.min(...values.map((v) => v.ms));
+  const maxMs = Math.max(...values.map((v) => v.ms));
+  const medians = results.runs.map((run) => run.latency.total.p50).filter((v): v is number => v !== null);
+  const logX = options.logX ?? (minMs > 0 && maxMs > 10 * Math.min(...medians));
+  const deadline = results.qosDeadlineMs;
+  const xScale = logX
+    ? { type: "log" as const, domain: [nice125(Math.min(minMs, deadline), "floor"), nice125(Math.max(maxMs, deadline), "ceil")], nice: false }
+    : { type: "linear" as const, domain: [0, Math.max(maxMs, deadline)], nice: true };
+  // vega thins explicit tick values down to tickCount, so the count is set to keep them all.
+  const xTicks = logX ? logTicks(xScale.domain) : undefined;
+  const xAxis = xTicks === undefined ? { format: "~r" } : { values: xTicks, tickCount: xTicks.length, format: "~r" };
+  const colour = schedulerColourScale(results);
+  const fromFine = results.runs.some((run) => run.latencyCdf !== undefined);
+  const spec: TopLevelSpec = {
+    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+    config: CHART_CONFIG,
+    width: PLOT_WIDTH,
+    height: PLOT_HEIGHT,
+    layer: [
+      {
+        data: { values },
+        mark: { type: "line", point: { size: 18, filled: true } },
+        encoding: {
+          x: { field: "ms", type: "quantitative", title: `total latency (ms${logX ? ", log scale" : ""})`, scale: xScale, axis: xAxis },
+          y: { field: "p", type: "quantitative", title: "fraction of requests", scale: { domain: [0, 1] }, axis: { format: ".0%", values: P_TICKS, tickCount: P_TICKS.length } },
+          color: { field: "scheduler", type: "nominal", title: "scheduler", scale: colour, legend: { orient: "bottom-right", direction: "vertical", fillColor: "#ffffff" } },
+          order: { field: "p", type: "quantitative" },
+        },
+      },
+      {
+        data: { values: [{ ms: deadline, label: `deadline ${deadline} ms` }] },
+        layer: [
+          { mark: { type: "rule", strokeDash: [4, 3], color: "#555555", strokeWidth: 1 }, encoding: { x: { field: "ms", type: "quantitative" } } },
+          {
+            // Low on the plot, right of the rule: the curves are steep there, so the label stays clear of them.
+            mark: { type: "text", align: "left", baseline: "bottom", dx: 3, dy: -2, fontSize: 9, color: "#333333" },
+            encoding: { x: { field: "ms", type: "quantitative" }, y: { datum: 0.02 }, text: { field: "label" } },
+          },
+        ],
+      },
+    ],
+  };
+  const caption = fromFine
+    ? "Cumulative distribution of total latency (creation to result) per scheduler; dashed: the QoS deadline."
+    : "Cumulative distribution of total latency per scheduler through the recorded quantiles (min, p50, p95, p99, max; " +
+      "the results file keeps no finer distribution), so segments between points are interpolated; dashed: the QoS deadline.";
+  return { kind: "chart", spec, caption };
+}
+
+/** The nearest 1, 2 or 5 times a power of ten below (floor) or above (ceil): a log axis that ends near the data. */
+function nice125(value: number, direction: "floor" | "ceil"): number {
+  const decade = 10 ** Math.floor(Math.log10(value));
+  const steps = [1, 2, 5, 10].map((m) => m * decade);
+  const pick = direction === "floor" ? steps.filter((v) => v <= value).pop() : steps.find((v) => v >= value);
+  return Number((pick ?? decade).toPrecision(6));
+}
+
+/** 1-2-5 ticks within a log domain: vega's default log ticks crowd at column width. */
+function logTicks(domain: number[]): number[] {
+  const ticks: number[] = [];
+  const first = 10 ** Math.floor(Math.log10(domain[0]));
+  for (let decade = first; decade <= domain[1]; decade *= 10) {
+    for (const m of [1, 2, 5]) {
+      const tick = Number((decade * m).toPrecision(6));
+      if (tick >= domain[0] && tick <= domain[1]) ticks.push(tick);
+    }
+  }
+  return ticks;
+}

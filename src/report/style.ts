@@ -1,0 +1,58 @@
+import type { Config } from "vega-lite";
+import type { ReportResults } from "./results-input.js";
+
+/** The font every chart uses; the PNG renderer loads it from the dejavu-fonts-ttf package, so text looks the same everywhere. */
+export const FONT_FAMILY = "DejaVu Sans";
+
+/**
+ * Okabe–Ito colours (Okabe & Ito 2008), distinguishable with the common colour-vision
+ * deficiencies. Reordered so the first schedulers get the colours with the most contrast on
+ * white; yellow is last because thin yellow lines are hard to see.
+ */
+export const OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000", "#F0E442"] as const;
+
+/** Stage colours: a sequential viridis ramp, clearly different from the scheduler colours and safe for colour-blind readers. */
+export const STAGE_COLOURS = ["#440154", "#3B528B", "#21918C", "#5EC962", "#FDE725"] as const;
+
+/**
+ * Plot widths in px. A paper column is about 3.3 in; a chart of about 330 px in total drawn at
+ * that width puts 10 px text at about 7.5 pt, and the 2x PNG has about 200 dpi.
+ */
+export const COLUMN_WIDTH = 330;
+export const PLOT_WIDTH = 250;
+export const PLOT_HEIGHT = 160;
+
+/** The fixed scheduler -> colour mapping: by the order of the runs in the results file. */
+export function schedulerColourScale(results: ReportResults): { domain: string[]; range: string[] } {
+  const domain = results.runs.map((run) => run.label);
+  return { domain, range: domain.map((_, i) => OKABE_ITO[i % OKABE_ITO.length]) };
+}
+
+/** Shared Vega-Lite config: font, sizes readable at column width, no chart border. */
+export const CHART_CONFIG: Config = {
+  font: FONT_FAMILY,
+  background: "#ffffff",
+  padding: 4,
+  view: { stroke: null },
+  axis: {
+    labelFontSize: 9,
+    titleFontSize: 10,
+    titleFontWeight: "normal",
+    labelColor: "#222222",
+    titleColor: "#000000",
+    gridColor: "#e4e4e4",
+    domainColor: "#555555",
+    tickColor: "#555555",
+  },
+  legend: {
+    labelFontSize: 9,
+    titleFontSize: 10,
+    titleFontWeight: "normal",
+    symbolSize: 60,
+    rowPadding: 2,
+    labelLimit: 140,
+  },
+  header: { labelFontSize: 9, titleFontSize: 10, titleFontWeight: "normal" },
+  text: { fontSize: 9 },
+  line: { strokeWidth: 1.5 },
+};

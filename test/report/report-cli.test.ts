@@ -1,0 +1,70 @@
+import { copyFileSync, existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { runCli, tempDir } from "../cli/helpers.js";
+import { FIXTURE_FILE, fixtureJson } from "./fixtures.js";
+
+describe("simulate report <results.json>", () => {
+  it("draws every chart next to the results file and names the skipped one with its reason", () => {
+    const dir = tempDir();
+    const results = join(dir, "results.json");
+    copyFileSync(FIXTURE_FILE, results);
+    const run = runCli(["report", results]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain("charts: 6 drawn, 1 skipped");
+    expect(run.stdout).toContain("skipped learning-curve: no learned scheduler");
+    expect(run.stdout).not.toContain("warning");
+    expect(run.stdout).toContain(`report: ${join(dir, "index.html")}`);
+    expect(readdirSync(join(dir, "charts"))).toHaveLength(18);
+  });
+
+  it("--out and --format choose the folder and the files", () => {
+    const dir = tempDir();
+    const run = runCli(["report", FIXTURE_FILE, "--out", join(dir, "figs"), "--format", "png"]);
+    expect(run.code, run.stderr).toBe(0);
+    const files = readdirSync(join(dir, "figs", "charts"));
+    expect(files.filter((f) => f.endsWith(".png"))).toHaveLength(6);
+    expect(files.some((f) => f.endsWith(".svg"))).toBe(false);
+    expect(existsSync(join(dir, "figs", "index.html"))).toBe(false);
+  });
+
+  it.each([
+    ["a missing file", (dir: string) => join(dir, "nope.json"), "a readable results file (ENOENT)"],
+    ["invalid JSON", (dir: string) => write(dir, "{ not json"), "expected valid JSON"],
+    ["a scenario instead of results", () => "scenarios/edge-ai-testbed.json", 'schema: missing: expected "continuum-sim/results@1"'],
+    ["results with a broken field", (dir: string) => write(dir, JSON.stringify({ ...fixtureJson(), qosDeadlineMs: "soon" })), "qosDeadlineMs"],
+  ])("%s is bad input: exit 2, a clear message, nothing written", (_name, file, message) => {
+    const dir = tempDir();
+    const run = runCli(["report", file(dir), "--out", join(dir, "out")]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(message);
+    expect(existsSync(join(dir, "out"))).toBe(false);
+  });
+
+  it("an unknown --format is bad input (exit 2)", () => {
+    const run = runCli(["report", FIXTURE_FILE, "--format", "svg,pdf"]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("--format");
+    expect(run.stderr).toContain("svg, png, html");
+  });
+});
+
+describe("simulate <scenario> --report", () => {
+  it("renders the charts and index.html into the run's out folder after writing results.json", () => {
+    const dir = tempDir();
+    const run = runCli(["scenarios/edge-ai-testbed.json", "--duration", "30 s", "--out", dir, "--report"]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain(`wrote ${join(dir, "results.json")}`);
+    expect(run.stdout).toContain("charts: 6 drawn, 1 skipped");
+    const html = readFileSync(join(dir, "index.html"), "utf8");
+    const results = JSON.parse(readFileSync(join(dir, "results.json"), "utf8")) as { scenario: { hash: string } };
+    expect(html).toContain(results.scenario.hash);
+    expect(existsSync(join(dir, "charts", "latency-cdf.png"))).toBe(true);
+  });
+});
+
+function write(dir: string, text: string): string {
+  const file = join(dir, "results.json");
+  writeFileSync(file, text);
+  return file;
+}
