@@ -50,6 +50,8 @@ export interface SchedulerResults {
     violationRate: number | null;
   };
   latency: Record<Stage, StageSummary>;
+  /** Total latency at p = 0, 0.01, ..., 0.99, 0.995, 0.999, 1 (sketched, within the stated relative error). */
+  latencyCdf: { p: number; ms: number }[];
   nodes: NodeResults[];
   /** Bins from the end of the warm-up: request outcomes by creation time, node state as time averages. */
   timeSeries: TimeSeries;

@@ -75,6 +75,15 @@ export class StageStats {
     };
   }
 
+  /** The distribution at the given probabilities (p = 0 is the minimum, p = 1 the maximum); empty when no value was seen. */
+  cdf(probabilities: readonly number[]): { p: number; ms: number }[] {
+    if (this.n === 0) return [];
+    return probabilities.map((p) => ({
+      p,
+      ms: p <= 0 ? this.minimum : p >= 1 ? this.maximum : this.clampToRange(this.sketch.quantile(p)),
+    }));
+  }
+
   private clampToRange(value: number): number {
     return Math.min(this.maximum, Math.max(this.minimum, value));
   }

@@ -63,6 +63,9 @@ export function simulate(scenario: ResolvedScenario, options: SimulateOptions = 
   };
 }
 
+/** Where the results sample the total-latency distribution: every percentile plus the far tail. */
+const CDF_PROBABILITIES: readonly number[] = [...Array.from({ length: 100 }, (_, i) => i / 100), 0.995, 0.999, 1];
+
 function summarizeRun(scenario: ResolvedScenario, entry: SchedulerEntry, world: EdgeWorld): SchedulerResults {
   const counts = world.counts;
   const overall = newStageSet();
@@ -82,6 +85,7 @@ function summarizeRun(scenario: ResolvedScenario, entry: SchedulerEntry, world: 
       violationRate: attempts === 0 ? null : violations / attempts,
     },
     latency: summarizeStageSet(overall),
+    latencyCdf: overall.total.cdf(CDF_PROBABILITIES),
     nodes: world.meters.map((meter, index) => ({
       id: scenario.nodes[index].id,
       completed: meter.served,

@@ -43,6 +43,14 @@ describe("simulate <scenario>", () => {
       const sum = (stages.networkUp.mean ?? 0) + (stages.queueing.mean ?? 0) + (stages.preprocessing.mean ?? 0) + (stages.inference.mean ?? 0) + (stages.networkDown.mean ?? 0);
       expect(sum).toBeCloseTo(stages.total.mean as number, 6);
       expect(r.nodes.reduce((s, n) => s + n.completed, 0)).toBe(r.requests.completed);
+      // The CDF runs from the minimum to the maximum, never decreases, and agrees with the summary quantiles.
+      const cdf = r.latencyCdf;
+      expect(cdf).toHaveLength(103);
+      expect(cdf[0]).toEqual({ p: 0, ms: stages.total.min });
+      expect(cdf[cdf.length - 1]).toEqual({ p: 1, ms: stages.total.max });
+      for (let i = 1; i < cdf.length; i++) expect(cdf[i].ms).toBeGreaterThanOrEqual(cdf[i - 1].ms);
+      expect(cdf.find((point) => point.p === 0.5)?.ms).toBe(stages.total.p50);
+      expect(cdf.find((point) => point.p === 0.95)?.ms).toBe(stages.total.p95);
     }
     // No temp files left behind.
     expect(readdirSync(dir)).toEqual(["results.json"]);
