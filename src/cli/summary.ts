@@ -25,7 +25,7 @@ export function formatSummary(results: Results): string {
     lines.push("");
     const rate = run.qos.violationRate === null ? "n/a" : `${(run.qos.violationRate * 100).toFixed(2)}%`;
     lines.push(
-      `${run.label}: ${run.requests.completed} completed, ${run.requests.dropped} dropped, ${run.requests.unfinished} unfinished; ` +
+      `${run.label}: ${run.requests.completed} completed, ${run.requests.dropped} dropped, ${run.requests.lost} lost, ${run.requests.unfinished} unfinished; ` +
         `${run.throughput.toFixed(2)} req/s; QoS violations ${run.qos.violations} (${rate})`,
     );
     const header = ["stage (ms)", "mean", "p50", "p95", "p99", "max"];
@@ -37,12 +37,19 @@ export function formatSummary(results: Results): string {
     const nodeRows = run.nodes.map((node) => [
       `  ${node.id}`,
       String(node.completed),
+      String(node.lost),
+      node.downMs > 0 ? `${(node.downMs / 1000).toFixed(1)} s` : "-",
       `${(node.utilisation * 100).toFixed(1)}%`,
       node.meanQueueLength.toFixed(2),
       num(node.latency.total.mean),
       num(node.latency.total.p95),
     ]);
-    lines.push(...table([["node", "completed", "util.", "mean queue", "mean total", "p95 total"], ...nodeRows]));
+    lines.push(...table([["node", "completed", "lost", "down", "util.", "mean queue", "mean total", "p95 total"], ...nodeRows]));
+    for (const fault of run.faults) {
+      const end = fault.endMs === null ? "end of run" : `${(fault.endMs / 1000).toFixed(1)} s`;
+      const detected = fault.detectedAtMs === undefined ? "" : fault.detectedAtMs === null ? ", not detected" : `, detected at ${(fault.detectedAtMs / 1000).toFixed(1)} s`;
+      lines.push(`  ${fault.kind} ${fault.target}: ${(fault.startMs / 1000).toFixed(1)} s to ${end}${detected}`);
+    }
   }
   return lines.join("\n");
 }

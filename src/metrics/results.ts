@@ -35,6 +35,8 @@ export interface SchedulerResults {
     completed: number;
     /** Refused by a full node queue (measurement window). */
     dropped: number;
+    /** Lost to a crashed node: queued or in service at the crash, or sent to it while down (measurement window). */
+    lost: number;
     /** Still in flight when the run ended (any creation time). */
     unfinished: number;
   };
@@ -44,18 +46,29 @@ export interface SchedulerResults {
     deadlineMs: number;
     /** Completed later than the deadline. */
     late: number;
-    /** late + dropped. */
+    /** late + dropped + lost. */
     violations: number;
-    /** violations / (completed + dropped). */
+    /** violations / (completed + dropped + lost). */
     violationRate: number | null;
   };
   latency: Record<Stage, StageSummary>;
   /** Total latency at p = 0, 0.01, ..., 0.99, 0.995, 0.999, 1 (sketched, within the stated relative error). */
   latencyCdf: { p: number; ms: number }[];
   nodes: NodeResults[];
+  /** Crashes and link degradations as they happened, with health-check detection times. */
+  faults: FaultResult[];
   /** Bins from the end of the warm-up: request outcomes by creation time, node state as time averages. */
   timeSeries: TimeSeries;
   events: number;
+}
+
+export interface FaultResult {
+  kind: "crash" | "link-degradation";
+  target: string;
+  startMs: number;
+  endMs: number | null;
+  detectedAtMs?: number | null;
+  recoveryDetectedAtMs?: number | null;
 }
 
 export interface NodeResults {
@@ -63,6 +76,11 @@ export interface NodeResults {
   completed: number;
   late: number;
   dropped: number;
+  lost: number;
+  /** Time down within the measurement window, ms. */
+  downMs: number;
+  /** Joules over the window from the profile's idle/busy power (null without power figures). */
+  energyJ: number | null;
   utilisation: number;
   meanQueueLength: number;
   meanBusySlots: number;

@@ -5,6 +5,7 @@ export interface TimeBin {
   completed: number;
   late: number;
   dropped: number;
+  lost: number;
   violationRate: number | null;
   latencyMean: number | null;
   latencyP50: number | null;
@@ -26,6 +27,7 @@ export class TimeSeriesRecorder {
   private readonly completed: Float64Array;
   private readonly late: Float64Array;
   private readonly dropped: Float64Array;
+  private readonly lost: Float64Array;
   private readonly latencySum: Float64Array;
   private readonly sketches: (QuantileSketch | undefined)[];
   /** [bin][node] time averages, filled by closeBin. */
@@ -40,6 +42,7 @@ export class TimeSeriesRecorder {
     this.completed = new Float64Array(this.binCount);
     this.late = new Float64Array(this.binCount);
     this.dropped = new Float64Array(this.binCount);
+    this.lost = new Float64Array(this.binCount);
     this.latencySum = new Float64Array(this.binCount);
     this.sketches = new Array(this.binCount).fill(undefined);
     this.nodeState = Array.from({ length: this.binCount }, () => []);
@@ -71,6 +74,10 @@ export class TimeSeriesRecorder {
     this.dropped[this.binOf(createdAt)]++;
   }
 
+  recordLost(createdAt: number): void {
+    this.lost[this.binOf(createdAt)]++;
+  }
+
   /** Stores a bin's node time averages (computed by the caller from its meters). */
   closeBin(bin: number, nodes: { utilisation: number; meanQueueLength: number }[]): void {
     this.nodeState[bin] = nodes;
@@ -80,14 +87,16 @@ export class TimeSeriesRecorder {
     const bins: TimeBin[] = [];
     for (let bin = 0; bin < this.binCount; bin++) {
       const completed = this.completed[bin];
-      const attempts = completed + this.dropped[bin];
+      const failed = this.dropped[bin] + this.lost[bin];
+      const attempts = completed + failed;
       const sketch = this.sketches[bin];
       bins.push({
         startMs: this.binStart(bin),
         completed,
         late: this.late[bin],
         dropped: this.dropped[bin],
-        violationRate: attempts === 0 ? null : (this.late[bin] + this.dropped[bin]) / attempts,
+        lost: this.lost[bin],
+        violationRate: attempts === 0 ? null : (this.late[bin] + failed) / attempts,
         latencyMean: completed === 0 ? null : this.latencySum[bin] / completed,
         latencyP50: sketch === undefined ? null : sketch.quantile(0.5),
         latencyP95: sketch === undefined ? null : sketch.quantile(0.95),

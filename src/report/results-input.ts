@@ -54,7 +54,8 @@ const timeBin = z.object({
 const cdfPoint = z.object({ p: z.number().min(0).max(1), ms: num });
 
 const migration = z.object({ timeMs: num, device: z.string(), from: z.string(), to: z.string(), reason: z.string() });
-const fault = z.object({ startMs: num, endMs: num, kind: z.string(), target: z.string() });
+// endMs is null for a fault that lasts past the end of the run (drawn to the end of the window).
+const fault = z.object({ startMs: num, endMs: num.nullable(), kind: z.string(), target: z.string() });
 
 const schedulerRun = z.object({
   scheduler: z.string(),

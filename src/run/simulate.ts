@@ -71,12 +71,12 @@ function summarizeRun(scenario: ResolvedScenario, entry: SchedulerEntry, world: 
   const overall = newStageSet();
   for (const meter of world.meters) mergeStageSets(overall, meter.stages);
   const measuredSeconds = (scenario.durationMs + scenario.drainMs - scenario.warmupMs) / 1000;
-  const violations = counts.late + counts.dropped;
-  const attempts = counts.measured + counts.dropped;
+  const violations = counts.late + counts.dropped + counts.lost;
+  const attempts = counts.measured + counts.dropped + counts.lost;
   return {
     scheduler: entry.name,
     label: entry.label,
-    requests: { generated: counts.generated, completed: counts.measured, dropped: counts.dropped, unfinished: counts.unfinished },
+    requests: { generated: counts.generated, completed: counts.measured, dropped: counts.dropped, lost: counts.lost, unfinished: counts.unfinished },
     throughput: counts.measured / measuredSeconds,
     qos: {
       deadlineMs: scenario.qosDeadlineMs,
@@ -91,11 +91,15 @@ function summarizeRun(scenario: ResolvedScenario, entry: SchedulerEntry, world: 
       completed: meter.served,
       late: meter.late,
       dropped: meter.dropped,
+      lost: meter.lost,
+      downMs: meter.downMs,
+      energyJ: power(scenario, index) === undefined ? null : meter.energyJoules(power(scenario, index)!.idleW, power(scenario, index)!.busyW),
       utilisation: meter.utilisation,
       meanQueueLength: meter.meanQueueLength,
       meanBusySlots: meter.meanBusySlots,
       latency: summarizeStageSet(meter.stages),
     })),
+    faults: world.faultRecords.map((record) => ({ ...record })),
     timeSeries: world.series.result(),
     events: counts.events,
   };
@@ -112,4 +116,8 @@ function nominalLatencyTable(scenario: ResolvedScenario): Results["network"] {
     nodes: scenario.nodes.map((node) => node.id),
     nominalLatencyMs: rows.map((device) => scenario.nodes.map((node) => scenario.links[device.index][node.index].nominalLatencyMs)),
   };
+}
+
+function power(scenario: ResolvedScenario, node: number): { idleW: number; busyW: number } | undefined {
+  return scenario.nodes[node].power;
 }

@@ -10,6 +10,7 @@ import type { HardwareProfile, ServiceCurve } from "./profile-schema.js";
 import { BUILTIN_PROFILE_DIR, meanServiceMs, ProfileLibrary } from "./profiles.js";
 import type {
   NodeService,
+  ResolvedFault,
   ResolvedDevice,
   ResolvedLink,
   ResolvedNode,
@@ -83,6 +84,9 @@ export function resolveScenario(json: unknown, options: LoadOptions, source = "s
 }
 
 const DEFAULT_RESULT_BYTES = 1024;
+// Consul's default check interval; the timeout is a short probe deadline.
+const DEFAULT_HEALTH_CHECK_INTERVAL_MS = 10_000;
+const DEFAULT_HEALTH_CHECK_TIMEOUT_MS = 1_000;
 // An RGB frame JPEG-compressed about 10:1: a rough, documented default; scenarios should state frameBytes.
 const DEFAULT_JPEG_RATIO = 10;
 
@@ -116,6 +120,11 @@ class Resolver {
     const nodes = this.resolveNodes();
     const links = this.resolveLinks(devices, nodes);
     const schedulers = this.resolveSchedulers();
+    const healthCheckIntervalMs = doc.healthCheck?.interval ?? DEFAULT_HEALTH_CHECK_INTERVAL_MS;
+    const healthCheckTimeoutMs = doc.healthCheck?.timeout ?? DEFAULT_HEALTH_CHECK_TIMEOUT_MS;
+    if (!(healthCheckIntervalMs > 0)) this.fail("healthCheck.interval", doc.healthCheck?.interval, "a positive duration");
+    if (!(healthCheckTimeoutMs >= 0)) this.fail("healthCheck.timeout", doc.healthCheck?.timeout, "a non-negative duration");
+    const faults = this.resolveFaults(devices, nodes);
     const hash = createHash("sha256").update(canonicalJson({ scenario: rawJson, profiles: this.profiles })).digest("hex");
     return deepFreeze({
       name: doc.name,
@@ -132,6 +141,9 @@ class Resolver {
       links,
       serviceClasses: this.serviceClasses,
       schedulers,
+      healthCheckIntervalMs,
+      healthCheckTimeoutMs,
+      faults,
       profiles: this.profiles,
     });
   }
@@ -257,6 +269,7 @@ class Resolver {
         path: path_,
         slots,
         queueCapacity: node.queueCapacity ?? Infinity,
+        power: profile?.power === undefined ? undefined : { idleW: profile.power.idleW, busyW: profile.power.busyW },
         service,
       });
     });
@@ -392,6 +405,51 @@ class Resolver {
         return resolved;
       }),
     );
+  }
+
+  private resolveFaults(devices: ResolvedDevice[], nodes: ResolvedNode[]): ResolvedFault[] {
+    const nodeIndex = new Map(nodes.map((node) => [node.id, node.index]));
+    const faults: ResolvedFault[] = [];
+    (this.doc.faults ?? []).forEach((fault, index) => {
+      const path = `faults[${index}]`;
+      const node = nodeIndex.get(fault.node);
+      if (node === undefined) {
+        this.fail(`${path}.node`, fault.node, `a node id (known: ${nodes.map((n) => n.id).join(", ")})`);
+        return;
+      }
+      if (fault.type === "crash") {
+        if (fault.at < 0) this.fail(`${path}.at`, fault.at, "a non-negative time");
+        const recoverAfterMs = fault.recoverAfter ?? Infinity;
+        if (!(recoverAfterMs > 0)) this.fail(`${path}.recoverAfter`, fault.recoverAfter, "a positive duration");
+        faults.push({ kind: "crash", node, atMs: fault.at, recoverAfterMs });
+      } else if (fault.type === "crashes") {
+        const mtbf = this.compile(fault.mtbf, `${path}.mtbf`);
+        const mttr = this.compile(fault.mttr, `${path}.mttr`);
+        if (mtbf !== undefined && mttr !== undefined) faults.push({ kind: "crashes", node, index, mtbf, mttr });
+      } else {
+        if (!(fault.to > fault.from) || fault.from < 0) this.fail(`${path}.to`, fault.to, `a time after from (${fault.from} ms)`);
+        let members: number[] = devices.map((device) => device.index);
+        if (fault.devices !== undefined) {
+          members = [];
+          fault.devices.forEach((deviceId, d) => {
+            const matching = devices.filter((device) => device.id === deviceId || device.group === deviceId);
+            if (matching.length === 0) this.fail(`${path}.devices[${d}]`, deviceId, `a device id (known: ${[...new Set(devices.map((x) => x.group))].join(", ")})`);
+            members.push(...matching.map((device) => device.index));
+          });
+        }
+        faults.push({
+          kind: "link-degradation",
+          node,
+          devices: [...new Set(members)].sort((a, b) => a - b),
+          fromMs: fault.from,
+          toMs: fault.to,
+          latencyMultiplier: fault.latencyMultiplier ?? 1,
+          addedLatencyMs: fault.addedLatency ?? 0,
+          bandwidthFactor: fault.bandwidthFactor ?? 1,
+        });
+      }
+    });
+    return faults;
   }
 
   private resolveSchedulers(): SchedulerEntry[] {

@@ -21,6 +21,10 @@ export interface ResolvedScenario {
   /** Distinct (model, frame size) pairs; devices and nodes index into this list. */
   readonly serviceClasses: readonly ServiceClass[];
   readonly schedulers: readonly SchedulerEntry[];
+  /** Health checks: each node is probed every interval (staggered by node index); a probe of a down node fails after the timeout. */
+  readonly healthCheckIntervalMs: number;
+  readonly healthCheckTimeoutMs: number;
+  readonly faults: readonly ResolvedFault[];
   readonly profiles: Readonly<Record<string, HardwareProfile>>;
 }
 
@@ -61,6 +65,8 @@ export interface NodeService {
 
 export interface ResolvedNode {
   readonly id: string;
+  /** Idle and busy power from the hardware profile, W; undefined without a profile or power figures. */
+  readonly power: { readonly idleW: number; readonly busyW: number } | undefined;
   readonly index: number;
   /** null for an abstract server described only by its service-time distributions. */
   readonly profile: string | null;
@@ -88,3 +94,25 @@ export interface SchedulerEntry {
   readonly label: string;
   readonly options: Readonly<Record<string, unknown>>;
 }
+
+export type ResolvedFault =
+  | { readonly kind: "crash"; readonly node: number; readonly atMs: number; readonly recoverAfterMs: number }
+  | {
+      readonly kind: "crashes";
+      readonly node: number;
+      /** Position in the scenario's faults list (names the fault's random stream). */
+      readonly index: number;
+      readonly mtbf: CompiledDistribution;
+      readonly mttr: CompiledDistribution;
+    }
+  | {
+      readonly kind: "link-degradation";
+      readonly node: number;
+      /** Device indices whose link to the node degrades. */
+      readonly devices: readonly number[];
+      readonly fromMs: number;
+      readonly toMs: number;
+      readonly latencyMultiplier: number;
+      readonly addedLatencyMs: number;
+      readonly bandwidthFactor: number;
+    };

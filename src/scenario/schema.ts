@@ -109,6 +109,44 @@ const network = z.strictObject({
   links: z.array(link).optional().meta({ description: "Per-link parameters, overriding the matrix and the default." }),
 });
 
+const healthCheck = z
+  .strictObject({
+    interval: durationSchema.optional().meta({ description: "Time between checks of each node. Default 10 s (Consul's default)." }),
+    timeout: durationSchema.optional().meta({
+      description: "A check of a down node fails after this long; only then is the node known to be down. Default 1 s.",
+    }),
+  })
+  .meta({ description: "How the orchestrator learns node health: schedulers see only what the checks have found." });
+
+const crashAt = z.strictObject({
+  type: z.literal("crash"),
+  node: id,
+  at: durationSchema.meta({ description: "Crash time." }),
+  recoverAfter: durationSchema.optional().meta({ description: "Down time; omitted: the node stays down." }),
+});
+
+const crashRandom = z.strictObject({
+  type: z.literal("crashes"),
+  node: id,
+  mtbf: distributionSpecSchema.meta({ description: "Up time before each crash (mean time between failures)." }),
+  mttr: distributionSpecSchema.meta({ description: "Down time of each crash (mean time to repair)." }),
+});
+
+const linkDegradation = z.strictObject({
+  type: z.literal("link-degradation"),
+  node: id.meta({ description: "The node whose links degrade." }),
+  devices: z.array(id).optional().meta({ description: "Device (or group) ids whose link to the node degrades; default all." }),
+  from: durationSchema,
+  to: durationSchema,
+  latencyMultiplier: z.number().positive().optional().meta({ description: "Multiplies base latency + jitter. Default 1." }),
+  addedLatency: durationSchema.optional().meta({ description: "Added to every one-way transfer. Default 0." }),
+  bandwidthFactor: z.number().gt(0).lte(1).optional().meta({ description: "Multiplies the bandwidth (0.5 halves it). Default 1." }),
+});
+
+export const faultSchema = z
+  .discriminatedUnion("type", [crashAt, crashRandom, linkDegradation])
+  .meta({ description: "A node crash at a time, repeated crashes from MTBF/MTTR distributions, or a link degradation over an interval." });
+
 const schedulerEntry = z.union([
   id,
   z.strictObject({ name: id, label: z.string().optional(), options: z.record(z.string(), z.unknown()).optional() }),
@@ -130,6 +168,8 @@ export const scenarioSchema = z
     nodes: z.array(node).min(1),
     network: network.optional(),
     schedulers: z.array(schedulerEntry).min(1).meta({ description: "Policies compared on the same arrivals." }),
+    healthCheck: healthCheck.optional(),
+    faults: z.array(faultSchema).optional(),
     metrics: z
       .strictObject({
         binWidth: durationSchema.optional().meta({

@@ -7,6 +7,7 @@ import type { ClusterView, Scheduler, TaskOutcome, TaskRequest } from "../schedu
 import { IntQueue, TaskPool } from "./task-pool.js";
 import { NodeMeter } from "./node-meter.js";
 import { TimeSeriesRecorder } from "../metrics/time-series.js";
+import { FaultInjector, type FaultRecord } from "./faults.js";
 
 /** Called for every measured request that completes, for per-task output. */
 export type TaskSink = (record: TaskRecord) => void;
@@ -36,6 +37,8 @@ export interface WorldRunCounts {
   measured: number;
   /** Requests refused by a full node queue (created at or after the warm-up). */
   dropped: number;
+  /** Requests lost to a crashed node: queued or in service when it crashed, or reaching it while down. */
+  lost: number;
   /** Requests still in flight when the run ended. */
   unfinished: number;
   late: number;
@@ -79,12 +82,22 @@ export class EdgeWorld implements ClusterView {
   private readonly slotsOf: Int32Array;
   private readonly queueCapacity: Float64Array;
   private readonly outstandingCount: Int32Array;
+  /** What the orchestrator knows from health checks (what schedulers see). */
   private readonly healthy: Uint8Array;
+  /** Whether the node is actually up. */
+  private readonly up: Uint8Array;
+  /** Bumped at every crash: a service completion from an older epoch belongs to a lost request. */
+  private readonly epoch: Int32Array;
+  /** Per (device, node) link: factors of an active degradation (1, 0, 1 when none). */
+  private readonly latencyFactor: Float64Array;
+  private readonly addedLatency: Float64Array;
+  private readonly bandwidthFactor: Float64Array;
   private readonly nominalLatency: Float64Array;
   private readonly preprocessingSamplers: Sampler[];
   private readonly inferenceSamplers: Sampler[];
   readonly meters: NodeMeter[];
   readonly series: TimeSeriesRecorder;
+  private readonly faults: FaultInjector;
 
   private readonly endOfArrivals: number;
   private readonly endOfRun: number;
@@ -98,7 +111,7 @@ export class EdgeWorld implements ClusterView {
   private readonly serviceDoneKind: number;
   private readonly deliveredKind: number;
 
-  readonly counts: WorldRunCounts = { generated: 0, measured: 0, dropped: 0, unfinished: 0, late: 0, events: 0, peakInFlight: 0 };
+  readonly counts: WorldRunCounts = { generated: 0, measured: 0, dropped: 0, lost: 0, unfinished: 0, late: 0, events: 0, peakInFlight: 0 };
 
   constructor(scenario: ResolvedScenario, options: WorldRunOptions) {
     this.scenario = scenario;
@@ -158,6 +171,11 @@ export class EdgeWorld implements ClusterView {
     this.queueCapacity = Float64Array.from(nodes.map((node) => node.queueCapacity));
     this.outstandingCount = new Int32Array(nodes.length);
     this.healthy = new Uint8Array(nodes.length).fill(1);
+    this.up = new Uint8Array(nodes.length).fill(1);
+    this.epoch = new Int32Array(nodes.length);
+    this.latencyFactor = new Float64Array(devices.length * nodes.length).fill(1);
+    this.addedLatency = new Float64Array(devices.length * nodes.length);
+    this.bandwidthFactor = new Float64Array(devices.length * nodes.length).fill(1);
     this.nominalLatency = new Float64Array(devices.length * nodes.length);
     for (const device of devices) {
       for (const node of nodes) this.nominalLatency[device.index * nodes.length + node.index] = scenario.links[device.index][node.index].nominalLatencyMs;
@@ -174,6 +192,7 @@ export class EdgeWorld implements ClusterView {
     }
     this.meters = nodes.map((node) => new NodeMeter(node.slots));
     this.series = new TimeSeriesRecorder(scenario.warmupMs, this.endOfRun, scenario.binWidthMs);
+    this.faults = new FaultInjector(this.sim, scenario, this.streams, this, this.endOfRun);
     this.request = { sequence: 0, device: 0, deviceId: "", model: "", frameSizePx: 0, requestBytes: 0, createdAt: 0 };
     this.outcome = { sequence: 0, device: 0, node: 0, createdAt: 0, totalMs: 0, violatedQos: false };
 
@@ -227,6 +246,7 @@ export class EdgeWorld implements ClusterView {
     for (const device of this.scenario.devices) this.scheduleFirstArrival(device.index);
     if (this.warmupMs > 0) this.sim.schedule(this.warmupMs, () => this.meters.forEach((meter) => meter.startWindow(this.sim.now)));
     this.scheduleBinBoundaries();
+    this.faults.start();
     this.sim.run({ until: this.endOfRun });
     for (const meter of this.meters) meter.endWindow(this.endOfRun);
     this.closeBin(this.series.binCount - 1, this.endOfRun);
@@ -261,6 +281,11 @@ export class EdgeWorld implements ClusterView {
         return state;
       }),
     );
+  }
+
+  /** The faults that happened in the run, in order of their start. */
+  get faultRecords(): readonly FaultRecord[] {
+    return this.faults.records;
   }
 
   /** Bytes held by request records and node queues (what grows with a backlog). */
@@ -331,7 +356,8 @@ export class EdgeWorld implements ClusterView {
   private transferDelay(device: number, node: number, direction: 0 | 1, bytes: number): number {
     const pair = device * this.nodeCountValue + node;
     const link = this.linkModels[this.linkModel[pair]];
-    if (link.instantaneous) return 0;
+    const degraded = this.latencyFactor[pair] !== 1 || this.addedLatency[pair] !== 0 || this.bandwidthFactor[pair] !== 1;
+    if (link.instantaneous && !degraded) return 0;
     const index = (pair << 1) | direction;
     let stream = this.linkStream[index];
     if (stream < 0) {
@@ -341,7 +367,8 @@ export class EdgeWorld implements ClusterView {
     this.linkStreams.select(stream);
     let delay = link.latency();
     if (link.jitter !== undefined) delay += link.jitter();
-    if (bytes > 0) delay += bytes / link.bytesPerMs;
+    if (degraded) delay = delay * this.latencyFactor[pair] + this.addedLatency[pair];
+    if (bytes > 0) delay += bytes / (link.bytesPerMs * this.bandwidthFactor[pair]);
     if (!(delay >= 0)) {
       throw new SimulationError(
         `link ${this.deviceId(device)} <-> ${this.nodeId(node)}: one-way delay draw ${delay} ms is negative; truncate latency or jitter with "min"`,
@@ -354,6 +381,10 @@ export class EdgeWorld implements ClusterView {
     const node = this.pool.node[task];
     const now = this.sim.now;
     const meter = this.meters[node];
+    if (this.up[node] === 0) {
+      this.loseTask(task);
+      return;
+    }
     if (this.busy[node] < this.slotsOf[node]) {
       this.pool.queueingMs[task] = 0;
       this.startService(task, node, now);
@@ -385,6 +416,7 @@ export class EdgeWorld implements ClusterView {
     }
     this.pool.preprocessingMs[task] = preprocessing;
     this.pool.inferenceMs[task] = inference;
+    this.pool.epoch[task] = this.epoch[node];
     this.meters[node].busyChanged(now, ++this.busy[node]);
     this.sim.scheduleKind(preprocessing + inference, this.serviceDoneKind, task);
   }
@@ -392,6 +424,11 @@ export class EdgeWorld implements ClusterView {
   private onServiceDone(task: number): void {
     const pool = this.pool;
     const node = pool.node[task];
+    if (pool.epoch[task] !== this.epoch[node]) {
+      // The node crashed while serving this request: its slot was already freed at the crash.
+      this.loseTask(task);
+      return;
+    }
     const now = this.sim.now;
     const meter = this.meters[node];
     meter.busyChanged(now, --this.busy[node]);
@@ -428,6 +465,60 @@ export class EdgeWorld implements ClusterView {
       if (this.scheduler.observe !== undefined || this.taskSink !== undefined) this.report(task, downlink, total, late);
     }
     pool.release(task);
+  }
+
+  private loseTask(task: number): void {
+    const node = this.pool.node[task];
+    this.outstandingCount[node]--;
+    const createdAt = this.pool.createdAt[task];
+    if (createdAt >= this.warmupMs) {
+      this.counts.lost++;
+      this.meters[node].lost++;
+      this.series.recordLost(createdAt);
+    }
+    this.pool.release(task);
+  }
+
+  /** Fault hooks (see faults.ts) ---------------------------------------------------------------- */
+
+  isUp(node: number): boolean {
+    return this.up[node] === 1;
+  }
+
+  /** The node stops: its queue is lost now; requests in service are lost when their slot would have finished. */
+  crashNode(node: number): void {
+    if (this.up[node] === 0) return;
+    const now = this.sim.now;
+    this.up[node] = 0;
+    this.epoch[node]++;
+    const meter = this.meters[node];
+    meter.downChanged(now, true);
+    this.busy[node] = 0;
+    meter.busyChanged(now, 0);
+    const queue = this.nodeQueues[node];
+    while (queue.size > 0) this.loseTask(queue.shift());
+    meter.queueChanged(now, 0);
+  }
+
+  recoverNode(node: number): void {
+    if (this.up[node] === 1) return;
+    this.up[node] = 1;
+    this.meters[node].downChanged(this.sim.now, false);
+  }
+
+  /** What a health check found: schedulers see this, not the node's actual state. */
+  setKnownHealth(node: number, healthy: boolean): void {
+    this.healthy[node] = healthy ? 1 : 0;
+  }
+
+  /** Applies (or, with factors 1, 0, 1, lifts) a degradation on the links from `devices` to `node`. */
+  setLinkDegradation(node: number, devices: readonly number[], latencyFactor: number, addedLatencyMs: number, bandwidthFactor: number): void {
+    for (const device of devices) {
+      const pair = device * this.nodeCountValue + node;
+      this.latencyFactor[pair] = latencyFactor;
+      this.addedLatency[pair] = addedLatencyMs;
+      this.bandwidthFactor[pair] = bandwidthFactor;
+    }
   }
 
   private report(task: number, downlink: number, total: number, late: boolean): void {

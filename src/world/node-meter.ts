@@ -10,7 +10,11 @@ export class NodeMeter {
   served = 0;
   late = 0;
   dropped = 0;
+  lost = 0;
   private windowStart = 0;
+  private downArea = 0;
+  private down = false;
+  private downSince = 0;
   private windowEnd = NaN;
   private queueArea = 0;
   private queueLength = 0;
@@ -45,6 +49,17 @@ export class NodeMeter {
     this.busySince = now;
   }
 
+  downChanged(now: number, down: boolean): void {
+    if (this.down) this.downArea += now - this.downSince;
+    this.down = down;
+    this.downSince = now;
+  }
+
+  /** Time spent down within the window, ms. */
+  get downMs(): number {
+    return this.downArea;
+  }
+
   /** Integrals of queue length and busy slots from the window start up to `now` (ms x requests). */
   areasAt(now: number): { queue: number; busy: number } {
     this.queueChanged(now, this.queueLength);
@@ -59,11 +74,14 @@ export class NodeMeter {
     this.queueSince = now;
     this.busyArea = 0;
     this.busySince = now;
+    this.downArea = 0;
+    this.downSince = now;
   }
 
   endWindow(now: number): void {
     this.queueChanged(now, this.queueLength);
     this.busyChanged(now, this.busySlots);
+    this.downChanged(now, this.down);
     this.windowEnd = now;
   }
 
@@ -79,6 +97,15 @@ export class NodeMeter {
   /** Time-average number of requests in service. */
   get meanBusySlots(): number {
     return this.busyArea / this.windowMs;
+  }
+
+  /**
+   * Energy over the window: idle power while up, plus (busy - idle) power for the busy fraction of
+   * the slots; nothing while down.
+   */
+  energyJoules(idleW: number, busyW: number): number {
+    const upMs = this.windowMs - this.downArea;
+    return (idleW * upMs + (busyW - idleW) * (this.busyArea / this.slots)) / 1000;
   }
 
   /** Fraction of slot time spent serving. */

@@ -35,7 +35,17 @@ export function latencyOverTimeChart(results: ReportResults): ChartOutcome {
   if (values.every((v) => v.ms === null)) return skipped("no time bin has a completed request");
   const { divisor, unit } = timeAxisUnit(results);
   const colour = schedulerColourScale(results);
-  const faults = results.runs.flatMap((run) => (run.faults ?? []).map((f) => ({ scheduler: run.label, start: f.startMs / divisor, end: f.endMs / divisor, kind: f.kind, target: f.target })));
+  // An open-ended fault is shaded to the last arrival, where the plotted bins end.
+  const lastArrival = results.window.durationMs;
+  const faults = results.runs.flatMap((run) =>
+    (run.faults ?? []).map((f) => ({
+      scheduler: run.label,
+      start: f.startMs / divisor,
+      end: (f.endMs ?? Math.max(f.startMs, lastArrival)) / divisor,
+      kind: f.kind,
+      target: f.target,
+    })),
+  );
   const migrations = results.runs.flatMap((run) => (run.migrations ?? []).map((m) => ({ scheduler: run.label, t: m.timeMs / divisor, device: m.device, from: m.from, to: m.to })));
   const x = { field: "t", type: "quantitative" as const, title: `simulated time (${unit})`, scale: { zero: false, nice: false } };
   const spec: TopLevelSpec = {

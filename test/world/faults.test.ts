@@ -1,0 +1,157 @@
+import { describe, expect, it } from "vitest";
+import { resolveScenario } from "../../src/scenario/resolve.js";
+import { SCHEDULER_NAMES } from "../../src/schedulers/registry.js";
+import { simulate } from "../../src/run/simulate.js";
+import type { TaskRecord } from "../../src/world/edge-world.js";
+
+type Doc = Record<string, unknown>;
+
+function base(extra: Doc): Doc {
+  return {
+    name: "faults",
+    seed: 4,
+    duration: "120 s",
+    drain: "2 s",
+    qosDeadline: "100 ms",
+    devices: [{ id: "cam", count: 5, workload: { type: "video", model: "m", fps: 10, frameSizePx: 300 } }],
+    nodes: [
+      { id: "near", slots: 2, inferenceTime: { dist: "exponential", mean: 20 } },
+      { id: "far", slots: 2, inferenceTime: { dist: "exponential", mean: 20 } },
+    ],
+    network: {
+      default: { latency: "5 ms" },
+      links: [{ between: ["cam", "far"], latency: "15 ms" }],
+    },
+    schedulers: ["nearest-healthy"],
+    ...extra,
+  };
+}
+
+function run(doc: Doc) {
+  const records: Record<string, TaskRecord[]> = {};
+  const results = simulate(resolveScenario(doc, { knownSchedulers: SCHEDULER_NAMES }), {
+    taskSink: (label) => {
+      records[label] = [];
+      return (record) => records[label].push({ ...record });
+    },
+  });
+  return { results, records };
+}
+
+describe("crashes, health checks and recovery", () => {
+  const doc = base({
+    healthCheck: { interval: "10 s", timeout: "1 s" },
+    faults: [{ type: "crash", node: "near", at: "35 s", recoverAfter: "35 s" }],
+  });
+
+  it("a crash is known only after a failed check; then no request is placed on the node until a check sees it back", () => {
+    const { results, records } = run(doc);
+    const r = results.runs[0];
+    const crash = r.faults[0];
+    // Node 0 of 2 is checked at 0, 10, 20, ... s: the check at 40 s finds it down and times out
+    // at 41 s; it is back at 70 s and the 70 s check sees it.
+    expect(crash).toMatchObject({ kind: "crash", target: "near", startMs: 35_000, endMs: 70_000, detectedAtMs: 41_000, recoveryDetectedAtMs: 70_000 });
+    const onNear = records["nearest-healthy"].filter((rec) => rec.node === "near");
+    // Nothing created on the node while it was down or known down completed there.
+    expect(onNear.filter((rec) => rec.createdAt >= 35_000 && rec.createdAt < 70_000)).toHaveLength(0);
+    // Requests placed there between the crash and its detection were lost: 6 s at 50 frames/s,
+    // plus the few queued or in service at the crash.
+    expect(r.requests.lost).toBeGreaterThanOrEqual(6 * 50 - 5);
+    expect(r.requests.lost).toBeLessThanOrEqual(6 * 50 + 20);
+    expect(r.nodes[0].lost).toBe(r.requests.lost);
+    // After detection the far node takes everything; after recovery the near node is used again.
+    expect(records["nearest-healthy"].some((rec) => rec.node === "far" && rec.createdAt > 41_000 && rec.createdAt < 70_000)).toBe(true);
+    expect(onNear.some((rec) => rec.createdAt > 70_000)).toBe(true);
+    expect(r.nodes[0].downMs).toBe(35_000);
+    // Lost requests are QoS violations.
+    expect(r.qos.violations).toBe(r.qos.late + r.requests.dropped + r.requests.lost);
+    expect(r.timeSeries.bins.reduce((s, b) => s + b.lost, 0)).toBe(r.requests.lost);
+  });
+
+  it("a shorter health-check interval loses fewer requests", () => {
+    const slow = run(doc).results.runs[0].requests.lost;
+    const fast = run({ ...doc, healthCheck: { interval: "2 s", timeout: "0.5 s" } }).results.runs[0].requests.lost;
+    expect(fast).toBeLessThan(slow / 3);
+    expect(fast).toBeGreaterThan(0);
+  });
+
+  it("random crashes from MTBF/MTTR are the same for every scheduler (their own stream) and recover", () => {
+    const { results } = run(
+      base({
+        schedulers: ["nearest-healthy", "round-robin", "least-loaded"],
+        faults: [{ type: "crashes", node: "far", mtbf: { dist: "exponential", mean: "20 s" }, mttr: { dist: "uniform", low: "2 s", high: "6 s" } }],
+      }),
+    );
+    const schedules = results.runs.map((r) => JSON.stringify(r.faults.map((f) => [f.startMs, f.endMs])));
+    expect(new Set(schedules).size).toBe(1);
+    const faults = results.runs[0].faults;
+    expect(faults.length).toBeGreaterThan(2);
+    for (const f of faults) {
+      expect(f.kind).toBe("crash");
+      if (f.endMs !== null) {
+        expect(f.endMs - f.startMs).toBeGreaterThanOrEqual(2000);
+        expect(f.endMs - f.startMs).toBeLessThanOrEqual(6000);
+      }
+    }
+    // round-robin keeps sending to the far node until a check finds it down: it loses requests.
+    expect(results.runs[1].requests.lost).toBeGreaterThan(0);
+  });
+});
+
+describe("link degradation", () => {
+  it("multiplies latency and adds delay only within its interval, only on its links", () => {
+    const { results, records } = run(
+      base({
+        faults: [{ type: "link-degradation", node: "near", devices: ["cam-1"], from: "40 s", to: "80 s", latencyMultiplier: 3, addedLatency: "7 ms" }],
+      }),
+    );
+    const recs = records["nearest-healthy"];
+    // Requests created in the last frame period before 80 s may still cross the degraded link: left out.
+    const up = (device: string, inside: boolean) =>
+      recs
+        .filter((r) => r.device === device && r.node === "near")
+        .filter((r) => (inside ? r.createdAt >= 40_000 && r.createdAt < 79_000 : r.createdAt < 40_000 || r.createdAt > 80_000))
+        .map((r) => r.networkUp);
+    expect(new Set(up("cam-1", true))).toEqual(new Set([5 * 3 + 7]));
+    expect(new Set(up("cam-1", false))).toEqual(new Set([5]));
+    expect(new Set(up("cam-2", true))).toEqual(new Set([5]));
+    expect(results.runs[0].faults).toEqual([{ kind: "link-degradation", target: "near <- cam-1", startMs: 40_000, endMs: 80_000 }]);
+  });
+});
+
+describe("energy", () => {
+  it("equals idle power x up time + (busy - idle) x busy time, on a hand-computed case", () => {
+    // One Coral Dev Board (idle 2.9 W, busy 5.4 W in its profile), one slot, 10 ms per request,
+    // one request every 100 ms for 60 s: busy 10% of the time.
+    const { results } = run({
+      name: "energy",
+      duration: "60 s",
+      qosDeadline: "1 s",
+      devices: [{ id: "d", workload: { type: "arrivals", model: "m", interarrival: 100, startOffset: 0 } }],
+      nodes: [{ id: "coral", profile: "coral-dev-board", slots: 1, inferenceTime: 10, preprocessingTime: 0 }],
+      schedulers: ["round-robin"],
+    });
+    const node = results.runs[0].nodes[0];
+    expect(node.utilisation).toBeCloseTo(0.1, 9);
+    expect(node.energyJ as number).toBeCloseTo(2.9 * 60 + (5.4 - 2.9) * 6, 6);
+    // A node with no power figures reports null rather than a made-up number.
+    const abstract = run({
+      name: "energy2",
+      duration: "1 s",
+      qosDeadline: "1 s",
+      devices: [{ id: "d", workload: { type: "arrivals", model: "m", interarrival: 100 } }],
+      nodes: [{ id: "n", inferenceTime: 10 }],
+      schedulers: ["round-robin"],
+    });
+    expect(abstract.results.runs[0].nodes[0].energyJ).toBeNull();
+  });
+});
+
+describe("fault validation", () => {
+  it("names the path of an unknown node, device or an empty interval", () => {
+    expect(() => run(base({ faults: [{ type: "crash", node: "nowhere", at: "1 s" }] }))).toThrow(/faults\[0\]\.node/);
+    expect(() => run(base({ faults: [{ type: "link-degradation", node: "near", devices: ["ghost"], from: 1, to: 2 }] }))).toThrow(/faults\[0\]\.devices\[0\]/);
+    expect(() => run(base({ faults: [{ type: "link-degradation", node: "near", from: "5 s", to: "5 s" }] }))).toThrow(/faults\[0\]\.to/);
+    expect(() => run(base({ faults: [{ type: "meteor", node: "near" }] }))).toThrow(/faults\[0\]\.type/);
+  });
+});
