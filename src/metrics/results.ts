@@ -48,6 +48,8 @@ export interface SchedulerResults {
     late: number;
     /** late + dropped + lost. */
     violations: number;
+    /** With a monitoring scheduler: time during which at least one node's recent p95 exceeded the deadline (sampled at monitor ticks); null otherwise. */
+    timeInViolationMs: number | null;
     /** violations / (completed + dropped + lost). */
     violationRate: number | null;
   };
@@ -57,9 +59,23 @@ export interface SchedulerResults {
   nodes: NodeResults[];
   /** Crashes and link degradations as they happened, with health-check detection times. */
   faults: FaultResult[];
+  /** Session migrations decided by a monitoring scheduler. */
+  migrations: MigrationResult[];
   /** Bins from the end of the warm-up: request outcomes by creation time, node state as time averages. */
   timeSeries: TimeSeries;
   events: number;
+}
+
+export interface MigrationResult {
+  timeMs: number;
+  device: string;
+  from: string;
+  to: string;
+  reason: string;
+  /** Model load + state transfer: the old node serves the session until then. */
+  switchMs: number;
+  /** Requests the device created during the switch (served by the old node). */
+  requestsDuringSwitch: number;
 }
 
 export interface FaultResult {

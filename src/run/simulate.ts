@@ -28,6 +28,7 @@ export function simulate(scenario: ResolvedScenario, options: SimulateOptions = 
       options: entry.options,
       nodeCount: scenario.nodes.length,
       deviceCount: scenario.devices.length,
+      monitorCooldownMs: scenario.monitor.cooldownMs,
     });
     const world = new EdgeWorld(scenario, { scheduler, taskSink: options.taskSink?.(entry.label) });
     world.run();
@@ -82,6 +83,7 @@ function summarizeRun(scenario: ResolvedScenario, entry: SchedulerEntry, world: 
       deadlineMs: scenario.qosDeadlineMs,
       late: counts.late,
       violations,
+      timeInViolationMs: world.monitored ? world.timeInViolationMs : null,
       violationRate: attempts === 0 ? null : violations / attempts,
     },
     latency: summarizeStageSet(overall),
@@ -100,6 +102,7 @@ function summarizeRun(scenario: ResolvedScenario, entry: SchedulerEntry, world: 
       latency: summarizeStageSet(meter.stages),
     })),
     faults: world.faultRecords.map((record) => ({ ...record })),
+    migrations: world.migrationRecords.map((record) => ({ ...record })),
     timeSeries: world.series.result(),
     events: counts.events,
   };

@@ -125,6 +125,24 @@ class Resolver {
     if (!(healthCheckIntervalMs > 0)) this.fail("healthCheck.interval", doc.healthCheck?.interval, "a positive duration");
     if (!(healthCheckTimeoutMs >= 0)) this.fail("healthCheck.timeout", doc.healthCheck?.timeout, "a non-negative duration");
     const faults = this.resolveFaults(devices, nodes);
+    const monitorDoc = doc.monitor ?? {};
+    const monitor = {
+      intervalMs: monitorDoc.interval ?? 1000,
+      windowMs: monitorDoc.window ?? 5000,
+      percentile: monitorDoc.percentile ?? 0.95,
+      minSamples: monitorDoc.minSamples ?? 10,
+      cooldownMs: monitorDoc.cooldown ?? 30_000,
+    };
+    if (!(monitor.intervalMs > 0)) this.fail("monitor.interval", monitorDoc.interval, "a positive duration");
+    if (!(monitor.windowMs > 0)) this.fail("monitor.window", monitorDoc.window, "a positive duration");
+    if (!(monitor.cooldownMs >= 0)) this.fail("monitor.cooldown", monitorDoc.cooldown, "a non-negative duration");
+    const migration = {
+      // No stored measurement of model load times: 1 s is an estimate for a small detector (docs/migration.md).
+      modelLoadMs: doc.migration?.modelLoadTime ?? 1000,
+      preloaded: doc.migration?.preloaded ?? false,
+      stateBytes: doc.migration?.stateBytes ?? 0,
+    };
+    if (!(migration.modelLoadMs >= 0)) this.fail("migration.modelLoadTime", doc.migration?.modelLoadTime, "a non-negative duration");
     const hash = createHash("sha256").update(canonicalJson({ scenario: rawJson, profiles: this.profiles })).digest("hex");
     return deepFreeze({
       name: doc.name,
@@ -144,6 +162,8 @@ class Resolver {
       healthCheckIntervalMs,
       healthCheckTimeoutMs,
       faults,
+      monitor,
+      migration,
       profiles: this.profiles,
     });
   }
@@ -269,6 +289,12 @@ class Resolver {
         path: path_,
         slots,
         queueCapacity: node.queueCapacity ?? Infinity,
+        backgroundLoad: (node.backgroundLoad ?? []).map((load, l) => {
+          const toMs = load.to ?? Infinity;
+          if (!(toMs > load.from) || load.from < 0) this.fail(`${path}.backgroundLoad[${l}].to`, load.to, `a time after from (${load.from} ms)`);
+          if (load.rampTo !== undefined && toMs === Infinity) this.fail(`${path}.backgroundLoad[${l}].to`, undefined, "an end time for a ramp");
+          return { fromMs: load.from, toMs, slowdown: load.slowdown, rampTo: load.rampTo };
+        }),
         power: profile?.power === undefined ? undefined : { idleW: profile.power.idleW, busyW: profile.power.busyW },
         service,
       });

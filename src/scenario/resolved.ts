@@ -25,6 +25,8 @@ export interface ResolvedScenario {
   readonly healthCheckIntervalMs: number;
   readonly healthCheckTimeoutMs: number;
   readonly faults: readonly ResolvedFault[];
+  readonly monitor: MonitorSettings;
+  readonly migration: MigrationSettings;
   readonly profiles: Readonly<Record<string, HardwareProfile>>;
 }
 
@@ -76,6 +78,7 @@ export interface ResolvedNode {
   readonly queueCapacity: number;
   /** Per service class (indexed like ResolvedScenario.serviceClasses). */
   readonly service: readonly NodeService[];
+  readonly backgroundLoad: readonly BackgroundLoad[];
 }
 
 export interface ResolvedLink {
@@ -116,3 +119,25 @@ export type ResolvedFault =
       readonly addedLatencyMs: number;
       readonly bandwidthFactor: number;
     };
+
+/** Service slowdown over [fromMs, toMs): `slowdown`, or a ramp from `slowdown` to `rampTo`. */
+export interface BackgroundLoad {
+  readonly fromMs: number;
+  readonly toMs: number;
+  readonly slowdown: number;
+  readonly rampTo: number | undefined;
+}
+
+export interface MonitorSettings {
+  readonly intervalMs: number;
+  readonly windowMs: number;
+  readonly percentile: number;
+  readonly minSamples: number;
+  readonly cooldownMs: number;
+}
+
+export interface MigrationSettings {
+  readonly modelLoadMs: number;
+  readonly preloaded: boolean;
+  readonly stateBytes: number;
+}

@@ -80,6 +80,17 @@ const node = z.strictObject({
   preprocessingTime: distributionSpecSchema.optional().meta({
     description: "Overrides the profile's preprocessing time per request. Default with inferenceTime given: 0.",
   }),
+  backgroundLoad: z
+    .array(
+      z.strictObject({
+        from: durationSchema,
+        to: durationSchema.optional().meta({ description: "End of the load; omitted: to the end of the run." }),
+        slowdown: z.number().gte(1).meta({ description: "Service times are multiplied by this (at `from`)." }),
+        rampTo: z.number().gte(1).optional().meta({ description: "If given, the slowdown grows linearly to this value at `to` (a ramp)." }),
+      }),
+    )
+    .optional()
+    .meta({ description: "Extra load on the node over time: service starting in an interval takes `slowdown` times longer (overlapping loads multiply)." }),
 });
 
 const linkParameters = {
@@ -169,6 +180,26 @@ export const scenarioSchema = z
     network: network.optional(),
     schedulers: z.array(schedulerEntry).min(1).meta({ description: "Policies compared on the same arrivals." }),
     healthCheck: healthCheck.optional(),
+    monitor: z
+      .strictObject({
+        interval: durationSchema.optional().meta({ description: "Time between QoS checks. Default 1 s." }),
+        window: durationSchema.optional().meta({ description: "Recent completions considered per node. Default 5 s." }),
+        percentile: z.number().gt(0).lt(1).optional().meta({ description: "Total-latency percentile compared with the deadline. Default 0.95." }),
+        minSamples: z.number().int().positive().optional().meta({ description: "Completions a window needs before it can trigger. Default 10." }),
+        cooldown: durationSchema.optional().meta({
+          description: "How long a node that failed the QoS check stays unreachable for new placements, and the minimum time between migrations of one session. Default 30 s.",
+        }),
+      })
+      .optional()
+      .meta({ description: "QoS monitoring for schedulers that migrate sessions (Algorithm 1): every interval, a node whose recent p95 total latency exceeds the deadline, or that is known unhealthy, is made temporarily unreachable and its sessions migrate." }),
+    migration: z
+      .strictObject({
+        modelLoadTime: durationSchema.optional().meta({ description: "Time to load the model on the target node. Default 1 s (estimate)." }),
+        preloaded: z.boolean().optional().meta({ description: "Models are already loaded everywhere: no load time. Default false." }),
+        stateBytes: z.number().int().nonnegative().optional().meta({ description: "Session state sent to the target over the device's link. Default 0." }),
+      })
+      .optional()
+      .meta({ description: "Cost of a session migration; during the switch the old node keeps serving the session (make-before-break)." }),
     faults: z.array(faultSchema).optional(),
     metrics: z
       .strictObject({

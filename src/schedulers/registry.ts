@@ -1,5 +1,6 @@
 import { createLeastLoaded } from "./least-loaded.js";
 import { createNearestHealthy } from "./nearest-healthy.js";
+import { createNearestHealthyQos } from "./nearest-healthy-qos.js";
 import { createRandom } from "./random.js";
 import { createRoundRobin } from "./round-robin.js";
 import type { SchedulerFactory } from "./types.js";
@@ -7,6 +8,7 @@ import type { SchedulerFactory } from "./types.js";
 /** Every built-in policy by the name a scenario uses. A new policy is one file plus one line here. */
 export const SCHEDULERS: Readonly<Record<string, SchedulerFactory>> = {
   "nearest-healthy": createNearestHealthy,
+  "nearest-healthy-qos": createNearestHealthyQos,
   "least-loaded": createLeastLoaded,
   "round-robin": createRoundRobin,
   random: createRandom,

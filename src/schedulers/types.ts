@@ -43,6 +43,12 @@ export interface ClusterView {
   outstanding(node: NodeIndex): number;
   /** Nominal one-way latency between a device and a node (mean of base latency + jitter), ms. */
   latency(device: DeviceIndex, node: NodeIndex): number;
+  /**
+   * The scenario's monitor percentile (default p95) of the total latency of the node's requests
+   * completed within the monitor window; NaN with fewer than the monitor's minimum samples.
+   * Tracked only for schedulers that implement `monitor`.
+   */
+  recentLatency(node: NodeIndex): number;
 }
 
 /** A finished request, as a learning policy would see it. Reused between calls, like TaskRequest. */
@@ -80,6 +86,8 @@ export interface SchedulerContext {
   readonly options: Readonly<Record<string, unknown>>;
   readonly nodeCount: number;
   readonly deviceCount: number;
+  /** The scenario's monitor cool-down (ms): how long a node that failed a QoS check stays out, and the least time between two migrations of one session. */
+  readonly monitorCooldownMs: number;
 }
 
 export type SchedulerFactory = (context: SchedulerContext) => Scheduler;

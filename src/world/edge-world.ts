@@ -8,6 +8,8 @@ import { IntQueue, TaskPool } from "./task-pool.js";
 import { NodeMeter } from "./node-meter.js";
 import { TimeSeriesRecorder } from "../metrics/time-series.js";
 import { FaultInjector, type FaultRecord } from "./faults.js";
+import { RecentLatency } from "./recent-latency.js";
+import type { MigrationResult } from "../metrics/results.js";
 
 /** Called for every measured request that completes, for per-task output. */
 export type TaskSink = (record: TaskRecord) => void;
@@ -98,6 +100,17 @@ export class EdgeWorld implements ClusterView {
   readonly meters: NodeMeter[];
   readonly series: TimeSeriesRecorder;
   private readonly faults: FaultInjector;
+  /** True when the scheduler monitors QoS (implements `monitor`): recent latencies are tracked then. */
+  readonly monitored: boolean;
+  private readonly recent: RecentLatency[];
+  /** While a session migrates, its requests still go to the old node until the switch completes. */
+  private readonly redirectNode: Int32Array;
+  private readonly redirectUntil: Float64Array;
+  private readonly redirectMigration: Int32Array;
+  readonly migrationRecords: MigrationResult[] = [];
+  timeInViolationMs = 0;
+  /** Per node: service-time multipliers from background load. */
+  private readonly loads: (readonly { fromMs: number; toMs: number; slowdown: number; rampTo: number | undefined }[])[];
 
   private readonly endOfArrivals: number;
   private readonly endOfRun: number;
@@ -193,6 +206,12 @@ export class EdgeWorld implements ClusterView {
     this.meters = nodes.map((node) => new NodeMeter(node.slots));
     this.series = new TimeSeriesRecorder(scenario.warmupMs, this.endOfRun, scenario.binWidthMs);
     this.faults = new FaultInjector(this.sim, scenario, this.streams, this, this.endOfRun);
+    this.monitored = this.scheduler.monitor !== undefined;
+    this.recent = nodes.map(() => new RecentLatency());
+    this.redirectNode = new Int32Array(devices.length).fill(-1);
+    this.redirectUntil = new Float64Array(devices.length);
+    this.redirectMigration = new Int32Array(devices.length).fill(-1);
+    this.loads = nodes.map((node) => node.backgroundLoad);
     this.request = { sequence: 0, device: 0, deviceId: "", model: "", frameSizePx: 0, requestBytes: 0, createdAt: 0 };
     this.outcome = { sequence: 0, device: 0, node: 0, createdAt: 0, totalMs: 0, violatedQos: false };
 
@@ -239,6 +258,10 @@ export class EdgeWorld implements ClusterView {
   latency(device: number, node: number): number {
     return this.nominalLatency[device * this.nodeCountValue + node];
   }
+  recentLatency(node: number): number {
+    const monitor = this.scenario.monitor;
+    return this.recent[node].percentile(this.sim.now, monitor.windowMs, monitor.percentile, monitor.minSamples);
+  }
 
   // Running ------------------------------------------------------------------------------------
   /** Runs the whole scenario and returns the counts; node meters hold the statistics. */
@@ -247,6 +270,7 @@ export class EdgeWorld implements ClusterView {
     if (this.warmupMs > 0) this.sim.schedule(this.warmupMs, () => this.meters.forEach((meter) => meter.startWindow(this.sim.now)));
     this.scheduleBinBoundaries();
     this.faults.start();
+    if (this.monitored) this.sim.schedule(this.scenario.monitor.intervalMs, () => this.monitorTick());
     this.sim.run({ until: this.endOfRun });
     for (const meter of this.meters) meter.endWindow(this.endOfRun);
     this.closeBin(this.series.binCount - 1, this.endOfRun);
@@ -338,9 +362,15 @@ export class EdgeWorld implements ClusterView {
     request.frameSizePx = deviceInfo.workload.frameSizePx;
     request.requestBytes = deviceInfo.workload.requestBytes;
     request.createdAt = now;
-    const node = this.scheduler.place(request, this);
+    let node = this.scheduler.place(request, this);
     if (!(node >= 0 && node < this.nodeCountValue && Number.isInteger(node))) {
       throw new SimulationError(`scheduler ${this.scheduler.name} returned node ${node} at t=${now} ms; expected an index 0..${this.nodeCountValue - 1}`);
+    }
+    if (this.redirectNode[device] >= 0) {
+      if (now < this.redirectUntil[device]) {
+        node = this.redirectNode[device];
+        this.migrationRecords[this.redirectMigration[device]].requestsDuringSwitch++;
+      } else this.redirectNode[device] = -1;
     }
     pool.createdAt[task] = now;
     pool.device[task] = device;
@@ -409,8 +439,9 @@ export class EdgeWorld implements ClusterView {
   private startService(task: number, node: number, now: number): void {
     const classes = this.scenario.serviceClasses.length;
     const serviceClass = this.deviceServiceClass[this.pool.device[task]];
-    const preprocessing = this.preprocessingSamplers[node * classes + serviceClass]();
-    const inference = this.inferenceSamplers[node * classes + serviceClass]();
+    const slowdown = this.loads[node].length === 0 ? 1 : this.slowdownAt(node, now);
+    const preprocessing = this.preprocessingSamplers[node * classes + serviceClass]() * slowdown;
+    const inference = this.inferenceSamplers[node * classes + serviceClass]() * slowdown;
     if (!(preprocessing >= 0 && inference >= 0)) {
       throw new SimulationError(`node ${this.nodeId(node)}: service time draw is negative (${preprocessing}, ${inference} ms)`);
     }
@@ -454,6 +485,7 @@ export class EdgeWorld implements ClusterView {
     const node = pool.node[task];
     this.outstandingCount[node]--;
     const createdAt = pool.createdAt[task];
+    if (this.monitored) this.recent[node].add(this.sim.now, this.sim.now - createdAt);
     if (createdAt >= this.warmupMs) {
       const total = this.sim.now - createdAt;
       const late = total > this.deadline;
@@ -465,6 +497,54 @@ export class EdgeWorld implements ClusterView {
       if (this.scheduler.observe !== undefined || this.taskSink !== undefined) this.report(task, downlink, total, late);
     }
     pool.release(task);
+  }
+
+  /** Product of the node's active background loads at `now` (a ramp interpolates linearly). */
+  private slowdownAt(node: number, now: number): number {
+    let factor = 1;
+    for (const load of this.loads[node]) {
+      if (now < load.fromMs || now >= load.toMs) continue;
+      factor *= load.rampTo === undefined ? load.slowdown : load.slowdown + ((load.rampTo - load.slowdown) * (now - load.fromMs)) / (load.toMs - load.fromMs);
+    }
+    return factor;
+  }
+
+  private monitorTick(): void {
+    const now = this.sim.now;
+    const interval = this.scenario.monitor.intervalMs;
+    let violating = false;
+    for (let node = 0; node < this.nodeCountValue; node++) if (this.recentLatency(node) > this.deadline) violating = true;
+    if (violating && now > this.warmupMs) this.timeInViolationMs += Math.min(interval, now - this.warmupMs);
+    const migrations = (this.scheduler.monitor as NonNullable<Scheduler["monitor"]>)(this);
+    for (const migration of migrations) this.applyMigration(migration.device, migration.from, migration.to, migration.reason);
+    if (now + interval <= this.endOfRun) this.sim.schedule(interval, () => this.monitorTick());
+  }
+
+  /** Make-before-break: the old node keeps the session until the model is loaded and the state has crossed to the target. */
+  private applyMigration(device: number, from: number, to: number, reason: string): void {
+    const valid = (index: number) => Number.isInteger(index) && index >= 0;
+    if (!(valid(device) && device < this.deviceCountValue && valid(from) && from < this.nodeCountValue && valid(to) && to < this.nodeCountValue)) {
+      throw new SimulationError(`scheduler ${this.scheduler.name} returned an invalid migration (device ${device}, ${from} -> ${to}) at t=${this.sim.now} ms`);
+    }
+    const settings = this.scenario.migration;
+    const link = this.scenario.links[device][to];
+    const stateTransfer = settings.stateBytes > 0 ? link.nominalLatencyMs + settings.stateBytes / link.bytesPerMs : 0;
+    const switchMs = (settings.preloaded ? 0 : settings.modelLoadMs) + stateTransfer;
+    this.migrationRecords.push({
+      timeMs: this.sim.now,
+      device: this.deviceId(device),
+      from: this.nodeId(from),
+      to: this.nodeId(to),
+      reason,
+      switchMs,
+      requestsDuringSwitch: 0,
+    });
+    // A session leaving a node known to be down cannot be served there meanwhile: it switches at once.
+    if (switchMs > 0 && this.isHealthy(from)) {
+      this.redirectNode[device] = from;
+      this.redirectUntil[device] = this.sim.now + switchMs;
+      this.redirectMigration[device] = this.migrationRecords.length - 1;
+    }
   }
 
   private loseTask(task: number): void {
