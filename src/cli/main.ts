@@ -9,7 +9,7 @@ import { parseDuration } from "../random/duration.js";
 import { BUILTIN_PROFILE_DIR, ProfileLibrary } from "../scenario/profiles.js";
 import { loadScenarioFile, parseJsonText } from "../scenario/resolve.js";
 import { toInputIssues } from "../scenario/zod-issues.js";
-import { SCHEDULER_NAMES } from "../schedulers/registry.js";
+import { SCHEDULER_NAMES, SCHEDULER_OPTIONS } from "../schedulers/registry.js";
 import { simulate } from "../run/simulate.js";
 import type { TaskRecord } from "../world/edge-world.js";
 import { AtomicLineWriter, writeFileAtomic } from "./output.js";
@@ -136,7 +136,7 @@ function loadScenario(file: string, overrides: { seed?: number | string; duratio
   if (overrides.duration !== undefined && parseDuration(overrides.duration) === undefined) {
     throw new InputError("--duration", [{ path: "", value: overrides.duration, expected: 'a duration such as "10 min" or "500 s"' }]);
   }
-  return loadScenarioFile(file, { knownSchedulers: SCHEDULER_NAMES }, (document) => {
+  return loadScenarioFile(file, { knownSchedulers: SCHEDULER_NAMES, schedulerOptions: SCHEDULER_OPTIONS }, (document) => {
     if (overrides.seed !== undefined) document.seed = /^-?\d+$/.test(String(overrides.seed)) ? Number(overrides.seed) : overrides.seed;
     if (overrides.duration !== undefined) document.duration = overrides.duration;
   });

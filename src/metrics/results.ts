@@ -29,6 +29,10 @@ export interface Results {
 export interface SchedulerResults {
   scheduler: string;
   label: string;
+  /** The policy learns online (its learning curve is the violation rate per time bin). */
+  learned: boolean;
+  /** What the policy reports about itself (e.g. learned weights, federated bytes exchanged). */
+  schedulerStatistics: Record<string, number>;
   requests: {
     generated: number;
     /** Completed requests created in the measurement window. */

@@ -33,7 +33,10 @@ export function simulate(scenario: ResolvedScenario, options: SimulateOptions = 
     const world = new EdgeWorld(scenario, { scheduler, taskSink: options.taskSink?.(entry.label) });
     world.run();
     options.onRunDone?.(entry, world);
-    return summarizeRun(scenario, entry, world);
+    const summary = summarizeRun(scenario, entry, world);
+    summary.learned = scheduler.learned === true;
+    summary.schedulerStatistics = scheduler.statistics?.() ?? {};
+    return summary;
   });
   return {
     schema: RESULTS_SCHEMA,
@@ -77,6 +80,8 @@ function summarizeRun(scenario: ResolvedScenario, entry: SchedulerEntry, world: 
   return {
     scheduler: entry.name,
     label: entry.label,
+    learned: false,
+    schedulerStatistics: {},
     requests: { generated: counts.generated, completed: counts.measured, dropped: counts.dropped, lost: counts.lost, unfinished: counts.unfinished },
     throughput: counts.measured / measuredSeconds,
     qos: {

@@ -20,12 +20,15 @@ import type {
   ServiceClass,
 } from "./resolved.js";
 import { scenarioSchema, type ScenarioDocument } from "./schema.js";
+import type * as z from "zod";
 import { toInputIssues } from "./zod-issues.js";
 import { defaultBinWidthMs, MAX_TIME_BINS } from "./time-bins.js";
 
 export interface LoadOptions {
   /** Scheduler names the run will accept (from the scheduler registry). */
   knownSchedulers: readonly string[];
+  /** Option schemas by scheduler name (from the registry); a scheduler not listed accepts no options. */
+  schedulerOptions?: Readonly<Record<string, z.ZodType>>;
   /** Extra profile folders searched before the scenario's own `hardware-profiles/` and the built-in one. */
   profileDirs?: readonly string[];
 }
@@ -77,7 +80,7 @@ export function resolveScenario(json: unknown, options: LoadOptions, source = "s
   const parsed = scenarioSchema.safeParse(json);
   if (!parsed.success) throw new InputError(source, toInputIssues(parsed.error, json));
   const library = new ProfileLibrary(options.profileDirs ?? [BUILTIN_PROFILE_DIR]);
-  const resolver = new Resolver(parsed.data, library, options.knownSchedulers);
+  const resolver = new Resolver(parsed.data, library, options.knownSchedulers, options.schedulerOptions);
   const resolved = resolver.resolve(json);
   if (resolver.issues.length > 0) throw new InputError(source, resolver.issues);
   return resolved;
@@ -99,6 +102,7 @@ class Resolver {
     private readonly doc: ScenarioDocument,
     private readonly library: ProfileLibrary,
     private readonly knownSchedulers: readonly string[],
+    private readonly schedulerOptions: Readonly<Record<string, z.ZodType>> | undefined,
   ) {}
 
   resolve(rawJson: unknown): ResolvedScenario {
@@ -491,7 +495,20 @@ class Resolver {
       const label = typeof entry === "string" ? name : (entry.label ?? name);
       if (labels.has(label)) this.fail(`schedulers[${index}]`, entry, `a label not used by another entry ("${label}"); add "label"`);
       labels.add(label);
-      entries.push({ name, label, options: typeof entry === "string" ? {} : (entry.options ?? {}) });
+      const raw = typeof entry === "string" ? {} : (entry.options ?? {});
+      let options: Record<string, unknown> = raw;
+      if (this.schedulerOptions !== undefined) {
+        const schema = this.schedulerOptions[name];
+        const path = `schedulers[${index}].options`;
+        if (schema === undefined) {
+          for (const key of Object.keys(raw)) this.fail(`${path}.${key}`, raw[key], `no such option: ${name} takes no options`);
+        } else {
+          const parsed = schema.safeParse(raw);
+          if (parsed.success) options = parsed.data as Record<string, unknown>;
+          else for (const issue of toInputIssues(parsed.error, raw)) this.issues.push({ ...issue, path: issue.path === "" ? path : `${path}.${issue.path}` });
+        }
+      }
+      entries.push({ name, label, options });
     });
     return entries;
   }

@@ -1,9 +1,12 @@
+import type * as z from "zod";
+import { createLearned, learnedOptions } from "./learned.js";
 import { createLeastLoaded } from "./least-loaded.js";
 import { createNearestHealthy } from "./nearest-healthy.js";
 import { createNearestHealthyQos } from "./nearest-healthy-qos.js";
 import { createRandom } from "./random.js";
 import { createRoundRobin } from "./round-robin.js";
 import type { SchedulerFactory } from "./types.js";
+import { createWeighted, weightedOptions } from "./weighted.js";
 
 /** Every built-in policy by the name a scenario uses. A new policy is one file plus one line here. */
 export const SCHEDULERS: Readonly<Record<string, SchedulerFactory>> = {
@@ -12,6 +15,14 @@ export const SCHEDULERS: Readonly<Record<string, SchedulerFactory>> = {
   "least-loaded": createLeastLoaded,
   "round-robin": createRoundRobin,
   random: createRandom,
+  weighted: createWeighted,
+  learned: createLearned,
 };
 
 export const SCHEDULER_NAMES: readonly string[] = Object.keys(SCHEDULERS).sort();
+
+/** The options each policy accepts (validated when the scenario loads); a policy not listed takes none. */
+export const SCHEDULER_OPTIONS: Readonly<Record<string, z.ZodType>> = {
+  weighted: weightedOptions,
+  learned: learnedOptions,
+};

@@ -49,6 +49,10 @@ export interface ClusterView {
    * Tracked only for schedulers that implement `monitor`.
    */
   recentLatency(node: NodeIndex): number;
+  /** The hardware profile's mean preprocessing time for this device's requests on the node (no load), ms. */
+  profilePreprocessingMs(device: DeviceIndex, node: NodeIndex): number;
+  /** The hardware profile's mean inference time for this device's requests on the node (no load), ms. */
+  profileInferenceMs(device: DeviceIndex, node: NodeIndex): number;
 }
 
 /** A finished request, as a learning policy would see it. Reused between calls, like TaskRequest. */
@@ -58,6 +62,11 @@ export interface TaskOutcome {
   readonly node: NodeIndex;
   readonly createdAt: number;
   readonly totalMs: number;
+  /** Uplink + downlink time. */
+  readonly networkMs: number;
+  readonly queueingMs: number;
+  readonly preprocessingMs: number;
+  readonly inferenceMs: number;
   readonly violatedQos: boolean;
 }
 
@@ -75,8 +84,12 @@ export interface Scheduler {
   place(task: TaskRequest, view: ClusterView): NodeIndex;
   /** Optional: called on a monitoring tick; returns the migrations to perform. */
   monitor?(view: ClusterView): Migration[];
-  /** Optional: learn from a finished request. */
+  /** Optional: learn from a finished request (every request, warm-up included). */
   observe?(outcome: TaskOutcome): void;
+  /** True for a policy that learns online (the report draws its learning curve). */
+  readonly learned?: boolean;
+  /** Optional: numbers worth reporting at the end of a run (e.g. bytes exchanged by federated learning). */
+  statistics?(): Record<string, number>;
 }
 
 /** What a scheduler factory receives. */

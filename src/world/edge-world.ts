@@ -1,7 +1,7 @@
 import { SimulationError } from "../errors.js";
 import { RandomStreams, type StreamTable } from "../engine/rng.js";
 import { Simulator } from "../engine/simulator.js";
-import type { Sampler } from "../random/distributions.js";
+import { meanOf, type Sampler } from "../random/distributions.js";
 import type { ResolvedScenario } from "../scenario/resolved.js";
 import type { ClusterView, Scheduler, TaskOutcome, TaskRequest } from "../schedulers/types.js";
 import { IntQueue, TaskPool } from "./task-pool.js";
@@ -96,6 +96,8 @@ export class EdgeWorld implements ClusterView {
   private readonly bandwidthFactor: Float64Array;
   private readonly nominalLatency: Float64Array;
   private readonly preprocessingSamplers: Sampler[];
+  /** Mean preprocessing and inference time per (node, service class), interleaved. */
+  private readonly serviceMeans: Float64Array;
   private readonly inferenceSamplers: Sampler[];
   readonly meters: NodeMeter[];
   readonly series: TimeSeriesRecorder;
@@ -196,6 +198,15 @@ export class EdgeWorld implements ClusterView {
     const classes = scenario.serviceClasses.length;
     this.preprocessingSamplers = new Array(nodes.length * classes);
     this.inferenceSamplers = new Array(nodes.length * classes);
+    this.serviceMeans = new Float64Array(nodes.length * classes * 2);
+    const meanStreams = new RandomStreams("service-means");
+    for (const node of nodes) {
+      node.service.forEach((service, serviceClass) => {
+        const at = (node.index * classes + serviceClass) * 2;
+        this.serviceMeans[at] = meanOf(service.preprocessing, meanStreams.stream(`${node.id}/${serviceClass}/p`));
+        this.serviceMeans[at + 1] = meanOf(service.inference, meanStreams.stream(`${node.id}/${serviceClass}/i`));
+      });
+    }
     for (const node of nodes) {
       const stream = this.streams.stream(`node/${node.id}/service`);
       node.service.forEach((service, serviceClass) => {
@@ -213,7 +224,18 @@ export class EdgeWorld implements ClusterView {
     this.redirectMigration = new Int32Array(devices.length).fill(-1);
     this.loads = nodes.map((node) => node.backgroundLoad);
     this.request = { sequence: 0, device: 0, deviceId: "", model: "", frameSizePx: 0, requestBytes: 0, createdAt: 0 };
-    this.outcome = { sequence: 0, device: 0, node: 0, createdAt: 0, totalMs: 0, violatedQos: false };
+    this.outcome = {
+      sequence: 0,
+      device: 0,
+      node: 0,
+      createdAt: 0,
+      totalMs: 0,
+      networkMs: 0,
+      queueingMs: 0,
+      preprocessingMs: 0,
+      inferenceMs: 0,
+      violatedQos: false,
+    };
 
     this.arrivalKind = this.sim.registerKind((device) => this.onArrival(device));
     this.reachNodeKind = this.sim.registerKind((task) => this.onReachNode(task));
@@ -257,6 +279,12 @@ export class EdgeWorld implements ClusterView {
   }
   latency(device: number, node: number): number {
     return this.nominalLatency[device * this.nodeCountValue + node];
+  }
+  profilePreprocessingMs(device: number, node: number): number {
+    return this.serviceMeans[(node * this.scenario.serviceClasses.length + this.deviceServiceClass[device]) * 2];
+  }
+  profileInferenceMs(device: number, node: number): number {
+    return this.serviceMeans[(node * this.scenario.serviceClasses.length + this.deviceServiceClass[device]) * 2 + 1];
   }
   recentLatency(node: number): number {
     const monitor = this.scenario.monitor;
@@ -486,6 +514,7 @@ export class EdgeWorld implements ClusterView {
     this.outstandingCount[node]--;
     const createdAt = pool.createdAt[task];
     if (this.monitored) this.recent[node].add(this.sim.now, this.sim.now - createdAt);
+    if (this.scheduler.observe !== undefined) this.observe(task, downlink);
     if (createdAt >= this.warmupMs) {
       const total = this.sim.now - createdAt;
       const late = total > this.deadline;
@@ -494,7 +523,7 @@ export class EdgeWorld implements ClusterView {
       const meter = this.meters[node];
       meter.record(pool.networkUpMs[task], pool.queueingMs[task], pool.preprocessingMs[task], pool.inferenceMs[task], downlink, total, late);
       this.series.recordCompleted(createdAt, total, late);
-      if (this.scheduler.observe !== undefined || this.taskSink !== undefined) this.report(task, downlink, total, late);
+      if (this.taskSink !== undefined) this.report(task, downlink, total, late);
     }
     pool.release(task);
   }
@@ -601,18 +630,25 @@ export class EdgeWorld implements ClusterView {
     }
   }
 
+  private observe(task: number, downlink: number): void {
+    const pool = this.pool;
+    const outcome = this.outcome;
+    const total = this.sim.now - pool.createdAt[task];
+    outcome.sequence = pool.sequence[task];
+    outcome.device = pool.device[task];
+    outcome.node = pool.node[task];
+    outcome.createdAt = pool.createdAt[task];
+    outcome.totalMs = total;
+    outcome.networkMs = pool.networkUpMs[task] + downlink;
+    outcome.queueingMs = pool.queueingMs[task];
+    outcome.preprocessingMs = pool.preprocessingMs[task];
+    outcome.inferenceMs = pool.inferenceMs[task];
+    outcome.violatedQos = total > this.deadline;
+    (this.scheduler.observe as NonNullable<Scheduler["observe"]>)(outcome);
+  }
+
   private report(task: number, downlink: number, total: number, late: boolean): void {
     const pool = this.pool;
-    if (this.scheduler.observe !== undefined) {
-      const outcome = this.outcome;
-      outcome.sequence = pool.sequence[task];
-      outcome.device = pool.device[task];
-      outcome.node = pool.node[task];
-      outcome.createdAt = pool.createdAt[task];
-      outcome.totalMs = total;
-      outcome.violatedQos = late;
-      this.scheduler.observe(outcome);
-    }
     if (this.taskSink !== undefined) {
       this.taskSink({
         sequence: pool.sequence[task],
