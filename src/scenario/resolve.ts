@@ -285,6 +285,8 @@ class Resolver {
         this.fail(`${path}.path`, node.path, `"cpu": profile "${node.profile}" has no accelerator`);
       }
       const slots = node.slots ?? (path_ === "accelerator" ? (profile?.accelerator.slots ?? 1) : 1);
+      if (node.cpuSlots !== undefined && path_ !== "accelerator") this.fail(`${path}.cpuSlots`, node.cpuSlots, "no cpuSlots on the CPU path (preprocessing and inference share the slot there)");
+      const cpuSlots = path_ === "accelerator" ? (node.cpuSlots ?? profile?.cpu.cores ?? 1) : 0;
       const service = this.serviceClasses.map((serviceClass) => this.nodeService(node, profile, path_, serviceClass, path));
       nodes.push({
         id: node.id,
@@ -292,6 +294,7 @@ class Resolver {
         profile: node.profile ?? null,
         path: path_,
         slots,
+        cpuSlots,
         queueCapacity: node.queueCapacity ?? Infinity,
         backgroundLoad: (node.backgroundLoad ?? []).map((load, l) => {
           const toMs = load.to ?? Infinity;

@@ -73,7 +73,13 @@ export interface ResolvedNode {
   /** null for an abstract server described only by its service-time distributions. */
   readonly profile: string | null;
   readonly path: "accelerator" | "cpu";
+  /** Inference slots (accelerator slots, or CPU slots on the CPU path). */
   readonly slots: number;
+  /**
+   * Accelerator path: CPU cores preprocessing frames in a stage of their own, before the
+   * accelerator (0: preprocessing shares the inference slot, as on the CPU path).
+   */
+  readonly cpuSlots: number;
   /** Infinity when unbounded. */
   readonly queueCapacity: number;
   /** Per service class (indexed like ResolvedScenario.serviceClasses). */

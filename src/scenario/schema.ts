@@ -69,7 +69,10 @@ const node = z.strictObject({
     description: "Where inference runs. Default: the accelerator when the profile has one, else the CPU.",
   }),
   slots: z.number().int().positive().optional().meta({
-    description: "Frames served at once. Default: the accelerator's slots, or 1 on the CPU path.",
+    description: "Frames inferred at once. Default: the accelerator's slots, or 1 on the CPU path (a measured CPU inference already uses every core).",
+  }),
+  cpuSlots: z.number().int().positive().optional().meta({
+    description: "On the accelerator path: frames preprocessed at once on the CPU, a stage of its own before the accelerator. Default: the profile's CPU cores.",
   }),
   queueCapacity: z.number().int().nonnegative().optional().meta({
     description: "Requests that may wait; an arrival to a full queue is dropped and counted. Default unbounded.",

@@ -79,7 +79,13 @@ export class EdgeWorld implements ClusterView {
   private readonly linkModel: Int32Array;
   private readonly linkModels: LinkSampler[];
   private readonly linkStreams: StreamTable;
+  /** Waiting for a serving slot (single-stage nodes) or for the accelerator (two-stage nodes). */
   private readonly nodeQueues: IntQueue[];
+  /** Two-stage (accelerator path) nodes: preprocessing on CPU cores first, then the accelerator. */
+  private readonly twoStage: Uint8Array;
+  private readonly cpuSlotsOf: Int32Array;
+  private readonly cpuBusy: Int32Array;
+  private readonly cpuQueues: IntQueue[];
   private readonly busy: Int32Array;
   private readonly slotsOf: Int32Array;
   private readonly queueCapacity: Float64Array;
@@ -125,6 +131,7 @@ export class EdgeWorld implements ClusterView {
   private readonly reachNodeKind: number;
   private readonly serviceDoneKind: number;
   private readonly deliveredKind: number;
+  private readonly preprocessedKind: number;
 
   readonly counts: WorldRunCounts = { generated: 0, measured: 0, dropped: 0, lost: 0, unfinished: 0, late: 0, events: 0, peakInFlight: 0 };
 
@@ -181,6 +188,10 @@ export class EdgeWorld implements ClusterView {
       }
     }
     this.nodeQueues = nodes.map(() => new IntQueue());
+    this.twoStage = Uint8Array.from(nodes.map((node) => (node.cpuSlots > 0 ? 1 : 0)));
+    this.cpuSlotsOf = Int32Array.from(nodes.map((node) => node.cpuSlots));
+    this.cpuBusy = new Int32Array(nodes.length);
+    this.cpuQueues = nodes.map(() => new IntQueue(4));
     this.busy = new Int32Array(nodes.length);
     this.slotsOf = Int32Array.from(nodes.map((node) => node.slots));
     this.queueCapacity = Float64Array.from(nodes.map((node) => node.queueCapacity));
@@ -241,6 +252,7 @@ export class EdgeWorld implements ClusterView {
     this.reachNodeKind = this.sim.registerKind((task) => this.onReachNode(task));
     this.serviceDoneKind = this.sim.registerKind((task) => this.onServiceDone(task));
     this.deliveredKind = this.sim.registerKind((task) => this.onDelivered(task));
+    this.preprocessedKind = this.sim.registerKind((task) => this.onPreprocessed(task));
   }
 
   // ClusterView --------------------------------------------------------------------------------
@@ -272,7 +284,7 @@ export class EdgeWorld implements ClusterView {
     return this.busy[node];
   }
   queueLength(node: number): number {
-    return this.nodeQueues[node].size;
+    return this.waiting(node);
   }
   outstanding(node: number): number {
     return this.outstandingCount[node];
@@ -342,7 +354,8 @@ export class EdgeWorld implements ClusterView {
 
   /** Bytes held by request records and node queues (what grows with a backlog). */
   get requestMemoryBytes(): number {
-    return this.pool.allocatedBytes + this.nodeQueues.reduce((sum, queue) => sum + queue.allocatedBytes, 0);
+    const queues = [...this.nodeQueues, ...this.cpuQueues];
+    return this.pool.allocatedBytes + queues.reduce((sum, queue) => sum + queue.allocatedBytes, 0);
   }
 
   get inFlight(): number {
@@ -443,36 +456,96 @@ export class EdgeWorld implements ClusterView {
       this.loseTask(task);
       return;
     }
+    this.pool.queueingMs[task] = 0;
+    if (this.twoStage[node] === 1) {
+      if (this.cpuBusy[node] < this.cpuSlotsOf[node]) this.startPreprocessing(task, node, now);
+      else if (this.admit(task, node)) {
+        this.pool.enqueuedAt[task] = now;
+        this.cpuQueues[node].push(task);
+        meter.queueChanged(now, this.waiting(node));
+      }
+      return;
+    }
     if (this.busy[node] < this.slotsOf[node]) {
-      this.pool.queueingMs[task] = 0;
       this.startService(task, node, now);
       return;
     }
-    const queue = this.nodeQueues[node];
-    if (queue.size >= this.queueCapacity[node]) {
-      this.outstandingCount[node]--;
-      if (this.pool.createdAt[task] >= this.warmupMs) {
-        this.counts.dropped++;
-        meter.dropped++;
-        this.series.recordDropped(this.pool.createdAt[task]);
-      }
-      this.pool.release(task);
-      return;
-    }
-    meter.queueChanged(now, queue.size + 1);
+    if (!this.admit(task, node)) return;
     this.pool.enqueuedAt[task] = now;
-    queue.push(task);
+    this.nodeQueues[node].push(task);
+    meter.queueChanged(now, this.waiting(node));
   }
 
-  private startService(task: number, node: number, now: number): void {
-    const classes = this.scenario.serviceClasses.length;
-    const serviceClass = this.deviceServiceClass[this.pool.device[task]];
-    const slowdown = this.loads[node].length === 0 ? 1 : this.slowdownAt(node, now);
-    const preprocessing = this.preprocessingSamplers[node * classes + serviceClass]() * slowdown;
-    const inference = this.inferenceSamplers[node * classes + serviceClass]() * slowdown;
-    if (!(preprocessing >= 0 && inference >= 0)) {
-      throw new SimulationError(`node ${this.nodeId(node)}: service time draw is negative (${preprocessing}, ${inference} ms)`);
+  /** Requests waiting at the node, in either stage. */
+  private waiting(node: number): number {
+    return this.nodeQueues[node].size + this.cpuQueues[node].size;
+  }
+
+  /** False (and the request dropped and counted) when the node's queues are full. */
+  private admit(task: number, node: number): boolean {
+    if (this.waiting(node) < this.queueCapacity[node]) return true;
+    this.outstandingCount[node]--;
+    if (this.pool.createdAt[task] >= this.warmupMs) {
+      this.counts.dropped++;
+      this.meters[node].dropped++;
+      this.series.recordDropped(this.pool.createdAt[task]);
     }
+    this.pool.release(task);
+    return false;
+  }
+
+  private draw(samplers: Sampler[], task: number, node: number, now: number, what: string): number {
+    const classes = this.scenario.serviceClasses.length;
+    const slowdown = this.loads[node].length === 0 ? 1 : this.slowdownAt(node, now);
+    const value = samplers[node * classes + this.deviceServiceClass[this.pool.device[task]]]() * slowdown;
+    if (!(value >= 0)) throw new SimulationError(`node ${this.nodeId(node)}: ${what} time draw ${value} ms is negative`);
+    return value;
+  }
+
+  /** Two-stage nodes: a CPU core preprocesses the frame. */
+  private startPreprocessing(task: number, node: number, now: number): void {
+    const preprocessing = this.draw(this.preprocessingSamplers, task, node, now, "preprocessing");
+    this.pool.preprocessingMs[task] = preprocessing;
+    this.pool.epoch[task] = this.epoch[node];
+    this.cpuBusy[node]++;
+    this.sim.scheduleKind(preprocessing, this.preprocessedKind, task);
+  }
+
+  private onPreprocessed(task: number): void {
+    const pool = this.pool;
+    const node = pool.node[task];
+    if (pool.epoch[task] !== this.epoch[node]) {
+      this.loseTask(task);
+      return;
+    }
+    const now = this.sim.now;
+    this.cpuBusy[node]--;
+    const cpuQueue = this.cpuQueues[node];
+    if (cpuQueue.size > 0) {
+      const next = cpuQueue.shift();
+      pool.queueingMs[next] += now - pool.enqueuedAt[next];
+      this.startPreprocessing(next, node, now);
+    }
+    if (this.busy[node] < this.slotsOf[node]) this.startInference(task, node, now);
+    else {
+      pool.enqueuedAt[task] = now;
+      this.nodeQueues[node].push(task);
+    }
+    this.meters[node].queueChanged(now, this.waiting(node));
+  }
+
+  /** Two-stage nodes: the accelerator infers on a preprocessed frame. */
+  private startInference(task: number, node: number, now: number): void {
+    const inference = this.draw(this.inferenceSamplers, task, node, now, "inference");
+    this.pool.inferenceMs[task] = inference;
+    this.meters[node].busyChanged(now, ++this.busy[node]);
+    this.sim.scheduleKind(inference, this.serviceDoneKind, task);
+  }
+
+  /** Single-stage nodes: preprocessing and inference in one serving slot. */
+  private startService(task: number, node: number, now: number): void {
+    const preprocessing = this.draw(this.preprocessingSamplers, task, node, now, "preprocessing");
+    const inference = this.draw(this.inferenceSamplers, task, node, now, "inference");
     this.pool.preprocessingMs[task] = preprocessing;
     this.pool.inferenceMs[task] = inference;
     this.pool.epoch[task] = this.epoch[node];
@@ -494,9 +567,10 @@ export class EdgeWorld implements ClusterView {
     const queue = this.nodeQueues[node];
     if (queue.size > 0) {
       const next = queue.shift();
-      meter.queueChanged(now, queue.size);
-      pool.queueingMs[next] = now - pool.enqueuedAt[next];
-      this.startService(next, node, now);
+      meter.queueChanged(now, this.waiting(node));
+      pool.queueingMs[next] += now - pool.enqueuedAt[next];
+      if (this.twoStage[node] === 1) this.startInference(next, node, now);
+      else this.startService(next, node, now);
     }
     const device = pool.device[task];
     const delay = this.transferDelay(device, node, 1, this.deviceResultBytes[device]);
@@ -603,9 +677,9 @@ export class EdgeWorld implements ClusterView {
     const meter = this.meters[node];
     meter.downChanged(now, true);
     this.busy[node] = 0;
+    this.cpuBusy[node] = 0;
     meter.busyChanged(now, 0);
-    const queue = this.nodeQueues[node];
-    while (queue.size > 0) this.loseTask(queue.shift());
+    for (const queue of [this.nodeQueues[node], this.cpuQueues[node]]) while (queue.size > 0) this.loseTask(queue.shift());
     meter.queueChanged(now, 0);
   }
 
