@@ -1,6 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { BENCH_MODELS } from "./models.js";
+import { measureSweep, SWEEP_BENCH_FILE, SWEEP_BENCH_WORKERS, type SweepThroughput } from "./sweep-throughput.js";
 
 /**
  * `npm run bench [-- --json] [-- model ...]`: each model runs in a fresh Node process and its wall
@@ -10,6 +11,8 @@ const args = process.argv.slice(2);
 const asJson = args.includes("--json");
 const selected = args.filter((arg) => !arg.startsWith("--"));
 const models = selected.length > 0 ? BENCH_MODELS.filter((m) => selected.includes(m.name)) : BENCH_MODELS;
+/** `npm run bench -- sweep` runs only the sweep throughput; with no names, everything runs. */
+const runSweepBench = selected.length === 0 || selected.includes("sweep");
 const script = fileURLToPath(new URL("./bench-one.js", import.meta.url));
 
 interface Line {
@@ -54,7 +57,7 @@ for (const model of models) {
   if (asJson) process.stdout.write(`${JSON.stringify(line)}\n`);
 }
 
-if (!asJson) {
+if (!asJson && models.length > 0) {
   const header = ["model", "tasks", "events", "wall s", "tasks/s", "events/s", "peak RSS MiB", "B/queued req"];
   const rows = lines.map((l) => [
     l.name,
@@ -74,4 +77,29 @@ if (!asJson) {
 function round(value: number, digits: number): number {
   const factor = 10 ** digits;
   return Math.round(value * factor) / factor;
+}
+
+if (runSweepBench) {
+  const measured: SweepThroughput[] = [];
+  for (const workers of SWEEP_BENCH_WORKERS) {
+    try {
+      measured.push(measureSweep(workers));
+    } catch (error) {
+      process.stderr.write(`${(error as Error).message}\n`);
+      process.exitCode = 1;
+    }
+  }
+  const one = measured.find((m) => m.workers === 1);
+  const speedUp = (m: SweepThroughput): number | null => (one === undefined ? null : round(m.runsPerSecond / one.runsPerSecond, 2));
+  if (asJson) {
+    for (const m of measured) {
+      process.stdout.write(`${JSON.stringify({ name: "sweep-throughput", workers: m.workers, runs: m.runs, wallSeconds: round(m.wallSeconds, 3), runsPerSecond: round(m.runsPerSecond, 2), speedUp: speedUp(m) })}\n`);
+    }
+  } else {
+    process.stdout.write(`\nsweep throughput: ${SWEEP_BENCH_FILE}, fresh process per measurement (start-up and summary included, no charts)\n`);
+    for (const m of measured) {
+      const factor = speedUp(m);
+      process.stdout.write(`  ${m.workers} worker(s): ${m.runs} runs in ${m.wallSeconds.toFixed(2)} s = ${m.runsPerSecond.toFixed(1)} runs/s${factor === null || m.workers === 1 ? "" : `, speed-up ${factor.toFixed(2)}x`}\n`);
+    }
+  }
 }

@@ -14,6 +14,7 @@ import { simulate } from "../run/simulate.js";
 import type { TaskRecord } from "../world/edge-world.js";
 import { AtomicLineWriter, writeFileAtomic } from "./output.js";
 import { renderReport, reportCommand, type ReportArgs } from "./report-command.js";
+import { EMIT_TARGETS, mergeCommand, sweepCommand, type MergeArgs, type SweepArgs } from "./sweep-command.js";
 import { formatSummary } from "./summary.js";
 
 /** Exit codes: 0 ok, 1 simulation error, 2 bad input. */
@@ -90,6 +91,36 @@ export async function main(argv: string[]): Promise<number> {
           .example("$0 report reports/edge-ai-testbed/results.json", "Writes charts/*.vl.json|svg|png and index.html next to it")
           .example("$0 report results.json --out figs/ --format svg", "Only the SVGs, into figs/charts/"),
       (args) => guard(() => reportCommand(args)),
+    )
+    .command<SweepArgs>(
+      "sweep <sweep>",
+      "Run a parameter sweep (cells x replications) on worker threads; resumable; writes runs/, summary.json|csv and charts. See docs/sweeps.md.",
+      (y) =>
+        y
+          .positional("sweep", { type: "string", describe: "Sweep JSON file", demandOption: true })
+          .option("jobs", { type: "number", describe: "Worker threads (default: all cores)" })
+          .option("out", { type: "string", describe: "Output folder (default reports/sweeps/<name>[/shard-K])" })
+          .option("shard", { type: "string", describe: "Run only slice K of N, written K/N, K 0-based (0/3, 1/3, 2/3); combine with 'simulate merge'" })
+          .option("emit", { type: "string", choices: [...EMIT_TARGETS], describe: "Print a cluster job instead of running: k8s (Indexed Job) or slurm (job array)" })
+          .option("shards", { type: "number", describe: "With --emit: number of shards (default 4)" })
+          .option("image", { type: "string", describe: "With --emit: container image (default continuum-sim:latest)" })
+          .option("results-dir", { type: "string", describe: "With --emit: results folder on the cluster (default /results/<name>)" })
+          .option("charts", { type: "boolean", default: true, describe: "Draw the sweep charts (--no-charts to skip)" })
+          .example("$0 sweep sweeps/devices-vs-scheduler.json --jobs 2", "Run on 2 cores; run it again after an interruption to finish it")
+          .example("$0 sweep sweeps/devices-vs-scheduler.json --shard 0/3 --out out/shard-0", "The first of three slices")
+          .example("$0 sweep sweeps/devices-vs-scheduler.json --emit k8s --shards 8 > job.yaml", "A Kubernetes Indexed Job of 8 shards"),
+      (args) => guard(() => sweepCommand(args)),
+    )
+    .command<MergeArgs>(
+      "merge <dirs...>",
+      "Combine the output folders of a sweep's shards into one summary.json|csv and charts.",
+      (y) =>
+        y
+          .positional("dirs", { type: "string", array: true, describe: "Shard output folders", demandOption: true })
+          .option("out", { type: "string", describe: "Output folder (default: the first folder)" })
+          .option("charts", { type: "boolean", default: true, describe: "Draw the sweep charts (--no-charts to skip)" })
+          .example("$0 merge out/shard-0 out/shard-1 out/shard-2 --out out/merged", "One summary from three shards"),
+      (args) => guard(() => mergeCommand(args)),
     )
     .command(
       "profiles",

@@ -1,0 +1,96 @@
+import { availableParallelism } from "node:os";
+import { join, resolve } from "node:path";
+import { InputError, SimulationError } from "../errors.js";
+import { kubernetesIndexedJob, slurmArrayScript } from "../sweep/emit-cluster.js";
+import { loadSweepFile } from "../sweep/load-sweep.js";
+import { folderRunSource, readPlanFile } from "../sweep/output-folder.js";
+import type { SweepPlan } from "../sweep/plan-types.js";
+import { runSweep, writeSummaryFiles } from "../sweep/run-sweep.js";
+import { parseShard } from "../sweep/shard.js";
+import { buildSummary, type SweepSummary } from "../sweep/summary.js";
+import { writeSweepCharts } from "../sweep/write-sweep-charts.js";
+
+export interface SweepArgs {
+  sweep: string;
+  jobs?: number;
+  out?: string;
+  shard?: string;
+  emit?: string;
+  shards?: number;
+  image?: string;
+  "results-dir"?: string;
+  charts?: boolean;
+}
+
+export interface MergeArgs {
+  dirs: string[];
+  out?: string;
+  charts?: boolean;
+}
+
+export const EMIT_TARGETS = ["k8s", "slurm"] as const;
+
+/** `simulate sweep`: run (or emit cluster jobs for) a sweep; exit 1 when any run failed, after all the others ran. */
+export async function sweepCommand(args: SweepArgs): Promise<void> {
+  const jobs = args.jobs ?? availableParallelism();
+  if (!(Number.isInteger(jobs) && jobs >= 1)) throw new InputError("--jobs", [{ path: "", value: args.jobs, expected: "a whole number of worker threads, at least 1" }]);
+  const shard = args.shard === undefined ? undefined : parseShard(args.shard);
+  if (args.emit !== undefined && !(EMIT_TARGETS as readonly string[]).includes(args.emit)) {
+    throw new InputError("--emit", [{ path: "", value: args.emit, expected: `one of ${EMIT_TARGETS.join(", ")}` }]);
+  }
+  const plan = loadSweepFile(args.sweep);
+  if (args.emit !== undefined) {
+    emitClusterJob(plan, args);
+    return;
+  }
+  const outDir = resolve(args.out ?? join("reports", "sweeps", plan.name, ...(shard === undefined ? [] : [`shard-${shard.index}`])));
+  const report = await runSweep(plan, { outDir, jobs, shard, progress: process.stderr });
+  const failed = report.failed.length;
+  process.stdout.write(`${plan.name}: ${report.total} runs: ran ${report.ran}, skipped ${report.skipped} already done, ${failed} failed\n`);
+  if (report.summary !== undefined) await finishSummary(report.summary, outDir, args.charts !== false);
+  else if (shard !== undefined) process.stdout.write(`shard ${shard.index}/${shard.count} written to ${outDir}; combine the shards with: simulate merge <shard folders...> --out DIR\n`);
+  if (failed > 0) throw new SimulationError(`${failed} of ${report.ran} runs failed (coordinates, seed and error in ${join(outDir, "failed")}); the rest are in the summary. Run the sweep again to retry only them.`);
+}
+
+/** `simulate merge`: one summary from shard folders of the same sweep. */
+export async function mergeCommand(args: MergeArgs): Promise<void> {
+  const dirs = args.dirs.map((dir) => resolve(dir));
+  const plans = dirs.map(readPlanFile);
+  const plan = plans[0];
+  plans.forEach((other, i) => {
+    if (other.hash !== plan.hash) {
+      throw new InputError(dirs[i], [{ path: "sweep.json", value: other.hash, expected: `the same sweep as ${dirs[0]} (hash ${plan.hash})` }]);
+    }
+  });
+  const outDir = resolve(args.out ?? dirs[0]);
+  const summary = buildSummary(plan, folderRunSource(dirs));
+  process.stdout.write(`${plan.name}: merged ${dirs.length} folder(s): ${summary.runs.completed} of ${summary.runs.planned} runs, ${summary.runs.failed} failed, ${summary.runs.missing} missing\n`);
+  await finishSummary(summary, outDir, args.charts !== false);
+  if (summary.runs.failed + summary.runs.missing > 0) {
+    throw new SimulationError(`${summary.runs.failed} runs failed and ${summary.runs.missing} are missing: rerun the shards that lack them (finished runs are skipped), then merge again`);
+  }
+}
+
+async function finishSummary(summary: SweepSummary, outDir: string, charts: boolean): Promise<void> {
+  writeSummaryFiles(outDir, summary);
+  process.stdout.write(`wrote ${join(outDir, "summary.json")} and summary.csv\n`);
+  if (!charts) return;
+  const drawn = await writeSweepCharts(summary, outDir);
+  for (const skip of drawn.skipped) process.stdout.write(`skipped ${skip.id}: ${skip.reason}\n`);
+  process.stdout.write(`drew ${drawn.drawn.length} chart(s) into ${join(outDir, "charts")}\n`);
+}
+
+function emitClusterJob(plan: SweepPlan, args: SweepArgs): void {
+  const shards = args.shards ?? 4;
+  if (!(Number.isInteger(shards) && shards >= 1)) throw new InputError("--shards", [{ path: "", value: args.shards, expected: "a whole number of shards, at least 1" }]);
+  const options = {
+    name: plan.name,
+    sweepPath: args.sweep,
+    shards,
+    image: args.image ?? "continuum-sim:latest",
+    // Without --jobs, each shard uses one CPU: the cluster, not the pod, provides the parallelism.
+    jobs: args.jobs ?? 1,
+    resultsDir: args["results-dir"] ?? `/results/${plan.name}`,
+  };
+  process.stdout.write(args.emit === "k8s" ? kubernetesIndexedJob(options) : slurmArrayScript(options));
+}

@@ -1,0 +1,160 @@
+import { dirname, join, resolve } from "node:path";
+import { InputError, type InputIssue } from "../errors.js";
+import { BUILTIN_PROFILE_DIR } from "../scenario/profiles.js";
+import { parseJsonText, readScenarioJson, resolveScenario } from "../scenario/resolve.js";
+import { toInputIssues } from "../scenario/zod-issues.js";
+import { SCHEDULER_NAMES } from "../schedulers/registry.js";
+import { SIMULATOR_VERSION } from "../version.js";
+import { readFileSync } from "node:fs";
+import { gridValues } from "./axis-values.js";
+import { canonicalJson, sha256Hex } from "./canonical-json.js";
+import { lookupPointer, parsePointer, setPointer } from "./json-pointer.js";
+import type { Axis, Cell, JsonValue, RunSpec, SweepPlan } from "./plan-types.js";
+import { cellId, runId, runSeed, type Coordinates } from "./run-identity.js";
+import { samplePoints } from "./sampling.js";
+import { compareJsonValues } from "./value-order.js";
+import { DEFAULT_METRICS, sweepSchema, type AxisDocument, type SweepDocument } from "./sweep-schema.js";
+
+/** Reads and checks a sweep file, its base scenario and every axis value; throws InputError listing every problem. */
+export function loadSweepFile(file: string): SweepPlan {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    throw new InputError(file, [{ path: "", value: file, expected: `a readable sweep file (${(error as NodeJS.ErrnoException).code ?? String(error)})` }]);
+  }
+  return planSweep(parseJsonText(file, text), file);
+}
+
+/** Validates a parsed sweep document; `file` locates a relative base scenario and names the source in errors. */
+export function planSweep(json: unknown, file: string): SweepPlan {
+  const parsed = sweepSchema.safeParse(json);
+  if (!parsed.success) throw new InputError(file, toInputIssues(parsed.error, json));
+  const sweep = parsed.data;
+  const issues: InputIssue[] = [];
+
+  const { document: baseJson, profileDirs, source } = loadBase(sweep, file);
+  const base = structuredClone(baseJson) as Record<string, JsonValue>;
+  for (const [pointer, value] of Object.entries(sweep.set ?? {})) {
+    const tokens = parsePointer(pointer) as string[];
+    const found = lookupPointer(base, tokens);
+    if (!found.ok) issues.push(missIssue(`set["${pointer}"]`, pointer, found.miss, source));
+    else setPointer(base, tokens, value);
+  }
+
+  const axes: Axis[] = [];
+  const names = new Set<string>();
+  sweep.axes.forEach((axis, index) => {
+    const tokens = parsePointer(axis.path) as string[];
+    const name = axis.name ?? axis.path;
+    if (names.has(name)) issues.push({ path: `axes[${index}].name`, value: name, expected: "a name no other axis has" });
+    names.add(name);
+    if (axes.some((other) => other.path === axis.path)) issues.push({ path: `axes[${index}].path`, value: axis.path, expected: "a path no other axis varies" });
+    const found = lookupPointer(base, tokens);
+    if (!found.ok) issues.push(missIssue(`axes[${index}].path`, axis.path, found.miss, source));
+    if ("range" in axis) issues.push(...rangeIssues(axis, index));
+    axes.push({ name, path: axis.path, tokens, values: gridValues(axis), isRange: "range" in axis });
+  });
+  if (issues.length > 0) throw new InputError(file, issues);
+
+  // Each axis value on its own must give a valid scenario: a bad value is bad input now, not a failed run later.
+  axes.forEach((axis, index) => {
+    axis.values.forEach((value, v) => {
+      const trial = structuredClone(base);
+      setPointer(trial, axis.tokens, value);
+      try {
+        resolveScenario(trial, { knownSchedulers: SCHEDULER_NAMES, profileDirs }, source);
+      } catch (error) {
+        if (!(error instanceof InputError)) throw error;
+        const where = axis.isRange ? `axes[${index}].range` : `axes[${index}].values[${v}]`;
+        for (const issue of error.issues) {
+          issues.push({ path: where, value, expected: `a value that makes a valid scenario (with it, ${issue.path || "the scenario"}: ${issue.expected})` });
+        }
+      }
+    });
+  });
+  if (issues.length > 0) throw new InputError(file, issues);
+
+  const seed = sweep.seed ?? 1;
+  const sampling = sweep.sampling ?? { method: "grid" as const };
+  const replications = sweep.replications ?? 1;
+  const cells = buildCells(sweep.axes, axes, sampling, seed);
+  const runs: RunSpec[] = cells.flatMap((cell) =>
+    Array.from({ length: replications }, (_, r) => ({
+      id: runId(cell.id, r),
+      cellId: cell.id,
+      cell: cell.values,
+      replication: r,
+      seed: runSeed(seed, coordinates(axes, cell.values), r),
+    })),
+  );
+  const hash = sha256Hex(
+    canonicalJson({ simulator: SIMULATOR_VERSION, base, axes: axes.map((a) => ({ name: a.name, path: a.path })), cells: cells.map((c) => c.id), replications, seed }),
+  );
+  return {
+    name: sweep.name,
+    description: sweep.description ?? "",
+    base,
+    profileDirs,
+    axes,
+    sampling,
+    replications,
+    seed,
+    metrics: [...(sweep.metrics ?? DEFAULT_METRICS)],
+    hash,
+    cells,
+    runs,
+  };
+}
+
+function loadBase(sweep: SweepDocument, file: string): { document: unknown; profileDirs: string[]; source: string } {
+  if (typeof sweep.base === "string") {
+    const baseFile = resolve(dirname(file), sweep.base);
+    return { document: readScenarioJson(baseFile), profileDirs: [join(dirname(baseFile), "hardware-profiles"), BUILTIN_PROFILE_DIR], source: baseFile };
+  }
+  return { document: sweep.base, profileDirs: [join(dirname(resolve(file)), "hardware-profiles"), BUILTIN_PROFILE_DIR], source: `${file} (base)` };
+}
+
+function missIssue(path: string, pointer: string, miss: { found: string; missing: string; available: string[] }, source: string): InputIssue {
+  const where = miss.found === "" ? "the scenario's top level" : `"${miss.found}"`;
+  const has = miss.available.length > 0 ? `; it has: ${miss.available.join(", ")}` : "; it is not an object or array";
+  return {
+    path,
+    value: pointer,
+    expected: `a path that exists in the base scenario ${source}: key "${miss.missing}" not found at ${where}${has}`,
+  };
+}
+
+function rangeIssues(axis: Extract<AxisDocument, { range: unknown }>, index: number): InputIssue[] {
+  const { from, to, scale } = axis.range;
+  const issues: InputIssue[] = [];
+  if (!(to >= from)) issues.push({ path: `axes[${index}].range.to`, value: to, expected: `a number at least "from" (${from})` });
+  if (scale === "log" && !(from > 0)) issues.push({ path: `axes[${index}].range.from`, value: from, expected: "a positive number (log scale)" });
+  return issues;
+}
+
+function coordinates(axes: readonly Axis[], values: Record<string, JsonValue>): Coordinates {
+  const byPath: Coordinates = {};
+  for (const axis of axes) byPath[axis.path] = values[axis.name];
+  return byPath;
+}
+
+/** Cells from the sampled points: duplicates merged (same coordinates = same cell), sorted axis by axis. */
+function buildCells(documents: readonly AxisDocument[], axes: readonly Axis[], sampling: SweepPlan["sampling"], seed: number | string): Cell[] {
+  const byId = new Map<string, { cell: Cell; point: JsonValue[] }>();
+  for (const point of samplePoints(documents, sampling, seed)) {
+    const values: Record<string, JsonValue> = {};
+    axes.forEach((axis, i) => (values[axis.name] = point[i]));
+    const id = cellId(coordinates(axes, values));
+    if (!byId.has(id)) byId.set(id, { cell: { id, values }, point });
+  }
+  return [...byId.values()]
+    .sort((a, b) => {
+      for (let i = 0; i < axes.length; i++) {
+        const order = compareJsonValues(a.point[i], b.point[i], axes[i].isRange ? undefined : axes[i].values);
+        if (order !== 0) return order;
+      }
+      return 0;
+    })
+    .map((entry) => entry.cell);
+}

@@ -1,0 +1,53 @@
+import { rmSync } from "node:fs";
+import { join } from "node:path";
+import { resolveScenario } from "../scenario/resolve.js";
+import { SCHEDULER_NAMES } from "../schedulers/registry.js";
+import { simulate } from "../run/simulate.js";
+import { writeFileAtomic } from "./atomic-file.js";
+import { setPointer } from "./json-pointer.js";
+import type { JsonValue, RunSpec } from "./plan-types.js";
+import { compactResults, failedDir, RUN_SCHEMA, runsDir, type FailureRecord, type RunRecord } from "./run-record.js";
+
+/** What a worker needs to run any run of a sweep (sent once, when the worker starts). */
+export interface RunContext {
+  outDir: string;
+  sweepHash: string;
+  base: Record<string, JsonValue>;
+  profileDirs: string[];
+  axes: Array<{ name: string; tokens: string[] }>;
+}
+
+export type RunOutcome = { id: string; ok: true } | { id: string; ok: false; error: string };
+
+/** The scenario document of a run: the base with the cell's values written in and the run's seed. */
+export function runScenarioDocument(context: RunContext, run: RunSpec): Record<string, JsonValue> {
+  const document = structuredClone(context.base);
+  for (const axis of context.axes) setPointer(document, axis.tokens, run.cell[axis.name]);
+  document.seed = run.seed;
+  return document;
+}
+
+/** Simulates one run and writes runs/<id>.json atomically; a throw is written to failed/<id>.json instead. */
+export function executeRun(context: RunContext, run: RunSpec): RunOutcome {
+  const failedFile = join(failedDir(context.outDir), `${run.id}.json`);
+  try {
+    const scenario = resolveScenario(runScenarioDocument(context, run), { knownSchedulers: SCHEDULER_NAMES, profileDirs: context.profileDirs }, `run ${run.id}`);
+    const record: RunRecord = {
+      schema: RUN_SCHEMA,
+      sweepHash: context.sweepHash,
+      id: run.id,
+      cell: run.cell,
+      replication: run.replication,
+      seed: run.seed,
+      results: compactResults(simulate(scenario)),
+    };
+    writeFileAtomic(join(runsDir(context.outDir), `${run.id}.json`), `${JSON.stringify(record)}\n`);
+    rmSync(failedFile, { force: true });
+    return { id: run.id, ok: true };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const failure: FailureRecord = { id: run.id, cell: run.cell, replication: run.replication, seed: run.seed, error: message };
+    writeFileAtomic(failedFile, `${JSON.stringify(failure, null, 2)}\n`);
+    return { id: run.id, ok: false, error: message };
+  }
+}

@@ -1,0 +1,70 @@
+import { join } from "node:path";
+import { writeFileAtomic } from "./atomic-file.js";
+import { folderRunSource, preparePlanFile } from "./output-folder.js";
+import type { RunSpec, SweepPlan } from "./plan-types.js";
+import { Progress, type ProgressStream } from "./progress.js";
+import type { RunContext } from "./run-one.js";
+import { failedDir, finishedRunIds, type FailureRecord } from "./run-record.js";
+import { shardRuns, type Shard } from "./shard.js";
+import { buildSummary, summaryCsv, summaryJson, type SweepSummary } from "./summary.js";
+import { runOnWorkers } from "./worker-pool.js";
+
+export interface SweepRunOptions {
+  outDir: string;
+  jobs: number;
+  shard?: Shard;
+  progress: ProgressStream;
+}
+
+export interface SweepRunReport {
+  /** Runs of this sweep (or shard). */
+  total: number;
+  /** Found finished on disk and not run again. */
+  skipped: number;
+  /** Simulated by this invocation. */
+  ran: number;
+  failed: FailureRecord[];
+  /** The summary, when the whole sweep (not a shard) was run. */
+  summary?: SweepSummary;
+}
+
+/** Runs what is not finished yet of a sweep (or of one shard), then writes the summary files when the sweep is whole. */
+export async function runSweep(plan: SweepPlan, options: SweepRunOptions): Promise<SweepRunReport> {
+  preparePlanFile(options.outDir, plan);
+  const mine = shardRuns(plan.runs, options.shard);
+  const finished = finishedRunIds(options.outDir);
+  const todo = mine.filter((run) => !finished.has(run.id));
+  const label = options.shard === undefined ? plan.name : `${plan.name} shard ${options.shard.index}/${options.shard.count}`;
+  const progress = new Progress(todo.length, options.progress, label);
+  progress.note(`${label}: ${mine.length} runs, ${mine.length - todo.length} already done, running ${todo.length} on ${Math.min(options.jobs, Math.max(todo.length, 1))} worker(s)`);
+  const failed: FailureRecord[] = [];
+  const context: RunContext = {
+    outDir: options.outDir,
+    sweepHash: plan.hash,
+    base: plan.base,
+    profileDirs: plan.profileDirs,
+    axes: plan.axes.map((axis) => ({ name: axis.name, tokens: axis.tokens })),
+  };
+  await runOnWorkers(context, todo, options.jobs, (outcome, run: RunSpec) => {
+    if (!outcome.ok) {
+      const failure: FailureRecord = { id: run.id, cell: run.cell, replication: run.replication, seed: run.seed, error: outcome.error };
+      // A worker that died could not write its own failure record.
+      if (outcome.error.startsWith("worker died")) writeFileAtomic(join(failedDir(options.outDir), `${run.id}.json`), `${JSON.stringify(failure, null, 2)}\n`);
+      failed.push(failure);
+      progress.note(`run ${run.id} failed (cell ${JSON.stringify(run.cell)}, replication ${run.replication}, seed ${run.seed}): ${outcome.error}`);
+    }
+    progress.tick(outcome.ok);
+  });
+  progress.finish();
+  const report: SweepRunReport = { total: mine.length, skipped: mine.length - todo.length, ran: todo.length, failed };
+  if (options.shard === undefined) {
+    report.summary = buildSummary(plan, folderRunSource([options.outDir]));
+    writeSummaryFiles(options.outDir, report.summary);
+  }
+  return report;
+}
+
+export function writeSummaryFiles(outDir: string, summary: SweepSummary): void {
+  writeFileAtomic(join(outDir, "summary.json"), summaryJson(summary));
+  writeFileAtomic(join(outDir, "summary.csv"), summaryCsv(summary));
+}

@@ -1,0 +1,139 @@
+import { InputError } from "../errors.js";
+import type { CompactSchedulerResults, FailureRecord, RunRecord } from "./run-record.js";
+import type { JsonValue, SweepPlan } from "./plan-types.js";
+import { summarize, type MetricSummary } from "./statistics.js";
+import { canonicalJson } from "./canonical-json.js";
+
+export const SUMMARY_SCHEMA = "continuum-sim/sweep-summary@1";
+
+/** One row group of the summary: a cell and one scheduler label of its runs. */
+export interface SummaryCell {
+  cell: string;
+  values: Record<string, JsonValue>;
+  label: string;
+  scheduler: string;
+  metrics: Record<string, MetricSummary>;
+}
+
+export interface SweepSummary {
+  schema: typeof SUMMARY_SCHEMA;
+  sweep: {
+    name: string;
+    description: string;
+    hash: string;
+    seed: number | string;
+    replications: number;
+    sampling: SweepPlan["sampling"];
+    axes: Array<{ name: string; path: string; values: JsonValue[] }>;
+    metrics: string[];
+  };
+  runs: { planned: number; completed: number; failed: number; missing: number };
+  failures: FailureRecord[];
+  cells: SummaryCell[];
+}
+
+/** Where the finished runs are: look a run record up by id (from one output folder, or several shards'). */
+export interface RunSource {
+  has(id: string): boolean;
+  read(id: string): RunRecord;
+  failures(): FailureRecord[];
+}
+
+/**
+ * Builds the summary from the plan and the run files. Everything is in plan order (cells sorted
+ * by axis values, replications ascending, labels sorted), and nothing records when, where or in
+ * which order a run finished, so one process, N workers and merged shards give the same bytes.
+ */
+export function buildSummary(plan: SweepPlan, source: RunSource): SweepSummary {
+  const cells: SummaryCell[] = [];
+  let completed = 0;
+  const runsByCell = new Map<string, SweepPlan["runs"]>();
+  for (const run of plan.runs) runsByCell.set(run.cellId, [...(runsByCell.get(run.cellId) ?? []), run]);
+  for (const cell of plan.cells) {
+    const records: RunRecord[] = [];
+    for (const run of runsByCell.get(cell.id) ?? []) {
+      if (!source.has(run.id)) continue;
+      const record = source.read(run.id);
+      if (record.sweepHash !== plan.hash) {
+        throw new InputError(`runs/${run.id}.json`, [{ path: "sweepHash", value: record.sweepHash, expected: `the hash of this sweep (${plan.hash}): the file belongs to another sweep` }]);
+      }
+      records.push(record);
+    }
+    completed += records.length;
+    const labels = [...new Set(records.flatMap((r) => r.results.runs.map((s) => s.label)))].sort();
+    for (const label of labels) {
+      const entries = records.map((r) => r.results.runs.find((s) => s.label === label)).filter((s): s is CompactSchedulerResults => s !== undefined);
+      const metrics: Record<string, MetricSummary> = {};
+      for (const metric of plan.metrics) metrics[metric] = summarize(entries.map((entry) => metricValue(entry, metric)));
+      cells.push({ cell: cell.id, values: cell.values, label, scheduler: entries[0].scheduler, metrics });
+    }
+  }
+  const done = new Set(plan.runs.filter((run) => source.has(run.id)).map((run) => run.id));
+  const planned = new Set(plan.runs.map((run) => run.id));
+  const failures = source
+    .failures()
+    .filter((f) => planned.has(f.id) && !done.has(f.id))
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const uniqueFailures = failures.filter((f, i) => i === 0 || failures[i - 1].id !== f.id);
+  return {
+    schema: SUMMARY_SCHEMA,
+    sweep: {
+      name: plan.name,
+      description: plan.description,
+      hash: plan.hash,
+      seed: plan.seed,
+      replications: plan.replications,
+      sampling: plan.sampling,
+      axes: plan.axes.map((axis) => ({ name: axis.name, path: axis.path, values: axis.values })),
+      metrics: plan.metrics,
+    },
+    runs: { planned: plan.runs.length, completed, failed: uniqueFailures.length, missing: plan.runs.length - completed - uniqueFailures.length },
+    failures: uniqueFailures,
+    cells,
+  };
+}
+
+/** The value of a metric path ("latency.total.p95") in one scheduler's results; null when absent or not a number. */
+export function metricValue(results: CompactSchedulerResults, metric: string): number | null {
+  let current: unknown = results;
+  for (const key of metric.split(".")) {
+    if (current === null || typeof current !== "object") return null;
+    current = (current as Record<string, unknown>)[key];
+  }
+  return typeof current === "number" ? current : null;
+}
+
+const CSV_STATS = ["n", "missing", "mean", "sd", "ci95", "ciLow", "ciHigh"] as const;
+
+/** Long format: one row per cell, scheduler label and metric; axis values as columns. */
+export function summaryCsv(summary: SweepSummary): string {
+  const axes = summary.sweep.axes.map((axis) => axis.name);
+  const header = ["cell", ...axes, "label", "scheduler", "metric", "n", "missing", "mean", "sd", "ci95_halfwidth", "ci95_low", "ci95_high"];
+  const lines = [header.map(csvField).join(",")];
+  for (const cell of summary.cells) {
+    for (const metric of summary.sweep.metrics) {
+      const stats = cell.metrics[metric];
+      const row = [cell.cell, ...axes.map((axis) => csvValue(cell.values[axis])), cell.label, cell.scheduler, metric, ...CSV_STATS.map((key) => csvNumber(stats[key]))];
+      lines.push(row.map(csvField).join(","));
+    }
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+function csvValue(value: JsonValue): string {
+  if (typeof value === "string") return value;
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  return canonicalJson(value);
+}
+
+function csvNumber(value: number | null): string {
+  return value === null ? "" : String(value);
+}
+
+function csvField(text: string): string {
+  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+export function summaryJson(summary: SweepSummary): string {
+  return `${JSON.stringify(summary, null, 2)}\n`;
+}

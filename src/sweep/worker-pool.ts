@@ -1,0 +1,55 @@
+import { Worker } from "node:worker_threads";
+import type { RunSpec } from "./plan-types.js";
+import type { RunContext, RunOutcome } from "./run-one.js";
+
+/** The compiled worker script beside this module (dist/sweep/run-worker.js). */
+const WORKER_URL = new URL("./run-worker.js", import.meta.url);
+
+/**
+ * Runs `runs` on `jobs` worker threads, feeding each worker its next run as soon as it reports.
+ * Order of completion is irrelevant: each run writes its own file and the summary is built from
+ * the files, sorted. A worker that dies (out of memory, a native crash) fails its run and is
+ * replaced, so the other runs go on.
+ */
+export async function runOnWorkers(context: RunContext, runs: readonly RunSpec[], jobs: number, onOutcome: (outcome: RunOutcome, run: RunSpec) => void): Promise<void> {
+  let next = 0;
+  const workerCount = Math.max(1, Math.min(jobs, runs.length));
+  await Promise.all(Array.from({ length: workerCount }, () => drive()));
+
+  async function drive(): Promise<void> {
+    while (next < runs.length) {
+      const worker = new Worker(WORKER_URL, { workerData: context });
+      try {
+        await feed(worker);
+      } finally {
+        await worker.terminate();
+      }
+    }
+  }
+
+  /** Feeds one worker until the queue is empty (resolves) or the worker dies (resolves after failing its run). */
+  function feed(worker: Worker): Promise<void> {
+    return new Promise((resolvePromise) => {
+      let current: RunSpec | undefined;
+      const sendNext = (): void => {
+        current = next < runs.length ? runs[next++] : undefined;
+        if (current === undefined) resolvePromise();
+        else worker.postMessage(current);
+      };
+      worker.on("message", (outcome: RunOutcome) => {
+        if (current !== undefined) onOutcome(outcome, current);
+        sendNext();
+      });
+      const died = (reason: string): void => {
+        if (current !== undefined) onOutcome({ id: current.id, ok: false, error: `worker died: ${reason}` }, current);
+        current = undefined;
+        resolvePromise();
+      };
+      worker.on("error", (error) => died(error.message));
+      worker.on("exit", (code) => {
+        if (current !== undefined) died(`exit code ${code}`);
+      });
+      sendNext();
+    });
+  }
+}

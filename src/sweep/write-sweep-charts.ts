@@ -1,0 +1,49 @@
+import { rmSync } from "node:fs";
+import { join } from "node:path";
+import type { ChartOutcome } from "../report/chart.js";
+import { sweepHeatmapChart } from "../report/charts/sweep-heatmap.js";
+import { plotAxes } from "../report/charts/sweep-input.js";
+import { sweepMetricVsAxisChart } from "../report/charts/sweep-metric-vs-axis.js";
+import { renderPng, renderSvg } from "../report/render.js";
+import { formatSpec } from "../report/write-report.js";
+import { writeFileAtomic } from "./atomic-file.js";
+import type { SweepSummary } from "./summary.js";
+
+export interface SweepChartsReport {
+  drawn: string[];
+  skipped: Array<{ id: string; reason: string }>;
+  warnings: string[];
+}
+
+const slug = (text: string): string => text.replace(/^\//, "").replace(/[^A-Za-z0-9.]+/g, "-").replace(/^-|-$/g, "") || "axis";
+
+/**
+ * Draws the sweep's charts into <out>/charts/: every metric against every axis (the scheduler list
+ * axis is the colour, not an x axis) and, with two axes, a heatmap per metric. Same render path as
+ * the run report (Vega-Lite -> SVG -> 2x PNG), one chart at a time, so the bytes are reproducible.
+ */
+export async function writeSweepCharts(summary: SweepSummary, outDir: string): Promise<SweepChartsReport> {
+  const report: SweepChartsReport = { drawn: [], skipped: [], warnings: [] };
+  const jobs: Array<{ id: string; build: () => ChartOutcome }> = [];
+  for (const metric of summary.sweep.metrics) {
+    for (const axis of plotAxes(summary)) jobs.push({ id: `sweep-${slug(metric)}-vs-${slug(axis.name)}`, build: () => sweepMetricVsAxisChart(summary, metric, axis.name) });
+    if (plotAxes(summary).length === 2) jobs.push({ id: `sweep-${slug(metric)}-heatmap`, build: () => sweepHeatmapChart(summary, metric) });
+  }
+  const chartDir = join(outDir, "charts");
+  for (const job of jobs) {
+    const outcome = job.build();
+    const base = join(chartDir, job.id);
+    if (outcome.kind === "skipped") {
+      for (const ext of [".vl.json", ".svg", ".png"]) rmSync(`${base}${ext}`, { force: true });
+      report.skipped.push({ id: job.id, reason: outcome.reason });
+      continue;
+    }
+    const rendered = await renderSvg(outcome.spec);
+    report.warnings.push(...rendered.warnings.map((w) => `${job.id}: ${w}`));
+    writeFileAtomic(`${base}.vl.json`, formatSpec(outcome.spec));
+    writeFileAtomic(`${base}.svg`, rendered.svg);
+    writeFileAtomic(`${base}.png`, renderPng(rendered.svg));
+    report.drawn.push(job.id);
+  }
+  return report;
+}
