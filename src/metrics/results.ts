@@ -50,11 +50,13 @@ export interface SchedulerResults {
     deadlineMs: number;
     /** Completed later than the deadline. */
     late: number;
-    /** late + dropped + lost. */
+    /** Still in flight at the end, created in the window and already older than the deadline. */
+    unfinishedLate: number;
+    /** late + dropped + lost + unfinishedLate. */
     violations: number;
     /** With a monitoring scheduler: time during which at least one node's recent p95 exceeded the deadline (sampled at monitor ticks); null otherwise. */
     timeInViolationMs: number | null;
-    /** violations / (completed + dropped + lost). */
+    /** violations / (completed + dropped + lost + unfinishedLate). */
     violationRate: number | null;
   };
   latency: Record<Stage, StageSummary>;

@@ -6,6 +6,8 @@ export interface TimeBin {
   late: number;
   dropped: number;
   lost: number;
+  /** Created in this bin, still in flight at the end of the run and already past the deadline. */
+  unfinishedLate: number;
   violationRate: number | null;
   latencyMean: number | null;
   latencyP50: number | null;
@@ -28,6 +30,7 @@ export class TimeSeriesRecorder {
   private readonly late: Float64Array;
   private readonly dropped: Float64Array;
   private readonly lost: Float64Array;
+  private readonly unfinishedLate: Float64Array;
   private readonly latencySum: Float64Array;
   private readonly sketches: (QuantileSketch | undefined)[];
   /** [bin][node] time averages, filled by closeBin. */
@@ -43,6 +46,7 @@ export class TimeSeriesRecorder {
     this.late = new Float64Array(this.binCount);
     this.dropped = new Float64Array(this.binCount);
     this.lost = new Float64Array(this.binCount);
+    this.unfinishedLate = new Float64Array(this.binCount);
     this.latencySum = new Float64Array(this.binCount);
     this.sketches = new Array(this.binCount).fill(undefined);
     this.nodeState = Array.from({ length: this.binCount }, () => []);
@@ -78,6 +82,10 @@ export class TimeSeriesRecorder {
     this.lost[this.binOf(createdAt)]++;
   }
 
+  recordUnfinishedLate(createdAt: number): void {
+    this.unfinishedLate[this.binOf(createdAt)]++;
+  }
+
   /** Stores a bin's node time averages (computed by the caller from its meters). */
   closeBin(bin: number, nodes: { utilisation: number; meanQueueLength: number }[]): void {
     this.nodeState[bin] = nodes;
@@ -87,7 +95,7 @@ export class TimeSeriesRecorder {
     const bins: TimeBin[] = [];
     for (let bin = 0; bin < this.binCount; bin++) {
       const completed = this.completed[bin];
-      const failed = this.dropped[bin] + this.lost[bin];
+      const failed = this.dropped[bin] + this.lost[bin] + this.unfinishedLate[bin];
       const attempts = completed + failed;
       const sketch = this.sketches[bin];
       bins.push({
@@ -96,6 +104,7 @@ export class TimeSeriesRecorder {
         late: this.late[bin],
         dropped: this.dropped[bin],
         lost: this.lost[bin],
+        unfinishedLate: this.unfinishedLate[bin],
         violationRate: attempts === 0 ? null : (this.late[bin] + failed) / attempts,
         latencyMean: completed === 0 ? null : this.latencySum[bin] / completed,
         latencyP50: sketch === undefined ? null : sketch.quantile(0.5),

@@ -75,8 +75,8 @@ function summarizeRun(scenario: ResolvedScenario, entry: SchedulerEntry, world: 
   const overall = newStageSet();
   for (const meter of world.meters) mergeStageSets(overall, meter.stages);
   const measuredSeconds = (scenario.durationMs + scenario.drainMs - scenario.warmupMs) / 1000;
-  const violations = counts.late + counts.dropped + counts.lost;
-  const attempts = counts.measured + counts.dropped + counts.lost;
+  const violations = counts.late + counts.dropped + counts.lost + counts.unfinishedLate;
+  const attempts = counts.measured + counts.dropped + counts.lost + counts.unfinishedLate;
   return {
     scheduler: entry.name,
     label: entry.label,
@@ -87,6 +87,7 @@ function summarizeRun(scenario: ResolvedScenario, entry: SchedulerEntry, world: 
     qos: {
       deadlineMs: scenario.qosDeadlineMs,
       late: counts.late,
+      unfinishedLate: counts.unfinishedLate,
       violations,
       timeInViolationMs: world.monitored ? world.timeInViolationMs : null,
       violationRate: attempts === 0 ? null : violations / attempts,

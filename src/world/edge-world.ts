@@ -43,6 +43,8 @@ export interface WorldRunCounts {
   lost: number;
   /** Requests still in flight when the run ended. */
   unfinished: number;
+  /** Of those (created in the window), the ones already older than the deadline: certain violations. */
+  unfinishedLate: number;
   late: number;
   events: number;
   /** Largest number of requests in flight at once. */
@@ -133,7 +135,7 @@ export class EdgeWorld implements ClusterView {
   private readonly deliveredKind: number;
   private readonly preprocessedKind: number;
 
-  readonly counts: WorldRunCounts = { generated: 0, measured: 0, dropped: 0, lost: 0, unfinished: 0, late: 0, events: 0, peakInFlight: 0 };
+  readonly counts: WorldRunCounts = { generated: 0, measured: 0, dropped: 0, lost: 0, unfinished: 0, unfinishedLate: 0, late: 0, events: 0, peakInFlight: 0 };
 
   constructor(scenario: ResolvedScenario, options: WorldRunOptions) {
     this.scenario = scenario;
@@ -315,6 +317,14 @@ export class EdgeWorld implements ClusterView {
     for (const meter of this.meters) meter.endWindow(this.endOfRun);
     this.closeBin(this.series.binCount - 1, this.endOfRun);
     this.counts.unfinished = this.pool.inFlight;
+    // A backlog must not flatter an overloaded run: requests in flight past the deadline are violations already.
+    this.pool.forEachLive((task) => {
+      const createdAt = this.pool.createdAt[task];
+      if (createdAt >= this.warmupMs && this.endOfRun - createdAt > this.deadline) {
+        this.counts.unfinishedLate++;
+        this.series.recordUnfinishedLate(createdAt);
+      }
+    });
     this.counts.events = this.sim.eventsExecuted;
     return this.counts;
   }

@@ -1,7 +1,7 @@
 import { growFloat64, growInt32 } from "../engine/event-queue.js";
 
 /**
- * Requests in flight, as pooled records in typed arrays (76 bytes each, counting the
+ * Requests in flight, as pooled records in typed arrays (77 bytes each, counting the
  * node queue's slot), recycled through a free list. A record index is the event argument.
  */
 export class TaskPool {
@@ -17,10 +17,12 @@ export class TaskPool {
   epoch: Int32Array;
   /** Sequence number of the request in the run; a double so it never overflows. */
   sequence: Float64Array;
+  /** 1 while the record holds a request in flight. */
+  live: Uint8Array;
   private free: Int32Array;
   private freeCount = 0;
   private used = 0;
-  private live = 0;
+  private liveCount = 0;
 
   constructor(initialCapacity = 1024) {
     const capacity = Math.max(16, initialCapacity);
@@ -34,29 +36,41 @@ export class TaskPool {
     this.node = new Int32Array(capacity);
     this.epoch = new Int32Array(capacity);
     this.sequence = new Float64Array(capacity);
+    this.live = new Uint8Array(capacity);
     this.free = new Int32Array(capacity);
   }
 
   /** Records currently allocated. */
   get inFlight(): number {
-    return this.live;
+    return this.liveCount;
   }
 
   /** Bytes held by the typed arrays (the pool's whole footprint). */
   get allocatedBytes(): number {
-    return this.createdAt.length * (7 * 8 + 4 * 4);
+    return this.createdAt.length * (7 * 8 + 4 * 4 + 1);
   }
 
   allocate(): number {
-    this.live++;
-    if (this.freeCount > 0) return this.free[--this.freeCount];
-    if (this.used === this.createdAt.length) this.grow();
-    return this.used++;
+    this.liveCount++;
+    let task: number;
+    if (this.freeCount > 0) task = this.free[--this.freeCount];
+    else {
+      if (this.used === this.createdAt.length) this.grow();
+      task = this.used++;
+    }
+    this.live[task] = 1;
+    return task;
   }
 
   release(task: number): void {
-    this.live--;
+    this.liveCount--;
+    this.live[task] = 0;
     this.free[this.freeCount++] = task;
+  }
+
+  /** Calls `visit` for every request still in flight, in record order. */
+  forEachLive(visit: (task: number) => void): void {
+    for (let task = 0; task < this.used; task++) if (this.live[task] === 1) visit(task);
   }
 
   private grow(): void {
@@ -71,6 +85,9 @@ export class TaskPool {
     this.node = growInt32(this.node, capacity);
     this.epoch = growInt32(this.epoch, capacity);
     this.sequence = growFloat64(this.sequence, capacity);
+    const live = new Uint8Array(capacity);
+    live.set(this.live);
+    this.live = live;
     this.free = growInt32(this.free, capacity);
   }
 }

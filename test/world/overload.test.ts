@@ -1,0 +1,31 @@
+import { describe, expect, it } from "vitest";
+import { resolveScenario } from "../../src/scenario/resolve.js";
+import { SCHEDULER_NAMES } from "../../src/schedulers/registry.js";
+import { simulate } from "../../src/run/simulate.js";
+
+describe("an overloaded run", () => {
+  it("counts the backlog already past the deadline as violations instead of looking good", () => {
+    // Arrivals every 1 ms, service 2 ms, one slot: the queue grows by about 500 requests a second.
+    const scenario = resolveScenario(
+      {
+        name: "overload",
+        duration: "10 s",
+        qosDeadline: "100 ms",
+        devices: [{ id: "d", workload: { type: "arrivals", model: "m", interarrival: 1, startOffset: 0 } }],
+        nodes: [{ id: "n", inferenceTime: 2 }],
+        schedulers: ["round-robin"],
+      },
+      { knownSchedulers: SCHEDULER_NAMES },
+    );
+    const run = simulate(scenario).runs[0];
+    // 10,000 created, 5,000 served in 10 s; requests waiting then are mostly far past 100 ms.
+    expect(run.requests.completed).toBe(5000);
+    expect(run.requests.unfinished).toBe(5000);
+    // A request created at t is still waiting at 10 s when t > 5 s; it is over the deadline if t < 9.9 s.
+    expect(run.qos.unfinishedLate).toBe(4900);
+    expect(run.qos.violations).toBe(run.qos.late + run.qos.unfinishedLate);
+    expect(run.qos.violationRate as number).toBeCloseTo(run.qos.violations / (5000 + 4900), 12);
+    expect(run.qos.violationRate as number).toBeGreaterThan(0.95);
+    expect(run.timeSeries.bins.reduce((s, b) => s + b.unfinishedLate, 0)).toBe(4900);
+  });
+});
