@@ -102,6 +102,8 @@ export class EdgeWorld implements ClusterView {
   private readonly latencyFactor: Float64Array;
   private readonly addedLatency: Float64Array;
   private readonly bandwidthFactor: Float64Array;
+  /** 1 where a degradation is active (one load on the hot path instead of three). */
+  private readonly degradedPair: Uint8Array;
   private readonly nominalLatency: Float64Array;
   private readonly preprocessingSamplers: Sampler[];
   /** Mean preprocessing and inference time per (node, service class), interleaved. */
@@ -204,6 +206,7 @@ export class EdgeWorld implements ClusterView {
     this.latencyFactor = new Float64Array(devices.length * nodes.length).fill(1);
     this.addedLatency = new Float64Array(devices.length * nodes.length);
     this.bandwidthFactor = new Float64Array(devices.length * nodes.length).fill(1);
+    this.degradedPair = new Uint8Array(devices.length * nodes.length);
     this.nominalLatency = new Float64Array(devices.length * nodes.length);
     for (const device of devices) {
       for (const node of nodes) this.nominalLatency[device.index * nodes.length + node.index] = scenario.links[device.index][node.index].nominalLatencyMs;
@@ -437,7 +440,7 @@ export class EdgeWorld implements ClusterView {
   private transferDelay(device: number, node: number, direction: 0 | 1, bytes: number): number {
     const pair = device * this.nodeCountValue + node;
     const link = this.linkModels[this.linkModel[pair]];
-    const degraded = this.latencyFactor[pair] !== 1 || this.addedLatency[pair] !== 0 || this.bandwidthFactor[pair] !== 1;
+    const degraded = this.degradedPair[pair] === 1;
     if (link.instantaneous && !degraded) return 0;
     const index = (pair << 1) | direction;
     let stream = this.linkStream[index];
@@ -711,6 +714,7 @@ export class EdgeWorld implements ClusterView {
       this.latencyFactor[pair] = latencyFactor;
       this.addedLatency[pair] = addedLatencyMs;
       this.bandwidthFactor[pair] = bandwidthFactor;
+      this.degradedPair[pair] = latencyFactor !== 1 || addedLatencyMs !== 0 || bandwidthFactor !== 1 ? 1 : 0;
     }
   }
 

@@ -50,6 +50,7 @@ describe("RandomStreams", () => {
     const second = table.add("link/a/c/up");
     const referenceAgain = seedrandom.alea(streams.seedFor("link/a/b/up"));
     const otherReference = seedrandom.alea(streams.seedFor("link/a/c/up"));
+    // The table seeds through its own port of Alea's seeding: its draws must equal seedrandom's.
     for (let i = 0; i < 500; i++) {
       table.select(first);
       expect(table.uniform()).toBe(referenceAgain());
@@ -57,4 +58,17 @@ describe("RandomStreams", () => {
       expect(table.uniform()).toBe(otherReference());
     }
   });
+
+  it("the table's seeding port gives seedrandom's state for many names, empty and non-ASCII included", () => {
+    const streams = new RandomStreams("port");
+    const table = streams.table();
+    const names = ["", "a", "link/device-999/edge-11/down", "µ-node/ü", "x".repeat(500)];
+    for (const name of names) {
+      const index = table.add(name);
+      const reference = seedrandom.alea(streams.seedFor(name));
+      table.select(index);
+      for (let i = 0; i < 50; i++) expect(table.uniform()).toBe(reference());
+    }
+  });
 });
+
