@@ -401,6 +401,7 @@ class Resolver {
 
     const estimateStreams = new RandomStreams("nominal-latency");
     const cache = new Map<string, ResolvedLink>();
+    const byOrigin = new Map<string, ResolvedLink>();
     return devices.map((device) =>
       nodes.map((node) => {
         const specific = perLink[device.index][node.index];
@@ -411,12 +412,19 @@ class Resolver {
           }
           return `network.default.${key}`;
         };
+        // Most pairs share their parameters: look them up by where they come from before hashing the specs.
+        const origin = `${specific === undefined ? -1 : (network.links ?? []).indexOf(specific as (typeof network.links & object)[number])}|${baseLatency[device.index][node.index] ?? ""}`;
+        const known = byOrigin.get(origin);
+        if (known !== undefined) return known;
         const latencySpec: DistributionSpec = specific?.latency ?? baseLatency[device.index][node.index] ?? defaults.latency ?? 0;
         const jitterSpec = specific?.jitter ?? defaults.jitter;
         const bandwidthSpec = specific?.bandwidth !== undefined ? specific.bandwidth : defaults.bandwidth;
         const key = JSON.stringify([latencySpec, jitterSpec ?? null, bandwidthSpec ?? null]);
         const cached = cache.get(key);
-        if (cached !== undefined) return cached;
+        if (cached !== undefined) {
+          byOrigin.set(origin, cached);
+          return cached;
+        }
         const latency = this.compile(latencySpec, pathOf("latency")) ?? compileDistribution(0, "");
         const jitter = jitterSpec === undefined ? undefined : this.compile(jitterSpec, pathOf("jitter"));
         let bytesPerMs = Infinity;
@@ -435,6 +443,7 @@ class Resolver {
           description: `${latency.description}${jitter ? ` + ${jitter.description}` : ""}${bytesPerMs === Infinity ? "" : `, ${(bytesPerMs * 8) / 1000} Mbit/s`}`,
         };
         cache.set(key, resolved);
+        byOrigin.set(origin, resolved);
         return resolved;
       }),
     );
