@@ -63,6 +63,8 @@ export interface SchedulerResults {
   /** Total latency at p = 0, 0.01, ..., 0.99, 0.995, 0.999, 1 (sketched, within the stated relative error). */
   latencyCdf: { p: number; ms: number }[];
   nodes: NodeResults[];
+  /** Requests run on their own devices (local-only), or null when none was. */
+  local: { completed: number; late: number; utilisation: number; latency: Record<Stage, StageSummary> } | null;
   /** Crashes and link degradations as they happened, with health-check detection times. */
   faults: FaultResult[];
   /** Session migrations decided by a monitoring scheduler. */

@@ -74,6 +74,7 @@ function summarizeRun(scenario: ResolvedScenario, entry: SchedulerEntry, world: 
   const counts = world.counts;
   const overall = newStageSet();
   for (const meter of world.meters) mergeStageSets(overall, meter.stages);
+  mergeStageSets(overall, world.localMeter.stages);
   const measuredSeconds = (scenario.durationMs + scenario.drainMs - scenario.warmupMs) / 1000;
   const violations = counts.late + counts.dropped + counts.lost + counts.unfinishedLate;
   const attempts = counts.measured + counts.dropped + counts.lost + counts.unfinishedLate;
@@ -107,6 +108,16 @@ function summarizeRun(scenario: ResolvedScenario, entry: SchedulerEntry, world: 
       meanBusySlots: meter.meanBusySlots,
       latency: summarizeStageSet(meter.stages),
     })),
+    local:
+      world.localMeter.served === 0
+        ? null
+        : {
+            completed: world.localMeter.served,
+            late: world.localMeter.late,
+            /** Mean fraction of devices busy running their own requests. */
+            utilisation: world.localMeter.utilisation,
+            latency: summarizeStageSet(world.localMeter.stages),
+          },
     faults: world.faultRecords.map((record) => ({ ...record })),
     migrations: world.migrationRecords.map((record) => ({ ...record })),
     timeSeries: world.series.result(),

@@ -27,6 +27,10 @@ const modelService = z.strictObject({
   accelerator: serviceCurveSchema.optional(),
   cpu: serviceCurveSchema.optional(),
   preprocessing: serviceCurveSchema.optional(),
+  memoryMiB: z.number().positive().optional().meta({
+    description: "Memory the loaded model occupies on this device (weights, runtime buffers), MiB; the models a node serves must fit in its memoryMiB.",
+  }),
+  memorySource: z.string().optional(),
 });
 
 export const hardwareProfileSchema = z

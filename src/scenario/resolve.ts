@@ -124,6 +124,7 @@ class Resolver {
     const nodes = this.resolveNodes();
     const links = this.resolveLinks(devices, nodes);
     const schedulers = this.resolveSchedulers();
+    this.checkBaselines(schedulers, devices, nodes);
     const healthCheckIntervalMs = doc.healthCheck?.interval ?? DEFAULT_HEALTH_CHECK_INTERVAL_MS;
     const healthCheckTimeoutMs = doc.healthCheck?.timeout ?? DEFAULT_HEALTH_CHECK_TIMEOUT_MS;
     if (!(healthCheckIntervalMs > 0)) this.fail("healthCheck.interval", doc.healthCheck?.interval, "a positive duration");
@@ -220,17 +221,32 @@ class Resolver {
     const seen = new Set<string>();
     this.doc.devices.forEach((device, position) => {
       const path = `devices[${position}]`;
-      if (device.profile !== undefined) this.profile(device.profile, `${path}.profile`);
+      const deviceProfile = device.profile === undefined ? undefined : this.profile(device.profile, `${path}.profile`);
       const workload = this.resolveWorkload(device.workload, `${path}.workload`);
+      const localService = this.localService(deviceProfile, workload, path);
       const count = device.count ?? 1;
       for (let i = 0; i < count; i++) {
         const id = count === 1 ? device.id : `${device.id}-${i}`;
         if (seen.has(id)) this.fail(`${path}.id`, device.id, `a unique id ("${id}" is used twice)`);
         seen.add(id);
-        devices.push({ id, group: device.id, index: devices.length, profile: device.profile, workload });
+        devices.push({ id, group: device.id, index: devices.length, profile: device.profile, workload, localService });
       }
     });
     return devices;
+  }
+
+  /** The device's own CPU path for its model, if its profile has one. */
+  private localService(profile: HardwareProfile | undefined, workload: ResolvedWorkload, path: string): NodeService | undefined {
+    const service = profile?.models[workload.model];
+    if (service?.cpu === undefined) return undefined;
+    const fromCurve = (curve: ServiceCurve): CompiledDistribution | undefined => {
+      const mean = meanServiceMs(curve, workload.frameSizePx);
+      return this.compile(curve.cv === 0 ? mean : { dist: "lognormal", mean, cv: curve.cv }, `${path}.profile`);
+    };
+    const inference = fromCurve(service.cpu);
+    const preprocessing = service.preprocessing === undefined ? compileDistribution(0, path) : fromCurve(service.preprocessing);
+    if (inference === undefined || preprocessing === undefined) return undefined;
+    return { preprocessing, inference };
   }
 
   private resolveWorkload(workload: ScenarioDocument["devices"][number]["workload"], path: string): ResolvedWorkload {
@@ -288,6 +304,7 @@ class Resolver {
       if (node.cpuSlots !== undefined && path_ !== "accelerator") this.fail(`${path}.cpuSlots`, node.cpuSlots, "no cpuSlots on the CPU path (preprocessing and inference share the slot there)");
       const cpuSlots = path_ === "accelerator" ? (node.cpuSlots ?? profile?.cpu.cores ?? 1) : 0;
       const service = this.serviceClasses.map((serviceClass) => this.nodeService(node, profile, path_, serviceClass, path));
+      if (profile !== undefined) this.checkModelMemory(profile, path);
       nodes.push({
         id: node.id,
         index,
@@ -303,10 +320,22 @@ class Resolver {
           return { fromMs: load.from, toMs, slowdown: load.slowdown, rampTo: load.rampTo };
         }),
         power: profile?.power === undefined ? undefined : { idleW: profile.power.idleW, busyW: profile.power.busyW },
+        role: node.role ?? (profile?.role === "cloud" ? "cloud" : "edge"),
         service,
       });
     });
     return nodes;
+  }
+
+  /** Every model the devices use is loaded on each node that may serve it: their footprints must fit in its memory. */
+  private checkModelMemory(profile: HardwareProfile, path: string): void {
+    const models = [...new Set(this.serviceClasses.map((serviceClass) => serviceClass.model))];
+    const sizes = models.map((model) => [model, profile.models[model]?.memoryMiB] as const).filter(([, size]) => size !== undefined) as [string, number][];
+    const total = sizes.reduce((sum, [, size]) => sum + size, 0);
+    if (total > profile.memoryMiB) {
+      const listed = sizes.map(([model, size]) => `${model} ${size} MiB`).join(" + ");
+      this.fail(`${path}.profile`, profile.id, `a node with room for its models: ${listed} = ${total} MiB exceeds the ${profile.memoryMiB} MiB of "${profile.id}"`);
+    }
   }
 
   private nodeService(
@@ -492,6 +521,23 @@ class Resolver {
       }
     });
     return faults;
+  }
+
+  /** The baselines need something to run on: a cloud node, or devices able to run their model. */
+  private checkBaselines(schedulers: SchedulerEntry[], devices: ResolvedDevice[], nodes: ResolvedNode[]): void {
+    const index = (name: string) => this.doc.schedulers.findIndex((entry) => (typeof entry === "string" ? entry : entry.name) === name);
+    if (schedulers.some((s) => s.name === "cloud-only") && !nodes.some((node) => node.role === "cloud")) {
+      this.fail(`schedulers[${index("cloud-only")}]`, "cloud-only", 'a scenario with a cloud node (a profile of role "cloud", or nodes[].role "cloud")');
+    }
+    if (schedulers.some((s) => s.name === "local-only")) {
+      const groups = new Set<string>();
+      for (const device of devices) {
+        if (device.localService !== undefined || groups.has(device.group)) continue;
+        groups.add(device.group);
+        const position = this.doc.devices.findIndex((d) => d.id === device.group);
+        this.fail(`devices[${position}].profile`, device.profile, `a device profile with model "${device.workload.model}" on its CPU path, for local-only`);
+      }
+    }
   }
 
   private resolveSchedulers(): SchedulerEntry[] {

@@ -58,6 +58,8 @@ export interface ResolvedDevice {
   readonly index: number;
   readonly profile: string | undefined;
   readonly workload: ResolvedWorkload;
+  /** Running its own requests (local-only): from the device profile's CPU path; undefined when it cannot. */
+  readonly localService: NodeService | undefined;
 }
 
 export interface NodeService {
@@ -69,6 +71,7 @@ export interface ResolvedNode {
   readonly id: string;
   /** Idle and busy power from the hardware profile, W; undefined without a profile or power figures. */
   readonly power: { readonly idleW: number; readonly busyW: number } | undefined;
+  readonly role: "edge" | "cloud";
   readonly index: number;
   /** null for an abstract server described only by its service-time distributions. */
   readonly profile: string | null;

@@ -56,7 +56,9 @@ const device = z.strictObject({
   count: z.number().int().positive().optional().meta({
     description: "Number of identical devices; with count > 1 their ids are `<id>-0` ... `<id>-<count-1>`.",
   }),
-  profile: id.optional().meta({ description: "Hardware profile of the end device (informational for now)." }),
+  profile: id.optional().meta({
+    description: "Hardware profile of the end device: with it (and the model on its CPU path) the device can run its requests itself (the local-only policy).",
+  }),
   workload: workloadSchema,
 });
 
@@ -65,6 +67,7 @@ const node = z.strictObject({
   profile: id.optional().meta({
     description: "A hardware profile id (a file name in hardware-profiles/ without .json). Optional when inferenceTime is given (an abstract server).",
   }),
+  role: z.enum(["edge", "cloud"]).optional().meta({ description: "Where the node sits. Default: the profile's role (edge without a profile)." }),
   path: z.enum(["accelerator", "cpu"]).optional().meta({
     description: "Where inference runs. Default: the accelerator when the profile has one, else the CPU.",
   }),

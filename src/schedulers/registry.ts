@@ -1,5 +1,7 @@
 import type * as z from "zod";
+import { createCloudOnly } from "./cloud-only.js";
 import { createLearned, learnedOptions } from "./learned.js";
+import { createLocalOnly } from "./local-only.js";
 import { createLeastLoaded } from "./least-loaded.js";
 import { createNearestHealthy } from "./nearest-healthy.js";
 import { createNearestHealthyQos } from "./nearest-healthy-qos.js";
@@ -17,6 +19,8 @@ export const SCHEDULERS: Readonly<Record<string, SchedulerFactory>> = {
   random: createRandom,
   weighted: createWeighted,
   learned: createLearned,
+  "local-only": createLocalOnly,
+  "cloud-only": createCloudOnly,
 };
 
 export const SCHEDULER_NAMES: readonly string[] = Object.keys(SCHEDULERS).sort();

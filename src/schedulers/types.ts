@@ -8,6 +8,9 @@
 export type NodeIndex = number;
 export type DeviceIndex = number;
 
+/** Returned by `place` to run the request on the device itself (no network), when the device can. */
+export const LOCAL_NODE = -1;
+
 /** A request to place. The object is reused between calls: read it, do not keep it. */
 export interface TaskRequest {
   /** Sequence number of the request within the run (0, 1, 2, ...). */
@@ -49,6 +52,10 @@ export interface ClusterView {
    * Tracked only for schedulers that implement `monitor`.
    */
   recentLatency(node: NodeIndex): number;
+  /** True for a node in the cloud (profile role "cloud", or the scenario's node role). */
+  isCloud(node: NodeIndex): boolean;
+  /** True when the device can run its requests itself (its profile has the model on its CPU path). */
+  canRunLocally(device: DeviceIndex): boolean;
   /** The hardware profile's mean preprocessing time for this device's requests on the node (no load), ms. */
   profilePreprocessingMs(device: DeviceIndex, node: NodeIndex): number;
   /** The hardware profile's mean inference time for this device's requests on the node (no load), ms. */

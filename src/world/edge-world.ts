@@ -3,7 +3,7 @@ import { RandomStreams, type StreamTable } from "../engine/rng.js";
 import { Simulator } from "../engine/simulator.js";
 import { meanOf, type Sampler } from "../random/distributions.js";
 import type { ResolvedScenario } from "../scenario/resolved.js";
-import type { ClusterView, Scheduler, TaskOutcome, TaskRequest } from "../schedulers/types.js";
+import { LOCAL_NODE, type ClusterView, type Scheduler, type TaskOutcome, type TaskRequest } from "../schedulers/types.js";
 import { IntQueue, TaskPool } from "./task-pool.js";
 import { NodeMeter } from "./node-meter.js";
 import { TimeSeriesRecorder } from "../metrics/time-series.js";
@@ -110,6 +110,13 @@ export class EdgeWorld implements ClusterView {
   private readonly serviceMeans: Float64Array;
   private readonly inferenceSamplers: Sampler[];
   readonly meters: NodeMeter[];
+  /** Requests run on their own device (local-only): one at a time per device, no network. */
+  readonly localMeter: NodeMeter;
+  private readonly localBusy: Uint8Array;
+  private localBusyCount = 0;
+  private readonly localQueues: (IntQueue | undefined)[];
+  private readonly localSamplers: ({ preprocessing: Sampler; inference: Sampler } | undefined)[];
+  private readonly localDoneKind: number;
   readonly series: TimeSeriesRecorder;
   private readonly faults: FaultInjector;
   /** True when the scheduler monitors QoS (implements `monitor`): recent latencies are tracked then. */
@@ -231,6 +238,14 @@ export class EdgeWorld implements ClusterView {
       });
     }
     this.meters = nodes.map((node) => new NodeMeter(node.slots));
+    this.localMeter = new NodeMeter(devices.length);
+    this.localBusy = new Uint8Array(devices.length);
+    this.localQueues = devices.map(() => undefined);
+    this.localSamplers = devices.map((device) => {
+      if (device.localService === undefined) return undefined;
+      const stream = this.streams.stream(`device/${device.id}/local`);
+      return { preprocessing: device.localService.preprocessing.bind(stream), inference: device.localService.inference.bind(stream) };
+    });
     this.series = new TimeSeriesRecorder(scenario.warmupMs, this.endOfRun, scenario.binWidthMs);
     this.faults = new FaultInjector(this.sim, scenario, this.streams, this, this.endOfRun);
     this.monitored = this.scheduler.monitor !== undefined;
@@ -258,6 +273,7 @@ export class EdgeWorld implements ClusterView {
     this.serviceDoneKind = this.sim.registerKind((task) => this.onServiceDone(task));
     this.deliveredKind = this.sim.registerKind((task) => this.onDelivered(task));
     this.preprocessedKind = this.sim.registerKind((task) => this.onPreprocessed(task));
+    this.localDoneKind = this.sim.registerKind((task) => this.onLocalDone(task));
   }
 
   // ClusterView --------------------------------------------------------------------------------
@@ -303,6 +319,12 @@ export class EdgeWorld implements ClusterView {
   profileInferenceMs(device: number, node: number): number {
     return this.serviceMeans[(node * this.scenario.serviceClasses.length + this.deviceServiceClass[device]) * 2 + 1];
   }
+  isCloud(node: number): boolean {
+    return this.scenario.nodes[node].role === "cloud";
+  }
+  canRunLocally(device: number): boolean {
+    return this.localSamplers[device] !== undefined;
+  }
   recentLatency(node: number): number {
     const monitor = this.scenario.monitor;
     return this.recent[node].percentile(this.sim.now, monitor.windowMs, monitor.percentile, monitor.minSamples);
@@ -312,12 +334,15 @@ export class EdgeWorld implements ClusterView {
   /** Runs the whole scenario and returns the counts; node meters hold the statistics. */
   run(): WorldRunCounts {
     for (const device of this.scenario.devices) this.scheduleFirstArrival(device.index);
-    if (this.warmupMs > 0) this.sim.schedule(this.warmupMs, () => this.meters.forEach((meter) => meter.startWindow(this.sim.now)));
+    if (this.warmupMs > 0) {
+      this.sim.schedule(this.warmupMs, () => [...this.meters, this.localMeter].forEach((meter) => meter.startWindow(this.sim.now)));
+    }
     this.scheduleBinBoundaries();
     this.faults.start();
     if (this.monitored) this.sim.schedule(this.scenario.monitor.intervalMs, () => this.monitorTick());
     this.sim.run({ until: this.endOfRun });
     for (const meter of this.meters) meter.endWindow(this.endOfRun);
+    this.localMeter.endWindow(this.endOfRun);
     this.closeBin(this.series.binCount - 1, this.endOfRun);
     this.counts.unfinished = this.pool.inFlight;
     // A backlog must not flatter an overloaded run: requests in flight past the deadline are violations already.
@@ -417,6 +442,14 @@ export class EdgeWorld implements ClusterView {
     request.requestBytes = deviceInfo.workload.requestBytes;
     request.createdAt = now;
     let node = this.scheduler.place(request, this);
+    if (node === LOCAL_NODE) {
+      pool.createdAt[task] = now;
+      pool.device[task] = device;
+      pool.node[task] = LOCAL_NODE;
+      pool.sequence[task] = request.sequence;
+      this.runLocally(task, device, now);
+      return;
+    }
     if (!(node >= 0 && node < this.nodeCountValue && Number.isInteger(node))) {
       throw new SimulationError(`scheduler ${this.scheduler.name} returned node ${node} at t=${now} ms; expected an index 0..${this.nodeCountValue - 1}`);
     }
@@ -663,6 +696,63 @@ export class EdgeWorld implements ClusterView {
     }
   }
 
+  private runLocally(task: number, device: number, now: number): void {
+    if (this.localSamplers[device] === undefined) {
+      throw new SimulationError(`scheduler ${this.scheduler.name} ran a request on device ${this.deviceId(device)} at t=${now} ms, which cannot run its model`);
+    }
+    const pool = this.pool;
+    pool.networkUpMs[task] = 0;
+    pool.queueingMs[task] = 0;
+    if (this.localBusy[device] === 0) {
+      this.startLocal(task, device, now);
+      return;
+    }
+    let queue = this.localQueues[device];
+    if (queue === undefined) {
+      queue = new IntQueue(4);
+      this.localQueues[device] = queue;
+    }
+    pool.enqueuedAt[task] = now;
+    queue.push(task);
+  }
+
+  private startLocal(task: number, device: number, now: number): void {
+    const samplers = this.localSamplers[device] as { preprocessing: Sampler; inference: Sampler };
+    const preprocessing = samplers.preprocessing();
+    const inference = samplers.inference();
+    this.pool.preprocessingMs[task] = preprocessing;
+    this.pool.inferenceMs[task] = inference;
+    this.localBusy[device] = 1;
+    this.localMeter.busyChanged(now, ++this.localBusyCount);
+    this.sim.scheduleKind(preprocessing + inference, this.localDoneKind, task);
+  }
+
+  private onLocalDone(task: number): void {
+    const pool = this.pool;
+    const device = pool.device[task];
+    const now = this.sim.now;
+    this.localBusy[device] = 0;
+    this.localMeter.busyChanged(now, --this.localBusyCount);
+    const queue = this.localQueues[device];
+    if (queue !== undefined && queue.size > 0) {
+      const next = queue.shift();
+      pool.queueingMs[next] = now - pool.enqueuedAt[next];
+      this.startLocal(next, device, now);
+    }
+    const createdAt = pool.createdAt[task];
+    if (this.scheduler.observe !== undefined) this.observe(task, 0);
+    if (createdAt >= this.warmupMs) {
+      const total = now - createdAt;
+      const late = total > this.deadline;
+      this.counts.measured++;
+      if (late) this.counts.late++;
+      this.localMeter.record(0, pool.queueingMs[task], pool.preprocessingMs[task], pool.inferenceMs[task], 0, total, late);
+      this.series.recordCompleted(createdAt, total, late);
+      if (this.taskSink !== undefined) this.report(task, 0, total, late);
+    }
+    pool.release(task);
+  }
+
   private loseTask(task: number): void {
     const node = this.pool.node[task];
     this.outstandingCount[node]--;
@@ -741,7 +831,7 @@ export class EdgeWorld implements ClusterView {
       this.taskSink({
         sequence: pool.sequence[task],
         device: this.deviceId(pool.device[task]),
-        node: this.nodeId(pool.node[task]),
+        node: pool.node[task] === LOCAL_NODE ? "(local)" : this.nodeId(pool.node[task]),
         createdAt: pool.createdAt[task],
         networkUp: pool.networkUpMs[task],
         queueing: pool.queueingMs[task],

@@ -28,6 +28,8 @@ function view(outstanding: number[]): ClusterView {
     outstanding: (n) => outstanding[n],
     latency: (_d, n) => latency[n],
     recentLatency: () => NaN,
+    isCloud: () => false,
+    canRunLocally: () => false,
     profilePreprocessingMs: (_d, n) => preprocessing[n],
     profileInferenceMs: (_d, n) => inference[n],
   };
