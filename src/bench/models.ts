@@ -51,6 +51,11 @@ export const BENCH_MODELS: readonly BenchModel[] = [
   edge("edge-offload", 1.6),
   edge("edge-backlog", 20),
   {
+    name: "heterogeneous-1h",
+    description: "scenarios/heterogeneous-cluster.json (100 devices, 12 edge nodes, a cloud) for one simulated hour, its five schedulers",
+    scenario: { file: "scenarios/heterogeneous-cluster.json", duration: "1 h" },
+  },
+  {
     name: "testbed-1h",
     description: "scenarios/edge-ai-testbed.json for one simulated hour (three schedulers)",
     scenario: { file: "scenarios/edge-ai-testbed.json", duration: "1 h" },

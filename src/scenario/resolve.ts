@@ -313,11 +313,19 @@ class Resolver {
         slots,
         cpuSlots,
         queueCapacity: node.queueCapacity ?? Infinity,
-        backgroundLoad: (node.backgroundLoad ?? []).map((load, l) => {
+        backgroundLoad: (node.backgroundLoad ?? []).flatMap((load, l) => {
+          if ("trace" in load) {
+            // A trace is a staircase: each point's slowdown holds until the next point.
+            return load.trace.map(([at, slowdown], k) => {
+              const next = load.trace[k + 1]?.[0] ?? Infinity;
+              if (!(next > at) || at < 0) this.fail(`${path}.backgroundLoad[${l}].trace[${k + 1}][0]`, next, `a time after ${at} ms (points in increasing time)`);
+              return { fromMs: at, toMs: next, slowdown, rampTo: undefined };
+            });
+          }
           const toMs = load.to ?? Infinity;
           if (!(toMs > load.from) || load.from < 0) this.fail(`${path}.backgroundLoad[${l}].to`, load.to, `a time after from (${load.from} ms)`);
           if (load.rampTo !== undefined && toMs === Infinity) this.fail(`${path}.backgroundLoad[${l}].to`, undefined, "an end time for a ramp");
-          return { fromMs: load.from, toMs, slowdown: load.slowdown, rampTo: load.rampTo };
+          return [{ fromMs: load.from, toMs, slowdown: load.slowdown, rampTo: load.rampTo }];
         }),
         power: profile?.power === undefined ? undefined : { idleW: profile.power.idleW, busyW: profile.power.busyW },
         role: node.role ?? (profile?.role === "cloud" ? "cloud" : "edge"),

@@ -88,12 +88,20 @@ const node = z.strictObject({
   }),
   backgroundLoad: z
     .array(
-      z.strictObject({
-        from: durationSchema,
-        to: durationSchema.optional().meta({ description: "End of the load; omitted: to the end of the run." }),
-        slowdown: z.number().gte(1).meta({ description: "Service times are multiplied by this (at `from`)." }),
-        rampTo: z.number().gte(1).optional().meta({ description: "If given, the slowdown grows linearly to this value at `to` (a ramp)." }),
-      }),
+      z.union([
+        z.strictObject({
+          from: durationSchema,
+          to: durationSchema.optional().meta({ description: "End of the load; omitted: to the end of the run." }),
+          slowdown: z.number().gte(1).meta({ description: "Service times are multiplied by this (at `from`)." }),
+          rampTo: z.number().gte(1).optional().meta({ description: "If given, the slowdown grows linearly to this value at `to` (a ramp)." }),
+        }),
+        z.strictObject({
+          trace: z
+            .array(z.tuple([durationSchema, z.number().gte(1)]))
+            .min(1)
+            .meta({ description: "[time, slowdown] points, e.g. measured load: each slowdown holds until the next point (the last to the end of the run)." }),
+        }),
+      ]),
     )
     .optional()
     .meta({ description: "Extra load on the node over time: service starting in an interval takes `slowdown` times longer (overlapping loads multiply)." }),

@@ -42,6 +42,10 @@ export interface ClusterView {
   busySlots(node: NodeIndex): number;
   /** Requests waiting in the node's queue (not yet in service). */
   queueLength(node: NodeIndex): number;
+  /** How long the oldest waiting request has waited, ms (0 with an empty queue). */
+  queueDelay(node: NodeIndex): number;
+  /** The node's queue delay exceeds the QoS deadline (the overload the published demo shows). */
+  isOverloaded(node: NodeIndex): boolean;
   /** Requests placed on the node whose answer has not reached the device yet. */
   outstanding(node: NodeIndex): number;
   /** Nominal one-way latency between a device and a node (mean of base latency + jitter), ms. */

@@ -307,6 +307,14 @@ export class EdgeWorld implements ClusterView {
   queueLength(node: number): number {
     return this.waiting(node);
   }
+  queueDelay(node: number): number {
+    let oldest = Infinity;
+    for (const queue of [this.nodeQueues[node], this.cpuQueues[node]]) if (queue.size > 0) oldest = Math.min(oldest, this.pool.enqueuedAt[queue.peek()]);
+    return oldest === Infinity ? 0 : this.sim.now - oldest;
+  }
+  isOverloaded(node: number): boolean {
+    return this.queueDelay(node) > this.deadline;
+  }
   outstanding(node: number): number {
     return this.outstandingCount[node];
   }

@@ -116,6 +116,11 @@ export class IntQueue {
     this.length++;
   }
 
+  /** The oldest value, without removing it (the queue must not be empty). */
+  peek(): number {
+    return this.items[this.head];
+  }
+
   shift(): number {
     const value = this.items[this.head];
     this.head = (this.head + 1) % this.items.length;

@@ -25,6 +25,8 @@ function view(outstanding: number[]): ClusterView {
     slots: () => 1,
     busySlots: () => 0,
     queueLength: () => 0,
+    queueDelay: () => 0,
+    isOverloaded: () => false,
     outstanding: (n) => outstanding[n],
     latency: (_d, n) => latency[n],
     recentLatency: () => NaN,

@@ -86,7 +86,7 @@ describe("Algorithm 1: QoS monitoring and migration", () => {
 });
 
 describe("background load", () => {
-  it("a step multiplies service times in its interval; a ramp interpolates linearly", () => {
+  it("a step multiplies service times in its interval; a ramp interpolates linearly; a trace is a staircase", () => {
     const { records } = run({
       name: "load",
       duration: "30 s",
@@ -100,6 +100,7 @@ describe("background load", () => {
           backgroundLoad: [
             { from: "5 s", to: "10 s", slowdown: 3 },
             { from: "20 s", to: "30 s", slowdown: 1, rampTo: 3 },
+            { trace: [["12 s", 2], ["14 s", 4], ["16 s", 1]] },
           ],
         },
       ],
@@ -107,7 +108,8 @@ describe("background load", () => {
     });
     for (const r of records["round-robin"]) {
       const t = r.createdAt;
-      const expected = t >= 5000 && t < 10_000 ? 3 : t >= 20_000 ? 1 + (2 * (t - 20_000)) / 10_000 : 1;
+      const traced = t >= 12_000 && t < 14_000 ? 2 : t >= 14_000 && t < 16_000 ? 4 : 1;
+      const expected = (t >= 5000 && t < 10_000 ? 3 : t >= 20_000 ? 1 + (2 * (t - 20_000)) / 10_000 : 1) * traced;
       expect(r.inference).toBeCloseTo(10 * expected, 9);
       expect(r.preprocessing).toBeCloseTo(2 * expected, 9);
     }

@@ -29,3 +29,39 @@ describe("an overloaded run", () => {
     expect(run.timeSeries.bins.reduce((s, b) => s + b.unfinishedLate, 0)).toBe(4900);
   });
 });
+
+describe("queue delay and overload as schedulers see them", () => {
+  it("the oldest waiting request's age grows as the backlog does; overload is that age over the deadline", async () => {
+    const { EdgeWorld } = await import("../../src/world/edge-world.js");
+    const scenario = resolveScenario(
+      {
+        name: "queue-delay",
+        duration: "2 s",
+        qosDeadline: "100 ms",
+        devices: [{ id: "d", workload: { type: "arrivals", model: "m", interarrival: 1, startOffset: 0 } }],
+        nodes: [{ id: "n", inferenceTime: 2 }],
+        schedulers: ["round-robin"],
+      },
+      { knownSchedulers: SCHEDULER_NAMES },
+    );
+    const seen: { now: number; delay: number; overloaded: boolean }[] = [];
+    const world = new EdgeWorld(scenario, {
+      scheduler: {
+        name: "probe",
+        place: (_task, view) => {
+          seen.push({ now: view.now, delay: view.queueDelay(0), overloaded: view.isOverloaded(0) });
+          return 0;
+        },
+      },
+    });
+    world.run();
+    // Serving one request per 2 ms while one arrives per ms: at time t the oldest waiting request
+    // was created at about t/2, so it has waited about t/2.
+    for (const probe of seen.filter((p) => p.now >= 100 && p.now % 250 === 0)) {
+      expect(Math.abs(probe.delay - probe.now / 2)).toBeLessThanOrEqual(2);
+      expect(probe.overloaded).toBe(probe.delay > 100);
+    }
+    expect(seen.find((p) => p.now === 0)?.delay).toBe(0);
+    expect(seen.some((p) => p.overloaded)).toBe(true);
+  });
+});
