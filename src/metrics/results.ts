@@ -88,10 +88,14 @@ export interface MigrationResult {
 
 export interface FaultResult {
   kind: "crash" | "link-degradation";
+  /** The node id, or for a degradation "node <- device, ..." (all devices: "node <- *"). */
   target: string;
   startMs: number;
+  /** null when the fault lasts past the end of the run. */
   endMs: number | null;
+  /** Crash only: when a failed health check made the node known to be down (null: not detected in the run). */
   detectedAtMs?: number | null;
+  /** Crash only: when a passing check made the recovery known (null: not seen in the run). */
   recoveryDetectedAtMs?: number | null;
 }
 

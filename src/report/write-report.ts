@@ -1,5 +1,6 @@
-import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { rmSync } from "node:fs";
+import { writeFileAtomic } from "../io/atomic-file.js";
+import { join } from "node:path";
 import { CHARTS } from "./charts/index.js";
 import type { ChartDefinition } from "./chart.js";
 import { buildHtmlReport, type ReportEntry } from "./html-report.js";
@@ -65,14 +66,6 @@ export function formatSpec(spec: unknown): string {
 
 /** Temp name, then rename: a reader (or a crash) never sees half a file under the final name. */
 function write(file: string, content: string | Buffer, summary: ReportSummary): void {
-  mkdirSync(dirname(file), { recursive: true });
-  const temp = `${file}.tmp-${process.pid}`;
-  try {
-    writeFileSync(temp, content);
-    renameSync(temp, file);
-  } catch (error) {
-    rmSync(temp, { force: true });
-    throw error;
-  }
+  writeFileAtomic(file, content);
   summary.files.push(file);
 }

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { InputError } from "../errors.js";
-import { TEMP_FILE, writeFileAtomic } from "./atomic-file.js";
+import { TEMP_FILE, writeFileAtomic } from "../io/atomic-file.js";
 import type { SweepPlan } from "./plan-types.js";
 import { failedDir, finishedRunIds, readFailures, readRunRecord, runsDir, type RunRecord } from "./run-record.js";
 import type { RunSource } from "./summary.js";

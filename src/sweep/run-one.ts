@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { resolveScenario } from "../scenario/resolve.js";
 import { SCHEDULER_NAMES } from "../schedulers/registry.js";
 import { simulate } from "../run/simulate.js";
-import { writeFileAtomic } from "./atomic-file.js";
+import { writeFileAtomic } from "../io/atomic-file.js";
 import { setPointer } from "./json-pointer.js";
 import type { JsonValue, RunSpec } from "./plan-types.js";
 import { compactResults, failedDir, RUN_SCHEMA, runsDir, type FailureRecord, type RunRecord } from "./run-record.js";

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { writeFileAtomic } from "./atomic-file.js";
+import { writeFileAtomic } from "../io/atomic-file.js";
 import { folderRunSource, preparePlanFile } from "./output-folder.js";
 import type { RunSpec, SweepPlan } from "./plan-types.js";
 import { Progress, type ProgressStream } from "./progress.js";

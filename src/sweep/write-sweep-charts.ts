@@ -6,7 +6,7 @@ import { plotAxes } from "../report/charts/sweep-input.js";
 import { sweepMetricVsAxisChart } from "../report/charts/sweep-metric-vs-axis.js";
 import { renderPng, renderSvg } from "../report/render.js";
 import { formatSpec } from "../report/write-report.js";
-import { writeFileAtomic } from "./atomic-file.js";
+import { writeFileAtomic } from "../io/atomic-file.js";
 import type { SweepSummary } from "./summary.js";
 
 export interface SweepChartsReport {

@@ -1,21 +1,11 @@
 import { SimulationError } from "../errors.js";
 import type { RandomStreams } from "../engine/rng.js";
 import type { Simulator } from "../engine/simulator.js";
+import type { FaultResult } from "../metrics/results.js";
 import type { ResolvedScenario } from "../scenario/resolved.js";
 
-/** A fault as it happened in a run, for the results and the charts' shaded intervals. */
-export interface FaultRecord {
-  kind: "crash" | "link-degradation";
-  /** The node id, or for a degradation "node <- device, ..." (all devices: "node <- *"). */
-  target: string;
-  startMs: number;
-  /** null when the fault lasts past the end of the run. */
-  endMs: number | null;
-  /** Crash only: when a failed health check made the node known to be down (null: not detected in the run). */
-  detectedAtMs?: number | null;
-  /** Crash only: when a passing check made the recovery known (null: not seen in the run). */
-  recoveryDetectedAtMs?: number | null;
-}
+/** A fault as it happened in a run (the results' FaultResult, one definition for both). */
+export type FaultRecord = FaultResult;
 
 /** What the fault injector needs of the world. */
 export interface FaultTarget {

@@ -2,8 +2,7 @@ import { describe, expect, it } from "vitest";
 import { InputError } from "../../src/errors.js";
 import { resolveScenario } from "../../src/scenario/resolve.js";
 import { SCHEDULER_NAMES } from "../../src/schedulers/registry.js";
-import { simulate } from "../../src/run/simulate.js";
-import type { TaskRecord } from "../../src/world/edge-world.js";
+import { runScenario } from "../world/run-scenario.js";
 
 function scenario(schedulers: string[], extra: Record<string, unknown> = {}) {
   return {
@@ -25,16 +24,7 @@ function scenario(schedulers: string[], extra: Record<string, unknown> = {}) {
   };
 }
 
-function run(doc: Record<string, unknown>) {
-  const records: Record<string, TaskRecord[]> = {};
-  const results = simulate(resolveScenario(doc, { knownSchedulers: SCHEDULER_NAMES }), {
-    taskSink: (label) => {
-      records[label] = [];
-      return (record) => records[label].push({ ...record });
-    },
-  });
-  return { results, records };
-}
+const run = runScenario;
 
 describe("local-only and cloud-only baselines", () => {
   const { results, records } = run(scenario(["local-only", "cloud-only", "nearest-healthy"]));

@@ -1,8 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { resolveScenario } from "../../src/scenario/resolve.js";
-import { SCHEDULER_NAMES } from "../../src/schedulers/registry.js";
-import { simulate } from "../../src/run/simulate.js";
-import type { TaskRecord } from "../../src/world/edge-world.js";
+import { runScenario } from "./run-scenario.js";
 
 type Doc = Record<string, unknown>;
 
@@ -27,16 +24,7 @@ function base(extra: Doc): Doc {
   };
 }
 
-function run(doc: Doc) {
-  const records: Record<string, TaskRecord[]> = {};
-  const results = simulate(resolveScenario(doc, { knownSchedulers: SCHEDULER_NAMES }), {
-    taskSink: (label) => {
-      records[label] = [];
-      return (record) => records[label].push({ ...record });
-    },
-  });
-  return { results, records };
-}
+const run = runScenario;
 
 describe("crashes, health checks and recovery", () => {
   const doc = base({

@@ -1,25 +1,13 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { resolveScenario } from "../../src/scenario/resolve.js";
-import { SCHEDULER_NAMES } from "../../src/schedulers/registry.js";
-import { simulate } from "../../src/run/simulate.js";
-import type { TaskRecord } from "../../src/world/edge-world.js";
 import { REPO } from "../cli/helpers.js";
+import { runScenario } from "./run-scenario.js";
 
 type Doc = Record<string, any>;
 const demo = JSON.parse(readFileSync(join(REPO, "scenarios", "node-overload-migration.json"), "utf8")) as Doc;
 
-function run(doc: Doc) {
-  const records: Record<string, TaskRecord[]> = {};
-  const results = simulate(resolveScenario(doc, { knownSchedulers: SCHEDULER_NAMES }), {
-    taskSink: (label) => {
-      records[label] = [];
-      return (record) => records[label].push({ ...record });
-    },
-  });
-  return { results, records };
-}
+const run = runScenario;
 
 describe("Algorithm 1: QoS monitoring and migration", () => {
   it("the published demo: the overloaded Jetson's session migrates to the Coral board within two monitor ticks, and QoS recovers", () => {
