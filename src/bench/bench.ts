@@ -1,6 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { BENCH_MODELS } from "./models.js";
+import { measureFit } from "./fit-throughput.js";
 import { measureSweep, SWEEP_BENCH_FILE, SWEEP_BENCH_WORKERS, type SweepThroughput } from "./sweep-throughput.js";
 
 /**
@@ -13,6 +14,8 @@ const selected = args.filter((arg) => !arg.startsWith("--"));
 const models = selected.length > 0 ? BENCH_MODELS.filter((m) => selected.includes(m.name)) : BENCH_MODELS;
 /** `npm run bench -- sweep` runs only the sweep throughput; with no names, everything runs. */
 const runSweepBench = selected.length === 0 || selected.includes("sweep");
+/** `npm run bench -- fit`: the time to fit 100,000 samples. */
+const runFitBench = selected.length === 0 || selected.includes("fit");
 const script = fileURLToPath(new URL("./bench-one.js", import.meta.url));
 
 interface Line {
@@ -77,6 +80,12 @@ if (!asJson && models.length > 0) {
 function round(value: number, digits: number): number {
   const factor = 10 ** digits;
   return Math.round(value * factor) / factor;
+}
+
+if (runFitBench) {
+  const fit = measureFit();
+  if (asJson) process.stdout.write(`${JSON.stringify({ name: "fit", samples: fit.samples, wallSeconds: fit.wallSeconds, best: fit.best })}\n`);
+  else process.stdout.write(`\nfit: ${fit.samples} samples of the calibrated 5G link, every family, ${fit.wallSeconds.toFixed(2)} s (best by AIC: ${fit.best})\n`);
 }
 
 if (runSweepBench) {

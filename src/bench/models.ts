@@ -45,6 +45,26 @@ function edge(name: string, serviceMeanMs: number): BenchModel {
   };
 }
 
+/** Decisions through the JSON-lines policy bridge: one request per ms, each placed by the agent. */
+function bridge(name: string, command: string[]): BenchModel {
+  return {
+    name,
+    description: `20,000 decisions through the policy bridge to ${command.join(" ")} (nearest-healthy answers)`,
+    scenario: {
+      name,
+      seed: 1,
+      duration: 20_000,
+      qosDeadline: 1000,
+      devices: [{ id: "source", workload: { type: "arrivals", model: "job", interarrival: 1, startOffset: 0 } }],
+      nodes: [
+        { id: "a", inferenceTime: 0.5 },
+        { id: "b", inferenceTime: 0.5 },
+      ],
+      schedulers: [{ policy: "external", command, timeoutMs: 10_000 }],
+    },
+  };
+}
+
 export const BENCH_MODELS: readonly BenchModel[] = [
   queue("mm1", 0.9, 1, 1_000_000),
   queue("mm4", 3.2, 4, 1_000_000),
@@ -55,6 +75,8 @@ export const BENCH_MODELS: readonly BenchModel[] = [
     description: "scenarios/heterogeneous-cluster.json (100 devices, 12 edge nodes, a cloud) for one simulated hour, its five schedulers",
     scenario: { file: "scenarios/heterogeneous-cluster.json", duration: "1 h" },
   },
+  bridge("bridge-node", ["node", "examples/agents/nearest-agent.mjs"]),
+  bridge("bridge-python", ["python3", "clients/python/examples/nearest_agent.py"]),
   {
     name: "testbed-1h",
     description: "scenarios/edge-ai-testbed.json for one simulated hour (three schedulers)",

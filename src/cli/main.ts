@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import yargs from "yargs";
 import { InputError, SimulationError } from "../errors.js";
 import { RandomStreams } from "../engine/rng.js";
@@ -10,8 +10,10 @@ import { BUILTIN_PROFILE_DIR, ProfileLibrary } from "../scenario/profiles.js";
 import { loadScenarioFile, parseJsonText } from "../scenario/resolve.js";
 import { toInputIssues } from "../scenario/zod-issues.js";
 import { SCHEDULER_NAMES, SCHEDULER_OPTIONS } from "../schedulers/registry.js";
+import { loadModulePolicies } from "../schedulers/module-policy.js";
 import { simulate } from "../run/simulate.js";
 import type { TaskRecord } from "../world/edge-world.js";
+import { fitCommand, type FitArgs } from "./fit-command.js";
 import { AtomicLineWriter, writeFileAtomic } from "./output.js";
 import { renderReport, reportCommand, type ReportArgs } from "./report-command.js";
 import { EMIT_TARGETS, mergeCommand, sweepCommand, type MergeArgs, type SweepArgs } from "./sweep-command.js";
@@ -122,6 +124,21 @@ export async function main(argv: string[]): Promise<number> {
           .example("$0 merge out/shard-0 out/shard-1 out/shard-2 --out out/merged", "One summary from three shards"),
       (args) => guard(() => mergeCommand(args)),
     )
+    .command<FitArgs>(
+      "fit <file>",
+      "Fit stable, lognormal, gamma, exponential and empirical laws to measured latencies; print AIC and KS, write fit.json and CDF/QQ charts. See docs/fitting.md.",
+      (y) =>
+        y
+          .positional("file", { type: "string", describe: "CSV or whitespace table with a header, or raw ping output (column time)", demandOption: true })
+          .option("column", { type: "string", demandOption: true, describe: "Column to fit (a header name; delay matches delay(ms))" })
+          .option("unit", { type: "string", describe: "Unit of the column's numbers (default ms; ping output carries its own)" })
+          .option("dist", { type: "string", describe: "Comma-separated families (default stable,lognormal,gamma,exponential,empirical)" })
+          .option("out", { type: "string", describe: "Output folder (default reports/fit/<file name>)" })
+          .option("max-samples", { type: "number", describe: "Samples used for the likelihoods, a seeded subset beyond it (default 20000)" })
+          .example("$0 fit ping.txt --column time", "Fit the round-trip times of a ping log")
+          .example("$0 fit trace.txt --column delay --dist stable,lognormal --out fits/", "Two families, into fits/"),
+      (args) => guard(() => fitCommand(args)),
+    )
     .command(
       "profiles",
       "List the hardware profiles shipped with the simulator.",
@@ -185,7 +202,9 @@ async function runCommand(args: RunArgs): Promise<void> {
       taskWriter.writeLine(TASK_COLUMNS.join(","));
     }
     const writer = taskWriter;
+    const moduleFactories = await loadModulePolicies(scenario.schedulers, dirname(resolve(args.scenario)));
     const results = simulate(scenario, {
+      moduleFactories,
       taskSink: writer === undefined ? undefined : (label) => (record: TaskRecord) => writer.writeLine(taskRow(label, record)),
     });
     const resultsFile = join(outDir, "results.json");

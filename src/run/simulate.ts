@@ -4,6 +4,8 @@ import { RESULTS_SCHEMA, type Results, type SchedulerResults } from "../metrics/
 import { RandomStreams } from "../engine/rng.js";
 import type { ResolvedScenario } from "../scenario/resolved.js";
 import { SCHEDULERS } from "../schedulers/registry.js";
+import type { SchedulerFactory } from "../schedulers/types.js";
+import { SimulationError } from "../errors.js";
 import type { SchedulerEntry } from "../scenario/resolved.js";
 import { EdgeWorld, type TaskSink } from "../world/edge-world.js";
 import { SIMULATOR_VERSION } from "../version.js";
@@ -11,6 +13,8 @@ import { SIMULATOR_VERSION } from "../version.js";
 export interface SimulateOptions {
   /** Receives every measured request of every scheduler run, for per-task output. */
   taskSink?: (label: string) => TaskSink | undefined;
+  /** Factories by entry label for `{"policy": "module"}` entries (see loadModulePolicies). */
+  moduleFactories?: Readonly<Record<string, SchedulerFactory>>;
   /** Called after each scheduler run (progress, memory probes). */
   onRunDone?: (entry: SchedulerEntry, world: EdgeWorld) => void;
 }
@@ -20,23 +24,43 @@ export interface SimulateOptions {
  * so arrivals and link draws are common random numbers across schedulers.
  */
 export function simulate(scenario: ResolvedScenario, options: SimulateOptions = {}): Results {
+  const scenarioForPolicy = {
+    name: scenario.name,
+    seed: scenario.seed,
+    qosDeadlineMs: scenario.qosDeadlineMs,
+    nodes: scenario.nodes.map((node) => ({ id: node.id, slots: node.slots, role: node.role })),
+    devices: scenario.devices.map((device) => ({ id: device.id })),
+  };
   const runs: SchedulerResults[] = scenario.schedulers.map((entry) => {
-    const factory = SCHEDULERS[entry.name];
+    const factory = entry.name === "module" ? options.moduleFactories?.[entry.label] : SCHEDULERS[entry.name];
+    if (factory === undefined) throw new SimulationError(`the module policy "${entry.label}" was not loaded before simulating`);
     const streams = new RandomStreams(scenario.seed);
     const scheduler = factory({
       random: streams.stream(`scheduler/${entry.label}`),
       options: entry.options,
       nodeCount: scenario.nodes.length,
       deviceCount: scenario.devices.length,
+      label: entry.label,
+      scenario: scenarioForPolicy,
       monitorCooldownMs: scenario.monitor.cooldownMs,
     });
-    const world = new EdgeWorld(scenario, { scheduler, taskSink: options.taskSink?.(entry.label) });
-    world.run();
-    options.onRunDone?.(entry, world);
-    const summary = summarizeRun(scenario, entry, world);
-    summary.learned = scheduler.learned === true;
-    summary.schedulerStatistics = scheduler.statistics?.() ?? {};
-    return summary;
+    let summary: SchedulerResults | undefined;
+    try {
+      const world = new EdgeWorld(scenario, { scheduler, taskSink: options.taskSink?.(entry.label) });
+      world.run();
+      options.onRunDone?.(entry, world);
+      summary = summarizeRun(scenario, entry, world);
+      summary.learned = scheduler.learned === true;
+      summary.schedulerStatistics = scheduler.statistics?.() ?? {};
+      return summary;
+    } finally {
+      // An agent process is ended whatever happened; on failure it is killed rather than told the run ended.
+      scheduler.close?.(
+        summary === undefined
+          ? undefined
+          : { completed: summary.requests.completed, violationRate: summary.qos.violationRate, meanTotalMs: summary.latency.total.mean },
+      );
+    }
   });
   return {
     schema: RESULTS_SCHEMA,

@@ -533,7 +533,7 @@ class Resolver {
 
   /** The baselines need something to run on: a cloud node, or devices able to run their model. */
   private checkBaselines(schedulers: SchedulerEntry[], devices: ResolvedDevice[], nodes: ResolvedNode[]): void {
-    const index = (name: string) => this.doc.schedulers.findIndex((entry) => (typeof entry === "string" ? entry : entry.name) === name);
+    const index = (name: string) => this.doc.schedulers.findIndex((entry) => normaliseSchedulerEntry(entry).name === name);
     if (schedulers.some((s) => s.name === "cloud-only") && !nodes.some((node) => node.role === "cloud")) {
       this.fail(`schedulers[${index("cloud-only")}]`, "cloud-only", 'a scenario with a cloud node (a profile of role "cloud", or nodes[].role "cloud")');
     }
@@ -552,32 +552,51 @@ class Resolver {
     const entries: SchedulerEntry[] = [];
     const labels = new Set<string>();
     this.doc.schedulers.forEach((entry, index) => {
-      const name = typeof entry === "string" ? entry : entry.name;
-      const path = typeof entry === "string" ? `schedulers[${index}]` : `schedulers[${index}].name`;
+      const normal = normaliseSchedulerEntry(entry);
+      const name = normal.name;
+      const path = typeof entry === "string" ? `schedulers[${index}]` : "name" in entry ? `schedulers[${index}].name` : `schedulers[${index}].policy`;
       if (!this.knownSchedulers.includes(name)) {
         this.fail(path, name, `a known scheduler (known: ${[...this.knownSchedulers].sort().join(", ")})`);
         return;
       }
-      const label = typeof entry === "string" ? name : (entry.label ?? name);
+      const label = normal.label;
       if (labels.has(label)) this.fail(`schedulers[${index}]`, entry, `a label not used by another entry ("${label}"); add "label"`);
       labels.add(label);
-      const raw = typeof entry === "string" ? {} : (entry.options ?? {});
+      const raw = normal.options;
       let options: Record<string, unknown> = raw;
-      if (this.schedulerOptions !== undefined) {
+      if (this.schedulerOptions !== undefined && name !== "module") {
         const schema = this.schedulerOptions[name];
-        const path = `schedulers[${index}].options`;
+        const optionsPath = typeof entry !== "string" && "policy" in entry ? `schedulers[${index}]` : `schedulers[${index}].options`;
         if (schema === undefined) {
-          for (const key of Object.keys(raw)) this.fail(`${path}.${key}`, raw[key], `no such option: ${name} takes no options`);
+          for (const key of Object.keys(raw)) this.fail(`${optionsPath}.${key}`, raw[key], `no such option: ${name} takes no options`);
         } else {
           const parsed = schema.safeParse(raw);
           if (parsed.success) options = parsed.data as Record<string, unknown>;
-          else for (const issue of toInputIssues(parsed.error, raw)) this.issues.push({ ...issue, path: issue.path === "" ? path : `${path}.${issue.path}` });
+          else for (const issue of toInputIssues(parsed.error, raw)) this.issues.push({ ...issue, path: issue.path === "" ? optionsPath : `${optionsPath}.${issue.path}` });
         }
       }
       entries.push({ name, label, options });
     });
     return entries;
   }
+}
+
+type SchedulerDocument = ScenarioDocument["schedulers"][number];
+
+/**
+ * One shape for every way a scenario names a policy: "name", {name, label, options},
+ * {policy: "module", path, options} (a module policy: name "module", options {path, options}),
+ * and {policy: "external", command, ...} (name "external", the other keys as options).
+ */
+function normaliseSchedulerEntry(entry: SchedulerDocument): { name: string; label: string; options: Record<string, unknown> } {
+  if (typeof entry === "string") return { name: entry, label: entry, options: {} };
+  if ("name" in entry) return { name: entry.name, label: entry.label ?? entry.name, options: entry.options ?? {} };
+  if (entry.policy === "module") {
+    const base = entry.path.split("/").pop()?.replace(/\.[cm]?[jt]s$/, "") ?? "module";
+    return { name: "module", label: entry.label ?? base, options: { path: entry.path, options: entry.options ?? {} } };
+  }
+  const { policy: _policy, label, ...options } = entry;
+  return { name: "external", label: label ?? "external", options };
 }
 
 /** JSON with object keys sorted, so the hash does not depend on key order in the file. */

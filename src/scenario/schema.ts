@@ -175,6 +175,25 @@ export const faultSchema = z
 const schedulerEntry = z.union([
   id,
   z.strictObject({ name: id, label: z.string().optional(), options: z.record(z.string(), z.unknown()).optional() }),
+  z
+    .strictObject({
+      policy: z.literal("module"),
+      path: z.string().min(1).meta({ description: "An ES module exporting a scheduler factory (default export or createScheduler), relative to the scenario file." }),
+      label: z.string().optional(),
+      options: z.record(z.string(), z.unknown()).optional(),
+    })
+    .meta({ description: "A policy written as an ES module (docs/policies.md)." }),
+  z
+    .strictObject({
+      policy: z.literal("external"),
+      command: z.array(z.string().min(1)).min(1),
+      label: z.string().optional(),
+      timeoutMs: z.number().positive().optional(),
+      monitor: z.boolean().optional(),
+      rewardPenalty: z.number().nonnegative().optional(),
+      agentOptions: z.record(z.string(), z.unknown()).optional(),
+    })
+    .meta({ description: "A policy in another process, spoken to in JSON lines (docs/policy-protocol.md)." }),
 ]);
 
 export const scenarioSchema = z

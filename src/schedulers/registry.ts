@@ -1,5 +1,6 @@
 import type * as z from "zod";
 import { createCloudOnly } from "./cloud-only.js";
+import { createExternal, externalOptions } from "./external/external-policy.js";
 import { createLearned, learnedOptions } from "./learned.js";
 import { createLocalOnly } from "./local-only.js";
 import { createLeastLoaded } from "./least-loaded.js";
@@ -21,6 +22,11 @@ export const SCHEDULERS: Readonly<Record<string, SchedulerFactory>> = {
   learned: createLearned,
   "local-only": createLocalOnly,
   "cloud-only": createCloudOnly,
+  external: createExternal,
+  // Module policies are loaded by the caller (loadModulePolicies) and passed to simulate().
+  module: () => {
+    throw new Error("a module policy must be loaded with loadModulePolicies and passed to simulate()");
+  },
 };
 
 export const SCHEDULER_NAMES: readonly string[] = Object.keys(SCHEDULERS).sort();
@@ -29,4 +35,5 @@ export const SCHEDULER_NAMES: readonly string[] = Object.keys(SCHEDULERS).sort()
 export const SCHEDULER_OPTIONS: Readonly<Record<string, z.ZodType>> = {
   weighted: weightedOptions,
   learned: learnedOptions,
+  external: externalOptions,
 };

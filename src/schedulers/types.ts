@@ -101,6 +101,24 @@ export interface Scheduler {
   readonly learned?: boolean;
   /** Optional: numbers worth reporting at the end of a run (e.g. bytes exchanged by federated learning). */
   statistics?(): Record<string, number>;
+  /** Optional: release resources (an agent process) at the end of the run; `summary` is undefined when the run failed. */
+  close?(summary: RunSummaryForPolicy | undefined): void;
+}
+
+/** What a policy is told when its run ends. */
+export interface RunSummaryForPolicy {
+  readonly completed: number;
+  readonly violationRate: number | null;
+  readonly meanTotalMs: number | null;
+}
+
+/** The scenario as a policy may know it up front (sent to external agents in their hello). */
+export interface ScenarioForPolicy {
+  readonly name: string;
+  readonly seed: number | string;
+  readonly qosDeadlineMs: number;
+  readonly nodes: readonly { readonly id: string; readonly slots: number; readonly role: "edge" | "cloud" }[];
+  readonly devices: readonly { readonly id: string }[];
 }
 
 /** What a scheduler factory receives. */
@@ -110,6 +128,9 @@ export interface SchedulerContext {
   readonly options: Readonly<Record<string, unknown>>;
   readonly nodeCount: number;
   readonly deviceCount: number;
+  /** The label of the scheduler entry (distinguishes two entries of one policy). */
+  readonly label: string;
+  readonly scenario: ScenarioForPolicy;
   /** The scenario's monitor cool-down (ms): how long a node that failed a QoS check stays out, and the least time between two migrations of one session. */
   readonly monitorCooldownMs: number;
 }

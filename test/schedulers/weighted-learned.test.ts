@@ -39,7 +39,15 @@ function view(outstanding: number[]): ClusterView {
 
 const task: TaskRequest = { sequence: 0, device: 0, deviceId: "d", model: "m", frameSizePx: 300, requestBytes: 0, createdAt: 0 };
 const place = (options: Record<string, unknown>, outstanding = [0, 0, 0]) =>
-  createWeighted({ random: () => 0.5, options, nodeCount: 3, deviceCount: 1, monitorCooldownMs: 0 }).place(task, view(outstanding));
+  createWeighted({
+    random: () => 0.5,
+    options,
+    nodeCount: 3,
+    deviceCount: 1,
+    label: "weighted",
+    scenario: { name: "hand", seed: 1, qosDeadlineMs: 200, nodes: [], devices: [] },
+    monitorCooldownMs: 0,
+  }).place(task, view(outstanding));
 
 describe("weighted: W = alpha W_cpu + beta W_ai + gamma W_nl", () => {
   it("each weight alone picks the best node on its own term", () => {

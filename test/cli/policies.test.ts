@@ -1,0 +1,122 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import type { Results } from "../../src/metrics/results.js";
+import { REPO, runCli, tempDir } from "./helpers.js";
+
+const testbed = JSON.parse(readFileSync(join(REPO, "scenarios", "edge-ai-testbed.json"), "utf8")) as Record<string, unknown>;
+const HAVE_PYTHON = spawnSync("python3", ["--version"]).status === 0;
+if (!HAVE_PYTHON) console.warn("python3 not found: the Python client tests are skipped (the Node agent tests still run)");
+
+function scenarioFile(schedulers: unknown[], extra: Record<string, unknown> = {}): { file: string; dir: string } {
+  const dir = tempDir("policies-");
+  const file = join(dir, "scenario.json");
+  writeFileSync(file, JSON.stringify({ ...testbed, duration: "1 min", schedulers, ...extra }));
+  return { file, dir };
+}
+
+/** Everything a run measured, without the fields that name the scheduler. */
+function measured(run: Results["runs"][number]): unknown {
+  const { scheduler: _s, label: _l, schedulerStatistics: _st, ...rest } = run;
+  return rest;
+}
+
+function agentProcesses(marker: string): string[] {
+  const ps = spawnSync("ps", ["-eo", "args"], { encoding: "utf8" });
+  return ps.stdout.split("\n").filter((line) => line.includes(marker) && !line.includes("ps -eo"));
+}
+
+describe("external policies over the JSON-lines bridge", () => {
+  it("an agent that answers as nearest-healthy gives byte-identical measurements to the built-in policy", () => {
+    const agents: unknown[] = [{ policy: "external", label: "node-agent", command: ["node", join(REPO, "examples/agents/nearest-agent.mjs")] }];
+    if (HAVE_PYTHON) agents.push({ policy: "external", label: "python-agent", command: ["python3", join(REPO, "clients/python/examples/nearest_agent.py")] });
+    const { file, dir } = scenarioFile(["nearest-healthy", ...agents]);
+    const run = runCli([file, "--out", join(dir, "out"), "--quiet"]);
+    expect(run.code, run.stderr).toBe(0);
+    const results = JSON.parse(readFileSync(join(dir, "out", "results.json"), "utf8")) as Results;
+    expect(results.runs.length).toBe(1 + agents.length);
+    const reference = JSON.stringify(measured(results.runs[0]));
+    for (const agentRun of results.runs.slice(1)) expect(JSON.stringify(measured(agentRun))).toBe(reference);
+  });
+
+  it.each(["exit", "hang", "garbage", "unknown-node"])("an agent that does '%s' stops the run: exit 1, a clear error, no results file, no process left", (fault) => {
+    const marker = `fault-marker-${fault}-${process.pid}`;
+    const { file, dir } = scenarioFile([
+      { policy: "external", command: ["node", join(REPO, "examples/agents/nearest-agent.mjs"), fault, marker], timeoutMs: 1500 },
+    ]);
+    const run = runCli([file, "--out", join(dir, "out")]);
+    expect(run.code, run.stderr).toBe(1);
+    expect(run.stderr).toMatch(/decision 5 at t=[\d.]+ ms/);
+    const expected: Record<string, RegExp> = {
+      exit: /exited with code 3/,
+      hang: /no answer within 1500 ms/,
+      garbage: /"this is not JSON"/,
+      "unknown-node": /node "atlantis" does not exist/,
+    };
+    expect(run.stderr).toMatch(expected[fault]);
+    expect(existsSync(join(dir, "out", "results.json"))).toBe(false);
+    expect(agentProcesses(marker)).toEqual([]);
+  });
+
+  it.skipIf(!HAVE_PYTHON)("a Python agent that hangs in a sleep is killed and reaped after the timeout", () => {
+    // The marker is the scenario's own folder, which appears in no other process's arguments.
+    const { file, dir } = scenarioFile([
+      { policy: "external", command: ["python3", join(REPO, "clients/python/examples/faulty_agent.py"), "hang"], timeoutMs: 1000 },
+    ]);
+    const run = runCli([file, "--out", join(dir, "out")], dir);
+    expect(run.code, run.stderr).toBe(1);
+    expect(run.stderr).toMatch(/decision 5 at t=[\d.]+ ms: no answer within 1000 ms/);
+    expect(agentProcesses("faulty_agent.py hang")).toEqual([]);
+  });
+
+  it.skipIf(!HAVE_PYTHON)("the Python client's own unit tests pass", () => {
+    const result = spawnSync("python3", ["-m", "unittest", "discover", "-s", join(REPO, "clients/python/tests")], { encoding: "utf8", cwd: REPO });
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/Ran \d+ tests/);
+  });
+
+  it.skipIf(!HAVE_PYTHON)("the Python bandit agent learns to beat random on the heterogeneous cluster", () => {
+    const cluster = JSON.parse(readFileSync(join(REPO, "scenarios", "heterogeneous-cluster.json"), "utf8")) as Record<string, unknown>;
+    const dir = tempDir("bandit-");
+    const file = join(dir, "scenario.json");
+    const schedulers = ["random", { policy: "external", label: "bandit", command: ["python3", join(REPO, "clients/python/examples/bandit_agent.py")] }];
+    writeFileSync(file, JSON.stringify({ ...cluster, duration: "60 s", schedulers }));
+    const run = runCli([file, "--out", join(dir, "out"), "--quiet"]);
+    expect(run.code, run.stderr).toBe(0);
+    const results = JSON.parse(readFileSync(join(dir, "out", "results.json"), "utf8")) as Results;
+    const [random, bandit] = results.runs;
+    expect(bandit.qos.violationRate as number).toBeLessThan((random.qos.violationRate as number) / 5);
+    expect(bandit.latency.total.mean as number).toBeLessThan(random.latency.total.mean as number);
+  });
+});
+
+describe("policy modules", () => {
+  it("a module loaded from a path is used and its options reach it", () => {
+    const modulePath = join(REPO, "examples/policies/shortest-queue.mjs");
+    const { file, dir } = scenarioFile([
+      { policy: "module", path: modulePath, label: "prefer-coral", options: { preferNode: "coral", bias: 100 } },
+      { policy: "module", path: modulePath, label: "plain" },
+    ]);
+    const run = runCli([file, "--out", join(dir, "out"), "--quiet"]);
+    expect(run.code, run.stderr).toBe(0);
+    const results = JSON.parse(readFileSync(join(dir, "out", "results.json"), "utf8")) as Results;
+    const [preferred, plain] = results.runs;
+    // With a bias of 100 slots every request goes to the preferred node; without it the load spreads.
+    expect(preferred.nodes.find((n) => n.id === "coral")?.completed).toBe(preferred.requests.completed);
+    expect(plain.nodes.filter((n) => n.completed > 0).length).toBeGreaterThan(1);
+    expect(preferred.schedulerStatistics.placements).toBe(preferred.requests.generated);
+  });
+
+  it("a module path that does not load, or exports no factory, is bad input naming the entry", () => {
+    const { file, dir } = scenarioFile([{ policy: "module", path: "./no-such-policy.mjs" }]);
+    const missing = runCli([file, "--out", join(dir, "out")]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("schedulers[0].path");
+    writeFileSync(join(dir, "empty.mjs"), "export const nothing = 1;\n");
+    const { file: file2 } = scenarioFile([{ policy: "module", path: join(dir, "empty.mjs") }]);
+    const empty = runCli([file2, "--out", join(dir, "out2")]);
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toContain("scheduler factory");
+  });
+});
