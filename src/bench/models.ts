@@ -49,11 +49,11 @@ function edge(name: string, serviceMeanMs: number): BenchModel {
 function bridge(name: string, command: string[]): BenchModel {
   return {
     name,
-    description: `20,000 decisions through the policy bridge to ${command.join(" ")} (nearest-healthy answers)`,
+    description: `100,000 decisions through the policy bridge to ${command.join(" ")} (nearest-healthy answers)`,
     scenario: {
       name,
       seed: 1,
-      duration: 20_000,
+      duration: 100_000,
       qosDeadline: 1000,
       devices: [{ id: "source", workload: { type: "arrivals", model: "job", interarrival: 1, startOffset: 0 } }],
       nodes: [

@@ -192,6 +192,7 @@ const schedulerEntry = z.union([
       monitor: z.boolean().optional(),
       rewardPenalty: z.number().nonnegative().optional(),
       agentOptions: z.record(z.string(), z.unknown()).optional(),
+      transport: z.enum(["auto", "fifo", "worker"]).optional(),
     })
     .meta({ description: "A policy in another process, spoken to in JSON lines (docs/policy-protocol.md)." }),
 ]);

@@ -29,7 +29,11 @@ function agentProcesses(marker: string): string[] {
 
 describe("external policies over the JSON-lines bridge", () => {
   it("an agent that answers as nearest-healthy gives byte-identical measurements to the built-in policy", () => {
-    const agents: unknown[] = [{ policy: "external", label: "node-agent", command: ["node", join(REPO, "examples/agents/nearest-agent.mjs")] }];
+    const agents: unknown[] = [
+      { policy: "external", label: "node-agent", command: ["node", join(REPO, "examples/agents/nearest-agent.mjs")] },
+      // The worker-thread transport (the fallback where named pipes are missing) must agree too.
+      { policy: "external", label: "node-agent-worker", transport: "worker", command: ["node", join(REPO, "examples/agents/nearest-agent.mjs")] },
+    ];
     if (HAVE_PYTHON) agents.push({ policy: "external", label: "python-agent", command: ["python3", join(REPO, "clients/python/examples/nearest_agent.py")] });
     const { file, dir } = scenarioFile(["nearest-healthy", ...agents]);
     const run = runCli([file, "--out", join(dir, "out"), "--quiet"]);
@@ -40,10 +44,17 @@ describe("external policies over the JSON-lines bridge", () => {
     for (const agentRun of results.runs.slice(1)) expect(JSON.stringify(measured(agentRun))).toBe(reference);
   });
 
-  it.each(["exit", "hang", "garbage", "unknown-node"])("an agent that does '%s' stops the run: exit 1, a clear error, no results file, no process left", (fault) => {
-    const marker = `fault-marker-${fault}-${process.pid}`;
+  it.each([
+    ["exit", "fifo"],
+    ["hang", "fifo"],
+    ["garbage", "fifo"],
+    ["unknown-node", "fifo"],
+    ["exit", "worker"],
+    ["hang", "worker"],
+  ])("an agent that does '%s' (over %s) stops the run: exit 1, a clear error, no results file, no process left", (fault, transport) => {
+    const marker = `fault-marker-${fault}-${transport}-${process.pid}`;
     const { file, dir } = scenarioFile([
-      { policy: "external", command: ["node", join(REPO, "examples/agents/nearest-agent.mjs"), fault, marker], timeoutMs: 1500 },
+      { policy: "external", transport, command: ["node", join(REPO, "examples/agents/nearest-agent.mjs"), fault, marker], timeoutMs: 1500 },
     ]);
     const run = runCli([file, "--out", join(dir, "out")]);
     expect(run.code, run.stderr).toBe(1);
@@ -54,7 +65,7 @@ describe("external policies over the JSON-lines bridge", () => {
       garbage: /"this is not JSON"/,
       "unknown-node": /node "atlantis" does not exist/,
     };
-    expect(run.stderr).toMatch(expected[fault]);
+    expect(run.stderr, run.stderr).toMatch(expected[fault]);
     expect(existsSync(join(dir, "out", "results.json"))).toBe(false);
     expect(agentProcesses(marker)).toEqual([]);
   });

@@ -1,6 +1,7 @@
 import { Worker } from "node:worker_threads";
 import { SimulationError } from "../../errors.js";
 import { BRIDGE_BUFFER_BYTES, BridgeState } from "./bridge-states.js";
+import type { PolicyBridge } from "./fifo-bridge.js";
 
 /** The compiled worker script beside this module (dist/schedulers/external/bridge-worker.js). */
 const WORKER_URL = new URL("./bridge-worker.js", import.meta.url);
@@ -11,7 +12,7 @@ const WORKER_URL = new URL("./bridge-worker.js", import.meta.url);
  * asynchronous pipe I/O. Each request sends one line and waits, at most `timeoutMs` of wall
  * time, for one line back.
  */
-export class LineBridge {
+export class LineBridge implements PolicyBridge {
   private readonly control = new Int32Array(new SharedArrayBuffer(8));
   private readonly data = new Uint8Array(new SharedArrayBuffer(BRIDGE_BUFFER_BYTES));
   private readonly worker: Worker;

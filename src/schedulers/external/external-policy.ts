@@ -2,6 +2,7 @@ import * as z from "zod";
 import { SimulationError } from "../../errors.js";
 import type { ClusterView, Migration, NodeIndex, RunSummaryForPolicy, Scheduler, SchedulerContext, TaskOutcome, TaskRequest } from "../types.js";
 import { LineBridge } from "./bridge.js";
+import { FifoBridge, type PolicyBridge } from "./fifo-bridge.js";
 
 export const POLICY_PROTOCOL = "continuum-sim/policy@1";
 
@@ -11,6 +12,10 @@ export const externalOptions = z.strictObject({
   monitor: z.boolean().default(false).meta({ description: "Also ask the agent for migrations at every monitor tick." }),
   rewardPenalty: z.number().nonnegative().default(1).meta({ description: "Reward = -(total / deadline) - rewardPenalty when the deadline was missed." }),
   agentOptions: z.record(z.string(), z.unknown()).default({}).meta({ description: "Passed to the agent in its hello." }),
+  transport: z
+    .enum(["auto", "fifo", "worker"])
+    .default("auto")
+    .meta({ description: "auto: named pipes where the system has them, else a worker thread; fifo or worker force one." }),
 });
 
 interface OutcomeMessage {
@@ -31,7 +36,10 @@ interface OutcomeMessage {
  */
 export function createExternal(context: SchedulerContext): Scheduler {
   const options = externalOptions.parse(context.options);
-  const bridge = new LineBridge(options.command, process.cwd());
+  // Named pipes from the main thread where the system has them; a worker thread elsewhere.
+  const fifo = options.transport === "worker" ? undefined : FifoBridge.open(options.command, process.cwd());
+  if (fifo === undefined && options.transport === "fifo") throw new SimulationError(`policy ${context.label}: named pipes are not available on this system`);
+  const bridge: PolicyBridge = fifo ?? new LineBridge(options.command, process.cwd());
   const nodeIds = context.scenario.nodes.map((node) => node.id);
   const lastNode = new Int32Array(context.deviceCount).fill(-1);
   const outcomes: OutcomeMessage[] = [];
@@ -66,7 +74,7 @@ export function createExternal(context: SchedulerContext): Scheduler {
   };
 
   try {
-    const { command: _command, timeoutMs: _timeout, agentOptions, ...settings } = options;
+    const { command: _command, timeoutMs: _timeout, transport: _transport, agentOptions, ...settings } = options;
     ask({ type: "hello", protocol: POLICY_PROTOCOL, label: context.label, scenario: context.scenario, options: { ...settings, ...agentOptions } }, "ready", 0);
   } catch (error) {
     bridge.close(false);
