@@ -1,10 +1,10 @@
-import { CANCELLED_KIND, growFloat64, growInt32, type PendingEvents } from "./event-queue.js";
+import type { PendingEvents } from "./event-queue.js";
+import { CANCELLED_KIND, EventSlots } from "./event-slots.js";
+import { growFloat64, growInt32 } from "./typed-arrays.js";
 
 const MIN_BUCKETS = 16;
 /** Events sampled from the head of the queue to choose the bucket width (Brown, 1988). */
 const WIDTH_SAMPLE = 25;
-const SLOT_SPACE = 1 << 22;
-const GENERATION_MASK = (1 << 30) - 1;
 
 /**
  * A calendar queue (R. Brown, "Calendar queues", CACM 31(10), 1988) of pending events ordered by
@@ -21,20 +21,11 @@ const GENERATION_MASK = (1 << 30) - 1;
  * bucket is chosen by the same floor(time / width) on insertion and on removal, so floating-point
  * rounding can never misplace an event.
  */
-export class CalendarQueue implements PendingEvents {
-  private time: Float64Array;
+export class CalendarQueue extends EventSlots implements PendingEvents {
   private seq: Float64Array;
-  private kind: Int32Array;
-  private arg: Int32Array;
   private next: Int32Array;
-  private generation: Int32Array;
-  private freeSlots: Int32Array;
-  private freeCount = 0;
-  private slotCount = 0;
-  private nextSeq = 0;
   /** Events in the lists, including cancelled ones not yet removed. */
   private stored = 0;
-  private liveCount = 0;
 
   private heads: Int32Array = new Int32Array(0);
   private tails: Int32Array = new Int32Array(0);
@@ -47,30 +38,15 @@ export class CalendarQueue implements PendingEvents {
 
   constructor(initialCapacity = 1024) {
     const capacity = Math.max(16, initialCapacity);
-    this.time = new Float64Array(capacity);
+    super(capacity);
     this.seq = new Float64Array(capacity);
-    this.kind = new Int32Array(capacity);
-    this.arg = new Int32Array(capacity);
     this.next = new Int32Array(capacity);
-    this.generation = new Int32Array(capacity);
-    this.freeSlots = new Int32Array(capacity);
     this.setBuckets(MIN_BUCKETS, 1);
   }
 
-  get size(): number {
-    return this.liveCount;
-  }
-
-  get pushed(): number {
-    return this.nextSeq;
-  }
-
   push(time: number, kind: number, arg: number): number {
-    const slot = this.allocateSlot();
-    this.time[slot] = time;
+    const slot = this.newRecord(time, kind, arg);
     this.seq[slot] = this.nextSeq++;
-    this.kind[slot] = kind;
-    this.arg[slot] = arg;
     this.insert(slot);
     // A peek may have moved the scan past this event's bucket (an event later than `until`).
     const bucket = Math.floor(time / this.width);
@@ -78,25 +54,7 @@ export class CalendarQueue implements PendingEvents {
     this.stored++;
     this.liveCount++;
     if (this.stored > 2 * this.bucketCount) this.resize(this.bucketCount * 2);
-    return this.generation[slot] * SLOT_SPACE + slot;
-  }
-
-  kindOfHandle(handle: number): number {
-    const slot = handle % SLOT_SPACE;
-    const generation = (handle - slot) / SLOT_SPACE;
-    if (slot >= this.slotCount || this.generation[slot] !== generation) return CANCELLED_KIND;
-    return this.kind[slot];
-  }
-
-  argOfHandle(handle: number): number {
-    return this.arg[handle % SLOT_SPACE];
-  }
-
-  cancel(handle: number): boolean {
-    if (this.kindOfHandle(handle) === CANCELLED_KIND) return false;
-    this.kind[handle % SLOT_SPACE] = CANCELLED_KIND;
-    this.liveCount--;
-    return true;
+    return this.handleOf(slot);
   }
 
   peekTime(): number {
@@ -114,18 +72,6 @@ export class CalendarQueue implements PendingEvents {
     this.removeHead(slot);
     this.liveCount--;
     return slot;
-  }
-
-  timeOf(slot: number): number {
-    return this.time[slot];
-  }
-
-  kindOf(slot: number): number {
-    return this.kind[slot];
-  }
-
-  argOf(slot: number): number {
-    return this.arg[slot];
   }
 
   /**
@@ -173,6 +119,11 @@ export class CalendarQueue implements PendingEvents {
     this.stored--;
     this.releaseSlot(slot);
     if (this.stored < this.bucketCount / 2 && this.bucketCount > MIN_BUCKETS) this.resize(this.bucketCount / 2);
+  }
+
+  protected growRecords(capacity: number): void {
+    this.seq = growFloat64(this.seq, capacity);
+    this.next = growInt32(this.next, capacity);
   }
 
   private before(a: number, b: number): boolean {
@@ -240,26 +191,4 @@ export class CalendarQueue implements PendingEvents {
     return width > 0 && Number.isFinite(width) ? width : this.width;
   }
 
-  private allocateSlot(): number {
-    if (this.freeCount > 0) return this.freeSlots[--this.freeCount];
-    if (this.slotCount === this.kind.length) this.grow();
-    return this.slotCount++;
-  }
-
-  private releaseSlot(slot: number): void {
-    this.generation[slot] = (this.generation[slot] + 1) & GENERATION_MASK;
-    this.freeSlots[this.freeCount++] = slot;
-  }
-
-  private grow(): void {
-    const capacity = this.kind.length * 2;
-    if (capacity > SLOT_SPACE) throw new RangeError(`event queue exceeds ${SLOT_SPACE} pending events`);
-    this.time = growFloat64(this.time, capacity);
-    this.seq = growFloat64(this.seq, capacity);
-    this.kind = growInt32(this.kind, capacity);
-    this.arg = growInt32(this.arg, capacity);
-    this.next = growInt32(this.next, capacity);
-    this.generation = growInt32(this.generation, capacity);
-    this.freeSlots = growInt32(this.freeSlots, capacity);
-  }
 }

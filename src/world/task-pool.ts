@@ -1,4 +1,4 @@
-import { growFloat64, growInt32 } from "../engine/event-queue.js";
+import { growFloat64, growInt32 } from "../engine/typed-arrays.js";
 
 /**
  * Requests in flight, as pooled records in typed arrays (77 bytes each, counting the

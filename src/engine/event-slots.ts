@@ -1,0 +1,111 @@
+import { growFloat64, growInt32 } from "./typed-arrays.js";
+
+export const CANCELLED_KIND = -1;
+const SLOT_SPACE = 1 << 22;
+const GENERATION_MASK = (1 << 30) - 1;
+
+/**
+ * The event records both pending-event sets share: `time`, `kind` and `arg` per slot in typed
+ * arrays, slots recycled through a free list, and handles that pack (generation, slot) so a stale
+ * handle can never cancel the event that reuses its slot (slot < 2^22, generation < 2^30: an
+ * exact integer in a double). Cancellation is lazy: the record is marked and skipped later.
+ */
+export abstract class EventSlots {
+  protected time: Float64Array;
+  protected kind: Int32Array;
+  protected arg: Int32Array;
+  private generation: Int32Array;
+  private freeSlots: Int32Array;
+  private freeCount = 0;
+  private slotCount = 0;
+  protected nextSeq = 0;
+  protected liveCount = 0;
+
+  constructor(capacity: number) {
+    this.time = new Float64Array(capacity);
+    this.kind = new Int32Array(capacity);
+    this.arg = new Int32Array(capacity);
+    this.generation = new Int32Array(capacity);
+    this.freeSlots = new Int32Array(capacity);
+  }
+
+  /** Number of pending events that have not been cancelled. */
+  get size(): number {
+    return this.liveCount;
+  }
+
+  /** Total events ever pushed (the next sequence number). */
+  get pushed(): number {
+    return this.nextSeq;
+  }
+
+  /** Kind of a pending event by handle, or CANCELLED_KIND when it ran or was cancelled. */
+  kindOfHandle(handle: number): number {
+    const slot = handle % SLOT_SPACE;
+    const generation = (handle - slot) / SLOT_SPACE;
+    if (slot >= this.slotCount || this.generation[slot] !== generation) return CANCELLED_KIND;
+    return this.kind[slot];
+  }
+
+  /** Argument of a pending event by handle (meaningful only while kindOfHandle is not CANCELLED_KIND). */
+  argOfHandle(handle: number): number {
+    return this.arg[handle % SLOT_SPACE];
+  }
+
+  /** Cancels a pending event; returns false if it already ran or was cancelled. */
+  cancel(handle: number): boolean {
+    if (this.kindOfHandle(handle) === CANCELLED_KIND) return false;
+    this.kind[handle % SLOT_SPACE] = CANCELLED_KIND;
+    this.liveCount--;
+    return true;
+  }
+
+  timeOf(slot: number): number {
+    return this.time[slot];
+  }
+
+  kindOf(slot: number): number {
+    return this.kind[slot];
+  }
+
+  argOf(slot: number): number {
+    return this.arg[slot];
+  }
+
+  /** A fresh record filled with the event; returns its slot. */
+  protected newRecord(time: number, kind: number, arg: number): number {
+    let slot: number;
+    if (this.freeCount > 0) slot = this.freeSlots[--this.freeCount];
+    else {
+      if (this.slotCount === this.kind.length) this.grow(this.kind.length * 2);
+      slot = this.slotCount++;
+    }
+    this.time[slot] = time;
+    this.kind[slot] = kind;
+    this.arg[slot] = arg;
+    return slot;
+  }
+
+  protected handleOf(slot: number): number {
+    return this.generation[slot] * SLOT_SPACE + slot;
+  }
+
+  /** Returns a slot to the free list once its event has left the set. */
+  protected releaseSlot(slot: number): void {
+    this.generation[slot] = (this.generation[slot] + 1) & GENERATION_MASK;
+    this.freeSlots[this.freeCount++] = slot;
+  }
+
+  /** Subclasses grow their own per-slot arrays to `capacity` here. */
+  protected abstract growRecords(capacity: number): void;
+
+  private grow(capacity: number): void {
+    if (capacity > SLOT_SPACE) throw new RangeError(`event queue exceeds ${SLOT_SPACE} pending events`);
+    this.time = growFloat64(this.time, capacity);
+    this.kind = growInt32(this.kind, capacity);
+    this.arg = growInt32(this.arg, capacity);
+    this.generation = growInt32(this.generation, capacity);
+    this.freeSlots = growInt32(this.freeSlots, capacity);
+    this.growRecords(capacity);
+  }
+}
