@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import yargs from "yargs";
 import { InputError, SimulationError } from "../errors.js";

@@ -30,7 +30,6 @@ export const QUANTILE_GRID: StableGridOptions = { log2n: 12, h: 0.05 };
 const DENSITY_FLOOR = 1e-300;
 
 export class StableGrid {
-  private readonly n: number;
   private readonly h: number;
   private readonly z0: number;
   private readonly pdfs: Float64Array;
@@ -46,7 +45,6 @@ export class StableGrid {
     options: StableGridOptions = LIKELIHOOD_GRID,
   ) {
     const n = 1 << options.log2n;
-    this.n = n;
     this.h = options.h;
     this.z0 = -(n / 2) * options.h;
     const dt = (2 * Math.PI) / (n * options.h);

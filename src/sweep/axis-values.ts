@@ -4,7 +4,7 @@ import type { AxisDocument, RangeDocument } from "./sweep-schema.js";
 /** Values a grid takes on an axis: the listed values, or `steps` points spread over the range. */
 export function gridValues(axis: AxisDocument): JsonValue[] {
   if ("values" in axis) return axis.values as JsonValue[];
-  const { from, to, steps } = axis.range;
+  const { from, steps } = axis.range;
   if (steps === 1) return [finish(axis.range, from)];
   const values = Array.from({ length: steps }, (_, i) => pointAt(axis.range, i / (steps - 1)));
   // Integer rounding can merge neighbouring log points (1, 1.4, 2 -> 1, 1, 2); a grid visits each value once.

@@ -369,7 +369,7 @@ export class EdgeWorld implements ClusterView {
   private readonly binAreas: { queue: number; busy: number }[] = [];
 
   private scheduleBinBoundaries(): void {
-    for (const meter of this.meters) this.binAreas.push({ queue: 0, busy: 0 });
+    for (let node = 0; node < this.meters.length; node++) this.binAreas.push({ queue: 0, busy: 0 });
     for (let bin = 0; bin < this.series.binCount - 1; bin++) {
       const end = this.series.binStart(bin + 1);
       this.sim.schedule(end, () => this.closeBin(bin, end));
