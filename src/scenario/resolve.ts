@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname, isAbsolute, join } from "node:path";
 import { InputError, type InputIssue } from "../errors.js";
 import { RandomStreams } from "../engine/rng.js";
 import type { DistributionSpec } from "../random/distribution-spec.js";
@@ -22,11 +22,15 @@ import type {
 import { scenarioSchema, type ScenarioDocument } from "./schema.js";
 import type * as z from "zod";
 import { toInputIssues } from "./zod-issues.js";
+import { readTraceTimes } from "./trace.js";
+import type { TimeUnit } from "../random/duration.js";
 import { defaultBinWidthMs, MAX_TIME_BINS } from "./time-bins.js";
 
 export interface LoadOptions {
   /** Scheduler names the run will accept (from the scheduler registry). */
   knownSchedulers: readonly string[];
+  /** Folder that relative paths in the scenario (traces) are read from. Default: the working directory; loadScenarioFile uses the file's folder. */
+  baseDir?: string;
   /** Option schemas by scheduler name (from the registry); a scheduler not listed accepts no options. */
   schedulerOptions?: Readonly<Record<string, z.ZodType>>;
   /** Extra profile folders searched before the scenario's own `hardware-profiles/` and the built-in one. */
@@ -54,7 +58,7 @@ export function loadScenarioFile(file: string, options: LoadOptions, edit?: (doc
   const json = readScenarioJson(file);
   if (edit !== undefined && json !== null && typeof json === "object" && !Array.isArray(json)) edit(json as Record<string, unknown>);
   const dirs = [...(options.profileDirs ?? []), join(dirname(file), "hardware-profiles"), BUILTIN_PROFILE_DIR];
-  return resolveScenario(json, { ...options, profileDirs: dirs }, file);
+  return resolveScenario(json, { ...options, profileDirs: dirs, baseDir: options.baseDir ?? dirname(file) }, file);
 }
 
 /** JSON.parse with an error that gives line and column. */
@@ -80,7 +84,7 @@ export function resolveScenario(json: unknown, options: LoadOptions, source = "s
   const parsed = scenarioSchema.safeParse(json);
   if (!parsed.success) throw new InputError(source, toInputIssues(parsed.error, json));
   const library = new ProfileLibrary(options.profileDirs ?? [BUILTIN_PROFILE_DIR]);
-  const resolver = new Resolver(parsed.data, library, options.knownSchedulers, options.schedulerOptions);
+  const resolver = new Resolver(parsed.data, library, options.knownSchedulers, options.schedulerOptions, options.baseDir ?? process.cwd());
   const resolved = resolver.resolve(json);
   if (resolver.issues.length > 0) throw new InputError(source, resolver.issues);
   return resolved;
@@ -103,6 +107,7 @@ class Resolver {
     private readonly library: ProfileLibrary,
     private readonly knownSchedulers: readonly string[],
     private readonly schedulerOptions: Readonly<Record<string, z.ZodType>> | undefined,
+    private readonly baseDir: string,
   ) {}
 
   resolve(rawJson: unknown): ResolvedScenario {
@@ -225,14 +230,30 @@ class Resolver {
       const workload = this.resolveWorkload(device.workload, `${path}.workload`);
       const localService = this.localService(deviceProfile, workload, path);
       const count = device.count ?? 1;
+      const trace = device.workload.type === "trace" ? this.traceTimes(device.workload, `${path}.workload`) : undefined;
       for (let i = 0; i < count; i++) {
         const id = count === 1 ? device.id : `${device.id}-${i}`;
         if (seen.has(id)) this.fail(`${path}.id`, device.id, `a unique id ("${id}" is used twice)`);
         seen.add(id);
-        devices.push({ id, group: device.id, index: devices.length, profile: device.profile, workload, localService });
+        // A group shares one trace: its rows are dealt to the devices in turn.
+        const arrivalTimes = trace === undefined ? undefined : trace.filter((_, row) => row % count === i);
+        devices.push({ id, group: device.id, index: devices.length, profile: device.profile, workload, localService, arrivalTimes });
       }
     });
     return devices;
+  }
+
+  private traceTimes(workload: { file: string; timeColumn: string; timeUnit?: TimeUnit }, path: string): Float64Array | undefined {
+    const file = isAbsolute(workload.file) ? workload.file : join(this.baseDir, workload.file);
+    try {
+      return readTraceTimes(file, workload.timeColumn, workload.timeUnit ?? "s", `${path}.file`);
+    } catch (error) {
+      if (error instanceof InputError) {
+        for (const issue of error.issues) this.fail(issue.path, issue.value, `${issue.expected} (${error.source})`);
+        return undefined;
+      }
+      throw error;
+    }
   }
 
   /** The device's own CPU path for its model, if its profile has one. */
@@ -270,6 +291,20 @@ class Resolver {
       };
     }
     const frameSizePx = workload.frameSizePx ?? 300;
+    if (workload.type === "trace") {
+      return {
+        type: "trace",
+        model: workload.model,
+        frameSizePx,
+        serviceClass: this.serviceClass(workload.model, frameSizePx),
+        periodMs: undefined,
+        jitter: undefined,
+        interarrival: undefined,
+        startOffset: undefined,
+        requestBytes: workload.requestBytes ?? 0,
+        resultBytes: workload.resultBytes ?? 0,
+      };
+    }
     return {
       type: "arrivals",
       model: workload.model,
@@ -610,7 +645,8 @@ export function canonicalJson(value: unknown): string {
 }
 
 function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
+  // Typed arrays (trace arrival times) cannot be frozen; they are never handed out for writing.
+  if (value !== null && typeof value === "object" && !ArrayBuffer.isView(value) && !Object.isFrozen(value)) {
     Object.freeze(value);
     for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
   }

@@ -36,7 +36,7 @@ export interface ServiceClass {
 }
 
 export interface ResolvedWorkload {
-  readonly type: "video" | "arrivals";
+  readonly type: "video" | "arrivals" | "trace";
   readonly model: string;
   readonly frameSizePx: number;
   readonly serviceClass: number;
@@ -58,6 +58,8 @@ export interface ResolvedDevice {
   readonly index: number;
   readonly profile: string | undefined;
   readonly workload: ResolvedWorkload;
+  /** Trace workloads: this device's arrival times, ms (its share of the trace's rows). */
+  readonly arrivalTimes: Float64Array | undefined;
   /** Running its own requests (local-only): from the device profile's CPU path; undefined when it cannot. */
   readonly localService: NodeService | undefined;
 }

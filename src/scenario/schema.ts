@@ -49,7 +49,23 @@ const arrivalsWorkload = z
   })
   .meta({ description: "Requests separated by random gaps (e.g. Poisson arrivals with an exponential interarrival)." });
 
-export const workloadSchema = z.discriminatedUnion("type", [videoWorkload, arrivalsWorkload]);
+const traceWorkload = z
+  .strictObject({
+    type: z.literal("trace"),
+    model: id,
+    file: z.string().min(1).meta({ description: "A CSV file with a header, relative to the scenario file." }),
+    timeColumn: z.string().min(1).meta({ description: 'The column of arrival times: numbers (in timeUnit) or date-times such as "2023-11-16 18:17:03.9799600".' }),
+    timeUnit: z.enum(["ns", "us", "µs", "ms", "s", "sec", "min", "h"]).optional().meta({ description: "Unit of numeric times. Default s." }),
+    frameSizePx: z.number().int().positive().optional().meta({ description: "Input side in pixels; default 300." }),
+    requestBytes: z.number().int().nonnegative().optional().meta({ description: "Bytes sent per request. Default 0." }),
+    resultBytes: z.number().int().nonnegative().optional().meta({ description: "Bytes of the reply. Default 0." }),
+  })
+  .meta({
+    description:
+      "Arrivals replayed from a trace: times are taken relative to the first row; with count > 1 the rows are dealt to the devices in turn (row i to device i mod count).",
+  });
+
+export const workloadSchema = z.discriminatedUnion("type", [videoWorkload, arrivalsWorkload, traceWorkload]);
 
 const device = z.strictObject({
   id,

@@ -167,6 +167,16 @@ export class EdgeWorld implements ClusterView {
     this.deviceResultBytes = Float64Array.from(devices.map((device) => device.workload.resultBytes));
     this.arrivalSamplers = devices.map((device) => {
       const workload = device.workload;
+      const times = device.arrivalTimes;
+      if (times !== undefined) {
+        // Replay: the first call gives the first arrival time, each later one the gap to the next.
+        let next = 0;
+        return () => {
+          const at = next < times.length ? times[next] - (next > 0 ? times[next - 1] : 0) : Infinity;
+          next++;
+          return at;
+        };
+      }
       const stream = this.streams.stream(`device/${device.id}/arrivals`);
       if (workload.interarrival !== undefined) return workload.interarrival.bind(stream);
       const period = workload.periodMs as number;
