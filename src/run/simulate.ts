@@ -2,12 +2,12 @@ import { mergeStageSets, newStageSet, summarizeStageSet } from "../metrics/stage
 import { COARSE_SKETCH_RELATIVE_ERROR, SKETCH_RELATIVE_ERROR } from "../metrics/sketch.js";
 import { RESULTS_SCHEMA, type Results, type SchedulerResults } from "../metrics/results.js";
 import { RandomStreams } from "../engine/rng.js";
-import type { ResolvedScenario } from "../scenario/resolved.js";
+import type { ResolvedScenario, SchedulerEntry } from "../scenario/resolved.js";
 import { SCHEDULERS } from "../schedulers/registry.js";
 import type { SchedulerFactory } from "../schedulers/types.js";
 import { SimulationError } from "../errors.js";
-import type { SchedulerEntry } from "../scenario/resolved.js";
 import { EdgeWorld, type TaskSink } from "../world/edge-world.js";
+import type { NodeMeter } from "../world/node-meter.js";
 import { SIMULATOR_VERSION } from "../version.js";
 
 export interface SimulateOptions {
@@ -126,7 +126,7 @@ function summarizeRun(scenario: ResolvedScenario, entry: SchedulerEntry, world: 
       dropped: meter.dropped,
       lost: meter.lost,
       downMs: meter.downMs,
-      energyJ: power(scenario, index) === undefined ? null : meter.energyJoules(power(scenario, index)!.idleW, power(scenario, index)!.busyW),
+      energyJ: energyOf(meter, scenario.nodes[index].power),
       utilisation: meter.utilisation,
       meanQueueLength: meter.meanQueueLength,
       meanBusySlots: meter.meanBusySlots,
@@ -162,6 +162,7 @@ function nominalLatencyTable(scenario: ResolvedScenario): Results["network"] {
   };
 }
 
-function power(scenario: ResolvedScenario, node: number): { idleW: number; busyW: number } | undefined {
-  return scenario.nodes[node].power;
+/** Joules from the profile's power figures, or null for a node without them. */
+function energyOf(meter: NodeMeter, power: { idleW: number; busyW: number } | undefined): number | null {
+  return power === undefined ? null : meter.energyJoules(power.idleW, power.busyW);
 }

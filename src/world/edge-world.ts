@@ -576,12 +576,9 @@ export class EdgeWorld implements ClusterView {
   }
 
   private onPreprocessed(task: number): void {
+    if (this.lostToCrash(task)) return;
     const pool = this.pool;
     const node = pool.node[task];
-    if (pool.epoch[task] !== this.epoch[node]) {
-      this.loseTask(task);
-      return;
-    }
     const now = this.sim.now;
     this.cpuBusy[node]--;
     const cpuQueue = this.cpuQueues[node];
@@ -618,13 +615,9 @@ export class EdgeWorld implements ClusterView {
   }
 
   private onServiceDone(task: number): void {
+    if (this.lostToCrash(task)) return;
     const pool = this.pool;
     const node = pool.node[task];
-    if (pool.epoch[task] !== this.epoch[node]) {
-      // The node crashed while serving this request: its slot was already freed at the crash.
-      this.loseTask(task);
-      return;
-    }
     const now = this.sim.now;
     const meter = this.meters[node];
     meter.busyChanged(now, --this.busy[node]);
@@ -769,6 +762,16 @@ export class EdgeWorld implements ClusterView {
       if (this.taskSink !== undefined) this.report(task, 0, total, late);
     }
     pool.release(task);
+  }
+
+  /**
+   * True (and the request counted lost) when the node crashed since this request's service
+   * began: its slot was freed at the crash, so the completion must not touch the node again.
+   */
+  private lostToCrash(task: number): boolean {
+    if (this.pool.epoch[task] === this.epoch[this.pool.node[task]]) return false;
+    this.loseTask(task);
+    return true;
   }
 
   private loseTask(task: number): void {
