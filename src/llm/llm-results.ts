@@ -1,0 +1,133 @@
+import type { StageSummary } from "../metrics/stage-stats.js";
+
+export const LLM_RESULTS_SCHEMA = "continuum-sim/llm-results@1";
+
+/** Latency of a query: what the user waits for (ttft, total) and where the time went (summed over a query's exchanges). */
+export const LLM_STAGES = ["ttft", "total", "network", "queueing", "prefill", "decode", "tool"] as const;
+export type LlmStage = (typeof LLM_STAGES)[number];
+
+export interface LlmNodeResults {
+  id: string;
+  served: number;
+  refused: number;
+  utilisation: number;
+  meanBatch: number;
+  meanQueueLength: number;
+  promptTokens: number;
+  outputTokens: number;
+  /** Decode rate each query saw (output tokens / decode time), tokens/s: what a user of the node measures as the eval rate. */
+  decodeTokensPerSPerQuery: StageSummary;
+  /** Output tokens per second of the measured window. */
+  outputTokensPerS: number;
+  energyJ: number | null;
+  /** Memory the served model needs / memory usable on its path (null when unchecked). */
+  memoryShare: number | null;
+}
+
+export interface PipelineStageResults {
+  name: string;
+  attempts: number;
+  passed: number;
+  /** passed / attempts. */
+  attemptPassRate: number | null;
+  /** Jobs that reached the stage and passed it (after retries) / jobs that reached it. */
+  stageSuccessRate: number | null;
+  meanTimePassedMs: number | null;
+  meanTimeFailedMs: number | null;
+  meanTokensPassed: number | null;
+  meanTokensFailed: number | null;
+}
+
+export interface PipelineResults {
+  started: number;
+  succeeded: number;
+  failed: number;
+  unfinished: number;
+  /** succeeded / (succeeded + failed). */
+  successProbability: number | null;
+  /** Wall time of the jobs that succeeded. */
+  timePerFinishedJobMs: StageSummary;
+  tokensPerFinishedJob: number | null;
+  /** Tokens of every ended job (succeeded or failed) / ended jobs. */
+  tokensPerEndedJob: number | null;
+  /** Money of every ended job / succeeded jobs: what one success costs, failures included. */
+  costPerSucceededJobUsd: number | null;
+  attemptsPerEndedJob: number | null;
+  stages: PipelineStageResults[];
+}
+
+export interface LlmRunResults {
+  router: string;
+  label: string;
+  queries: { generated: number; completed: number; refused: number; unfinished: number };
+  /** Measured queries by route. */
+  routes: { local: number; cloud: number; collaborative: number };
+  latency: Record<LlmStage, StageSummary>;
+  qos: {
+    ttftDeadlineMs: number | null;
+    totalDeadlineMs: number | null;
+    late: number;
+    refused: number;
+    unfinishedLate: number;
+    violations: number;
+    violationRate: number | null;
+  };
+  tokens: { prompt: number; output: number; servedAtEdge: number; servedInCloud: number };
+  cost: {
+    apiUsd: number;
+    energyUsd: number;
+    hardwareUsd: number;
+    totalUsd: number;
+    perQueryUsd: number | null;
+    /** totalUsd scaled to 24 h of the measured window. */
+    perDayUsd: number;
+  };
+  /** Who saw the user's words: queries and prompt tokens that left the device, and that reached the cloud. */
+  privacy: {
+    queriesOffDevice: number;
+    queriesToCloud: number;
+    promptTokensOffDevice: number;
+    promptTokensToCloud: number;
+    shareOfQueriesOffDevice: number | null;
+    shareOfQueriesToCloud: number | null;
+    shareOfTokensOffDevice: number | null;
+    shareOfTokensToCloud: number | null;
+  };
+  /** The quality proxy: mean P(good answer) over completed queries, and the share judged good in the draws. */
+  quality: { meanProbability: number | null; goodShare: number | null };
+  throughput: { queriesPerS: number; outputTokensPerS: number };
+  nodes: LlmNodeResults[];
+  devices: { localServed: number; energyJ: number | null };
+  pipelines: PipelineResults | null;
+  routerStatistics: Record<string, number | number[]>;
+  events: number;
+}
+
+export interface LlmResults {
+  schema: typeof LLM_RESULTS_SCHEMA;
+  simulator: { name: string; version: string };
+  scenario: {
+    name: string;
+    description: string;
+    hash: string;
+    devices: number;
+    nodes: Array<{
+      id: string;
+      profile: string;
+      role: string;
+      model: string;
+      quantization: string;
+      path: string;
+      maxBatch: number;
+      prefillTokensPerS: number;
+      decodeTokensPerS: number;
+      memoryMiB: number | null;
+      usableMemoryMiB: number | null;
+    }>;
+  };
+  seed: number | string;
+  units: { time: "ms"; money: "USD"; tokens: "tokens"; energy: "J" };
+  window: { warmupMs: number; durationMs: number; drainMs: number; measuredMs: number };
+  quantiles: { method: string; relativeError: number };
+  runs: LlmRunResults[];
+}

@@ -1,0 +1,469 @@
+import { createHash } from "node:crypto";
+import { isAbsolute, join } from "node:path";
+import { InputError, type InputIssue } from "../errors.js";
+import { RandomStreams } from "../engine/rng.js";
+import type { DistributionSpec } from "../random/distribution-spec.js";
+import { compileDistribution, meanOf, type CompiledDistribution } from "../random/distributions.js";
+import { parseBandwidth } from "../scenario/bandwidth.js";
+import { BUILTIN_PROFILE_DIR, ProfileLibrary } from "../scenario/profiles.js";
+import { LLM_PATHS, type HardwareProfile, type LlmPathName } from "../scenario/profile-schema.js";
+import type { ResolvedLink } from "../scenario/resolved.js";
+import { canonicalJson } from "../scenario/resolve.js";
+import { toInputIssues } from "../scenario/zod-issues.js";
+import { LLM_MODELS, QUANTIZATIONS, RUNTIME_OVERHEAD_MIB, kvBytesPerToken, servingMemoryMiB, weightBytes, type Quantization } from "./model-catalog.js";
+import { DEFAULT_QUALITY } from "./quality.js";
+import { readQueryTrace } from "./query-trace.js";
+import type { LlmDevice, LlmNode, LlmRouterEntry, LlmWorkload, PipelineStageSpec, ResolvedLlmScenario, ServingSpec } from "./resolved.js";
+import { ROUTER_OPTIONS, ROUTERS } from "./routers/registry.js";
+import { llmScenarioSchema, type LlmScenarioDocument } from "./scenario-schema.js";
+
+export interface LlmLoadOptions {
+  /** Folder relative trace paths are read from. */
+  baseDir?: string;
+  profileDirs?: readonly string[];
+}
+
+/** True when a parsed JSON document is a language-model scenario. */
+export function isLlmScenario(json: unknown): boolean {
+  return json !== null && typeof json === "object" && !Array.isArray(json) && (json as Record<string, unknown>).kind === "llm";
+}
+
+/** Validates an llm scenario and resolves it against the hardware profiles; throws InputError listing every problem. */
+export function resolveLlmScenario(json: unknown, options: LlmLoadOptions, source = "scenario"): ResolvedLlmScenario {
+  const parsed = llmScenarioSchema.safeParse(json);
+  if (!parsed.success) throw new InputError(source, toInputIssues(parsed.error, json));
+  const resolver = new LlmResolver(parsed.data, new ProfileLibrary(options.profileDirs ?? [BUILTIN_PROFILE_DIR]), options.baseDir ?? process.cwd());
+  const resolved = resolver.resolve(json);
+  if (resolver.issues.length > 0) throw new InputError(source, resolver.issues);
+  return resolved;
+}
+
+const DEFAULT_CONTEXT_TOKENS = 4096;
+const DEFAULT_BYTES_PER_TOKEN = 4;
+const DEFAULT_REQUEST_OVERHEAD_BYTES = 500;
+const DEFAULT_REQUESTS_PER_USER_PER_DAY = 15;
+const DEFAULT_OUTPUT_SHARE = 0.25;
+const DEFAULT_STAGE_COMPLEXITY = 0.5;
+const DAY_MS = 86_400_000;
+/** Preference when a model is on several paths of one profile. */
+const PATH_PREFERENCE: readonly LlmPathName[] = ["gpu", "npu", "cloud", "cpu"];
+
+class LlmResolver {
+  readonly issues: InputIssue[] = [];
+  private readonly profiles: Record<string, HardwareProfile> = {};
+
+  constructor(
+    private readonly doc: LlmScenarioDocument,
+    private readonly library: ProfileLibrary,
+    private readonly baseDir: string,
+  ) {}
+
+  private fail(path: string, value: unknown, expected: string): void {
+    this.issues.push({ path, value, expected });
+  }
+
+  resolve(rawJson: unknown): ResolvedLlmScenario {
+    const doc = this.doc;
+    if (!(doc.duration > 0)) this.fail("duration", doc.duration, "a positive duration");
+    const warmupMs = doc.warmup ?? 0;
+    if (warmupMs < 0 || warmupMs >= doc.duration) this.fail("warmup", doc.warmup, `a duration from 0 up to (not including) the duration (${doc.duration} ms)`);
+    const drainMs = doc.drain ?? 0;
+    if (doc.qos.ttft === undefined && doc.qos.total === undefined) this.fail("qos", doc.qos, "a ttft or a total deadline (or both)");
+    for (const key of ["ttft", "total"] as const) {
+      const value = doc.qos[key];
+      if (value !== undefined && !(value > 0)) this.fail(`qos.${key}`, value, "a positive duration");
+    }
+    const contextTokens = doc.contextTokens ?? DEFAULT_CONTEXT_TOKENS;
+
+    const nodes = doc.nodes.map((node, index): LlmNode | undefined => {
+      const profile = this.profile(node.profile, `nodes[${index}].profile`);
+      if (profile === undefined) return undefined;
+      const role = node.role ?? (profile.role === "cloud" ? "cloud" : "edge");
+      const serving = this.serving(profile, node.serve, `nodes[${index}]`, {
+        maxBatch: node.maxBatch,
+        queueCapacity: node.queueCapacity,
+        contextTokens: node.contextTokens ?? contextTokens,
+      });
+      if (serving === undefined) return undefined;
+      return { id: node.id, index, profile: node.profile, role, serving, costUsdPerHour: node.costUsdPerHour ?? 0 };
+    });
+    const nodeIds = new Map<string, number>();
+    doc.nodes.forEach((node, index) => {
+      if (nodeIds.has(node.id)) this.fail(`nodes[${index}].id`, node.id, "a node id not used before");
+      nodeIds.set(node.id, index);
+    });
+    const roleOf = (index: number): string | undefined => nodes[index]?.role;
+
+    let cloudNode: number | undefined;
+    if (doc.cloudNode !== undefined) {
+      cloudNode = nodeIds.get(doc.cloudNode);
+      if (cloudNode === undefined) this.fail("cloudNode", doc.cloudNode, `a node id (known: ${[...nodeIds.keys()].join(", ")})`);
+    } else {
+      const clouds = doc.nodes.map((_, i) => i).filter((i) => roleOf(i) === "cloud");
+      if (clouds.length === 1) cloudNode = clouds[0];
+      else if (clouds.length > 1) this.fail("cloudNode", undefined, `the node the cloud route uses: several nodes have role cloud (${clouds.map((i) => doc.nodes[i].id).join(", ")})`);
+    }
+    const edgeNodes = doc.nodes.map((_, i) => i).filter((i) => i !== cloudNode && roleOf(i) !== "cloud");
+
+    const routers = this.routers();
+    const needsLocal = routers.find((r) => r.name !== "cloud-only");
+    const needsCloud = routers.find((r) => r.name !== "local-only");
+    if (cloudNode === undefined && needsCloud !== undefined) {
+      this.fail("nodes", doc.nodes.map((n) => n.id), `a node with role cloud (or cloudNode): router "${needsCloud.label}" can send queries to the cloud`);
+    }
+
+    const devices: LlmDevice[] = [];
+    doc.devices.forEach((device, d) => {
+      const path = `devices[${d}]`;
+      const count = device.count ?? 1;
+      let localServing: ServingSpec | undefined;
+      if (device.localModel !== undefined) {
+        if (device.profile === undefined) this.fail(`${path}.profile`, undefined, "a hardware profile: the device has a localModel");
+        else {
+          const profile = this.profile(device.profile, `${path}.profile`);
+          if (profile !== undefined) localServing = this.serving(profile, device.localModel, path, { contextTokens, serveKey: "localModel" });
+        }
+        if (device.localNodes !== undefined) this.fail(`${path}.localNodes`, device.localNodes, "no localNodes with a localModel (the local route is the device itself)");
+      }
+      let localNodes: number[] = [];
+      if (device.localModel === undefined) {
+        if (device.localNodes !== undefined) {
+          device.localNodes.forEach((id, i) => {
+            const index = nodeIds.get(id);
+            if (index === undefined) this.fail(`${path}.localNodes[${i}]`, id, `a node id (known: ${[...nodeIds.keys()].join(", ")})`);
+            else if (index === cloudNode) this.fail(`${path}.localNodes[${i}]`, id, "an edge node, not the cloud node");
+            else localNodes.push(index);
+          });
+        } else localNodes = edgeNodes;
+        if (localNodes.length === 0 && needsLocal !== undefined) {
+          this.fail(`${path}`, device.id, `a localModel or an edge node for the local route (router "${needsLocal.label}" can route locally)`);
+        }
+      }
+      const workloads = this.workloads(device.workload, `${path}.workload`, count, nodeIds);
+      for (let k = 0; k < count; k++) {
+        const id = count === 1 ? device.id : `${device.id}-${k}`;
+        const workload = workloads?.[k];
+        if (workload === undefined) continue;
+        devices.push({ id, group: device.id, index: devices.length, profile: device.profile, localServing, localNodes, workload });
+      }
+    });
+    const ids = new Set<string>();
+    for (const device of devices) {
+      if (ids.has(device.id) || nodeIds.has(device.id)) this.fail("devices", device.id, "device and node ids that are all different");
+      ids.add(device.id);
+    }
+
+    const links = this.links(devices, doc.nodes.map((n) => n.id));
+    const resolvedNodes = nodes.filter((n): n is LlmNode => n !== undefined);
+    if (this.issues.length > 0) return undefined as unknown as ResolvedLlmScenario;
+
+    for (const device of devices) {
+      if (device.workload.type === "pipeline") this.checkPipelineReference(device, resolvedNodes, links);
+    }
+
+    const collaboration = doc.collaboration ?? {};
+    const hash = createHash("sha256").update(canonicalJson({ scenario: rawJson, profiles: this.profiles })).digest("hex");
+    return {
+      kind: "llm",
+      name: doc.name,
+      description: doc.description ?? "",
+      seed: doc.seed ?? 1,
+      durationMs: doc.duration,
+      warmupMs,
+      drainMs,
+      ttftDeadlineMs: doc.qos.ttft ?? Infinity,
+      totalDeadlineMs: doc.qos.total ?? Infinity,
+      hash,
+      devices,
+      nodes: resolvedNodes,
+      links,
+      cloudNode,
+      bytesPerToken: doc.network?.bytesPerToken ?? DEFAULT_BYTES_PER_TOKEN,
+      requestOverheadBytes: doc.network?.requestOverheadBytes ?? DEFAULT_REQUEST_OVERHEAD_BYTES,
+      collaboration: {
+        draftRatio: collaboration.draftRatio ?? 0.25,
+        instructionTokens: collaboration.instructionTokens ?? 50,
+        qualityFactor: collaboration.qualityFactor ?? 0.95,
+      },
+      quality: {
+        intercept: doc.quality?.intercept ?? DEFAULT_QUALITY.intercept,
+        slope: doc.quality?.slope ?? DEFAULT_QUALITY.slope,
+        steepness: doc.quality?.steepness ?? DEFAULT_QUALITY.steepness,
+      },
+      electricityUsdPerKWh: doc.electricityUsdPerKWh ?? 0,
+      routers,
+    };
+  }
+
+  private profile(id: string, path: string): HardwareProfile | undefined {
+    if (!this.library.has(id)) {
+      this.fail(path, id, `a known hardware profile (known: ${this.library.ids.join(", ")})`);
+      return undefined;
+    }
+    try {
+      const profile = this.library.get(id);
+      this.profiles[id] = profile;
+      return profile;
+    } catch (error) {
+      if (error instanceof InputError) for (const issue of error.issues) this.fail(path, id, `a valid profile (${error.source}: ${issue.path}: ${issue.expected})`);
+      else throw error;
+      return undefined;
+    }
+  }
+
+  /** The serving spec of a model on a profile, with the memory check: a model that does not fit is refused here, not slowed down. */
+  private serving(
+    profile: HardwareProfile,
+    ref: { model: string; quantization: string; path?: LlmPathName },
+    path: string,
+    settings: { maxBatch?: number; queueCapacity?: number; contextTokens: number; serveKey?: string },
+  ): ServingSpec | undefined {
+    const key = `${path}.${settings.serveKey ?? "serve"}`;
+    const llm = profile.llm;
+    if (llm === undefined) {
+      this.fail(key, ref, `a profile that serves language models (profile "${profile.id}" has no llm section)`);
+      return undefined;
+    }
+    const withModel = LLM_PATHS.filter((p) => llm[p]?.models[ref.model] !== undefined);
+    let pathName = ref.path;
+    if (pathName === undefined) pathName = PATH_PREFERENCE.find((p) => withModel.includes(p));
+    const pathProfile = pathName === undefined ? undefined : llm[pathName];
+    const modelRates = pathProfile?.models[ref.model];
+    if (pathName === undefined || pathProfile === undefined || modelRates === undefined) {
+      const known = LLM_PATHS.flatMap((p) => Object.keys(llm[p]?.models ?? {}).map((m) => `${m} (${p})`));
+      this.fail(`${key}.model`, ref.model, `a model of profile "${profile.id}"${ref.path ? ` on its ${ref.path} path` : ""} (known: ${known.join(", ")})`);
+      return undefined;
+    }
+    const rate = modelRates[ref.quantization];
+    if (rate === undefined) {
+      this.fail(`${key}.quantization`, ref.quantization, `a quantization profile "${profile.id}" gives for ${ref.model} on ${pathName} (known: ${Object.keys(modelRates).join(", ")})`);
+      return undefined;
+    }
+    const catalogue = LLM_MODELS[ref.model];
+    const paramsB = catalogue?.paramsB ?? rate.paramsB;
+    if (paramsB === undefined) {
+      this.fail(`${key}.model`, ref.model, `a model of the catalogue (src/llm/model-catalog.ts) or a profile rate with paramsB`);
+      return undefined;
+    }
+    const maxBatch = settings.maxBatch ?? pathProfile.maxBatch;
+    let memoryMiB = 0;
+    if (pathProfile.usableMemoryMiB !== undefined) {
+      if (catalogue === undefined || !(ref.quantization in QUANTIZATIONS)) {
+        this.fail(`${key}.model`, ref.model, "a catalogue model with a known quantization: its memory must be checked on this path");
+        return undefined;
+      }
+      const quantization = ref.quantization as Quantization;
+      memoryMiB = servingMemoryMiB(catalogue, quantization, settings.contextTokens, maxBatch);
+      if (memoryMiB > pathProfile.usableMemoryMiB) {
+        const weights = weightBytes(catalogue, quantization) / 1024 ** 2;
+        const kv = (kvBytesPerToken(catalogue) * settings.contextTokens * maxBatch) / 1024 ** 2;
+        this.fail(
+          key,
+          ref,
+          `a model that fits in the ${pathProfile.usableMemoryMiB} MiB usable on ${profile.id} (${pathName}): ${ref.model} ${ref.quantization} needs ${Math.round(memoryMiB)} MiB ` +
+            `(weights ${Math.round(weights)} + KV cache ${Math.round(kv)} for ${maxBatch} x ${settings.contextTokens} tokens + runtime ${RUNTIME_OVERHEAD_MIB}); ` +
+            "use a smaller model or quantization, a smaller maxBatch or contextTokens",
+        );
+        return undefined;
+      }
+    }
+    const independentStreams = pathName === "cloud";
+    return {
+      model: ref.model,
+      quantization: ref.quantization,
+      path: pathName,
+      paramsB,
+      prefillTokensPerMs: rate.prefillTokensPerS / 1000,
+      decodeTokensPerMs: rate.decodeTokensPerS / 1000,
+      requestOverheadMs: rate.requestOverheadMs ?? 0,
+      maxBatch,
+      decodeSpeedup: pathProfile.decodeSpeedup ?? [1],
+      prefillSpeedup: pathProfile.prefillSpeedup ?? [1],
+      independentStreams,
+      queueCapacity: settings.queueCapacity ?? Infinity,
+      inputUsdPerToken: (rate.inputUsdPerMTok ?? 0) / 1e6,
+      outputUsdPerToken: (rate.outputUsdPerMTok ?? 0) / 1e6,
+      memoryMiB,
+      usableMemoryMiB: pathProfile.usableMemoryMiB,
+      power: profile.power === undefined ? undefined : { idleW: profile.power.idleW, busyW: profile.power.busyW },
+    };
+  }
+
+  private compile(spec: DistributionSpec, path: string): CompiledDistribution | undefined {
+    try {
+      return compileDistribution(spec, path);
+    } catch (error) {
+      if (error instanceof InputError) this.issues.push(...error.issues);
+      else throw error;
+      return undefined;
+    }
+  }
+
+  private workloads(workload: LlmScenarioDocument["devices"][number]["workload"], path: string, count: number, nodeIds: Map<string, number>): LlmWorkload[] | undefined {
+    const uniformComplexity = compileDistribution({ dist: "uniform", low: 0, high: 1 }, "");
+    if (workload.type === "queries") {
+      let interarrival: CompiledDistribution | undefined;
+      if (workload.interarrival !== undefined && workload.dailyActiveUsers !== undefined) {
+        this.fail(`${path}.dailyActiveUsers`, workload.dailyActiveUsers, "either interarrival or dailyActiveUsers, not both");
+      } else if (workload.interarrival !== undefined) interarrival = this.compile(workload.interarrival, `${path}.interarrival`);
+      else if (workload.dailyActiveUsers !== undefined) {
+        const perDay = workload.dailyActiveUsers * (workload.requestsPerUserPerDay ?? DEFAULT_REQUESTS_PER_USER_PER_DAY);
+        interarrival = compileDistribution({ dist: "exponential", mean: DAY_MS / perDay }, `${path}.dailyActiveUsers`);
+      } else this.fail(`${path}.interarrival`, undefined, "a distribution of the time between queries (or dailyActiveUsers)");
+      const promptTokens = this.compile(workload.promptTokens, `${path}.promptTokens`);
+      const outputTokens = this.compile(workload.outputTokens, `${path}.outputTokens`);
+      const complexity = workload.complexity === undefined ? uniformComplexity : this.compile(workload.complexity, `${path}.complexity`);
+      if (interarrival === undefined || promptTokens === undefined || outputTokens === undefined || complexity === undefined) return undefined;
+      const resolved: LlmWorkload = { type: "queries", interarrival, promptTokens, outputTokens, complexity };
+      return Array.from({ length: count }, () => resolved);
+    }
+    if (workload.type === "query-trace") {
+      const file = isAbsolute(workload.file) ? workload.file : join(this.baseDir, workload.file);
+      const complexity = workload.complexity === undefined ? uniformComplexity : this.compile(workload.complexity, `${path}.complexity`);
+      let trace;
+      try {
+        trace = readQueryTrace(
+          file,
+          { time: workload.timeColumn ?? "TIMESTAMP", prompt: workload.promptColumn ?? "ContextTokens", output: workload.outputColumn ?? "GeneratedTokens" },
+          workload.timeUnit ?? "s",
+          path,
+        );
+      } catch (error) {
+        if (error instanceof InputError) this.issues.push(...error.issues.map((issue) => ({ ...issue, expected: `${issue.expected} (${error.source})` })));
+        else throw error;
+        return undefined;
+      }
+      if (complexity === undefined) return undefined;
+      const scale = workload.timeScale ?? 1;
+      // Row i goes to device i mod count, keeping each device's rows in time order.
+      return Array.from({ length: count }, (_, k) => {
+        const rows: number[] = [];
+        for (let i = k; i < trace.times.length; i += count) rows.push(i);
+        return {
+          type: "query-trace" as const,
+          times: Float64Array.from(rows, (i) => trace.times[i] * scale),
+          promptTokens: Float64Array.from(rows, (i) => Math.max(1, trace.promptTokens[i])),
+          outputTokens: Float64Array.from(rows, (i) => Math.max(1, trace.outputTokens[i])),
+          complexity,
+        };
+      });
+    }
+    const interarrival = this.compile(workload.interarrival, `${path}.interarrival`);
+    const referenceNode = nodeIds.get(workload.referenceNode);
+    if (referenceNode === undefined) this.fail(`${path}.referenceNode`, workload.referenceNode, `a node id (known: ${[...nodeIds.keys()].join(", ")})`);
+    const stages: PipelineStageSpec[] = workload.stages.map((stage) => ({
+      name: stage.name,
+      successProbability: stage.successProbability,
+      passed: { timeMs: stage.passed.time, tokens: stage.passed.tokens },
+      failed: { timeMs: stage.failed.time, tokens: stage.failed.tokens },
+      outputShare: stage.outputShare ?? DEFAULT_OUTPUT_SHARE,
+      complexity: stage.complexity ?? DEFAULT_STAGE_COMPLEXITY,
+      maxAttempts: stage.maxAttempts ?? 1,
+    }));
+    if (interarrival === undefined || referenceNode === undefined) return undefined;
+    const resolved: LlmWorkload = { type: "pipeline", interarrival, referenceNode, stages };
+    return Array.from({ length: count }, () => resolved);
+  }
+
+  /** Each attempt's tool time is its measured time minus the LLM exchange on the reference node; that must not be negative. */
+  private checkPipelineReference(device: LlmDevice, nodes: readonly LlmNode[], links: readonly (readonly ResolvedLink[])[]): void {
+    if (device.workload.type !== "pipeline" || device.index !== devicesFirstOfGroup(device)) return;
+    const reference = nodes[device.workload.referenceNode];
+    const link = links[device.index][reference.index];
+    const d = this.doc.devices.findIndex((entry) => entry.id === device.group);
+    device.workload.stages.forEach((stage, s) => {
+      for (const outcome of ["passed", "failed"] as const) {
+        const llmMs = exchangeMs(reference.serving, stage[outcome].tokens, stage.outputShare) + 2 * link.nominalLatencyMs;
+        if (llmMs > stage[outcome].timeMs) {
+          this.fail(
+            `devices[${d}].workload.stages[${s}].${outcome}.time`,
+            `${stage[outcome].timeMs} ms`,
+            `at least the LLM exchange on the reference node ${reference.id} (${Math.round(llmMs)} ms for ${stage[outcome].tokens} tokens): the measured time includes it`,
+          );
+        }
+      }
+    });
+  }
+
+  private routers(): LlmRouterEntry[] {
+    const entries: LlmRouterEntry[] = [];
+    const labels = new Set<string>();
+    this.doc.routers.forEach((entry, index) => {
+      const name = typeof entry === "string" ? entry : entry.name;
+      const label = typeof entry === "string" ? entry : (entry.label ?? entry.name);
+      const raw = typeof entry === "string" ? {} : (entry.options ?? {});
+      const path = typeof entry === "string" ? `routers[${index}]` : `routers[${index}].name`;
+      if (ROUTERS[name] === undefined) {
+        this.fail(path, name, `a router (known: ${Object.keys(ROUTERS).sort().join(", ")})`);
+        return;
+      }
+      if (labels.has(label)) this.fail(`routers[${index}]`, label, "a label not used by another entry (give each entry of the same router a label)");
+      labels.add(label);
+      const schema = ROUTER_OPTIONS[name];
+      const optionsPath = `routers[${index}].options`;
+      if (schema === undefined) {
+        for (const key of Object.keys(raw)) this.fail(`${optionsPath}.${key}`, raw[key], `no such option: ${name} takes no options`);
+      } else {
+        const parsed = schema.safeParse(raw);
+        if (!parsed.success) for (const issue of toInputIssues(parsed.error, raw)) this.issues.push({ ...issue, path: issue.path === "" ? optionsPath : `${optionsPath}.${issue.path}` });
+      }
+      // Factories parse the options themselves, from the form written (durations as strings).
+      entries.push({ name, label, options: raw, pipelineMaxAttempts: typeof entry === "string" ? undefined : entry.pipelineMaxAttempts });
+    });
+    return entries;
+  }
+
+  private links(devices: readonly LlmDevice[], nodeIds: readonly string[]): ResolvedLink[][] {
+    const network = this.doc.network ?? {};
+    const defaults = network.default ?? {};
+    const groups = new Set(devices.map((d) => d.group));
+    const perLink = new Map<string, NonNullable<typeof network.links>[number]>();
+    (network.links ?? []).forEach((link, index) => {
+      const [group, node] = link.between;
+      if (!groups.has(group)) this.fail(`network.links[${index}].between[0]`, group, `a device id (known: ${[...groups].join(", ")})`);
+      if (!nodeIds.includes(node)) this.fail(`network.links[${index}].between[1]`, node, `a node id (known: ${nodeIds.join(", ")})`);
+      perLink.set(`${group}|${node}`, link);
+    });
+    const estimate = new RandomStreams("nominal-latency");
+    const cache = new Map<string, ResolvedLink>();
+    return devices.map((device) =>
+      nodeIds.map((nodeId) => {
+        const specific = perLink.get(`${device.group}|${nodeId}`);
+        const where = (key: string): string =>
+          specific !== undefined && specific[key as keyof typeof specific] !== undefined ? `network.links[${(network.links ?? []).indexOf(specific)}].${key}` : `network.default.${key}`;
+        const latencySpec: DistributionSpec = specific?.latency ?? defaults.latency ?? 0;
+        const jitterSpec = specific?.jitter ?? defaults.jitter;
+        const bandwidthSpec = specific?.bandwidth !== undefined ? specific.bandwidth : defaults.bandwidth;
+        const key = JSON.stringify([latencySpec, jitterSpec ?? null, bandwidthSpec ?? null]);
+        const cached = cache.get(key);
+        if (cached !== undefined) return cached;
+        const latency = this.compile(latencySpec, where("latency")) ?? compileDistribution(0, "");
+        const jitter = jitterSpec === undefined ? undefined : this.compile(jitterSpec, where("jitter"));
+        let bytesPerMs = Infinity;
+        if (bandwidthSpec !== undefined && bandwidthSpec !== null) {
+          const bits = parseBandwidth(bandwidthSpec);
+          if (bits === undefined) this.fail(where("bandwidth"), bandwidthSpec, 'a bandwidth: bits per second, or a string such as "100 Mbit/s"');
+          else bytesPerMs = bits / 8 / 1000;
+        }
+        const nominalLatencyMs = meanOf(latency, estimate.stream(`latency/${key}`)) + (jitter === undefined ? 0 : meanOf(jitter, estimate.stream(`jitter/${key}`)));
+        const link: ResolvedLink = { latency, jitter, bytesPerMs, nominalLatencyMs, description: `${latency.description}${jitter ? ` + ${jitter.description}` : ""}` };
+        cache.set(key, link);
+        return link;
+      }),
+    );
+  }
+}
+
+function devicesFirstOfGroup(device: LlmDevice): number {
+  // Devices of a group are consecutive; the first has index - member number.
+  const suffix = /-(\d+)$/.exec(device.id);
+  return device.id === device.group || suffix === null ? device.index : device.index - Number(suffix[1]);
+}
+
+/** Mean service time of one exchange alone on a server: overhead + prefill + decode. */
+export function exchangeMs(serving: ServingSpec, totalTokens: number, outputShare: number): number {
+  const output = Math.max(1, Math.round(totalTokens * outputShare));
+  const prompt = Math.max(1, Math.round(totalTokens - output));
+  return serving.requestOverheadMs + prompt / serving.prefillTokensPerMs + output / serving.decodeTokensPerMs;
+}
+

@@ -1,0 +1,114 @@
+import type { CompiledDistribution } from "../random/distributions.js";
+import type { ResolvedLink } from "../scenario/resolved.js";
+import type { QualityCurve } from "./quality.js";
+
+/** A language-model scenario after validation: times in ms, rates in tokens per ms, references resolved. */
+export interface ResolvedLlmScenario {
+  readonly kind: "llm";
+  readonly name: string;
+  readonly description: string;
+  readonly seed: number | string;
+  readonly durationMs: number;
+  readonly warmupMs: number;
+  readonly drainMs: number;
+  readonly ttftDeadlineMs: number;
+  readonly totalDeadlineMs: number;
+  readonly hash: string;
+  readonly devices: readonly LlmDevice[];
+  readonly nodes: readonly LlmNode[];
+  /** links[device][node]. */
+  readonly links: readonly (readonly ResolvedLink[])[];
+  readonly cloudNode: number | undefined;
+  readonly bytesPerToken: number;
+  readonly requestOverheadBytes: number;
+  readonly collaboration: { readonly draftRatio: number; readonly instructionTokens: number; readonly qualityFactor: number };
+  readonly quality: QualityCurve;
+  readonly electricityUsdPerKWh: number;
+  readonly routers: readonly LlmRouterEntry[];
+}
+
+/** How fast one server runs one model, and what it charges. */
+export interface ServingSpec {
+  readonly model: string;
+  readonly quantization: string;
+  readonly path: string;
+  /** Parameters in billions (quality proxy). */
+  readonly paramsB: number;
+  readonly prefillTokensPerMs: number;
+  readonly decodeTokensPerMs: number;
+  readonly requestOverheadMs: number;
+  readonly maxBatch: number;
+  /** Aggregate-throughput multipliers for b = 1, 2, ... concurrent queries. */
+  readonly decodeSpeedup: readonly number[];
+  readonly prefillSpeedup: readonly number[];
+  /** Cloud endpoints: every query runs at the full rate, maxBatch is a concurrency limit. */
+  readonly independentStreams: boolean;
+  readonly queueCapacity: number;
+  readonly inputUsdPerToken: number;
+  readonly outputUsdPerToken: number;
+  /** Memory the model needs at maxBatch x context, MiB (0 when unchecked). */
+  readonly memoryMiB: number;
+  readonly usableMemoryMiB: number | undefined;
+  readonly power: { readonly idleW: number; readonly busyW: number } | undefined;
+}
+
+export interface LlmNode {
+  readonly id: string;
+  readonly index: number;
+  readonly profile: string;
+  readonly role: "edge" | "cloud";
+  readonly serving: ServingSpec;
+  readonly costUsdPerHour: number;
+}
+
+export interface PipelineStageSpec {
+  readonly name: string;
+  readonly successProbability: number;
+  readonly passed: { readonly timeMs: number; readonly tokens: number };
+  readonly failed: { readonly timeMs: number; readonly tokens: number };
+  readonly outputShare: number;
+  readonly complexity: number;
+  readonly maxAttempts: number;
+}
+
+export type LlmWorkload =
+  | {
+      readonly type: "queries";
+      readonly interarrival: CompiledDistribution;
+      readonly promptTokens: CompiledDistribution;
+      readonly outputTokens: CompiledDistribution;
+      readonly complexity: CompiledDistribution;
+    }
+  | {
+      readonly type: "query-trace";
+      /** Arrival times (ms from the first row) and token counts of this device's rows. */
+      readonly times: Float64Array;
+      readonly promptTokens: Float64Array;
+      readonly outputTokens: Float64Array;
+      readonly complexity: CompiledDistribution;
+    }
+  | {
+      readonly type: "pipeline";
+      readonly interarrival: CompiledDistribution;
+      readonly referenceNode: number;
+      readonly stages: readonly PipelineStageSpec[];
+    };
+
+export interface LlmDevice {
+  readonly id: string;
+  readonly group: string;
+  readonly index: number;
+  readonly profile: string | undefined;
+  /** The on-device model, if any. */
+  readonly localServing: ServingSpec | undefined;
+  /** Without an on-device model: the edge nodes of the local route. */
+  readonly localNodes: readonly number[];
+  readonly workload: LlmWorkload;
+}
+
+export interface LlmRouterEntry {
+  readonly name: string;
+  readonly label: string;
+  readonly options: Readonly<Record<string, unknown>>;
+  readonly pipelineMaxAttempts: number | undefined;
+}

@@ -1,0 +1,62 @@
+import type { Uniform } from "../../engine/rng.js";
+
+/** Where a query runs: the small model near the user, the cloud model, or both (a local first pass, then the cloud). */
+export type RouteMode = "local" | "cloud" | "collaborative";
+
+export const ROUTE_MODES: readonly RouteMode[] = ["local", "cloud", "collaborative"];
+
+/** What a router knows about a query when it arrives. */
+export interface QueryInfo {
+  readonly deviceIndex: number;
+  readonly promptTokens: number;
+  readonly outputTokens: number;
+  /** In [0, 1]. */
+  readonly complexity: number;
+  /** "query", or the pipeline stage the exchange belongs to. */
+  readonly purpose: string;
+}
+
+/** What a router may observe of the system (what a real gateway could know). */
+export interface RouterView {
+  /** Simulated time, ms. */
+  readonly now: number;
+  /** Queries waiting or in service on the local route of a device (its own model or its least busy edge node). */
+  localOutstanding(deviceIndex: number): number;
+  /** Whether the device has a local route and the scenario a cloud node. */
+  hasLocal(deviceIndex: number): boolean;
+  hasCloud(): boolean;
+}
+
+/** A finished query as the router that placed it learns of it. */
+export interface RouteOutcome {
+  readonly deviceIndex: number;
+  readonly mode: RouteMode;
+  readonly complexity: number;
+  readonly ttftMs: number;
+  readonly totalMs: number;
+  /** Missed a deadline or was refused. */
+  readonly violated: boolean;
+  readonly costUsd: number;
+  /** The quality proxy's probability, and the drawn judgement (a user's thumbs-up). */
+  readonly quality: number;
+  readonly good: boolean;
+  /** Finish time, ms. */
+  readonly at: number;
+}
+
+export interface QueryRouter {
+  readonly name: string;
+  route(query: QueryInfo, view: RouterView): RouteMode;
+  observe?(outcome: RouteOutcome): void;
+  /** Numbers worth reporting (learned thresholds, federated bytes...). */
+  statistics?(): Record<string, number | number[]>;
+}
+
+export interface RouterContext {
+  readonly random: Uniform;
+  readonly options: Readonly<Record<string, unknown>>;
+  readonly deviceCount: number;
+  readonly qos: { readonly ttftMs: number; readonly totalMs: number };
+}
+
+export type RouterFactory = (context: RouterContext) => QueryRouter;

@@ -1,0 +1,37 @@
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { BUILTIN_PROFILE_DIR } from "../../src/scenario/profiles.js";
+import { resolveLlmScenario } from "../../src/llm/resolve.js";
+import type { ResolvedLlmScenario } from "../../src/llm/resolved.js";
+
+export const HERE = dirname(fileURLToPath(import.meta.url));
+export const LLM_FIXTURE_PROFILES = join(HERE, "..", "fixtures", "llm-profiles");
+
+/** Resolves an llm scenario document against the test profiles (round numbers) and the built-in ones. */
+export function llmScenario(document: Record<string, unknown>, baseDir = HERE): ResolvedLlmScenario {
+  return resolveLlmScenario({ kind: "llm", ...document }, { profileDirs: [LLM_FIXTURE_PROFILES, BUILTIN_PROFILE_DIR], baseDir });
+}
+
+/** A board serving llama-3.2-1b (100 prompt tok/s, 10 output tok/s, batch of 2 with 1.5x aggregate decode) and a cloud endpoint (1000 / 50 tok/s, 200 ms overhead, $1 / $4 per M tokens). */
+export function boardAndCloud(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    name: "hand",
+    duration: "150 s",
+    drain: "60 s",
+    qos: { ttft: "3 s", total: "20 s" },
+    devices: [
+      {
+        id: "user",
+        localNodes: ["board"],
+        workload: { type: "queries", interarrival: "100 s", promptTokens: 200, outputTokens: 50, complexity: 0.3 },
+      },
+    ],
+    nodes: [
+      { id: "board", profile: "test-board", serve: { model: "llama-3.2-1b", quantization: "Q4_0" } },
+      { id: "cloud", profile: "test-cloud", serve: { model: "big", quantization: "served" } },
+    ],
+    network: { default: { latency: "5 ms" }, requestOverheadBytes: 0 },
+    routers: ["local-only"],
+    ...overrides,
+  };
+}

@@ -1,0 +1,57 @@
+import { describe, expect, it } from "vitest";
+import { simulateLlm } from "../../src/llm/simulate-llm.js";
+import { boardAndCloud, llmScenario } from "./llm-helpers.js";
+
+describe("LLM service model: time to first token and total time by hand", () => {
+  it("one query alone: TTFT = uplink + prefill + downlink; total = TTFT + output / decode rate", () => {
+    const results = simulateLlm(llmScenario(boardAndCloud()));
+    const run = results.runs[0];
+    expect(run.queries.completed).toBe(1);
+    // 5 ms up + 200 tokens / 100 tok/s + 5 ms down
+    expect(run.latency.ttft.mean).toBeCloseTo(2010, 6);
+    // + 50 tokens / 10 tok/s
+    expect(run.latency.total.mean).toBeCloseTo(7010, 6);
+    expect(run.latency.prefill.mean).toBeCloseTo(2000, 6);
+    expect(run.latency.decode.mean).toBeCloseTo(5000, 6);
+    expect(run.latency.network.mean).toBeCloseTo(10, 6);
+    expect(run.nodes[0].decodeTokensPerSPerQuery.mean).toBeCloseTo(10, 6);
+  });
+
+  it("two queries in one batch share prefill and decode as the profile's speedups say", () => {
+    const doc = boardAndCloud();
+    (doc.devices as Array<Record<string, unknown>>)[0].count = 2;
+    const run = simulateLlm(llmScenario(doc)).runs[0];
+    expect(run.queries.completed).toBe(2);
+    // Prefill: two prompts share 100 tok/s (prefillSpeedup [1]): 200 tokens at 50 tok/s = 4 s each.
+    expect(run.latency.ttft.max).toBeCloseTo(4010, 6);
+    expect(run.latency.ttft.min).toBeCloseTo(4010, 6);
+    // Decode: aggregate 1.5 x 10 tok/s, 7.5 tok/s each: 50 tokens take 6.667 s.
+    expect(run.latency.total.mean).toBeCloseTo(5 + 4000 + (50 / 7.5) * 1000 + 5, 6);
+  });
+
+  it("a batch of one makes the second query wait for the first", () => {
+    const doc = boardAndCloud();
+    (doc.devices as Array<Record<string, unknown>>)[0].count = 2;
+    (doc.nodes as Array<Record<string, unknown>>)[0].maxBatch = 1;
+    const run = simulateLlm(llmScenario(doc)).runs[0];
+    expect(run.latency.ttft.min).toBeCloseTo(2010, 6);
+    // Waits 7 s (prefill 2 s + decode 5 s of the first), then 2 s of prefill.
+    expect(run.latency.ttft.max).toBeCloseTo(9010, 6);
+    expect(run.latency.queueing.max).toBeCloseTo(7000, 6);
+    expect(run.latency.total.max).toBeCloseTo(14010, 6);
+    // The second misses the 3 s TTFT deadline.
+    expect(run.qos.violations).toBe(1);
+  });
+
+  it("the cloud: overhead + prefill + decode at full rate for every query, and the bill", () => {
+    const doc = boardAndCloud({ routers: ["cloud-only"] });
+    (doc.devices as Array<Record<string, unknown>>)[0].count = 3;
+    const run = simulateLlm(llmScenario(doc)).runs[0];
+    expect(run.queries.completed).toBe(3);
+    // 5 + 200 overhead + 200 / 1000 s + 5 ; total adds 50 / 50 s.
+    expect(run.latency.ttft.max).toBeCloseTo(410, 6);
+    expect(run.latency.total.max).toBeCloseTo(1410, 6);
+    expect(run.cost.apiUsd).toBeCloseTo(3 * (200 * 1e-6 + 50 * 4e-6), 12);
+    expect(run.privacy.shareOfQueriesToCloud).toBe(1);
+  });
+});
