@@ -45,6 +45,8 @@ export const LLM_MODELS: Readonly<Record<string, LlmModelInfo>> = {
   "yi-coder-1.5b": { id: "yi-coder-1.5b", name: "Yi-Coder 1.5B Chat", paramsB: 1.48, layers: 28, kvHeads: 4, headDim: 128, source: `01-ai/Yi-Coder-1.5B ${HF}` },
   "qwen2.5-1.5b": { id: "qwen2.5-1.5b", name: "Qwen2.5 1.5B Instruct", paramsB: 1.54, layers: 28, kvHeads: 2, headDim: 128, source: `Qwen/Qwen2.5-1.5B-Instruct ${HF}` },
   "deepseek-r1-14b": { id: "deepseek-r1-14b", name: "DeepSeek R1 Distill Qwen 14B", paramsB: 14.8, layers: 48, kvHeads: 8, headDim: 128, source: `deepseek-ai/DeepSeek-R1-Distill-Qwen-14B ${HF}` },
+  // GPT-J 6B (MLPerf Inference gptj-99): n_layer 28, n_head 16 (no grouped KV), n_embd 4096 -> head dim 256; 6.05 B parameters.
+  "gpt-j-6b": { id: "gpt-j-6b", name: "GPT-J 6B", paramsB: 6.05, layers: 28, kvHeads: 16, headDim: 256, source: `EleutherAI/gpt-j-6b ${HF}` },
   "llama-3.1-70b": { id: "llama-3.1-70b", name: "Llama 3.1 70B Instruct", paramsB: 70.6, layers: 80, kvHeads: 8, headDim: 128, source: `meta-llama/Llama-3.1-70B ${HF}` },
 };
 
