@@ -6,7 +6,9 @@ import { distributionSpecSchema } from "../random/distribution-spec.js";
 import { compileDistribution } from "../random/distributions.js";
 import { parseDuration } from "../random/duration.js";
 import { BUILTIN_PROFILE_DIR, ProfileLibrary } from "../scenario/profiles.js";
-import { loadScenarioFile, parseJsonText } from "../scenario/resolve.js";
+import { loadScenarioFile, parseJsonText, readScenarioJson } from "../scenario/resolve.js";
+import { isLlmScenario } from "../llm/resolve.js";
+import { runLlmCommand, validateLlmCommand } from "./llm-command.js";
 import { toInputIssues } from "../scenario/zod-issues.js";
 import { SCHEDULER_NAMES, SCHEDULER_OPTIONS } from "../schedulers/registry.js";
 import { loadModulePolicies } from "../schedulers/module-policy.js";
@@ -191,7 +193,25 @@ function loadScenario(file: string, overrides: { seed?: number | string; duratio
 
 const TASK_COLUMNS = ["sequence", "scheduler", "device", "node", "createdAt", "networkUp", "queueing", "preprocessing", "inference", "networkDown", "total", "violatedQos"];
 
+/** The parsed scenario document when it is a language-model scenario (with the command-line overrides applied), else undefined. */
+function llmDocument(file: string, overrides: { seed?: number | string; duration?: string } = {}): Record<string, unknown> | undefined {
+  const json = readScenarioJson(file);
+  if (!isLlmScenario(json)) return undefined;
+  const document = json as Record<string, unknown>;
+  if (overrides.duration !== undefined && parseDuration(overrides.duration) === undefined) {
+    throw new InputError("--duration", [{ path: "", value: overrides.duration, expected: 'a duration such as "10 min" or "500 s"' }]);
+  }
+  if (overrides.seed !== undefined) document.seed = /^-?\d+$/.test(String(overrides.seed)) ? Number(overrides.seed) : overrides.seed;
+  if (overrides.duration !== undefined) document.duration = overrides.duration;
+  return document;
+}
+
 async function runCommand(args: RunArgs): Promise<void> {
+  const llm = llmDocument(args.scenario, { seed: args.seed, duration: args.duration });
+  if (llm !== undefined) {
+    runLlmCommand(args.scenario, llm, args);
+    return;
+  }
   const scenario = loadScenario(args.scenario, { seed: args.seed, duration: args.duration });
   const outDir = resolve(args.out ?? join("reports", scenario.name));
   let taskWriter: AtomicLineWriter | undefined;
@@ -226,6 +246,11 @@ function taskRow(label: string, r: TaskRecord): string {
 }
 
 function validateCommand(file: string): void {
+  const llm = llmDocument(file);
+  if (llm !== undefined) {
+    validateLlmCommand(file, llm);
+    return;
+  }
   const scenario = loadScenario(file);
   process.stdout.write(
     `ok: ${file}: ${scenario.devices.length} devices, ${scenario.nodes.length} nodes, ` +

@@ -54,7 +54,7 @@ export function formatSummary(results: Results): string {
   return lines.join("\n");
 }
 
-function num(value: number | null): string {
+export function num(value: number | null): string {
   if (value === null) return "-";
   if (value === 0) return "0";
   if (Math.abs(value) >= 100) return value.toFixed(1);
@@ -62,7 +62,7 @@ function num(value: number | null): string {
   return value.toPrecision(3);
 }
 
-function table(rows: string[][]): string[] {
+export function table(rows: string[][]): string[] {
   const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
   return rows.map((row) => `  ${row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join("  ")}`);
 }

@@ -68,9 +68,12 @@ export class LlmServer {
     return this.active.length;
   }
 
-  /** Queries waiting or served now. */
+  /** Queries sent to this server and still on the way (uplink, request overhead); kept by the sender. */
+  inTransit = 0;
+
+  /** Queries on the way, waiting or served now: what a gateway that routed them knows. */
   get outstanding(): number {
-    return this.queueLength + this.active.length;
+    return this.inTransit + this.queueLength + this.active.length;
   }
 
   /** Accepts a query, or refuses it (false) when the queue is full. */

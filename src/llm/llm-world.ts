@@ -288,7 +288,9 @@ export class LlmWorld {
         this.sim.schedule(times.doneAt - this.sim.now, () => callbacks.done(times));
       },
     };
+    target.server.inTransit++;
     this.sim.schedule(up + overhead, () => {
+      target.server.inTransit--;
       submittedAt = this.sim.now;
       if (!target.server.submit(job)) {
         times.refused = true;
@@ -386,6 +388,7 @@ export class LlmWorld {
         totalMs: times.refused ? NaN : times.doneAt - createdAt,
         violated,
         costUsd,
+        reachedCloud: cloudPrompt > 0,
         quality,
         good,
         at: this.sim.now,

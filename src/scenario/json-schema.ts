@@ -1,6 +1,7 @@
 import * as z from "zod";
 import { hardwareProfileSchema } from "./profile-schema.js";
 import { scenarioSchema } from "./schema.js";
+import { llmScenarioSchema } from "../llm/scenario-schema.js";
 
 /**
  * JSON Schemas (draft 2020-12) generated from the zod schemas the loader uses, so editors
@@ -19,7 +20,12 @@ export function hardwareProfileJsonSchema(): Record<string, unknown> {
   };
 }
 
+export function llmScenarioJsonSchema(): Record<string, unknown> {
+  return { ...z.toJSONSchema(llmScenarioSchema, { io: "input", target: "draft-2020-12" }), $id: "https://continuum-sim.dev/schemas/llm-scenario.schema.json" };
+}
+
 export const JSON_SCHEMA_FILES: Readonly<Record<string, () => Record<string, unknown>>> = {
   "scenario.schema.json": scenarioJsonSchema,
   "hardware-profile.schema.json": hardwareProfileJsonSchema,
+  "llm-scenario.schema.json": llmScenarioJsonSchema,
 };

@@ -14,7 +14,8 @@ export const learnedRouterOptions = z.strictObject({
   epsilon: z.number().gte(0).lte(1).optional().meta({ description: "Share of queries sent on a uniformly random route to keep learning. Default 0.1." }),
   updateEvery: z.number().int().positive().optional().meta({ description: "Observations between re-derivations of the thresholds. Default 20." }),
   violationPenalty: z.number().nonnegative().optional().meta({ description: "Utility lost by a missed deadline. Default 1 (one good answer)." }),
-  usdPerGoodAnswer: z.number().positive().optional().meta({ description: "Money worth one good answer: utility = good - violationPenalty x violated - cost / this. Default 0.01." }),
+  usdPerGoodAnswer: z.number().positive().optional().meta({ description: "Money worth one good answer: utility = good - violationPenalty x violated - cost / this - cloudPenalty x reachedCloud. Default 0.01." }),
+  cloudPenalty: z.number().nonnegative().optional().meta({ description: "Utility lost when a prompt (or its condensed form) reaches the cloud: the price put on privacy. Default 0." }),
   scope: z.enum(["global", "device"]).optional().meta({ description: "One learner at the gateway (global, default) or one per device." }),
   federatedInterval: durationSchema.optional().meta({ description: "With scope device: average the devices' statistics every interval (federated averaging; the bytes are counted)." }),
 });
@@ -110,6 +111,7 @@ export const createLearnedRouter: RouterFactory = (context) => {
   const updateEvery = options.updateEvery ?? 20;
   const violationPenalty = options.violationPenalty ?? 1;
   const usdPerGoodAnswer = options.usdPerGoodAnswer ?? 0.01;
+  const cloudPenalty = options.cloudPenalty ?? 0;
   const perDevice = options.scope === "device";
   const tables = Array.from({ length: perDevice ? context.deviceCount : 1 }, () => new UtilityTable(bins, modes, [...initial]));
   const sinceUpdate = new Int32Array(tables.length);
@@ -165,7 +167,7 @@ export const createLearnedRouter: RouterFactory = (context) => {
         }
       }
       const t = perDevice ? outcome.deviceIndex : 0;
-      const utility = (outcome.good ? 1 : 0) - (outcome.violated ? violationPenalty : 0) - outcome.costUsd / usdPerGoodAnswer;
+      const utility = routeUtility(outcome, { violationPenalty, usdPerGoodAnswer, cloudPenalty });
       tables[t].add(binOf(outcome.complexity), mode, utility);
       observed++;
       if (++sinceUpdate[t] >= updateEvery) {
@@ -196,3 +198,13 @@ export const createLearnedRouter: RouterFactory = (context) => {
   };
   return router;
 };
+
+/** What one finished query was worth to the user, in good answers. */
+export function routeUtility(outcome: RouteOutcome, weights: { violationPenalty: number; usdPerGoodAnswer: number; cloudPenalty: number }): number {
+  return (
+    (outcome.good ? 1 : 0) -
+    (outcome.violated ? weights.violationPenalty : 0) -
+    outcome.costUsd / weights.usdPerGoodAnswer -
+    (outcome.reachedCloud ? weights.cloudPenalty : 0)
+  );
+}

@@ -37,6 +37,8 @@ export interface RouteOutcome {
   /** Missed a deadline or was refused. */
   readonly violated: boolean;
   readonly costUsd: number;
+  /** Whether any of the prompt reached the cloud node (a privacy cost). */
+  readonly reachedCloud: boolean;
   /** The quality proxy's probability, and the drawn judgement (a user's thumbs-up). */
   readonly quality: number;
   readonly good: boolean;

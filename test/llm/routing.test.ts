@@ -1,0 +1,130 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { simulateLlm } from "../../src/llm/simulate-llm.js";
+import { boardAndCloud, HERE, llmScenario } from "./llm-helpers.js";
+
+/** Three device groups with fixed complexities, 9 queries each (every 10 s for 100 s), each phone-like device running llama-3.2-1b itself. */
+function crafted(routers: unknown[]): Record<string, unknown> {
+  const group = (id: string, complexity: number) => ({
+    id,
+    profile: "test-board",
+    localModel: { model: "llama-3.2-1b", quantization: "Q4_0" },
+    workload: { type: "queries", interarrival: "10 s", promptTokens: 200, outputTokens: 50, complexity },
+  });
+  return boardAndCloud({
+    duration: "100 s",
+    devices: [group("easy", 0.2), group("middling", 0.55), group("hard", 0.9)],
+    nodes: [{ id: "cloud", profile: "test-cloud", serve: { model: "big", quantization: "served" } }],
+    routers,
+  });
+}
+
+describe("routing policies send each query where their thresholds say", () => {
+  const results = simulateLlm(
+    llmScenario(
+      crafted([
+        "local-only",
+        "cloud-only",
+        { name: "complexity-threshold", label: "t0.5", options: { threshold: 0.5 } },
+        { name: "complexity-threshold", label: "t0.95", options: { threshold: 0.95 } },
+        { name: "gray-zone", label: "gz", options: { lower: 0.4, upper: 0.7 } },
+      ]),
+    ),
+  );
+  const run = (label: string) => results.runs.find((r) => r.label === label)!;
+
+  it("every group generates 9 queries and all complete", () => {
+    for (const r of results.runs) {
+      expect(r.queries.generated).toBe(27);
+      expect(r.queries.completed).toBe(27);
+    }
+  });
+
+  it("local-only keeps everything on the device; cloud-only sends everything", () => {
+    expect(run("local-only").routes).toEqual({ local: 27, cloud: 0, collaborative: 0 });
+    expect(run("local-only").privacy.shareOfQueriesOffDevice).toBe(0);
+    expect(run("local-only").cost.apiUsd).toBe(0);
+    expect(run("cloud-only").routes).toEqual({ local: 0, cloud: 27, collaborative: 0 });
+    expect(run("cloud-only").privacy.shareOfTokensToCloud).toBe(1);
+  });
+
+  it("complexity-threshold: below the threshold local, at or above it cloud", () => {
+    expect(run("t0.5").routes).toEqual({ local: 9, cloud: 18, collaborative: 0 });
+    expect(run("t0.95").routes).toEqual({ local: 27, cloud: 0, collaborative: 0 });
+    expect(run("t0.5").privacy.shareOfQueriesToCloud).toBeCloseTo(18 / 27, 12);
+  });
+
+  it("gray-zone: local below lower, collaborative between, cloud from upper, with the condensed prompt's tokens and times", () => {
+    const gz = run("gz");
+    expect(gz.routes).toEqual({ local: 9, cloud: 9, collaborative: 9 });
+    // Collaborative: the cloud sees round(0.25 x 200) + 50 = 100 prompt tokens instead of 200.
+    expect(gz.privacy.promptTokensToCloud).toBe(9 * 200 + 9 * 100);
+    expect(gz.cost.apiUsd).toBeCloseTo(9 * (200e-6 + 50 * 4e-6) + 9 * (100e-6 + 50 * 4e-6), 12);
+    // A collaborative query: local prefill 2 s + draft 50 tokens at 10 tok/s = 7 s, then the cloud 5 + 200 + 100 + 5 ms to the first token and 1 s of decode.
+    expect(gz.latency.ttft.max).toBeCloseTo(7310, 6);
+    expect(gz.latency.total.max).toBeCloseTo(8310, 6);
+  });
+
+  it("the quality proxy follows the model that answered", () => {
+    // Cloud (100B) answers better than the 1B local model on the same queries.
+    expect(run("cloud-only").quality.meanProbability!).toBeGreaterThan(run("local-only").quality.meanProbability! + 0.3);
+  });
+});
+
+describe("edge-first spills to the cloud only when the local route is busy", () => {
+  it("two simultaneous queries on a batch of one with maxOutstanding 1: one local, one cloud", () => {
+    const doc = boardAndCloud({ routers: [{ name: "edge-first", options: { maxOutstanding: 1 } }] });
+    (doc.devices as Array<Record<string, unknown>>)[0].count = 2;
+    (doc.nodes as Array<Record<string, unknown>>)[0].maxBatch = 1;
+    const run = simulateLlm(llmScenario(doc)).runs[0];
+    expect(run.routes).toEqual({ local: 1, cloud: 1, collaborative: 0 });
+    expect(run.routerStatistics.overflowToCloud).toBe(1);
+  });
+});
+
+describe("money", () => {
+  it("the cost of a fixed trace equals the hand computation", () => {
+    const doc = boardAndCloud({
+      duration: "10 s",
+      devices: [{ id: "user", localNodes: ["board"], workload: { type: "query-trace", file: "../fixtures/llm/three-queries.csv" } }],
+      routers: ["cloud-only", "local-only"],
+    });
+    const results = simulateLlm(llmScenario(doc));
+    const cloud = results.runs[0];
+    expect(cloud.queries.completed).toBe(3);
+    // $1 per million prompt tokens, $4 per million output tokens.
+    const expected = (100 + 2000 + 50) * 1e-6 + (10 + 300 + 5) * 4e-6;
+    expect(cloud.cost.apiUsd).toBeCloseTo(expected, 15);
+    expect(cloud.cost.totalUsd).toBeCloseTo(expected, 15);
+    expect(cloud.tokens.prompt).toBe(2150);
+    expect(cloud.tokens.output).toBe(315);
+    expect(results.runs[1].cost.apiUsd).toBe(0);
+  });
+
+  it("the shipped synthetic Azure-format trace: cost = sum over rows", () => {
+    const file = join(HERE, "..", "..", "traces", "azure-conv-synthetic.csv");
+    const rows = readFileSync(file, "utf8").trim().split("\n").slice(1).map((line) => line.split(","));
+    const hand = rows.reduce((sum, r) => sum + Number(r[1]) * 1e-6 + Number(r[2]) * 4e-6, 0);
+    const doc = boardAndCloud({
+      duration: "1 h",
+      drain: "10 min",
+      devices: [{ id: "user", localNodes: ["board"], workload: { type: "query-trace", file } }],
+      routers: ["cloud-only"],
+    });
+    const run = simulateLlm(llmScenario(doc)).runs[0];
+    expect(run.queries.completed).toBe(rows.length);
+    expect(run.cost.apiUsd).toBeCloseTo(hand, 12);
+  });
+
+  it("edge energy and hardware are charged at the stated prices", () => {
+    const doc = boardAndCloud({ electricityUsdPerKWh: 0.5 });
+    (doc.nodes as Array<Record<string, unknown>>)[0].costUsdPerHour = 0.36;
+    const run = simulateLlm(llmScenario(doc)).runs[0];
+    // 210 s measured; board idle 2 W all along, +8 W for the 7 s it served.
+    const joules = 2 * 210 + 8 * 7;
+    expect(run.nodes[0].energyJ).toBeCloseTo(joules, 6);
+    expect(run.cost.energyUsd).toBeCloseTo((joules / 3.6e6) * 0.5, 12);
+    expect(run.cost.hardwareUsd).toBeCloseTo(0.36 * (210 / 3600), 12);
+  });
+});
