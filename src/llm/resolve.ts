@@ -42,7 +42,7 @@ const DEFAULT_CONTEXT_TOKENS = 4096;
 const DEFAULT_BYTES_PER_TOKEN = 4;
 const DEFAULT_REQUEST_OVERHEAD_BYTES = 500;
 const DEFAULT_REQUESTS_PER_USER_PER_DAY = 15;
-const DEFAULT_OUTPUT_SHARE = 0.25;
+const DEFAULT_OUTPUT_SHARE = 0.1;
 const DEFAULT_STAGE_COMPLEXITY = 0.5;
 const DAY_MS = 86_400_000;
 /** Preference when a model is on several paths of one profile. */

@@ -64,7 +64,7 @@ const pipelineStage = z.strictObject({
   successProbability: z.number().gt(0).lte(1).meta({ description: "Chance that an attempt on the reference model passes." }),
   passed: stageOutcome,
   failed: stageOutcome,
-  outputShare: z.number().gt(0).lt(1).optional().meta({ description: "Share of an attempt's tokens that are output (the rest is prompt). Default 0.25 (estimate)." }),
+  outputShare: z.number().gt(0).lt(1).optional().meta({ description: "Share of an attempt's tokens that are output (the rest is prompt). Default 0.1 (estimate: multi-turn exchanges re-send their context, so most tokens are prompt)." }),
   complexity: z.number().gte(0).lte(1).optional().meta({ description: "The stage's complexity score, used to route it and to scale its success on other models. Default 0.5." }),
   maxAttempts: z.number().int().positive().optional().meta({ description: "Attempts before the job fails at this stage (1 = no retries). Default 1." }),
 });

@@ -1,0 +1,79 @@
+import { describe, expect, it } from "vitest";
+import type { LlmRunResults } from "../../src/llm/llm-results.js";
+import { simulateLlm } from "../../src/llm/simulate-llm.js";
+import { boardAndCloud, llmScenario } from "./llm-helpers.js";
+
+// Money made expensive enough that the cloud is worth it only for harder queries: a cloud query
+// costs $0.0004 (200 prompt + 50 output tokens), 0.8 of a good answer at $0.0005 per good answer.
+const USD_PER_GOOD_ANSWER = 0.0005;
+const THRESHOLDS = [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1];
+
+function scenario(routers: unknown[]) {
+  return llmScenario(
+    boardAndCloud({
+      duration: "3 h",
+      drain: "2 min",
+      devices: [
+        {
+          id: "phone",
+          count: 10,
+          profile: "test-board",
+          localModel: { model: "llama-3.2-1b", quantization: "Q4_0" },
+          workload: { type: "queries", interarrival: { dist: "exponential", mean: "30 s" }, promptTokens: 200, outputTokens: 50 },
+        },
+      ],
+      nodes: [{ id: "cloud", profile: "test-cloud", serve: { model: "big", quantization: "served" } }],
+      routers,
+    }),
+  );
+}
+
+/** Mean utility per query as the learned router counts it (expected quality instead of the drawn judgement, to cut noise). */
+function utility(run: LlmRunResults): number {
+  const good = run.quality.meanProbability! * run.queries.completed;
+  return (good - run.qos.violations - run.cost.apiUsd / USD_PER_GOOD_ANSWER) / run.queries.generated;
+}
+
+describe("learned-router", () => {
+  const fixed = simulateLlm(scenario(THRESHOLDS.map((t) => ({ name: "complexity-threshold", label: `t${t}`, options: { threshold: t } }))));
+  const utilities = fixed.runs.map(utility);
+  const best = THRESHOLDS[utilities.indexOf(Math.max(...utilities))];
+  const options = { initialThresholds: [1], usdPerGoodAnswer: USD_PER_GOOD_ANSWER };
+  const learned = simulateLlm(
+    scenario([
+      { name: "learned-router", label: "global", options },
+      { name: "learned-router", label: "federated", options: { ...options, scope: "device", federatedInterval: "10 min" } },
+    ]),
+  );
+
+  it("the best fixed threshold is interior (the test means something)", () => {
+    expect(best).toBeGreaterThan(0);
+    expect(best).toBeLessThan(1);
+  });
+
+  it("ends closer to the best fixed threshold than it started", () => {
+    for (const run of learned.runs) {
+      const start = run.routerStatistics.initialThreshold as number;
+      const end = run.routerStatistics.finalThreshold as number;
+      expect(start).toBe(1);
+      expect(Math.abs(end - best), run.label).toBeLessThan(Math.abs(start - best));
+      expect(Math.abs(end - best), run.label).toBeLessThanOrEqual(0.2);
+    }
+  });
+
+  it("earns more than where it started (everything local), and explores about epsilon of the time", () => {
+    const startUtility = utilities[THRESHOLDS.indexOf(1)];
+    const global = learned.runs[0];
+    expect(utility(global)).toBeGreaterThan(startUtility);
+    const explored = (global.routerStatistics.explored as number) / (global.routerStatistics.observed as number);
+    expect(explored).toBeGreaterThan(0.07);
+    expect(explored).toBeLessThan(0.13);
+  });
+
+  it("federated averaging counts its bytes: devices x (bins x modes x 2 numbers x 8 bytes) up and down per round", () => {
+    const federated = learned.runs[1].routerStatistics;
+    const rounds = federated.federatedRounds as number;
+    expect(rounds).toBeGreaterThanOrEqual(17);
+    expect(federated.federatedBytes).toBe(rounds * 2 * 10 * (10 * 2) * 2 * 8);
+  });
+});
