@@ -50,6 +50,8 @@ export class LlmServer {
   private queueArea = 0;
   served = 0;
   refused = 0;
+  /** Refused because prompt + output exceed the context each batch slot holds. */
+  refusedContext = 0;
   promptTokens = 0;
   outputTokens = 0;
 
@@ -76,8 +78,13 @@ export class LlmServer {
     return this.inTransit + this.queueLength + this.active.length;
   }
 
-  /** Accepts a query, or refuses it (false) when the queue is full. */
+  /** Accepts a query, or refuses it (false) when it does not fit the context window or the queue is full. */
   submit(job: ServerJob): boolean {
+    if (job.promptTokens + job.outputTokens > this.spec.contextTokens) {
+      this.refused++;
+      this.refusedContext++;
+      return false;
+    }
     if (this.active.length >= this.spec.maxBatch && this.queueLength >= this.spec.queueCapacity) {
       this.refused++;
       return false;

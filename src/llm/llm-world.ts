@@ -176,14 +176,17 @@ export class LlmWorld {
     if (w.type === "query-trace") {
       const complexity = w.complexity.bind(this.stream(`${base}/complexity`));
       for (let i = 0; i < w.times.length; i++) {
-        if (w.times[i] >= this.scenario.durationMs) break;
+        const at = w.times[i] / this.scenario.loadScale;
+        if (at >= this.scenario.durationMs) break;
         const prompt = w.promptTokens[i];
         const output = w.outputTokens[i];
-        this.sim.schedule(w.times[i], () => this.newQuery(device, { deviceIndex: device.index, promptTokens: prompt, outputTokens: output, complexity: clamp01(complexity()), purpose: "query" }));
+        this.sim.schedule(at, () => this.newQuery(device, { deviceIndex: device.index, promptTokens: prompt, outputTokens: output, complexity: clamp01(complexity()), purpose: "query" }));
       }
       return;
     }
-    const gap = w.interarrival.bind(this.stream(`${base}/arrivals`));
+    const draw = w.interarrival.bind(this.stream(`${base}/arrivals`));
+    const scale = this.scenario.loadScale;
+    const gap = scale === 1 ? draw : () => draw() / scale;
     if (w.type === "queries") {
       const prompt = w.promptTokens.bind(this.stream(`${base}/prompt`));
       const output = w.outputTokens.bind(this.stream(`${base}/output`));

@@ -83,6 +83,7 @@ class LlmResolver {
         maxBatch: node.maxBatch,
         queueCapacity: node.queueCapacity,
         contextTokens: node.contextTokens ?? contextTokens,
+        explicitContext: node.contextTokens !== undefined,
       });
       if (serving === undefined) return undefined;
       return { id: node.id, index, profile: node.profile, role, serving, costUsdPerHour: node.costUsdPerHour ?? 0 };
@@ -171,6 +172,7 @@ class LlmResolver {
       durationMs: doc.duration,
       warmupMs,
       drainMs,
+      loadScale: doc.loadScale ?? 1,
       ttftDeadlineMs: doc.qos.ttft ?? Infinity,
       totalDeadlineMs: doc.qos.total ?? Infinity,
       hash,
@@ -216,7 +218,7 @@ class LlmResolver {
     profile: HardwareProfile,
     ref: { model: string; quantization: string; path?: LlmPathName },
     path: string,
-    settings: { maxBatch?: number; queueCapacity?: number; contextTokens: number; serveKey?: string },
+    settings: { maxBatch?: number; queueCapacity?: number; contextTokens: number; explicitContext?: boolean; serveKey?: string },
   ): ServingSpec | undefined {
     const key = `${path}.${settings.serveKey ?? "serve"}`;
     const llm = profile.llm;
@@ -281,6 +283,8 @@ class LlmResolver {
       prefillSpeedup: pathProfile.prefillSpeedup ?? [1],
       independentStreams,
       queueCapacity: settings.queueCapacity ?? Infinity,
+      // A cloud endpoint's window is the provider's, not reserved here: only a node's stated context limits it.
+      contextTokens: pathProfile.usableMemoryMiB === undefined && settings.explicitContext !== true ? Infinity : settings.contextTokens,
       inputUsdPerToken: (rate.inputUsdPerMTok ?? 0) / 1e6,
       outputUsdPerToken: (rate.outputUsdPerMTok ?? 0) / 1e6,
       memoryMiB,

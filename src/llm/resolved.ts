@@ -11,6 +11,8 @@ export interface ResolvedLlmScenario {
   readonly durationMs: number;
   readonly warmupMs: number;
   readonly drainMs: number;
+  /** Arrival-rate multiplier applied to every device. */
+  readonly loadScale: number;
   readonly ttftDeadlineMs: number;
   readonly totalDeadlineMs: number;
   readonly hash: string;
@@ -44,6 +46,8 @@ export interface ServingSpec {
   /** Cloud endpoints: every query runs at the full rate, maxBatch is a concurrency limit. */
   readonly independentStreams: boolean;
   readonly queueCapacity: number;
+  /** Prompt + output tokens one query may hold (the KV cache reserved per batch slot); longer queries are refused. */
+  readonly contextTokens: number;
   readonly inputUsdPerToken: number;
   readonly outputUsdPerToken: number;
   /** Memory the model needs at maxBatch x context, MiB (0 when unchecked). */

@@ -98,7 +98,9 @@ const node = z.strictObject({
   role: z.enum(["edge", "cloud"]).optional().meta({ description: "Default: the profile's role (end-device counts as edge)." }),
   maxBatch: z.number().int().positive().optional().meta({ description: "Queries served at once. Default: the profile path's maxBatch." }),
   queueCapacity: z.number().int().nonnegative().optional().meta({ description: "Queries that may wait; more are refused (and count as violations). Default unbounded." }),
-  contextTokens: z.number().int().positive().optional().meta({ description: "KV-cache context reserved per batch slot for the memory check. Default: the scenario's contextTokens." }),
+  contextTokens: z.number().int().positive().optional().meta({
+    description: "Context (prompt + output tokens) reserved per batch slot: checked against memory, and a longer query is refused. Default: the scenario's contextTokens (unlimited on a cloud endpoint unless given).",
+  }),
   costUsdPerHour: z.number().nonnegative().optional().meta({ description: "Hardware and hosting cost while the run lasts (amortisation). Default 0." }),
 });
 
@@ -141,7 +143,10 @@ export const llmScenarioSchema = z
         total: durationSchema.optional().meta({ description: "Total-latency deadline." }),
       })
       .meta({ description: "A query is a violation when it misses either deadline given, is refused, or is unfinished past its deadline." }),
-    contextTokens: z.number().int().positive().optional().meta({ description: "Context reserved per batch slot when checking that models fit. Default 4096." }),
+    loadScale: z.number().positive().optional().meta({
+      description: "Multiplies every device's arrival rate (gaps and trace times are divided by it): one knob for a saturation sweep. Default 1.",
+    }),
+    contextTokens: z.number().int().positive().optional().meta({ description: "Context (prompt + output tokens) reserved per batch slot on edge nodes and devices: checked against memory; a longer query is refused. Default 4096." }),
     devices: z.array(device).min(1),
     nodes: z.array(node).min(1),
     cloudNode: id.optional().meta({ description: "The node the 'cloud' route uses. Default: the only node with role cloud." }),

@@ -73,6 +73,8 @@ export function simulateLlm(scenario: ResolvedLlmScenario, options: SimulateLlmO
 function summarizeRun(scenario: ResolvedLlmScenario, entry: LlmRouterEntry, world: LlmWorld): LlmRunResults {
   const m = world.meter;
   const measuredMs = world.measuredMs;
+  // Money per day is per day of arrivals: the drain only finishes what those arrivals started.
+  const arrivalMs = scenario.durationMs - scenario.warmupMs;
   const ratio = (a: number, b: number): number | null => (b === 0 ? null : a / b);
   const latency = {} as Record<LlmStage, StageSummary>;
   for (const stage of LLM_STAGES) latency[stage] = m.latency[stage].summary();
@@ -97,7 +99,7 @@ function summarizeRun(scenario: ResolvedLlmScenario, entry: LlmRouterEntry, worl
     latency,
     qos: { ttftDeadlineMs: null, totalDeadlineMs: null, late: m.late, refused: m.refused, unfinishedLate: m.unfinishedLate, violations, violationRate: ratio(violations, attempts) },
     tokens: { prompt: m.promptTokens, output: m.outputTokens, servedAtEdge: m.tokensAtEdge, servedInCloud: m.tokensInCloud },
-    cost: { apiUsd: m.apiUsd, energyUsd, hardwareUsd, totalUsd, perQueryUsd: ratio(totalUsd, m.completed), perDayUsd: (totalUsd * DAY_MS) / measuredMs },
+    cost: { apiUsd: m.apiUsd, energyUsd, hardwareUsd, totalUsd, perQueryUsd: ratio(totalUsd, m.completed), perDayUsd: (totalUsd * DAY_MS) / arrivalMs },
     privacy: {
       queriesOffDevice: m.queriesOffDevice,
       queriesToCloud: m.queriesToCloud,
@@ -117,6 +119,7 @@ function summarizeRun(scenario: ResolvedLlmScenario, entry: LlmRouterEntry, worl
         id: node.id,
         served: server.served,
         refused: server.refused,
+        refusedContext: server.refusedContext,
         utilisation: stats.utilisation,
         meanBatch: stats.meanBatch,
         meanQueueLength: stats.meanQueueLength,

@@ -13,7 +13,9 @@ import type { Axis, Cell, JsonValue, RunSpec, SweepPlan } from "./plan-types.js"
 import { cellId, runId, runSeed, type Coordinates } from "./run-identity.js";
 import { samplePoints } from "./sampling.js";
 import { compareJsonValues } from "./value-order.js";
-import { DEFAULT_METRICS, sweepSchema, type AxisDocument, type SweepDocument } from "./sweep-schema.js";
+import { DEFAULT_METRICS, METRIC_PATHS, sweepSchema, type AxisDocument, type SweepDocument } from "./sweep-schema.js";
+import { isLlmScenario, resolveLlmScenario } from "../llm/resolve.js";
+import { isLlmMetricPath, LLM_DEFAULT_METRICS } from "../llm/llm-results.js";
 
 /** Reads and checks a sweep file, its base scenario and every axis value; throws InputError listing every problem. */
 export function loadSweepFile(file: string): SweepPlan {
@@ -33,7 +35,7 @@ export function planSweep(json: unknown, file: string): SweepPlan {
   const sweep = parsed.data;
   const issues: InputIssue[] = [];
 
-  const { document: baseJson, profileDirs, source } = loadBase(sweep, file);
+  const { document: baseJson, profileDirs, source, baseDir } = loadBase(sweep, file);
   const base = structuredClone(baseJson) as Record<string, JsonValue>;
   for (const [pointer, value] of Object.entries(sweep.set ?? {})) {
     const tokens = parsePointer(pointer) as string[];
@@ -57,13 +59,24 @@ export function planSweep(json: unknown, file: string): SweepPlan {
   });
   if (issues.length > 0) throw new InputError(file, issues);
 
+  const llm = isLlmScenario(base);
+  (sweep.metrics ?? []).forEach((metric, index) => {
+    if (llm ? !isLlmMetricPath(metric) : !METRIC_PATHS.includes(metric)) {
+      issues.push({
+        path: `metrics[${index}]`,
+        value: metric,
+        expected: llm ? 'a metric of a language-model run, e.g. "latency.ttft.p95", "cost.perDayUsd", "nodes.0.utilisation" (docs/llm.md)' : 'a metric of an edge run, e.g. "latency.total.p95" (docs/sweeps.md)',
+      });
+    }
+  });
   // Each axis value on its own must give a valid scenario: a bad value is bad input now, not a failed run later.
   axes.forEach((axis, index) => {
     axis.values.forEach((value, v) => {
       const trial = structuredClone(base);
       setPointer(trial, axis.tokens, value);
       try {
-        resolveScenario(trial, { knownSchedulers: SCHEDULER_NAMES, profileDirs }, source);
+        if (llm) resolveLlmScenario(trial, { profileDirs, baseDir }, source);
+        else resolveScenario(trial, { knownSchedulers: SCHEDULER_NAMES, profileDirs, baseDir }, source);
       } catch (error) {
         if (!(error instanceof InputError)) throw error;
         const where = axis.isRange ? `axes[${index}].range` : `axes[${index}].values[${v}]`;
@@ -96,23 +109,24 @@ export function planSweep(json: unknown, file: string): SweepPlan {
     description: sweep.description ?? "",
     base,
     profileDirs,
+    baseDir,
     axes,
     sampling,
     replications,
     seed,
-    metrics: [...(sweep.metrics ?? DEFAULT_METRICS)],
+    metrics: [...(sweep.metrics ?? (llm ? LLM_DEFAULT_METRICS : DEFAULT_METRICS))],
     hash,
     cells,
     runs,
   };
 }
 
-function loadBase(sweep: SweepDocument, file: string): { document: unknown; profileDirs: string[]; source: string } {
+function loadBase(sweep: SweepDocument, file: string): { document: unknown; profileDirs: string[]; source: string; baseDir: string } {
   if (typeof sweep.base === "string") {
     const baseFile = resolve(dirname(file), sweep.base);
-    return { document: readScenarioJson(baseFile), profileDirs: [join(dirname(baseFile), "hardware-profiles"), BUILTIN_PROFILE_DIR], source: baseFile };
+    return { document: readScenarioJson(baseFile), profileDirs: [join(dirname(baseFile), "hardware-profiles"), BUILTIN_PROFILE_DIR], source: baseFile, baseDir: dirname(baseFile) };
   }
-  return { document: sweep.base, profileDirs: [join(dirname(resolve(file)), "hardware-profiles"), BUILTIN_PROFILE_DIR], source: `${file} (base)` };
+  return { document: sweep.base, profileDirs: [join(dirname(resolve(file)), "hardware-profiles"), BUILTIN_PROFILE_DIR], source: `${file} (base)`, baseDir: dirname(resolve(file)) };
 }
 
 function missIssue(path: string, pointer: string, miss: { found: string; missing: string; available: string[] }, source: string): InputIssue {

@@ -41,6 +41,8 @@ export interface SweepPlan {
   base: Record<string, JsonValue>;
   /** Hardware-profile folders for resolving the scenario. */
   profileDirs: string[];
+  /** Folder relative paths in the base scenario (traces) are read from: the base file's folder. */
+  baseDir: string;
   axes: Axis[];
   sampling: SamplingDocument;
   replications: number;

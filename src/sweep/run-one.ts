@@ -6,7 +6,9 @@ import { simulate } from "../run/simulate.js";
 import { writeFileAtomic } from "../io/atomic-file.js";
 import { setPointer } from "./json-pointer.js";
 import type { JsonValue, RunSpec } from "./plan-types.js";
-import { compactResults, failedDir, RUN_SCHEMA, runsDir, type FailureRecord, type RunRecord } from "./run-record.js";
+import { isLlmScenario, resolveLlmScenario } from "../llm/resolve.js";
+import { simulateLlm } from "../llm/simulate-llm.js";
+import { compactLlmResults, compactResults, failedDir, RUN_SCHEMA, runsDir, type FailureRecord, type RunRecord } from "./run-record.js";
 
 /** What a worker needs to run any run of a sweep (sent once, when the worker starts). */
 export interface RunContext {
@@ -14,6 +16,8 @@ export interface RunContext {
   sweepHash: string;
   base: Record<string, JsonValue>;
   profileDirs: string[];
+  /** Folder relative paths in the base scenario are read from (absent in plans written before it existed: the working directory). */
+  baseDir?: string;
   axes: Array<{ name: string; tokens: string[] }>;
 }
 
@@ -31,7 +35,11 @@ export function runScenarioDocument(context: RunContext, run: RunSpec): Record<s
 export function executeRun(context: RunContext, run: RunSpec): RunOutcome {
   const failedFile = join(failedDir(context.outDir), `${run.id}.json`);
   try {
-    const scenario = resolveScenario(runScenarioDocument(context, run), { knownSchedulers: SCHEDULER_NAMES, profileDirs: context.profileDirs }, `run ${run.id}`);
+    const document = runScenarioDocument(context, run);
+    const where = { profileDirs: context.profileDirs, baseDir: context.baseDir };
+    const results = isLlmScenario(document)
+      ? compactLlmResults(simulateLlm(resolveLlmScenario(document, where, `run ${run.id}`)))
+      : compactResults(simulate(resolveScenario(document, { knownSchedulers: SCHEDULER_NAMES, ...where }, `run ${run.id}`)));
     const record: RunRecord = {
       schema: RUN_SCHEMA,
       sweepHash: context.sweepHash,
@@ -39,7 +47,7 @@ export function executeRun(context: RunContext, run: RunSpec): RunOutcome {
       cell: run.cell,
       replication: run.replication,
       seed: run.seed,
-      results: compactResults(simulate(scenario)),
+      results,
     };
     writeFileAtomic(join(runsDir(context.outDir), `${run.id}.json`), `${JSON.stringify(record)}\n`);
     rmSync(failedFile, { force: true });

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Results, SchedulerResults } from "../metrics/results.js";
+import type { LlmResults, LlmRunResults } from "../llm/llm-results.js";
 import type { JsonValue } from "./plan-types.js";
 
 export const RUN_SCHEMA = "continuum-sim/sweep-run@1";
@@ -17,11 +18,18 @@ export interface RunRecord {
   cell: Record<string, JsonValue>;
   replication: number;
   seed: number;
-  results: CompactResults;
+  results: CompactResults | CompactLlmResults;
 }
 
 export type CompactSchedulerResults = Omit<SchedulerResults, "timeSeries" | "latencyCdf">;
 export type CompactResults = Omit<Results, "runs"> & { runs: CompactSchedulerResults[] };
+
+/** A language-model run as the sweep summary reads it: the router's name also under `scheduler`, the summary's policy column. */
+export type CompactLlmRunResults = LlmRunResults & { scheduler: string };
+export type CompactLlmResults = Omit<LlmResults, "runs"> & { runs: CompactLlmRunResults[] };
+
+/** The entry of one policy in either kind of results, as the summary sees it. */
+export type CompactPolicyResults = CompactSchedulerResults | CompactLlmRunResults;
 
 /** What failed/<id>.json holds; the run is tried again when the sweep restarts. */
 export interface FailureRecord {
@@ -40,6 +48,10 @@ export function compactResults(results: Results): CompactResults {
       return rest;
     }),
   };
+}
+
+export function compactLlmResults(results: LlmResults): CompactLlmResults {
+  return { ...results, runs: results.runs.map((run) => ({ ...run, scheduler: run.router })) };
 }
 
 export const runsDir = (outDir: string): string => join(outDir, "runs");

@@ -43,6 +43,7 @@ export async function runSweep(plan: SweepPlan, options: SweepRunOptions): Promi
     sweepHash: plan.hash,
     base: plan.base,
     profileDirs: plan.profileDirs,
+    baseDir: plan.baseDir,
     axes: plan.axes.map((axis) => ({ name: axis.name, tokens: axis.tokens })),
   };
   await runOnWorkers(context, todo, options.jobs, (outcome, run: RunSpec) => {

@@ -1,5 +1,5 @@
 import { InputError } from "../errors.js";
-import type { CompactSchedulerResults, FailureRecord, RunRecord } from "./run-record.js";
+import type { CompactPolicyResults, FailureRecord, RunRecord } from "./run-record.js";
 import type { JsonValue, SweepPlan } from "./plan-types.js";
 import { summarize, type MetricSummary } from "./statistics.js";
 import { canonicalJson } from "./canonical-json.js";
@@ -60,9 +60,11 @@ export function buildSummary(plan: SweepPlan, source: RunSource): SweepSummary {
       records.push(record);
     }
     completed += records.length;
-    const labels = [...new Set(records.flatMap((r) => r.results.runs.map((s) => s.label)))].sort();
+    const labels = [...new Set(records.flatMap((r) => (r.results.runs as CompactPolicyResults[]).map((s) => s.label)))].sort();
     for (const label of labels) {
-      const entries = records.map((r) => r.results.runs.find((s) => s.label === label)).filter((s): s is CompactSchedulerResults => s !== undefined);
+      const entries = records
+        .map((r) => (r.results.runs as CompactPolicyResults[]).find((s) => s.label === label))
+        .filter((s): s is CompactPolicyResults => s !== undefined);
       const metrics: Record<string, MetricSummary> = {};
       for (const metric of plan.metrics) metrics[metric] = summarize(entries.map((entry) => metricValue(entry, metric)));
       cells.push({ cell: cell.id, values: cell.values, label, scheduler: entries[0].scheduler, metrics });
@@ -94,7 +96,7 @@ export function buildSummary(plan: SweepPlan, source: RunSource): SweepSummary {
 }
 
 /** The value of a metric path ("latency.total.p95") in one scheduler's results; null when absent or not a number. */
-export function metricValue(results: CompactSchedulerResults, metric: string): number | null {
+export function metricValue(results: CompactPolicyResults, metric: string): number | null {
   let current: unknown = results;
   for (const key of metric.split(".")) {
     if (current === null || typeof current !== "object") return null;

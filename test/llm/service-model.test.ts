@@ -55,3 +55,17 @@ describe("LLM service model: time to first token and total time by hand", () => 
     expect(run.privacy.shareOfQueriesToCloud).toBe(1);
   });
 });
+
+describe("the context window", () => {
+  it("a query longer than the context a batch slot holds is refused (a violation), while the cloud takes it", () => {
+    const doc = boardAndCloud({ routers: ["local-only", "cloud-only"] });
+    const device = (doc.devices as Array<Record<string, unknown>>)[0];
+    device.workload = { type: "queries", interarrival: "100 s", promptTokens: 4000, outputTokens: 200, complexity: 0.3 };
+    const [local, cloud] = simulateLlm(llmScenario(doc)).runs;
+    expect(local.queries.refused).toBe(1);
+    expect(local.nodes[0].refusedContext).toBe(1);
+    expect(local.qos.violations).toBe(1);
+    expect(local.qos.violationRate).toBe(1);
+    expect(cloud.queries.completed).toBe(1);
+  });
+});

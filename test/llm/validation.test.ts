@@ -50,7 +50,7 @@ describe("a model that does not fit is refused at validation", () => {
     for (const id of ["test-board", "test-cloud"]) {
       writeFileSync(join(dir, "hardware-profiles", `${id}.json`), readFileSync(join(REPO, "test", "fixtures", "llm-profiles", `${id}.json`)));
     }
-    const doc = { kind: "llm", ...boardAndCloud() };
+    const doc: Record<string, unknown> = { kind: "llm", ...boardAndCloud() };
     (doc.nodes as Array<Record<string, unknown>>)[0].serve = { model: "llama-3.1-8b", quantization: "Q4_0" };
     writeFileSync(join(dir, "too-big.json"), JSON.stringify(doc));
     const result = runCli([join(dir, "too-big.json"), "--out", join(dir, "out")]);
