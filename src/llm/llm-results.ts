@@ -6,6 +6,7 @@ export const LLM_RESULTS_SCHEMA = "continuum-sim/llm-results@1";
 export const LLM_STAGES = ["ttft", "total", "network", "queueing", "prefill", "decode", "tool"] as const;
 export type LlmStage = (typeof LLM_STAGES)[number];
 
+/** A node's figures cover the measured window (counters restart at the end of the warm-up), whichever query the work belonged to. */
 export interface LlmNodeResults {
   id: string;
   served: number;
@@ -21,9 +22,13 @@ export interface LlmNodeResults {
   decodeTokensPerSPerQuery: StageSummary;
   /** Output tokens per second of the measured window. */
   outputTokensPerS: number;
+  /** Whether the run sent this node any query; an unused node is charged no hardware or energy. */
+  used: boolean;
   energyJ: number | null;
   /** Memory the served model needs / memory usable on its path (null when unchecked). */
   memoryShare: number | null;
+  /** The model's memory / the board's whole RAM, as a RAM-use percentage reads (null when unchecked). */
+  ramShare: number | null;
 }
 
 export interface PipelineStageResults {
@@ -81,7 +86,7 @@ export interface LlmRunResults {
     hardwareUsd: number;
     totalUsd: number;
     perQueryUsd: number | null;
-    /** totalUsd scaled to 24 h of arrivals (the window from the warm-up to the end of the duration; the drain adds no queries). */
+    /** A day's money: API spend per 24 h of arrivals (warm-up to the end of the duration; the drain adds no queries) + hardware and energy per 24 h of the measured window. */
     perDayUsd: number;
   };
   /** Who saw the user's words: queries and prompt tokens that left the device, and that reached the cloud. */
@@ -169,7 +174,7 @@ export const LLM_METRIC_PATHS: readonly string[] = [
 ];
 
 const NODE_METRIC = new RegExp(
-  `^nodes\\.\\d+\\.(served|refused|refusedContext|utilisation|meanBatch|meanQueueLength|promptTokens|outputTokens|outputTokensPerS|energyJ|memoryShare|decodeTokensPerSPerQuery\\.(${STAT_NAMES.join("|")}))$`,
+  `^nodes\\.\\d+\\.(served|refused|refusedContext|utilisation|meanBatch|meanQueueLength|promptTokens|outputTokens|outputTokensPerS|energyJ|memoryShare|ramShare|decodeTokensPerSPerQuery\\.(${STAT_NAMES.join("|")}))$`,
 );
 
 /** A metric path into llm results: one of LLM_METRIC_PATHS, or a node's field by index ("nodes.0.utilisation"). */

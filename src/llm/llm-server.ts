@@ -70,6 +70,9 @@ export class LlmServer {
     return this.active.length;
   }
 
+  /** Whether any query was ever sent here: a node a policy never uses is not bought (no hardware or energy cost). */
+  used = false;
+
   /** Queries sent to this server and still on the way (uplink, request overhead); kept by the sender. */
   inTransit = 0;
 
@@ -80,6 +83,7 @@ export class LlmServer {
 
   /** Accepts a query, or refuses it (false) when it does not fit the context window or the queue is full. */
   submit(job: ServerJob): boolean {
+    this.used = true;
     if (job.promptTokens + job.outputTokens > this.spec.contextTokens) {
       this.refused++;
       this.refusedContext++;
@@ -96,13 +100,18 @@ export class LlmServer {
     return true;
   }
 
-  /** Restarts the time-weighted statistics (end of the warm-up). */
+  /** Restarts the statistics and counters (end of the warm-up): node figures then cover the measured window only. */
   resetStatistics(): void {
     this.accumulate();
     this.statsFrom = this.sim.now;
     this.busyArea = 0;
     this.batchArea = 0;
     this.queueArea = 0;
+    this.served = 0;
+    this.refused = 0;
+    this.refusedContext = 0;
+    this.promptTokens = 0;
+    this.outputTokens = 0;
   }
 
   /** Busy share, mean batch and mean queue length over [statsFrom, now]. */

@@ -135,6 +135,7 @@ export class LlmWorld {
     this.servers = scenario.nodes.map((node) => new LlmServer(this.sim, node.serving));
     this.deviceServers = scenario.devices.map((device) => (device.localServing === undefined ? undefined : new LlmServer(this.sim, device.localServing)));
     this.maxAttemptsOverride = options.pipelineMaxAttempts;
+    this.tieBreak = new Int32Array(scenario.devices.length);
     const world = this;
     this.view = {
       get now() {
@@ -210,16 +211,27 @@ export class LlmWorld {
     if (this.sim.now + delay < this.scenario.durationMs) this.sim.schedule(delay, handler);
   }
 
-  /** The device's own model, or the least busy of its edge nodes (ties: the first listed). */
+  /**
+   * The device's own model, or the edge node with the fewest outstanding queries; ties are
+   * broken in turn (a per-device rotating start), so idle replicas share the load as a
+   * least-connections balancer would rather than the first taking everything.
+   */
   private localTarget(deviceIndex: number): Target | undefined {
     const own = this.deviceServers[deviceIndex];
     if (own !== undefined) return { server: own, node: undefined };
-    let best: number | undefined;
-    for (const node of this.scenario.devices[deviceIndex].localNodes) {
-      if (best === undefined || this.servers[node].outstanding < this.servers[best].outstanding) best = node;
+    const nodes = this.scenario.devices[deviceIndex].localNodes;
+    if (nodes.length === 0) return undefined;
+    const start = this.tieBreak[deviceIndex] % nodes.length;
+    let best = nodes[start];
+    for (let k = 1; k < nodes.length; k++) {
+      const node = nodes[(start + k) % nodes.length];
+      if (this.servers[node].outstanding < this.servers[best].outstanding) best = node;
     }
-    return best === undefined ? undefined : { server: this.servers[best], node: best };
+    return { server: this.servers[best], node: best };
   }
+
+  /** Per device: where the next tie-break starts; advanced each time a query is sent on the local route. */
+  private readonly tieBreak: Int32Array;
 
   private cloudTarget(): Target | undefined {
     const c = this.scenario.cloudNode;
@@ -321,7 +333,8 @@ export class LlmWorld {
       this.meter.generated++;
       this.inFlight.set(id, flight);
     }
-    const local = this.localTarget(device.index);
+    const local = mode === "cloud" ? undefined : this.localTarget(device.index);
+    if (local?.node !== undefined) this.tieBreak[device.index]++;
     const cloud = this.cloudTarget();
     const totals = { network: 0, queueing: 0, prefill: 0, decode: 0 };
     const add = (t: ExchangeTimes): void => {

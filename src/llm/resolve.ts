@@ -289,6 +289,7 @@ class LlmResolver {
       outputUsdPerToken: (rate.outputUsdPerMTok ?? 0) / 1e6,
       memoryMiB,
       usableMemoryMiB: pathProfile.usableMemoryMiB,
+      ramMiB: profile.memoryMiB,
       power: profile.power === undefined ? undefined : { idleW: profile.power.idleW, busyW: profile.power.busyW },
     };
   }

@@ -53,6 +53,8 @@ export interface ServingSpec {
   /** Memory the model needs at maxBatch x context, MiB (0 when unchecked). */
   readonly memoryMiB: number;
   readonly usableMemoryMiB: number | undefined;
+  /** The profile's whole memory (what a RAM-use percentage is of). */
+  readonly ramMiB: number;
   readonly power: { readonly idleW: number; readonly busyW: number } | undefined;
 }
 

@@ -73,19 +73,21 @@ export function simulateLlm(scenario: ResolvedLlmScenario, options: SimulateLlmO
 function summarizeRun(scenario: ResolvedLlmScenario, entry: LlmRouterEntry, world: LlmWorld): LlmRunResults {
   const m = world.meter;
   const measuredMs = world.measuredMs;
-  // Money per day is per day of arrivals: the drain only finishes what those arrivals started.
+  // Per day: API money per day of arrivals (the drain only finishes what those arrivals started);
+  // hardware and energy per day of the window they accrue over.
   const arrivalMs = scenario.durationMs - scenario.warmupMs;
   const ratio = (a: number, b: number): number | null => (b === 0 ? null : a / b);
   const latency = {} as Record<LlmStage, StageSummary>;
   for (const stage of LLM_STAGES) latency[stage] = m.latency[stage].summary();
-  const nodeEnergy = world.servers.map((server) => spanEnergyJ(server, measuredMs));
+  // A node the run never sent a query to is not part of this policy's deployment: it costs nothing.
+  const nodeEnergy = world.servers.map((server) => (server.used ? spanEnergyJ(server, measuredMs) : 0));
   // A phone's idle power is not the model's doing: devices are charged the increment while they serve.
   const deviceEnergies = world.deviceServers.map((server) => (server === undefined ? null : servingEnergyJ(server)));
   const knownDeviceEnergy = deviceEnergies.filter((e): e is number => e !== null);
   const devicesEnergyJ = knownDeviceEnergy.length === 0 ? null : knownDeviceEnergy.reduce((a, b) => a + b, 0);
   const totalEnergyJ = nodeEnergy.reduce<number>((a, e) => a + (e ?? 0), 0) + (devicesEnergyJ ?? 0);
   const energyUsd = (totalEnergyJ / JOULES_PER_KWH) * scenario.electricityUsdPerKWh;
-  const hardwareUsd = scenario.nodes.reduce((sum, node) => sum + (node.costUsdPerHour * measuredMs) / 3_600_000, 0);
+  const hardwareUsd = scenario.nodes.reduce((sum, node, i) => sum + (world.servers[i].used ? (node.costUsdPerHour * measuredMs) / 3_600_000 : 0), 0);
   const totalUsd = m.apiUsd + energyUsd + hardwareUsd;
   const violations = m.late + m.refused + m.unfinishedLate;
   const attempts = m.completed + m.refused + m.unfinishedLate;
@@ -99,7 +101,7 @@ function summarizeRun(scenario: ResolvedLlmScenario, entry: LlmRouterEntry, worl
     latency,
     qos: { ttftDeadlineMs: null, totalDeadlineMs: null, late: m.late, refused: m.refused, unfinishedLate: m.unfinishedLate, violations, violationRate: ratio(violations, attempts) },
     tokens: { prompt: m.promptTokens, output: m.outputTokens, servedAtEdge: m.tokensAtEdge, servedInCloud: m.tokensInCloud },
-    cost: { apiUsd: m.apiUsd, energyUsd, hardwareUsd, totalUsd, perQueryUsd: ratio(totalUsd, m.completed), perDayUsd: (totalUsd * DAY_MS) / arrivalMs },
+    cost: { apiUsd: m.apiUsd, energyUsd, hardwareUsd, totalUsd, perQueryUsd: ratio(totalUsd, m.completed), perDayUsd: (m.apiUsd * DAY_MS) / arrivalMs + ((energyUsd + hardwareUsd) * DAY_MS) / measuredMs },
     privacy: {
       queriesOffDevice: m.queriesOffDevice,
       queriesToCloud: m.queriesToCloud,
@@ -127,8 +129,10 @@ function summarizeRun(scenario: ResolvedLlmScenario, entry: LlmRouterEntry, worl
         outputTokens: server.outputTokens,
         decodeTokensPerSPerQuery: m.decodeRate[i].summary(),
         outputTokensPerS: server.outputTokens / (measuredMs / 1000),
+        used: server.used,
         energyJ: nodeEnergy[i],
         memoryShare: node.serving.usableMemoryMiB === undefined ? null : node.serving.memoryMiB / node.serving.usableMemoryMiB,
+        ramShare: node.serving.usableMemoryMiB === undefined ? null : node.serving.memoryMiB / node.serving.ramMiB,
       };
     }),
     devices: { localServed: world.deviceServers.reduce((sum, s) => sum + (s?.served ?? 0), 0), energyJ: devicesEnergyJ },
