@@ -1,5 +1,8 @@
 import { readFileSync } from "node:fs";
+import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
+import { isLlmScenario, resolveLlmScenario } from "../llm/resolve.js";
+import { simulateLlm } from "../llm/simulate-llm.js";
 import { resolveScenario } from "../scenario/resolve.js";
 import { parseJsonText } from "../scenario/resolve.js";
 import { BUILTIN_PROFILE_DIR } from "../scenario/profiles.js";
@@ -15,10 +18,21 @@ if (model === undefined) {
   process.exit(2);
 }
 let json: unknown = model.scenario;
+let scenarioDir: string | undefined;
 if ("file" in model.scenario) {
   const file = fileURLToPath(new URL(`../../${model.scenario.file}`, import.meta.url));
+  scenarioDir = dirname(file);
   const doc = parseJsonText(file, readFileSync(file, "utf8")) as Record<string, unknown>;
   json = { ...doc, duration: model.scenario.duration };
+  const users = model.scenario.dailyActiveUsers;
+  if (users !== undefined) for (const device of (json as { devices: Array<{ workload: Record<string, unknown> }> }).devices) device.workload.dailyActiveUsers = users;
+}
+if (isLlmScenario(json)) {
+  const results = simulateLlm(resolveLlmScenario(json, { profileDirs: [BUILTIN_PROFILE_DIR], baseDir: scenarioDir }, name));
+  const tasks = results.runs.reduce((sum, run) => sum + run.queries.generated, 0);
+  const events = results.runs.reduce((sum, run) => sum + run.events, 0);
+  process.stdout.write(`${JSON.stringify({ tasks, events, unfinishedAtEnd: 0, bytesPerQueuedRequest: null, peakRssMiB: process.resourceUsage().maxRSS / 1024 })}\n`);
+  process.exit(0);
 }
 const scenario = resolveScenario(json, { knownSchedulers: SCHEDULER_NAMES, profileDirs: [BUILTIN_PROFILE_DIR] }, name);
 let queued = 0;

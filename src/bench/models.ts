@@ -7,7 +7,8 @@ import type { ScenarioInput } from "../scenario/schema.js";
 export interface BenchModel {
   name: string;
   description: string;
-  scenario: ScenarioInput | { file: string; duration: string };
+  /** A scenario file may be run shorter, and (an llm scenario) at another number of daily users. */
+  scenario: ScenarioInput | { file: string; duration: string; dailyActiveUsers?: number };
 }
 
 function queue(name: string, arrivalRatePerMs: number, slots: number, requests: number): BenchModel {
@@ -77,6 +78,11 @@ export const BENCH_MODELS: readonly BenchModel[] = [
   },
   bridge("bridge-node", ["node", "examples/agents/nearest-agent.mjs"]),
   bridge("bridge-python", ["python3", "clients/python/examples/nearest_agent.py"]),
+  {
+    name: "llm-cost-20k",
+    description: "scenarios/cost-at-scale.json at 20,000 daily users (300,000 queries) for one simulated day, three routers (batched servers, edge fleet, cloud)",
+    scenario: { file: "scenarios/cost-at-scale.json", duration: "24 h", dailyActiveUsers: 20000 },
+  },
   {
     name: "testbed-1h",
     description: "scenarios/edge-ai-testbed.json for one simulated hour (three schedulers)",
