@@ -1,8 +1,10 @@
 import { readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { InputError } from "../errors.js";
+import { isLlmResultsJson, parseLlmReportResults, type LlmReportResults } from "../report/llm/llm-results-input.js";
+import { writeLlmReport } from "../report/llm/write-llm-report.js";
 import { parseReportResults, type ReportResults } from "../report/results-input.js";
-import { REPORT_FORMATS, writeReport, type ReportFormat } from "../report/write-report.js";
+import { REPORT_FORMATS, writeReport, type ReportFormat, type ReportSummary } from "../report/write-report.js";
 import { parseJsonText } from "../scenario/resolve.js";
 
 export interface ReportArgs {
@@ -11,17 +13,31 @@ export interface ReportArgs {
   format?: string;
 }
 
-/** `simulate report <results.json>`: redraws the charts and the HTML report from a results file, without simulating. */
+/**
+ * `simulate report <results.json>`: redraws the charts and the HTML report from a results file,
+ * without simulating; the file's `schema` says which report (edge or language-model results).
+ */
 export async function reportCommand(args: ReportArgs): Promise<void> {
   const formats = parseFormats(args.format);
   const results = readResultsFile(args.results);
   const outDir = resolve(args.out ?? dirname(args.results));
-  process.stdout.write(await renderReport(results, outDir, formats));
+  process.stdout.write(results.kind === "llm" ? await renderLlmReport(results.results, outDir, formats) : await renderReport(results.results, outDir, formats));
 }
 
 /** Renders into `outDir` and returns what to print: files written, charts skipped and why, any warning. */
 export async function renderReport(results: ReportResults, outDir: string, formats: readonly ReportFormat[] = REPORT_FORMATS): Promise<string> {
-  const summary = await writeReport(results, outDir, formats);
+  return summaryText(await writeReport(results, outDir, formats), outDir);
+}
+
+/**
+ * renderReport for language-model results (an LlmResults from simulateLlm, or a parsed
+ * llm-results file): the LLM charts and index.html into `outDir`; returns what to print.
+ */
+export async function renderLlmReport(results: LlmReportResults, outDir: string, formats: readonly ReportFormat[] = REPORT_FORMATS): Promise<string> {
+  return summaryText(await writeLlmReport(results, outDir, formats), outDir);
+}
+
+function summaryText(summary: ReportSummary, outDir: string): string {
   const lines: string[] = [];
   lines.push(`charts: ${summary.drawn.length} drawn, ${summary.skipped.length} skipped, in ${join(outDir, "charts")}`);
   for (const skipped of summary.skipped) lines.push(`  skipped ${skipped.id}: ${skipped.reason}`);
@@ -42,12 +58,14 @@ export function parseFormats(text: string | undefined): ReportFormat[] {
   return REPORT_FORMATS.filter((format) => names.includes(format));
 }
 
-function readResultsFile(file: string): ReportResults {
+function readResultsFile(file: string): { kind: "edge"; results: ReportResults } | { kind: "llm"; results: LlmReportResults } {
   let text: string;
   try {
     text = readFileSync(file, "utf8");
   } catch (error) {
     throw new InputError(file, [{ path: "", value: file, expected: `a readable results file (${(error as NodeJS.ErrnoException).code ?? "unreadable"})` }]);
   }
-  return parseReportResults(parseJsonText(file, text), file);
+  const json = parseJsonText(file, text);
+  if (isLlmResultsJson(json)) return { kind: "llm", results: parseLlmReportResults(json, file) };
+  return { kind: "edge", results: parseReportResults(json, file) };
 }

@@ -14,15 +14,37 @@ export type ReportEntry =
  * reference, so it opens offline and from an e-mail attachment.
  */
 export function buildHtmlReport(results: ReportResults, entries: readonly ReportEntry[]): string {
-  const title = `${results.scenario.name}: continuum-sim report`;
+  return htmlPage({
+    title: `${results.scenario.name}: continuum-sim report`,
+    heading: results.scenario.name,
+    description: results.scenario.description,
+    sections: [`<h2>Scenario</h2>\n${scenarioTable(results)}\n${nodeTable(results)}`, `<h2>Results</h2>\n${resultsTable(results)}`],
+    entries,
+    simulator: results.simulator,
+  });
+}
+
+/** What a report page holds besides the shared head, style and footer: used by the edge and the language-model reports. */
+export interface HtmlPageContent {
+  title: string;
+  heading: string;
+  description: string;
+  /** HTML blocks between the description and the charts (each starts with its own h2). */
+  sections: readonly string[];
+  entries: readonly ReportEntry[];
+  simulator: { name: string; version: string };
+}
+
+/** The self-contained page around a report's tables and charts (see buildHtmlReport). */
+export function htmlPage(content: HtmlPageContent): string {
   const font = readFileSync(DEJAVU_SANS_TTF).toString("base64");
-  const charts = entries.map(chartSection).join("\n");
+  const charts = content.entries.map(chartSection).join("\n");
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)}</title>
+<title>${escapeHtml(content.title)}</title>
 <style>
 @font-face { font-family: "${FONT_FAMILY}"; src: url(data:font/ttf;base64,${font}) format("truetype"); }
 body { font-family: "${FONT_FAMILY}", sans-serif; font-size: 14px; line-height: 1.45; color: #111; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; }
@@ -43,16 +65,12 @@ code { font-size: 12px; word-break: break-all; }
 </style>
 </head>
 <body>
-<h1>${escapeHtml(results.scenario.name)}</h1>
-<p>${escapeHtml(results.scenario.description)}</p>
-<h2>Scenario</h2>
-${scenarioTable(results)}
-${nodeTable(results)}
-<h2>Results</h2>
-${resultsTable(results)}
+<h1>${escapeHtml(content.heading)}</h1>
+<p>${escapeHtml(content.description)}</p>
+${content.sections.join("\n")}
 <h2>Charts</h2>
 ${charts}
-<p><small>Generated from results.json by ${escapeHtml(results.simulator.name)} ${escapeHtml(results.simulator.version)}; every chart is also in charts/ as .vl.json, .svg and .png.</small></p>
+<p><small>Generated from results.json by ${escapeHtml(content.simulator.name)} ${escapeHtml(content.simulator.version)}; every chart is also in charts/ as .vl.json, .svg and .png.</small></p>
 </body>
 </html>
 `;
@@ -118,7 +136,7 @@ function resultsTable(results: ReportResults): string {
   return `<table id="results-table">\n<thead><tr>${header.map((h) => `<th>${h}</th>`).join("")}</tr></thead>\n<tbody>\n${rows.join("\n")}\n</tbody>\n</table>`;
 }
 
-function formatMs(ms: number): string {
+export function formatMs(ms: number): string {
   if (ms >= 60_000 && ms % 60_000 === 0) return `${ms / 60_000} min`;
   if (ms >= 1000) return `${ms / 1000} s`;
   return `${ms} ms`;

@@ -1,0 +1,145 @@
+import type { TopLevelSpec } from "vega-lite";
+import { round, skipped, type ChartOutcome } from "../chart.js";
+import { CHART_CONFIG } from "../style.js";
+import { listNames, routerColourScale, routerColourSubset } from "./llm-chart.js";
+import type { LlmReportResults } from "./llm-results-input.js";
+
+export interface PipelineJobBar {
+  router: string;
+  /** pipelines.successProbability: succeeded / (succeeded + failed). */
+  success: number | null;
+  /** pipelines.tokensPerFinishedJob. */
+  tokens: number | null;
+}
+
+export interface PipelineStageBar {
+  router: string;
+  stage: string;
+  /** pipelines.stages[].attemptPassRate: passed / attempts. */
+  passRate: number;
+}
+
+/** Per router with pipelines: end-to-end success probability and tokens per finished job. */
+export function pipelineJobBars(results: LlmReportResults): PipelineJobBar[] {
+  return results.runs.flatMap((run) => (run.pipelines === null ? [] : [{ router: run.label, success: run.pipelines.successProbability, tokens: run.pipelines.tokensPerFinishedJob }]));
+}
+
+/** Per router with pipelines and per stage that had an attempt: the attempt pass rate. */
+export function pipelineStageBars(results: LlmReportResults): PipelineStageBar[] {
+  return results.runs.flatMap((run) =>
+    (run.pipelines?.stages ?? []).flatMap((stage) => (stage.attemptPassRate === null ? [] : [{ router: run.label, stage: stage.name, passRate: stage.attemptPassRate }])),
+  );
+}
+
+const PANEL_WIDTH = 95;
+const ROW_STEP = 15;
+
+/** LLM chart 4: multi-stage pipelines: job success and tokens per finished job per router (top), attempt pass rate per stage (bottom). */
+export function llmPipelinesChart(results: LlmReportResults): ChartOutcome {
+  const jobs = pipelineJobBars(results);
+  if (jobs.length === 0) return skipped("no run has pipeline jobs (`runs[].pipelines`)");
+  const withPipelines = new Set(jobs.map((j) => j.router));
+  const colour = routerColourSubset(results, withPipelines);
+  const routers = colour.domain;
+  const stageNames = [...new Set(results.runs.flatMap((run) => run.pipelines?.stages.map((s) => s.name) ?? []))];
+  const stages = pipelineStageBars(results);
+  const maxTokens = Math.max(0, ...jobs.map((j) => j.tokens ?? 0));
+  const y = { field: "router", type: "nominal" as const, title: null, sort: routers, scale: { domain: routers, paddingInner: 0.2 } };
+  const routerColour = { field: "router", type: "nominal" as const, scale: colour };
+  const jobValues = jobs.map((j) => ({
+    router: j.router,
+    success: j.success === null ? null : round(j.success, 4),
+    tokens: j.tokens === null ? null : round(j.tokens, 1),
+    successNote: j.success === null ? "no job ended" : j.success === 0 ? "0%" : "",
+    tokensNote: j.tokens === null ? "none succeeded" : "",
+  }));
+  const note = (field: string) => ({
+    // A zero or absent value says so instead of leaving an empty row.
+    transform: [{ filter: `datum.${field} !== ''` }],
+    mark: { type: "text" as const, align: "left" as const, baseline: "middle" as const, dx: 3, fontSize: 8, color: "#555555" },
+    encoding: { y, x: { datum: 0 }, text: { field } },
+  });
+  const percent = { format: ".0%", values: [0, 0.5, 1], tickCount: 3 };
+  const spec: TopLevelSpec = {
+    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+    config: CHART_CONFIG,
+    vconcat: [
+      {
+        data: { values: jobValues },
+        hconcat: [
+          {
+            width: PANEL_WIDTH,
+            height: ROW_STEP * routers.length,
+            layer: [
+              {
+                transform: [{ filter: "datum.success !== null" }],
+                mark: { type: "bar" },
+                encoding: {
+                  y: { ...y, axis: { labelLimit: 110 } },
+                  x: { field: "success", type: "quantitative", title: "job success (%)", scale: { domain: [0, 1], nice: false }, axis: percent },
+                  color: routerColour,
+                },
+              },
+              note("successNote"),
+            ],
+          },
+          {
+            width: PANEL_WIDTH,
+            height: ROW_STEP * routers.length,
+            layer: [
+              {
+                transform: [{ filter: "datum.tokens !== null" }],
+                mark: { type: "bar" },
+                encoding: {
+                  y: { ...y, axis: { labels: false, ticks: false, domain: true } },
+                  x: { field: "tokens", type: "quantitative", title: "tokens per finished job", scale: { domain: [0, maxTokens > 0 ? maxTokens : 1], nice: true }, axis: { format: ",d", tickCount: 3 } },
+                  color: routerColour,
+                },
+              },
+              note("tokensNote"),
+            ],
+          },
+        ],
+        spacing: 10,
+      },
+      {
+        data: { values: stages.map((s) => ({ ...s, passRate: round(s.passRate, 4) })) },
+        width: 2 * PANEL_WIDTH + 10,
+        height: Math.max(1, stageNames.length) * Math.max(18, 6 * routers.length),
+        encoding: {
+          y: { field: "stage", type: "nominal", title: "pipeline stage", sort: stageNames, scale: { domain: stageNames, paddingInner: 0.2 }, axis: { labelLimit: 90 } },
+          yOffset: { field: "router", type: "nominal", sort: routers, scale: { domain: routers, paddingInner: 0 } },
+        },
+        layer: [
+          {
+            mark: { type: "bar", height: { band: 1 } },
+            encoding: {
+              x: { field: "passRate", type: "quantitative", title: "attempt pass rate (%)", scale: { domain: [0, 1], nice: false }, axis: { format: ".0%", values: [0, 0.25, 0.5, 0.75, 1], tickCount: 5 } },
+              color: { field: "router", type: "nominal", title: null, scale: colour, legend: { orient: "bottom", direction: "horizontal", columns: 2, columnPadding: 12, labelLimit: 120 } },
+            },
+          },
+          {
+            // No attempt passed: a zero-length bar, so the value is written out.
+            transform: [{ filter: "datum.passRate === 0" }],
+            mark: { type: "text", align: "left", baseline: "middle", dx: 2, fontSize: 7, color: "#555555" },
+            encoding: {
+              yOffset: { field: "router", type: "nominal", sort: routers, scale: { domain: routers, paddingInner: 0 }, bandPosition: 0.5 },
+              x: { datum: 0 },
+              text: { value: "0%" },
+            },
+          },
+        ],
+      },
+    ],
+    spacing: 14,
+  };
+  const without = routerColourScale(results).domain.filter((label) => !withPipelines.has(label));
+  const noAttempt = stageNames.filter((name) => !stages.some((s) => s.stage === name));
+  const caption =
+    "Multi-stage pipeline jobs per router: share of ended jobs that succeeded, tokens (prompt + output) per succeeded job, " +
+    "and per stage the share of attempts that passed (a failed attempt is retried up to the stage's limit)." +
+    (stages.length < routers.length * stageNames.length ? " A stage no job of a router reached has no bar for that router." : "") +
+    (noAttempt.length > 0 ? ` No attempt at ${listNames(noAttempt)}.` : "") +
+    (without.length > 0 ? ` Not drawn: ${listNames(without)} (no pipeline jobs).` : "");
+  return { kind: "chart", spec, caption };
+}

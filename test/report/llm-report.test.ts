@@ -1,0 +1,397 @@
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { main } from "../../src/cli/main.js";
+import { renderLlmReport } from "../../src/cli/report-command.js";
+import type { LlmResults } from "../../src/llm/llm-results.js";
+import { resolveLlmScenario } from "../../src/llm/resolve.js";
+import { simulateLlm } from "../../src/llm/simulate-llm.js";
+import type { ChartOutcome, DrawnChart } from "../../src/report/chart.js";
+import { LLM_CHARTS } from "../../src/report/llm/llm-charts.js";
+import { latencyMarks, llmLatencyChart } from "../../src/report/llm/llm-latency.js";
+import { llmLearningChart, thresholdPoints } from "../../src/report/llm/llm-learning.js";
+import { llmPipelinesChart, pipelineJobBars, pipelineStageBars } from "../../src/report/llm/llm-pipelines.js";
+import { llmPrivacyCostChart, privacyBars } from "../../src/report/llm/llm-privacy-cost.js";
+import { parseLlmReportResults, type LlmReportResults } from "../../src/report/llm/llm-results-input.js";
+import { llmTradeoffsChart, tradeoffPoints } from "../../src/report/llm/llm-tradeoffs.js";
+import { writeLlmReport } from "../../src/report/llm/write-llm-report.js";
+import { compileChart, PNG_SCALE, renderSvg } from "../../src/report/render.js";
+import { OKABE_ITO } from "../../src/report/style.js";
+import { REPO, tempDir } from "../cli/helpers.js";
+
+/*
+ * The LLM report is tested on results the simulator makes here (5 simulated minutes of a small
+ * version of scenarios/llm-routing.json), not on a stored file: a clean clone has everything.
+ */
+
+const queries = (mean: string) => ({
+  type: "queries",
+  interarrival: { dist: "exponential", mean },
+  promptTokens: { dist: "lognormal", mu: 5.52, sigma: 0.8, max: 4000 },
+  outputTokens: { dist: "lognormal", mu: 5.01, sigma: 0.7, max: 1024 },
+  complexity: { dist: "uniform", low: 0, high: 1 },
+});
+
+const PIPELINE_DEVICE = {
+  id: "agent",
+  count: 2,
+  localNodes: ["edge-orin"],
+  workload: {
+    type: "pipeline",
+    interarrival: { dist: "exponential", mean: "40 s" },
+    referenceNode: "cloud",
+    stages: [
+      { name: "plan", successProbability: 0.9, passed: { time: "15 s", tokens: 1200 }, failed: { time: "12 s", tokens: 1000 }, complexity: 0.3, maxAttempts: 2 },
+      { name: "code", successProbability: 0.6, passed: { time: "40 s", tokens: 3000 }, failed: { time: "35 s", tokens: 2800 }, complexity: 0.7, maxAttempts: 3 },
+      { name: "test", successProbability: 0.8, passed: { time: "20 s", tokens: 1500 }, failed: { time: "18 s", tokens: 1400 }, complexity: 0.5 },
+    ],
+  },
+};
+
+function scenario(options: { pipelines: boolean; learned: boolean }): Record<string, unknown> {
+  return {
+    kind: "llm",
+    name: "llm-report-test",
+    description: "Phones with a local model, laptops using an edge node, a cloud endpoint; 5 simulated minutes.",
+    seed: 1,
+    duration: "5 min",
+    warmup: "0 s",
+    drain: "1 min",
+    qos: { ttft: "3 s", total: "20 s" },
+    devices: [
+      { id: "phone", count: 4, profile: "phone-snapdragon-8-gen-3", localModel: { model: "llama-3.2-1b", quantization: "Q4_K_M" }, workload: queries("20 s") },
+      { id: "laptop", count: 2, localNodes: ["edge-orin"], workload: queries("15 s") },
+      ...(options.pipelines ? [PIPELINE_DEVICE] : []),
+    ],
+    nodes: [
+      { id: "edge-orin", profile: "jetson-agx-orin-64gb", serve: { model: "llama-3.1-8b", quantization: "Q4_K_M", path: "gpu" } },
+      { id: "cloud", profile: "cloud-llm-endpoint", serve: { model: "gpt-4o-mini", quantization: "served" } },
+    ],
+    network: {
+      default: { latency: "8 ms", bandwidth: "50 Mbit/s" },
+      links: ["phone", "laptop", ...(options.pipelines ? ["agent"] : [])].map((group) => ({ between: [group, "cloud"], latency: "35 ms" })),
+    },
+    electricityUsdPerKWh: 0.3,
+    routers: [
+      "local-only",
+      "cloud-only",
+      { name: "complexity-threshold", label: "threshold-0.5", options: { threshold: 0.5 } },
+      { name: "gray-zone", label: "gray-zone-0.4-0.7", options: { lower: 0.4, upper: 0.7 } },
+      ...(options.learned ? [{ name: "learned-router", label: "learned", options: { initialThresholds: [1], updateEvery: 5 } }] : []),
+    ],
+  };
+}
+
+function simulate(options: { pipelines: boolean; learned: boolean }): LlmResults {
+  return simulateLlm(resolveLlmScenario(scenario(options), { baseDir: join(REPO, "scenarios") }));
+}
+
+function drawn(outcome: ChartOutcome): DrawnChart {
+  if (outcome.kind !== "chart") throw new Error(`expected a chart, got skipped: ${outcome.reason}`);
+  return outcome;
+}
+
+/** The data rows of a spec and of every view nested in it. */
+function dataRows(spec: unknown): Array<Record<string, unknown>> {
+  const rows: Array<Record<string, unknown>> = [];
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) node.forEach(visit);
+    else if (node !== null && typeof node === "object") {
+      const record = node as Record<string, unknown>;
+      const data = record.data as { values?: unknown } | undefined;
+      if (Array.isArray(data?.values)) rows.push(...(data.values as Array<Record<string, unknown>>));
+      for (const [key, value] of Object.entries(record)) if (key !== "data") visit(value);
+    }
+  };
+  visit(spec);
+  return rows;
+}
+
+/** Every colour scale on a `router` field in a spec. */
+function routerColourScales(spec: unknown): Array<{ domain: string[]; range: string[] }> {
+  const found: Array<{ domain: string[]; range: string[] }> = [];
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) node.forEach(visit);
+    else if (node !== null && typeof node === "object") {
+      const record = node as Record<string, unknown>;
+      const colour = record.color as { field?: string; scale?: { domain: string[]; range: string[] } } | undefined;
+      if (colour?.field === "router" && colour.scale !== undefined) found.push(colour.scale);
+      Object.values(record).forEach(visit);
+    }
+  };
+  visit(spec);
+  return found;
+}
+
+function svgSize(svg: string): { width: number; height: number } {
+  const match = /<svg[^>]*\swidth="([\d.]+)"[^>]*\sheight="([\d.]+)"/.exec(svg);
+  if (match === null) throw new Error("svg without width/height");
+  return { width: Number(match[1]), height: Number(match[2]) };
+}
+
+describe("LLM charts", () => {
+  let full: LlmResults;
+  let plain: LlmResults;
+
+  beforeAll(() => {
+    full = simulate({ pipelines: true, learned: true });
+    plain = simulate({ pipelines: false, learned: false });
+  });
+
+  it("the simulated results have what every chart draws (pipelines, a learned router)", () => {
+    expect(full.runs.every((run) => run.pipelines !== null && run.queries.completed > 0)).toBe(true);
+    expect(full.runs.some((run) => Array.isArray(run.routerStatistics.thresholdHistory))).toBe(true);
+    expect(plain.runs.every((run) => run.pipelines === null && run.routerStatistics.thresholdHistory === undefined)).toBe(true);
+  });
+
+  it.each(LLM_CHARTS.map((chart) => [chart.id, chart] as const))("%s compiles and renders without a vega-lite or vega warning, at paper-column width", async (_id, chart) => {
+    const spec = drawn(chart.build(full)).spec;
+    expect(compileChart(spec).warnings).toEqual([]);
+    const rendered = await renderSvg(spec);
+    expect(rendered.warnings).toEqual([]);
+    const size = svgSize(rendered.svg);
+    expect(size.width).toBeGreaterThan(220);
+    expect(size.width).toBeLessThanOrEqual(340);
+    expect(rendered.svg).toContain('font-family="DejaVu Sans"');
+  });
+
+  it("latency: p50/p95 of TTFT and p50/p95/p99 of total per router are the results' values; deadlines drawn", () => {
+    const spec = drawn(llmLatencyChart(full)).spec;
+    const rows = dataRows(spec);
+    const mark = (router: string, metric: string, quantile: string) => rows.find((r) => r.kind === "mark" && r.router === router && r.metric === metric && r.quantile === quantile)?.ms;
+    for (const run of full.runs) {
+      expect(mark(run.label, "time to first token", "p50")).toBeCloseTo(run.latency.ttft.p50 ?? NaN, 2);
+      expect(mark(run.label, "time to first token", "p95")).toBeCloseTo(run.latency.ttft.p95 ?? NaN, 2);
+      expect(mark(run.label, "time to first token", "p99")).toBeUndefined();
+      expect(mark(run.label, "total latency", "p50")).toBeCloseTo(run.latency.total.p50 ?? NaN, 2);
+      expect(mark(run.label, "total latency", "p95")).toBeCloseTo(run.latency.total.p95 ?? NaN, 2);
+      expect(mark(run.label, "total latency", "p99")).toBeCloseTo(run.latency.total.p99 ?? NaN, 2);
+    }
+    expect(latencyMarks(full)).toHaveLength(5 * full.runs.length);
+    expect(rows.filter((r) => r.kind === "deadline").map((r) => r.deadline)).toEqual([3000, 20000]);
+    // Spans from about 300 ms to over a minute: a log axis, and a linear one on request.
+    expect(JSON.stringify(spec)).toContain('"type":"log"');
+    expect(JSON.stringify(drawn(llmLatencyChart(full, { logX: false })).spec)).not.toContain('"type":"log"');
+  });
+
+  it("trade-offs: USD per 1,000 queries, quality and share off device per router; labels for every point", () => {
+    const spec = drawn(llmTradeoffsChart(full)).spec;
+    const rows = dataRows(spec);
+    expect(rows).toHaveLength(full.runs.length);
+    for (const run of full.runs) {
+      const row = rows.find((r) => r.router === run.label);
+      expect(row?.usdPer1000).toBeCloseTo((run.cost.totalUsd / run.queries.completed) * 1000, 5);
+      expect(row?.quality).toBeCloseTo(run.quality.meanProbability ?? NaN, 4);
+      expect(row?.offDevice).toBeCloseTo(run.privacy.shareOfQueriesOffDevice ?? NaN, 4);
+    }
+    // local-only is the cheapest router, so nothing beats it on cost: it is on the front.
+    expect(tradeoffPoints(full).find((p) => p.router === "local-only")?.pareto).toBe(true);
+    const labelled = (spec as { layer: Array<{ mark: { type: string } | string; transform?: unknown }> }).layer.filter((layer) => typeof layer.mark === "object" && layer.mark.type === "text");
+    expect(labelled.length).toBeGreaterThan(0);
+  });
+
+  it("privacy and cost: shares off device, to the cloud and the violation rate per router, on a 0-100 % axis", () => {
+    const spec = drawn(llmPrivacyCostChart(full)).spec;
+    const rows = dataRows(spec);
+    for (const run of full.runs) {
+      const share = (measure: string) => rows.find((r) => r.router === run.label && r.measure === measure)?.share;
+      expect(share("left the device")).toBeCloseTo(run.privacy.shareOfQueriesOffDevice ?? NaN, 4);
+      expect(share("reached the cloud")).toBeCloseTo(run.privacy.shareOfQueriesToCloud ?? NaN, 4);
+      expect(share("violated QoS")).toBeCloseTo(run.qos.violationRate ?? NaN, 4);
+    }
+    expect(privacyBars(full)).toHaveLength(3 * full.runs.length);
+    // local-only never reaches the cloud; cloud-only always leaves the device.
+    expect(rows.find((r) => r.router === "local-only" && r.measure === "reached the cloud")?.share).toBe(0);
+    expect(rows.find((r) => r.router === "cloud-only" && r.measure === "left the device")?.share).toBe(1);
+    expect(JSON.stringify(spec)).toContain('"domain":[0,1]');
+  });
+
+  it("pipelines: success probability, tokens per finished job and per-stage attempt pass rates are the results' values", () => {
+    const spec = drawn(llmPipelinesChart(full)).spec;
+    const rows = dataRows(spec);
+    for (const run of full.runs) {
+      const p = run.pipelines;
+      if (p === null) throw new Error("no pipelines");
+      const job = rows.find((r) => r.router === run.label && "success" in r);
+      expect(job?.success ?? null).toBe(p.successProbability === null ? null : Number(p.successProbability.toFixed(4)));
+      expect(job?.tokens ?? null).toBe(p.tokensPerFinishedJob === null ? null : Number(p.tokensPerFinishedJob.toFixed(1)));
+      for (const stage of p.stages) {
+        const row = rows.find((r) => r.router === run.label && r.stage === stage.name);
+        if (stage.attemptPassRate === null) expect(row).toBeUndefined();
+        else expect(row?.passRate).toBeCloseTo(stage.attemptPassRate, 4);
+      }
+    }
+    expect(pipelineJobBars(full)).toHaveLength(full.runs.length);
+    expect(pipelineStageBars(full).length).toBeGreaterThan(0);
+  });
+
+  it("learning: the threshold history of the learned router, starting at its initial threshold", () => {
+    const spec = drawn(llmLearningChart(full)).spec;
+    const rows = dataRows(spec);
+    const learned = full.runs.find((run) => run.label === "learned");
+    const history = learned?.routerStatistics.thresholdHistory as number[];
+    expect(rows.map((r) => r.router)).toEqual(Array(history.length + 1).fill("learned"));
+    expect(rows[0]).toMatchObject({ update: 0, progress: 0, threshold: learned?.routerStatistics.initialThreshold });
+    expect(rows.slice(1).map((r) => r.threshold)).toEqual(history.map((t) => Number(t.toFixed(4))));
+    expect(rows[rows.length - 1].progress).toBe(1);
+    expect(thresholdPoints(plain)).toEqual([]);
+  });
+
+  it("charts without their data are skipped with a reason, never drawn empty", () => {
+    const pipelines = llmPipelinesChart(plain);
+    const learning = llmLearningChart(plain);
+    expect(pipelines).toMatchObject({ kind: "skipped" });
+    expect(learning).toMatchObject({ kind: "skipped" });
+    expect(pipelines.kind === "skipped" && pipelines.reason).toContain("no run has pipeline jobs");
+    expect(learning.kind === "skipped" && learning.reason).toContain("thresholdHistory");
+    // No completed query at all: every chart that needs one says so.
+    const nothing = structuredClone(plain);
+    for (const run of nothing.runs) {
+      run.queries.completed = 0;
+      run.latency.ttft = { ...run.latency.ttft, count: 0, p50: null, p95: null, p99: null };
+      run.latency.total = { ...run.latency.total, count: 0, p50: null, p95: null, p99: null };
+      run.quality.meanProbability = null;
+      run.privacy.shareOfQueriesOffDevice = null;
+      run.privacy.shareOfQueriesToCloud = null;
+      run.qos.violationRate = null;
+    }
+    for (const chart of LLM_CHARTS) expect(chart.build(nothing).kind, chart.id).toBe("skipped");
+  });
+
+  it("a router keeps its Okabe–Ito colour (by run order) in every chart, also when a chart shows a subset", () => {
+    for (const chart of LLM_CHARTS) {
+      const outcome = chart.build(full);
+      for (const scale of routerColourScales(drawn(outcome).spec)) {
+        scale.domain.forEach((label, i) => {
+          const index = full.runs.findIndex((run) => run.label === label);
+          expect(scale.range[i], `${chart.id} ${label}`).toBe(OKABE_ITO[index]);
+        });
+      }
+    }
+    const learning = routerColourScales(drawn(llmLearningChart(full)).spec)[0];
+    expect(learning.domain).toEqual(["learned"]);
+  });
+});
+
+describe("LLM results input", () => {
+  let results: LlmResults;
+  beforeAll(() => {
+    results = simulate({ pipelines: false, learned: true });
+  });
+
+  it("a results file written as JSON parses back to what the charts read, drawing the same specs", () => {
+    const parsed = parseLlmReportResults(JSON.parse(JSON.stringify(results)), "results.json");
+    for (const chart of LLM_CHARTS) expect(chart.build(parsed), chart.id).toEqual(chart.build(results));
+  });
+
+  it.each([
+    ["a wrong schema tag", (json: Record<string, unknown>) => ({ ...json, schema: "continuum-sim/results@1" }), 'expected "continuum-sim/llm-results@1"'],
+    ["a broken field", (json: Record<string, unknown>) => (((json.runs as Array<{ quality: unknown }>)[0].quality = { meanProbability: "high", goodShare: 0.5 }), json), "runs[0].quality.meanProbability"],
+    ["two runs with one label", (json: Record<string, unknown>) => (((json.runs as Array<{ label: string }>)[1].label = "local-only"), json), "runs[1].label"],
+  ])("%s is an input error naming the path", (_name, edit, message) => {
+    const json = edit(JSON.parse(JSON.stringify(results)) as Record<string, unknown>);
+    expect(() => parseLlmReportResults(json, "results.json")).toThrow(message);
+  });
+});
+
+describe("writeLlmReport and renderLlmReport", () => {
+  let results: LlmResults;
+  let first: string;
+  let second: string;
+  let printed: string;
+
+  beforeAll(async () => {
+    results = simulate({ pipelines: false, learned: true });
+    first = tempDir("continuum-llm-report-");
+    second = tempDir("continuum-llm-report-");
+    printed = await renderLlmReport(results, first);
+    await writeLlmReport(results, second);
+  });
+
+  it("writes charts/*.vl.json, .svg, .png for every drawn chart and index.html; prints like renderReport", () => {
+    const drawnIds = ["llm-latency", "llm-tradeoffs", "llm-privacy-cost", "llm-learning"];
+    expect(readdirSync(join(first, "charts")).sort()).toEqual(drawnIds.flatMap((id) => [`${id}.png`, `${id}.svg`, `${id}.vl.json`]).sort());
+    for (const id of drawnIds) {
+      for (const ext of [".vl.json", ".svg", ".png"]) expect(statSync(join(first, "charts", `${id}${ext}`)).size, `${id}${ext}`).toBeGreaterThan(2000);
+      const png = readFileSync(join(first, "charts", `${id}.png`));
+      const svg = svgSize(readFileSync(join(first, "charts", `${id}.svg`), "utf8"));
+      expect(png.readUInt32BE(16)).toBe(Math.round(svg.width * PNG_SCALE));
+    }
+    expect(printed).toBe(
+      `charts: 4 drawn, 1 skipped, in ${join(first, "charts")}\n` + "  skipped llm-pipelines: no run has pipeline jobs (`runs[].pipelines`)\n" + `report: ${join(first, "index.html")}\n`,
+    );
+  });
+
+  it("index.html: self-contained, every drawn chart inline, the skipped one with its reason, the result tables", () => {
+    const html = readFileSync(join(first, "index.html"), "utf8");
+    expect(html.match(/<figure data-chart=/g)).toHaveLength(4);
+    expect(html).toContain("data:font/ttf;base64,");
+    expect(html).not.toMatch(/(src|href)="https?:/);
+    expect(html).not.toContain("<script");
+    expect(html).toContain(results.scenario.hash);
+    expect(html).toContain("Not drawn: no run has pipeline jobs");
+    for (const run of results.runs) expect(html).toContain(`<tr><td>${run.label}</td><td>${run.queries.completed}</td>`);
+    const ids = [...html.matchAll(/\sid="([^"]+)"/g)].map((m) => m[1]);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it("rendering the same results twice gives identical .vl.json, SVG, PNG and HTML bytes", () => {
+    for (const file of readdirSync(join(first, "charts"))) {
+      expect(readFileSync(join(first, "charts", file)).equals(readFileSync(join(second, "charts", file))), file).toBe(true);
+    }
+    expect(readFileSync(join(first, "index.html")).equals(readFileSync(join(second, "index.html")))).toBe(true);
+  });
+
+  it("a chart now skipped loses its files from an earlier rendering", async () => {
+    const dir = tempDir("continuum-llm-report-");
+    const withPipelines = simulate({ pipelines: true, learned: false });
+    expect((await writeLlmReport(withPipelines, dir, ["svg"])).drawn).toContain("llm-pipelines");
+    expect(existsSync(join(dir, "charts", "llm-pipelines.svg"))).toBe(true);
+    const summary = await writeLlmReport(results, dir, ["svg"]);
+    expect(summary.skipped.map((s) => s.id)).toEqual(["llm-pipelines"]);
+    expect(existsSync(join(dir, "charts", "llm-pipelines.svg"))).toBe(false);
+    expect(existsSync(join(dir, "charts", "llm-pipelines.vl.json"))).toBe(false);
+  });
+});
+
+describe("simulate report <llm results.json> (main, in this process)", () => {
+  let out = "";
+  let err = "";
+  beforeEach(() => {
+    out = "";
+    err = "";
+    vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => ((out += String(chunk)), true));
+    vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => ((err += String(chunk)), true));
+  });
+  afterEach(() => vi.restoreAllMocks());
+
+  it("draws the LLM charts next to the results file, chosen by the file's schema", async () => {
+    const dir = tempDir("continuum-llm-report-");
+    const file = join(dir, "results.json");
+    writeFileSync(file, `${JSON.stringify(simulate({ pipelines: true, learned: true }), null, 2)}\n`);
+    expect(await main(["report", file, "--format", "png,html"]), err).toBe(0);
+    expect(out).toContain(`charts: 5 drawn, 0 skipped, in ${join(dir, "charts")}`);
+    expect(out).toContain(`report: ${join(dir, "index.html")}`);
+    expect(out).not.toContain("warning");
+    const files = readdirSync(join(dir, "charts"));
+    expect(files.filter((f) => f.endsWith(".png"))).toHaveLength(5);
+    expect(files.filter((f) => f.endsWith(".vl.json"))).toHaveLength(5);
+    expect(files.some((f) => f.endsWith(".svg"))).toBe(false);
+    expect(readFileSync(join(dir, "index.html"), "utf8")).toContain('id="llm-pipelines-table"');
+  });
+
+  it("an llm results file with a broken field is bad input: exit 2, the path named, nothing written", async () => {
+    const dir = tempDir("continuum-llm-report-");
+    const json = JSON.parse(JSON.stringify(simulate({ pipelines: false, learned: false }))) as { runs: Array<{ cost: { totalUsd: unknown } }> };
+    json.runs[1].cost.totalUsd = "cheap";
+    const file = join(dir, "results.json");
+    writeFileSync(file, JSON.stringify(json));
+    expect(await main(["report", file, "--out", join(dir, "out")])).toBe(2);
+    expect(err).toContain("runs[1].cost.totalUsd");
+    expect(existsSync(join(dir, "out"))).toBe(false);
+  });
+});
+
+// Compile-time: a parsed file and the simulator's own results both go to the same report functions.
+const _bothInputs = (a: LlmResults, b: LlmReportResults): Promise<unknown>[] => [renderLlmReport(a, ""), renderLlmReport(b, "")];
+void _bothInputs;
