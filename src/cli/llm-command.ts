@@ -1,12 +1,12 @@
 import { dirname, join, resolve } from "node:path";
-import { InputError } from "../errors.js";
 import type { LlmResults } from "../llm/llm-results.js";
 import { resolveLlmScenario } from "../llm/resolve.js";
 import type { ResolvedLlmScenario } from "../llm/resolved.js";
 import { simulateLlm } from "../llm/simulate-llm.js";
 import { formatDuration } from "../random/duration.js";
 import { BUILTIN_PROFILE_DIR } from "../scenario/profiles.js";
-import { writeFileAtomic } from "./output.js";
+import { AtomicLineWriter, writeFileAtomic } from "./output.js";
+import type { QueryRecord } from "../llm/llm-world.js";
 import { num, table } from "./summary.js";
 
 /** Resolves a language-model scenario read from `file`, with the same profile search path as the edge scenarios. */
@@ -14,16 +14,59 @@ export function loadLlmScenario(file: string, json: Record<string, unknown>): Re
   return resolveLlmScenario(json, { baseDir: dirname(file), profileDirs: [join(dirname(file), "hardware-profiles"), BUILTIN_PROFILE_DIR] }, file);
 }
 
+const QUERY_COLUMNS = ["router", "device", "purpose", "route", "createdAt", "promptTokens", "outputTokens", "complexity", "refused", "ttft", "total", "network", "queueing", "prefill", "decode", "costUsd", "quality", "good", "violated"];
+
 export function runLlmCommand(file: string, json: Record<string, unknown>, args: { out?: string; quiet?: boolean; tasks?: string; report?: boolean }): LlmResults {
-  if (args.tasks !== undefined) throw new InputError("--tasks", [{ path: "", value: args.tasks, expected: "no --tasks for a language-model scenario (per-query rows are not written yet)" }]);
   const scenario = loadLlmScenario(file, json);
   const outDir = resolve(args.out ?? join("reports", scenario.name));
-  const results = simulateLlm(scenario);
-  const resultsFile = join(outDir, "results.json");
-  writeFileAtomic(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
-  if (args.quiet) process.stdout.write(`${resultsFile}\n`);
-  else process.stdout.write(`${formatLlmSummary(results)}\n\nwrote ${resultsFile}\n`);
-  return results;
+  let writer: AtomicLineWriter | undefined;
+  try {
+    if (args.tasks !== undefined) {
+      writer = new AtomicLineWriter(resolve(args.tasks));
+      writer.writeLine(QUERY_COLUMNS.join(","));
+    }
+    const sink = writer;
+    const results = simulateLlm(scenario, { querySink: sink === undefined ? undefined : (label) => (record) => sink.writeLine(queryRow(label, record)) });
+    const resultsFile = join(outDir, "results.json");
+    writeFileAtomic(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
+    writer?.commit();
+    writer = undefined;
+    if (args.quiet) process.stdout.write(`${resultsFile}\n`);
+    else process.stdout.write(`${formatLlmSummary(results)}\n\nwrote ${resultsFile}${args.tasks ? ` and ${resolve(args.tasks)}` : ""}\n`);
+    return results;
+  } finally {
+    writer?.abort();
+  }
+}
+
+function queryRow(label: string, r: QueryRecord): string {
+  const n = (x: number): string => (Number.isNaN(x) ? "" : String(x));
+  return [
+    csvField(label),
+    r.device,
+    csvField(r.purpose),
+    r.route,
+    r.createdAt,
+    r.promptTokens,
+    r.outputTokens,
+    r.complexity,
+    r.refused ? 1 : 0,
+    n(r.ttft),
+    n(r.total),
+    r.network,
+    r.queueing,
+    r.prefill,
+    r.decode,
+    r.costUsd,
+    r.quality,
+    r.good ? 1 : 0,
+    r.violated ? 1 : 0,
+  ].join(",");
+}
+
+/** Quotes a field that holds a comma or a quote (labels are free text). */
+function csvField(text: string): string {
+  return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 export function validateLlmCommand(file: string, json: Record<string, unknown>): void {

@@ -6,6 +6,7 @@ import { distributionSpecSchema } from "../random/distribution-spec.js";
 import { compileDistribution } from "../random/distributions.js";
 import { parseDuration } from "../random/duration.js";
 import { BUILTIN_PROFILE_DIR, ProfileLibrary } from "../scenario/profiles.js";
+import { LLM_PATHS } from "../scenario/profile-schema.js";
 import { loadScenarioFile, parseJsonText, readScenarioJson } from "../scenario/resolve.js";
 import { isLlmScenario } from "../llm/resolve.js";
 import { runLlmCommand, validateLlmCommand } from "./llm-command.js";
@@ -283,6 +284,7 @@ function profilesCommand(): void {
   for (const id of library.ids) {
     const profile = library.get(id);
     const models = Object.keys(profile.models).join(", ") || "-";
-    process.stdout.write(`${id.padEnd(24)} ${profile.role.padEnd(10)} ${profile.accelerator.kind.padEnd(5)} ${profile.name} [${models}]\n`);
+    const llm = profile.llm === undefined ? "" : ` llm: ${LLM_PATHS.filter((p) => profile.llm?.[p] !== undefined).map((p) => `${p} ${Object.keys(profile.llm?.[p]?.models ?? {}).length} models`).join(", ")}`;
+    process.stdout.write(`${id.padEnd(28)} ${profile.role.padEnd(10)} ${profile.accelerator.kind.padEnd(5)} ${profile.name} [${models}]${llm}\n`);
   }
 }

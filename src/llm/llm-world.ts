@@ -124,12 +124,14 @@ export class LlmWorld {
   private nextQueryId = 0;
   private readonly view: RouterView;
   private readonly maxAttemptsOverride: number | undefined;
+  private readonly querySink: QuerySink | undefined;
 
   constructor(
     readonly scenario: ResolvedLlmScenario,
     private readonly router: QueryRouter,
-    options: { pipelineMaxAttempts?: number } = {},
+    options: { pipelineMaxAttempts?: number; querySink?: QuerySink } = {},
   ) {
+    this.querySink = options.querySink;
     this.streams = new RandomStreams(scenario.seed);
     this.meter = new LlmMeter(scenario.nodes.length);
     this.servers = scenario.nodes.map((node) => new LlmServer(this.sim, node.serving));
@@ -367,6 +369,28 @@ export class LlmWorld {
         good = this.stream(`device/${device.id}/quality`)() < quality;
       }
       const outcome: QueryOutcome = { mode, quality, good, violated, costUsd, ttftMs: ttftAt - createdAt, totalMs: times.doneAt - createdAt, serving: finalServing };
+      if (measured && this.querySink !== undefined) {
+        this.querySink({
+          device: device.id,
+          purpose: info.purpose,
+          route: mode,
+          createdAt,
+          promptTokens: info.promptTokens,
+          outputTokens: info.outputTokens,
+          complexity: info.complexity,
+          refused: times.refused,
+          ttft: times.refused ? NaN : ttftAt - createdAt,
+          total: times.refused ? NaN : times.doneAt - createdAt,
+          network: totals.network,
+          queueing: totals.queueing,
+          prefill: totals.prefill,
+          decode: totals.decode,
+          costUsd,
+          quality,
+          good,
+          violated,
+        });
+      }
       if (measured) {
         m.routes[mode]++;
         m.apiUsd += costUsd;
@@ -549,6 +573,30 @@ export class LlmWorld {
     } else m.jobsFailed++;
   }
 }
+
+/** One measured query, for per-query output (`simulate --tasks`). Times in ms from the query's creation; NaN when refused. */
+export interface QueryRecord {
+  device: string;
+  purpose: string;
+  route: RouteMode;
+  createdAt: number;
+  promptTokens: number;
+  outputTokens: number;
+  complexity: number;
+  refused: boolean;
+  ttft: number;
+  total: number;
+  network: number;
+  queueing: number;
+  prefill: number;
+  decode: number;
+  costUsd: number;
+  quality: number;
+  good: boolean;
+  violated: boolean;
+}
+
+export type QuerySink = (record: QueryRecord) => void;
 
 interface QueryOutcome {
   readonly mode: RouteMode;

@@ -4,7 +4,7 @@ import type { StageSummary } from "../metrics/stage-stats.js";
 import { SIMULATOR_VERSION } from "../version.js";
 import { LLM_RESULTS_SCHEMA, LLM_STAGES, type LlmResults, type LlmRunResults, type LlmStage } from "./llm-results.js";
 import type { LlmServer } from "./llm-server.js";
-import { LlmWorld } from "./llm-world.js";
+import { LlmWorld, type QuerySink } from "./llm-world.js";
 import type { LlmRouterEntry, ResolvedLlmScenario } from "./resolved.js";
 import { ROUTERS } from "./routers/registry.js";
 
@@ -14,6 +14,8 @@ const JOULES_PER_KWH = 3.6e6;
 export interface SimulateLlmOptions {
   /** Called after each router's run (tests inspect the world). */
   onRunDone?: (entry: LlmRouterEntry, world: LlmWorld) => void;
+  /** Receives every measured query of the router with this label (per-query output). */
+  querySink?: (label: string) => QuerySink | undefined;
 }
 
 /** Simulates the scenario once per router; every run starts from the same seed, so the queries are the same across routers. */
@@ -26,7 +28,7 @@ export function simulateLlm(scenario: ResolvedLlmScenario, options: SimulateLlmO
       deviceCount: scenario.devices.length,
       qos: { ttftMs: scenario.ttftDeadlineMs, totalMs: scenario.totalDeadlineMs },
     });
-    const world = new LlmWorld(scenario, router, { pipelineMaxAttempts: entry.pipelineMaxAttempts });
+    const world = new LlmWorld(scenario, router, { pipelineMaxAttempts: entry.pipelineMaxAttempts, querySink: options.querySink?.(entry.label) });
     world.run();
     world.finishPipelines();
     options.onRunDone?.(entry, world);

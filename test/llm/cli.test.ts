@@ -1,0 +1,53 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { REPO, runCli, tempDir } from "../cli/helpers.js";
+import { boardAndCloud } from "./llm-helpers.js";
+
+/** A temp folder with the round-number test profiles beside a scenario file. */
+function scenarioFile(doc: Record<string, unknown>): { dir: string; file: string } {
+  const dir = tempDir();
+  mkdirSync(join(dir, "hardware-profiles"));
+  for (const id of ["test-board", "test-cloud"]) {
+    writeFileSync(join(dir, "hardware-profiles", `${id}.json`), readFileSync(join(REPO, "test", "fixtures", "llm-profiles", `${id}.json`)));
+  }
+  const file = join(dir, "scenario.json");
+  writeFileSync(file, JSON.stringify({ kind: "llm", ...doc }));
+  return { dir, file };
+}
+
+describe("simulate on a language-model scenario", () => {
+  it("validate names the nodes' models and the routers", () => {
+    const { file } = scenarioFile(boardAndCloud({ routers: ["local-only", "cloud-only"] }));
+    const result = runCli(["validate", file]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("board llama-3.2-1b Q4_0 (cpu)");
+    expect(result.stdout).toContain("routers local-only, cloud-only");
+  });
+
+  it("run prints the table, writes results.json and, with --tasks, one CSV row per measured query whose costs add up", () => {
+    const doc = boardAndCloud({ duration: "20 min", routers: ["cloud-only", { name: "complexity-threshold", label: "t, with comma", options: { threshold: 0.5 } }] });
+    (doc.devices as Array<Record<string, unknown>>)[0].workload = {
+      type: "queries",
+      interarrival: { dist: "exponential", mean: "30 s" },
+      promptTokens: { dist: "uniform", low: 10, high: 400 },
+      outputTokens: { dist: "uniform", low: 5, high: 80 },
+    };
+    const { dir, file } = scenarioFile(doc);
+    const result = runCli([file, "--out", join(dir, "out"), "--tasks", join(dir, "queries.csv"), "--seed", "3"]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/router\s+done\s+TTFT p50/);
+    const results = JSON.parse(readFileSync(join(dir, "out", "results.json"), "utf8"));
+    expect(results.schema).toBe("continuum-sim/llm-results@1");
+    expect(results.seed).toBe(3);
+    const lines = readFileSync(join(dir, "queries.csv"), "utf8").trim().split("\n");
+    expect(lines[0]).toBe("router,device,purpose,route,createdAt,promptTokens,outputTokens,complexity,refused,ttft,total,network,queueing,prefill,decode,costUsd,quality,good,violated");
+    const rows = lines.slice(1);
+    const cloudRows = rows.filter((row) => row.startsWith("cloud-only,"));
+    expect(cloudRows.length).toBe(results.runs[0].queries.completed + results.runs[0].queries.refused);
+    const cost = cloudRows.reduce((sum, row) => sum + Number(row.split(",")[15]), 0);
+    expect(cost).toBeCloseTo(results.runs[0].cost.apiUsd, 12);
+    expect(rows.some((row) => row.startsWith('"t, with comma",'))).toBe(true);
+    expect(existsSync(join(dir, "queries.csv.tmp-" + process.pid))).toBe(false);
+  });
+});
