@@ -17,7 +17,7 @@ import { simulate } from "../run/simulate.js";
 import type { TaskRecord } from "../world/edge-world.js";
 import { fitCommand, type FitArgs } from "./fit-command.js";
 import { AtomicLineWriter, writeFileAtomic } from "./output.js";
-import { renderReport, reportCommand, type ReportArgs } from "./report-command.js";
+import { renderLlmReport, renderReport, reportCommand, type ReportArgs } from "./report-command.js";
 import { EMIT_TARGETS, mergeCommand, sweepCommand, type MergeArgs, type SweepArgs } from "./sweep-command.js";
 import { formatSummary } from "./summary.js";
 
@@ -210,7 +210,11 @@ function llmDocument(file: string, overrides: { seed?: number | string; duration
 async function runCommand(args: RunArgs): Promise<void> {
   const llm = llmDocument(args.scenario, { seed: args.seed, duration: args.duration });
   if (llm !== undefined) {
-    runLlmCommand(args.scenario, llm, args);
+    const results = runLlmCommand(args.scenario, llm, args);
+    if (args.report) {
+      const printed = await renderLlmReport(results, resolve(args.out ?? join("reports", results.scenario.name)));
+      if (!args.quiet) process.stdout.write(printed);
+    }
     return;
   }
   const scenario = loadScenario(args.scenario, { seed: args.seed, duration: args.duration });

@@ -50,4 +50,12 @@ describe("simulate on a language-model scenario", () => {
     expect(rows.some((row) => row.startsWith('"t, with comma",'))).toBe(true);
     expect(existsSync(join(dir, "queries.csv.tmp-" + process.pid))).toBe(false);
   });
+
+  it("--report draws the llm charts and index.html beside results.json", () => {
+    const { dir, file } = scenarioFile(boardAndCloud({ duration: "10 min", routers: ["local-only", "cloud-only"] }));
+    const result = runCli([file, "--out", join(dir, "out"), "--report"]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain("report: ");
+    for (const name of ["index.html", "charts/llm-latency.svg", "charts/llm-tradeoffs.png", "charts/llm-privacy-cost.vl.json"]) expect(existsSync(join(dir, "out", name)), name).toBe(true);
+  });
 });
