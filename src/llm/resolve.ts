@@ -9,6 +9,7 @@ import { BUILTIN_PROFILE_DIR, ProfileLibrary } from "../scenario/profiles.js";
 import { LLM_PATHS, type HardwareProfile, type LlmPathName } from "../scenario/profile-schema.js";
 import type { ResolvedLink } from "../scenario/resolved.js";
 import { canonicalJson } from "../scenario/resolve.js";
+import { compileCollecting, lookupProfile } from "../scenario/input-lookups.js";
 import { toInputIssues } from "../scenario/zod-issues.js";
 import { LLM_MODELS, QUANTIZATIONS, RUNTIME_OVERHEAD_MIB, kvBytesPerToken, servingMemoryMiB, weightBytes, type Quantization } from "./model-catalog.js";
 import { DEFAULT_QUALITY } from "./quality.js";
@@ -198,19 +199,7 @@ class LlmResolver {
   }
 
   private profile(id: string, path: string): HardwareProfile | undefined {
-    if (!this.library.has(id)) {
-      this.fail(path, id, `a known hardware profile (known: ${this.library.ids.join(", ")})`);
-      return undefined;
-    }
-    try {
-      const profile = this.library.get(id);
-      this.profiles[id] = profile;
-      return profile;
-    } catch (error) {
-      if (error instanceof InputError) for (const issue of error.issues) this.fail(path, id, `a valid profile (${error.source}: ${issue.path}: ${issue.expected})`);
-      else throw error;
-      return undefined;
-    }
+    return lookupProfile(this.library, id, path, this.issues, this.profiles);
   }
 
   /** The serving spec of a model on a profile, with the memory check: a model that does not fit is refused here, not slowed down. */
@@ -295,13 +284,7 @@ class LlmResolver {
   }
 
   private compile(spec: DistributionSpec, path: string): CompiledDistribution | undefined {
-    try {
-      return compileDistribution(spec, path);
-    } catch (error) {
-      if (error instanceof InputError) this.issues.push(...error.issues);
-      else throw error;
-      return undefined;
-    }
+    return compileCollecting(spec, path, this.issues);
   }
 
   private workloads(workload: LlmScenarioDocument["devices"][number]["workload"], path: string, count: number, nodeIds: Map<string, number>): LlmWorkload[] | undefined {

@@ -17,11 +17,11 @@ export interface SkippedChart {
 
 export type ChartOutcome = DrawnChart | SkippedChart;
 
-/** One chart of the report: a stable id (file names), a title, and a pure function of the results. */
-export interface ChartDefinition {
+/** One chart of a report: a stable id (file names), a title, and a pure function of the results (edge results by default). */
+export interface ChartDefinition<R = ReportResults> {
   id: string;
   title: string;
-  build(results: ReportResults): ChartOutcome;
+  build(results: R): ChartOutcome;
 }
 
 export function skipped(reason: string): SkippedChart {
@@ -37,4 +37,25 @@ export function round(value: number, digits = 4): number {
 /** Simulation time in seconds or minutes, whichever keeps the axis numbers short. */
 export function timeAxisUnit(results: ReportResults): { divisor: number; unit: "s" | "min" } {
   return results.window.durationMs > 30 * 60_000 ? { divisor: 60_000, unit: "min" } : { divisor: 1000, unit: "s" };
+}
+
+/** The nearest 1, 2 or 5 times a power of ten below (floor) or above (ceil): a log axis that ends near the data. */
+export function nice125(value: number, direction: "floor" | "ceil"): number {
+  const decade = 10 ** Math.floor(Math.log10(value));
+  const steps = [1, 2, 5, 10].map((m) => m * decade);
+  const pick = direction === "floor" ? steps.filter((v) => v <= value).pop() : steps.find((v) => v >= value);
+  return Number((pick ?? decade).toPrecision(6));
+}
+
+/** 1-2-5 ticks within a log domain: vega's default log ticks crowd at column width. */
+export function logTicks(domain: readonly number[]): number[] {
+  const ticks: number[] = [];
+  const first = 10 ** Math.floor(Math.log10(domain[0]));
+  for (let decade = first; decade <= domain[1]; decade *= 10) {
+    for (const m of [1, 2, 5]) {
+      const tick = Number((decade * m).toPrecision(6));
+      if (tick >= domain[0] && tick <= domain[1]) ticks.push(tick);
+    }
+  }
+  return ticks;
 }

@@ -30,6 +30,17 @@ export async function writeReport(
   formats: readonly ReportFormat[] = REPORT_FORMATS,
   charts: readonly ChartDefinition[] = CHARTS,
 ): Promise<ReportSummary> {
+  return writeChartReport(results, outDir, formats, charts, buildHtmlReport);
+}
+
+/** The same for any kind of results: its charts, and the function that builds its index.html from the drawn entries. */
+export async function writeChartReport<R>(
+  results: R,
+  outDir: string,
+  formats: readonly ReportFormat[],
+  charts: readonly ChartDefinition<R>[],
+  buildHtml: (results: R, entries: ReportEntry[]) => string,
+): Promise<ReportSummary> {
   const summary: ReportSummary = { files: [], drawn: [], skipped: [], warnings: [] };
   const entries: ReportEntry[] = [];
   const chartDir = join(outDir, "charts");
@@ -51,7 +62,7 @@ export async function writeReport(
     summary.drawn.push(chart.id);
     entries.push({ id: chart.id, title: chart.title, kind: "chart", caption: outcome.caption, svg: rendered.svg });
   }
-  if (formats.includes("html")) write(join(outDir, "index.html"), buildHtmlReport(results, entries), summary);
+  if (formats.includes("html")) write(join(outDir, "index.html"), buildHtml(results, entries), summary);
   return summary;
 }
 

@@ -21,6 +21,7 @@ import type {
 } from "./resolved.js";
 import { scenarioSchema, type ScenarioDocument } from "./schema.js";
 import type * as z from "zod";
+import { compileCollecting, lookupProfile } from "./input-lookups.js";
 import { toInputIssues } from "./zod-issues.js";
 import { readTraceTimes } from "./trace.js";
 import type { TimeUnit } from "../random/duration.js";
@@ -183,33 +184,11 @@ class Resolver {
   }
 
   private compile(spec: DistributionSpec, path: string): CompiledDistribution | undefined {
-    try {
-      return compileDistribution(spec, path);
-    } catch (error) {
-      if (error instanceof InputError) {
-        this.issues.push(...error.issues);
-        return undefined;
-      }
-      throw error;
-    }
+    return compileCollecting(spec, path, this.issues);
   }
 
   private profile(id: string, path: string): HardwareProfile | undefined {
-    if (!this.library.has(id)) {
-      this.fail(path, id, `a known hardware profile (known: ${this.library.ids.join(", ")})`);
-      return undefined;
-    }
-    try {
-      const profile = this.library.get(id);
-      this.profiles[id] = profile;
-      return profile;
-    } catch (error) {
-      if (error instanceof InputError) {
-        for (const issue of error.issues) this.fail(path, id, `a valid profile; ${error.source} ${issue.path}: ${issue.expected}`);
-        return undefined;
-      }
-      throw error;
-    }
+    return lookupProfile(this.library, id, path, this.issues, this.profiles);
   }
 
   private serviceClass(model: string, frameSizePx: number): number {

@@ -1,5 +1,5 @@
 import type { TopLevelSpec } from "vega-lite";
-import { skipped, type ChartOutcome } from "../chart.js";
+import { logTicks, nice125, skipped, type ChartOutcome } from "../chart.js";
 import type { ReportResults, ReportRun } from "../results-input.js";
 import { CHART_CONFIG, PLOT_HEIGHT, PLOT_WIDTH, schedulerColourScale } from "../style.js";
 
@@ -94,23 +94,3 @@ export function latencyCdfChart(results: ReportResults, options: LatencyCdfOptio
   return { kind: "chart", spec, caption };
 }
 
-/** The nearest 1, 2 or 5 times a power of ten below (floor) or above (ceil): a log axis that ends near the data. */
-function nice125(value: number, direction: "floor" | "ceil"): number {
-  const decade = 10 ** Math.floor(Math.log10(value));
-  const steps = [1, 2, 5, 10].map((m) => m * decade);
-  const pick = direction === "floor" ? steps.filter((v) => v <= value).pop() : steps.find((v) => v >= value);
-  return Number((pick ?? decade).toPrecision(6));
-}
-
-/** 1-2-5 ticks within a log domain: vega's default log ticks crowd at column width. */
-function logTicks(domain: number[]): number[] {
-  const ticks: number[] = [];
-  const first = 10 ** Math.floor(Math.log10(domain[0]));
-  for (let decade = first; decade <= domain[1]; decade *= 10) {
-    for (const m of [1, 2, 5]) {
-      const tick = Number((decade * m).toPrecision(6));
-      if (tick >= domain[0] && tick <= domain[1]) ticks.push(tick);
-    }
-  }
-  return ticks;
-}

@@ -1,7 +1,7 @@
 import type { TopLevelSpec } from "vega-lite";
-import { round, skipped, type ChartOutcome } from "../chart.js";
+import { logTicks, nice125, round, skipped, type ChartOutcome } from "../chart.js";
 import { CHART_CONFIG } from "../style.js";
-import { listNames, logTicks, nice125, routerColourScale } from "./llm-chart.js";
+import { listNames, routerColourScale } from "./llm-chart.js";
 import type { LlmReportResults } from "./llm-results-input.js";
 
 export const TTFT = "time to first token";

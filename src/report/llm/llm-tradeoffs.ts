@@ -1,8 +1,8 @@
 import type { TopLevelSpec } from "vega-lite";
-import { round, skipped, type ChartOutcome } from "../chart.js";
+import { nice125, round, skipped, type ChartOutcome } from "../chart.js";
 import { dejavuSansMetrics } from "../font-metrics.js";
 import { CHART_CONFIG, PLOT_HEIGHT, PLOT_WIDTH } from "../style.js";
-import { listNames, nice125, routerColourScale } from "./llm-chart.js";
+import { listNames, routerColourScale } from "./llm-chart.js";
 import type { LlmReportResults } from "./llm-results-input.js";
 
 export interface TradeoffPoint {
