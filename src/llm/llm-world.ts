@@ -440,32 +440,45 @@ export class LlmWorld {
       flight.firstTokenSeen = true;
     };
     const target = mode === "cloud" ? (cloud as Target) : (local as Target);
+    // The prompt leaves the device when it is sent; tokens are paid for only when they are served.
     if (mode !== "collaborative") {
       finalServing = target.server.spec;
       if (target.node !== undefined) offDevicePrompt = info.promptTokens;
       if (mode === "cloud") cloudPrompt = info.promptTokens;
-      charge(finalServing, info.promptTokens, info.outputTokens, mode === "cloud");
-      this.exchange(device, target, info.promptTokens, info.outputTokens, { firstToken, done: end });
+      this.exchange(device, target, info.promptTokens, info.outputTokens, {
+        firstToken,
+        done: (times) => {
+          if (!times.refused) charge(finalServing, info.promptTokens, info.outputTokens, mode === "cloud");
+          end(times);
+        },
+      });
       return;
     }
     // Collaborative: the local model condenses the prompt, then the cloud model answers from the condensed prompt.
     const draft = Math.max(1, Math.round(info.promptTokens * s.collaboration.draftRatio));
     const cloudPromptTokens = draft + s.collaboration.instructionTokens;
-    finalServing = (cloud as Target).server.spec;
-    if ((local as Target).node !== undefined) offDevicePrompt = info.promptTokens;
-    else offDevicePrompt = cloudPromptTokens;
-    cloudPrompt = cloudPromptTokens;
-    charge((local as Target).server.spec, info.promptTokens, draft, false);
-    charge(finalServing, cloudPromptTokens, info.outputTokens, true);
-    this.exchange(device, local as Target, info.promptTokens, draft, {
+    const localTarget = local as Target;
+    const cloudTarget = cloud as Target;
+    finalServing = cloudTarget.server.spec;
+    if (localTarget.node !== undefined) offDevicePrompt = info.promptTokens;
+    this.exchange(device, localTarget, info.promptTokens, draft, {
       firstToken: () => undefined,
       done: (first) => {
         if (first.refused) {
           end(first);
           return;
         }
+        charge(localTarget.server.spec, info.promptTokens, draft, false);
         add(first);
-        this.exchange(device, cloud as Target, cloudPromptTokens, info.outputTokens, { firstToken, done: end });
+        if (localTarget.node === undefined) offDevicePrompt = cloudPromptTokens;
+        cloudPrompt = cloudPromptTokens;
+        this.exchange(device, cloudTarget, cloudPromptTokens, info.outputTokens, {
+          firstToken,
+          done: (times) => {
+            if (!times.refused) charge(finalServing, cloudPromptTokens, info.outputTokens, true);
+            end(times);
+          },
+        });
       },
     });
   }

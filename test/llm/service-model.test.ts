@@ -69,3 +69,16 @@ describe("the context window", () => {
     expect(cloud.queries.completed).toBe(1);
   });
 });
+
+describe("refused queries", () => {
+  it("are not charged: a cloud node with a stated context refuses a longer query and bills nothing", () => {
+    const doc = boardAndCloud({ routers: ["cloud-only"] });
+    (doc.nodes as Array<Record<string, unknown>>)[1].contextTokens = 1000;
+    (doc.devices as Array<Record<string, unknown>>)[0].workload = { type: "queries", interarrival: "100 s", promptTokens: 4000, outputTokens: 200 };
+    const run = simulateLlm(llmScenario(doc)).runs[0];
+    expect(run.queries.refused).toBe(1);
+    expect(run.cost.apiUsd).toBe(0);
+    // The prompt did leave the device (it was sent), so privacy counts it.
+    expect(run.privacy.queriesToCloud).toBe(1);
+  });
+});
