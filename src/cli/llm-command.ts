@@ -105,6 +105,27 @@ export function formatLlmSummary(results: LlmResults): string {
   ]);
   lines.push(...table([header, ...rows]));
   lines.push("  (latency in ms; 'off device' = share of queries whose prompt left the device; quality = mean P(good answer), docs/llm.md)");
+  if ((results.runs[0]?.groups.length ?? 0) > 1) {
+    lines.push("");
+    const groupRows = results.runs[0].groups.flatMap((_, g) =>
+      results.runs.map((run) => {
+        const group = run.groups[g];
+        return [
+          `${group.group} (${group.devices})`,
+          run.label,
+          String(group.queries.completed),
+          num(group.latency.ttft.p95),
+          num(group.latency.total.p95),
+          pct(group.violationRate),
+          pct(group.shareLocal),
+          pct(group.shareToCloud),
+          group.qualityMeanProbability === null ? "-" : group.qualityMeanProbability.toFixed(3),
+          usd(group.apiUsd),
+        ];
+      }),
+    );
+    lines.push(...table([["device group", "router", "done", "TTFT p95", "total p95", "violations", "local", "to cloud", "quality", "$ API"], ...groupRows]));
+  }
   for (const run of results.runs) {
     const p = run.pipelines;
     if (p !== null) {

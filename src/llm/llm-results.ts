@@ -63,6 +63,22 @@ export interface PipelineResults {
   stages: PipelineStageResults[];
 }
 
+/** One device group's queries (a class of users: phones, laptops...). */
+export interface LlmGroupResults {
+  group: string;
+  devices: number;
+  queries: { generated: number; completed: number; refused: number; unfinished: number };
+  latency: { ttft: StageSummary; total: StageSummary };
+  /** (late + refused + unfinished late) / (completed + refused + unfinished late). */
+  violationRate: number | null;
+  /** Shares of the group's ended queries (completed or refused) that ran locally, left the device, reached the cloud. */
+  shareLocal: number | null;
+  shareOffDevice: number | null;
+  shareToCloud: number | null;
+  apiUsd: number;
+  qualityMeanProbability: number | null;
+}
+
 export interface LlmRunResults {
   router: string;
   label: string;
@@ -104,6 +120,7 @@ export interface LlmRunResults {
   quality: { meanProbability: number | null; goodShare: number | null };
   throughput: { queriesPerS: number; outputTokensPerS: number };
   nodes: LlmNodeResults[];
+  groups: LlmGroupResults[];
   devices: { localServed: number; energyJ: number | null };
   pipelines: PipelineResults | null;
   routerStatistics: Record<string, number | number[]>;

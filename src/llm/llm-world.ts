@@ -35,7 +35,28 @@ interface ExchangeCallbacks {
 /** A query in flight: what is needed to classify it if the run ends first. */
 interface InFlight {
   readonly createdAt: number;
+  readonly group: GroupMeter;
   firstTokenSeen: boolean;
+}
+
+/** What one device group's measured queries saw: the per-class view (phones vs laptops, say). */
+export class GroupMeter {
+  devices = 0;
+  generated = 0;
+  completed = 0;
+  refused = 0;
+  late = 0;
+  unfinished = 0;
+  unfinishedLate = 0;
+  local = 0;
+  offDevice = 0;
+  toCloud = 0;
+  apiUsd = 0;
+  qualitySum = 0;
+  readonly ttft = new StageStats();
+  readonly total = new StageStats();
+
+  constructor(readonly group: string) {}
 }
 
 export interface PipelineStageMeter {
@@ -79,6 +100,8 @@ export class LlmMeter {
     tool: new StageStats(),
   };
   readonly decodeRate: StageStats[];
+  /** Per device group, in the order the groups appear in the scenario. */
+  readonly groups: GroupMeter[] = [];
   // Pipelines.
   jobsStarted = 0;
   jobsSucceeded = 0;
@@ -125,6 +148,8 @@ export class LlmWorld {
   private readonly view: RouterView;
   private readonly maxAttemptsOverride: number | undefined;
   private readonly querySink: QuerySink | undefined;
+  /** Each device's group meter. */
+  private readonly groupOf: GroupMeter[];
 
   constructor(
     readonly scenario: ResolvedLlmScenario,
@@ -134,6 +159,17 @@ export class LlmWorld {
     this.querySink = options.querySink;
     this.streams = new RandomStreams(scenario.seed);
     this.meter = new LlmMeter(scenario.nodes.length);
+    const byGroup = new Map<string, GroupMeter>();
+    this.groupOf = scenario.devices.map((device) => {
+      let meter = byGroup.get(device.group);
+      if (meter === undefined) {
+        meter = new GroupMeter(device.group);
+        byGroup.set(device.group, meter);
+        this.meter.groups.push(meter);
+      }
+      meter.devices++;
+      return meter;
+    });
     this.servers = scenario.nodes.map((node) => new LlmServer(this.sim, node.serving));
     this.deviceServers = scenario.devices.map((device) => (device.localServing === undefined ? undefined : new LlmServer(this.sim, device.localServing)));
     this.maxAttemptsOverride = options.pipelineMaxAttempts;
@@ -161,7 +197,11 @@ export class LlmWorld {
     for (const query of this.inFlight.values()) {
       const elapsed = end - query.createdAt;
       this.meter.unfinished++;
-      if (elapsed > s.totalDeadlineMs || (!query.firstTokenSeen && elapsed > s.ttftDeadlineMs)) this.meter.unfinishedLate++;
+      query.group.unfinished++;
+      if (elapsed > s.totalDeadlineMs || (!query.firstTokenSeen && elapsed > s.ttftDeadlineMs)) {
+        this.meter.unfinishedLate++;
+        query.group.unfinishedLate++;
+      }
     }
   }
 
@@ -330,9 +370,11 @@ export class LlmWorld {
     const mode = routed ?? this.feasible(this.router.route(info, this.view), device.index);
     const createdAt = this.sim.now;
     const id = this.nextQueryId++;
-    const flight: InFlight = { createdAt, firstTokenSeen: false };
+    const group = this.groupOf[device.index];
+    const flight: InFlight = { createdAt, group, firstTokenSeen: false };
     if (measured) {
       this.meter.generated++;
+      group.generated++;
       this.inFlight.set(id, flight);
     }
     const local = mode === "cloud" ? undefined : this.localTarget(device.index);
@@ -392,6 +434,18 @@ export class LlmWorld {
         });
       }
       if (measured) {
+        if (mode === "local") group.local++;
+        if (offDevicePrompt > 0) group.offDevice++;
+        if (cloudPrompt > 0) group.toCloud++;
+        group.apiUsd += costUsd;
+        if (times.refused) group.refused++;
+        else {
+          group.completed++;
+          if (violated) group.late++;
+          group.ttft.add(ttftAt - createdAt);
+          group.total.add(times.doneAt - createdAt);
+          group.qualitySum += quality;
+        }
         m.routes[mode]++;
         m.apiUsd += costUsd;
         m.tokensAtEdge += edgeTokens;

@@ -137,6 +137,21 @@ function summarizeRun(scenario: ResolvedLlmScenario, entry: LlmRouterEntry, worl
         ramShare: node.serving.usableMemoryMiB === undefined ? null : node.serving.memoryMiB / node.serving.ramMiB,
       };
     }),
+    groups: m.groups.map((g) => {
+      const ended = g.completed + g.refused;
+      return {
+        group: g.group,
+        devices: g.devices,
+        queries: { generated: g.generated, completed: g.completed, refused: g.refused, unfinished: g.unfinished },
+        latency: { ttft: g.ttft.summary(), total: g.total.summary() },
+        violationRate: ratio(g.late + g.refused + g.unfinishedLate, ended + g.unfinishedLate),
+        shareLocal: ratio(g.local, ended),
+        shareOffDevice: ratio(g.offDevice, ended),
+        shareToCloud: ratio(g.toCloud, ended),
+        apiUsd: g.apiUsd,
+        qualityMeanProbability: ratio(g.qualitySum, g.completed),
+      };
+    }),
     devices: { localServed: world.deviceServers.reduce((sum, s) => sum + (s?.served ?? 0), 0), energyJ: devicesEnergyJ },
     pipelines: !hasPipelines
       ? null

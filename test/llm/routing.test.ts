@@ -66,6 +66,18 @@ describe("routing policies send each query where their thresholds say", () => {
     expect(gz.latency.total.max).toBeCloseTo(8310, 6);
   });
 
+  it("per device group: each group's queries, routes and shares", () => {
+    const t = run("t0.5");
+    expect(t.groups.map((g) => g.group)).toEqual(["easy", "middling", "hard"]);
+    for (const g of t.groups) expect(g.queries.completed).toBe(9);
+    expect(t.groups[0].shareLocal).toBe(1);
+    expect(t.groups[1].shareToCloud).toBe(1);
+    expect(t.groups[2].shareToCloud).toBe(1);
+    expect(t.groups.reduce((sum, g) => sum + g.apiUsd, 0)).toBeCloseTo(t.cost.apiUsd, 15);
+    // The easy group answers on the 1B model, the others on the 100B one.
+    expect(t.groups[0].qualityMeanProbability!).toBeLessThan(t.groups[1].qualityMeanProbability!);
+  });
+
   it("the quality proxy follows the model that answered", () => {
     // Cloud (100B) answers better than the 1B local model on the same queries.
     expect(run("cloud-only").quality.meanProbability!).toBeGreaterThan(run("local-only").quality.meanProbability! + 0.3);
