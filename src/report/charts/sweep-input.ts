@@ -34,10 +34,37 @@ export function metricTitle(metric: string): string {
   const known: Record<string, string> = {
     "qos.violationRate": "QoS violation rate",
     throughput: "throughput (requests/s)",
+    // Language-model results.
+    "throughput.queriesPerS": "throughput (queries/s)",
+    "throughput.outputTokensPerS": "output tokens/s",
+    "cost.perDayUsd": "money per day (USD)",
+    "cost.perQueryUsd": "money per query (USD)",
+    "quality.meanProbability": "quality: mean P(good answer)",
+    "quality.goodShare": "share of answers judged good",
+    "pipelines.successProbability": "job success probability",
+    "pipelines.tokensPerFinishedJob": "tokens per finished job",
+    "pipelines.costPerSucceededJobUsd": "money per succeeded job (USD)",
+    "routerStatistics.finalThreshold": "learned threshold",
   };
   if (known[metric] !== undefined) return known[metric];
   const latency = /^latency\.(\w+)\.(\w+)$/.exec(metric);
-  if (latency !== null) return `${latency[1] === "total" ? "total latency" : latency[1]} ${latency[2]}${latency[2] === "count" ? "" : " (ms)"}`;
+  const stageNames: Record<string, string> = { total: "total latency", ttft: "time to first token" };
+  if (latency !== null) return `${stageNames[latency[1]] ?? latency[1]} ${latency[2]}${latency[2] === "count" ? "" : " (ms)"}`;
+  const cost = /^cost\.(\w+)Usd$/.exec(metric);
+  if (cost !== null) return `${cost[1] === "api" ? "API" : cost[1]} money (USD)`;
+  const share = /^privacy\.shareOf(Queries|Tokens)(OffDevice|ToCloud)$/.exec(metric);
+  if (share !== null) return `share of ${share[1].toLowerCase()} ${share[2] === "ToCloud" ? "sent to the cloud" : "that left the device"}`;
+  const node = /^nodes\.(\d+)\.(\w+)(?:\.(\w+))?$/.exec(metric);
+  if (node !== null) {
+    const field: Record<string, string> = {
+      utilisation: "busy share",
+      outputTokensPerS: "output tokens/s",
+      decodeTokensPerSPerQuery: "decode tokens/s per query",
+      meanQueueLength: "mean queue length",
+      meanBatch: "mean batch",
+    };
+    return `node ${node[1]} ${field[node[2]] ?? node[2]}${node[3] !== undefined ? ` ${node[3]}` : ""}`;
+  }
   return metric;
 }
 
