@@ -76,4 +76,13 @@ describe("learned-router", () => {
     expect(rounds).toBeGreaterThanOrEqual(17);
     expect(federated.federatedBytes).toBe(rounds * 2 * 10 * (10 * 2) * 2 * 8);
   });
+
+  it("a price on privacy (cloudPenalty) moves the threshold the other way: from 0 (all cloud) to keeping prompts local", () => {
+    const privacy = simulateLlm(
+      scenario([{ name: "learned-router", label: "private", options: { initialThresholds: [0], usdPerGoodAnswer: USD_PER_GOOD_ANSWER, cloudPenalty: 1 } }]),
+    ).runs[0];
+    expect(privacy.routerStatistics.initialThreshold).toBe(0);
+    expect(privacy.routerStatistics.finalThreshold as number).toBeGreaterThanOrEqual(0.9);
+    expect(privacy.privacy.shareOfQueriesToCloud!).toBeLessThan(0.2);
+  });
 });

@@ -15,6 +15,7 @@ export const learnedRouterOptions = z.strictObject({
   updateEvery: z.number().int().positive().optional().meta({ description: "Observations between re-derivations of the thresholds. Default 20." }),
   violationPenalty: z.number().nonnegative().optional().meta({ description: "Utility lost by a missed deadline. Default 1 (one good answer)." }),
   usdPerGoodAnswer: z.number().positive().optional().meta({ description: "Money worth one good answer: utility = good - violationPenalty x violated - cost / this - cloudPenalty x reachedCloud. Default 0.01." }),
+  latencyPenaltyPerSecond: z.number().nonnegative().optional().meta({ description: "Utility lost per second of total latency, beyond the deadline penalty. Default 0." }),
   cloudPenalty: z.number().nonnegative().optional().meta({ description: "Utility lost when a prompt (or its condensed form) reaches the cloud: the price put on privacy. Default 0." }),
   scope: z.enum(["global", "device"]).optional().meta({ description: "One learner at the gateway (global, default) or one per device." }),
   federatedInterval: durationSchema.optional().meta({ description: "With scope device: average the devices' statistics every interval (federated averaging; the bytes are counted)." }),
@@ -97,7 +98,8 @@ class UtilityTable {
 
 /**
  * Learns where to cut: per complexity bin it estimates each route's utility (a good answer,
- * minus a missed deadline, minus money) from the outcomes it observes, and routes by the
+ * minus a missed deadline, money, and optionally latency and the privacy of the cloud) from the
+ * outcomes it observes, and routes by the
  * threshold(s) that maximise the estimated utility; an epsilon share of queries explores. With
  * one learner per device, federated averaging pools the devices' statistics every interval.
  */
@@ -112,6 +114,7 @@ export const createLearnedRouter: RouterFactory = (context) => {
   const violationPenalty = options.violationPenalty ?? 1;
   const usdPerGoodAnswer = options.usdPerGoodAnswer ?? 0.01;
   const cloudPenalty = options.cloudPenalty ?? 0;
+  const latencyPenaltyPerSecond = options.latencyPenaltyPerSecond ?? 0;
   const perDevice = options.scope === "device";
   const tables = Array.from({ length: perDevice ? context.deviceCount : 1 }, () => new UtilityTable(bins, modes, [...initial]));
   const sinceUpdate = new Int32Array(tables.length);
@@ -167,7 +170,7 @@ export const createLearnedRouter: RouterFactory = (context) => {
         }
       }
       const t = perDevice ? outcome.deviceIndex : 0;
-      const utility = routeUtility(outcome, { violationPenalty, usdPerGoodAnswer, cloudPenalty });
+      const utility = routeUtility(outcome, { violationPenalty, usdPerGoodAnswer, cloudPenalty, latencyPenaltyPerSecond });
       tables[t].add(binOf(outcome.complexity), mode, utility);
       observed++;
       if (++sinceUpdate[t] >= updateEvery) {
@@ -200,11 +203,17 @@ export const createLearnedRouter: RouterFactory = (context) => {
 };
 
 /** What one finished query was worth to the user, in good answers. */
-export function routeUtility(outcome: RouteOutcome, weights: { violationPenalty: number; usdPerGoodAnswer: number; cloudPenalty: number }): number {
+export function routeUtility(
+  outcome: RouteOutcome,
+  weights: { violationPenalty: number; usdPerGoodAnswer: number; cloudPenalty: number; latencyPenaltyPerSecond: number },
+): number {
+  // A refused query has no latency; its violation penalty stands for it.
+  const seconds = Number.isNaN(outcome.totalMs) ? 0 : outcome.totalMs / 1000;
   return (
     (outcome.good ? 1 : 0) -
     (outcome.violated ? weights.violationPenalty : 0) -
     outcome.costUsd / weights.usdPerGoodAnswer -
-    (outcome.reachedCloud ? weights.cloudPenalty : 0)
+    (outcome.reachedCloud ? weights.cloudPenalty : 0) -
+    weights.latencyPenaltyPerSecond * seconds
   );
 }
