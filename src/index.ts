@@ -1,6 +1,7 @@
 /**
  * The library surface: run scenarios programmatically and write policies that type-check.
- * A policy module exports a SchedulerFactory (default export or `createScheduler`).
+ * A policy module exports a SchedulerFactory (default export or `createScheduler`); a router
+ * module for language-model scenarios a RouterFactory (default export or `createRouter`).
  */
 export type {
   ClusterView,
@@ -21,3 +22,9 @@ export { loadScenarioFile, resolveScenario } from "./scenario/resolve.js";
 export { simulate } from "./run/simulate.js";
 export { SCHEDULER_NAMES, SCHEDULER_OPTIONS } from "./schedulers/registry.js";
 export { loadModulePolicies } from "./schedulers/module-policy.js";
+export type { QueryInfo, QueryRouter, RouteMode, RouteOutcome, RouterContext, RouterFactory, RouterView } from "./llm/routers/types.js";
+export type { LlmResults, LlmRunResults } from "./llm/llm-results.js";
+export { isLlmScenario, resolveLlmScenario } from "./llm/resolve.js";
+export { simulateLlm } from "./llm/simulate-llm.js";
+export { loadModuleRouters } from "./llm/routers/module-router.js";
+export { ROUTER_NAMES, ROUTER_OPTIONS } from "./llm/routers/registry.js";

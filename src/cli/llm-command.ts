@@ -3,6 +3,7 @@ import type { LlmResults } from "../llm/llm-results.js";
 import { resolveLlmScenario } from "../llm/resolve.js";
 import type { ResolvedLlmScenario } from "../llm/resolved.js";
 import { simulateLlm } from "../llm/simulate-llm.js";
+import { loadModuleRouters } from "../llm/routers/module-router.js";
 import { formatDuration } from "../random/duration.js";
 import { BUILTIN_PROFILE_DIR } from "../scenario/profiles.js";
 import { AtomicLineWriter, writeFileAtomic } from "./output.js";
@@ -16,8 +17,9 @@ export function loadLlmScenario(file: string, json: Record<string, unknown>): Re
 
 const QUERY_COLUMNS = ["router", "device", "purpose", "route", "createdAt", "promptTokens", "outputTokens", "complexity", "refused", "ttft", "total", "network", "queueing", "prefill", "decode", "costUsd", "quality", "good", "violated"];
 
-export function runLlmCommand(file: string, json: Record<string, unknown>, args: { out?: string; quiet?: boolean; tasks?: string; report?: boolean }): LlmResults {
+export async function runLlmCommand(file: string, json: Record<string, unknown>, args: { out?: string; quiet?: boolean; tasks?: string; report?: boolean }): Promise<LlmResults> {
   const scenario = loadLlmScenario(file, json);
+  const moduleRouters = await loadModuleRouters(scenario.routers, dirname(resolve(file)));
   const outDir = resolve(args.out ?? join("reports", scenario.name));
   let writer: AtomicLineWriter | undefined;
   try {
@@ -26,7 +28,7 @@ export function runLlmCommand(file: string, json: Record<string, unknown>, args:
       writer.writeLine(QUERY_COLUMNS.join(","));
     }
     const sink = writer;
-    const results = simulateLlm(scenario, { querySink: sink === undefined ? undefined : (label) => (record) => sink.writeLine(queryRow(label, record)) });
+    const results = simulateLlm(scenario, { moduleRouters, querySink: sink === undefined ? undefined : (label) => (record) => sink.writeLine(queryRow(label, record)) });
     const resultsFile = join(outDir, "results.json");
     writeFileAtomic(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
     writer?.commit();

@@ -210,7 +210,7 @@ function llmDocument(file: string, overrides: { seed?: number | string; duration
 async function runCommand(args: RunArgs): Promise<void> {
   const llm = llmDocument(args.scenario, { seed: args.seed, duration: args.duration });
   if (llm !== undefined) {
-    const results = runLlmCommand(args.scenario, llm, args);
+    const results = await runLlmCommand(args.scenario, llm, args);
     if (args.report) {
       const printed = await renderLlmReport(results, resolve(args.out ?? join("reports", results.scenario.name)));
       if (!args.quiet) process.stdout.write(printed);

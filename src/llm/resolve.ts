@@ -377,6 +377,13 @@ class LlmResolver {
     const entries: LlmRouterEntry[] = [];
     const labels = new Set<string>();
     this.doc.routers.forEach((entry, index) => {
+      if (typeof entry !== "string" && "policy" in entry) {
+        const label = entry.label ?? entry.path.split("/").pop()?.replace(/\.[cm]?[jt]s$/, "") ?? "module";
+        if (labels.has(label)) this.fail(`routers[${index}]`, label, "a label not used by another entry (give each entry of the same router a label)");
+        labels.add(label);
+        entries.push({ name: "module", label, options: { path: entry.path, options: entry.options ?? {} }, pipelineMaxAttempts: entry.pipelineMaxAttempts });
+        return;
+      }
       const name = typeof entry === "string" ? entry : entry.name;
       const label = typeof entry === "string" ? entry : (entry.label ?? entry.name);
       const raw = typeof entry === "string" ? {} : (entry.options ?? {});

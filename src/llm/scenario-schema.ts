@@ -117,14 +117,30 @@ const network = z.strictObject({
   requestOverheadBytes: z.number().int().nonnegative().optional().meta({ description: "Bytes added to every request (headers, JSON). Default 500." }),
 });
 
+const pipelineMaxAttempts = z
+  .number()
+  .int()
+  .positive()
+  .optional()
+  .meta({ description: "Overrides every pipeline stage's maxAttempts in this run (e.g. 1: no retries)." });
+
 const routerEntry = z.union([
   id,
   z.strictObject({
     name: id,
     label: z.string().optional(),
     options: z.record(z.string(), z.unknown()).optional(),
-    pipelineMaxAttempts: z.number().int().positive().optional().meta({ description: "Overrides every pipeline stage's maxAttempts in this run (e.g. 1: no retries)." }),
+    pipelineMaxAttempts,
   }),
+  z
+    .strictObject({
+      policy: z.literal("module"),
+      path: z.string().min(1).meta({ description: "An ES module exporting a router factory (default export or createRouter), relative to the scenario file." }),
+      label: z.string().optional(),
+      options: z.record(z.string(), z.unknown()).optional(),
+      pipelineMaxAttempts,
+    })
+    .meta({ description: "A router written as an ES module (docs/llm.md)." }),
 ]);
 
 export const llmScenarioSchema = z

@@ -7,6 +7,8 @@ import type { LlmServer } from "./llm-server.js";
 import { LlmWorld, type QuerySink } from "./llm-world.js";
 import type { LlmRouterEntry, ResolvedLlmScenario } from "./resolved.js";
 import { ROUTERS } from "./routers/registry.js";
+import type { RouterFactory } from "./routers/types.js";
+import { SimulationError } from "../errors.js";
 
 const DAY_MS = 86_400_000;
 const JOULES_PER_KWH = 3.6e6;
@@ -16,13 +18,17 @@ export interface SimulateLlmOptions {
   onRunDone?: (entry: LlmRouterEntry, world: LlmWorld) => void;
   /** Receives every measured query of the router with this label (per-query output). */
   querySink?: (label: string) => QuerySink | undefined;
+  /** Factories by entry label for `{"policy": "module"}` routers (see loadModuleRouters). */
+  moduleRouters?: Readonly<Record<string, RouterFactory>>;
 }
 
 /** Simulates the scenario once per router; every run starts from the same seed, so the queries are the same across routers. */
 export function simulateLlm(scenario: ResolvedLlmScenario, options: SimulateLlmOptions = {}): LlmResults {
   const runs = scenario.routers.map((entry) => {
     const streams = new RandomStreams(scenario.seed);
-    const router = ROUTERS[entry.name]({
+    const factory = entry.name === "module" ? options.moduleRouters?.[entry.label] : ROUTERS[entry.name];
+    if (factory === undefined) throw new SimulationError(`the module router "${entry.label}" was not loaded before simulating`);
+    const router = factory({
       random: streams.stream(`router/${entry.label}`),
       options: entry.options,
       deviceCount: scenario.devices.length,

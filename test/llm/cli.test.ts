@@ -59,3 +59,28 @@ describe("simulate on a language-model scenario", () => {
     for (const name of ["index.html", "charts/llm-latency.svg", "charts/llm-tradeoffs.png", "charts/llm-privacy-cost.vl.json"]) expect(existsSync(join(dir, "out", name)), name).toBe(true);
   });
 });
+
+describe("a router written as an ES module", () => {
+  it("loads from a path relative to the scenario, gets its options, routes, and reports statistics", () => {
+    const doc = boardAndCloud({
+      routers: [{ policy: "module", path: join(REPO, "examples", "routers", "prompt-length-router.mjs"), options: { maxLocalPromptTokens: 150 } }],
+    });
+    (doc.devices as Array<Record<string, unknown>>)[0].count = 3;
+    const { dir, file } = scenarioFile(doc);
+    const result = runCli([file, "--out", join(dir, "out"), "--quiet"]);
+    expect(result.code, result.stderr).toBe(0);
+    const run = JSON.parse(readFileSync(join(dir, "out", "results.json"), "utf8")).runs[0];
+    expect(run.label).toBe("prompt-length-router");
+    // 200-token prompts exceed 150: all three to the cloud.
+    expect(run.routes).toEqual({ local: 0, cloud: 3, collaborative: 0 });
+    expect(run.routerStatistics.longPrompts).toBe(3);
+  });
+
+  it("a module that does not load is bad input naming the entry", () => {
+    const { dir, file } = scenarioFile(boardAndCloud({ routers: [{ policy: "module", path: "./missing.mjs" }] }));
+    const result = runCli([file, "--out", join(dir, "out")]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("routers[0].path");
+    expect(existsSync(join(dir, "out"))).toBe(false);
+  });
+});
