@@ -69,14 +69,21 @@ export function planSweep(json: unknown, file: string): SweepPlan {
       });
     }
   });
+  let moduleReported = false;
   // Each axis value on its own must give a valid scenario: a bad value is bad input now, not a failed run later.
   axes.forEach((axis, index) => {
     axis.values.forEach((value, v) => {
       const trial = structuredClone(base);
       setPointer(trial, axis.tokens, value);
       try {
-        if (llm) resolveLlmScenario(trial, { profileDirs, baseDir }, source);
-        else resolveScenario(trial, { knownSchedulers: SCHEDULER_NAMES, profileDirs, baseDir }, source);
+        const policies = llm
+          ? resolveLlmScenario(trial, { profileDirs, baseDir }, source).routers
+          : resolveScenario(trial, { knownSchedulers: SCHEDULER_NAMES, profileDirs, baseDir }, source).schedulers;
+        // Modules are imported asynchronously by the CLI before a run; sweep workers run built-in policies only.
+        if (policies.some((entry) => entry.name === "module") && !moduleReported) {
+          moduleReported = true;
+          issues.push({ path: `axes[${index}]`, value: "module", expected: `built-in ${llm ? "routers" : "schedulers"} only: a sweep cannot run {"policy": "module"} entries` });
+        }
       } catch (error) {
         if (!(error instanceof InputError)) throw error;
         const where = axis.isRange ? `axes[${index}].range` : `axes[${index}].values[${v}]`;
