@@ -1,4 +1,5 @@
 import type { StageSummary } from "../metrics/stage-stats.js";
+import type { LlmTimeSeries } from "./llm-time-series.js";
 
 export const LLM_RESULTS_SCHEMA = "continuum-sim/llm-results@1";
 
@@ -123,6 +124,8 @@ export interface LlmRunResults {
   groups: LlmGroupResults[];
   devices: { localServed: number; energyJ: number | null };
   pipelines: PipelineResults | null;
+  /** Queries by creation time over [warmup, duration). */
+  timeSeries: LlmTimeSeries;
   routerStatistics: Record<string, number | number[]>;
   events: number;
 }

@@ -3,6 +3,7 @@ import { Simulator } from "../engine/simulator.js";
 import { StageStats } from "../metrics/stage-stats.js";
 import type { Sampler } from "../random/distributions.js";
 import { LlmServer, type ServerJob } from "./llm-server.js";
+import { LlmTimeSeriesRecorder } from "./llm-time-series.js";
 import type { LlmStage } from "./llm-results.js";
 import { answerQuality } from "./quality.js";
 import { exchangeMs } from "./resolve.js";
@@ -139,6 +140,7 @@ interface Job {
 export class LlmWorld {
   readonly sim = new Simulator();
   readonly meter: LlmMeter;
+  readonly series: LlmTimeSeriesRecorder;
   readonly servers: LlmServer[];
   readonly deviceServers: (LlmServer | undefined)[];
   private readonly streams: RandomStreams;
@@ -159,6 +161,7 @@ export class LlmWorld {
     this.querySink = options.querySink;
     this.streams = new RandomStreams(scenario.seed);
     this.meter = new LlmMeter(scenario.nodes.length);
+    this.series = new LlmTimeSeriesRecorder(scenario.warmupMs, scenario.durationMs, scenario.binWidthMs);
     const byGroup = new Map<string, GroupMeter>();
     this.groupOf = scenario.devices.map((device) => {
       let meter = byGroup.get(device.group);
@@ -201,6 +204,7 @@ export class LlmWorld {
       if (elapsed > s.totalDeadlineMs || (!query.firstTokenSeen && elapsed > s.ttftDeadlineMs)) {
         this.meter.unfinishedLate++;
         query.group.unfinishedLate++;
+        this.series.recordUnfinishedLate(query.createdAt);
       }
     }
   }
@@ -434,6 +438,16 @@ export class LlmWorld {
         });
       }
       if (measured) {
+        this.series.record(createdAt, {
+          refused: times.refused,
+          late: violated,
+          ttftMs: ttftAt - createdAt,
+          totalMs: times.doneAt - createdAt,
+          local: mode === "local",
+          toCloud: cloudPrompt > 0,
+          apiUsd: costUsd,
+          quality,
+        });
         if (mode === "local") group.local++;
         if (offDevicePrompt > 0) group.offDevice++;
         if (cloudPrompt > 0) group.toCloud++;

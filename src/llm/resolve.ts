@@ -13,6 +13,7 @@ import { compileCollecting, lookupProfile } from "../scenario/input-lookups.js";
 import { toInputIssues } from "../scenario/zod-issues.js";
 import { LLM_MODELS, QUANTIZATIONS, RUNTIME_OVERHEAD_MIB, kvBytesPerToken, servingMemoryMiB, weightBytes, type Quantization } from "./model-catalog.js";
 import { DEFAULT_QUALITY } from "./quality.js";
+import { defaultBinWidthMs, MAX_TIME_BINS } from "../scenario/time-bins.js";
 import { readQueryTrace } from "./query-trace.js";
 import type { LlmDevice, LlmNode, LlmRouterEntry, LlmWorkload, PipelineStageSpec, ResolvedLlmScenario, ServingSpec } from "./resolved.js";
 import { ROUTER_OPTIONS, ROUTERS } from "./routers/registry.js";
@@ -75,6 +76,11 @@ class LlmResolver {
       if (value !== undefined && !(value > 0)) this.fail(`qos.${key}`, value, "a positive duration");
     }
     const contextTokens = doc.contextTokens ?? DEFAULT_CONTEXT_TOKENS;
+    const arrivalWindowMs = doc.duration - warmupMs;
+    const binWidthMs = doc.metrics?.binWidth ?? defaultBinWidthMs(arrivalWindowMs);
+    if (!(binWidthMs > 0) || arrivalWindowMs / binWidthMs > MAX_TIME_BINS) {
+      this.fail("metrics.binWidth", doc.metrics?.binWidth, `a positive duration giving at most ${MAX_TIME_BINS} bins over the ${arrivalWindowMs} ms of measured arrivals`);
+    }
 
     const nodes = doc.nodes.map((node, index): LlmNode | undefined => {
       const profile = this.profile(node.profile, `nodes[${index}].profile`);
@@ -174,6 +180,7 @@ class LlmResolver {
       warmupMs,
       drainMs,
       loadScale: doc.loadScale ?? 1,
+      binWidthMs,
       ttftDeadlineMs: doc.qos.ttft ?? Infinity,
       totalDeadlineMs: doc.qos.total ?? Infinity,
       hash,

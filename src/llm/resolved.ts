@@ -11,6 +11,8 @@ export interface ResolvedLlmScenario {
   readonly durationMs: number;
   readonly warmupMs: number;
   readonly drainMs: number;
+  /** Width of the time-series bins (queries binned by creation time over [warmup, duration)). */
+  readonly binWidthMs: number;
   /** Arrival-rate multiplier applied to every device. */
   readonly loadScale: number;
   readonly ttftDeadlineMs: number;

@@ -183,6 +183,11 @@ export const llmScenarioSchema = z
       })
       .optional()
       .meta({ description: "Quality proxy: P(good answer) = 1 / (1 + exp(steepness x (complexity - capability))), capability = intercept + slope x log10(params in B)." }),
+    metrics: z
+      .strictObject({
+        binWidth: durationSchema.optional().meta({ description: "Width of the time-series bins. Default: the arrival window / 60, rounded down to 1, 2 or 5 x 10^k ms." }),
+      })
+      .optional(),
     electricityUsdPerKWh: z.number().nonnegative().optional().meta({ description: "Price of the energy edge nodes and devices use. Default 0." }),
     routers: z.array(routerEntry).min(1).meta({ description: "Routing policies compared on the same queries." }),
   })

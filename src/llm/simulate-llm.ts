@@ -188,6 +188,7 @@ function summarizeRun(scenario: ResolvedLlmScenario, entry: LlmRouterEntry, worl
             };
           }),
         },
+    timeSeries: world.series.result(),
     routerStatistics: {},
     events: world.sim.eventsExecuted,
   };

@@ -25,7 +25,7 @@ export type CompactSchedulerResults = Omit<SchedulerResults, "timeSeries" | "lat
 export type CompactResults = Omit<Results, "runs"> & { runs: CompactSchedulerResults[] };
 
 /** A language-model run as the sweep summary reads it: the router's name also under `scheduler`, the summary's policy column. */
-export type CompactLlmRunResults = LlmRunResults & { scheduler: string };
+export type CompactLlmRunResults = Omit<LlmRunResults, "timeSeries"> & { scheduler: string };
 export type CompactLlmResults = Omit<LlmResults, "runs"> & { runs: CompactLlmRunResults[] };
 
 /** The entry of one policy in either kind of results, as the summary sees it. */
@@ -51,7 +51,13 @@ export function compactResults(results: Results): CompactResults {
 }
 
 export function compactLlmResults(results: LlmResults): CompactLlmResults {
-  return { ...results, runs: results.runs.map((run) => ({ ...run, scheduler: run.router })) };
+  return {
+    ...results,
+    runs: results.runs.map((run) => {
+      const { timeSeries: _series, ...rest } = run;
+      return { ...rest, scheduler: run.router };
+    }),
+  };
 }
 
 export const runsDir = (outDir: string): string => join(outDir, "runs");

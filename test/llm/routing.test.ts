@@ -78,6 +78,19 @@ describe("routing policies send each query where their thresholds say", () => {
     expect(t.groups[0].qualityMeanProbability!).toBeLessThan(t.groups[1].qualityMeanProbability!);
   });
 
+  it("the time series bins every measured query by creation time, and its sums match the totals", () => {
+    const t = run("t0.5");
+    const bins = t.timeSeries.bins;
+    expect(t.timeSeries.binMs).toBe(1000);
+    expect(bins.length).toBe(100);
+    expect(bins.reduce((sum, b) => sum + b.completed, 0)).toBe(27);
+    expect(bins.reduce((sum, b) => sum + b.apiUsd, 0)).toBeCloseTo(t.cost.apiUsd, 15);
+    // Queries arrive at 10, 20, ... 90 s: three per such bin, one of them local (the easy group).
+    const busy = bins.filter((b) => b.completed > 0);
+    expect(busy.map((b) => b.startMs)).toEqual([10, 20, 30, 40, 50, 60, 70, 80, 90].map((s) => s * 1000));
+    for (const b of busy) expect(b.shareLocal).toBeCloseTo(1 / 3, 12);
+  });
+
   it("the quality proxy follows the model that answered", () => {
     // Cloud (100B) answers better than the 1B local model on the same queries.
     expect(run("cloud-only").quality.meanProbability!).toBeGreaterThan(run("local-only").quality.meanProbability! + 0.3);

@@ -254,6 +254,7 @@ describe("LLM charts", () => {
       run.privacy.shareOfQueriesOffDevice = null;
       run.privacy.shareOfQueriesToCloud = null;
       run.qos.violationRate = null;
+      delete run.timeSeries;
     }
     for (const chart of LLM_CHARTS) expect(chart.build(nothing).kind, chart.id).toBe("skipped");
   });
@@ -309,7 +310,7 @@ describe("writeLlmReport and renderLlmReport", () => {
   });
 
   it("writes charts/*.vl.json, .svg, .png for every drawn chart and index.html; prints like renderReport", () => {
-    const drawnIds = ["llm-latency", "llm-tradeoffs", "llm-privacy-cost", "llm-learning"];
+    const drawnIds = ["llm-latency", "llm-tradeoffs", "llm-privacy-cost", "llm-over-time", "llm-learning"];
     expect(readdirSync(join(first, "charts")).sort()).toEqual(drawnIds.flatMap((id) => [`${id}.png`, `${id}.svg`, `${id}.vl.json`]).sort());
     for (const id of drawnIds) {
       for (const ext of [".vl.json", ".svg", ".png"]) expect(statSync(join(first, "charts", `${id}${ext}`)).size, `${id}${ext}`).toBeGreaterThan(2000);
@@ -318,13 +319,13 @@ describe("writeLlmReport and renderLlmReport", () => {
       expect(png.readUInt32BE(16)).toBe(Math.round(svg.width * PNG_SCALE));
     }
     expect(printed).toBe(
-      `charts: 4 drawn, 1 skipped, in ${join(first, "charts")}\n` + "  skipped llm-pipelines: no run has pipeline jobs (`runs[].pipelines`)\n" + `report: ${join(first, "index.html")}\n`,
+      `charts: 5 drawn, 1 skipped, in ${join(first, "charts")}\n` + "  skipped llm-pipelines: no run has pipeline jobs (`runs[].pipelines`)\n" + `report: ${join(first, "index.html")}\n`,
     );
   });
 
   it("index.html: self-contained, every drawn chart inline, the skipped one with its reason, the result tables", () => {
     const html = readFileSync(join(first, "index.html"), "utf8");
-    expect(html.match(/<figure data-chart=/g)).toHaveLength(4);
+    expect(html.match(/<figure data-chart=/g)).toHaveLength(5);
     expect(html).toContain("data:font/ttf;base64,");
     expect(html).not.toMatch(/(src|href)="https?:/);
     expect(html).not.toContain("<script");
@@ -370,12 +371,12 @@ describe("simulate report <llm results.json> (main, in this process)", () => {
     const file = join(dir, "results.json");
     writeFileSync(file, `${JSON.stringify(simulate({ pipelines: true, learned: true }), null, 2)}\n`);
     expect(await main(["report", file, "--format", "png,html"]), err).toBe(0);
-    expect(out).toContain(`charts: 5 drawn, 0 skipped, in ${join(dir, "charts")}`);
+    expect(out).toContain(`charts: 6 drawn, 0 skipped, in ${join(dir, "charts")}`);
     expect(out).toContain(`report: ${join(dir, "index.html")}`);
     expect(out).not.toContain("warning");
     const files = readdirSync(join(dir, "charts"));
-    expect(files.filter((f) => f.endsWith(".png"))).toHaveLength(5);
-    expect(files.filter((f) => f.endsWith(".vl.json"))).toHaveLength(5);
+    expect(files.filter((f) => f.endsWith(".png"))).toHaveLength(6);
+    expect(files.filter((f) => f.endsWith(".vl.json"))).toHaveLength(6);
     expect(files.some((f) => f.endsWith(".svg"))).toBe(false);
     expect(readFileSync(join(dir, "index.html"), "utf8")).toContain('id="llm-pipelines-table"');
   });

@@ -70,6 +70,13 @@ const llmRun = z.object({
   quality: z.object({ meanProbability: share.nullable(), goodShare: share.nullable() }),
   throughput: z.object({ queriesPerS: num, outputTokensPerS: num }),
   pipelines: pipelines.nullable(),
+  /** Optional: files written before the time series existed still draw the other charts. */
+  timeSeries: z
+    .object({
+      binMs: num,
+      bins: z.array(z.object({ startMs: num, completed: count, violationRate: share.nullable(), ttftP95: nullableNum, shareToCloud: share.nullable() })),
+    })
+    .optional(),
   /** Router-specific numbers; the learning chart reads `thresholdHistory` (and `initialThreshold`) of learned routers. */
   routerStatistics: z.record(z.string(), z.union([num, z.array(num)])),
 });

@@ -1,0 +1,105 @@
+import { COARSE_BUCKETS_PER_OCTAVE, QuantileSketch } from "../metrics/sketch.js";
+
+/** One bin of queries by creation time. */
+export interface LlmTimeBin {
+  startMs: number;
+  completed: number;
+  refused: number;
+  late: number;
+  /** Created in this bin, still in flight when the run ended and already past a deadline. */
+  unfinishedLate: number;
+  violationRate: number | null;
+  ttftP50: number | null;
+  ttftP95: number | null;
+  totalP95: number | null;
+  /** Shares of the bin's ended queries (completed or refused). */
+  shareLocal: number | null;
+  shareToCloud: number | null;
+  apiUsd: number;
+  /** Mean P(good answer) of the bin's completed queries. */
+  meanQuality: number | null;
+}
+
+export interface LlmTimeSeries {
+  binMs: number;
+  bins: LlmTimeBin[];
+}
+
+interface BinCounters {
+  completed: number;
+  refused: number;
+  late: number;
+  unfinishedLate: number;
+  local: number;
+  toCloud: number;
+  apiUsd: number;
+  quality: number;
+  ttft: QuantileSketch | undefined;
+  total: QuantileSketch | undefined;
+}
+
+/** Measured queries binned by creation time over [startMs, endMs): how a run evolves (saturation, learning). Quantiles use the coarse sketch (2%). */
+export class LlmTimeSeriesRecorder {
+  private readonly bins: BinCounters[];
+
+  constructor(
+    readonly startMs: number,
+    readonly endMs: number,
+    readonly binMs: number,
+  ) {
+    const count = Math.max(1, Math.ceil((endMs - startMs) / binMs));
+    this.bins = Array.from({ length: count }, () => ({ completed: 0, refused: 0, late: 0, unfinishedLate: 0, local: 0, toCloud: 0, apiUsd: 0, quality: 0, ttft: undefined, total: undefined }));
+  }
+
+  private bin(createdAt: number): BinCounters {
+    const index = Math.floor((createdAt - this.startMs) / this.binMs);
+    return this.bins[index < 0 ? 0 : index >= this.bins.length ? this.bins.length - 1 : index];
+  }
+
+  record(createdAt: number, query: { refused: boolean; late: boolean; ttftMs: number; totalMs: number; local: boolean; toCloud: boolean; apiUsd: number; quality: number }): void {
+    const bin = this.bin(createdAt);
+    if (query.local) bin.local++;
+    if (query.toCloud) bin.toCloud++;
+    bin.apiUsd += query.apiUsd;
+    if (query.refused) {
+      bin.refused++;
+      return;
+    }
+    bin.completed++;
+    if (query.late) bin.late++;
+    bin.quality += query.quality;
+    bin.ttft ??= new QuantileSketch(COARSE_BUCKETS_PER_OCTAVE);
+    bin.total ??= new QuantileSketch(COARSE_BUCKETS_PER_OCTAVE);
+    bin.ttft.add(query.ttftMs);
+    bin.total.add(query.totalMs);
+  }
+
+  recordUnfinishedLate(createdAt: number): void {
+    this.bin(createdAt).unfinishedLate++;
+  }
+
+  result(): LlmTimeSeries {
+    return {
+      binMs: this.binMs,
+      bins: this.bins.map((b, i) => {
+        const ended = b.completed + b.refused;
+        const attempts = ended + b.unfinishedLate;
+        return {
+          startMs: this.startMs + i * this.binMs,
+          completed: b.completed,
+          refused: b.refused,
+          late: b.late,
+          unfinishedLate: b.unfinishedLate,
+          violationRate: attempts === 0 ? null : (b.late + b.refused + b.unfinishedLate) / attempts,
+          ttftP50: b.ttft === undefined ? null : b.ttft.quantile(0.5),
+          ttftP95: b.ttft === undefined ? null : b.ttft.quantile(0.95),
+          totalP95: b.total === undefined ? null : b.total.quantile(0.95),
+          shareLocal: ended === 0 ? null : b.local / ended,
+          shareToCloud: ended === 0 ? null : b.toCloud / ended,
+          apiUsd: b.apiUsd,
+          meanQuality: b.completed === 0 ? null : b.quality / b.completed,
+        };
+      }),
+    };
+  }
+}
