@@ -254,7 +254,7 @@ describe("LLM charts", () => {
       run.privacy.shareOfQueriesOffDevice = null;
       run.privacy.shareOfQueriesToCloud = null;
       run.qos.violationRate = null;
-      delete run.timeSeries;
+      Reflect.deleteProperty(run, "timeSeries");
     }
     for (const chart of LLM_CHARTS) expect(chart.build(nothing).kind, chart.id).toBe("skipped");
   });
