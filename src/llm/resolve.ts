@@ -302,8 +302,9 @@ class LlmResolver {
         this.fail(`${path}.dailyActiveUsers`, workload.dailyActiveUsers, "either interarrival or dailyActiveUsers, not both");
       } else if (workload.interarrival !== undefined) interarrival = this.compile(workload.interarrival, `${path}.interarrival`);
       else if (workload.dailyActiveUsers !== undefined) {
-        const perDay = workload.dailyActiveUsers * (workload.requestsPerUserPerDay ?? DEFAULT_REQUESTS_PER_USER_PER_DAY);
-        interarrival = compileDistribution({ dist: "exponential", mean: DAY_MS / perDay }, `${path}.dailyActiveUsers`);
+        // The users are behind the whole entry: with count > 1 each device carries its share.
+        const perDevicePerDay = (workload.dailyActiveUsers * (workload.requestsPerUserPerDay ?? DEFAULT_REQUESTS_PER_USER_PER_DAY)) / count;
+        interarrival = compileDistribution({ dist: "exponential", mean: DAY_MS / perDevicePerDay }, `${path}.dailyActiveUsers`);
       } else this.fail(`${path}.interarrival`, undefined, "a distribution of the time between queries (or dailyActiveUsers)");
       const promptTokens = this.compile(workload.promptTokens, `${path}.promptTokens`);
       const outputTokens = this.compile(workload.outputTokens, `${path}.outputTokens`);

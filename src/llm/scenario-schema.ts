@@ -34,7 +34,7 @@ const queriesWorkload = z
     type: z.literal("queries"),
     interarrival: distributionSpecSchema.optional().meta({ description: "Time between this device's queries. Give this or dailyActiveUsers." }),
     dailyActiveUsers: z.number().positive().optional().meta({
-      description: "Users behind this device entry: Poisson arrivals at dailyActiveUsers x requestsPerUserPerDay per day (a flat day; no diurnal shape).",
+      description: "Users behind this device entry: Poisson arrivals at dailyActiveUsers x requestsPerUserPerDay per day (a flat day; no diurnal shape), shared evenly by the entry's count devices.",
     }),
     requestsPerUserPerDay: z.number().positive().optional().meta({ description: "With dailyActiveUsers. Default 15." }),
     ...queryContent,

@@ -82,3 +82,20 @@ describe("refused queries", () => {
     expect(run.privacy.queriesToCloud).toBe(1);
   });
 });
+
+describe("daily active users", () => {
+  it("users x requests per day arrive over the day, shared by a group's devices", () => {
+    const generated = (count: number) => {
+      const doc = boardAndCloud({ duration: "24 h", drain: "1 h", routers: ["cloud-only"] });
+      (doc.devices as Array<Record<string, unknown>>)[0] = {
+        id: "users",
+        count,
+        localNodes: ["board"],
+        workload: { type: "queries", dailyActiveUsers: 200, requestsPerUserPerDay: 15, promptTokens: 10, outputTokens: 10 },
+      };
+      return simulateLlm(llmScenario(doc)).runs[0].queries.generated;
+    };
+    // 3,000 a day, Poisson: within 4 standard deviations (4 x sqrt(3000) = 219), whatever the count.
+    for (const count of [1, 4]) expect(Math.abs(generated(count) - 3000)).toBeLessThan(219);
+  });
+});
