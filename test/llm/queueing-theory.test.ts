@@ -1,0 +1,55 @@
+import { describe, expect, it } from "vitest";
+import { simulateLlm } from "../../src/llm/simulate-llm.js";
+import { boardAndCloud, llmScenario } from "./llm-helpers.js";
+
+/**
+ * The batched server against queueing theory. Every query needs 100 prompt tokens at 100 tok/s
+ * and 10 output tokens at 10 tok/s: 2 s of service alone. Poisson arrivals every 2.5 s: load 0.8.
+ */
+function run(node: Record<string, unknown>, promptTokens: unknown = 100) {
+  const doc = boardAndCloud({
+    seed: 11,
+    duration: "40 h",
+    warmup: "1 h",
+    drain: "0 s",
+    contextTokens: 1024,
+    qos: { total: "1 h" },
+    devices: [
+      {
+        id: "source",
+        localNodes: ["server"],
+        workload: { type: "queries", interarrival: { dist: "exponential", mean: "2.5 s" }, promptTokens, outputTokens: 10 },
+      },
+    ],
+    nodes: [{ id: "server", serve: { model: "llama-3.2-1b", quantization: "Q4_0" }, ...node }],
+    network: { default: { latency: 0 }, requestOverheadBytes: 0 },
+    routers: ["local-only"],
+  });
+  return simulateLlm(llmScenario(doc)).runs[0];
+}
+
+describe("the LLM server against queueing theory (load 0.8)", () => {
+  it("a batch of one is an M/D/1 queue: mean wait = rho S / (2 (1 - rho)) = 4 s (Pollaczek-Khinchine)", () => {
+    const r = run({ profile: "test-board", maxBatch: 1 });
+    expect(r.queries.completed).toBeGreaterThan(50_000);
+    expect(r.latency.queueing.mean! / 4000).toBeGreaterThan(0.93);
+    expect(r.latency.queueing.mean! / 4000).toBeLessThan(1.07);
+    expect(r.nodes[0].utilisation).toBeCloseTo(0.8, 1);
+    // Little's law on the queue: mean queue length = arrival rate x mean wait.
+    expect(r.nodes[0].meanQueueLength / ((r.queries.completed / (39 * 3600)) * (r.latency.queueing.mean! / 1000))).toBeCloseTo(1, 1);
+  });
+
+  it("an unlimited batch that shares its rates is M/G/1 processor sharing: mean sojourn = S / (1 - rho) = 10 s", () => {
+    const r = run({ profile: "test-shared-board" });
+    expect(r.latency.total.mean! / 10_000).toBeGreaterThan(0.93);
+    expect(r.latency.total.mean! / 10_000).toBeLessThan(1.07);
+    expect(r.latency.queueing.max).toBe(0);
+  });
+
+  it("processor sharing is insensitive to the service distribution: variable prompts (same mean work) give the same mean", () => {
+    // Prompts uniform on [1, 199] tokens: mean 100, so the mean work is 2 s as before.
+    const r = run({ profile: "test-shared-board" }, { dist: "uniform", low: 0.5, high: 199.5 });
+    expect(r.latency.total.mean! / 10_000).toBeGreaterThan(0.93);
+    expect(r.latency.total.mean! / 10_000).toBeLessThan(1.07);
+  });
+});
