@@ -238,8 +238,13 @@ export class LlmWorld {
       const prompt = w.promptTokens.bind(this.stream(`${base}/prompt`));
       const output = w.outputTokens.bind(this.stream(`${base}/output`));
       const complexity = w.complexity.bind(this.stream(`${base}/complexity`));
+      const acceptance = w.hourlyAcceptance;
+      const thinning = acceptance === undefined ? undefined : this.stream(`${base}/thinning`);
       const arrive = (): void => {
-        this.newQuery(device, { deviceIndex: device.index, promptTokens: tokenCount(prompt()), outputTokens: tokenCount(output()), complexity: clamp01(complexity()), purpose: "query" });
+        const hour = Math.floor((this.sim.now % DAY_MS) / HOUR_MS);
+        if (thinning === undefined || thinning() < (acceptance as readonly number[])[hour]) {
+          this.newQuery(device, { deviceIndex: device.index, promptTokens: tokenCount(prompt()), outputTokens: tokenCount(output()), complexity: clamp01(complexity()), purpose: "query" });
+        }
         this.scheduleNext(gap(), arrive);
       };
       this.scheduleNext(gap(), arrive);
@@ -689,6 +694,9 @@ interface QueryOutcome {
   readonly totalMs: number;
   readonly serving: ServingSpec;
 }
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
 
 function clamp01(x: number): number {
   return x < 0 ? 0 : x > 1 ? 1 : x;

@@ -298,19 +298,32 @@ class LlmResolver {
     const uniformComplexity = compileDistribution({ dist: "uniform", low: 0, high: 1 }, "");
     if (workload.type === "queries") {
       let interarrival: CompiledDistribution | undefined;
+      let hourlyAcceptance: number[] | undefined;
+      const weights = workload.hourlyWeights;
+      if (weights !== undefined) {
+        if (workload.dailyActiveUsers === undefined) this.fail(`${path}.hourlyWeights`, weights, "hourly weights only with dailyActiveUsers (a day's arrivals to shape)");
+        else if (!weights.some((w) => w > 0)) this.fail(`${path}.hourlyWeights`, weights, "at least one positive weight");
+      }
       if (workload.interarrival !== undefined && workload.dailyActiveUsers !== undefined) {
         this.fail(`${path}.dailyActiveUsers`, workload.dailyActiveUsers, "either interarrival or dailyActiveUsers, not both");
       } else if (workload.interarrival !== undefined) interarrival = this.compile(workload.interarrival, `${path}.interarrival`);
       else if (workload.dailyActiveUsers !== undefined) {
         // The users are behind the whole entry: with count > 1 each device carries its share.
         const perDevicePerDay = (workload.dailyActiveUsers * (workload.requestsPerUserPerDay ?? DEFAULT_REQUESTS_PER_USER_PER_DAY)) / count;
-        interarrival = compileDistribution({ dist: "exponential", mean: DAY_MS / perDevicePerDay }, `${path}.dailyActiveUsers`);
+        // A diurnal profile is a non-homogeneous Poisson process, drawn by thinning a process at the peak hour's rate.
+        let peak = 1;
+        if (weights !== undefined && weights.some((w) => w > 0)) {
+          const mean = weights.reduce((a, b) => a + b, 0) / 24;
+          peak = Math.max(...weights) / mean;
+          hourlyAcceptance = weights.map((w) => w / mean / peak);
+        }
+        interarrival = compileDistribution({ dist: "exponential", mean: DAY_MS / (perDevicePerDay * peak) }, `${path}.dailyActiveUsers`);
       } else this.fail(`${path}.interarrival`, undefined, "a distribution of the time between queries (or dailyActiveUsers)");
       const promptTokens = this.compile(workload.promptTokens, `${path}.promptTokens`);
       const outputTokens = this.compile(workload.outputTokens, `${path}.outputTokens`);
       const complexity = workload.complexity === undefined ? uniformComplexity : this.compile(workload.complexity, `${path}.complexity`);
       if (interarrival === undefined || promptTokens === undefined || outputTokens === undefined || complexity === undefined) return undefined;
-      const resolved: LlmWorkload = { type: "queries", interarrival, promptTokens, outputTokens, complexity };
+      const resolved: LlmWorkload = { type: "queries", interarrival, hourlyAcceptance, promptTokens, outputTokens, complexity };
       return Array.from({ length: count }, () => resolved);
     }
     if (workload.type === "query-trace") {

@@ -82,7 +82,10 @@ export interface PipelineStageSpec {
 export type LlmWorkload =
   | {
       readonly type: "queries";
+      /** With an hourly profile: the gaps of the candidate process at the peak hour's rate. */
       readonly interarrival: CompiledDistribution;
+      /** Per hour of the day, the share of candidate arrivals kept (rate / peak rate); undefined: every arrival. */
+      readonly hourlyAcceptance: readonly number[] | undefined;
       readonly promptTokens: CompiledDistribution;
       readonly outputTokens: CompiledDistribution;
       readonly complexity: CompiledDistribution;

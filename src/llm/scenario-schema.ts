@@ -37,6 +37,10 @@ const queriesWorkload = z
       description: "Users behind this device entry: Poisson arrivals at dailyActiveUsers x requestsPerUserPerDay per day (a flat day; no diurnal shape), shared evenly by the entry's count devices.",
     }),
     requestsPerUserPerDay: z.number().positive().optional().meta({ description: "With dailyActiveUsers. Default 15." }),
+    hourlyWeights: z.array(z.number().nonnegative()).length(24).optional().meta({
+      description:
+        "With dailyActiveUsers: relative arrival rate in each hour of the day (hour 0 starts at simulated time 0), e.g. a diurnal curve; scaled so the day's total is unchanged. Default flat.",
+    }),
     ...queryContent,
   })
   .meta({ description: "Queries with random gaps, prompt and output lengths and complexity." });

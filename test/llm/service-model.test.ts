@@ -99,3 +99,34 @@ describe("daily active users", () => {
     for (const count of [1, 4]) expect(Math.abs(generated(count) - 3000)).toBeLessThan(219);
   });
 });
+
+describe("a diurnal profile (hourlyWeights)", () => {
+  it("shapes the day's arrivals by hour and keeps the day's total", () => {
+    const doc = boardAndCloud({ duration: "48 h", drain: "1 h", routers: ["cloud-only"], metrics: { binWidth: "1 h" } });
+    // Nothing from 00:00 to 12:00, then 1x, and 3x from 18:00: rates 0, 1, 3 relative.
+    const weights = [...Array(12).fill(0), ...Array(6).fill(1), ...Array(6).fill(3)];
+    (doc.devices as Array<Record<string, unknown>>)[0] = {
+      id: "users",
+      localNodes: ["board"],
+      workload: { type: "queries", dailyActiveUsers: 200, requestsPerUserPerDay: 15, hourlyWeights: weights, promptTokens: 10, outputTokens: 10 },
+    };
+    const run = simulateLlm(llmScenario(doc)).runs[0];
+    // Two days of 3,000 queries (Poisson): within 4 standard deviations.
+    expect(Math.abs(run.queries.generated - 6000)).toBeLessThan(4 * Math.sqrt(6000));
+    const perHour = run.timeSeries.bins.map((b) => b.completed + b.refused);
+    for (const day of [0, 24]) {
+      expect(perHour.slice(day, day + 12).every((n) => n === 0)).toBe(true);
+      const afternoon = perHour.slice(day + 12, day + 18).reduce((a, b) => a + b, 0);
+      const evening = perHour.slice(day + 18, day + 24).reduce((a, b) => a + b, 0);
+      // 3,000 a day split 1:3 between the two halves of the active hours: 750 and 2,250.
+      expect(Math.abs(afternoon - 750)).toBeLessThan(4 * Math.sqrt(750));
+      expect(Math.abs(evening - 2250)).toBeLessThan(4 * Math.sqrt(2250));
+    }
+  });
+
+  it("needs dailyActiveUsers and a positive weight", () => {
+    const doc = boardAndCloud();
+    (doc.devices as Array<Record<string, unknown>>)[0].workload = { type: "queries", interarrival: "10 s", hourlyWeights: Array(24).fill(1), promptTokens: 10, outputTokens: 10 };
+    expect(() => llmScenario(doc)).toThrow(/hourlyWeights/);
+  });
+});
