@@ -398,6 +398,14 @@ class LlmResolver {
     const entries: LlmRouterEntry[] = [];
     const labels = new Set<string>();
     this.doc.routers.forEach((entry, index) => {
+      if (typeof entry !== "string" && "policy" in entry && entry.policy === "external") {
+        const { policy: _policy, label: given, pipelineMaxAttempts, ...options } = entry;
+        const label = given ?? "external";
+        if (labels.has(label)) this.fail(`routers[${index}]`, label, "a label not used by another entry (give each entry of the same router a label)");
+        labels.add(label);
+        entries.push({ name: "external", label, options, pipelineMaxAttempts });
+        return;
+      }
       if (typeof entry !== "string" && "policy" in entry) {
         const label = entry.label ?? entry.path.split("/").pop()?.replace(/\.[cm]?[jt]s$/, "") ?? "module";
         if (labels.has(label)) this.fail(`routers[${index}]`, label, "a label not used by another entry (give each entry of the same router a label)");

@@ -145,6 +145,17 @@ const routerEntry = z.union([
       pipelineMaxAttempts,
     })
     .meta({ description: "A router written as an ES module (docs/llm.md)." }),
+  z
+    .strictObject({
+      policy: z.literal("external"),
+      command: z.array(z.string().min(1)).min(1),
+      label: z.string().optional(),
+      timeoutMs: z.number().positive().optional(),
+      agentOptions: z.record(z.string(), z.unknown()).optional(),
+      transport: z.enum(["auto", "fifo", "worker"]).optional(),
+      pipelineMaxAttempts,
+    })
+    .meta({ description: "A router in another process, spoken to in JSON lines (protocol continuum-sim/router@1, docs/llm.md)." }),
 ]);
 
 export const llmScenarioSchema = z

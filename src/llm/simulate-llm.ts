@@ -33,14 +33,22 @@ export function simulateLlm(scenario: ResolvedLlmScenario, options: SimulateLlmO
       options: entry.options,
       deviceCount: scenario.devices.length,
       qos: { ttftMs: scenario.ttftDeadlineMs, totalMs: scenario.totalDeadlineMs },
+      label: entry.label,
+      scenario: { name: scenario.name, seed: scenario.seed, devices: scenario.devices.map((d) => d.id) },
     });
-    const world = new LlmWorld(scenario, router, { pipelineMaxAttempts: entry.pipelineMaxAttempts, querySink: options.querySink?.(entry.label) });
-    world.run();
-    world.finishPipelines();
-    options.onRunDone?.(entry, world);
-    const summary = summarizeRun(scenario, entry, world);
-    summary.routerStatistics = router.statistics?.() ?? {};
-    return summary;
+    let summary: LlmRunResults | undefined;
+    try {
+      const world = new LlmWorld(scenario, router, { pipelineMaxAttempts: entry.pipelineMaxAttempts, querySink: options.querySink?.(entry.label) });
+      world.run();
+      world.finishPipelines();
+      options.onRunDone?.(entry, world);
+      summary = summarizeRun(scenario, entry, world);
+      summary.routerStatistics = router.statistics?.() ?? {};
+      return summary;
+    } finally {
+      // An agent process is ended whatever happened; on failure it is killed rather than told the run ended.
+      router.close?.(summary === undefined ? undefined : { completed: summary.queries.completed, violationRate: summary.qos.violationRate, apiUsd: summary.cost.apiUsd });
+    }
   });
   const finite = (x: number): number | null => (Number.isFinite(x) ? x : null);
   return {

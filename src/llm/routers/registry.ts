@@ -9,6 +9,7 @@ import {
   grayZoneOptions,
   thresholdOptions,
 } from "./fixed-routers.js";
+import { createExternalRouter, externalRouterOptions } from "./external-router.js";
 import { createLearnedRouter, learnedRouterOptions } from "./learned-router.js";
 import type { RouterFactory } from "./types.js";
 
@@ -20,6 +21,7 @@ export const ROUTERS: Readonly<Record<string, RouterFactory>> = {
   "gray-zone": createGrayZone,
   "edge-first": createEdgeFirst,
   "learned-router": createLearnedRouter,
+  external: createExternalRouter,
 };
 
 export const ROUTER_NAMES: readonly string[] = Object.keys(ROUTERS).sort();
@@ -30,4 +32,5 @@ export const ROUTER_OPTIONS: Readonly<Record<string, z.ZodType>> = {
   "gray-zone": grayZoneOptions,
   "edge-first": edgeFirstOptions,
   "learned-router": learnedRouterOptions,
+  external: externalRouterOptions,
 };

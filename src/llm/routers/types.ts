@@ -52,6 +52,15 @@ export interface QueryRouter {
   observe?(outcome: RouteOutcome): void;
   /** Numbers worth reporting (learned thresholds, federated bytes...). */
   statistics?(): Record<string, number | number[]>;
+  /** The run ended (with its summary) or failed (undefined): an external router ends its agent here. */
+  close?(summary: RouterRunSummary | undefined): void;
+}
+
+/** What a router is told when its run ends. */
+export interface RouterRunSummary {
+  readonly completed: number;
+  readonly violationRate: number | null;
+  readonly apiUsd: number;
 }
 
 export interface RouterContext {
@@ -59,6 +68,9 @@ export interface RouterContext {
   readonly options: Readonly<Record<string, unknown>>;
   readonly deviceCount: number;
   readonly qos: { readonly ttftMs: number; readonly totalMs: number };
+  /** The entry's label and what an agent in another process is told about the scenario. */
+  readonly label: string;
+  readonly scenario: { readonly name: string; readonly seed: number | string; readonly devices: readonly string[] };
 }
 
 export type RouterFactory = (context: RouterContext) => QueryRouter;
