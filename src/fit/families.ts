@@ -16,7 +16,7 @@ export interface FittedModel {
   logLikelihood: number | null;
   /** How the estimate was obtained, one phrase. */
   method: string;
-  /** A spec the simulator accepts, or null when it has no such family (gamma). */
+  /** A spec the simulator accepts, or null when it has no such family. */
   spec: DistributionSpecInput | null;
   cdf(x: number): number;
   quantile(p: number): number;
@@ -182,7 +182,7 @@ export function fitGamma(sample: Float64Array): FittedModel {
     parameterCount: 2,
     logLikelihood,
     method: "maximum likelihood (Newton on the shape)",
-    spec: null,
+    spec: { dist: "gamma", shape: round6(k), scale: round6(theta), unit: "ms" },
     cdf,
     quantile: (p) => invertCdf(cdf, p, 0, mean * 10),
   };
@@ -249,5 +249,10 @@ function upperBound(sorted: Float64Array, x: number): number {
 
 /** Six significant digits: what a pasted spec needs, without 17-digit noise. */
 export function round(x: number): number {
+  return Number(x.toPrecision(6));
+}
+
+/** Six significant digits: a paste-ready spec without float noise. */
+function round6(x: number): number {
   return Number(x.toPrecision(6));
 }

@@ -35,7 +35,7 @@ export interface FitReport {
   skipped: Array<{ dist: FitFamily; reason: string }>;
   /** Lowest AIC among the fits. */
   best: FitFamily | null;
-  /** The simulator spec of the best family it can express (gamma it cannot), and which family that is. */
+  /** The simulator spec of the best family it can express (every fitted family now), and which family that is. */
   spec: DistributionSpecInput | null;
   specFrom: FitFamily | null;
   /** Kept for the charts (not written to fit.json). */

@@ -56,6 +56,16 @@ const lognormalSpec = z.strictObject({
   sigma: z.number().nonnegative().optional(),
   ...truncation,
 });
+const gammaSpec = z
+  .strictObject({
+    dist: z.literal("gamma"),
+    shape: z.number().positive().optional().meta({ description: "Shape k (with scale, or with mean)." }),
+    scale: quantity.optional().meta({ description: "Scale theta: mean = shape x scale." }),
+    mean: quantity.optional().meta({ description: "Mean (with shape or cv)." }),
+    cv: z.number().positive().optional().meta({ description: "Coefficient of variation sd/mean = 1/sqrt(shape) (with mean)." }),
+    ...truncation,
+  })
+  .meta({ description: "Gamma: give shape and scale, shape and mean, or mean and cv." });
 const empiricalSpec = z.strictObject({
   dist: z.literal("empirical"),
   samples: z.array(quantity).min(1).meta({ description: "Draws pick one of these uniformly at random." }),
@@ -88,6 +98,7 @@ export const distributionSpecSchema = z
       exponentialSpec,
       normalSpec,
       lognormalSpec,
+      gammaSpec,
       empiricalSpec,
       stableSpec,
     ]),

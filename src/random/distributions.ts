@@ -100,6 +100,27 @@ function compileUnchecked(spec: DistributionSpec, path: string, issues: InputIss
     case "lognormal":
       base = lognormal(spec, unit, time, fail);
       break;
+    case "gamma": {
+      const given = [spec.shape !== undefined, spec.scale !== undefined, spec.mean !== undefined, spec.cv !== undefined];
+      let shape: number;
+      let scale: number;
+      if (given[0] && given[1] && !given[2] && !given[3]) {
+        shape = spec.shape as number;
+        scale = time("scale", spec.scale as number | string);
+      } else if (given[0] && given[2] && !given[1] && !given[3]) {
+        shape = spec.shape as number;
+        scale = time("mean", spec.mean as number | string) / shape;
+      } else if (given[2] && given[3] && !given[0] && !given[1]) {
+        shape = 1 / ((spec.cv as number) * (spec.cv as number));
+        scale = time("mean", spec.mean as number | string) / shape;
+      } else {
+        fail("", spec, "shape with scale, shape with mean, or mean with cv");
+        return undefined;
+      }
+      if (!(scale > 0)) fail(spec.scale !== undefined ? "scale" : "mean", spec.scale ?? spec.mean, "a positive value");
+      base = gamma(shape, scale);
+      break;
+    }
     case "empirical": {
       const samples = spec.samples.map((sample, index) => time(`samples[${index}]`, sample));
       base = empirical(samples);
@@ -220,6 +241,42 @@ function lognormal(
     bind: (u) => {
       const z = standardNormal(u);
       return () => Math.exp(mu + sigma * z());
+    },
+  };
+}
+
+/**
+ * Gamma(shape k, scale theta) by Marsaglia and Tsang (2000): a squeeze-accepted transform of a
+ * normal for k >= 1; for k < 1, a Gamma(k + 1) draw times U^(1/k).
+ */
+function gamma(shape: number, scale: number): CompiledDistribution {
+  const boosted = shape < 1;
+  const k = boosted ? shape + 1 : shape;
+  const d = k - 1 / 3;
+  const c = 1 / Math.sqrt(9 * d);
+  return {
+    description: `gamma(shape ${round(shape)}, scale ${round(scale)} ms)`,
+    exactMean: shape * scale,
+    isConstant: false,
+    bind: (u) => {
+      const z = standardNormal(u);
+      return () => {
+        let draw: number;
+        for (;;) {
+          const x = z();
+          const t = 1 + c * x;
+          if (t <= 0) continue;
+          const v = t * t * t;
+          const w = 1 - u();
+          if (w < 1 - 0.0331 * x * x * x * x || Math.log(w) < 0.5 * x * x + d * (1 - v + Math.log(v))) {
+            draw = d * v;
+            break;
+          }
+        }
+        // 1 - u is in (0, 1]: the power is finite.
+        if (boosted) draw *= (1 - u()) ** (1 / shape);
+        return draw * scale;
+      };
     },
   };
 }

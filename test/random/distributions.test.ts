@@ -76,6 +76,33 @@ describe("distribution specs", () => {
     close(l2.mean, 1000 * Math.exp(0.125), 1000 * Math.sqrt((Math.exp(0.25) - 1) * Math.exp(0.25)));
   });
 
+  it("gamma has its stated moments and CDF, for shape above and below 1, in each parameterisation", () => {
+    for (const [shape, scale] of [
+      [2.5, 4],
+      [0.4, 10],
+    ]) {
+      const draws = Array.from({ length: n }, sampler({ dist: "gamma", shape, scale }));
+      const m = moments(() => draws.pop() as number, n);
+      close(m.mean, shape * scale, Math.sqrt(shape) * scale);
+      expect(Math.abs(m.sd / (Math.sqrt(shape) * scale) - 1)).toBeLessThan(0.03);
+      expect(m.min).toBeGreaterThan(0);
+    }
+    // Kolmogorov-Smirnov against the exact CDF of Gamma(2, 1): P(X <= x) = 1 - (1 + x) e^-x.
+    const sorted = Array.from({ length: 20_000 }, sampler({ dist: "gamma", shape: 2, scale: 1 })).sort((a, b) => a - b);
+    let ks = 0;
+    sorted.forEach((x, i) => {
+      const F = 1 - (1 + x) * Math.exp(-x);
+      ks = Math.max(ks, Math.abs(F - i / sorted.length), Math.abs(F - (i + 1) / sorted.length));
+    });
+    // 1.63 / sqrt(n): the 1% critical value.
+    expect(ks).toBeLessThan(1.63 / Math.sqrt(sorted.length));
+    close(moments(sampler({ dist: "gamma", shape: 4, mean: "20 ms" }), n).mean, 20, 10);
+    const cv = moments(sampler({ dist: "gamma", mean: "1 s", cv: 0.5 }), n);
+    close(cv.mean, 1000, 500);
+    expect(Math.abs(cv.sd / 500 - 1)).toBeLessThan(0.03);
+    expect(() => sampler({ dist: "gamma", shape: 2 })).toThrow(/shape with scale/);
+  });
+
   it("empirical draws only its samples, each about equally often", () => {
     const draw = sampler({ dist: "empirical", samples: [1, "2 ms", 4] });
     const counts = new Map<number, number>();
