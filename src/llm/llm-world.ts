@@ -144,7 +144,8 @@ export class LlmWorld {
   readonly servers: LlmServer[];
   readonly deviceServers: (LlmServer | undefined)[];
   private readonly streams: RandomStreams;
-  private readonly linkSamplers = new Map<string, { latency: Sampler; jitter: Sampler | undefined; bytesPerMs: number }>();
+  /** Per (device, node, direction), created on first use: index (device x nodes + node) x 2 + (down ? 1 : 0). */
+  private readonly linkSamplers: ({ latency: Sampler; jitter: Sampler | undefined; bytesPerMs: number } | undefined)[] = [];
   private readonly inFlight = new Map<number, InFlight>();
   private nextQueryId = 0;
   private readonly view: RouterView;
@@ -215,6 +216,13 @@ export class LlmWorld {
 
   private stream(name: string): Uniform {
     return this.streams.stream(name);
+  }
+
+  /** Per device, the stream of its answers' good / not-good judgements (looked up once). */
+  private readonly qualityStreams: (Uniform | undefined)[] = [];
+
+  private qualityStream(device: LlmDevice): Uniform {
+    return (this.qualityStreams[device.index] ??= this.stream(`device/${device.id}/quality`));
   }
 
   private startDevice(device: LlmDevice): void {
@@ -300,8 +308,8 @@ export class LlmWorld {
   }
 
   private link(device: LlmDevice, node: number, direction: "up" | "down") {
-    const key = `${device.index}|${node}|${direction}`;
-    let sampler = this.linkSamplers.get(key);
+    const key = (device.index * this.scenario.nodes.length + node) * 2 + (direction === "down" ? 1 : 0);
+    let sampler = this.linkSamplers[key];
     if (sampler === undefined) {
       const link = this.scenario.links[device.index][node];
       const name = `link/${device.id}/${this.scenario.nodes[node].id}/${direction}`;
@@ -310,7 +318,7 @@ export class LlmWorld {
         jitter: link.jitter?.bind(this.stream(`${name}/jitter`)),
         bytesPerMs: link.bytesPerMs,
       };
-      this.linkSamplers.set(key, sampler);
+      this.linkSamplers[key] = sampler;
     }
     return sampler;
   }
@@ -417,7 +425,7 @@ export class LlmWorld {
       let good = false;
       if (!times.refused) {
         quality = answerQuality(s.quality, finalServing.paramsB, info.complexity) * (mode === "collaborative" ? s.collaboration.qualityFactor : 1);
-        good = this.stream(`device/${device.id}/quality`)() < quality;
+        good = this.qualityStream(device)() < quality;
       }
       const outcome: QueryOutcome = { mode, quality, good, violated, costUsd, ttftMs: ttftAt - createdAt, totalMs: times.doneAt - createdAt, serving: finalServing };
       if (measured && this.querySink !== undefined) {
