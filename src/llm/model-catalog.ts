@@ -41,6 +41,7 @@ export const LLM_MODELS: Readonly<Record<string, LlmModelInfo>> = {
   "llama-3.2-3b": { id: "llama-3.2-3b", name: "Llama 3.2 3B Instruct", paramsB: 3.21, layers: 28, kvHeads: 8, headDim: 128, source: `meta-llama/Llama-3.2-3B ${HF}` },
   "llama-3.1-8b": { id: "llama-3.1-8b", name: "Llama 3.1 8B Instruct", paramsB: 8.03, layers: 32, kvHeads: 8, headDim: 128, source: `meta-llama/Llama-3.1-8B ${HF}` },
   "phi-3-mini": { id: "phi-3-mini", name: "Phi-3 mini 4k Instruct (3.8B)", paramsB: 3.82, layers: 32, kvHeads: 32, headDim: 96, source: `microsoft/Phi-3-mini-4k-instruct ${HF}` },
+  "phi-2": { id: "phi-2", name: "Phi-2 (2.7B)", paramsB: 2.78, layers: 32, kvHeads: 32, headDim: 80, source: `microsoft/phi-2 ${HF}` },
   "yi-1.5-6b": { id: "yi-1.5-6b", name: "Yi 1.5 6B Chat", paramsB: 6.06, layers: 32, kvHeads: 4, headDim: 128, source: `01-ai/Yi-1.5-6B ${HF}` },
   "yi-coder-1.5b": { id: "yi-coder-1.5b", name: "Yi-Coder 1.5B Chat", paramsB: 1.48, layers: 28, kvHeads: 4, headDim: 128, source: `01-ai/Yi-Coder-1.5B ${HF}` },
   "qwen2.5-1.5b": { id: "qwen2.5-1.5b", name: "Qwen2.5 1.5B Instruct", paramsB: 1.54, layers: 28, kvHeads: 2, headDim: 128, source: `Qwen/Qwen2.5-1.5B-Instruct ${HF}` },

@@ -30,6 +30,13 @@ describe("rpi5-k3s-cluster reproduces the published Raspberry Pi 5 figures (Neza
     expect(Math.min(...lightweight)).toBeLessThan(5.5);
     // Reported, not tuned: the bandwidth rule puts Phi-3 mini (3.8B, Q4_0) at 4.25 tokens/s (docs/llm.md).
     for (const r of rate("pi-phi")) expect(r).toBeCloseTo(4.25, 1);
+    // The smaller Phi-2 in the same profile lies inside the published range.
+    const profile = JSON.parse(readFileSync(join(REPO, "hardware-profiles", "raspberry-pi-5.json"), "utf8"));
+    for (const q of ["Q4_0", "Q4_K_M"]) {
+      const phi2 = profile.llm.cpu.models["phi-2"][q].decodeTokensPerS as number;
+      expect(phi2).toBeGreaterThanOrEqual(5);
+      expect(phi2).toBeLessThanOrEqual(12);
+    }
   });
 
   it("at the scenario's load, batching two queries slows each stream a little", () => {
