@@ -403,6 +403,8 @@ class LlmResolver {
         const label = given ?? "external";
         if (labels.has(label)) this.fail(`routers[${index}]`, label, "a label not used by another entry (give each entry of the same router a label)");
         labels.add(label);
+        const parsed = ROUTER_OPTIONS.external.safeParse(options);
+        if (!parsed.success) for (const issue of toInputIssues(parsed.error, options)) this.issues.push({ ...issue, path: issue.path === "" ? `routers[${index}]` : `routers[${index}].${issue.path}` });
         entries.push({ name: "external", label, options, pipelineMaxAttempts });
         return;
       }

@@ -153,6 +153,10 @@ const routerEntry = z.union([
       timeoutMs: z.number().positive().optional(),
       agentOptions: z.record(z.string(), z.unknown()).optional(),
       transport: z.enum(["auto", "fifo", "worker"]).optional(),
+      reward: z
+        .record(z.string(), z.number())
+        .optional()
+        .meta({ description: "Weights of each outcome's reward: violationPenalty (1), usdPerGoodAnswer (0.01), cloudPenalty (0), latencyPenaltyPerSecond (0)." }),
       pipelineMaxAttempts,
     })
     .meta({ description: "A router in another process, spoken to in JSON lines (protocol continuum-sim/router@1, docs/llm.md)." }),

@@ -51,3 +51,31 @@ class RouterLoopTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class RouterEnvTest(unittest.TestCase):
+    def test_reset_step_rewards_and_end(self):
+        from continuum_sim_policy.router import RouterEnv
+
+        outcome = {"device": 0, "route": "local", "complexity": 0.2, "reward": 0.75}
+        inp = lines(
+            {**HELLO, "scenario": {"seed": 7}},
+            {"type": "route", "decision": 1, "time": 0, "query": {"complexity": 0.2}, "view": {}, "outcomes": []},
+            {"type": "route", "decision": 2, "time": 9, "query": {"complexity": 0.9}, "view": {}, "outcomes": [outcome]},
+            {"type": "end", "outcomes": [{**outcome, "reward": -0.5}], "summary": {"completed": 2}},
+        )
+        out = io.StringIO()
+        env = RouterEnv(infile=inp, outfile=out)
+        observation, info = env.reset(seed=7)
+        self.assertEqual(observation["query"]["complexity"], 0.2)
+        self.assertEqual(info["seed"], 7)
+        observation, reward, done, truncated, info = env.step("local")
+        self.assertEqual((reward, done, truncated), (0.75, False, False))
+        observation, reward, done, _, info = env.step(1)
+        self.assertIsNone(observation)
+        self.assertEqual((reward, done), (-0.5, True))
+        self.assertEqual(info["summary"], {"completed": 2})
+        answers = [json.loads(line) for line in out.getvalue().splitlines()]
+        self.assertEqual(answers[1:], [{"type": "action", "decision": 1, "route": "local"}, {"type": "action", "decision": 2, "route": "cloud"}])
+        with self.assertRaises(ValueError):
+            RouterEnv(infile=lines({**HELLO, "scenario": {"seed": 7}}), outfile=io.StringIO()).reset(seed=8)

@@ -2,6 +2,7 @@ import * as z from "zod";
 import { SimulationError } from "../../errors.js";
 import { LineBridge } from "../../schedulers/external/bridge.js";
 import { FifoBridge, type PolicyBridge } from "../../schedulers/external/fifo-bridge.js";
+import { routeUtility } from "./learned-router.js";
 import { ROUTE_MODES, type QueryRouter, type RouteMode, type RouteOutcome, type RouterFactory } from "./types.js";
 
 export const ROUTER_PROTOCOL = "continuum-sim/router@1";
@@ -11,10 +12,19 @@ export const externalRouterOptions = z.strictObject({
   timeoutMs: z.number().positive().default(5000).meta({ description: "Wall-clock time the agent may take per answer." }),
   agentOptions: z.record(z.string(), z.unknown()).default({}).meta({ description: "Passed to the agent in its hello." }),
   transport: z.enum(["auto", "fifo", "worker"]).default("auto").meta({ description: "auto: named pipes where the system has them, else a worker thread." }),
+  reward: z
+    .strictObject({
+      violationPenalty: z.number().nonnegative().default(1),
+      usdPerGoodAnswer: z.number().positive().default(0.01),
+      cloudPenalty: z.number().nonnegative().default(0),
+      latencyPenaltyPerSecond: z.number().nonnegative().default(0),
+    })
+    .default({ violationPenalty: 1, usdPerGoodAnswer: 0.01, cloudPenalty: 0, latencyPenaltyPerSecond: 0 })
+    .meta({ description: "How each outcome's reward is computed: the learned-router's utility with these weights (docs/llm.md)." }),
 });
 
 /** A finished query as the agent sees it: JSON has no NaN, so a refused query's times are null. */
-function outcomeMessage(outcome: RouteOutcome): Record<string, unknown> {
+function outcomeMessage(outcome: RouteOutcome, reward: number): Record<string, unknown> {
   const finite = (x: number): number | null => (Number.isFinite(x) ? x : null);
   return {
     device: outcome.deviceIndex,
@@ -28,6 +38,7 @@ function outcomeMessage(outcome: RouteOutcome): Record<string, unknown> {
     quality: outcome.quality,
     good: outcome.good,
     at: outcome.at,
+    reward,
   };
 }
 
@@ -105,7 +116,7 @@ export const createExternalRouter: RouterFactory = (context) => {
       return route as RouteMode;
     },
     observe(outcome) {
-      outcomes.push(outcomeMessage(outcome));
+      outcomes.push(outcomeMessage(outcome, routeUtility(outcome, options.reward)));
     },
     statistics: () => ({ decisions: decision }),
     close(summary) {
