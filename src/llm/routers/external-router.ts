@@ -1,5 +1,6 @@
 import * as z from "zod";
 import { SimulationError } from "../../errors.js";
+import { askAgent, showLine } from "../../schedulers/external/ask-agent.js";
 import { LineBridge } from "../../schedulers/external/bridge.js";
 import { FifoBridge, type PolicyBridge } from "../../schedulers/external/fifo-bridge.js";
 import { routeUtility } from "./learned-router.js";
@@ -56,23 +57,8 @@ export const createExternalRouter: RouterFactory = (context) => {
   const outcomes: Record<string, unknown>[] = [];
   let decision = 0;
 
-  const ask = (message: Record<string, unknown>, expected: string, now: number): Record<string, unknown> => {
-    const what = `router ${context.label}, decision ${decision} at t=${now} ms`;
-    const line = bridge.request(JSON.stringify(message), options.timeoutMs, what);
-    let answer: unknown;
-    try {
-      answer = JSON.parse(line);
-    } catch {
-      throw new SimulationError(`${what}: expected a JSON line of type "${expected}", received ${show(line)}`);
-    }
-    if (answer === null || typeof answer !== "object" || (answer as { type?: unknown }).type !== expected) {
-      throw new SimulationError(`${what}: expected a message of type "${expected}", received ${show(line)}`);
-    }
-    if (expected !== "ready" && (answer as { decision?: unknown }).decision !== decision) {
-      throw new SimulationError(`${what}: the answer is for decision ${String((answer as { decision?: unknown }).decision)}, received ${show(line)}`);
-    }
-    return answer as Record<string, unknown>;
-  };
+  const ask = (message: Record<string, unknown>, expected: string, now: number): Record<string, unknown> =>
+    askAgent(bridge, message, expected, decision, options.timeoutMs, `router ${context.label}, decision ${decision} at t=${now} ms`);
 
   try {
     const finite = (x: number): number | null => (Number.isFinite(x) ? x : null);
@@ -111,7 +97,7 @@ export const createExternalRouter: RouterFactory = (context) => {
       );
       const route = answer.route;
       if (typeof route !== "string" || !(ROUTE_MODES as readonly string[]).includes(route)) {
-        throw new SimulationError(`router ${context.label}, decision ${decision} at t=${view.now} ms: route ${JSON.stringify(route)} is not one of ${ROUTE_MODES.join(", ")}, received ${show(JSON.stringify(answer))}`);
+        throw new SimulationError(`router ${context.label}, decision ${decision} at t=${view.now} ms: route ${JSON.stringify(route)} is not one of ${ROUTE_MODES.join(", ")}, received ${showLine(JSON.stringify(answer))}`);
       }
       return route as RouteMode;
     },
@@ -133,7 +119,3 @@ export const createExternalRouter: RouterFactory = (context) => {
   };
   return router;
 };
-
-function show(text: string): string {
-  return JSON.stringify(text.length > 200 ? `${text.slice(0, 197)}...` : text);
-}

@@ -1,6 +1,7 @@
 import * as z from "zod";
 import { SimulationError } from "../../errors.js";
 import type { ClusterView, Migration, NodeIndex, RunSummaryForPolicy, Scheduler, SchedulerContext, TaskOutcome, TaskRequest } from "../types.js";
+import { askAgent, showLine } from "./ask-agent.js";
 import { LineBridge } from "./bridge.js";
 import { FifoBridge, type PolicyBridge } from "./fifo-bridge.js";
 
@@ -45,29 +46,14 @@ export function createExternal(context: SchedulerContext): Scheduler {
   const outcomes: OutcomeMessage[] = [];
   let decision = 0;
 
-  const ask = (message: Record<string, unknown>, expected: string, now: number): Record<string, unknown> => {
-    const what = `policy ${context.label}, decision ${decision} at t=${now} ms`;
-    const line = bridge.request(JSON.stringify(message), options.timeoutMs, what);
-    let answer: unknown;
-    try {
-      answer = JSON.parse(line);
-    } catch {
-      throw new SimulationError(`${what}: expected a JSON line of type "${expected}", received ${show(line)}`);
-    }
-    if (answer === null || typeof answer !== "object" || (answer as { type?: unknown }).type !== expected) {
-      throw new SimulationError(`${what}: expected a message of type "${expected}", received ${show(line)}`);
-    }
-    if (expected !== "ready" && (answer as { decision?: unknown }).decision !== decision) {
-      throw new SimulationError(`${what}: the answer is for decision ${String((answer as { decision?: unknown }).decision)}, received ${show(line)}`);
-    }
-    return answer as Record<string, unknown>;
-  };
+  const ask = (message: Record<string, unknown>, expected: string, now: number): Record<string, unknown> =>
+    askAgent(bridge, message, expected, decision, options.timeoutMs, `policy ${context.label}, decision ${decision} at t=${now} ms`);
 
   const nodeOf = (value: unknown, line: Record<string, unknown>, now: number): NodeIndex => {
     const index = typeof value === "string" ? nodeIds.indexOf(value) : value;
     if (typeof index !== "number" || !Number.isInteger(index) || index < 0 || index >= nodeIds.length) {
       throw new SimulationError(
-        `policy ${context.label}, decision ${decision} at t=${now} ms: node ${JSON.stringify(value)} does not exist (nodes: ${nodeIds.join(", ")}), received ${show(JSON.stringify(line))}`,
+        `policy ${context.label}, decision ${decision} at t=${now} ms: node ${JSON.stringify(value)} does not exist (nodes: ${nodeIds.join(", ")}), received ${showLine(JSON.stringify(line))}`,
       );
     }
     return index;
@@ -162,6 +148,3 @@ export function createExternal(context: SchedulerContext): Scheduler {
   return scheduler;
 }
 
-function show(text: string): string {
-  return JSON.stringify(text.length > 200 ? `${text.slice(0, 197)}...` : text);
-}
