@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import type { LlmRunResults } from "../../src/llm/llm-results.js";
 import { simulateLlm } from "../../src/llm/simulate-llm.js";
 import { REPO, runCli, tempDir } from "../cli/helpers.js";
-import { boardAndCloud, llmScenario } from "./llm-helpers.js";
+import { boardAndCloud, llmScenario, phonesAndCloud } from "./llm-helpers.js";
 
 const HAVE_PYTHON = spawnSync("python3", ["--version"]).status === 0;
 const NODE_AGENT = join(REPO, "examples", "agents", "threshold-router.mjs");
@@ -62,23 +62,10 @@ describe("a router in another process (protocol continuum-sim/router@1)", () => 
 
 describe.skipIf(!HAVE_PYTHON)("an RL router in Python (RouterEnv)", () => {
   it("the epsilon-greedy bandit learns to beat keeping everything local on the simulator's own reward", () => {
-    const doc = boardAndCloud({
-      duration: "3 h",
-      devices: [
-        {
-          id: "phone",
-          count: 10,
-          profile: "test-board",
-          localModel: { model: "llama-3.2-1b", quantization: "Q4_0" },
-          workload: { type: "queries", interarrival: { dist: "exponential", mean: "30 s" }, promptTokens: 200, outputTokens: 50 },
-        },
-      ],
-      nodes: [{ id: "cloud", profile: "test-cloud", serve: { model: "big", quantization: "served" } }],
-      routers: [
-        "local-only",
-        { policy: "external", label: "bandit", command: ["python3", join(REPO, "clients", "python", "examples", "bandit_router.py")], reward: { usdPerGoodAnswer: 0.0005 } },
-      ],
-    });
+    const doc = phonesAndCloud([
+      "local-only",
+      { policy: "external", label: "bandit", command: ["python3", join(REPO, "clients", "python", "examples", "bandit_router.py")], reward: { usdPerGoodAnswer: 0.0005 } },
+    ]);
     const [local, bandit] = simulateLlm(llmScenario(doc)).runs;
     const utility = (run: LlmRunResults) => (run.quality.meanProbability! * run.queries.completed - run.qos.violations - run.cost.apiUsd / 0.0005) / run.queries.generated;
     expect(utility(bandit)).toBeGreaterThan(utility(local) + 0.05);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { LlmRunResults } from "../../src/llm/llm-results.js";
 import { simulateLlm } from "../../src/llm/simulate-llm.js";
-import { boardAndCloud, llmScenario } from "./llm-helpers.js";
+import { llmScenario, phonesAndCloud } from "./llm-helpers.js";
 
 // Money made expensive enough that the cloud is worth it only for harder queries: a cloud query
 // costs $0.0004 (200 prompt + 50 output tokens), 0.8 of a good answer at $0.0005 per good answer.
@@ -9,23 +9,7 @@ const USD_PER_GOOD_ANSWER = 0.0005;
 const THRESHOLDS = [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1];
 
 function scenario(routers: unknown[]) {
-  return llmScenario(
-    boardAndCloud({
-      duration: "3 h",
-      drain: "2 min",
-      devices: [
-        {
-          id: "phone",
-          count: 10,
-          profile: "test-board",
-          localModel: { model: "llama-3.2-1b", quantization: "Q4_0" },
-          workload: { type: "queries", interarrival: { dist: "exponential", mean: "30 s" }, promptTokens: 200, outputTokens: 50 },
-        },
-      ],
-      nodes: [{ id: "cloud", profile: "test-cloud", serve: { model: "big", quantization: "served" } }],
-      routers,
-    }),
-  );
+  return llmScenario(phonesAndCloud(routers));
 }
 
 /** Mean utility per query as the learned router counts it (expected quality instead of the drawn judgement, to cut noise). */

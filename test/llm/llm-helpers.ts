@@ -35,3 +35,26 @@ export function boardAndCloud(overrides: Record<string, unknown> = {}): Record<s
     ...overrides,
   };
 }
+
+/**
+ * Ten phones running llama-3.2-1b themselves and the cloud endpoint, three hours of queries of
+ * 200 prompt and 50 output tokens: the routing-learning case. With money at $0.0005 per good
+ * answer the best fixed complexity threshold is interior (0.4).
+ */
+export function phonesAndCloud(routers: unknown[]): Record<string, unknown> {
+  return boardAndCloud({
+    duration: "3 h",
+    drain: "2 min",
+    devices: [
+      {
+        id: "phone",
+        count: 10,
+        profile: "test-board",
+        localModel: { model: "llama-3.2-1b", quantization: "Q4_0" },
+        workload: { type: "queries", interarrival: { dist: "exponential", mean: "30 s" }, promptTokens: 200, outputTokens: 50 },
+      },
+    ],
+    nodes: [{ id: "cloud", profile: "test-cloud", serve: { model: "big", quantization: "served" } }],
+    routers,
+  });
+}

@@ -1,6 +1,6 @@
 import * as z from "zod";
 import { SimulationError } from "../../errors.js";
-import { askAgent, showLine } from "../../schedulers/external/ask-agent.js";
+import { askAgent, endAgent, showLine } from "../../schedulers/external/ask-agent.js";
 import { LineBridge } from "../../schedulers/external/bridge.js";
 import { FifoBridge, type PolicyBridge } from "../../schedulers/external/fifo-bridge.js";
 import { routeUtility } from "./learned-router.js";
@@ -106,15 +106,7 @@ export const createExternalRouter: RouterFactory = (context) => {
     },
     statistics: () => ({ decisions: decision }),
     close(summary) {
-      if (summary === undefined) {
-        bridge.close(false);
-        return;
-      }
-      try {
-        bridge.notify(JSON.stringify({ type: "end", outcomes: outcomes.splice(0), summary }));
-      } finally {
-        bridge.close(true);
-      }
+      endAgent(bridge, outcomes.splice(0), summary);
     },
   };
   return router;

@@ -35,3 +35,19 @@ export function askAgent(
 export function showLine(text: string): string {
   return JSON.stringify(text.length > 200 ? `${text.slice(0, 197)}...` : text);
 }
+
+/**
+ * Ends an agent: after a run, the end message (outcomes not yet delivered, the summary) and a
+ * graceful close; after a failure (no summary), the agent is killed rather than told the run ended.
+ */
+export function endAgent(bridge: PolicyBridge, outcomes: unknown[], summary: object | undefined): void {
+  if (summary === undefined) {
+    bridge.close(false);
+    return;
+  }
+  try {
+    bridge.notify(JSON.stringify({ type: "end", outcomes, summary }));
+  } finally {
+    bridge.close(true);
+  }
+}

@@ -1,7 +1,7 @@
 import * as z from "zod";
 import { SimulationError } from "../../errors.js";
 import type { ClusterView, Migration, NodeIndex, RunSummaryForPolicy, Scheduler, SchedulerContext, TaskOutcome, TaskRequest } from "../types.js";
-import { askAgent, showLine } from "./ask-agent.js";
+import { askAgent, endAgent, showLine } from "./ask-agent.js";
 import { LineBridge } from "./bridge.js";
 import { FifoBridge, type PolicyBridge } from "./fifo-bridge.js";
 
@@ -116,15 +116,7 @@ export function createExternal(context: SchedulerContext): Scheduler {
       });
     },
     close(summary: RunSummaryForPolicy | undefined): void {
-      if (summary === undefined) {
-        bridge.close(false);
-        return;
-      }
-      try {
-        bridge.notify(JSON.stringify({ type: "end", outcomes: outcomes.splice(0), summary }));
-      } finally {
-        bridge.close(true);
-      }
+      endAgent(bridge, outcomes.splice(0), summary);
     },
   };
   if (options.monitor) {
