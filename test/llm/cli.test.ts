@@ -84,3 +84,15 @@ describe("a router written as an ES module", () => {
     expect(existsSync(join(dir, "out"))).toBe(false);
   });
 });
+
+describe("a router written in TypeScript against the exported types", () => {
+  it("type-checks in CI (test/fixtures/typed-router.ts) and runs through the library API", async () => {
+    const { loadModuleRouters, simulateLlm } = await import("../../src/index.js");
+    const { llmScenario } = await import("./llm-helpers.js");
+    const scenario = llmScenario(boardAndCloud({ routers: [{ policy: "module", path: join(REPO, "test", "fixtures", "typed-router.ts"), label: "typed" }] }));
+    const run = simulateLlm(scenario, { moduleRouters: await loadModuleRouters(scenario.routers, REPO) }).runs[0];
+    expect(run.label).toBe("typed");
+    expect(run.routes.local).toBe(1);
+    expect(run.routerStatistics.lateLocal).toBe(0);
+  });
+});
