@@ -22,6 +22,7 @@ import type {
 import { scenarioSchema, type ScenarioDocument } from "./schema.js";
 import type * as z from "zod";
 import { compileCollecting, lookupProfile } from "./input-lookups.js";
+import { resolveFaults } from "./resolve-faults.js";
 import { toInputIssues } from "./zod-issues.js";
 import { readTraceTimes } from "./trace.js";
 import type { TimeUnit } from "../random/duration.js";
@@ -501,48 +502,7 @@ class Resolver {
   }
 
   private resolveFaults(devices: ResolvedDevice[], nodes: ResolvedNode[]): ResolvedFault[] {
-    const nodeIndex = new Map(nodes.map((node) => [node.id, node.index]));
-    const faults: ResolvedFault[] = [];
-    (this.doc.faults ?? []).forEach((fault, index) => {
-      const path = `faults[${index}]`;
-      const node = nodeIndex.get(fault.node);
-      if (node === undefined) {
-        this.fail(`${path}.node`, fault.node, `a node id (known: ${nodes.map((n) => n.id).join(", ")})`);
-        return;
-      }
-      if (fault.type === "crash") {
-        if (fault.at < 0) this.fail(`${path}.at`, fault.at, "a non-negative time");
-        const recoverAfterMs = fault.recoverAfter ?? Infinity;
-        if (!(recoverAfterMs > 0)) this.fail(`${path}.recoverAfter`, fault.recoverAfter, "a positive duration");
-        faults.push({ kind: "crash", node, atMs: fault.at, recoverAfterMs });
-      } else if (fault.type === "crashes") {
-        const mtbf = this.compile(fault.mtbf, `${path}.mtbf`);
-        const mttr = this.compile(fault.mttr, `${path}.mttr`);
-        if (mtbf !== undefined && mttr !== undefined) faults.push({ kind: "crashes", node, index, mtbf, mttr });
-      } else {
-        if (!(fault.to > fault.from) || fault.from < 0) this.fail(`${path}.to`, fault.to, `a time after from (${fault.from} ms)`);
-        let members: number[] = devices.map((device) => device.index);
-        if (fault.devices !== undefined) {
-          members = [];
-          fault.devices.forEach((deviceId, d) => {
-            const matching = devices.filter((device) => device.id === deviceId || device.group === deviceId);
-            if (matching.length === 0) this.fail(`${path}.devices[${d}]`, deviceId, `a device id (known: ${[...new Set(devices.map((x) => x.group))].join(", ")})`);
-            members.push(...matching.map((device) => device.index));
-          });
-        }
-        faults.push({
-          kind: "link-degradation",
-          node,
-          devices: [...new Set(members)].sort((a, b) => a - b),
-          fromMs: fault.from,
-          toMs: fault.to,
-          latencyMultiplier: fault.latencyMultiplier ?? 1,
-          addedLatencyMs: fault.addedLatency ?? 0,
-          bandwidthFactor: fault.bandwidthFactor ?? 1,
-        });
-      }
-    });
-    return faults;
+    return resolveFaults(this.doc.faults ?? [], devices, nodes, this.issues);
   }
 
   /** The baselines need something to run on: a cloud node, or devices able to run their model. */
