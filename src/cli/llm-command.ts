@@ -15,7 +15,7 @@ export function loadLlmScenario(file: string, json: Record<string, unknown>): Re
   return resolveLlmScenario(json, { baseDir: dirname(file), profileDirs: [join(dirname(file), "hardware-profiles"), BUILTIN_PROFILE_DIR] }, file);
 }
 
-const QUERY_COLUMNS = ["router", "device", "purpose", "route", "createdAt", "promptTokens", "outputTokens", "complexity", "refused", "ttft", "total", "network", "queueing", "prefill", "decode", "costUsd", "quality", "good", "violated"];
+const QUERY_COLUMNS = ["router", "device", "purpose", "route", "createdAt", "promptTokens", "outputTokens", "complexity", "refused", "lost", "ttft", "total", "network", "queueing", "prefill", "decode", "costUsd", "quality", "good", "violated"];
 
 export async function runLlmCommand(file: string, json: Record<string, unknown>, args: { out?: string; quiet?: boolean; tasks?: string; report?: boolean }): Promise<LlmResults> {
   const scenario = loadLlmScenario(file, json);
@@ -53,6 +53,7 @@ function queryRow(label: string, r: QueryRecord): string {
     r.outputTokens,
     r.complexity,
     r.refused ? 1 : 0,
+    r.lost ? 1 : 0,
     n(r.ttft),
     n(r.total),
     r.network,
@@ -107,6 +108,15 @@ export function formatLlmSummary(results: LlmResults): string {
   ]);
   lines.push(...table([header, ...rows]));
   lines.push("  (latency in ms; 'off device' = share of queries whose prompt left the device; quality = mean P(good answer), docs/llm.md)");
+  for (const run of results.runs) {
+    if (run.faults.length === 0 && run.queries.lost === 0) continue;
+    const faults = run.faults.map((f) => {
+      const end = f.endMs === null ? "end of run" : `${(f.endMs / 1000).toFixed(1)} s`;
+      const detected = f.detectedAtMs === undefined ? "" : f.detectedAtMs === null ? ", not detected" : `, detected at ${(f.detectedAtMs / 1000).toFixed(1)} s`;
+      return `${f.kind} ${f.target} ${(f.startMs / 1000).toFixed(1)} s to ${end}${detected}`;
+    });
+    lines.push(`  ${run.label}: ${run.queries.lost} queries lost to crashes; ${faults.join("; ")}`);
+  }
   if ((results.runs[0]?.groups.length ?? 0) > 1) {
     lines.push("");
     const groupRows = results.runs[0].groups.flatMap((_, g) =>

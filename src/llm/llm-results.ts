@@ -1,5 +1,6 @@
 import type { StageSummary } from "../metrics/stage-stats.js";
 import type { LlmTimeSeries } from "./llm-time-series.js";
+import type { FaultResult } from "../metrics/results.js";
 
 export const LLM_RESULTS_SCHEMA = "continuum-sim/llm-results@1";
 
@@ -14,6 +15,9 @@ export interface LlmNodeResults {
   refused: number;
   /** Of the refused: prompt + output longer than the context reserved per batch slot. */
   refusedContext: number;
+  /** Queries lost to crashes of this node, and the time it was down, within the measured window. */
+  lost: number;
+  downMs: number;
   utilisation: number;
   meanBatch: number;
   meanQueueLength: number;
@@ -68,9 +72,9 @@ export interface PipelineResults {
 export interface LlmGroupResults {
   group: string;
   devices: number;
-  queries: { generated: number; completed: number; refused: number; unfinished: number };
+  queries: { generated: number; completed: number; refused: number; lost: number; unfinished: number };
   latency: { ttft: StageSummary; total: StageSummary };
-  /** (late + refused + unfinished late) / (completed + refused + unfinished late). */
+  /** (late + refused + lost + unfinished late) / (completed + refused + lost + unfinished late). */
   violationRate: number | null;
   /** Shares of the group's ended queries (completed or refused) that ran locally, left the device, reached the cloud. */
   shareLocal: number | null;
@@ -83,7 +87,7 @@ export interface LlmGroupResults {
 export interface LlmRunResults {
   router: string;
   label: string;
-  queries: { generated: number; completed: number; refused: number; unfinished: number };
+  queries: { generated: number; completed: number; refused: number; lost: number; unfinished: number };
   /** Measured queries by route. */
   routes: { local: number; cloud: number; collaborative: number };
   latency: Record<LlmStage, StageSummary>;
@@ -92,6 +96,7 @@ export interface LlmRunResults {
     totalDeadlineMs: number | null;
     late: number;
     refused: number;
+    lost: number;
     unfinishedLate: number;
     violations: number;
     violationRate: number | null;
@@ -124,6 +129,8 @@ export interface LlmRunResults {
   groups: LlmGroupResults[];
   devices: { localServed: number; energyJ: number | null };
   pipelines: PipelineResults | null;
+  /** Crashes and link degradations as they happened (with health-check detection times), as in video results. */
+  faults: FaultResult[];
   /** Queries by creation time over [warmup, duration). */
   timeSeries: LlmTimeSeries;
   routerStatistics: Record<string, number | number[]>;
@@ -164,10 +171,10 @@ const STAT_NAMES = ["count", "mean", "sd", "min", "p50", "p95", "p99", "max"] as
 /** Numeric fields of one router's entry of llm results that a sweep may summarise. */
 export const LLM_METRIC_PATHS: readonly string[] = [
   "events",
-  ...["generated", "completed", "refused", "unfinished"].map((k) => `queries.${k}`),
+  ...["generated", "completed", "refused", "lost", "unfinished"].map((k) => `queries.${k}`),
   ...["local", "cloud", "collaborative"].map((k) => `routes.${k}`),
   ...LLM_STAGES.flatMap((stage) => STAT_NAMES.map((stat) => `latency.${stage}.${stat}`)),
-  ...["late", "refused", "unfinishedLate", "violations", "violationRate"].map((k) => `qos.${k}`),
+  ...["late", "refused", "lost", "unfinishedLate", "violations", "violationRate"].map((k) => `qos.${k}`),
   ...["prompt", "output", "servedAtEdge", "servedInCloud"].map((k) => `tokens.${k}`),
   ...["apiUsd", "energyUsd", "hardwareUsd", "totalUsd", "perQueryUsd", "perDayUsd"].map((k) => `cost.${k}`),
   ...[
@@ -194,7 +201,7 @@ export const LLM_METRIC_PATHS: readonly string[] = [
 ];
 
 const NODE_METRIC = new RegExp(
-  `^nodes\\.\\d+\\.(served|refused|refusedContext|utilisation|meanBatch|meanQueueLength|promptTokens|outputTokens|outputTokensPerS|energyJ|memoryShare|ramShare|decodeTokensPerSPerQuery\\.(${STAT_NAMES.join("|")}))$`,
+  `^nodes\\.\\d+\\.(served|refused|refusedContext|lost|downMs|utilisation|meanBatch|meanQueueLength|promptTokens|outputTokens|outputTokensPerS|energyJ|memoryShare|ramShare|decodeTokensPerSPerQuery\\.(${STAT_NAMES.join("|")}))$`,
 );
 
 /** A metric path into llm results: one of LLM_METRIC_PATHS, or a node's field by index ("nodes.0.utilisation"). */

@@ -9,6 +9,8 @@ export interface ServerJob {
   firstToken(): void;
   /** The last output token exists. */
   done(): void;
+  /** The node crashed with the query queued or in service. */
+  lost(): void;
   /** Set by the server: when the job entered the batch (queueing ends), and when its prefill ended. */
   startedAt: number;
   prefillEndedAt: number;
@@ -81,9 +83,49 @@ export class LlmServer {
     return this.inTransit + this.queueLength + this.active.length;
   }
 
-  /** Accepts a query, or refuses it (false) when it does not fit the context window or the queue is full. */
-  submit(job: ServerJob): boolean {
+  /** False while the node is crashed. */
+  up = true;
+  /** Queries lost to crashes (queued or in service at a crash, or arriving while down). */
+  lost = 0;
+  private downSince = 0;
+  /** Time down within the statistics window. */
+  downMs = 0;
+
+  /**
+   * The node crashes: every query queued or in service is lost (told after the state is
+   * consistent, like completions), and arrivals are lost until it recovers.
+   */
+  crash(): void {
+    if (!this.up) return;
+    this.advance();
+    this.up = false;
+    this.downSince = this.sim.now;
+    if (this.nextEvent !== undefined) this.sim.cancel(this.nextEvent);
+    this.nextEvent = undefined;
+    this.nextTarget = undefined;
+    const victims = [...this.active.map((entry) => entry.job), ...this.queue.slice(this.queueHead)];
+    this.active.length = 0;
+    this.queue.length = 0;
+    this.queueHead = 0;
+    this.lost += victims.length;
+    for (const job of victims) job.lost();
+  }
+
+  recover(): void {
+    if (this.up) return;
+    this.accumulate();
+    this.downMs += this.sim.now - Math.max(this.downSince, this.statsFrom);
+    this.up = true;
+    this.lastUpdate = this.sim.now;
+  }
+
+  /** Accepts a query; refuses it (false) when it does not fit the context window or the queue is full; loses it ("lost") while down. */
+  submit(job: ServerJob): boolean | "lost" {
     this.used = true;
+    if (!this.up) {
+      this.lost++;
+      return "lost";
+    }
     if (job.promptTokens + job.outputTokens > this.spec.contextTokens) {
       this.refused++;
       this.refusedContext++;
@@ -110,16 +152,20 @@ export class LlmServer {
     this.served = 0;
     this.refused = 0;
     this.refusedContext = 0;
+    this.lost = 0;
+    this.downMs = 0;
     this.promptTokens = 0;
     this.outputTokens = 0;
   }
 
   /** Busy share, mean batch and mean queue length over [statsFrom, now]. */
-  statistics(): { busyMs: number; utilisation: number; meanBatch: number; meanQueueLength: number } {
+  statistics(): { busyMs: number; downMs: number; utilisation: number; meanBatch: number; meanQueueLength: number } {
     this.accumulate();
     const span = this.sim.now - this.statsFrom;
     return {
       busyMs: this.busyArea,
+      // A crash still open at the end counts up to now.
+      downMs: this.downMs + (this.up ? 0 : this.sim.now - Math.max(this.downSince, this.statsFrom)),
       utilisation: span > 0 ? this.busyArea / span : 0,
       meanBatch: span > 0 ? this.batchArea / span : 0,
       meanQueueLength: span > 0 ? this.queueArea / span : 0,

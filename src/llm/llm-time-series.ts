@@ -5,6 +5,8 @@ export interface LlmTimeBin {
   startMs: number;
   completed: number;
   refused: number;
+  /** Lost to node crashes. */
+  lost: number;
   late: number;
   /** Created in this bin, still in flight when the run ended and already past a deadline. */
   unfinishedLate: number;
@@ -12,7 +14,7 @@ export interface LlmTimeBin {
   ttftP50: number | null;
   ttftP95: number | null;
   totalP95: number | null;
-  /** Shares of the bin's ended queries (completed or refused). */
+  /** Shares of the bin's ended queries (completed, refused or lost). */
   shareLocal: number | null;
   shareToCloud: number | null;
   apiUsd: number;
@@ -28,6 +30,7 @@ export interface LlmTimeSeries {
 interface BinCounters {
   completed: number;
   refused: number;
+  lost: number;
   late: number;
   unfinishedLate: number;
   local: number;
@@ -48,7 +51,7 @@ export class LlmTimeSeriesRecorder {
     readonly binMs: number,
   ) {
     const count = Math.max(1, Math.ceil((endMs - startMs) / binMs));
-    this.bins = Array.from({ length: count }, () => ({ completed: 0, refused: 0, late: 0, unfinishedLate: 0, local: 0, toCloud: 0, apiUsd: 0, quality: 0, ttft: undefined, total: undefined }));
+    this.bins = Array.from({ length: count }, () => ({ completed: 0, refused: 0, lost: 0, late: 0, unfinishedLate: 0, local: 0, toCloud: 0, apiUsd: 0, quality: 0, ttft: undefined, total: undefined }));
   }
 
   private bin(createdAt: number): BinCounters {
@@ -56,13 +59,14 @@ export class LlmTimeSeriesRecorder {
     return this.bins[index < 0 ? 0 : index >= this.bins.length ? this.bins.length - 1 : index];
   }
 
-  record(createdAt: number, query: { refused: boolean; late: boolean; ttftMs: number; totalMs: number; local: boolean; toCloud: boolean; apiUsd: number; quality: number }): void {
+  record(createdAt: number, query: { refused: boolean; lost: boolean; late: boolean; ttftMs: number; totalMs: number; local: boolean; toCloud: boolean; apiUsd: number; quality: number }): void {
     const bin = this.bin(createdAt);
     if (query.local) bin.local++;
     if (query.toCloud) bin.toCloud++;
     bin.apiUsd += query.apiUsd;
-    if (query.refused) {
-      bin.refused++;
+    if (query.refused || query.lost) {
+      if (query.refused) bin.refused++;
+      else bin.lost++;
       return;
     }
     bin.completed++;
@@ -82,15 +86,16 @@ export class LlmTimeSeriesRecorder {
     return {
       binMs: this.binMs,
       bins: this.bins.map((b, i) => {
-        const ended = b.completed + b.refused;
+        const ended = b.completed + b.refused + b.lost;
         const attempts = ended + b.unfinishedLate;
         return {
           startMs: this.startMs + i * this.binMs,
           completed: b.completed,
           refused: b.refused,
+          lost: b.lost,
           late: b.late,
           unfinishedLate: b.unfinishedLate,
-          violationRate: attempts === 0 ? null : (b.late + b.refused + b.unfinishedLate) / attempts,
+          violationRate: attempts === 0 ? null : (b.late + b.refused + b.lost + b.unfinishedLate) / attempts,
           ttftP50: b.ttft === undefined ? null : b.ttft.quantile(0.5),
           ttftP95: b.ttft === undefined ? null : b.ttft.quantile(0.95),
           totalP95: b.total === undefined ? null : b.total.quantile(0.95),

@@ -4,6 +4,7 @@ import { StageStats } from "../metrics/stage-stats.js";
 import type { Sampler } from "../random/distributions.js";
 import { LlmServer, type ServerJob } from "./llm-server.js";
 import { LlmTimeSeriesRecorder } from "./llm-time-series.js";
+import { FaultInjector, type FaultTarget } from "../world/faults.js";
 import type { LlmStage } from "./llm-results.js";
 import { answerQuality } from "./quality.js";
 import { exchangeMs } from "./resolve.js";
@@ -16,9 +17,10 @@ interface Target {
   readonly node: number | undefined;
 }
 
-/** Times of one exchange, ms; a refused exchange has refused = true. */
+/** Times of one exchange, ms; a refused exchange has refused = true, one lost to a crash lost = true. */
 interface ExchangeTimes {
   refused: boolean;
+  lost: boolean;
   network: number;
   queueing: number;
   prefill: number;
@@ -46,6 +48,7 @@ export class GroupMeter {
   generated = 0;
   completed = 0;
   refused = 0;
+  lost = 0;
   late = 0;
   unfinished = 0;
   unfinishedLate = 0;
@@ -76,6 +79,8 @@ export class LlmMeter {
   generated = 0;
   completed = 0;
   refused = 0;
+  /** Lost to a node crash (queued or in service at the crash, or arriving while it was down). */
+  lost = 0;
   late = 0;
   unfinished = 0;
   unfinishedLate = 0;
@@ -137,7 +142,7 @@ interface Job {
  * the router picks a route per query, servers run prefill and decode in batches, links carry
  * prompts and tokens, and the meter records latency, violations, money, privacy and quality.
  */
-export class LlmWorld {
+export class LlmWorld implements FaultTarget {
   readonly sim = new Simulator();
   readonly meter: LlmMeter;
   readonly series: LlmTimeSeriesRecorder;
@@ -178,19 +183,26 @@ export class LlmWorld {
     this.deviceServers = scenario.devices.map((device) => (device.localServing === undefined ? undefined : new LlmServer(this.sim, device.localServing)));
     this.maxAttemptsOverride = options.pipelineMaxAttempts;
     this.tieBreak = new Int32Array(scenario.devices.length);
+    this.knownUp = new Uint8Array(scenario.nodes.length).fill(1);
+    const pairs = scenario.devices.length * scenario.nodes.length;
+    this.latencyFactor = new Float64Array(pairs).fill(1);
+    this.addedLatencyMs = new Float64Array(pairs);
+    this.bandwidthFactor = new Float64Array(pairs).fill(1);
+    this.faults = new FaultInjector(this.sim, scenario, this.streams, this, scenario.durationMs + scenario.drainMs);
     const world = this;
     this.view = {
       get now() {
         return world.sim.now;
       },
-      localOutstanding: (d) => world.localTarget(d)?.server.outstanding ?? Infinity,
-      hasLocal: (d) => world.localTarget(d) !== undefined,
-      hasCloud: () => scenario.cloudNode !== undefined,
+      localOutstanding: (d) => world.localKnownUp(d)?.server.outstanding ?? Infinity,
+      hasLocal: (d) => world.localKnownUp(d) !== undefined,
+      hasCloud: () => scenario.cloudNode !== undefined && world.knownUp[scenario.cloudNode] === 1,
     };
   }
 
   run(): void {
     const s = this.scenario;
+    this.faults.start();
     for (const device of s.devices) this.startDevice(device);
     if (s.warmupMs > 0) {
       this.sim.run({ until: s.warmupMs });
@@ -276,30 +288,85 @@ export class LlmWorld {
    * least-connections balancer would rather than the first taking everything.
    */
   private localTarget(deviceIndex: number): Target | undefined {
+    return this.localKnownUp(deviceIndex) ?? this.localTargetAnyHealth(deviceIndex);
+  }
+
+  /** The device's own model, or its least busy edge node among those known up; undefined when none is. */
+  private localKnownUp(deviceIndex: number): Target | undefined {
     const own = this.deviceServers[deviceIndex];
     if (own !== undefined) return { server: own, node: undefined };
     const nodes = this.scenario.devices[deviceIndex].localNodes;
     if (nodes.length === 0) return undefined;
     const start = this.tieBreak[deviceIndex] % nodes.length;
-    let best = nodes[start];
-    for (let k = 1; k < nodes.length; k++) {
+    let best = -1;
+    for (let k = 0; k < nodes.length; k++) {
       const node = nodes[(start + k) % nodes.length];
-      if (this.servers[node].outstanding < this.servers[best].outstanding) best = node;
+      if (this.knownUp[node] === 0) continue;
+      if (best < 0 || this.servers[node].outstanding < this.servers[best].outstanding) best = node;
     }
-    return { server: this.servers[best], node: best };
+    return best < 0 ? undefined : { server: this.servers[best], node: best };
+  }
+
+  /** With every local node known down: the least busy of them anyway (the query will be lost if it is still down). */
+  private localTargetAnyHealth(deviceIndex: number): Target | undefined {
+    let best = -1;
+    for (const node of this.scenario.devices[deviceIndex].localNodes) if (best < 0 || this.servers[node].outstanding < this.servers[best].outstanding) best = node;
+    return best < 0 ? undefined : { server: this.servers[best], node: best };
   }
 
   /** Per device: where the next tie-break starts; advanced each time a query is sent on the local route. */
   private readonly tieBreak: Int32Array;
+  /** Node health as the health checks know it (1 up): routing avoids nodes known down. */
+  private readonly knownUp: Uint8Array;
+  /** Per (device, node): link degradation in force (faults). */
+  private readonly latencyFactor: Float64Array;
+  private readonly addedLatencyMs: Float64Array;
+  private readonly bandwidthFactor: Float64Array;
+  readonly faults: FaultInjector;
+
+  // FaultTarget: what the fault injector (src/world/faults.ts) acts on.
+  isUp(node: number): boolean {
+    return this.servers[node].up;
+  }
+
+  isHealthy(node: number): boolean {
+    return this.knownUp[node] === 1;
+  }
+
+  crashNode(node: number): void {
+    this.servers[node].crash();
+  }
+
+  recoverNode(node: number): void {
+    this.servers[node].recover();
+  }
+
+  setKnownHealth(node: number, healthy: boolean): void {
+    this.knownUp[node] = healthy ? 1 : 0;
+  }
+
+  setLinkDegradation(node: number, devices: readonly number[], latencyFactor: number, addedLatencyMs: number, bandwidthFactor: number): void {
+    for (const device of devices) {
+      const pair = device * this.scenario.nodes.length + node;
+      this.latencyFactor[pair] = latencyFactor;
+      this.addedLatencyMs[pair] = addedLatencyMs;
+      this.bandwidthFactor[pair] = bandwidthFactor;
+    }
+  }
 
   private cloudTarget(): Target | undefined {
     const c = this.scenario.cloudNode;
     return c === undefined ? undefined : { server: this.servers[c], node: c };
   }
 
-  /** A route the device can take: a router asking for a missing route gets the one that exists. */
+  /**
+   * A route the device can take: a router asking for a route the scenario does not give the
+   * device gets the one it has. A route whose nodes are known down is not switched here: failing
+   * over is the router's decision (the view says what is known up); a query sent to a down node
+   * is lost.
+   */
   private feasible(mode: RouteMode, deviceIndex: number): RouteMode {
-    const hasLocal = this.localTarget(deviceIndex) !== undefined;
+    const hasLocal = this.deviceServers[deviceIndex] !== undefined || this.scenario.devices[deviceIndex].localNodes.length > 0;
     const hasCloud = this.scenario.cloudNode !== undefined;
     if (mode === "collaborative" && !(hasLocal && hasCloud)) return hasCloud ? "cloud" : "local";
     if (mode === "local" && !hasLocal) return "cloud";
@@ -325,8 +392,9 @@ export class LlmWorld {
 
   private transferMs(device: LlmDevice, node: number, direction: "up" | "down", bytes: number): number {
     const link = this.link(device, node, direction);
-    const latency = Math.max(0, link.latency() + (link.jitter === undefined ? 0 : link.jitter()));
-    return latency + (link.bytesPerMs === Infinity ? 0 : bytes / link.bytesPerMs);
+    const pair = device.index * this.scenario.nodes.length + node;
+    const latency = Math.max(0, link.latency() + (link.jitter === undefined ? 0 : link.jitter())) * this.latencyFactor[pair] + this.addedLatencyMs[pair];
+    return latency + (link.bytesPerMs === Infinity ? 0 : bytes / (link.bytesPerMs * this.bandwidthFactor[pair]));
   }
 
   /**
@@ -335,7 +403,7 @@ export class LlmWorld {
    */
   private exchange(device: LlmDevice, target: Target, promptTokens: number, outputTokens: number, callbacks: ExchangeCallbacks): void {
     const s = this.scenario;
-    const times: ExchangeTimes = { refused: false, network: 0, queueing: 0, prefill: 0, decode: 0, firstTokenAt: NaN, doneAt: NaN };
+    const times: ExchangeTimes = { refused: false, lost: false, network: 0, queueing: 0, prefill: 0, decode: 0, firstTokenAt: NaN, doneAt: NaN };
     const node = target.node;
     const up = node === undefined ? 0 : this.transferMs(device, node, "up", promptTokens * s.bytesPerToken + s.requestOverheadBytes);
     const overhead = target.server.spec.requestOverheadMs;
@@ -361,12 +429,19 @@ export class LlmWorld {
         times.network = up + (times.doneAt - this.sim.now);
         this.sim.schedule(times.doneAt - this.sim.now, () => callbacks.done(times));
       },
+      lost: () => {
+        times.lost = true;
+        times.network = up;
+        callbacks.done(times);
+      },
     };
     target.server.inTransit++;
     this.sim.schedule(up + overhead, () => {
       target.server.inTransit--;
       submittedAt = this.sim.now;
-      if (!target.server.submit(job)) {
+      const accepted = target.server.submit(job);
+      if (accepted === "lost") job.lost();
+      else if (!accepted) {
         times.refused = true;
         times.network = up;
         callbacks.done(times);
@@ -420,10 +495,11 @@ export class LlmWorld {
       this.inFlight.delete(id);
       add(times);
       const m = this.meter;
-      const violated = times.refused || ttftAt - createdAt > s.ttftDeadlineMs || times.doneAt - createdAt > s.totalDeadlineMs;
+      const failed = times.refused || times.lost;
+      const violated = failed || ttftAt - createdAt > s.ttftDeadlineMs || times.doneAt - createdAt > s.totalDeadlineMs;
       let quality = 0;
       let good = false;
-      if (!times.refused) {
+      if (!failed) {
         quality = answerQuality(s.quality, finalServing.paramsB, info.complexity) * (mode === "collaborative" ? s.collaboration.qualityFactor : 1);
         good = this.qualityStream(device)() < quality;
       }
@@ -438,8 +514,9 @@ export class LlmWorld {
           outputTokens: info.outputTokens,
           complexity: info.complexity,
           refused: times.refused,
-          ttft: times.refused ? NaN : ttftAt - createdAt,
-          total: times.refused ? NaN : times.doneAt - createdAt,
+          lost: times.lost,
+          ttft: failed ? NaN : ttftAt - createdAt,
+          total: failed ? NaN : times.doneAt - createdAt,
           network: totals.network,
           queueing: totals.queueing,
           prefill: totals.prefill,
@@ -453,6 +530,7 @@ export class LlmWorld {
       if (measured) {
         this.series.record(createdAt, {
           refused: times.refused,
+          lost: times.lost,
           late: violated,
           ttftMs: ttftAt - createdAt,
           totalMs: times.doneAt - createdAt,
@@ -466,6 +544,7 @@ export class LlmWorld {
         if (cloudPrompt > 0) group.toCloud++;
         group.apiUsd += costUsd;
         if (times.refused) group.refused++;
+        else if (times.lost) group.lost++;
         else {
           group.completed++;
           if (violated) group.late++;
@@ -487,6 +566,7 @@ export class LlmWorld {
           m.promptTokensToCloud += cloudPrompt;
         }
         if (times.refused) m.refused++;
+        else if (times.lost) m.lost++;
         else {
           m.completed++;
           m.outputTokens += info.outputTokens;
@@ -505,8 +585,8 @@ export class LlmWorld {
         deviceIndex: device.index,
         mode,
         complexity: info.complexity,
-        ttftMs: times.refused ? NaN : ttftAt - createdAt,
-        totalMs: times.refused ? NaN : times.doneAt - createdAt,
+        ttftMs: failed ? NaN : ttftAt - createdAt,
+        totalMs: failed ? NaN : times.doneAt - createdAt,
         violated,
         costUsd,
         reachedCloud: cloudPrompt > 0,
@@ -514,7 +594,7 @@ export class LlmWorld {
         good,
         at: this.sim.now,
       });
-      finished(!times.refused, outcome);
+      finished(!failed, outcome);
     };
     const firstToken = (times: ExchangeTimes): void => {
       ttftAt = times.firstTokenAt;
@@ -529,7 +609,7 @@ export class LlmWorld {
       this.exchange(device, target, info.promptTokens, info.outputTokens, {
         firstToken,
         done: (times) => {
-          if (!times.refused) charge(finalServing, info.promptTokens, info.outputTokens, mode === "cloud");
+          if (!times.refused && !times.lost) charge(finalServing, info.promptTokens, info.outputTokens, mode === "cloud");
           end(times);
         },
       });
@@ -545,7 +625,7 @@ export class LlmWorld {
     this.exchange(device, localTarget, info.promptTokens, draft, {
       firstToken: () => undefined,
       done: (first) => {
-        if (first.refused) {
+        if (first.refused || first.lost) {
           end(first);
           return;
         }
@@ -556,7 +636,7 @@ export class LlmWorld {
         this.exchange(device, cloudTarget, cloudPromptTokens, info.outputTokens, {
           firstToken,
           done: (times) => {
-            if (!times.refused) charge(finalServing, cloudPromptTokens, info.outputTokens, true);
+            if (!times.refused && !times.lost) charge(finalServing, cloudPromptTokens, info.outputTokens, true);
             end(times);
           },
         });
@@ -597,7 +677,8 @@ export class LlmWorld {
     const info: QueryInfo = { deviceIndex: job.device.index, promptTokens: 0, outputTokens: 0, complexity: stage.complexity, purpose: stage.name };
     // The outcome decides the tokens, but the success chance depends on where the attempt runs: route first.
     const mode = this.feasible(this.router.route(info, this.view), job.device.index);
-    const servingFor = (m: RouteMode): ServingSpec => (m === "local" ? (this.localTarget(job.device.index) as Target).server.spec : (this.cloudTarget() as Target).server.spec);
+    const servingFor = (m: RouteMode): ServingSpec =>
+      m === "local" ? (this.localTarget(job.device.index) as Target).server.spec : (this.cloudTarget() as Target).server.spec;
     const target = servingFor(mode);
     const q = this.scenario.quality;
     const p =
@@ -678,6 +759,7 @@ export interface QueryRecord {
   outputTokens: number;
   complexity: number;
   refused: boolean;
+  lost: boolean;
   ttft: number;
   total: number;
   network: number;

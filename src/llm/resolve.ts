@@ -10,6 +10,7 @@ import { LLM_PATHS, type HardwareProfile, type LlmPathName } from "../scenario/p
 import type { ResolvedLink } from "../scenario/resolved.js";
 import { canonicalJson } from "../scenario/resolve.js";
 import { compileCollecting, lookupProfile } from "../scenario/input-lookups.js";
+import { resolveFaults } from "../scenario/resolve-faults.js";
 import { toInputIssues } from "../scenario/zod-issues.js";
 import { LLM_MODELS, QUANTIZATIONS, RUNTIME_OVERHEAD_MIB, kvBytesPerToken, servingMemoryMiB, weightBytes, type Quantization } from "./model-catalog.js";
 import { DEFAULT_QUALITY } from "./quality.js";
@@ -41,6 +42,9 @@ export function resolveLlmScenario(json: unknown, options: LlmLoadOptions, sourc
 }
 
 const DEFAULT_CONTEXT_TOKENS = 4096;
+// As in video scenarios: Consul's default check interval, a short probe deadline.
+const DEFAULT_HEALTH_CHECK_INTERVAL_MS = 10_000;
+const DEFAULT_HEALTH_CHECK_TIMEOUT_MS = 1_000;
 const DEFAULT_BYTES_PER_TOKEN = 4;
 const DEFAULT_REQUEST_OVERHEAD_BYTES = 500;
 const DEFAULT_REQUESTS_PER_USER_PER_DAY = 15;
@@ -162,6 +166,11 @@ class LlmResolver {
     }
 
     const links = this.links(devices, doc.nodes.map((n) => n.id));
+    const healthCheckIntervalMs = doc.healthCheck?.interval ?? DEFAULT_HEALTH_CHECK_INTERVAL_MS;
+    const healthCheckTimeoutMs = doc.healthCheck?.timeout ?? DEFAULT_HEALTH_CHECK_TIMEOUT_MS;
+    if (!(healthCheckIntervalMs > 0)) this.fail("healthCheck.interval", doc.healthCheck?.interval, "a positive duration");
+    if (!(healthCheckTimeoutMs >= 0)) this.fail("healthCheck.timeout", doc.healthCheck?.timeout, "a non-negative duration");
+    const faults = resolveFaults(doc.faults ?? [], devices, doc.nodes.map((node, index) => ({ id: node.id, index })), this.issues);
     const resolvedNodes = nodes.filter((n): n is LlmNode => n !== undefined);
     if (this.issues.length > 0) return undefined as unknown as ResolvedLlmScenario;
 
@@ -201,6 +210,9 @@ class LlmResolver {
         steepness: doc.quality?.steepness ?? DEFAULT_QUALITY.steepness,
       },
       electricityUsdPerKWh: doc.electricityUsdPerKWh ?? 0,
+      faults,
+      healthCheckIntervalMs,
+      healthCheckTimeoutMs,
       routers,
     };
   }

@@ -1,5 +1,5 @@
 import type { CompiledDistribution } from "../random/distributions.js";
-import type { ResolvedLink } from "../scenario/resolved.js";
+import type { ResolvedFault, ResolvedLink } from "../scenario/resolved.js";
 import type { QualityCurve } from "./quality.js";
 
 /** A language-model scenario after validation: times in ms, rates in tokens per ms, references resolved. */
@@ -28,6 +28,10 @@ export interface ResolvedLlmScenario {
   readonly collaboration: { readonly draftRatio: number; readonly instructionTokens: number; readonly qualityFactor: number };
   readonly quality: QualityCurve;
   readonly electricityUsdPerKWh: number;
+  readonly faults: readonly ResolvedFault[];
+  /** Health checks (only run when there are faults): a node is known down after a probe times out. */
+  readonly healthCheckIntervalMs: number;
+  readonly healthCheckTimeoutMs: number;
   readonly routers: readonly LlmRouterEntry[];
 }
 

@@ -1,6 +1,6 @@
 import * as z from "zod";
 import { distributionSpecSchema, durationSchema } from "../random/distribution-spec.js";
-import { bandwidthSchema } from "../scenario/schema.js";
+import { bandwidthSchema, faultSchema, healthCheckSchema } from "../scenario/schema.js";
 
 /**
  * The language-model scenario format (`"kind": "llm"`): devices that ask questions, nodes that
@@ -207,6 +207,10 @@ export const llmScenarioSchema = z
         binWidth: durationSchema.optional().meta({ description: "Width of the time-series bins. Default: the arrival window / 60, rounded down to 1, 2 or 5 x 10^k ms." }),
       })
       .optional(),
+    faults: z.array(faultSchema).optional().meta({
+      description: "Node crashes (at a time, or from MTBF/MTTR draws) and link degradations, as in video scenarios: queries on a crashed node are lost; routing avoids nodes known down.",
+    }),
+    healthCheck: healthCheckSchema.optional(),
     electricityUsdPerKWh: z.number().nonnegative().optional().meta({ description: "Price of the energy edge nodes and devices use. Default 0." }),
     routers: z.array(routerEntry).min(1).meta({ description: "Routing policies compared on the same queries." }),
   })

@@ -105,17 +105,17 @@ function summarizeRun(scenario: ResolvedLlmScenario, entry: LlmRouterEntry, worl
   const energyUsd = (totalEnergyJ / JOULES_PER_KWH) * scenario.electricityUsdPerKWh;
   const hardwareUsd = scenario.nodes.reduce((sum, node, i) => sum + (world.servers[i].used ? (node.costUsdPerHour * measuredMs) / 3_600_000 : 0), 0);
   const totalUsd = m.apiUsd + energyUsd + hardwareUsd;
-  const violations = m.late + m.refused + m.unfinishedLate;
-  const attempts = m.completed + m.refused + m.unfinishedLate;
+  const violations = m.late + m.refused + m.lost + m.unfinishedLate;
+  const attempts = m.completed + m.refused + m.lost + m.unfinishedLate;
   const ended = m.jobsSucceeded + m.jobsFailed;
   const hasPipelines = scenario.devices.some((d) => d.workload.type === "pipeline");
   return {
     router: entry.name,
     label: entry.label,
-    queries: { generated: m.generated, completed: m.completed, refused: m.refused, unfinished: m.unfinished },
+    queries: { generated: m.generated, completed: m.completed, refused: m.refused, lost: m.lost, unfinished: m.unfinished },
     routes: { ...m.routes },
     latency,
-    qos: { ttftDeadlineMs: null, totalDeadlineMs: null, late: m.late, refused: m.refused, unfinishedLate: m.unfinishedLate, violations, violationRate: ratio(violations, attempts) },
+    qos: { ttftDeadlineMs: null, totalDeadlineMs: null, late: m.late, refused: m.refused, lost: m.lost, unfinishedLate: m.unfinishedLate, violations, violationRate: ratio(violations, attempts) },
     tokens: { prompt: m.promptTokens, output: m.outputTokens, servedAtEdge: m.tokensAtEdge, servedInCloud: m.tokensInCloud },
     cost: { apiUsd: m.apiUsd, energyUsd, hardwareUsd, totalUsd, perQueryUsd: ratio(totalUsd, m.completed), perDayUsd: (m.apiUsd * DAY_MS) / arrivalMs + ((energyUsd + hardwareUsd) * DAY_MS) / measuredMs },
     privacy: {
@@ -138,6 +138,8 @@ function summarizeRun(scenario: ResolvedLlmScenario, entry: LlmRouterEntry, worl
         served: server.served,
         refused: server.refused,
         refusedContext: server.refusedContext,
+        lost: server.lost,
+        downMs: stats.downMs,
         utilisation: stats.utilisation,
         meanBatch: stats.meanBatch,
         meanQueueLength: stats.meanQueueLength,
@@ -152,13 +154,13 @@ function summarizeRun(scenario: ResolvedLlmScenario, entry: LlmRouterEntry, worl
       };
     }),
     groups: m.groups.map((g) => {
-      const ended = g.completed + g.refused;
+      const ended = g.completed + g.refused + g.lost;
       return {
         group: g.group,
         devices: g.devices,
-        queries: { generated: g.generated, completed: g.completed, refused: g.refused, unfinished: g.unfinished },
+        queries: { generated: g.generated, completed: g.completed, refused: g.refused, lost: g.lost, unfinished: g.unfinished },
         latency: { ttft: g.ttft.summary(), total: g.total.summary() },
-        violationRate: ratio(g.late + g.refused + g.unfinishedLate, ended + g.unfinishedLate),
+        violationRate: ratio(g.late + g.refused + g.lost + g.unfinishedLate, ended + g.unfinishedLate),
         shareLocal: ratio(g.local, ended),
         shareOffDevice: ratio(g.offDevice, ended),
         shareToCloud: ratio(g.toCloud, ended),
@@ -196,6 +198,7 @@ function summarizeRun(scenario: ResolvedLlmScenario, entry: LlmRouterEntry, worl
             };
           }),
         },
+    faults: world.faults.records.map((record) => ({ ...record })),
     timeSeries: world.series.result(),
     routerStatistics: {},
     events: world.sim.eventsExecuted,
@@ -206,8 +209,9 @@ function summarizeRun(scenario: ResolvedLlmScenario, entry: LlmRouterEntry, worl
 function spanEnergyJ(server: LlmServer, measuredMs: number): number | null {
   const power = server.spec.power;
   if (power === undefined) return null;
-  const busyMs = server.statistics().busyMs;
-  return (power.idleW * measuredMs + (power.busyW - power.idleW) * busyMs) / 1000;
+  const { busyMs, downMs } = server.statistics();
+  // A crashed node draws nothing.
+  return (power.idleW * (measuredMs - downMs) + (power.busyW - power.idleW) * busyMs) / 1000;
 }
 
 

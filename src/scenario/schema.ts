@@ -150,7 +150,7 @@ const network = z.strictObject({
   links: z.array(link).optional().meta({ description: "Per-link parameters, overriding the matrix and the default." }),
 });
 
-const healthCheck = z
+export const healthCheckSchema = z
   .strictObject({
     interval: durationSchema.optional().meta({ description: "Time between checks of each node. Default 10 s (Consul's default)." }),
     timeout: durationSchema.optional().meta({
@@ -229,7 +229,7 @@ export const scenarioSchema = z
     nodes: z.array(node).min(1),
     network: network.optional(),
     schedulers: z.array(schedulerEntry).min(1).meta({ description: "Policies compared on the same arrivals." }),
-    healthCheck: healthCheck.optional(),
+    healthCheck: healthCheckSchema.optional(),
     monitor: z
       .strictObject({
         interval: durationSchema.optional().meta({ description: "Time between QoS checks. Default 1 s." }),

@@ -2,7 +2,16 @@ import { SimulationError } from "../errors.js";
 import type { RandomStreams } from "../engine/rng.js";
 import type { Simulator } from "../engine/simulator.js";
 import type { FaultResult } from "../metrics/results.js";
-import type { ResolvedScenario } from "../scenario/resolved.js";
+import type { ResolvedFault } from "../scenario/resolved.js";
+
+/** What the injector reads of a scenario (video or language-model). */
+export interface FaultScenario {
+  readonly faults: readonly ResolvedFault[];
+  readonly nodes: readonly { readonly id: string; readonly index: number }[];
+  readonly devices: readonly { readonly id: string }[];
+  readonly healthCheckIntervalMs: number;
+  readonly healthCheckTimeoutMs: number;
+}
 
 /** A fault as it happened in a run (the results' FaultResult, one definition for both). */
 export type FaultRecord = FaultResult;
@@ -33,7 +42,7 @@ export class FaultInjector {
 
   constructor(
     private readonly sim: Simulator,
-    private readonly scenario: ResolvedScenario,
+    private readonly scenario: FaultScenario,
     private readonly streams: RandomStreams,
     private readonly world: FaultTarget,
     private readonly endOfRun: number,

@@ -41,11 +41,11 @@ describe("simulate on a language-model scenario", () => {
     expect(results.schema).toBe("continuum-sim/llm-results@1");
     expect(results.seed).toBe(3);
     const lines = readFileSync(join(dir, "queries.csv"), "utf8").trim().split("\n");
-    expect(lines[0]).toBe("router,device,purpose,route,createdAt,promptTokens,outputTokens,complexity,refused,ttft,total,network,queueing,prefill,decode,costUsd,quality,good,violated");
+    expect(lines[0]).toBe("router,device,purpose,route,createdAt,promptTokens,outputTokens,complexity,refused,lost,ttft,total,network,queueing,prefill,decode,costUsd,quality,good,violated");
     const rows = lines.slice(1);
     const cloudRows = rows.filter((row) => row.startsWith("cloud-only,"));
-    expect(cloudRows.length).toBe(results.runs[0].queries.completed + results.runs[0].queries.refused);
-    const cost = cloudRows.reduce((sum, row) => sum + Number(row.split(",")[15]), 0);
+    expect(cloudRows.length).toBe(results.runs[0].queries.completed + results.runs[0].queries.refused + results.runs[0].queries.lost);
+    const cost = cloudRows.reduce((sum, row) => sum + Number(row.split(",")[16]), 0);
     expect(cost).toBeCloseTo(results.runs[0].cost.apiUsd, 12);
     expect(rows.some((row) => row.startsWith('"t, with comma",'))).toBe(true);
     expect(existsSync(join(dir, "queries.csv.tmp-" + process.pid))).toBe(false);

@@ -20,9 +20,9 @@ export interface QueryInfo {
 export interface RouterView {
   /** Simulated time, ms. */
   readonly now: number;
-  /** Queries waiting or in service on the local route of a device (its own model or its least busy edge node). */
+  /** Queries on the way, waiting or in service on the local route of a device (its own model or its least busy edge node known up); Infinity when no local node is known up. */
   localOutstanding(deviceIndex: number): number;
-  /** Whether the device has a local route and the scenario a cloud node. */
+  /** Whether the device has a local route known up (health checks), and the cloud node is known up: a router that fails over asks these. */
   hasLocal(deviceIndex: number): boolean;
   hasCloud(): boolean;
 }
