@@ -8,7 +8,7 @@ import { formatDuration } from "../random/duration.js";
 import { BUILTIN_PROFILE_DIR } from "../scenario/profiles.js";
 import { AtomicLineWriter, writeFileAtomic } from "./output.js";
 import type { QueryRecord } from "../llm/llm-world.js";
-import { num, table } from "./summary.js";
+import { formatFault, num, table } from "./summary.js";
 
 /** Resolves a language-model scenario read from `file`, with the same profile search path as the edge scenarios. */
 export function loadLlmScenario(file: string, json: Record<string, unknown>): ResolvedLlmScenario {
@@ -110,12 +110,7 @@ export function formatLlmSummary(results: LlmResults): string {
   lines.push("  (latency in ms; 'off device' = share of queries whose prompt left the device; quality = mean P(good answer), docs/llm.md)");
   for (const run of results.runs) {
     if (run.faults.length === 0 && run.queries.lost === 0) continue;
-    const faults = run.faults.map((f) => {
-      const end = f.endMs === null ? "end of run" : `${(f.endMs / 1000).toFixed(1)} s`;
-      const detected = f.detectedAtMs === undefined ? "" : f.detectedAtMs === null ? ", not detected" : `, detected at ${(f.detectedAtMs / 1000).toFixed(1)} s`;
-      return `${f.kind} ${f.target} ${(f.startMs / 1000).toFixed(1)} s to ${end}${detected}`;
-    });
-    lines.push(`  ${run.label}: ${run.queries.lost} queries lost to crashes; ${faults.join("; ")}`);
+    lines.push(`  ${run.label}: ${run.queries.lost} queries lost to crashes; ${run.faults.map(formatFault).join("; ")}`);
   }
   if ((results.runs[0]?.groups.length ?? 0) > 1) {
     lines.push("");

@@ -1,4 +1,4 @@
-import type { Results } from "../metrics/results.js";
+import type { FaultResult, Results } from "../metrics/results.js";
 import { STAGES, type Stage } from "../metrics/stage-stats.js";
 import { formatDuration } from "../random/duration.js";
 
@@ -45,11 +45,7 @@ export function formatSummary(results: Results): string {
       num(node.latency.total.p95),
     ]);
     lines.push(...table([["node", "completed", "lost", "down", "util.", "mean queue", "mean total", "p95 total"], ...nodeRows]));
-    for (const fault of run.faults) {
-      const end = fault.endMs === null ? "end of run" : `${(fault.endMs / 1000).toFixed(1)} s`;
-      const detected = fault.detectedAtMs === undefined ? "" : fault.detectedAtMs === null ? ", not detected" : `, detected at ${(fault.detectedAtMs / 1000).toFixed(1)} s`;
-      lines.push(`  ${fault.kind} ${fault.target}: ${(fault.startMs / 1000).toFixed(1)} s to ${end}${detected}`);
-    }
+    for (const fault of run.faults) lines.push(`  ${formatFault(fault)}`);
   }
   return lines.join("\n");
 }
@@ -65,4 +61,11 @@ export function num(value: number | null): string {
 export function table(rows: string[][]): string[] {
   const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
   return rows.map((row) => `  ${row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join("  ")}`);
+}
+
+/** "crash jetson: 52.0 s to 92.0 s, detected at 57.0 s". */
+export function formatFault(fault: FaultResult): string {
+  const end = fault.endMs === null ? "end of run" : `${(fault.endMs / 1000).toFixed(1)} s`;
+  const detected = fault.detectedAtMs === undefined ? "" : fault.detectedAtMs === null ? ", not detected" : `, detected at ${(fault.detectedAtMs / 1000).toFixed(1)} s`;
+  return `${fault.kind} ${fault.target}: ${(fault.startMs / 1000).toFixed(1)} s to ${end}${detected}`;
 }
