@@ -7,7 +7,7 @@ import { LlmTimeSeriesRecorder } from "./llm-time-series.js";
 import { FaultInjector, type FaultTarget } from "../world/faults.js";
 import type { LlmStage } from "./llm-results.js";
 import { answerQuality } from "./quality.js";
-import { exchangeMs } from "./resolve.js";
+import { attemptToolMs } from "./resolve.js";
 import type { LlmDevice, PipelineStageSpec, ResolvedLlmScenario, ServingSpec } from "./resolved.js";
 import type { QueryInfo, QueryRouter, RouteMode, RouterView } from "./routers/types.js";
 
@@ -690,7 +690,7 @@ export class LlmWorld implements FaultTarget {
     const output = Math.max(1, Math.round(outcome.tokens * stage.outputShare));
     const prompt = Math.max(1, Math.round(outcome.tokens - output));
     const link = this.scenario.links[job.device.index][reference.index];
-    const toolMs = Math.max(0, outcome.timeMs - exchangeMs(reference.serving, outcome.tokens, stage.outputShare) - 2 * link.nominalLatencyMs);
+    const toolMs = Math.max(0, attemptToolMs(reference.serving, outcome, stage.outputShare, link.nominalLatencyMs));
     const query: QueryInfo = { ...info, promptTokens: prompt, outputTokens: output };
     this.runQuery(
       job.device,

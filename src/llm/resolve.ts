@@ -174,9 +174,13 @@ class LlmResolver {
     const resolvedNodes = nodes.filter((n): n is LlmNode => n !== undefined);
     if (this.issues.length > 0) return undefined as unknown as ResolvedLlmScenario;
 
-    for (const device of devices) {
-      if (device.workload.type === "pipeline") this.checkPipelineReference(device, resolvedNodes, links);
-    }
+    // A group's devices share their workload and their links: one check per group, on its first device.
+    const firstOfGroup = new Map<string, LlmDevice>();
+    for (const device of devices) if (!firstOfGroup.has(device.group)) firstOfGroup.set(device.group, device);
+    doc.devices.forEach((entry, d) => {
+      const first = firstOfGroup.get(entry.id);
+      if (first !== undefined) this.checkPipelineReference(first, d, resolvedNodes, links);
+    });
 
     const collaboration = doc.collaboration ?? {};
     const hash = createHash("sha256").update(canonicalJson({ scenario: rawJson, profiles: this.profiles })).digest("hex");
@@ -387,19 +391,18 @@ class LlmResolver {
   }
 
   /** Each attempt's tool time is its measured time minus the LLM exchange on the reference node; that must not be negative. */
-  private checkPipelineReference(device: LlmDevice, nodes: readonly LlmNode[], links: readonly (readonly ResolvedLink[])[]): void {
-    if (device.workload.type !== "pipeline" || device.index !== devicesFirstOfGroup(device)) return;
+  private checkPipelineReference(device: LlmDevice, d: number, nodes: readonly LlmNode[], links: readonly (readonly ResolvedLink[])[]): void {
+    if (device.workload.type !== "pipeline") return;
     const reference = nodes[device.workload.referenceNode];
-    const link = links[device.index][reference.index];
-    const d = this.doc.devices.findIndex((entry) => entry.id === device.group);
+    const latencyMs = links[device.index][reference.index].nominalLatencyMs;
     device.workload.stages.forEach((stage, s) => {
       for (const outcome of ["passed", "failed"] as const) {
-        const llmMs = exchangeMs(reference.serving, stage[outcome].tokens, stage.outputShare) + 2 * link.nominalLatencyMs;
-        if (llmMs > stage[outcome].timeMs) {
+        const toolMs = attemptToolMs(reference.serving, stage[outcome], stage.outputShare, latencyMs);
+        if (toolMs < 0) {
           this.fail(
             `devices[${d}].workload.stages[${s}].${outcome}.time`,
             `${stage[outcome].timeMs} ms`,
-            `at least the LLM exchange on the reference node ${reference.id} (${Math.round(llmMs)} ms for ${stage[outcome].tokens} tokens): the measured time includes it`,
+            `at least the LLM exchange on the reference node ${reference.id} (${Math.round(stage[outcome].timeMs - toolMs)} ms for ${stage[outcome].tokens} tokens): the measured time includes it`,
           );
         }
       }
@@ -492,14 +495,18 @@ class LlmResolver {
   }
 }
 
-function devicesFirstOfGroup(device: LlmDevice): number {
-  // Devices of a group are consecutive; the first has index - member number.
-  const suffix = /-(\d+)$/.exec(device.id);
-  return device.id === device.group || suffix === null ? device.index : device.index - Number(suffix[1]);
+
+/**
+ * The non-LLM part of a pipeline attempt (tool runs, compiling, flashing): its measured time on
+ * the reference node minus the exchange there (service alone + a one-way latency each way).
+ * Negative when the measured time cannot hold the exchange (refused at validation).
+ */
+export function attemptToolMs(reference: ServingSpec, outcome: { timeMs: number; tokens: number }, outputShare: number, nominalLatencyMs: number): number {
+  return outcome.timeMs - exchangeMs(reference, outcome.tokens, outputShare) - 2 * nominalLatencyMs;
 }
 
 /** Mean service time of one exchange alone on a server: overhead + prefill + decode. */
-export function exchangeMs(serving: ServingSpec, totalTokens: number, outputShare: number): number {
+function exchangeMs(serving: ServingSpec, totalTokens: number, outputShare: number): number {
   const output = Math.max(1, Math.round(totalTokens * outputShare));
   const prompt = Math.max(1, Math.round(totalTokens - output));
   return serving.requestOverheadMs + prompt / serving.prefillTokensPerMs + output / serving.decodeTokensPerMs;
