@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { InputError } from "../errors.js";
+import { InputError, type InputIssue } from "../errors.js";
 import { RESULTS_SCHEMA } from "../metrics/results.js";
 import { toInputIssues } from "../scenario/zod-issues.js";
 
@@ -127,17 +127,29 @@ export type TimeBin = NonNullable<ReportRun["timeSeries"]>["bins"][number];
 
 /** Checks a parsed results document; throws InputError naming every problem with its JSON path. */
 export function parseReportResults(json: unknown, source: string): ReportResults {
-  // Another kind of JSON (a scenario, say) gets one clear line instead of every missing key.
-  const tag = json !== null && typeof json === "object" && !Array.isArray(json) ? (json as Record<string, unknown>).schema : undefined;
-  if (tag !== RESULTS_SCHEMA) {
-    throw new InputError(source, [{ path: "schema", value: tag, expected: `"${RESULTS_SCHEMA}" (a results.json written by simulate)` }]);
-  }
-  const parsed = reportResultsSchema.safeParse(json);
+  return parseTaggedResults(json, source, RESULTS_SCHEMA, "a results.json written by simulate", reportResultsSchema, crossCheck);
+}
+
+/**
+ * The checks every results file gets: its `schema` tag first (another kind of JSON, a scenario
+ * say, gets one clear line instead of every missing key), then the zod schema, then the
+ * consistency the schema cannot express.
+ */
+export function parseTaggedResults<T>(
+  json: unknown,
+  source: string,
+  tag: string,
+  written: string,
+  schema: z.ZodType<T>,
+  crossCheck: (results: T) => InputIssue[],
+): T {
+  const found = json !== null && typeof json === "object" && !Array.isArray(json) ? (json as Record<string, unknown>).schema : undefined;
+  if (found !== tag) throw new InputError(source, [{ path: "schema", value: found, expected: `"${tag}" (${written})` }]);
+  const parsed = schema.safeParse(json);
   if (!parsed.success) throw new InputError(source, toInputIssues(parsed.error, json));
-  const results = parsed.data;
-  const issues = crossCheck(results);
+  const issues = crossCheck(parsed.data);
   if (issues.length > 0) throw new InputError(source, issues);
-  return results;
+  return parsed.data;
 }
 
 /** Consistency the schema cannot express: per-bin node arrays and the latency matrix must match their id lists. */

@@ -1,7 +1,6 @@
 import * as z from "zod";
-import { InputError } from "../../errors.js";
 import { LLM_RESULTS_SCHEMA, type LlmResults } from "../../llm/llm-results.js";
-import { toInputIssues } from "../../scenario/zod-issues.js";
+import { parseTaggedResults } from "../results-input.js";
 
 /*
  * The part of a language-model results file (`continuum-sim/llm-results@1`, src/llm/llm-results.ts)
@@ -126,16 +125,7 @@ export function isLlmResultsJson(json: unknown): boolean {
 
 /** Checks a parsed language-model results document; throws InputError naming every problem with its JSON path. */
 export function parseLlmReportResults(json: unknown, source: string): LlmReportResults {
-  if (!isLlmResultsJson(json)) {
-    const tag = json !== null && typeof json === "object" && !Array.isArray(json) ? (json as Record<string, unknown>).schema : undefined;
-    throw new InputError(source, [{ path: "schema", value: tag, expected: `"${LLM_RESULTS_SCHEMA}" (a results.json written by simulate for a language-model scenario)` }]);
-  }
-  const parsed = llmReportResultsSchema.safeParse(json);
-  if (!parsed.success) throw new InputError(source, toInputIssues(parsed.error, json));
-  const results = parsed.data;
-  const issues = crossCheck(results);
-  if (issues.length > 0) throw new InputError(source, issues);
-  return results;
+  return parseTaggedResults(json, source, LLM_RESULTS_SCHEMA, "a results.json written by simulate for a language-model scenario", llmReportResultsSchema, crossCheck);
 }
 
 /** Consistency the schema cannot express: labels name the series of every chart, so they must be unique. */
