@@ -220,6 +220,7 @@ export class LlmWorld implements FaultTarget {
         this.series.recordUnfinishedLate(query.createdAt);
       }
     }
+    this.meter.jobsUnfinished = this.pendingJobs.size;
   }
 
   get measuredMs(): number {
@@ -660,12 +661,8 @@ export class LlmWorld implements FaultTarget {
     this.attempt(job, outcomes);
   }
 
+  /** Jobs started in the measured window and not yet ended (unfinished if still here when the run stops). */
   private readonly pendingJobs = new Set<Job>();
-
-  /** Jobs started in the measured window and not ended when the run stopped. */
-  finishPipelines(): void {
-    this.meter.jobsUnfinished = this.pendingJobs.size;
-  }
 
   private attempt(job: Job, outcomes: Uniform): void {
     const stage = job.stages[job.stage];

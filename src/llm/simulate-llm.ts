@@ -40,7 +40,6 @@ export function simulateLlm(scenario: ResolvedLlmScenario, options: SimulateLlmO
     try {
       const world = new LlmWorld(scenario, router, { pipelineMaxAttempts: entry.pipelineMaxAttempts, querySink: options.querySink?.(entry.label) });
       world.run();
-      world.finishPipelines();
       options.onRunDone?.(entry, world);
       summary = summarizeRun(scenario, entry, world);
       summary.routerStatistics = router.statistics?.() ?? {};
