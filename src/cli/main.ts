@@ -34,6 +34,10 @@ interface RunArgs {
   tasks?: string;
   quiet?: boolean;
   report?: boolean;
+  /** Run module and external policies named in the scenario (a scenario that names code is code). */
+  allowExec?: boolean;
+  /** Refuse a run whose estimated event count is above this (default DEFAULT_MAX_EVENTS). */
+  maxEvents?: number;
 }
 
 /** Runs the CLI on `argv` (without node and script) and returns the exit code. */
@@ -58,6 +62,8 @@ export async function main(argv: string[]): Promise<number> {
           .option("tasks", { type: "string", describe: "Also stream one CSV row per measured request to this file" })
           .option("quiet", { type: "boolean", describe: "Print only the path of the results file" })
           .option("report", { type: "boolean", describe: "Also draw the charts and index.html into the output folder (see 'simulate report')" })
+          .option("allow-exec", { type: "boolean", describe: "Allow the scenario to run code it names (module and external policies); see docs/reliability.md" })
+          .option("max-events", { type: "number", describe: "Refuse a run estimated to need more events than this (default 2e9)" })
           .example("$0 scenarios/edge-ai-testbed.json", "Run the published testbed with all its schedulers")
           .example("$0 scenarios/edge-ai-testbed.json --seed 7 --duration '2 min' --out out/", "Another seed, shorter, elsewhere")
           .example("$0 scenarios/edge-ai-testbed.json --report", "Run, then write charts/ and index.html beside results.json"),
@@ -110,6 +116,8 @@ export async function main(argv: string[]): Promise<number> {
           .option("image", { type: "string", describe: "With --emit: container image (default continuum-sim:latest)" })
           .option("results-dir", { type: "string", describe: "With --emit: results folder on the cluster (default /results/<name>)" })
           .option("charts", { type: "boolean", default: true, describe: "Draw the sweep charts (--no-charts to skip)" })
+          .option("allow-exec", { type: "boolean", describe: "Allow the sweep's scenario to run code it names; see docs/reliability.md" })
+          .option("max-events", { type: "number", describe: "Refuse a run estimated to need more events than this (default 2e9)" })
           .example("$0 sweep sweeps/devices-vs-scheduler.json --jobs 2", "Run on 2 cores; run it again after an interruption to finish it")
           .example("$0 sweep sweeps/devices-vs-scheduler.json --shard 0/3 --out out/shard-0", "The first of three slices")
           .example("$0 sweep sweeps/devices-vs-scheduler.json --emit k8s --shards 8 > job.yaml", "A Kubernetes Indexed Job of 8 shards"),

@@ -20,6 +20,8 @@ export interface SweepArgs {
   image?: string;
   "results-dir"?: string;
   charts?: boolean;
+  allowExec?: boolean;
+  maxEvents?: number;
 }
 
 export interface MergeArgs {
