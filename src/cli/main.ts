@@ -11,6 +11,7 @@ import { loadScenarioFile, parseJsonText, readScenarioJson } from "../scenario/r
 import { isLlmScenario } from "../llm/resolve.js";
 import { runLlmCommand, validateLlmCommand } from "./llm-command.js";
 import { toInputIssues } from "../scenario/zod-issues.js";
+import { commandLineProblem, explainUsageError } from "./command-line.js";
 import { SCHEDULER_NAMES, SCHEDULER_OPTIONS } from "../schedulers/registry.js";
 import { loadModulePolicies } from "../schedulers/module-policy.js";
 import { simulate } from "../run/simulate.js";
@@ -42,11 +43,16 @@ interface RunArgs {
 
 /** Runs the CLI on `argv` (without node and script) and returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
-  let exitCode = EXIT_OK;
-  const guard = async (action: () => void | Promise<void>): Promise<void> => {
-    exitCode = await runGuarded(action);
+  const early = commandLineProblem(argv);
+  if (early !== undefined) return usageFailure(early);
+  // Handlers only record what to do: yargs checks unknown options after a command's handler has
+  // run, so nothing may start (or write) until the whole command line has been checked.
+  let pending: (() => void | Promise<void>) | undefined;
+  const guard = (action: () => void | Promise<void>): void => {
+    pending = action;
   };
   let usageError: string | undefined;
+  let knownOptions: string[] = [];
   const parser = yargs(argv)
     .scriptName("simulate")
     .usage("$0 <scenario.json> [options]\n\nDeterministic discrete-event simulation of edge-AI inference on the edge-to-cloud continuum.")
@@ -67,7 +73,7 @@ export async function main(argv: string[]): Promise<number> {
           .example("$0 scenarios/edge-ai-testbed.json", "Run the published testbed with all its schedulers")
           .example("$0 scenarios/edge-ai-testbed.json --seed 7 --duration '2 min' --out out/", "Another seed, shorter, elsewhere")
           .example("$0 scenarios/edge-ai-testbed.json --report", "Run, then write charts/ and index.html beside results.json"),
-      (args) => guard(() => runCommand(args)),
+      (args) => guard(() => blameOverrides(args, () => runCommand(args))),
     )
     .command<{ scenario: string }>(
       "validate <scenario>",
@@ -160,16 +166,33 @@ export async function main(argv: string[]): Promise<number> {
     .alias("help", "h")
     .version(false)
     .wrap(Math.min(110, process.stdout.columns ?? 110))
-    .fail((message, error) => {
+    .fail((message, error, usage) => {
       if (error !== undefined && error !== null) throw error;
       usageError = message;
+      knownOptions = Object.keys((usage as unknown as { getDescriptions(): Record<string, unknown> }).getDescriptions());
     });
   await parser.parseAsync();
-  if (usageError !== undefined) {
-    process.stderr.write(`simulate: ${usageError}\nRun 'simulate --help' for usage.\n`);
-    return EXIT_BAD_INPUT;
+  if (usageError !== undefined) return usageFailure(explainUsageError(usageError, knownOptions, argv));
+  return pending === undefined ? EXIT_OK : runGuarded(pending);
+}
+
+/**
+ * A scenario made invalid by --duration or --seed is reported against the file, so say which
+ * option changed it: `--duration "5 s"` can make the file's warm-up longer than the run.
+ */
+async function blameOverrides(args: RunArgs, action: () => Promise<void>): Promise<void> {
+  try {
+    await action();
+  } catch (error) {
+    const given = [args.duration === undefined ? "" : `--duration ${JSON.stringify(args.duration)}`, args.seed === undefined ? "" : `--seed ${JSON.stringify(String(args.seed))}`].filter(Boolean);
+    if (!(error instanceof InputError) || given.length === 0 || error.source !== args.scenario) throw error;
+    throw new InputError(`${args.scenario} with ${given.join(" and ")} in place of the file's value${given.length > 1 ? "s" : ""}`, error.issues);
   }
-  return exitCode;
+}
+
+function usageFailure(message: string): number {
+  process.stderr.write(`simulate: ${message}\nRun 'simulate --help' for usage.\n`);
+  return EXIT_BAD_INPUT;
 }
 
 async function runGuarded(action: () => void | Promise<void>): Promise<number> {
