@@ -46,7 +46,7 @@ export async function sweepCommand(args: SweepArgs): Promise<void> {
     return;
   }
   const outDir = resolve(args.out ?? join("reports", "sweeps", plan.name, ...(shard === undefined ? [] : [`shard-${shard.index}`])));
-  const report = await runSweep(plan, { outDir, jobs, shard, progress: process.stderr });
+  const report = await runSweep(plan, { outDir, jobs, shard, progress: process.stderr, maxEvents: args.maxEvents });
   const failed = report.failed.length;
   process.stdout.write(`${plan.name}: ${report.total} runs: ran ${report.ran}, skipped ${report.skipped} already done, ${failed} failed\n`);
   if (report.summary !== undefined) await finishSummary(report.summary, outDir, args.charts !== false);

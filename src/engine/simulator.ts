@@ -1,6 +1,14 @@
 import { CalendarQueue } from "./calendar-queue.js";
 import { CANCELLED_KIND, EventQueue, type PendingEvents } from "./event-queue.js";
 
+/**
+ * Latest simulated time a run may reach, ms: 2^43 ms, about 278 years. Up to it the clock (a
+ * double of milliseconds) still tells apart times 2 microseconds apart (its spacing there is
+ * 2^-9 ms); beyond it, sub-millisecond service and network times would vanish in rounding, and
+ * at 2^53 ms the clock stops advancing by a millisecond at all.
+ */
+export const MAX_CLOCK_MS = 2 ** 43;
+
 /** Which pending-event structure the simulator uses. */
 export type QueueKind = "heap" | "calendar";
 
