@@ -2,7 +2,7 @@ import { InputError, type InputIssue } from "../errors.js";
 import type { Uniform } from "../engine/rng.js";
 import type { DistributionSpec } from "./distribution-spec.js";
 import { parseDuration, type TimeUnit } from "./duration.js";
-import { checkDrawRange, EXPONENTIAL_REACH, intersectRange, NORMAL_REACH, RAREST_DRAW_PROBABILITY, type DrawRange } from "./finite-range.js";
+import { checkDrawRange, exponentialReach, intersectRange, normalReach, type DrawRange } from "./finite-range.js";
 import { DISTRIBUTION_PRESETS } from "./presets.js";
 import { makeStableSampler } from "./stable.js";
 
@@ -19,8 +19,8 @@ export interface CompiledDistribution {
   readonly exactMean: number | undefined;
   /** True when every draw is the same number. */
   readonly isConstant: boolean;
-  /** The values draws can take, at tail probability 2^-53 (finite-range.ts); checked at compile time. */
-  readonly range: DrawRange;
+  /** Where draws reach at tail probability p: all but a fraction 2p lie inside (finite-range.ts; checked at compile time). */
+  reach(p: number): DrawRange;
   /** Binds to a uniform stream. */
   bind(uniform: Uniform): Sampler;
 }
@@ -144,7 +144,7 @@ function compileUnchecked(spec: DistributionSpec, path: string, issues: InputIss
   if (min > max) fail("max", spec.max, `a bound not below min (${String(spec.min)})`);
   if (issues.length > issueCount) return undefined;
   // One rule for every place a distribution is used: draws must be finite and of a sane size.
-  checkDrawRange(base.range, intersectRange(base.range, min, max), base.description, path, spec, issues);
+  checkDrawRange(base.reach, (range) => intersectRange(range, min, max), base.description, path, spec, issues);
   if (issues.length > issueCount) return undefined;
   if (min === -Infinity && max === Infinity) return base;
   return truncate(base, min, max, spec.truncation ?? "redraw", path);
@@ -155,7 +155,7 @@ function constant(value: number): CompiledDistribution {
     description: `constant(${value} ms)`,
     exactMean: value,
     isConstant: true,
-    range: [value, value],
+    reach: () => [value, value],
     bind: () => () => value,
   };
 }
@@ -167,7 +167,7 @@ function uniform(low: number, high: number): CompiledDistribution {
     exactMean: (low + high) / 2,
     isConstant: width === 0,
     // As the sampler computes it: low + width * u overflows when the width does.
-    range: [low, low + width],
+    reach: () => [low, low + width],
     bind: (u) => () => low + width * u(),
   };
 }
@@ -177,7 +177,7 @@ function exponential(mean: number): CompiledDistribution {
     description: `exponential(mean ${mean} ms)`,
     exactMean: mean,
     isConstant: false,
-    range: [0, mean * EXPONENTIAL_REACH],
+    reach: (p) => [0, mean * exponentialReach(p)],
     // 1 - u is in (0, 1], so the logarithm is finite.
     bind: (u) => () => -mean * Math.log(1 - u()),
   };
@@ -204,7 +204,7 @@ function normal(mean: number, sd: number): CompiledDistribution {
     description: `normal(mean ${mean} ms, sd ${sd} ms)`,
     exactMean: mean,
     isConstant: sd === 0,
-    range: [mean - sd * NORMAL_REACH, mean + sd * NORMAL_REACH],
+    reach: (p) => [mean - sd * normalReach(p), mean + sd * normalReach(p)],
     bind: (u) => {
       const z = standardNormal(u);
       return () => mean + sd * z();
@@ -249,7 +249,7 @@ function lognormal(
     description: `lognormal(mean ${round(mean)} ms, sigma ${round(sigma)})`,
     exactMean: mean,
     isConstant: sigma === 0,
-    range: [Math.exp(mu - sigma * NORMAL_REACH), Math.exp(mu + sigma * NORMAL_REACH)],
+    reach: (p) => [Math.exp(mu - sigma * normalReach(p)), Math.exp(mu + sigma * normalReach(p))],
     bind: (u) => {
       const z = standardNormal(u);
       return () => Math.exp(mu + sigma * z());
@@ -271,7 +271,7 @@ function gamma(shape: number, scale: number): CompiledDistribution {
     exactMean: shape * scale,
     isConstant: false,
     // The Marsaglia–Tsang draw is d (1 + c x)^3 with |x| at most the normal's reach (the U^(1/k) factor is at most 1).
-    range: [0, d * (1 + c * NORMAL_REACH) ** 3 * scale],
+    reach: (p) => [0, d * (1 + c * normalReach(p)) ** 3 * scale],
     bind: (u) => {
       const z = standardNormal(u);
       return () => {
@@ -302,7 +302,7 @@ function empirical(samples: number[]): CompiledDistribution {
     description: `empirical(${samples.length} samples)`,
     exactMean: mean,
     isConstant: samples.every((value) => value === samples[0]),
-    range: [Math.min(...samples), Math.max(...samples)],
+    reach: () => [Math.min(...samples), Math.max(...samples)],
     bind: (u) => () => values[Math.min(values.length - 1, Math.floor(u() * values.length))],
   };
 }
@@ -315,26 +315,26 @@ function stable(alpha: number, beta: number, scale: number, loc: number, paramet
     description: `stable(alpha ${alpha}, beta ${beta}, scale ${scale} ms, loc ${loc} ms, ${parameterization})`,
     exactMean,
     isConstant: false,
-    range: stableRange(alpha, beta, scale, loc, parameterization),
+    reach: (p) => stableReach(alpha, beta, scale, loc, parameterization, p),
     bind: (u) => makeStableSampler(params, u),
   };
 }
 
 /**
- * Where a stable law's draws reach at tail probability eps, conservatively: the tails are
+ * Where a stable law's draws reach at tail probability p, conservatively: the tails are
  * P(X > x) ~ c (1 + beta) (x / s)^-alpha with c <= 1 (Nolan, Theorem 1.2), s the sampler's
  * multiplier (scale x (1 + beta^2 tan^2(pi alpha / 2))^(1/(2 alpha)), which grows near alpha = 1),
- * so x = s ((1 +- beta) / eps)^(1/alpha) on each side; a side with beta = -+1 is light-tailed and
+ * so x = s ((1 +- beta) / p)^(1/alpha) on each side; a side with beta = -+1 is light-tailed and
  * given a Gaussian-like reach. alpha = 2 is the normal with sd scale x sqrt(2).
  */
-function stableRange(alpha: number, beta: number, scale: number, loc: number, parameterization: "S0" | "S1"): DrawRange {
-  if (alpha === 2) return [loc - scale * Math.SQRT2 * NORMAL_REACH, loc + scale * Math.SQRT2 * NORMAL_REACH];
+function stableReach(alpha: number, beta: number, scale: number, loc: number, parameterization: "S0" | "S1", p: number): DrawRange {
+  if (alpha === 2) return [loc - scale * Math.SQRT2 * normalReach(p), loc + scale * Math.SQRT2 * normalReach(p)];
   const tan = Math.tan((Math.PI * alpha) / 2);
   const multiplier = alpha === 1 ? scale : scale * (1 + beta * beta * tan * tan) ** (1 / (2 * alpha));
   let shift = loc;
   if (alpha === 1 && parameterization === "S1") shift = loc + (2 / Math.PI) * beta * scale * Math.log(scale);
   else if (alpha !== 1 && parameterization === "S0") shift = loc - beta * scale * tan;
-  const reach = (weight: number): number => multiplier * Math.max(2 * NORMAL_REACH, (weight / RAREST_DRAW_PROBABILITY) ** (1 / alpha));
+  const reach = (weight: number): number => multiplier * Math.max(2 * normalReach(p), (weight / p) ** (1 / alpha));
   return [shift - reach(1 - beta), shift + reach(1 + beta)];
 }
 
@@ -350,7 +350,7 @@ function truncate(
     description: `${base.description} truncated to ${bounds} (${mode})`,
     exactMean: undefined,
     isConstant: base.isConstant,
-    range: intersectRange(base.range, min, max),
+    reach: (p) => intersectRange(base.reach(p), min, max),
     bind: (u) => {
       const draw = base.bind(u);
       if (mode === "clamp") {

@@ -15,10 +15,11 @@ import type { ResolvedFault, ResolvedScenario } from "../scenario/resolved.js";
  */
 
 /**
- * Events a run may need before it is refused (--max-events). Throughput measured with the
- * shipped scenarios on a shared 2-core machine: 0.5-0.7 million events/s (cost-at-scale
- * 1.34 M events in 2.9 s, heterogeneous-cluster 1.40 M in 2.5 s, both with start-up), so 2e9
- * events is about an hour of wall time.
+ * Events a run may need before it is refused (--max-events). Throughput measured through the CLI
+ * with the shipped scenarios on a 2-core machine shared with other jobs (load 5-6), start-up
+ * included: cost-at-scale 1.34 M events in 2.9 s, heterogeneous-cluster 1.40 M in 2.5 s and, run
+ * for 20 min of simulated time, 5.6 M in 6.3 s: 0.5-0.9 million events/s. 2e9 events is 40-65
+ * minutes: about an hour of wall time.
  */
 export const DEFAULT_MAX_EVENTS = 2e9;
 /** The measured throughput the messages convert events to wall time with (see DEFAULT_MAX_EVENTS). */
