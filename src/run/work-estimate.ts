@@ -39,6 +39,8 @@ const BYTES_PER_DEVICE = 1500;
 const BYTES_PER_LINK = 64;
 /** Per trace row: edge keeps its arrival times (8 B, copied per device); a language-model run also its tokens and one scheduled closure per row (estimated). */
 const BYTES_PER_TRACE_ROW = { edge: 16, llm: 200 } as const;
+const ARRIVALS_ADVICE = "lower the rate or the device count, or shorten the duration";
+const TRACE_ADVICE = "replay fewer rows (a shorter duration or trace)";
 /** Share of the V8 heap limit the estimated state may take: the rest holds results, sketches, queues and garbage-collector headroom. */
 const HEAP_SHARE = 0.5;
 
@@ -50,6 +52,8 @@ export interface WorkContribution {
   readonly events: number;
   /** How the events were counted, in words. */
   readonly how: string;
+  /** What to change in the scenario to need fewer. */
+  readonly advice: string;
 }
 
 export interface WorkEstimate {
@@ -114,7 +118,7 @@ export function estimateEdgeWork(scenario: ResolvedScenario): WorkEstimate {
       let rows = 0;
       for (const device of group.members) rows += countBelow(device.arrivalTimes, scenario.durationMs, 1);
       traceRows += group.members.reduce((sum, device) => sum + (device.arrivalTimes?.length ?? 0), 0);
-      contributions.push({ path: `devices[${group.position}].workload.file`, value: `${rows} rows`, events: rows * EDGE_EVENTS_PER_REQUEST, how: `${rows} trace rows x ${EDGE_EVENTS_PER_REQUEST} events per request` });
+      contributions.push({ path: `devices[${group.position}].workload.file`, value: `${rows} rows`, events: rows * EDGE_EVENTS_PER_REQUEST, how: `${rows} trace rows x ${EDGE_EVENTS_PER_REQUEST} events per request`, advice: TRACE_ADVICE });
       continue;
     }
     const video = w.type === "video";
@@ -125,11 +129,12 @@ export function estimateEdgeWork(scenario: ResolvedScenario): WorkEstimate {
       value: video ? round(perSecond) : `mean ${round(gapMs)} ms`,
       events: count * perSecond * seconds * EDGE_EVENTS_PER_REQUEST,
       how: `${count} device${count === 1 ? "" : "s"} x ${round(perSecond)} requests/s x ${round(seconds)} s x ${EDGE_EVENTS_PER_REQUEST} events per request`,
+      advice: ARRIVALS_ADVICE,
     });
   }
   const endMs = scenario.durationMs + scenario.drainMs;
   // Counted for every run, though only schedulers that migrate sessions monitor: an over-estimate of ticks.
-  contributions.push(periodic("monitor.interval", scenario.monitor.intervalMs, 1, endMs, "QoS checks"));
+  contributions.push(periodic("monitor.interval", scenario.monitor.intervalMs, 1, endMs, "QoS checks", "a longer monitor.interval"));
   contributions.push(...faultWork(scenario.faults, scenario.nodes.length, scenario.healthCheckIntervalMs, endMs, means));
   const sorted = contributions.sort((a, b) => b.events - a.events);
   const runs = scenario.schedulers.length;
@@ -152,7 +157,7 @@ export function estimateLlmWork(scenario: ResolvedLlmScenario): WorkEstimate {
       if (w.type === "query-trace") {
         let rows = 0;
         for (const device of group.members) rows += countBelow((device.workload as Extract<LlmWorkload, { type: "query-trace" }>).times, scenario.durationMs, scenario.loadScale);
-        contributions.push({ path: `${path}.file`, value: `${rows} rows`, events: rows * LLM_EVENTS_PER_QUERY, how: `${rows} trace rows x ${LLM_EVENTS_PER_QUERY} events per query` });
+        contributions.push({ path: `${path}.file`, value: `${rows} rows`, events: rows * LLM_EVENTS_PER_QUERY, how: `${rows} trace rows x ${LLM_EVENTS_PER_QUERY} events per query`, advice: TRACE_ADVICE });
         continue;
       }
       // Candidate arrivals (thinned by an hourly profile) are events of their own; queries cost the rest.
@@ -167,6 +172,7 @@ export function estimateLlmWork(scenario: ResolvedLlmScenario): WorkEstimate {
         how:
           `${count} device${count === 1 ? "" : "s"} x ${round(perSecond)} ${w.type === "pipeline" ? "jobs" : "arrivals"}/s x ${round(seconds)} s` +
           `${queriesPerArrival === 1 ? "" : ` x ${round(queriesPerArrival)} queries each`} x ${LLM_EVENTS_PER_QUERY} events per query`,
+        advice: ARRIVALS_ADVICE,
       });
     }
     contributions.push(...faultWork(scenario.faults, scenario.nodes.length, scenario.healthCheckIntervalMs, scenario.durationMs + scenario.drainMs, means));
@@ -201,7 +207,7 @@ export function refuseExcessiveWork(estimate: WorkEstimate, maxEvents: number, s
         `a run of at most ${formatCount(maxEvents)} events (--max-events): this scenario needs about ${formatCount(estimate.events)} events ` +
         `(${estimate.runs} polic${estimate.runs === 1 ? "y run" : "y runs"} x ${formatCount(perRun)}, most of them from ${top.path}: ${top.how}), ` +
         `${Number.isFinite(hours) ? `about ${formatHours(hours)} at the measured ${formatCount(MEASURED_EVENTS_PER_S)} events/s` : "which never ends"}; ` +
-        `lower the rate, the device count or the duration, or raise --max-events (default ${formatCount(DEFAULT_MAX_EVENTS)}, about an hour)`,
+        (Number.isFinite(estimate.events) ? `${top.advice}, or raise --max-events (default ${formatCount(DEFAULT_MAX_EVENTS)}, about an hour)` : top.advice),
     });
   }
   const memory = memoryIssue(estimate.devices, estimate.nodes, estimate.traceBytes, { path: "devices", value: `${estimate.devices} devices` });
@@ -234,17 +240,17 @@ function memoryIssue(devices: number, nodes: number, traceBytes: number, where: 
 /** Health checks and crash cycles: only scheduled when the scenario has faults (world/faults.ts). */
 function faultWork(faults: readonly ResolvedFault[], nodes: number, healthCheckIntervalMs: number, endMs: number, means: MeanCache): WorkContribution[] {
   if (faults.length === 0) return [];
-  const work: WorkContribution[] = [periodic("healthCheck.interval", healthCheckIntervalMs, nodes, endMs, "health checks")];
+  const work: WorkContribution[] = [periodic("healthCheck.interval", healthCheckIntervalMs, nodes, endMs, "health checks", "a longer healthCheck.interval")];
   for (const fault of faults) {
     if (fault.kind !== "crashes") continue;
     const cycleMs = means.of(fault.mtbf) + means.of(fault.mttr);
-    work.push({ path: `faults[${fault.index}]`, value: `a crash cycle of ${round(cycleMs)} ms`, events: (2 * endMs) / cycleMs, how: `a crash and a recovery every ${round(cycleMs)} ms (mean mtbf + mttr) for ${round(endMs / 1000)} s` });
+    work.push({ path: `faults[${fault.index}]`, value: `a crash cycle of ${round(cycleMs)} ms`, events: (2 * endMs) / cycleMs, how: `a crash and a recovery every ${round(cycleMs)} ms (mean mtbf + mttr) for ${round(endMs / 1000)} s`, advice: "use a longer mtbf or mttr" });
   }
   return work;
 }
 
-function periodic(path: string, intervalMs: number, copies: number, endMs: number, what: string): WorkContribution {
-  return { path, value: `${intervalMs} ms`, events: (copies * endMs) / intervalMs, how: `${copies === 1 ? "" : `${copies} x `}${what} every ${intervalMs} ms for ${round(endMs / 1000)} s` };
+function periodic(path: string, intervalMs: number, copies: number, endMs: number, what: string, advice: string): WorkContribution {
+  return { path, value: `${intervalMs} ms`, events: (copies * endMs) / intervalMs, how: `${copies === 1 ? "" : `${copies} x `}${what} every ${intervalMs} ms for ${round(endMs / 1000)} s`, advice: `use ${advice}` };
 }
 
 /** Expected LLM exchanges per pipeline job: stage s is attempted until it passes or its attempts run out. */

@@ -77,6 +77,14 @@ describe("runs that cannot finish are refused with the estimate and --max-events
     expectRefused(runScenario(LLM, (doc) => (doc.duration = 1e308)), "duration", "ms");
   });
 
+  it("health checks every nanosecond (the schema lets any positive interval through)", () => {
+    const run = runScenario(EDGE, (doc) => {
+      doc.faults = [{ type: "crash", node: "server", at: "1 s" }];
+      doc.healthCheck = { interval: "1 ns" };
+    });
+    expectRefused(run, "healthCheck.interval", "--max-events", "use a longer healthCheck.interval");
+  });
+
   it("the estimate is checked against --max-events: below it the run is refused, raised it runs", () => {
     const refused = runScenario(EDGE, () => undefined, ["--max-events", "50"]);
     expectRefused(refused, "devices[0].workload.fps", "at most 50 events (--max-events)", "2 devices x 5 requests/s x 10 s");
