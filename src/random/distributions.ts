@@ -302,7 +302,7 @@ function empirical(samples: number[]): CompiledDistribution {
     description: `empirical(${samples.length} samples)`,
     exactMean: mean,
     isConstant: samples.every((value) => value === samples[0]),
-    reach: () => [Math.min(...samples), Math.max(...samples)],
+    reach: () => [values.reduce((a, b) => Math.min(a, b)), values.reduce((a, b) => Math.max(a, b))],
     bind: (u) => () => values[Math.min(values.length - 1, Math.floor(u() * values.length))],
   };
 }
@@ -322,7 +322,8 @@ function stable(alpha: number, beta: number, scale: number, loc: number, paramet
 
 /**
  * Where a stable law's draws reach at tail probability p, conservatively: the tails are
- * P(X > x) ~ c (1 + beta) (x / s)^-alpha with c <= 1 (Nolan, Theorem 1.2), s the sampler's
+ * P(X > x) ~ c (1 + beta) (x / s)^-alpha with c = sin(pi alpha / 2) Gamma(alpha) / pi <= 1/2 (Nolan's
+ * tail approximation; the left tail with 1 - beta), s the sampler's
  * multiplier (scale x (1 + beta^2 tan^2(pi alpha / 2))^(1/(2 alpha)), which grows near alpha = 1),
  * so x = s ((1 +- beta) / p)^(1/alpha) on each side; a side with beta = -+1 is light-tailed and
  * given a Gaussian-like reach. alpha = 2 is the normal with sd scale x sqrt(2).

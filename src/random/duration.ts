@@ -39,6 +39,13 @@ export function formatDuration(ms: number): string {
   return `${round(ms)} ms`;
 }
 
+/** A long span for people: "about 278 years". */
+export function formatYears(ms: number): string {
+  return `about ${Math.round(ms / YEAR_MS).toLocaleString("en-US")} years`;
+}
+
+const YEAR_MS = 365.25 * 86_400_000;
+
 function round(value: number): number {
   return Math.round(value * 1000) / 1000;
 }

@@ -1,4 +1,5 @@
 import type { InputIssue } from "../errors.js";
+import { formatYears } from "./duration.js";
 
 /**
  * The one rule every distribution passes at load (compileDistribution): its draws are finite
@@ -20,7 +21,7 @@ export const RAREST_DRAW_PROBABILITY = 2 ** -53;
 export const NEGLIGIBLE_PROBABILITY = 1e-12;
 
 /**
- * Largest magnitude a draw may reach, in ms (about 31,700 years): far beyond any delay a scenario
+ * Largest magnitude a draw may reach, in ms (about 31,689 years): far beyond any delay a scenario
  * means, so a draw beyond it is a mistake in the parameters (a mean in the wrong unit, a lognormal
  * mu meant as the mean, a stable alpha near 0), and small enough that the sums of a run's draws
  * stay finite and exact to the microsecond over many years.
@@ -71,7 +72,7 @@ export function checkDrawRange(
       path,
       value: spec,
       expected:
-        `a distribution whose draws stay within ±${MAX_DRAW_MS} ms (about 31,700 years): ${description} reaches ${Number(far.toPrecision(3))} ms ` +
+        `a distribution whose draws stay within ±${MAX_DRAW_MS} ms (${formatYears(MAX_DRAW_MS)}): ${description} reaches ${Number(far.toPrecision(3))} ms ` +
         `once in ${1 / NEGLIGIBLE_PROBABILITY} draws; check the unit and the parameters, or bound it with "max" (and "min")`,
     });
   }

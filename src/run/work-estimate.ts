@@ -5,6 +5,7 @@ import { RandomStreams } from "../engine/rng.js";
 import { MAX_CLOCK_MS } from "../engine/simulator.js";
 import type { LlmRouterEntry, LlmWorkload, ResolvedLlmScenario } from "../llm/resolved.js";
 import { meanOf, type CompiledDistribution } from "../random/distributions.js";
+import { formatYears } from "../random/duration.js";
 import type { ResolvedFault, ResolvedScenario } from "../scenario/resolved.js";
 
 /**
@@ -89,12 +90,12 @@ export function scenarioScaleIssues(doc: { duration: number; drain?: number; dev
     issues.push({
       path,
       value: path === "duration" ? doc.duration : doc.drain,
-      expected: `a duration${doc.drain === undefined ? "" : " plus drain"} of at most ${MAX_CLOCK_MS} ms (about 278 years): beyond it the simulated clock cannot tell microseconds apart`,
+      expected: `a duration${doc.drain === undefined ? "" : " plus drain"} of at most ${MAX_CLOCK_MS} ms (${formatYears(MAX_CLOCK_MS)}): beyond it the simulated clock cannot tell microseconds apart`,
     });
   }
   const counts = doc.devices.map((device) => device.count ?? 1);
   const devices = counts.reduce((sum, count) => sum + count, 0);
-  const largest = counts.indexOf(Math.max(...counts));
+  const largest = counts.reduce((best, count, i) => (count > counts[best] ? i : best), 0);
   const where = { path: counts[largest] === 1 ? "devices" : `devices[${largest}].count`, value: counts[largest] === 1 ? `${devices} devices` : counts[largest] };
   const memory = memoryIssue(devices, doc.nodes.length, 0, where);
   if (memory !== undefined) issues.push(memory);
