@@ -13,6 +13,12 @@ export const MAX_SWEEP_RUNS = 100_000;
 
 /** The sweep's runs when it plans more than MAX_SWEEP_RUNS, as an issue at the factor that contributes most; counted before any point is made. */
 export function plannedRunsIssue(axes: readonly AxisDocument[], sampling: SamplingDocument, replications: number): InputIssue | undefined {
+  // Every grid point of every axis is made and checked at load, whatever the sampling: no axis may have more points than a sweep may have runs.
+  const steep = axes.findIndex((axis) => "range" in axis && axis.range.steps > MAX_SWEEP_RUNS);
+  if (steep >= 0) {
+    const steps = (axes[steep] as Extract<AxisDocument, { range: unknown }>).range.steps;
+    return { path: `axes[${steep}].range.steps`, value: steps, expected: `at most ${MAX_SWEEP_RUNS} points on an axis (each is checked when the sweep is loaded, and a sweep plans at most ${MAX_SWEEP_RUNS} runs)` };
+  }
   const factors: { path: string; value: number }[] = [{ path: "replications", value: replications }];
   if (sampling.method === "grid") axes.forEach((axis, i) => factors.push("values" in axis ? { path: `axes[${i}].values`, value: axis.values.length } : { path: `axes[${i}].range.steps`, value: axis.range.steps }));
   else factors.push({ path: "sampling.count", value: sampling.count });

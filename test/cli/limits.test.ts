@@ -146,6 +146,16 @@ describe("sweeps", () => {
     expect(existsSync(join(dir, "out"))).toBe(false);
   });
 
+  it("random sampling of a billion runs, or over a range of 1e8 grid steps, is refused the same way", () => {
+    const dir = tempDir("continuum-limits-");
+    const count = join(dir, "count.json");
+    writeFileSync(count, JSON.stringify({ name: "huge", base: EDGE, sampling: { method: "random", count: 1e9 }, axes: [{ path: "/devices/0/count", range: { from: 1, to: 100, steps: 2, integer: true } }] }));
+    expectRefused(runCli(["sweep", count, "--out", join(dir, "out")], REPO, HANG_MS), "sampling.count", `at most ${MAX_SWEEP_RUNS} runs`);
+    const steps = join(dir, "steps.json");
+    writeFileSync(steps, JSON.stringify({ name: "huge", base: EDGE, sampling: { method: "random", count: 10 }, axes: [{ path: "/devices/0/workload/fps", range: { from: 1, to: 100, steps: 1e8 } }] }));
+    expectRefused(runCli(["sweep", steps, "--out", join(dir, "out")], REPO, HANG_MS), "axes[0].range.steps", `at most ${MAX_SWEEP_RUNS} points on an axis`);
+  });
+
   it("--max-events reaches the sweep's workers: each run over it fails with the estimate", () => {
     const dir = tempDir("continuum-limits-");
     const file = join(dir, "sweep.json");
