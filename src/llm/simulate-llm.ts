@@ -9,6 +9,7 @@ import type { LlmRouterEntry, ResolvedLlmScenario } from "./resolved.js";
 import { ROUTERS } from "./routers/registry.js";
 import type { RouterFactory } from "./routers/types.js";
 import { SimulationError } from "../errors.js";
+import { llmModelTimeIssues } from "../run/model-times.js";
 import { estimateLlmWork, refuseExcessiveWork, resolveMaxEvents } from "../run/work-estimate.js";
 
 const DAY_MS = 86_400_000;
@@ -27,7 +28,7 @@ export interface SimulateLlmOptions {
 
 /** Simulates the scenario once per router; every run starts from the same seed, so the queries are the same across routers. */
 export function simulateLlm(scenario: ResolvedLlmScenario, options: SimulateLlmOptions = {}): LlmResults {
-  refuseExcessiveWork(estimateLlmWork(scenario), resolveMaxEvents(options.maxEvents), `scenario "${scenario.name}"`);
+  refuseExcessiveWork(estimateLlmWork(scenario), resolveMaxEvents(options.maxEvents), `scenario "${scenario.name}"`, llmModelTimeIssues(scenario));
   const runs = scenario.routers.map((entry) => {
     const streams = new RandomStreams(scenario.seed);
     const factory = entry.name === "module" ? options.moduleRouters?.[entry.label] : ROUTERS[entry.name];

@@ -73,7 +73,7 @@ export function checkDrawRange(
       value: spec,
       expected:
         `a distribution whose draws stay within ±${MAX_DRAW_MS} ms (${formatYears(MAX_DRAW_MS)}): ${description} reaches ${Number(far.toPrecision(3))} ms ` +
-        `once in ${1 / NEGLIGIBLE_PROBABILITY} draws; check the unit and the parameters, or bound it with "max" (and "min")`,
+        `once in ${(1 / NEGLIGIBLE_PROBABILITY).toExponential()} draws; check the unit and the parameters, or bound it with "max" (and "min")`,
     });
   }
 }

@@ -9,6 +9,7 @@ import { SimulationError } from "../errors.js";
 import { EdgeWorld, type TaskSink } from "../world/edge-world.js";
 import type { NodeMeter } from "../world/node-meter.js";
 import { SIMULATOR_VERSION } from "../version.js";
+import { edgeModelTimeIssues } from "./model-times.js";
 import { estimateEdgeWork, refuseExcessiveWork, resolveMaxEvents } from "./work-estimate.js";
 
 export interface SimulateOptions {
@@ -27,7 +28,7 @@ export interface SimulateOptions {
  * so arrivals and link draws are common random numbers across schedulers.
  */
 export function simulate(scenario: ResolvedScenario, options: SimulateOptions = {}): Results {
-  refuseExcessiveWork(estimateEdgeWork(scenario), resolveMaxEvents(options.maxEvents), `scenario "${scenario.name}"`);
+  refuseExcessiveWork(estimateEdgeWork(scenario), resolveMaxEvents(options.maxEvents), `scenario "${scenario.name}"`, edgeModelTimeIssues(scenario));
   const scenarioForPolicy = {
     name: scenario.name,
     seed: scenario.seed,

@@ -192,11 +192,12 @@ export function estimateLlmWork(scenario: ResolvedLlmScenario): WorkEstimate {
 }
 
 /**
- * Refuses an estimate above the limits: events above `maxEvents`, state above the heap share.
- * `source` names the scenario in the message.
+ * Refuses an estimate above the limits: events above `maxEvents`, state above the heap share;
+ * with the scenario's other problems found before the run (`known`: model-times.ts), in one
+ * message. `source` names the scenario.
  */
-export function refuseExcessiveWork(estimate: WorkEstimate, maxEvents: number, source: string): void {
-  const issues: InputIssue[] = [];
+export function refuseExcessiveWork(estimate: WorkEstimate, maxEvents: number, source: string, known: readonly InputIssue[] = []): void {
+  const issues: InputIssue[] = [...known];
   if (!(estimate.events <= maxEvents)) {
     const top = estimate.contributions[0];
     const hours = estimate.events / MEASURED_EVENTS_PER_S / 3600;

@@ -129,6 +129,12 @@ describe("distributions whose draws cannot be finite are refused where they are 
     expectRefused(runScenario(LLM, (doc) => (doc.devices[1].workload.interarrival = { dist: "normal", mean: 1e308, sd: 1 })), "devices[1].workload.interarrival", "1e+308 ms");
   });
 
+  it("times derived from finite numbers: a background slowdown of 1e308, a bandwidth of 1e-300 bit/s (were stack traces)", () => {
+    const slowed = runScenario(EDGE, (doc) => ((doc.nodes as Doc[])[0].backgroundLoad = [{ from: 0, slowdown: 1e308 }]));
+    expectRefused(slowed, "nodes[0].backgroundLoad", "slowdown");
+    expectRefused(runScenario(EDGE, (doc) => (doc.network = { default: { latency: "5 ms", bandwidth: 1e-300 } })), "network", "bandwidth");
+  });
+
   it("simulate sample refuses the spec instead of printing Infinity", () => {
     const sample = runCli(["sample", JSON.stringify(HUGE), "-n", "3"], REPO, HANG_MS);
     expectRefused(sample, "spec", "finite");
