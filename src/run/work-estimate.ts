@@ -33,10 +33,11 @@ const LLM_EVENTS_PER_QUERY = 7;
 
 /**
  * State per device and per device-node pair, bytes, measured (heap + array buffers after
- * resolving and building the world, 20,000-40,000 devices): edge 1,240 per device + 60 per pair,
- * language-model 250 + 33; rounded up to one figure for both.
+ * resolving, building and running a world of 20,000 devices with few arrivals, so the per-device
+ * random streams exist): edge 1,700 per device + 60 per pair; language-model 1,950 per device
+ * (2,310 with an on-device model) + 33 per pair; rounded up to one figure for both.
  */
-const BYTES_PER_DEVICE = 1500;
+const BYTES_PER_DEVICE = 2500;
 const BYTES_PER_LINK = 64;
 /** Per trace row: edge keeps its arrival times (8 B, copied per device); a language-model run also its tokens and one scheduled closure per row (estimated). */
 const BYTES_PER_TRACE_ROW = { edge: 16, llm: 200 } as const;
