@@ -17,7 +17,7 @@ export function loadLlmScenario(file: string, json: Record<string, unknown>): Re
 
 const QUERY_COLUMNS = ["router", "device", "purpose", "route", "createdAt", "promptTokens", "outputTokens", "complexity", "refused", "lost", "ttft", "total", "network", "queueing", "prefill", "decode", "costUsd", "quality", "good", "violated"];
 
-export async function runLlmCommand(file: string, json: Record<string, unknown>, args: { out?: string; quiet?: boolean; tasks?: string; report?: boolean }): Promise<LlmResults> {
+export async function runLlmCommand(file: string, json: Record<string, unknown>, args: { out?: string; quiet?: boolean; tasks?: string; report?: boolean; maxEvents?: number }): Promise<LlmResults> {
   const scenario = loadLlmScenario(file, json);
   const moduleRouters = await loadModuleRouters(scenario.routers, dirname(resolve(file)));
   const outDir = resolve(args.out ?? join("reports", scenario.name));
@@ -28,7 +28,7 @@ export async function runLlmCommand(file: string, json: Record<string, unknown>,
       writer.writeLine(QUERY_COLUMNS.join(","));
     }
     const sink = writer;
-    const results = simulateLlm(scenario, { moduleRouters, querySink: sink === undefined ? undefined : (label) => (record) => sink.writeLine(queryRow(label, record)) });
+    const results = simulateLlm(scenario, { moduleRouters, maxEvents: args.maxEvents, querySink: sink === undefined ? undefined : (label) => (record) => sink.writeLine(queryRow(label, record)) });
     const resultsFile = join(outDir, "results.json");
     writeFileAtomic(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
     writer?.commit();

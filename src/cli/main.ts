@@ -15,6 +15,7 @@ import { commandLineProblem, explainUsageError } from "./command-line.js";
 import { SCHEDULER_NAMES, SCHEDULER_OPTIONS } from "../schedulers/registry.js";
 import { loadModulePolicies } from "../schedulers/module-policy.js";
 import { simulate } from "../run/simulate.js";
+import { DEFAULT_MAX_EVENTS } from "../run/work-estimate.js";
 import type { TaskRecord } from "../world/edge-world.js";
 import { fitCommand, type FitArgs } from "./fit-command.js";
 import { AtomicLineWriter, writeFileAtomic } from "./output.js";
@@ -69,7 +70,7 @@ export async function main(argv: string[]): Promise<number> {
           .option("quiet", { type: "boolean", describe: "Print only the path of the results file" })
           .option("report", { type: "boolean", describe: "Also draw the charts and index.html into the output folder (see 'simulate report')" })
           .option("allow-exec", { type: "boolean", describe: "Allow the scenario to run code it names (module and external policies); see docs/reliability.md" })
-          .option("max-events", { type: "number", describe: "Refuse a run estimated to need more events than this (default 2e9)" })
+          .option("max-events", { type: "number", describe: `Refuse a run estimated to need more events than this (default ${DEFAULT_MAX_EVENTS.toExponential()}, about an hour)` })
           .example("$0 scenarios/edge-ai-testbed.json", "Run the published testbed with all its schedulers")
           .example("$0 scenarios/edge-ai-testbed.json --seed 7 --duration '2 min' --out out/", "Another seed, shorter, elsewhere")
           .example("$0 scenarios/edge-ai-testbed.json --report", "Run, then write charts/ and index.html beside results.json"),
@@ -123,7 +124,7 @@ export async function main(argv: string[]): Promise<number> {
           .option("results-dir", { type: "string", describe: "With --emit: results folder on the cluster (default /results/<name>)" })
           .option("charts", { type: "boolean", default: true, describe: "Draw the sweep charts (--no-charts to skip)" })
           .option("allow-exec", { type: "boolean", describe: "Allow the sweep's scenario to run code it names; see docs/reliability.md" })
-          .option("max-events", { type: "number", describe: "Refuse a run estimated to need more events than this (default 2e9)" })
+          .option("max-events", { type: "number", describe: `Refuse a run estimated to need more events than this (default ${DEFAULT_MAX_EVENTS.toExponential()}, about an hour)` })
           .example("$0 sweep sweeps/devices-vs-scheduler.json --jobs 2", "Run on 2 cores; run it again after an interruption to finish it")
           .example("$0 sweep sweeps/devices-vs-scheduler.json --shard 0/3 --out out/shard-0", "The first of three slices")
           .example("$0 sweep sweeps/devices-vs-scheduler.json --emit k8s --shards 8 > job.yaml", "A Kubernetes Indexed Job of 8 shards"),
@@ -260,6 +261,7 @@ async function runCommand(args: RunArgs): Promise<void> {
     const moduleFactories = await loadModulePolicies(scenario.schedulers, dirname(resolve(args.scenario)));
     const results = simulate(scenario, {
       moduleFactories,
+      maxEvents: args.maxEvents,
       taskSink: writer === undefined ? undefined : (label) => (record: TaskRecord) => writer.writeLine(taskRow(label, record)),
     });
     const resultsFile = join(outDir, "results.json");

@@ -3,6 +3,7 @@ import { join, resolve } from "node:path";
 import { InputError, SimulationError } from "../errors.js";
 import { kubernetesIndexedJob, slurmArrayScript } from "../sweep/emit-cluster.js";
 import { loadSweepFile } from "../sweep/load-sweep.js";
+import { resolveMaxEvents } from "../run/work-estimate.js";
 import { folderRunSource, readPlanFile } from "../sweep/output-folder.js";
 import type { SweepPlan } from "../sweep/plan-types.js";
 import { runSweep, writeSummaryFiles } from "../sweep/run-sweep.js";
@@ -46,7 +47,7 @@ export async function sweepCommand(args: SweepArgs): Promise<void> {
     return;
   }
   const outDir = resolve(args.out ?? join("reports", "sweeps", plan.name, ...(shard === undefined ? [] : [`shard-${shard.index}`])));
-  const report = await runSweep(plan, { outDir, jobs, shard, progress: process.stderr });
+  const report = await runSweep(plan, { outDir, jobs, shard, progress: process.stderr, maxEvents: resolveMaxEvents(args.maxEvents) });
   const failed = report.failed.length;
   process.stdout.write(`${plan.name}: ${report.total} runs: ran ${report.ran}, skipped ${report.skipped} already done, ${failed} failed\n`);
   if (report.summary !== undefined) await finishSummary(report.summary, outDir, args.charts !== false);

@@ -1,7 +1,10 @@
+import { SimulationError } from "../errors.js";
 import { growFloat64, growInt32 } from "./typed-arrays.js";
 
 export const CANCELLED_KIND = -1;
-const SLOT_SPACE = 1 << 22;
+/** Most events that can be pending at once (slots are packed into handles: see below). */
+export const MAX_PENDING_EVENTS = 1 << 22;
+const SLOT_SPACE = MAX_PENDING_EVENTS;
 const GENERATION_MASK = (1 << 30) - 1;
 
 /**
@@ -100,7 +103,12 @@ export abstract class EventSlots {
   protected abstract growRecords(capacity: number): void;
 
   private grow(capacity: number): void {
-    if (capacity > SLOT_SPACE) throw new RangeError(`event queue exceeds ${SLOT_SPACE} pending events`);
+    if (capacity > SLOT_SPACE) {
+      // A model state, not a bug: every request in flight holds an event (work-estimate.ts refuses what is known before the run).
+      throw new SimulationError(
+        `more than ${SLOT_SPACE} events pending at once (requests in flight, arrivals, timers): the run outgrew the event queue; lower the arrival rates or device counts, or the time requests wait`,
+      );
+    }
     this.time = growFloat64(this.time, capacity);
     this.kind = growInt32(this.kind, capacity);
     this.arg = growInt32(this.arg, capacity);

@@ -1,5 +1,14 @@
+import { SimulationError } from "../errors.js";
 import { CalendarQueue } from "./calendar-queue.js";
 import { CANCELLED_KIND, EventQueue, type PendingEvents } from "./event-queue.js";
+
+/**
+ * Latest simulated time a run may reach, ms: 2^43 ms, about 278 years. Up to it the clock (a
+ * double of milliseconds) still tells apart times 2 microseconds apart (its spacing there is
+ * 2^-9 ms); beyond it, sub-millisecond service and network times would vanish in rounding, and
+ * at 2^53 ms the clock stops advancing by a millisecond at all.
+ */
+export const MAX_CLOCK_MS = 2 ** 43;
 
 /** Which pending-event structure the simulator uses. */
 export type QueueKind = "heap" | "calendar";
@@ -68,7 +77,11 @@ export class Simulator {
 
   /** Schedules `handler(arg)` of a registered kind after `delay` ms. */
   scheduleKind(delay: number, kind: number, arg: number): EventHandle {
-    if (!(delay >= 0 && delay < Infinity)) throw new RangeError(`event delay must be a finite non-negative number of ms, got ${delay}`);
+    if (!(delay >= 0 && delay < Infinity)) {
+      // Infinity is a model time that overflowed from finite inputs (a service time times a slowdown, bytes over a tiny bandwidth): the model's, not a bug.
+      if (delay === Infinity) throw new SimulationError(`at t = ${this.clock} ms an event was scheduled an infinite time ahead: a time computed from the scenario's numbers overflowed (a service time times a background slowdown, a transfer over a near-zero bandwidth...); use smaller factors`);
+      throw new RangeError(`event delay must be a finite non-negative number of ms, got ${delay}`);
+    }
     return this.queue.push(this.clock + delay, kind, arg);
   }
 

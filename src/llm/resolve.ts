@@ -16,6 +16,7 @@ import { LLM_MODELS, QUANTIZATIONS, RUNTIME_OVERHEAD_MIB, kvBytesPerToken, servi
 import { DEFAULT_QUALITY } from "./quality.js";
 import { defaultBinWidthMs, MAX_TIME_BINS } from "../scenario/time-bins.js";
 import { readQueryTrace } from "./query-trace.js";
+import { scenarioScaleIssues } from "../run/work-estimate.js";
 import type { LlmDevice, LlmNode, LlmRouterEntry, LlmWorkload, PipelineStageSpec, ResolvedLlmScenario, ServingSpec } from "./resolved.js";
 import { ROUTER_OPTIONS, ROUTERS } from "./routers/registry.js";
 import { llmScenarioSchema, type LlmScenarioDocument } from "./scenario-schema.js";
@@ -35,6 +36,9 @@ export function isLlmScenario(json: unknown): boolean {
 export function resolveLlmScenario(json: unknown, options: LlmLoadOptions, source = "scenario"): ResolvedLlmScenario {
   const parsed = llmScenarioSchema.safeParse(json);
   if (!parsed.success) throw new InputError(source, toInputIssues(parsed.error, json));
+  // Before the device groups are expanded: a scenario too large to hold is refused, not allocated.
+  const scale = scenarioScaleIssues(parsed.data);
+  if (scale.length > 0) throw new InputError(source, scale);
   const resolver = new LlmResolver(parsed.data, new ProfileLibrary(options.profileDirs ?? [BUILTIN_PROFILE_DIR]), options.baseDir ?? process.cwd());
   const resolved = resolver.resolve(json);
   if (resolver.issues.length > 0) throw new InputError(source, resolver.issues);

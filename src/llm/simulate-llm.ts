@@ -9,6 +9,8 @@ import type { LlmRouterEntry, ResolvedLlmScenario } from "./resolved.js";
 import { ROUTERS } from "./routers/registry.js";
 import type { RouterFactory } from "./routers/types.js";
 import { SimulationError } from "../errors.js";
+import { llmModelTimeIssues } from "../run/model-times.js";
+import { estimateLlmWork, refuseExcessiveWork, resolveMaxEvents } from "../run/work-estimate.js";
 
 const DAY_MS = 86_400_000;
 const JOULES_PER_KWH = 3.6e6;
@@ -20,10 +22,13 @@ export interface SimulateLlmOptions {
   querySink?: (label: string) => QuerySink | undefined;
   /** Factories by entry label for `{"policy": "module"}` routers (see loadModuleRouters). */
   moduleRouters?: Readonly<Record<string, RouterFactory>>;
+  /** Refuse (InputError, before any run) a scenario estimated to need more events than this; default DEFAULT_MAX_EVENTS. */
+  maxEvents?: number;
 }
 
 /** Simulates the scenario once per router; every run starts from the same seed, so the queries are the same across routers. */
 export function simulateLlm(scenario: ResolvedLlmScenario, options: SimulateLlmOptions = {}): LlmResults {
+  refuseExcessiveWork(estimateLlmWork(scenario), resolveMaxEvents(options.maxEvents), `scenario "${scenario.name}"`, llmModelTimeIssues(scenario));
   const runs = scenario.routers.map((entry) => {
     const streams = new RandomStreams(scenario.seed);
     const factory = entry.name === "module" ? options.moduleRouters?.[entry.label] : ROUTERS[entry.name];

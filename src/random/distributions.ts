@@ -2,6 +2,7 @@ import { InputError, type InputIssue } from "../errors.js";
 import type { Uniform } from "../engine/rng.js";
 import type { DistributionSpec } from "./distribution-spec.js";
 import { parseDuration, type TimeUnit } from "./duration.js";
+import { checkDrawRange, exponentialReach, intersectRange, normalReach, type DrawRange } from "./finite-range.js";
 import { DISTRIBUTION_PRESETS } from "./presets.js";
 import { makeStableSampler } from "./stable.js";
 
@@ -18,6 +19,8 @@ export interface CompiledDistribution {
   readonly exactMean: number | undefined;
   /** True when every draw is the same number. */
   readonly isConstant: boolean;
+  /** Where draws reach at tail probability p: all but a fraction 2p lie inside (finite-range.ts; checked at compile time). */
+  reach(p: number): DrawRange;
   /** Binds to a uniform stream. */
   bind(uniform: Uniform): Sampler;
 }
@@ -140,6 +143,9 @@ function compileUnchecked(spec: DistributionSpec, path: string, issues: InputIss
   const max = spec.max === undefined ? Infinity : time("max", spec.max);
   if (min > max) fail("max", spec.max, `a bound not below min (${String(spec.min)})`);
   if (issues.length > issueCount) return undefined;
+  // One rule for every place a distribution is used: draws must be finite and of a sane size.
+  checkDrawRange(base.reach, (range) => intersectRange(range, min, max), base.description, path, spec, issues);
+  if (issues.length > issueCount) return undefined;
   if (min === -Infinity && max === Infinity) return base;
   return truncate(base, min, max, spec.truncation ?? "redraw", path);
 }
@@ -149,6 +155,7 @@ function constant(value: number): CompiledDistribution {
     description: `constant(${value} ms)`,
     exactMean: value,
     isConstant: true,
+    reach: () => [value, value],
     bind: () => () => value,
   };
 }
@@ -159,6 +166,8 @@ function uniform(low: number, high: number): CompiledDistribution {
     description: `uniform(${low} ms, ${high} ms)`,
     exactMean: (low + high) / 2,
     isConstant: width === 0,
+    // As the sampler computes it: low + width * u overflows when the width does.
+    reach: () => [low, low + width],
     bind: (u) => () => low + width * u(),
   };
 }
@@ -168,6 +177,7 @@ function exponential(mean: number): CompiledDistribution {
     description: `exponential(mean ${mean} ms)`,
     exactMean: mean,
     isConstant: false,
+    reach: (p) => [0, mean * exponentialReach(p)],
     // 1 - u is in (0, 1], so the logarithm is finite.
     bind: (u) => () => -mean * Math.log(1 - u()),
   };
@@ -194,6 +204,7 @@ function normal(mean: number, sd: number): CompiledDistribution {
     description: `normal(mean ${mean} ms, sd ${sd} ms)`,
     exactMean: mean,
     isConstant: sd === 0,
+    reach: (p) => [mean - sd * normalReach(p), mean + sd * normalReach(p)],
     bind: (u) => {
       const z = standardNormal(u);
       return () => mean + sd * z();
@@ -238,6 +249,7 @@ function lognormal(
     description: `lognormal(mean ${round(mean)} ms, sigma ${round(sigma)})`,
     exactMean: mean,
     isConstant: sigma === 0,
+    reach: (p) => [Math.exp(mu - sigma * normalReach(p)), Math.exp(mu + sigma * normalReach(p))],
     bind: (u) => {
       const z = standardNormal(u);
       return () => Math.exp(mu + sigma * z());
@@ -258,6 +270,8 @@ function gamma(shape: number, scale: number): CompiledDistribution {
     description: `gamma(shape ${round(shape)}, scale ${round(scale)} ms)`,
     exactMean: shape * scale,
     isConstant: false,
+    // The Marsaglia–Tsang draw is d (1 + c x)^3 with |x| at most the normal's reach (the U^(1/k) factor is at most 1).
+    reach: (p) => [0, d * (1 + c * normalReach(p)) ** 3 * scale],
     bind: (u) => {
       const z = standardNormal(u);
       return () => {
@@ -288,6 +302,7 @@ function empirical(samples: number[]): CompiledDistribution {
     description: `empirical(${samples.length} samples)`,
     exactMean: mean,
     isConstant: samples.every((value) => value === samples[0]),
+    reach: () => [values.reduce((a, b) => Math.min(a, b)), values.reduce((a, b) => Math.max(a, b))],
     bind: (u) => () => values[Math.min(values.length - 1, Math.floor(u() * values.length))],
   };
 }
@@ -300,8 +315,28 @@ function stable(alpha: number, beta: number, scale: number, loc: number, paramet
     description: `stable(alpha ${alpha}, beta ${beta}, scale ${scale} ms, loc ${loc} ms, ${parameterization})`,
     exactMean,
     isConstant: false,
+    reach: (p) => stableReach(alpha, beta, scale, loc, parameterization, p),
     bind: (u) => makeStableSampler(params, u),
   };
+}
+
+/**
+ * Where a stable law's draws reach at tail probability p, conservatively: the tails are
+ * P(X > x) ~ c (1 + beta) (x / s)^-alpha with c = sin(pi alpha / 2) Gamma(alpha) / pi <= 1/2 (Nolan's
+ * tail approximation; the left tail with 1 - beta), s the sampler's
+ * multiplier (scale x (1 + beta^2 tan^2(pi alpha / 2))^(1/(2 alpha)), which grows near alpha = 1),
+ * so x = s ((1 +- beta) / p)^(1/alpha) on each side; a side with beta = -+1 is light-tailed and
+ * given a Gaussian-like reach. alpha = 2 is the normal with sd scale x sqrt(2).
+ */
+function stableReach(alpha: number, beta: number, scale: number, loc: number, parameterization: "S0" | "S1", p: number): DrawRange {
+  if (alpha === 2) return [loc - scale * Math.SQRT2 * normalReach(p), loc + scale * Math.SQRT2 * normalReach(p)];
+  const tan = Math.tan((Math.PI * alpha) / 2);
+  const multiplier = alpha === 1 ? scale : scale * (1 + beta * beta * tan * tan) ** (1 / (2 * alpha));
+  let shift = loc;
+  if (alpha === 1 && parameterization === "S1") shift = loc + (2 / Math.PI) * beta * scale * Math.log(scale);
+  else if (alpha !== 1 && parameterization === "S0") shift = loc - beta * scale * tan;
+  const reach = (weight: number): number => multiplier * Math.max(2 * normalReach(p), (weight / p) ** (1 / alpha));
+  return [shift - reach(1 - beta), shift + reach(1 + beta)];
 }
 
 function truncate(
@@ -316,6 +351,7 @@ function truncate(
     description: `${base.description} truncated to ${bounds} (${mode})`,
     exactMean: undefined,
     isConstant: base.isConstant,
+    reach: (p) => intersectRange(base.reach(p), min, max),
     bind: (u) => {
       const draw = base.bind(u);
       if (mode === "clamp") {

@@ -19,13 +19,17 @@ const DURATION_PATTERN = /^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*([a-
  * `defaultUnit`. Returns undefined when the text is not a duration, so callers can word the error.
  */
 export function parseDuration(value: number | string, defaultUnit: TimeUnit = "ms"): number | undefined {
-  if (typeof value === "number") return Number.isFinite(value) ? value * TIME_UNITS_MS[defaultUnit] : undefined;
+  if (typeof value === "number") return finite(value * TIME_UNITS_MS[defaultUnit]);
   const match = DURATION_PATTERN.exec(value);
   if (match === null) return undefined;
   const factor = TIME_UNITS_MS[match[2]];
   if (factor === undefined) return undefined;
-  const amount = Number(match[1]);
-  return Number.isFinite(amount) ? amount * factor : undefined;
+  return finite(Number(match[1]) * factor);
+}
+
+/** A duration that overflows a double in milliseconds (1e308 h) is not a duration. */
+function finite(ms: number): number | undefined {
+  return Number.isFinite(ms) ? ms : undefined;
 }
 
 /** Formats milliseconds for people: "850 ms", "12.5 s", "3 min". */
@@ -34,6 +38,13 @@ export function formatDuration(ms: number): string {
   if (ms >= 1000) return `${round(ms / 1000)} s`;
   return `${round(ms)} ms`;
 }
+
+/** A long span for people: "about 278 years". */
+export function formatYears(ms: number): string {
+  return `about ${Math.round(ms / YEAR_MS).toLocaleString("en-US")} years`;
+}
+
+const YEAR_MS = 365.25 * 86_400_000;
 
 function round(value: number): number {
   return Math.round(value * 1000) / 1000;

@@ -9,6 +9,8 @@ import { SimulationError } from "../errors.js";
 import { EdgeWorld, type TaskSink } from "../world/edge-world.js";
 import type { NodeMeter } from "../world/node-meter.js";
 import { SIMULATOR_VERSION } from "../version.js";
+import { edgeModelTimeIssues } from "./model-times.js";
+import { estimateEdgeWork, refuseExcessiveWork, resolveMaxEvents } from "./work-estimate.js";
 
 export interface SimulateOptions {
   /** Receives every measured request of every scheduler run, for per-task output. */
@@ -17,6 +19,8 @@ export interface SimulateOptions {
   moduleFactories?: Readonly<Record<string, SchedulerFactory>>;
   /** Called after each scheduler run (progress, memory probes). */
   onRunDone?: (entry: SchedulerEntry, world: EdgeWorld) => void;
+  /** Refuse (InputError, before any run) a scenario estimated to need more events than this; default DEFAULT_MAX_EVENTS. */
+  maxEvents?: number;
 }
 
 /**
@@ -24,6 +28,7 @@ export interface SimulateOptions {
  * so arrivals and link draws are common random numbers across schedulers.
  */
 export function simulate(scenario: ResolvedScenario, options: SimulateOptions = {}): Results {
+  refuseExcessiveWork(estimateEdgeWork(scenario), resolveMaxEvents(options.maxEvents), `scenario "${scenario.name}"`, edgeModelTimeIssues(scenario));
   const scenarioForPolicy = {
     name: scenario.name,
     seed: scenario.seed,

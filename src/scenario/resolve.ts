@@ -27,6 +27,7 @@ import { toInputIssues } from "./zod-issues.js";
 import { readTraceTimes } from "./trace.js";
 import type { TimeUnit } from "../random/duration.js";
 import { defaultBinWidthMs, MAX_TIME_BINS } from "./time-bins.js";
+import { scenarioScaleIssues } from "../run/work-estimate.js";
 
 export interface LoadOptions {
   /** Scheduler names the run will accept (from the scheduler registry). */
@@ -85,6 +86,9 @@ export function parseJsonText(source: string, text: string): unknown {
 export function resolveScenario(json: unknown, options: LoadOptions, source = "scenario"): ResolvedScenario {
   const parsed = scenarioSchema.safeParse(json);
   if (!parsed.success) throw new InputError(source, toInputIssues(parsed.error, json));
+  // Before the device groups are expanded: a scenario too large to hold is refused, not allocated.
+  const scale = scenarioScaleIssues(parsed.data);
+  if (scale.length > 0) throw new InputError(source, scale);
   const library = new ProfileLibrary(options.profileDirs ?? [BUILTIN_PROFILE_DIR]);
   const resolver = new Resolver(parsed.data, library, options.knownSchedulers, options.schedulerOptions, options.baseDir ?? process.cwd());
   const resolved = resolver.resolve(json);

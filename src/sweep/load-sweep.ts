@@ -11,7 +11,7 @@ import { canonicalJson, sha256Hex } from "./canonical-json.js";
 import { lookupPointer, parsePointer, setPointer } from "./json-pointer.js";
 import type { Axis, Cell, JsonValue, RunSpec, SweepPlan } from "./plan-types.js";
 import { cellId, runId, runSeed, type Coordinates } from "./run-identity.js";
-import { samplePoints } from "./sampling.js";
+import { plannedRunsIssue, samplePoints } from "./sampling.js";
 import { compareJsonValues } from "./value-order.js";
 import { DEFAULT_METRICS, METRIC_PATHS, sweepSchema, type AxisDocument, type SweepDocument } from "./sweep-schema.js";
 import { isLlmScenario, resolveLlmScenario } from "../llm/resolve.js";
@@ -33,6 +33,9 @@ export function planSweep(json: unknown, file: string): SweepPlan {
   const parsed = sweepSchema.safeParse(json);
   if (!parsed.success) throw new InputError(file, toInputIssues(parsed.error, json));
   const sweep = parsed.data;
+  // Counted before any axis value or point is made: a sweep too large to plan is refused, not allocated.
+  const tooMany = plannedRunsIssue(sweep.axes, sweep.sampling ?? { method: "grid" }, sweep.replications ?? 1);
+  if (tooMany !== undefined) throw new InputError(file, [tooMany]);
   const issues: InputIssue[] = [];
 
   const { document: baseJson, profileDirs, source, baseDir } = loadBase(sweep, file);

@@ -19,6 +19,8 @@ export interface RunContext {
   /** Folder relative paths in the base scenario are read from (absent in plans written before it existed: the working directory). */
   baseDir?: string;
   axes: Array<{ name: string; tokens: string[] }>;
+  /** --max-events: a run estimated above it is refused (a failed run with the estimate); absent: the default. */
+  maxEvents?: number;
 }
 
 export type RunOutcome = { id: string; ok: true } | { id: string; ok: false; error: string };
@@ -38,8 +40,8 @@ export function executeRun(context: RunContext, run: RunSpec): RunOutcome {
     const document = runScenarioDocument(context, run);
     const where = { profileDirs: context.profileDirs, baseDir: context.baseDir };
     const results = isLlmScenario(document)
-      ? compactLlmResults(simulateLlm(resolveLlmScenario(document, where, `run ${run.id}`)))
-      : compactResults(simulate(resolveScenario(document, { knownSchedulers: SCHEDULER_NAMES, ...where }, `run ${run.id}`)));
+      ? compactLlmResults(simulateLlm(resolveLlmScenario(document, where, `run ${run.id}`), { maxEvents: context.maxEvents }))
+      : compactResults(simulate(resolveScenario(document, { knownSchedulers: SCHEDULER_NAMES, ...where }, `run ${run.id}`), { maxEvents: context.maxEvents }));
     const record: RunRecord = {
       schema: RUN_SCHEMA,
       sweepHash: context.sweepHash,

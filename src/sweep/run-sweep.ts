@@ -14,6 +14,8 @@ export interface SweepRunOptions {
   jobs: number;
   shard?: Shard;
   progress: ProgressStream;
+  /** Each run is refused when estimated above this many events (default DEFAULT_MAX_EVENTS). */
+  maxEvents?: number;
 }
 
 export interface SweepRunReport {
@@ -45,6 +47,7 @@ export async function runSweep(plan: SweepPlan, options: SweepRunOptions): Promi
     profileDirs: plan.profileDirs,
     baseDir: plan.baseDir,
     axes: plan.axes.map((axis) => ({ name: axis.name, tokens: axis.tokens })),
+    maxEvents: options.maxEvents,
   };
   await runOnWorkers(context, todo, options.jobs, (outcome, run: RunSpec) => {
     if (!outcome.ok) {

@@ -13,9 +13,12 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the built CLI (npm test builds first) as a user would. */
-export function runCli(args: string[], cwd = REPO): CliResult {
-  const result = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+/**
+ * Runs the built CLI (npm test builds first) as a user would. With `timeoutMs`, a run still going
+ * then is killed and reported with code null (a hang fails the test instead of stalling it).
+ */
+export function runCli(args: string[], cwd = REPO, timeoutMs?: number): CliResult {
+  const result = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: "utf8", maxBuffer: 256 * 1024 * 1024, timeout: timeoutMs, killSignal: "SIGKILL" });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 

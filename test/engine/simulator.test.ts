@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import seedrandom from "seedrandom";
 import { EventQueue } from "../../src/engine/event-queue.js";
 import { Simulator } from "../../src/engine/simulator.js";
+import { SimulationError } from "../../src/errors.js";
 
 describe("EventQueue", () => {
   it("pops in (time, insertion) order for many random events, including ties", () => {
@@ -111,7 +112,7 @@ describe("Simulator", () => {
     expect(ran).toEqual([1, 2, 3, 4]);
   });
 
-  it("kind handlers receive their integer argument; negative delays are refused", () => {
+  it("kind handlers receive their integer argument; negative and NaN delays are refused, an infinite one is a simulation error", () => {
     const sim = new Simulator();
     const seen: number[] = [];
     const kind = sim.registerKind((arg) => seen.push(arg * 10 + sim.now));
@@ -121,7 +122,7 @@ describe("Simulator", () => {
     expect(seen).toEqual([21, 73]);
     expect(() => sim.scheduleKind(-1, kind, 0)).toThrow(RangeError);
     expect(() => sim.schedule(Number.NaN, () => {})).toThrow(RangeError);
-    expect(() => sim.schedule(Infinity, () => {})).toThrow(RangeError);
+    expect(() => sim.schedule(Infinity, () => {})).toThrow(SimulationError);
     expect(sim.eventsExecuted).toBe(2);
   });
 });

@@ -1,0 +1,89 @@
+import type { InputIssue } from "../errors.js";
+import type { ResolvedLlmScenario } from "../llm/resolved.js";
+import { MAX_DRAW_MS, NEGLIGIBLE_PROBABILITY } from "../random/finite-range.js";
+import type { BackgroundLoad, ResolvedFault, ResolvedLink, ResolvedScenario } from "../scenario/resolved.js";
+
+/**
+ * Times the worlds compute from finite inputs, checked before a run like the distributions
+ * themselves (finite-range.ts): a service time times a background slowdown, a transfer over a
+ * link's bandwidth (degraded by a fault). Each must stay within MAX_DRAW_MS; beyond it the time
+ * is a mistake in the numbers and, further, an overflow to Infinity in the middle of the run.
+ */
+
+/** Problems with an edge scenario's derived times, at the JSON path of the factor. */
+export function edgeModelTimeIssues(scenario: ResolvedScenario): InputIssue[] {
+  const issues: InputIssue[] = [];
+  scenario.nodes.forEach((node, i) => {
+    if (node.backgroundLoad.length === 0) return;
+    const slowdown = peakSlowdown(node.backgroundLoad);
+    const service = node.service.reduce((worst, s) => Math.max(worst, s.preprocessing.reach(NEGLIGIBLE_PROBABILITY)[1], s.inference.reach(NEGLIGIBLE_PROBABILITY)[1]), 0);
+    if (!(slowdown * service <= MAX_DRAW_MS)) {
+      issues.push({
+        path: `nodes[${i}].backgroundLoad`,
+        value: `a peak slowdown of ${format(slowdown)}`,
+        expected: `slowdowns that keep service times within ${MAX_DRAW_MS} ms: ${format(service)} ms of service (once in ${(1 / NEGLIGIBLE_PROBABILITY).toExponential()} draws) slowed ${format(slowdown)} times takes ${format(slowdown * service)} ms`,
+      });
+    }
+  });
+  const bytes = groupFirsts(scenario.devices).reduce((most, d) => Math.max(most, d.workload.requestBytes, d.workload.resultBytes), Math.max(1, scenario.migration.stateBytes));
+  issues.push(...linkIssues(scenario.links, bytes, scenario.faults));
+  return issues;
+}
+
+/** Problems with a language-model scenario's derived times: a query's smallest message over its links. */
+export function llmModelTimeIssues(scenario: ResolvedLlmScenario): InputIssue[] {
+  return linkIssues(scenario.links, scenario.requestOverheadBytes + scenario.bytesPerToken, scenario.faults);
+}
+
+/** Transfers of `bytes` over every link (and every degradation of it) must take at most MAX_DRAW_MS. */
+function linkIssues(links: readonly (readonly ResolvedLink[])[], bytes: number, faults: readonly ResolvedFault[]): InputIssue[] {
+  const issues: InputIssue[] = [];
+  // Links are shared objects (one per distinct parameter set): each is looked at once.
+  const distinct = [...new Set(links.flat())];
+  if (distinct.length === 0) return issues;
+  const slowest = distinct.reduce((a, b) => (b.bytesPerMs < a.bytesPerMs ? b : a));
+  const transferMs = bytes / slowest.bytesPerMs;
+  if (!(transferMs <= MAX_DRAW_MS)) {
+    issues.push({ path: "network", value: slowest.description, expected: `bandwidths that move a message within ${MAX_DRAW_MS} ms: ${bytes} bytes over this link take ${format(transferMs)} ms` });
+  }
+  const latency = distinct.reduce((worst, link) => Math.max(worst, link.latency.reach(NEGLIGIBLE_PROBABILITY)[1] + (link.jitter?.reach(NEGLIGIBLE_PROBABILITY)[1] ?? 0)), 0);
+  faults.forEach((fault, i) => {
+    if (fault.kind !== "link-degradation") return;
+    const degraded = bytes / (slowest.bytesPerMs * fault.bandwidthFactor);
+    if (transferMs <= MAX_DRAW_MS && !(degraded <= MAX_DRAW_MS)) {
+      issues.push({ path: `faults[${i}].bandwidthFactor`, value: fault.bandwidthFactor, expected: `a factor that moves a message within ${MAX_DRAW_MS} ms: ${bytes} bytes over ${slowest.description} take ${format(degraded)} ms` });
+    }
+    if (!(latency * fault.latencyMultiplier <= MAX_DRAW_MS)) {
+      issues.push({ path: `faults[${i}].latencyMultiplier`, value: fault.latencyMultiplier, expected: `a multiplier that keeps latencies within ${MAX_DRAW_MS} ms: ${format(latency)} ms times it is ${format(latency * fault.latencyMultiplier)} ms` });
+    }
+  });
+  return issues;
+}
+
+/** The largest product of the slowdowns in force at one time (overlapping loads multiply; a ramp counted at its larger end). */
+function peakSlowdown(loads: readonly BackgroundLoad[]): number {
+  // A sweep over the load boundaries in log space: +log at a start, -log at an end.
+  const steps = loads.flatMap((load) => {
+    const log = Math.log(Math.max(load.slowdown, load.rampTo ?? load.slowdown));
+    return [
+      { at: load.fromMs, log },
+      { at: load.toMs, log: -log },
+    ];
+  });
+  steps.sort((a, b) => a.at - b.at || a.log - b.log);
+  let sum = 0;
+  let peak = 0;
+  for (const step of steps) {
+    sum += step.log;
+    peak = Math.max(peak, sum);
+  }
+  return Math.exp(peak);
+}
+
+function groupFirsts<D extends { group: string }>(devices: readonly D[]): D[] {
+  return devices.filter((device, i) => i === 0 || devices[i - 1].group !== device.group);
+}
+
+function format(value: number): string {
+  return String(Number(value.toPrecision(3)));
+}
