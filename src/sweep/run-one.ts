@@ -4,6 +4,7 @@ import { resolveScenario } from "../scenario/resolve.js";
 import { SCHEDULER_NAMES } from "../schedulers/registry.js";
 import { simulate } from "../run/simulate.js";
 import { writeFileAtomic } from "../io/atomic-file.js";
+import { OutputError } from "../io/output-error.js";
 import { setPointer } from "./json-pointer.js";
 import type { JsonValue, RunSpec } from "./plan-types.js";
 import { isLlmScenario, resolveLlmScenario } from "../llm/resolve.js";
@@ -21,7 +22,11 @@ export interface RunContext {
   axes: Array<{ name: string; tokens: string[] }>;
 }
 
-export type RunOutcome = { id: string; ok: true } | { id: string; ok: false; error: string };
+/**
+ * `output` is set when the run's file could not be written (disk full, file size limit...): not
+ * the run's fault, and every next run would fail the same way, so the sweep stops.
+ */
+export type RunOutcome = { id: string; ok: true } | { id: string; ok: false; error: string; output?: { file: string; reason: string; code?: string } };
 
 /** The scenario document of a run: the base with the cell's values written in and the run's seed. */
 export function runScenarioDocument(context: RunContext, run: RunSpec): Record<string, JsonValue> {
@@ -54,8 +59,13 @@ export function executeRun(context: RunContext, run: RunSpec): RunOutcome {
     return { id: run.id, ok: true };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
+    const output = error instanceof OutputError ? { file: error.file, reason: error.reason, code: error.code } : undefined;
     const failure: FailureRecord = { id: run.id, cell: run.cell, replication: run.replication, seed: run.seed, error: message };
-    writeFileAtomic(failedFile, `${JSON.stringify(failure, null, 2)}\n`);
-    return { id: run.id, ok: false, error: message };
+    try {
+      writeFileAtomic(failedFile, `${JSON.stringify(failure, null, 2)}\n`);
+    } catch {
+      // On a full disk this fails too; the outcome still carries the error, and a run without a file is run again on resume.
+    }
+    return { id: run.id, ok: false, error: message, output };
   }
 }

@@ -11,7 +11,7 @@ const WORKER_URL = new URL("./run-worker.js", import.meta.url);
  * the files, sorted. A worker that dies (out of memory, a native crash) fails its run and is
  * replaced, so the other runs go on.
  */
-export async function runOnWorkers(context: RunContext, runs: readonly RunSpec[], jobs: number, onOutcome: (outcome: RunOutcome, run: RunSpec) => void): Promise<void> {
+export async function runOnWorkers(context: RunContext, runs: readonly RunSpec[], jobs: number, onOutcome: (outcome: RunOutcome, run: RunSpec) => void | "stop"): Promise<void> {
   let next = 0;
   const workerCount = Math.max(1, Math.min(jobs, runs.length));
   await Promise.all(Array.from({ length: workerCount }, () => drive()));
@@ -37,11 +37,12 @@ export async function runOnWorkers(context: RunContext, runs: readonly RunSpec[]
         else worker.postMessage(current);
       };
       worker.on("message", (outcome: RunOutcome) => {
-        if (current !== undefined) onOutcome(outcome, current);
+        // "stop": no run is handed out any more; the runs under way finish.
+        if (current !== undefined && onOutcome(outcome, current) === "stop") next = runs.length;
         sendNext();
       });
       const died = (reason: string): void => {
-        if (current !== undefined) onOutcome({ id: current.id, ok: false, error: `worker died: ${reason}` }, current);
+        if (current !== undefined && onOutcome({ id: current.id, ok: false, error: `worker died: ${reason}` }, current) === "stop") next = runs.length;
         current = undefined;
         resolvePromise();
       };
