@@ -17,8 +17,23 @@ import { errorCode, writeFailure } from "./output-error.js";
  * `<file>.tmp-<pid>-<threadId>`: the pid says whether the writer is still alive (see
  * removeStaleTemporaries), the thread id keeps the workers of one sweep process apart.
  */
-export function temporaryName(file: string): string {
-  return `${file}.tmp-${process.pid}-${threadId}`;
+export function temporaryName(file: string, thread: number = threadId): string {
+  return `${file}.tmp-${process.pid}-${thread}`;
+}
+
+let guardedHere = true;
+
+/**
+ * For a sweep's worker thread: the main thread guards the temp names of each run it hands out
+ * (src/sweep/worker-pool.ts), so that a process has one reaper, not one more per worker thread
+ * (each a Node process of about 40 MB).
+ */
+export function leaveTemporariesToMainThread(): void {
+  guardedHere = false;
+}
+
+function guard(path: string): () => void {
+  return guardedHere ? guardTemporary({ kind: "path", path }) : () => {};
 }
 
 /** A temp file of temporaryName, capturing its writer's pid (older versions wrote `<file>.tmp-<pid>`). */
@@ -26,7 +41,7 @@ export const TEMP_FILE = /\.tmp-(\d+)(?:-\d+)?$/;
 
 export function writeFileAtomic(file: string, content: string | Uint8Array): void {
   const temp = temporaryName(file);
-  const release = guardTemporary({ kind: "path", path: temp });
+  const release = guard(temp);
   let fd: number | undefined;
   let created: string | undefined;
   try {
@@ -63,7 +78,7 @@ export class AtomicLineWriter {
 
   constructor(readonly file: string) {
     this.temp = temporaryName(file);
-    this.release = guardTemporary({ kind: "path", path: this.temp });
+    this.release = guard(this.temp);
     try {
       this.created = makeFolders(dirname(file));
       this.fd = openSync(this.temp, "w");

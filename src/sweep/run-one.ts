@@ -36,9 +36,14 @@ export function runScenarioDocument(context: RunContext, run: RunSpec): Record<s
   return document;
 }
 
+/** The files a run writes: its record, or its failure. */
+export function runFiles(outDir: string, id: string): { record: string; failure: string } {
+  return { record: join(runsDir(outDir), `${id}.json`), failure: join(failedDir(outDir), `${id}.json`) };
+}
+
 /** Simulates one run and writes runs/<id>.json atomically; a throw is written to failed/<id>.json instead. */
 export function executeRun(context: RunContext, run: RunSpec): RunOutcome {
-  const failedFile = join(failedDir(context.outDir), `${run.id}.json`);
+  const { record: recordFile, failure: failedFile } = runFiles(context.outDir, run.id);
   try {
     const document = runScenarioDocument(context, run);
     const where = { profileDirs: context.profileDirs, baseDir: context.baseDir };
@@ -54,7 +59,7 @@ export function executeRun(context: RunContext, run: RunSpec): RunOutcome {
       seed: run.seed,
       results,
     };
-    writeFileAtomic(join(runsDir(context.outDir), `${run.id}.json`), `${JSON.stringify(record)}\n`);
+    writeFileAtomic(recordFile, `${JSON.stringify(record)}\n`);
     rmSync(failedFile, { force: true });
     return { id: run.id, ok: true };
   } catch (error) {

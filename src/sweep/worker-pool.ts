@@ -1,6 +1,9 @@
 import { Worker } from "node:worker_threads";
 import type { RunSpec } from "./plan-types.js";
-import type { RunContext, RunOutcome } from "./run-one.js";
+import { rmSync } from "node:fs";
+import { temporaryName } from "../io/atomic-file.js";
+import { guardTemporary } from "../io/cleanup.js";
+import { runFiles, type RunContext, type RunOutcome } from "./run-one.js";
 
 /** The compiled worker script beside this module (dist/sweep/run-worker.js). */
 const WORKER_URL = new URL("./run-worker.js", import.meta.url);
@@ -31,10 +34,27 @@ export async function runOnWorkers(context: RunContext, runs: readonly RunSpec[]
   function feed(worker: Worker): Promise<void> {
     return new Promise((resolvePromise) => {
       let current: RunSpec | undefined;
+      // The temp files the worker may write for its current run, guarded here (see leaveTemporariesToMainThread).
+      let guarded: Array<{ path: string; release: () => void }> = [];
+      const unguard = (remove: boolean): void => {
+        for (const { path, release } of guarded) {
+          if (remove) rmSync(path, { force: true });
+          release();
+        }
+        guarded = [];
+      };
       const sendNext = (): void => {
+        unguard(false);
         current = next < runs.length ? runs[next++] : undefined;
-        if (current === undefined) resolvePromise();
-        else worker.postMessage(current);
+        if (current === undefined) {
+          resolvePromise();
+          return;
+        }
+        guarded = Object.values(runFiles(context.outDir, current.id)).map((file) => {
+          const path = temporaryName(file, worker.threadId);
+          return { path, release: guardTemporary({ kind: "path", path }) };
+        });
+        worker.postMessage(current);
       };
       worker.on("message", (outcome: RunOutcome) => {
         // "stop": no run is handed out any more; the runs under way finish.
@@ -42,6 +62,8 @@ export async function runOnWorkers(context: RunContext, runs: readonly RunSpec[]
         sendNext();
       });
       const died = (reason: string): void => {
+        // A worker that died mid-write left its temp file.
+        unguard(true);
         if (current !== undefined && onOutcome({ id: current.id, ok: false, error: `worker died: ${reason}` }, current) === "stop") next = runs.length;
         current = undefined;
         resolvePromise();
