@@ -17,7 +17,7 @@ import { simulate } from "../run/simulate.js";
 import type { TaskRecord } from "../world/edge-world.js";
 import { fitCommand, type FitArgs } from "./fit-command.js";
 import { AtomicLineWriter, writeFileAtomic } from "../io/atomic-file.js";
-import { OutputError, describeCause } from "../io/output-error.js";
+import { OutputError, describeCause, isSystemError } from "../io/output-error.js";
 import { checkOutputTargets, runOutputTargets } from "../io/output-targets.js";
 import { renderLlmReport, renderReport, reportCommand, type ReportArgs } from "./report-command.js";
 import { EMIT_TARGETS, mergeCommand, sweepCommand, type MergeArgs, type SweepArgs } from "./sweep-command.js";
@@ -200,10 +200,6 @@ async function runGuarded(action: () => void | Promise<void>): Promise<number> {
     process.stderr.write(`internal error: ${(error as Error).stack ?? String(error)}\n`);
     return EXIT_SIMULATION_ERROR;
   }
-}
-
-function isSystemError(error: unknown): error is NodeJS.ErrnoException & { syscall: string } {
-  return error instanceof Error && typeof (error as NodeJS.ErrnoException).syscall === "string" && typeof (error as NodeJS.ErrnoException).code === "string";
 }
 
 function loadScenario(file: string, overrides: { seed?: number | string; duration?: string } = {}) {

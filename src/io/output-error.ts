@@ -48,6 +48,11 @@ export function errorCode(error: unknown): string | undefined {
   return typeof code === "string" ? code : undefined;
 }
 
+/** A Node file-system error (it has a syscall and an errno code), as opposed to a bug. */
+export function isSystemError(error: unknown): error is NodeJS.ErrnoException & { syscall: string } {
+  return error instanceof Error && typeof (error as NodeJS.ErrnoException).syscall === "string" && typeof errorCode(error) === "string";
+}
+
 /** "no space left on the device (ENOSPC)": the cause of a file-system error in words. */
 export function describeCause(error: unknown): string {
   const code = errorCode(error);

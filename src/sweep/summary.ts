@@ -31,7 +31,7 @@ export interface SweepSummary {
   cells: SummaryCell[];
 }
 
-/** Where the finished runs are: look a run record up by id (from one output folder, or several shards'). */
+/** Where the finished runs are: look a run record up by id (from one output folder, or several shards'); only whole records of this sweep count. */
 export interface RunSource {
   has(id: string): boolean;
   read(id: string): RunRecord;

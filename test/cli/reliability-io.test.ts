@@ -220,6 +220,17 @@ describe("outputs are checked before the work (exit 2, one sentence, nothing wri
     expect(existsSync(fresh)).toBe(false);
   });
 
+  it("an output folder on a disk that is already full (ENOSPC), found before the simulation", (ctx) => {
+    const disk = join(dir, "full-disk");
+    if (!mountTmpfs(disk, "64k")) return ctx.skip(NO_MOUNT);
+    spawnSync("bash", ["-c", `head -c 200000 /dev/zero > ${join(disk, "filler")}`]);
+    const run = runCli([EDGE, "--out", join(disk, "out")]);
+    expect(run.code, run.stderr).toBe(2);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toContain(`--out ${join(disk, "out")}: cannot write there: no space left on the device (ENOSPC); nothing was written`);
+    expectOneLine(run.stderr);
+  });
+
   it("a folder without write permission (EACCES)", (ctx) => {
     if (process.getuid?.() === 0) return ctx.skip("root writes into a mode 0555 folder: EACCES cannot happen (the read-only test covers the check)");
     const locked = join(dir, "locked");
@@ -242,8 +253,8 @@ describe("no temp file outlives the run", () => {
       writeFileSync(tasks, "previous tasks\n");
       const child = spawn(process.execPath, [BIN, EDGE, "--duration", "2 h", "--out", join(dir, "out"), "--tasks", tasks, "--quiet"], { cwd: REPO, stdio: "ignore" });
       const exited = new Promise<void>((resolve) => child.on("exit", () => resolve()));
-      // Wait until the temp file exists and has grown (the first 1 MB piece is written).
-      const grown = (): boolean => temporaries(dir).some((name) => statSync(join(dir, name)).size > 0);
+      // Wait until the tasks file's temp exists and has grown (the first 1 MB piece is written); the check's probe file comes and goes before.
+      const grown = (): boolean => temporaries(dir).some((name) => name.startsWith("tasks.csv.tmp-") && (statSync(join(dir, name), { throwIfNoEntry: false })?.size ?? 0) > 0);
       while (!grown()) await new Promise((r) => setTimeout(r, 20));
       child.kill(signal);
       await exited;
