@@ -22,6 +22,9 @@ export interface OutputTargets {
   inputs: ReadonlyArray<{ what: string; file: string }>;
 }
 
+/** The file probeFolder creates and removes (under its temporaryName, so that a crash mid-check leaves a temp like any other). */
+const PROBE = ".write-check";
+
 /**
  * Refuses (OutputError of kind "target", exit 2) an output that cannot be written or must not be:
  * a folder that is a file or cannot take a file, an output that would replace an input or another
@@ -53,8 +56,12 @@ export function checkOutputTargets(targets: OutputTargets): void {
   }
   probeFolder(dir, targets.flag);
   if (extra !== undefined) probeFolder(dirname(extra.file), extra.flag);
-  for (const folder of [dir, ...folders, ...(extra === undefined ? [] : [dirname(extra.file)])]) removeStaleTemporaries(folder);
+  // The sub-folders are the command's own; in the others only the temps of its own files go.
+  removeStaleTemporaries(dir, [...targets.files, PROBE]);
+  for (const folder of folders) removeStaleTemporaries(folder);
+  if (extra !== undefined) removeStaleTemporaries(dirname(extra.file), [basename(extra.file), PROBE]);
 }
+
 
 function refuse(flag: string, path: string, reason: string): never {
   throw new OutputError(`${flag} ${path}: refused: ${reason}; nothing was written`, "target", path, reason);
@@ -79,7 +86,7 @@ function probeFolder(dir: string, flag: string): void {
   const found = statOrUndefined(dir);
   if (found !== undefined && !found.isDirectory()) refuse(flag, dir, `it is ${kindOf(found)}, not a folder (EEXIST)`);
   let created: string | undefined;
-  const probe = temporaryName(join(dir, ".write-check"));
+  const probe = temporaryName(join(dir, PROBE));
   try {
     created = makeFolders(dir);
     const fd = openSync(probe, "wx");

@@ -9,9 +9,11 @@ import { TEMP_FILE } from "./atomic-file.js";
  * one (process.kill(pid, 0) does not say ESRCH) may be writing it right now — another run into the
  * same folder — and its file is left alone. Call this before this process writes into `dir`: a temp
  * file carrying this process's own pid is then a dead process's whose pid was reused (common in
- * containers, where pids restart at 1), and it goes too. Returns the names removed.
+ * containers, where pids restart at 1), and it goes too. In a folder that is not all ours (the
+ * user's --out, the folder of --tasks), `only` names the files whose temps may go, so that a
+ * user's own "notes.tmp-2024" is never touched. Returns the names removed.
  */
-export function removeStaleTemporaries(dir: string): string[] {
+export function removeStaleTemporaries(dir: string, only?: readonly string[]): string[] {
   let names: string[];
   try {
     names = readdirSync(dir);
@@ -21,7 +23,7 @@ export function removeStaleTemporaries(dir: string): string[] {
   const removed: string[] = [];
   for (const name of names) {
     const match = TEMP_FILE.exec(name);
-    if (match === null) continue;
+    if (match === null || (only !== undefined && !only.includes(name.slice(0, match.index)))) continue;
     const pid = Number(match[1]);
     if (pid !== process.pid && isAlive(pid)) continue;
     try {

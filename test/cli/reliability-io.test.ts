@@ -264,7 +264,7 @@ describe("no temp file outlives the run", () => {
     });
   }
 
-  it("a run removes the temp files of dead writers from its folders, and leaves a live writer's alone", async () => {
+  it("a run removes the temp files of dead writers from its folders, and leaves a live writer's and the user's own files alone", async () => {
     const dir = tempDir();
     const out = join(dir, "out");
     mkdirSync(out);
@@ -272,10 +272,13 @@ describe("no temp file outlives the run", () => {
     const deadPid = await new Promise<number>((resolve) => gone.on("exit", () => resolve(gone.pid as number)));
     const stale = [join(out, `results.json.tmp-${deadPid}-0`), join(dir, `tasks.csv.tmp-${deadPid}`)];
     const live = join(out, `results.json.tmp-${process.pid}-0`);
-    for (const name of [...stale, live]) writeFileSync(name, "half a file");
+    // Not a temp of this program's files: the user's, whatever its name looks like.
+    const users = join(dir, `notes.tmp-${deadPid}`);
+    for (const name of [...stale, live, users]) writeFileSync(name, "half a file");
     const run = runCli([EDGE, "--duration", "1 min", "--out", out, "--tasks", join(dir, "tasks.csv"), "--quiet"]);
     expect(run.code, run.stderr).toBe(0);
     for (const name of stale) expect(existsSync(name), name).toBe(false);
     expect(existsSync(live)).toBe(true);
+    expect(existsSync(users)).toBe(true);
   });
 });
