@@ -9,7 +9,12 @@ import { readSampleColumn } from "../fit/samples.js";
 import { TIME_UNITS_MS, type TimeUnit } from "../random/duration.js";
 import { renderPng, renderSvg } from "../report/render.js";
 import { formatSpec } from "../report/write-report.js";
-import { writeFileAtomic } from "./output.js";
+import { writeFileAtomic } from "../io/atomic-file.js";
+import { checkOutputTargets } from "../io/output-targets.js";
+
+/** The charts fit writes beside fit.json, each as .vl.json, .svg and .png. */
+const FIT_CHARTS = ["fit-cdf", "fit-qq"] as const;
+const CHART_EXTENSIONS = [".vl.json", ".svg", ".png"];
 
 export interface FitArgs {
   file: string;
@@ -26,8 +31,14 @@ export async function fitCommand(args: FitArgs): Promise<void> {
   const file = resolve(args.file);
   if (!existsSync(file) || !statSync(file).isFile()) throw new InputError(args.file, [{ path: "", value: args.file, expected: "an existing file of samples" }]);
   const column = readSampleColumn(readFileSync(file, "utf8"), args.file, args.column, options.unit);
-  const report = fitSamples(column.values, { families: options.families, maxSamples: options.maxSamples });
   const outDir = resolve(args.out ?? join("reports", "fit", basename(file, extname(file))));
+  checkOutputTargets({
+    dir: outDir,
+    flag: args.out === undefined ? "output folder" : "--out",
+    files: ["fit.json", ...FIT_CHARTS.flatMap((id) => CHART_EXTENSIONS.map((ext) => `${id}${ext}`))],
+    inputs: [{ what: "samples file", file }],
+  });
+  const report = fitSamples(column.values, { families: options.families, maxSamples: options.maxSamples });
   const json = {
     source: { file: args.file, column: column.column, format: column.format, unit: options.unit, skippedRows: column.skipped },
     n: report.n,
@@ -41,7 +52,9 @@ export async function fitCommand(args: FitArgs): Promise<void> {
   const files = [join(outDir, "fit.json")];
   writeFileAtomic(files[0], `${JSON.stringify(json, null, 2)}\n`);
   if (report.models.some((model) => model.dist !== "empirical")) {
-    for (const [id, spec] of [["fit-cdf", fitCdfChart(report, "ms")], ["fit-qq", fitQqChart(report, "ms")]] as Array<[string, TopLevelSpec]>) {
+    const specs: Record<(typeof FIT_CHARTS)[number], TopLevelSpec> = { "fit-cdf": fitCdfChart(report, "ms"), "fit-qq": fitQqChart(report, "ms") };
+    for (const id of FIT_CHARTS) {
+      const spec = specs[id];
       const rendered = await renderSvg(spec);
       const base = join(outDir, id);
       writeFileAtomic(`${base}.vl.json`, formatSpec(spec));

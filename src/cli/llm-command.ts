@@ -6,7 +6,8 @@ import { simulateLlm } from "../llm/simulate-llm.js";
 import { loadModuleRouters } from "../llm/routers/module-router.js";
 import { formatDuration } from "../random/duration.js";
 import { BUILTIN_PROFILE_DIR } from "../scenario/profiles.js";
-import { AtomicLineWriter, writeFileAtomic } from "./output.js";
+import { AtomicLineWriter, writeFileAtomic } from "../io/atomic-file.js";
+import { checkOutputTargets, runOutputTargets } from "../io/output-targets.js";
 import type { QueryRecord } from "../llm/llm-world.js";
 import { formatFault, num, table } from "./summary.js";
 
@@ -19,8 +20,9 @@ const QUERY_COLUMNS = ["router", "device", "purpose", "route", "createdAt", "pro
 
 export async function runLlmCommand(file: string, json: Record<string, unknown>, args: { out?: string; quiet?: boolean; tasks?: string; report?: boolean; maxEvents?: number }): Promise<LlmResults> {
   const scenario = loadLlmScenario(file, json);
-  const moduleRouters = await loadModuleRouters(scenario.routers, dirname(resolve(file)));
   const outDir = resolve(args.out ?? join("reports", scenario.name));
+  checkOutputTargets(runOutputTargets(file, outDir, args));
+  const moduleRouters = await loadModuleRouters(scenario.routers, dirname(resolve(file)));
   let writer: AtomicLineWriter | undefined;
   try {
     if (args.tasks !== undefined) {

@@ -18,7 +18,9 @@ import { simulate } from "../run/simulate.js";
 import { DEFAULT_MAX_EVENTS } from "../run/work-estimate.js";
 import type { TaskRecord } from "../world/edge-world.js";
 import { fitCommand, type FitArgs } from "./fit-command.js";
-import { AtomicLineWriter, writeFileAtomic } from "./output.js";
+import { AtomicLineWriter, writeFileAtomic } from "../io/atomic-file.js";
+import { OutputError, describeCause, isSystemError } from "../io/output-error.js";
+import { checkOutputTargets, runOutputTargets } from "../io/output-targets.js";
 import { renderLlmReport, renderReport, reportCommand, type ReportArgs } from "./report-command.js";
 import { EMIT_TARGETS, mergeCommand, sweepCommand, type MergeArgs, type SweepArgs } from "./sweep-command.js";
 import { formatSummary } from "./summary.js";
@@ -209,6 +211,16 @@ async function runGuarded(action: () => void | Promise<void>): Promise<number> {
       process.stderr.write(`simulation error: ${error.message}\n`);
       return EXIT_SIMULATION_ERROR;
     }
+    // An output refused before the work is bad input (exit 2); one that failed while writing means the run could not complete (exit 1).
+    if (error instanceof OutputError) {
+      process.stderr.write(error.kind === "target" ? `${error.message}\n` : `output error: ${error.message}\n`);
+      return error.kind === "target" ? EXIT_BAD_INPUT : EXIT_SIMULATION_ERROR;
+    }
+    // A file-system failure outside the writers (reading, removing a stale chart) is the system's, not a bug: one line, no stack.
+    if (isSystemError(error)) {
+      process.stderr.write(`file-system error: ${error.syscall}${error.path === undefined ? "" : ` ${error.path}`}: ${describeCause(error)}\n`);
+      return EXIT_SIMULATION_ERROR;
+    }
     process.stderr.write(`internal error: ${(error as Error).stack ?? String(error)}\n`);
     return EXIT_SIMULATION_ERROR;
   }
@@ -251,6 +263,7 @@ async function runCommand(args: RunArgs): Promise<void> {
   }
   const scenario = loadScenario(args.scenario, { seed: args.seed, duration: args.duration });
   const outDir = resolve(args.out ?? join("reports", scenario.name));
+  checkOutputTargets(runOutputTargets(args.scenario, outDir, args));
   let taskWriter: AtomicLineWriter | undefined;
   try {
     if (args.tasks !== undefined) {

@@ -6,6 +6,7 @@ import { writeLlmReport } from "../report/llm/write-llm-report.js";
 import { parseReportResults, type ReportResults } from "../report/results-input.js";
 import { REPORT_FORMATS, writeReport, type ReportFormat, type ReportSummary } from "../report/write-report.js";
 import { parseJsonText } from "../scenario/resolve.js";
+import { checkOutputTargets } from "../io/output-targets.js";
 
 export interface ReportArgs {
   results: string;
@@ -21,6 +22,13 @@ export async function reportCommand(args: ReportArgs): Promise<void> {
   const formats = parseFormats(args.format);
   const results = readResultsFile(args.results);
   const outDir = resolve(args.out ?? dirname(args.results));
+  checkOutputTargets({
+    dir: outDir,
+    flag: args.out === undefined ? "output folder" : "--out",
+    files: formats.includes("html") ? ["index.html"] : [],
+    folders: ["charts"],
+    inputs: [{ what: "results file", file: resolve(args.results) }],
+  });
   process.stdout.write(results.kind === "llm" ? await renderLlmReport(results.results, outDir, formats) : await renderReport(results.results, outDir, formats));
 }
 

@@ -4,7 +4,8 @@ import { InputError, SimulationError } from "../errors.js";
 import { kubernetesIndexedJob, slurmArrayScript } from "../sweep/emit-cluster.js";
 import { loadSweepFile } from "../sweep/load-sweep.js";
 import { resolveMaxEvents } from "../run/work-estimate.js";
-import { folderRunSource, readPlanFile } from "../sweep/output-folder.js";
+import { checkOutputTargets } from "../io/output-targets.js";
+import { folderRunSource, readPlanFile, SUMMARY_FILES, SWEEP_FILES, SWEEP_FOLDERS } from "../sweep/output-folder.js";
 import type { SweepPlan } from "../sweep/plan-types.js";
 import { runSweep, writeSummaryFiles } from "../sweep/run-sweep.js";
 import { parseShard } from "../sweep/shard.js";
@@ -47,7 +48,9 @@ export async function sweepCommand(args: SweepArgs): Promise<void> {
     return;
   }
   const outDir = resolve(args.out ?? join("reports", "sweeps", plan.name, ...(shard === undefined ? [] : [`shard-${shard.index}`])));
-  const report = await runSweep(plan, { outDir, jobs, shard, progress: process.stderr, maxEvents: resolveMaxEvents(args.maxEvents) });
+  const maxEvents = resolveMaxEvents(args.maxEvents);
+  checkOutputTargets({ dir: outDir, flag: args.out === undefined ? "output folder" : "--out", files: SWEEP_FILES, folders: SWEEP_FOLDERS, inputs: [{ what: "sweep file", file: resolve(args.sweep) }] });
+  const report = await runSweep(plan, { outDir, jobs, shard, progress: process.stderr, maxEvents });
   const failed = report.failed.length;
   process.stdout.write(`${plan.name}: ${report.total} runs: ran ${report.ran}, skipped ${report.skipped} already done, ${failed} failed\n`);
   if (report.summary !== undefined) await finishSummary(report.summary, outDir, args.charts !== false);
@@ -66,7 +69,11 @@ export async function mergeCommand(args: MergeArgs): Promise<void> {
     }
   });
   const outDir = resolve(args.out ?? dirs[0]);
-  const summary = buildSummary(plan, folderRunSource(dirs));
+  // merge writes only the summary and its charts; the shards' runs are its inputs.
+  checkOutputTargets({ dir: outDir, flag: args.out === undefined ? "output folder" : "--out", files: SUMMARY_FILES, folders: ["charts"], inputs: [] });
+  const source = folderRunSource(dirs, plan.hash);
+  for (const damaged of source.damaged) process.stderr.write(`damaged file ${damaged.file}: ${damaged.reason}; not trusted, its run counts as missing\n`);
+  const summary = buildSummary(plan, source);
   process.stdout.write(`${plan.name}: merged ${dirs.length} folder(s): ${summary.runs.completed} of ${summary.runs.planned} runs, ${summary.runs.failed} failed, ${summary.runs.missing} missing\n`);
   await finishSummary(summary, outDir, args.charts !== false);
   if (summary.runs.failed + summary.runs.missing > 0) {

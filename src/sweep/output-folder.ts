@@ -1,9 +1,9 @@
-import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { InputError } from "../errors.js";
-import { TEMP_FILE, writeFileAtomic } from "../io/atomic-file.js";
+import { writeFileAtomic } from "../io/atomic-file.js";
 import type { SweepPlan } from "./plan-types.js";
-import { failedDir, finishedRunIds, readFailures, readRunRecord, runsDir, type RunRecord } from "./run-record.js";
+import { FAILED_FOLDER, readFailures, readRunRecord, RUNS_FOLDER, scanRunFolder, type DamagedFile, type FailureRecord, type RunRecord } from "./run-record.js";
 import type { RunSource } from "./summary.js";
 
 export const PLAN_SCHEMA = "continuum-sim/sweep-plan@1";
@@ -26,12 +26,12 @@ export function preparePlanFile(outDir: string, plan: SweepPlan): void {
   } else {
     writeFileAtomic(file, `${JSON.stringify({ schema: PLAN_SCHEMA, ...plan }, null, 2)}\n`);
   }
-  // A process killed mid-write leaves temp files; they are never complete, so they go.
-  for (const dir of [runsDir(outDir), failedDir(outDir)]) {
-    if (!existsSync(dir)) continue;
-    for (const name of readdirSync(dir)) if (TEMP_FILE.test(name)) rmSync(join(dir, name), { force: true });
-  }
 }
+
+/** What a sweep writes into its output folder, for the checks before it starts (src/io/output-targets.ts). */
+export const SUMMARY_FILES = ["summary.json", "summary.csv"] as const;
+export const SWEEP_FILES = [PLAN_FILE, ...SUMMARY_FILES] as const;
+export const SWEEP_FOLDERS = [RUNS_FOLDER, FAILED_FOLDER, "charts"] as const;
 
 export function readPlanFile(outDir: string): SweepPlan {
   const file = join(outDir, PLAN_FILE);
@@ -46,13 +46,31 @@ export function readPlanFile(outDir: string): SweepPlan {
   return plan;
 }
 
-/** Run records spread over one or more output folders (shards); the first folder holding a run wins. */
-export function folderRunSource(outDirs: readonly string[]): RunSource {
+/** A RunSource that also says which files it could not trust. */
+export interface FolderRunSource extends RunSource {
+  damaged: DamagedFile[];
+}
+
+/**
+ * Run records spread over one or more output folders (shards); the first folder holding a whole
+ * record of a run wins. Damaged files are listed, not read: their runs count as missing.
+ */
+export function folderRunSource(outDirs: readonly string[], sweepHash: string): FolderRunSource {
   const where = new Map<string, string>();
-  for (const dir of outDirs) for (const id of finishedRunIds(dir)) if (!where.has(id)) where.set(id, dir);
+  const damaged: DamagedFile[] = [];
+  const failures: FailureRecord[] = [];
+  for (const dir of outDirs) {
+    const scan = scanRunFolder(dir, sweepHash);
+    damaged.push(...scan.damaged);
+    for (const id of scan.finished) if (!where.has(id)) where.set(id, dir);
+    const failed = readFailures(dir);
+    damaged.push(...failed.damaged);
+    failures.push(...failed.failures);
+  }
   return {
     has: (id) => where.has(id),
-    read: (id): RunRecord => readRunRecord(where.get(id) as string, id),
-    failures: () => outDirs.flatMap(readFailures),
+    read: (id): RunRecord => readRunRecord(where.get(id) as string, id, sweepHash),
+    failures: () => failures,
+    damaged,
   };
 }

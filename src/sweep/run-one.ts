@@ -4,6 +4,7 @@ import { resolveScenario } from "../scenario/resolve.js";
 import { SCHEDULER_NAMES } from "../schedulers/registry.js";
 import { simulate } from "../run/simulate.js";
 import { writeFileAtomic } from "../io/atomic-file.js";
+import { OutputError } from "../io/output-error.js";
 import { setPointer } from "./json-pointer.js";
 import type { JsonValue, RunSpec } from "./plan-types.js";
 import { isLlmScenario, resolveLlmScenario } from "../llm/resolve.js";
@@ -23,7 +24,11 @@ export interface RunContext {
   maxEvents?: number;
 }
 
-export type RunOutcome = { id: string; ok: true } | { id: string; ok: false; error: string };
+/**
+ * `output` is set when the run's file could not be written (disk full, file size limit...): not
+ * the run's fault, and every next run would fail the same way, so the sweep stops.
+ */
+export type RunOutcome = { id: string; ok: true } | { id: string; ok: false; error: string; output?: { file: string; reason: string; code?: string } };
 
 /** The scenario document of a run: the base with the cell's values written in and the run's seed. */
 export function runScenarioDocument(context: RunContext, run: RunSpec): Record<string, JsonValue> {
@@ -33,9 +38,14 @@ export function runScenarioDocument(context: RunContext, run: RunSpec): Record<s
   return document;
 }
 
+/** The files a run writes: its record, or its failure. */
+export function runFiles(outDir: string, id: string): { record: string; failure: string } {
+  return { record: join(runsDir(outDir), `${id}.json`), failure: join(failedDir(outDir), `${id}.json`) };
+}
+
 /** Simulates one run and writes runs/<id>.json atomically; a throw is written to failed/<id>.json instead. */
 export function executeRun(context: RunContext, run: RunSpec): RunOutcome {
-  const failedFile = join(failedDir(context.outDir), `${run.id}.json`);
+  const { record: recordFile, failure: failedFile } = runFiles(context.outDir, run.id);
   try {
     const document = runScenarioDocument(context, run);
     const where = { profileDirs: context.profileDirs, baseDir: context.baseDir };
@@ -51,13 +61,18 @@ export function executeRun(context: RunContext, run: RunSpec): RunOutcome {
       seed: run.seed,
       results,
     };
-    writeFileAtomic(join(runsDir(context.outDir), `${run.id}.json`), `${JSON.stringify(record)}\n`);
+    writeFileAtomic(recordFile, `${JSON.stringify(record)}\n`);
     rmSync(failedFile, { force: true });
     return { id: run.id, ok: true };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
+    const output = error instanceof OutputError ? { file: error.file, reason: error.reason, code: error.code } : undefined;
     const failure: FailureRecord = { id: run.id, cell: run.cell, replication: run.replication, seed: run.seed, error: message };
-    writeFileAtomic(failedFile, `${JSON.stringify(failure, null, 2)}\n`);
-    return { id: run.id, ok: false, error: message };
+    try {
+      writeFileAtomic(failedFile, `${JSON.stringify(failure, null, 2)}\n`);
+    } catch {
+      // On a full disk this fails too; the outcome still carries the error, and a run without a file is run again on resume.
+    }
+    return { id: run.id, ok: false, error: message, output };
   }
 }

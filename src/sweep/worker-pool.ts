@@ -1,6 +1,9 @@
 import { Worker } from "node:worker_threads";
 import type { RunSpec } from "./plan-types.js";
-import type { RunContext, RunOutcome } from "./run-one.js";
+import { rmSync } from "node:fs";
+import { temporaryName } from "../io/atomic-file.js";
+import { guardTemporary } from "../io/cleanup.js";
+import { runFiles, type RunContext, type RunOutcome } from "./run-one.js";
 
 /** The compiled worker script beside this module (dist/sweep/run-worker.js). */
 const WORKER_URL = new URL("./run-worker.js", import.meta.url);
@@ -11,7 +14,7 @@ const WORKER_URL = new URL("./run-worker.js", import.meta.url);
  * the files, sorted. A worker that dies (out of memory, a native crash) fails its run and is
  * replaced, so the other runs go on.
  */
-export async function runOnWorkers(context: RunContext, runs: readonly RunSpec[], jobs: number, onOutcome: (outcome: RunOutcome, run: RunSpec) => void): Promise<void> {
+export async function runOnWorkers(context: RunContext, runs: readonly RunSpec[], jobs: number, onOutcome: (outcome: RunOutcome, run: RunSpec) => void | "stop"): Promise<void> {
   let next = 0;
   const workerCount = Math.max(1, Math.min(jobs, runs.length));
   await Promise.all(Array.from({ length: workerCount }, () => drive()));
@@ -31,17 +34,37 @@ export async function runOnWorkers(context: RunContext, runs: readonly RunSpec[]
   function feed(worker: Worker): Promise<void> {
     return new Promise((resolvePromise) => {
       let current: RunSpec | undefined;
+      // The temp files the worker may write for its current run, guarded here (see leaveTemporariesToMainThread).
+      let guarded: Array<{ path: string; release: () => void }> = [];
+      const unguard = (remove: boolean): void => {
+        for (const { path, release } of guarded) {
+          if (remove) rmSync(path, { force: true });
+          release();
+        }
+        guarded = [];
+      };
       const sendNext = (): void => {
+        unguard(false);
         current = next < runs.length ? runs[next++] : undefined;
-        if (current === undefined) resolvePromise();
-        else worker.postMessage(current);
+        if (current === undefined) {
+          resolvePromise();
+          return;
+        }
+        guarded = Object.values(runFiles(context.outDir, current.id)).map((file) => {
+          const path = temporaryName(file, worker.threadId);
+          return { path, release: guardTemporary({ kind: "path", path }) };
+        });
+        worker.postMessage(current);
       };
       worker.on("message", (outcome: RunOutcome) => {
-        if (current !== undefined) onOutcome(outcome, current);
+        // "stop": no run is handed out any more; the runs under way finish.
+        if (current !== undefined && onOutcome(outcome, current) === "stop") next = runs.length;
         sendNext();
       });
       const died = (reason: string): void => {
-        if (current !== undefined) onOutcome({ id: current.id, ok: false, error: `worker died: ${reason}` }, current);
+        // A worker that died mid-write left its temp file.
+        unguard(true);
+        if (current !== undefined && onOutcome({ id: current.id, ok: false, error: `worker died: ${reason}` }, current) === "stop") next = runs.length;
         current = undefined;
         resolvePromise();
       };
