@@ -1,11 +1,11 @@
 import { dirname, join, resolve } from "node:path";
-import { InputError, type InputIssue } from "../errors.js";
+import { formatIssue, InputError, type InputIssue } from "../errors.js";
 import { BUILTIN_PROFILE_DIR } from "../scenario/profiles.js";
-import { parseJsonText, readScenarioJson, resolveScenario } from "../scenario/resolve.js";
+import { readJsonFile } from "../scenario/json-text.js";
+import { readScenarioJson, resolveScenario } from "../scenario/resolve.js";
 import { toInputIssues } from "../scenario/zod-issues.js";
 import { SCHEDULER_NAMES } from "../schedulers/registry.js";
 import { SIMULATOR_VERSION } from "../version.js";
-import { readFileSync } from "node:fs";
 import { gridValues } from "./axis-values.js";
 import { canonicalJson, sha256Hex } from "./canonical-json.js";
 import { lookupPointer, parsePointer, setPointer } from "./json-pointer.js";
@@ -19,19 +19,13 @@ import { isLlmMetricPath, LLM_DEFAULT_METRICS } from "../llm/llm-results.js";
 
 /** Reads and checks a sweep file, its base scenario and every axis value; throws InputError listing every problem. */
 export function loadSweepFile(file: string): SweepPlan {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (error) {
-    throw new InputError(file, [{ path: "", value: file, expected: `a readable sweep file (${(error as NodeJS.ErrnoException).code ?? String(error)})` }]);
-  }
-  return planSweep(parseJsonText(file, text), file);
+  return planSweep(readJsonFile(file, "sweep file"), file);
 }
 
 /** Validates a parsed sweep document; `file` locates a relative base scenario and names the source in errors. */
 export function planSweep(json: unknown, file: string): SweepPlan {
   const parsed = sweepSchema.safeParse(json);
-  if (!parsed.success) throw new InputError(file, toInputIssues(parsed.error, json));
+  if (!parsed.success) throw new InputError(file, toInputIssues(parsed.error, json, sweepSchema));
   const sweep = parsed.data;
   const issues: InputIssue[] = [];
 
@@ -88,7 +82,7 @@ export function planSweep(json: unknown, file: string): SweepPlan {
         if (!(error instanceof InputError)) throw error;
         const where = axis.isRange ? `axes[${index}].range` : `axes[${index}].values[${v}]`;
         for (const issue of error.issues) {
-          issues.push({ path: where, value, expected: `a value that makes a valid scenario (with it, ${issue.path || "the scenario"}: ${issue.expected})` });
+          issues.push({ path: where, value, expected: `a value that makes a valid scenario (with it, ${formatIssue(issue)})` });
         }
       }
     });
