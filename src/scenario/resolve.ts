@@ -82,7 +82,12 @@ export const LLM_SCENARIO_KIND = "llm";
  * message would come from reading the file as the wrong kind of scenario.
  */
 function kindIssue(json: unknown): InputIssue | undefined {
-  if (json === null || typeof json !== "object" || Array.isArray(json) || !("kind" in json)) return undefined;
+  if (json === null || typeof json !== "object" || Array.isArray(json)) return undefined;
+  if (!("kind" in json)) {
+    // "routers" (and no "schedulers") is what only a language-model scenario has: "kind" was forgotten.
+    if ("routers" in json && !("schedulers" in json)) return { path: "kind", value: undefined, expected: `"${LLM_SCENARIO_KIND}": the file has "routers", which only a language-model scenario has` };
+    return undefined;
+  }
   const kind = (json as Record<string, unknown>).kind;
   return { path: "kind", value: kind, expected: `a known scenario kind: ${suggestName(String(kind), [LLM_SCENARIO_KIND])} (an edge scenario has no "kind")` };
 }

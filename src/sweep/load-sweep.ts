@@ -15,7 +15,8 @@ import { samplePoints } from "./sampling.js";
 import { compareJsonValues } from "./value-order.js";
 import { DEFAULT_METRICS, METRIC_PATHS, sweepSchema, type AxisDocument, type SweepDocument } from "./sweep-schema.js";
 import { isLlmScenario, resolveLlmScenario } from "../llm/resolve.js";
-import { isLlmMetricPath, LLM_DEFAULT_METRICS } from "../llm/llm-results.js";
+import { isLlmMetricPath, LLM_DEFAULT_METRICS, LLM_METRIC_PATHS } from "../llm/llm-results.js";
+import { suggestName } from "../text/nearest-name.js";
 
 /** Reads and checks a sweep file, its base scenario and every axis value; throws InputError listing every problem. */
 export function loadSweepFile(file: string): SweepPlan {
@@ -59,7 +60,9 @@ export function planSweep(json: unknown, file: string): SweepPlan {
       issues.push({
         path: `metrics[${index}]`,
         value: metric,
-        expected: llm ? 'a metric of a language-model run, e.g. "latency.ttft.p95", "cost.perDayUsd", "nodes.0.utilisation" (docs/llm.md)' : 'a metric of an edge run, e.g. "latency.total.p95" (docs/sweeps.md)',
+        expected: llm
+          ? `a metric of a language-model run (docs/llm.md; also "nodes.<i>.utilisation"): ${suggestName(metric, LLM_METRIC_PATHS)}`
+          : `a metric of an edge run (docs/sweeps.md): ${suggestName(metric, METRIC_PATHS)}`,
       });
     }
   });
@@ -132,7 +135,7 @@ function loadBase(sweep: SweepDocument, file: string): { document: unknown; prof
 
 function missIssue(path: string, pointer: string, miss: { found: string; missing: string; available: string[] }, source: string): InputIssue {
   const where = miss.found === "" ? "the scenario's top level" : `"${miss.found}"`;
-  const has = miss.available.length > 0 ? `; it has: ${miss.available.join(", ")}` : "; it is not an object or array";
+  const has = miss.available.length > 0 ? `; ${suggestName(miss.missing, miss.available)}` : "; it is not an object or array";
   return {
     path,
     value: pointer,

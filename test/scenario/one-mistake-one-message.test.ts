@@ -99,6 +99,10 @@ describe("one mistake, one problem, at the right path", () => {
     expect(oneProblem(edit(edgeBase, (d) => (d.kind = "LLM")))).toBe(expected);
   });
 
+  it('a language-model scenario without "kind" is one problem at kind, not the problems of an edge scenario', () => {
+    expect(oneProblem(edit(llmBase, (d) => delete d.kind))).toBe('kind: missing: expected "llm": the file has "routers", which only a language-model scenario has');
+  });
+
   it('types are named with the right article: "an integer", "an object", "an array"', () => {
     expect(oneProblem(edit(edgeBase, (d) => (d.devices[0].count = 1.5)))).toBe("devices[0].count: 1.5 is not valid: expected an integer");
     expect(oneProblem(edit(edgeBase, (d) => (d.healthCheck = 5)))).toBe("healthCheck: 5 is not valid: expected an object");
@@ -119,6 +123,25 @@ describe("every name typo suggests the nearest valid name, then lists the valid 
   ];
   it.each(cases)("$name", ({ text, problem }) => {
     expect(oneProblem(text())).toMatch(problem);
+  });
+});
+
+describe("sweep files: a typo in a metric or a set path suggests the nearest name", () => {
+  it("metrics and set", () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "base.json"), JSON.stringify(edgeBase));
+    const sweep = (extra: Doc) => {
+      const file = join(dir, "sweep.json");
+      writeFileSync(file, JSON.stringify({ name: "tiny", base: "base.json", axes: [{ path: "/seed", values: [1] }], ...extra }));
+      const run = runCli(["sweep", file, "--out", join(dir, "out")]);
+      expect(run.code).toBe(2);
+      expect(existsSync(join(dir, "out"))).toBe(false);
+      const [header, ...lines] = run.stderr.trimEnd().split("\n");
+      expect(header).toBe(`${file}: 1 problem`);
+      return lines[0].trim();
+    };
+    expect(sweep({ metrics: ["qos.violatonRate"] })).toMatch(/^metrics\[0\]: "qos.violatonRate" is not valid: .*did you mean "qos.violationRate"\? known: /);
+    expect(sweep({ set: { "/duraton": "1 s" } })).toMatch(/^set\["\/duraton"\]: .*key "duraton" not found at the scenario's top level; did you mean "duration"\? known: /);
   });
 });
 
