@@ -33,10 +33,12 @@ export function parseJsonText(source: string, text: string): unknown {
   try {
     return JSON.parse(body);
   } catch (error) {
+    // V8 says "... in JSON at position 14" (and, in newer versions, "(line 1 column 15)"): one position, in lines and columns.
     const message = (error as Error).message;
     const position = /position (\d+)/.exec(message);
-    const where = position === null || /\(line \d+ column \d+\)/.test(message) ? "" : ` at ${lineColumn(body, Number(position[1]))}`;
-    throw new InputError(source, [{ path: "", value: undefined, expected: `valid JSON (${message}${where})` }]);
+    const offset = position !== null ? Number(position[1]) : /end of JSON input/.test(message) ? body.length : undefined;
+    const what = message.replace(/,? in JSON at position \d+.*$/s, "").replace(/ \(line \d+ column \d+\)$/, "");
+    throw new InputError(source, [{ path: "", value: undefined, problem: `not valid JSON${offset === undefined ? "" : ` at ${lineColumn(body, offset)}`}`, expected: what }]);
   }
 }
 

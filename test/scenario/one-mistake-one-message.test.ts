@@ -159,6 +159,10 @@ describe("JSON edge cases, for scenario, sweep and profile files alike", () => {
     );
   });
 
+  it("a syntax error is one problem with its line and column, not a missing value", () => {
+    expect(oneProblem('{\n  "name": "x"\n  "seed": 1\n}')).toMatch(/^\(document\): not valid JSON at line 3, column 3; /);
+  });
+
   it("a byte-order mark is accepted", () => {
     const dir = tempDir();
     const file = join(dir, "bom.json");
