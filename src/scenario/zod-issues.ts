@@ -107,19 +107,32 @@ export function typeName(expected: string): string {
   return words[expected] ?? `${/^[aeiou]/i.test(expected) ? "an" : "a"} ${expected}`;
 }
 
-/** In a failed union, the branch that got furthest into the value is the one the author meant. */
+/**
+ * In a failed union, the branch that got furthest into the value is the one the author meant; of
+ * branches equally far, the one that recognises most of the object's keys (a uniform spec with a
+ * misspelt key, rather than a preset spec that knows none of them), then the one with fewest issues.
+ */
 function mostSpecificBranch(branches: ZodIssue[][]): ZodIssue[] | undefined {
   let best: ZodIssue[] | undefined;
-  let bestDepth = 0;
+  let bestRank: number[] = [0];
   for (const branch of branches) {
     if (branch.length === 0) continue;
-    const depth = Math.min(...branch.map(issueDepth));
-    if (depth > bestDepth) {
+    const unknownKeys = branch.reduce((sum, issue) => sum + (issue.code === "unrecognized_keys" ? issue.keys.length : 0), 0);
+    const rank = [Math.min(...branch.map(issueDepth)), -unknownKeys, -branch.length];
+    if (compareRanks(rank, bestRank) > 0) {
       best = branch;
-      bestDepth = depth;
+      bestRank = rank;
     }
   }
   return best;
+}
+
+function compareRanks(a: readonly number[], b: readonly number[]): number {
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const d = (a[i] ?? -Infinity) - (b[i] ?? -Infinity);
+    if (d !== 0) return d;
+  }
+  return 0;
 }
 
 function issueDepth(issue: ZodIssue): number {
@@ -192,30 +205,26 @@ function unwrap(schema: z.core.$ZodType): z.core.$ZodType {
 
 /** Of a union's options, the one meant for `value`: the one its discriminator names, else the object option sharing most keys with it. */
 function unionOption(def: SchemaDef, value: unknown): z.core.$ZodType | undefined {
+  return rankedOption(def, value)?.schema;
+}
+
+function rankedOption(def: SchemaDef, value: unknown): { schema: z.core.$ZodType; score: number } | undefined {
   if (value === null || typeof value !== "object" || Array.isArray(value)) return undefined;
   const record = value as Record<string, unknown>;
-  let best: z.core.$ZodType | undefined;
-  let bestScore = -1;
+  let best: { schema: z.core.$ZodType; score: number } | undefined;
   for (const option of def.options ?? []) {
     const inner = unwrap(option);
-    const shape = defOf(inner).shape;
-    if (shape === undefined) {
-      if (defOf(inner).type === "union") {
-        const nested = unionOption(defOf(inner), value);
-        if (nested !== undefined && best === undefined) best = nested;
-      }
-      continue;
+    const innerDef = defOf(inner);
+    let candidate: { schema: z.core.$ZodType; score: number } | undefined;
+    if (innerDef.type === "union") candidate = rankedOption(innerDef, value);
+    else if (innerDef.shape !== undefined) {
+      const tag = def.discriminator === undefined ? undefined : innerDef.shape[def.discriminator];
+      if (tag !== undefined) {
+        // A discriminated option is meant exactly when its tag matches.
+        if ((defOf(unwrap(tag)).values ?? []).includes(record[def.discriminator as string])) candidate = { schema: inner, score: Infinity };
+      } else candidate = { schema: inner, score: Object.keys(record).filter((key) => key in (innerDef.shape as object)).length };
     }
-    if (def.discriminator !== undefined) {
-      const tag = shape[def.discriminator];
-      if (tag !== undefined && (defOf(unwrap(tag)).values ?? []).includes(record[def.discriminator])) return inner;
-      continue;
-    }
-    const score = Object.keys(record).filter((key) => key in shape).length;
-    if (score > bestScore) {
-      best = inner;
-      bestScore = score;
-    }
+    if (candidate !== undefined && (best === undefined || candidate.score > best.score)) best = candidate;
   }
   return best;
 }

@@ -118,6 +118,11 @@ describe("every name typo suggests the nearest valid name, then lists the valid 
     { name: "preset", text: () => edit(llmBase, (d) => (d.network.default.jitter = { preset: "5g-stabel-calibrated" })), problem: /^network\.default\.jitter\.preset: .*did you mean "5g-stable-calibrated"\? known: / },
     { name: "dist", text: () => edit(edgeBase, (d) => (d.network.default.jitter = { dist: "unifrom", low: 1, high: 2 })), problem: /^network\.default\.jitter\.dist: "unifrom" .*did you mean "uniform"\? known: constant, uniform, / },
     { name: "key", text: () => edit(llmBase, (d) => (d.nodes[0].serv = d.nodes[0].serve) && delete d.nodes[0].serve), problem: /^nodes\[0\]\.serv: no such key; did you mean "serve"\? known: id, profile, serve, / },
+    {
+      name: "key of a distribution (inside a union)",
+      text: () => edit(edgeBase, (d) => (d.network.default.jitter = { dist: "uniform", low: 1, hihg: 2 })),
+      problem: /^network\.default\.jitter\.hihg: no such key; did you mean "high"\? known: dist, low, high, /,
+    },
     { name: "node id in a link", text: () => edit(edgeBase, (d) => (d.network.latencyMatrix.columns[0] = "corall")), problem: /^network\.latencyMatrix\.columns\[0\]: "corall" .*did you mean "coral"\? known: coral, / },
     { name: "language model", text: () => edit(llmBase, (d) => (d.nodes[0].serve.model = "llama-3.1-8c")), problem: /^nodes\[0\]\.serve\.model: "llama-3.1-8c" .*did you mean "llama-3.1-8b"\? known: / },
   ];
