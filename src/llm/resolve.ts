@@ -79,10 +79,13 @@ class LlmResolver {
     const contextTokens = doc.contextTokens ?? DEFAULT_CONTEXT_TOKENS;
     checkIds(doc.devices, doc.nodes, this.issues);
 
+    // A node's role is known from its profile even when its model has a problem; undefined: its profile has one.
+    const roles: ("edge" | "cloud" | undefined)[] = [];
     const nodes = doc.nodes.map((node, index): LlmNode | undefined => {
       const profile = this.profile(node.profile, `nodes[${index}].profile`);
+      roles[index] = node.role ?? (profile === undefined ? undefined : profile.role === "cloud" ? "cloud" : "edge");
       if (profile === undefined) return undefined;
-      const role = node.role ?? (profile.role === "cloud" ? "cloud" : "edge");
+      const role = roles[index] as "edge" | "cloud";
       const serving = this.serving(profile, node.serve, `nodes[${index}]`, {
         maxBatch: node.maxBatch,
         queueCapacity: node.queueCapacity,
@@ -96,7 +99,7 @@ class LlmResolver {
     doc.nodes.forEach((node, index) => {
       if (!nodeIds.has(node.id)) nodeIds.set(node.id, index);
     });
-    const roleOf = (index: number): string | undefined => nodes[index]?.role;
+    const roleOf = (index: number): string | undefined => roles[index];
 
     let cloudNode: number | undefined;
     if (doc.cloudNode !== undefined) {
@@ -112,7 +115,8 @@ class LlmResolver {
     const routers = this.routers();
     const needsLocal = routers.find((r) => r.name !== "cloud-only");
     const needsCloud = routers.find((r) => r.name !== "local-only");
-    if (cloudNode === undefined && needsCloud !== undefined) {
+    // A node whose profile has a problem may be the cloud node: no second problem about its absence.
+    if (cloudNode === undefined && needsCloud !== undefined && !roles.includes(undefined)) {
       this.fail("nodes", doc.nodes.map((n) => n.id), `a node with role cloud (or cloudNode): router "${needsCloud.label}" can send queries to the cloud`);
     }
 

@@ -524,7 +524,9 @@ class Resolver {
   /** The baselines need something to run on: a cloud node, or devices able to run their model. */
   private checkBaselines(schedulers: SchedulerEntry[], devices: ResolvedDevice[], nodes: ResolvedNode[]): void {
     const index = (name: string) => this.doc.schedulers.findIndex((entry) => normaliseSchedulerEntry(entry).name === name);
-    if (schedulers.some((s) => s.name === "cloud-only") && !nodes.some((node) => node.role === "cloud")) {
+    // A node whose profile has a problem may be the cloud node: no second problem about its absence.
+    const roleUnknown = this.doc.nodes.some((node) => node.role === undefined && node.profile !== undefined && this.profiles[node.profile] === undefined);
+    if (schedulers.some((s) => s.name === "cloud-only") && !roleUnknown && !nodes.some((node) => node.role === "cloud")) {
       this.fail(`schedulers[${index("cloud-only")}]`, "cloud-only", 'a scenario with a cloud node (a profile of role "cloud", or nodes[].role "cloud")');
     }
     if (schedulers.some((s) => s.name === "local-only")) {

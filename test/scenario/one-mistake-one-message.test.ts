@@ -93,6 +93,20 @@ describe("one mistake, one problem, at the right path", () => {
     expect(oneProblem(edit(edgeBase, (d) => (d.warmup = "-1 s")))).toBe("warmup: -1000 is not valid: expected a duration from 0 up to (not including) the duration (600000 ms)");
   });
 
+  it("a typo in the cloud node's profile is not also a missing cloud node, in both scenario kinds", () => {
+    const cluster = JSON.parse(readFileSync(join(REPO, "scenarios", "heterogeneous-cluster.json"), "utf8")) as Doc;
+    const cloud = cluster.nodes.findIndex((n: Doc) => n.profile === "cloud-gpu-server");
+    const edgeProblem = oneProblem(
+      edit(cluster, (d) => {
+        d.nodes[cloud].profile = "cloud-gpu-srever";
+        d.schedulers = ["cloud-only"];
+      }),
+    );
+    expect(edgeProblem).toMatch(new RegExp(`^nodes\\[${cloud}\\]\\.profile: "cloud-gpu-srever" .*did you mean "cloud-gpu-server"\\?`));
+    expect(oneProblem(edit(llmBase, (d) => (d.nodes[1].profile = "cloud-llm-endpont")))).toMatch(/^nodes\[1\]\.profile: "cloud-llm-endpont" .*did you mean "cloud-llm-endpoint"\?/);
+    expect(oneProblem(edit(llmBase, (d) => (d.nodes[1].serve.quantization = "serve")))).toMatch(/^nodes\[1\]\.serve\.quantization: "serve" .*did you mean "served"\?/);
+  });
+
   it('"kind": "LLM" is one problem at kind naming the known kind, not 15 problems of an edge scenario', () => {
     const expected = `kind: "LLM" is not valid: expected a known scenario kind: did you mean "llm"? known: llm (an edge scenario has no "kind")`;
     expect(oneProblem(edit(llmBase, (d) => (d.kind = "LLM")))).toBe(expected);
