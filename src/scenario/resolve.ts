@@ -532,7 +532,9 @@ class Resolver {
     if (schedulers.some((s) => s.name === "local-only")) {
       const groups = new Set<string>();
       for (const device of devices) {
-        if (device.localService !== undefined || groups.has(device.group) || this.unknownModels.has(device.workload.model)) continue;
+        // Not again for a device whose profile or model is already reported.
+        const reported = (device.profile !== undefined && this.profiles[device.profile] === undefined) || this.unknownModels.has(device.workload.model);
+        if (device.localService !== undefined || groups.has(device.group) || reported) continue;
         groups.add(device.group);
         const position = this.doc.devices.findIndex((d) => d.id === device.group);
         this.fail(`devices[${position}].profile`, device.profile, `a device profile with model "${device.workload.model}" on its CPU path, for local-only`);

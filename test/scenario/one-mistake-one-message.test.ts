@@ -107,6 +107,16 @@ describe("one mistake, one problem, at the right path", () => {
     expect(oneProblem(edit(llmBase, (d) => (d.nodes[1].serve.quantization = "serve")))).toMatch(/^nodes\[1\]\.serve\.quantization: "serve" .*did you mean "served"\?/);
   });
 
+  it("a typo in a device's profile is not also a device that cannot run local-only", () => {
+    const problem = oneProblem(
+      edit(edgeBase, (d) => {
+        d.devices[0].profile = "raspberry-pi-3";
+        d.schedulers = ["local-only"];
+      }),
+    );
+    expect(problem).toMatch(/^devices\[0\]\.profile: "raspberry-pi-3" .*did you mean "raspberry-pi-3b"\?/);
+  });
+
   it('"kind": "LLM" is one problem at kind naming the known kind, not 15 problems of an edge scenario', () => {
     const expected = `kind: "LLM" is not valid: expected a known scenario kind: did you mean "llm"? known: llm (an edge scenario has no "kind")`;
     expect(oneProblem(edit(llmBase, (d) => (d.kind = "LLM")))).toBe(expected);
