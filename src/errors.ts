@@ -6,21 +6,45 @@ export interface InputIssue {
   value: unknown;
   /** What was expected, in words, e.g. `a known hardware profile (known: coral-dev-board, ...)`. */
   expected: string;
+  /**
+   * What is wrong, in words, when it is not a bad value at the path (e.g. `no such key`, a duplicated
+   * key); `expected` then follows it as free text (e.g. `did you mean "duration"? known: ...`).
+   */
+  problem?: string;
 }
 
-/** Thrown when input is invalid; carries every issue found so the user can fix them in one go. */
+/**
+ * Thrown when input is invalid; carries every issue found so the user can fix them in one go.
+ * The same issue found twice (e.g. one bad jitter checked for each link that uses it) is kept once:
+ * one mistake, one message.
+ */
 export class InputError extends Error {
+  readonly issues: readonly InputIssue[];
+
   constructor(
     readonly source: string,
-    readonly issues: readonly InputIssue[],
+    issues: readonly InputIssue[],
   ) {
-    super(formatIssues(source, issues));
+    const unique = distinctIssues(issues);
+    super(formatIssues(source, unique));
+    this.issues = unique;
     this.name = "InputError";
   }
 }
 
+function distinctIssues(issues: readonly InputIssue[]): InputIssue[] {
+  const seen = new Set<string>();
+  return issues.filter((issue) => {
+    const key = formatIssue(issue);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
 export function formatIssue(issue: InputIssue): string {
   const where = issue.path === "" ? "(document)" : issue.path;
+  if (issue.problem !== undefined) return issue.expected === "" ? `${where}: ${issue.problem}` : `${where}: ${issue.problem}; ${issue.expected}`;
   if (issue.value === undefined) return `${where}: missing: expected ${issue.expected}`;
   return `${where}: ${describeValue(issue.value)} is not valid: expected ${issue.expected}`;
 }

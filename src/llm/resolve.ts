@@ -8,13 +8,13 @@ import { parseBandwidth } from "../scenario/bandwidth.js";
 import { BUILTIN_PROFILE_DIR, ProfileLibrary } from "../scenario/profiles.js";
 import { LLM_PATHS, type HardwareProfile, type LlmPathName } from "../scenario/profile-schema.js";
 import type { ResolvedLink } from "../scenario/resolved.js";
-import { canonicalJson } from "../scenario/resolve.js";
-import { compileCollecting, lookupProfile } from "../scenario/input-lookups.js";
+import { canonicalJson, checkTimes, LLM_SCENARIO_KIND } from "../scenario/resolve.js";
+import { checkIds, compileCollecting, lookupProfile } from "../scenario/input-lookups.js";
+import { suggestName } from "../text/nearest-name.js";
 import { resolveFaults } from "../scenario/resolve-faults.js";
 import { toInputIssues } from "../scenario/zod-issues.js";
 import { LLM_MODELS, QUANTIZATIONS, RUNTIME_OVERHEAD_MIB, kvBytesPerToken, servingMemoryMiB, weightBytes, type Quantization } from "./model-catalog.js";
 import { DEFAULT_QUALITY } from "./quality.js";
-import { defaultBinWidthMs, MAX_TIME_BINS } from "../scenario/time-bins.js";
 import { readQueryTrace } from "./query-trace.js";
 import { scenarioScaleIssues } from "../run/work-estimate.js";
 import type { LlmDevice, LlmNode, LlmRouterEntry, LlmWorkload, PipelineStageSpec, ResolvedLlmScenario, ServingSpec } from "./resolved.js";
@@ -29,13 +29,13 @@ export interface LlmLoadOptions {
 
 /** True when a parsed JSON document is a language-model scenario. */
 export function isLlmScenario(json: unknown): boolean {
-  return json !== null && typeof json === "object" && !Array.isArray(json) && (json as Record<string, unknown>).kind === "llm";
+  return json !== null && typeof json === "object" && !Array.isArray(json) && (json as Record<string, unknown>).kind === LLM_SCENARIO_KIND;
 }
 
 /** Validates an llm scenario and resolves it against the hardware profiles; throws InputError listing every problem. */
 export function resolveLlmScenario(json: unknown, options: LlmLoadOptions, source = "scenario"): ResolvedLlmScenario {
   const parsed = llmScenarioSchema.safeParse(json);
-  if (!parsed.success) throw new InputError(source, toInputIssues(parsed.error, json));
+  if (!parsed.success) throw new InputError(source, toInputIssues(parsed.error, json, llmScenarioSchema));
   // Before the device groups are expanded: a scenario too large to hold is refused, not allocated.
   const scale = scenarioScaleIssues(parsed.data);
   if (scale.length > 0) throw new InputError(source, scale);
@@ -74,26 +74,22 @@ class LlmResolver {
 
   resolve(rawJson: unknown): ResolvedLlmScenario {
     const doc = this.doc;
-    if (!(doc.duration > 0)) this.fail("duration", doc.duration, "a positive duration");
-    const warmupMs = doc.warmup ?? 0;
-    if (warmupMs < 0 || warmupMs >= doc.duration) this.fail("warmup", doc.warmup, `a duration from 0 up to (not including) the duration (${doc.duration} ms)`);
-    const drainMs = doc.drain ?? 0;
+    const { warmupMs, drainMs, binWidthMs } = checkTimes(doc, doc.duration - (doc.warmup ?? 0), "the measured arrivals'", this.issues);
     if (doc.qos.ttft === undefined && doc.qos.total === undefined) this.fail("qos", doc.qos, "a ttft or a total deadline (or both)");
     for (const key of ["ttft", "total"] as const) {
       const value = doc.qos[key];
       if (value !== undefined && !(value > 0)) this.fail(`qos.${key}`, value, "a positive duration");
     }
     const contextTokens = doc.contextTokens ?? DEFAULT_CONTEXT_TOKENS;
-    const arrivalWindowMs = doc.duration - warmupMs;
-    const binWidthMs = doc.metrics?.binWidth ?? defaultBinWidthMs(arrivalWindowMs);
-    if (!(binWidthMs > 0) || arrivalWindowMs / binWidthMs > MAX_TIME_BINS) {
-      this.fail("metrics.binWidth", doc.metrics?.binWidth, `a positive duration giving at most ${MAX_TIME_BINS} bins over the ${arrivalWindowMs} ms of measured arrivals`);
-    }
+    checkIds(doc.devices, doc.nodes, this.issues);
 
+    // A node's role is known from its profile even when its model has a problem; undefined: its profile has one.
+    const roles: ("edge" | "cloud" | undefined)[] = [];
     const nodes = doc.nodes.map((node, index): LlmNode | undefined => {
       const profile = this.profile(node.profile, `nodes[${index}].profile`);
+      roles[index] = node.role ?? (profile === undefined ? undefined : profile.role === "cloud" ? "cloud" : "edge");
       if (profile === undefined) return undefined;
-      const role = node.role ?? (profile.role === "cloud" ? "cloud" : "edge");
+      const role = roles[index] as "edge" | "cloud";
       const serving = this.serving(profile, node.serve, `nodes[${index}]`, {
         maxBatch: node.maxBatch,
         queueCapacity: node.queueCapacity,
@@ -105,15 +101,14 @@ class LlmResolver {
     });
     const nodeIds = new Map<string, number>();
     doc.nodes.forEach((node, index) => {
-      if (nodeIds.has(node.id)) this.fail(`nodes[${index}].id`, node.id, "a node id not used before");
-      nodeIds.set(node.id, index);
+      if (!nodeIds.has(node.id)) nodeIds.set(node.id, index);
     });
-    const roleOf = (index: number): string | undefined => nodes[index]?.role;
+    const roleOf = (index: number): string | undefined => roles[index];
 
     let cloudNode: number | undefined;
     if (doc.cloudNode !== undefined) {
       cloudNode = nodeIds.get(doc.cloudNode);
-      if (cloudNode === undefined) this.fail("cloudNode", doc.cloudNode, `a node id (known: ${[...nodeIds.keys()].join(", ")})`);
+      if (cloudNode === undefined) this.fail("cloudNode", doc.cloudNode, `a node id: ${suggestName(doc.cloudNode, [...nodeIds.keys()])}`);
     } else {
       const clouds = doc.nodes.map((_, i) => i).filter((i) => roleOf(i) === "cloud");
       if (clouds.length === 1) cloudNode = clouds[0];
@@ -124,7 +119,8 @@ class LlmResolver {
     const routers = this.routers();
     const needsLocal = routers.find((r) => r.name !== "cloud-only");
     const needsCloud = routers.find((r) => r.name !== "local-only");
-    if (cloudNode === undefined && needsCloud !== undefined) {
+    // A node whose profile has a problem may be the cloud node: no second problem about its absence.
+    if (cloudNode === undefined && needsCloud !== undefined && !roles.includes(undefined)) {
       this.fail("nodes", doc.nodes.map((n) => n.id), `a node with role cloud (or cloudNode): router "${needsCloud.label}" can send queries to the cloud`);
     }
 
@@ -146,7 +142,7 @@ class LlmResolver {
         if (device.localNodes !== undefined) {
           device.localNodes.forEach((id, i) => {
             const index = nodeIds.get(id);
-            if (index === undefined) this.fail(`${path}.localNodes[${i}]`, id, `a node id (known: ${[...nodeIds.keys()].join(", ")})`);
+            if (index === undefined) this.fail(`${path}.localNodes[${i}]`, id, `a node id: ${suggestName(id, [...nodeIds.keys()])}`);
             else if (index === cloudNode) this.fail(`${path}.localNodes[${i}]`, id, "an edge node, not the cloud node");
             else localNodes.push(index);
           });
@@ -163,11 +159,6 @@ class LlmResolver {
         devices.push({ id, group: device.id, index: devices.length, profile: device.profile, localServing, localNodes, workload });
       }
     });
-    const ids = new Set<string>();
-    for (const device of devices) {
-      if (ids.has(device.id) || nodeIds.has(device.id)) this.fail("devices", device.id, "device and node ids that are all different");
-      ids.add(device.id);
-    }
 
     const links = this.links(devices, doc.nodes.map((n) => n.id));
     const healthCheckIntervalMs = doc.healthCheck?.interval ?? DEFAULT_HEALTH_CHECK_INTERVAL_MS;
@@ -248,13 +239,14 @@ class LlmResolver {
     const pathProfile = pathName === undefined ? undefined : llm[pathName];
     const modelRates = pathProfile?.models[ref.model];
     if (pathName === undefined || pathProfile === undefined || modelRates === undefined) {
-      const known = LLM_PATHS.flatMap((p) => Object.keys(llm[p]?.models ?? {}).map((m) => `${m} (${p})`));
-      this.fail(`${key}.model`, ref.model, `a model of profile "${profile.id}"${ref.path ? ` on its ${ref.path} path` : ""} (known: ${known.join(", ")})`);
+      const onPath = ref.path === undefined ? LLM_PATHS : [ref.path];
+      const known = [...new Set(onPath.flatMap((p) => Object.keys(llm[p]?.models ?? {})))];
+      this.fail(`${key}.model`, ref.model, `a model of profile "${profile.id}"${ref.path ? ` on its ${ref.path} path` : ""}: ${suggestName(ref.model, known)}`);
       return undefined;
     }
     const rate = modelRates[ref.quantization];
     if (rate === undefined) {
-      this.fail(`${key}.quantization`, ref.quantization, `a quantization profile "${profile.id}" gives for ${ref.model} on ${pathName} (known: ${Object.keys(modelRates).join(", ")})`);
+      this.fail(`${key}.quantization`, ref.quantization, `a quantization profile "${profile.id}" gives for ${ref.model} on ${pathName}: ${suggestName(ref.quantization, Object.keys(modelRates))}`);
       return undefined;
     }
     const catalogue = LLM_MODELS[ref.model];
@@ -314,6 +306,29 @@ class LlmResolver {
     return compileCollecting(spec, path, this.issues);
   }
 
+  /**
+   * A token count: a constant must be a positive whole number (a distribution's draws are rounded,
+   * at least 1, as documented). Silently turning -5 tokens into 1 would hide a mistake.
+   */
+  private tokens(spec: DistributionSpec, path: string): CompiledDistribution | undefined {
+    const compiled = this.compile(spec, path);
+    if (compiled?.isConstant !== true) return compiled;
+    const value = compiled.exactMean ?? Number.NaN;
+    if (Number.isInteger(value) && value >= 1) return compiled;
+    this.fail(path, spec, "a positive whole number of tokens (or a distribution of them)");
+    return undefined;
+  }
+
+  /** A complexity score: a constant must lie in [0, 1] (a distribution's draws are clamped to it, as documented). */
+  private complexity(spec: DistributionSpec, path: string): CompiledDistribution | undefined {
+    const compiled = this.compile(spec, path);
+    if (compiled?.isConstant !== true) return compiled;
+    const value = compiled.exactMean ?? Number.NaN;
+    if (value >= 0 && value <= 1) return compiled;
+    this.fail(path, spec, "a complexity score in [0, 1] (or a distribution of them)");
+    return undefined;
+  }
+
   private workloads(workload: LlmScenarioDocument["devices"][number]["workload"], path: string, count: number, nodeIds: Map<string, number>): LlmWorkload[] | undefined {
     const uniformComplexity = compileDistribution({ dist: "uniform", low: 0, high: 1 }, "");
     if (workload.type === "queries") {
@@ -339,16 +354,16 @@ class LlmResolver {
         }
         interarrival = compileDistribution({ dist: "exponential", mean: DAY_MS / (perDevicePerDay * peak) }, `${path}.dailyActiveUsers`);
       } else this.fail(`${path}.interarrival`, undefined, "a distribution of the time between queries (or dailyActiveUsers)");
-      const promptTokens = this.compile(workload.promptTokens, `${path}.promptTokens`);
-      const outputTokens = this.compile(workload.outputTokens, `${path}.outputTokens`);
-      const complexity = workload.complexity === undefined ? uniformComplexity : this.compile(workload.complexity, `${path}.complexity`);
+      const promptTokens = this.tokens(workload.promptTokens, `${path}.promptTokens`);
+      const outputTokens = this.tokens(workload.outputTokens, `${path}.outputTokens`);
+      const complexity = workload.complexity === undefined ? uniformComplexity : this.complexity(workload.complexity, `${path}.complexity`);
       if (interarrival === undefined || promptTokens === undefined || outputTokens === undefined || complexity === undefined) return undefined;
       const resolved: LlmWorkload = { type: "queries", interarrival, hourlyAcceptance, promptTokens, outputTokens, complexity };
       return Array.from({ length: count }, () => resolved);
     }
     if (workload.type === "query-trace") {
       const file = isAbsolute(workload.file) ? workload.file : join(this.baseDir, workload.file);
-      const complexity = workload.complexity === undefined ? uniformComplexity : this.compile(workload.complexity, `${path}.complexity`);
+      const complexity = workload.complexity === undefined ? uniformComplexity : this.complexity(workload.complexity, `${path}.complexity`);
       let trace;
       try {
         trace = readQueryTrace(
@@ -379,7 +394,7 @@ class LlmResolver {
     }
     const interarrival = this.compile(workload.interarrival, `${path}.interarrival`);
     const referenceNode = nodeIds.get(workload.referenceNode);
-    if (referenceNode === undefined) this.fail(`${path}.referenceNode`, workload.referenceNode, `a node id (known: ${[...nodeIds.keys()].join(", ")})`);
+    if (referenceNode === undefined) this.fail(`${path}.referenceNode`, workload.referenceNode, `a node id: ${suggestName(workload.referenceNode, [...nodeIds.keys()])}`);
     const stages: PipelineStageSpec[] = workload.stages.map((stage) => ({
       name: stage.name,
       successProbability: stage.successProbability,
@@ -423,7 +438,7 @@ class LlmResolver {
         if (labels.has(label)) this.fail(`routers[${index}]`, label, "a label not used by another entry (give each entry of the same router a label)");
         labels.add(label);
         const parsed = ROUTER_OPTIONS.external.safeParse(options);
-        if (!parsed.success) for (const issue of toInputIssues(parsed.error, options)) this.issues.push({ ...issue, path: issue.path === "" ? `routers[${index}]` : `routers[${index}].${issue.path}` });
+        if (!parsed.success) for (const issue of toInputIssues(parsed.error, options, ROUTER_OPTIONS.external)) this.issues.push({ ...issue, path: issue.path === "" ? `routers[${index}]` : `routers[${index}].${issue.path}` });
         entries.push({ name: "external", label, options, pipelineMaxAttempts });
         return;
       }
@@ -439,7 +454,7 @@ class LlmResolver {
       const raw = typeof entry === "string" ? {} : (entry.options ?? {});
       const path = typeof entry === "string" ? `routers[${index}]` : `routers[${index}].name`;
       if (ROUTERS[name] === undefined) {
-        this.fail(path, name, `a router (known: ${Object.keys(ROUTERS).sort().join(", ")})`);
+        this.fail(path, name, `a router: ${suggestName(name, Object.keys(ROUTERS).sort())}`);
         return;
       }
       if (labels.has(label)) this.fail(`routers[${index}]`, label, "a label not used by another entry (give each entry of the same router a label)");
@@ -450,7 +465,7 @@ class LlmResolver {
         for (const key of Object.keys(raw)) this.fail(`${optionsPath}.${key}`, raw[key], `no such option: ${name} takes no options`);
       } else {
         const parsed = schema.safeParse(raw);
-        if (!parsed.success) for (const issue of toInputIssues(parsed.error, raw)) this.issues.push({ ...issue, path: issue.path === "" ? optionsPath : `${optionsPath}.${issue.path}` });
+        if (!parsed.success) for (const issue of toInputIssues(parsed.error, raw, schema)) this.issues.push({ ...issue, path: issue.path === "" ? optionsPath : `${optionsPath}.${issue.path}` });
       }
       // Factories parse the options themselves, from the form written (durations as strings).
       entries.push({ name, label, options: raw, pipelineMaxAttempts: typeof entry === "string" ? undefined : entry.pipelineMaxAttempts });
@@ -461,12 +476,13 @@ class LlmResolver {
   private links(devices: readonly LlmDevice[], nodeIds: readonly string[]): ResolvedLink[][] {
     const network = this.doc.network ?? {};
     const defaults = network.default ?? {};
-    const groups = new Set(devices.map((d) => d.group));
+    // Every group the file names, even one whose own entry has a problem: a link to it is no second mistake.
+    const groups = new Set(this.doc.devices.map((d) => d.id));
     const perLink = new Map<string, NonNullable<typeof network.links>[number]>();
     (network.links ?? []).forEach((link, index) => {
       const [group, node] = link.between;
-      if (!groups.has(group)) this.fail(`network.links[${index}].between[0]`, group, `a device id (known: ${[...groups].join(", ")})`);
-      if (!nodeIds.includes(node)) this.fail(`network.links[${index}].between[1]`, node, `a node id (known: ${nodeIds.join(", ")})`);
+      if (!groups.has(group)) this.fail(`network.links[${index}].between[0]`, group, `a device id: ${suggestName(group, [...groups])}`);
+      if (!nodeIds.includes(node)) this.fail(`network.links[${index}].between[1]`, node, `a node id: ${suggestName(node, nodeIds)}`);
       perLink.set(`${group}|${node}`, link);
     });
     const estimate = new RandomStreams("nominal-latency");

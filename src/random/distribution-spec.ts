@@ -1,5 +1,6 @@
 import * as z from "zod";
 import { parseDuration, TIME_UNITS_MS, type TimeUnit } from "./duration.js";
+import { DISTRIBUTION_PRESETS } from "./presets.js";
 
 /**
  * The one distribution-spec format used everywhere a scenario states a random time.
@@ -83,8 +84,9 @@ const stableSpec = z.strictObject({
     .meta({ description: "Nolan's S1 (default, as SciPy's levy_stable) or S0." }),
   ...truncation,
 });
+// An enum, so a misspelt preset is refused with the nearest name, and editors offer the names.
 const presetSpec = z.strictObject({
-  preset: z.string().meta({ description: 'A named distribution, e.g. "5g-stable-calibrated".' }),
+  preset: z.enum(Object.keys(DISTRIBUTION_PRESETS) as [string, ...string[]]).meta({ description: 'A named distribution, e.g. "5g-stable-calibrated".' }),
 });
 
 export const distributionSpecSchema = z

@@ -1,4 +1,5 @@
-import { InputError, type InputIssue } from "../errors.js";
+import { formatIssue, InputError, type InputIssue } from "../errors.js";
+import { suggestName } from "../text/nearest-name.js";
 import type { DistributionSpec } from "../random/distribution-spec.js";
 import { compileDistribution, type CompiledDistribution } from "../random/distributions.js";
 import type { HardwareProfile } from "./profile-schema.js";
@@ -12,7 +13,7 @@ import type { ProfileLibrary } from "./profiles.js";
 /** A profile by id, remembered in `used` (it enters the scenario hash); unknown or invalid: issues. */
 export function lookupProfile(library: ProfileLibrary, id: string, path: string, issues: InputIssue[], used: Record<string, HardwareProfile>): HardwareProfile | undefined {
   if (!library.has(id)) {
-    issues.push({ path, value: id, expected: `a known hardware profile (known: ${library.ids.join(", ")})` });
+    issues.push({ path, value: id, expected: `a known hardware profile: ${suggestName(id, library.ids)}` });
     return undefined;
   }
   try {
@@ -21,7 +22,7 @@ export function lookupProfile(library: ProfileLibrary, id: string, path: string,
     return profile;
   } catch (error) {
     if (!(error instanceof InputError)) throw error;
-    for (const issue of error.issues) issues.push({ path, value: id, expected: `a valid profile; ${error.source} ${issue.path}: ${issue.expected}` });
+    for (const issue of error.issues) issues.push({ path, value: id, expected: `a valid profile (${error.source}: ${formatIssue(issue)})` });
     return undefined;
   }
 }
@@ -35,4 +36,30 @@ export function compileCollecting(spec: DistributionSpec, path: string, issues: 
     issues.push(...error.issues);
     return undefined;
   }
+}
+
+/**
+ * Device and node ids must all differ, counting the ids a device group expands to (`rpi3` with
+ * count 3 is `rpi3-0` ... `rpi3-2`, and links may name the group itself). Each clash is reported
+ * once, where the second name is written: a device at `devices[i].id`, a node at `nodes[i].id`,
+ * naming the device group that already has the id.
+ */
+export function checkIds(devices: readonly { id: string; count?: number }[], nodes: readonly { id: string }[], issues: InputIssue[]): void {
+  const owner = new Map<string, string>();
+  const describe = (d: number): string => {
+    const { id, count = 1 } = devices[d];
+    return count === 1 ? `devices[${d}] ("${id}")` : `devices[${d}] ("${id}" with count ${count}: ${id}-0 ... ${id}-${count - 1})`;
+  };
+  devices.forEach((device, d) => {
+    const count = device.count ?? 1;
+    const ids = count === 1 ? [device.id] : [device.id, ...Array.from({ length: count }, (_, k) => `${device.id}-${k}`)];
+    const clash = ids.find((id) => owner.has(id));
+    if (clash !== undefined) issues.push({ path: `devices[${d}].id`, value: device.id, expected: `ids not used by another device: "${clash}" is already an id of ${owner.get(clash)}` });
+    for (const id of ids) if (!owner.has(id)) owner.set(id, describe(d));
+  });
+  nodes.forEach((node, n) => {
+    const other = owner.get(node.id);
+    if (other !== undefined) issues.push({ path: `nodes[${n}].id`, value: node.id, expected: `an id not used by a device or another node: it is an id of ${other}` });
+    else owner.set(node.id, `nodes[${n}]`);
+  });
 }

@@ -1,8 +1,10 @@
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { InputError } from "../errors.js";
+import { suggestName } from "../text/nearest-name.js";
 import { hardwareProfileSchema, type HardwareProfile, type ServiceCurve } from "./profile-schema.js";
+import { readJsonFile } from "./json-text.js";
 import { toInputIssues } from "./zod-issues.js";
 
 /** The hardware-profiles/ folder shipped with the package (two levels above this module in src/ and dist/). */
@@ -36,15 +38,10 @@ export class ProfileLibrary {
     const cached = this.loaded.get(id);
     if (cached !== undefined) return cached;
     const file = this.files.get(id);
-    if (file === undefined) throw new InputError("hardware profiles", [{ path: "", value: id, expected: `a known profile (known: ${this.ids.join(", ")})` }]);
-    let json: unknown;
-    try {
-      json = JSON.parse(readFileSync(file, "utf8"));
-    } catch (error) {
-      throw new InputError(file, [{ path: "", value: undefined, expected: `valid JSON (${(error as Error).message})` }]);
-    }
+    if (file === undefined) throw new InputError("hardware profiles", [{ path: "", value: id, expected: `a known profile: ${suggestName(id, this.ids)}` }]);
+    const json = readJsonFile(file, "hardware profile file");
     const parsed = hardwareProfileSchema.safeParse(json);
-    if (!parsed.success) throw new InputError(file, toInputIssues(parsed.error, json));
+    if (!parsed.success) throw new InputError(file, toInputIssues(parsed.error, json, hardwareProfileSchema));
     if (parsed.data.id !== id) {
       throw new InputError(file, [{ path: "id", value: parsed.data.id, expected: `the file name without .json ("${id}")` }]);
     }

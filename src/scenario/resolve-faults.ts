@@ -1,5 +1,6 @@
 import type { InputIssue } from "../errors.js";
 import { compileCollecting } from "./input-lookups.js";
+import { suggestName } from "../text/nearest-name.js";
 import type { ResolvedFault } from "./resolved.js";
 import type { faultSchema } from "./schema.js";
 import type * as z from "zod";
@@ -26,7 +27,7 @@ export function resolveFaults(
     const path = `faults[${index}]`;
     const node = nodeIndex.get(fault.node);
     if (node === undefined) {
-      fail(`${path}.node`, fault.node, `a node id (known: ${nodes.map((n) => n.id).join(", ")})`);
+      fail(`${path}.node`, fault.node, `a node id: ${suggestName(fault.node, nodes.map((n) => n.id))}`);
       return;
     }
     if (fault.type === "crash") {
@@ -45,7 +46,7 @@ export function resolveFaults(
         members = [];
         fault.devices.forEach((deviceId, d) => {
           const matching = devices.filter((device) => device.id === deviceId || device.group === deviceId);
-          if (matching.length === 0) fail(`${path}.devices[${d}]`, deviceId, `a device id (known: ${[...new Set(devices.map((x) => x.group))].join(", ")})`);
+          if (matching.length === 0) fail(`${path}.devices[${d}]`, deviceId, `a device id: ${suggestName(deviceId, [...new Set(devices.map((x) => x.group))])}`);
           members.push(...matching.map((device) => device.index));
         });
       }

@@ -1,5 +1,4 @@
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { dirname, isAbsolute, join } from "node:path";
 import { InputError, type InputIssue } from "../errors.js";
 import { RandomStreams } from "../engine/rng.js";
@@ -21,10 +20,15 @@ import type {
 } from "./resolved.js";
 import { scenarioSchema, type ScenarioDocument } from "./schema.js";
 import type * as z from "zod";
-import { compileCollecting, lookupProfile } from "./input-lookups.js";
+import { checkIds, compileCollecting, lookupProfile } from "./input-lookups.js";
+import { suggestName } from "../text/nearest-name.js";
 import { resolveFaults } from "./resolve-faults.js";
 import { toInputIssues } from "./zod-issues.js";
 import { readTraceTimes } from "./trace.js";
+import { parseJsonText, readJsonFile } from "./json-text.js";
+
+// The one JSON reader, exported here too for the callers that load scenarios.
+export { parseJsonText };
 import type { TimeUnit } from "../random/duration.js";
 import { defaultBinWidthMs, MAX_TIME_BINS } from "./time-bins.js";
 import { scenarioScaleIssues } from "../run/work-estimate.js";
@@ -42,13 +46,7 @@ export interface LoadOptions {
 
 /** Reads and parses a scenario file; throws InputError for an unreadable, empty or malformed file. */
 export function readScenarioJson(file: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (error) {
-    throw new InputError(file, [{ path: "", value: file, expected: `a readable scenario file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})` }]);
-  }
-  return parseJsonText(file, text);
+  return readJsonFile(file, "scenario file");
 }
 
 /**
@@ -64,28 +62,12 @@ export function loadScenarioFile(file: string, options: LoadOptions, edit?: (doc
   return resolveScenario(json, { ...options, profileDirs: dirs, baseDir: options.baseDir ?? dirname(file) }, file);
 }
 
-/** JSON.parse with an error that gives line and column. */
-export function parseJsonText(source: string, text: string): unknown {
-  if (text.trim() === "") throw new InputError(source, [{ path: "", value: "", expected: "a JSON object (the file is empty)" }]);
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    const message = (error as Error).message;
-    const position = /position (\d+)/.exec(message);
-    let where = "";
-    if (position !== null) {
-      const offset = Number(position[1]);
-      const before = text.slice(0, offset).split("\n");
-      where = ` at line ${before.length}, column ${before[before.length - 1].length + 1}`;
-    }
-    throw new InputError(source, [{ path: "", value: undefined, expected: `valid JSON (${message}${where})` }]);
-  }
-}
-
 /** Validates a parsed JSON document and resolves it against the hardware profiles. */
 export function resolveScenario(json: unknown, options: LoadOptions, source = "scenario"): ResolvedScenario {
+  const kind = kindIssue(json);
+  if (kind !== undefined) throw new InputError(source, [kind]);
   const parsed = scenarioSchema.safeParse(json);
-  if (!parsed.success) throw new InputError(source, toInputIssues(parsed.error, json));
+  if (!parsed.success) throw new InputError(source, toInputIssues(parsed.error, json, scenarioSchema));
   // Before the device groups are expanded: a scenario too large to hold is refused, not allocated.
   const scale = scenarioScaleIssues(parsed.data);
   if (scale.length > 0) throw new InputError(source, scale);
@@ -94,6 +76,24 @@ export function resolveScenario(json: unknown, options: LoadOptions, source = "s
   const resolved = resolver.resolve(json);
   if (resolver.issues.length > 0) throw new InputError(source, resolver.issues);
   return resolved;
+}
+
+/** The `kind` of a language-model scenario; an edge (video) scenario has no `kind`. */
+export const LLM_SCENARIO_KIND = "llm";
+
+/**
+ * A `kind` the loaders do not know (e.g. "LLM"): the one mistake to report, since every other
+ * message would come from reading the file as the wrong kind of scenario.
+ */
+function kindIssue(json: unknown): InputIssue | undefined {
+  if (json === null || typeof json !== "object" || Array.isArray(json)) return undefined;
+  if (!("kind" in json)) {
+    // "routers" (and no "schedulers") is what only a language-model scenario has: "kind" was forgotten.
+    if ("routers" in json && !("schedulers" in json)) return { path: "kind", value: undefined, expected: `"${LLM_SCENARIO_KIND}": the file has "routers", which only a language-model scenario has` };
+    return undefined;
+  }
+  const kind = (json as Record<string, unknown>).kind;
+  return { path: "kind", value: kind, expected: `a known scenario kind: ${suggestName(String(kind), [LLM_SCENARIO_KIND])} (an edge scenario has no "kind")` };
 }
 
 const DEFAULT_RESULT_BYTES = 1024;
@@ -107,6 +107,8 @@ class Resolver {
   readonly issues: InputIssue[] = [];
   private readonly profiles: Record<string, HardwareProfile> = {};
   private readonly serviceClasses: ServiceClass[] = [];
+  /** Device models no node's profile knows, reported at the devices (checkDeviceModels). */
+  private readonly unknownModels = new Set<string>();
 
   constructor(
     private readonly doc: ScenarioDocument,
@@ -118,20 +120,12 @@ class Resolver {
 
   resolve(rawJson: unknown): ResolvedScenario {
     const doc = this.doc;
-    if (!(doc.duration > 0)) this.fail("duration", doc.duration, "a positive duration");
     if (!(doc.qosDeadline > 0)) this.fail("qosDeadline", doc.qosDeadline, "a positive duration");
-    const warmupMs = doc.warmup ?? 0;
-    if (warmupMs < 0 || warmupMs >= doc.duration) this.fail("warmup", doc.warmup, `a duration from 0 up to (not including) the duration (${doc.duration} ms)`);
-    const drainMs = doc.drain ?? 0;
-    if (drainMs < 0) this.fail("drain", doc.drain, "a non-negative duration");
+    const { warmupMs, drainMs, binWidthMs } = checkTimes(doc, doc.duration + (doc.drain ?? 0) - (doc.warmup ?? 0), "the measured", this.issues);
 
-    const windowMs = doc.duration + drainMs - warmupMs;
-    const binWidthMs = doc.metrics?.binWidth ?? defaultBinWidthMs(windowMs);
-    if (!(binWidthMs > 0) || windowMs / binWidthMs > MAX_TIME_BINS) {
-      this.fail("metrics.binWidth", doc.metrics?.binWidth, `a positive duration giving at most ${MAX_TIME_BINS} bins over the measured ${windowMs} ms`);
-    }
-
+    checkIds(doc.devices, doc.nodes, this.issues);
     const devices = this.resolveDevices();
+    this.checkDeviceModels();
     const nodes = this.resolveNodes();
     const links = this.resolveLinks(devices, nodes);
     const schedulers = this.resolveSchedulers();
@@ -184,6 +178,33 @@ class Resolver {
     });
   }
 
+  /**
+   * A device's model that no node's hardware profile knows is a typo in the model, not a fault of
+   * every node: it is reported once, at the model, with the nearest model the profiles know, and
+   * the nodes are not blamed for it.
+   */
+  private checkDeviceModels(): void {
+    const profiled = this.doc.nodes.filter((node) => node.profile !== undefined && node.inferenceTime === undefined);
+    const known = new Set<string>();
+    for (const node of profiled) {
+      const id = node.profile as string;
+      if (!this.library.has(id)) continue;
+      try {
+        for (const model of Object.keys(this.library.get(id).models)) known.add(model);
+      } catch (error) {
+        // A broken profile is reported where the node uses it.
+        if (!(error instanceof InputError)) throw error;
+      }
+    }
+    if (known.size === 0) return;
+    this.doc.devices.forEach((device, d) => {
+      const model = device.workload.model;
+      if (known.has(model)) return;
+      this.unknownModels.add(model);
+      this.fail(`devices[${d}].workload.model`, model, `a model the nodes' hardware profiles serve: ${suggestName(model, [...known].sort())}`);
+    });
+  }
+
   private fail(path: string, value: unknown, expected: string): void {
     this.issues.push({ path, value, expected });
   }
@@ -207,7 +228,6 @@ class Resolver {
 
   private resolveDevices(): ResolvedDevice[] {
     const devices: ResolvedDevice[] = [];
-    const seen = new Set<string>();
     this.doc.devices.forEach((device, position) => {
       const path = `devices[${position}]`;
       const deviceProfile = device.profile === undefined ? undefined : this.profile(device.profile, `${path}.profile`);
@@ -217,8 +237,6 @@ class Resolver {
       const trace = device.workload.type === "trace" ? this.traceTimes(device.workload, `${path}.workload`) : undefined;
       for (let i = 0; i < count; i++) {
         const id = count === 1 ? device.id : `${device.id}-${i}`;
-        if (seen.has(id)) this.fail(`${path}.id`, device.id, `a unique id ("${id}" is used twice)`);
-        seen.add(id);
         // A group shares one trace: its rows are dealt to the devices in turn.
         const arrivalTimes = trace === undefined ? undefined : trace.filter((_, row) => row % count === i);
         devices.push({ id, group: device.id, index: devices.length, profile: device.profile, workload, localService, arrivalTimes });
@@ -305,12 +323,8 @@ class Resolver {
 
   private resolveNodes(): ResolvedNode[] {
     const nodes: ResolvedNode[] = [];
-    const seen = new Set<string>();
-    const deviceIds = new Set(this.doc.devices.map((d) => d.id));
     this.doc.nodes.forEach((node, index) => {
       const path = `nodes[${index}]`;
-      if (seen.has(node.id) || deviceIds.has(node.id)) this.fail(`${path}.id`, node.id, "an id not used by another node or device");
-      seen.add(node.id);
       let profile: HardwareProfile | undefined;
       if (node.profile !== undefined) profile = this.profile(node.profile, `${path}.profile`);
       else if (node.inferenceTime === undefined) this.fail(`${path}.profile`, undefined, "a hardware profile id, or an inferenceTime distribution for an abstract server");
@@ -382,14 +396,16 @@ class Resolver {
     if (node.inferenceTime !== undefined) inference = this.compile(node.inferenceTime, `${path}.inferenceTime`);
     else if (profile !== undefined) {
       const curve = modelService?.[inferencePath];
-      if (curve === undefined) {
+      if (curve === undefined && this.unknownModels.has(serviceClass.model)) {
+        // Reported once, at the device's model (checkDeviceModels).
+      } else if (curve === undefined) {
         const known = Object.entries(profile.models)
           .filter(([, service]) => service[inferencePath] !== undefined)
           .map(([model]) => model);
         this.fail(
           `${path}.profile`,
           node.profile,
-          `a profile with a ${inferencePath} service time for model "${serviceClass.model}" (used by a device), or nodes[].inferenceTime; this profile knows: ${known.join(", ") || "none"}`,
+          `a profile with ${inferencePath === "accelerator" ? "an" : "a"} ${inferencePath} service time for model "${serviceClass.model}" (used by a device), or nodes[].inferenceTime; this profile knows: ${known.join(", ") || "none"}`,
         );
       } else inference = fromCurve(curve);
     }
@@ -412,8 +428,8 @@ class Resolver {
         groupMembers.set(key, members);
       }
     }
-    const knownDevices = () => [...new Set(devices.map((d) => d.group))].join(", ");
-    const knownNodes = () => nodes.map((n) => n.id).join(", ");
+    const knownDevices = (typed: string): string => suggestName(typed, [...new Set(devices.map((d) => d.group))]);
+    const knownNodes = (typed: string): string => suggestName(typed, nodes.map((n) => n.id));
 
     type Params = NonNullable<typeof network.default>;
     const defaults: Params = network.default ?? {};
@@ -427,7 +443,7 @@ class Resolver {
       }
       matrix.rows.forEach((row, r) => {
         const members = groupMembers.get(row);
-        if (members === undefined) this.fail(`network.latencyMatrix.rows[${r}]`, row, `a device id (known: ${knownDevices()})`);
+        if (members === undefined) this.fail(`network.latencyMatrix.rows[${r}]`, row, `a device id: ${knownDevices(row)}`);
         const values = matrix.values[r] ?? [];
         if (values.length !== matrix.columns.length) {
           this.fail(`network.latencyMatrix.values[${r}]`, values, `${matrix.columns.length} values, one per column`);
@@ -435,7 +451,7 @@ class Resolver {
         matrix.columns.forEach((column, c) => {
           const n = nodeIndex.get(column);
           if (n === undefined) {
-            if (r === 0) this.fail(`network.latencyMatrix.columns[${c}]`, column, `a node id (known: ${knownNodes()})`);
+            if (r === 0) this.fail(`network.latencyMatrix.columns[${c}]`, column, `a node id: ${knownNodes(column)}`);
             return;
           }
           if (values[c] !== undefined && values[c] < 0) this.fail(`network.latencyMatrix.values[${r}][${c}]`, values[c], "a non-negative latency");
@@ -449,8 +465,8 @@ class Resolver {
       const [deviceId, nodeId] = link.between;
       const members = groupMembers.get(deviceId);
       const n = nodeIndex.get(nodeId);
-      if (members === undefined) this.fail(`${path}[0]`, deviceId, `a device id (known: ${knownDevices()})`);
-      if (n === undefined) this.fail(`${path}[1]`, nodeId, `a node id (known: ${knownNodes()})`);
+      if (members === undefined) this.fail(`${path}[0]`, deviceId, `a device id: ${knownDevices(deviceId)}`);
+      if (n === undefined) this.fail(`${path}[1]`, nodeId, `a node id: ${knownNodes(nodeId)}`);
       if (members === undefined || n === undefined) return;
       for (const d of members) perLink[d][n] = link;
     });
@@ -512,13 +528,17 @@ class Resolver {
   /** The baselines need something to run on: a cloud node, or devices able to run their model. */
   private checkBaselines(schedulers: SchedulerEntry[], devices: ResolvedDevice[], nodes: ResolvedNode[]): void {
     const index = (name: string) => this.doc.schedulers.findIndex((entry) => normaliseSchedulerEntry(entry).name === name);
-    if (schedulers.some((s) => s.name === "cloud-only") && !nodes.some((node) => node.role === "cloud")) {
+    // A node whose profile has a problem may be the cloud node: no second problem about its absence.
+    const roleUnknown = this.doc.nodes.some((node) => node.role === undefined && node.profile !== undefined && this.profiles[node.profile] === undefined);
+    if (schedulers.some((s) => s.name === "cloud-only") && !roleUnknown && !nodes.some((node) => node.role === "cloud")) {
       this.fail(`schedulers[${index("cloud-only")}]`, "cloud-only", 'a scenario with a cloud node (a profile of role "cloud", or nodes[].role "cloud")');
     }
     if (schedulers.some((s) => s.name === "local-only")) {
       const groups = new Set<string>();
       for (const device of devices) {
-        if (device.localService !== undefined || groups.has(device.group)) continue;
+        // Not again for a device whose profile or model is already reported.
+        const reported = (device.profile !== undefined && this.profiles[device.profile] === undefined) || this.unknownModels.has(device.workload.model);
+        if (device.localService !== undefined || groups.has(device.group) || reported) continue;
         groups.add(device.group);
         const position = this.doc.devices.findIndex((d) => d.id === device.group);
         this.fail(`devices[${position}].profile`, device.profile, `a device profile with model "${device.workload.model}" on its CPU path, for local-only`);
@@ -534,7 +554,7 @@ class Resolver {
       const name = normal.name;
       const path = typeof entry === "string" ? `schedulers[${index}]` : "name" in entry ? `schedulers[${index}].name` : `schedulers[${index}].policy`;
       if (!this.knownSchedulers.includes(name)) {
-        this.fail(path, name, `a known scheduler (known: ${[...this.knownSchedulers].sort().join(", ")})`);
+        this.fail(path, name, `a known scheduler: ${suggestName(name, [...this.knownSchedulers].sort())}`);
         return;
       }
       const label = normal.label;
@@ -550,7 +570,7 @@ class Resolver {
         } else {
           const parsed = schema.safeParse(raw);
           if (parsed.success) options = parsed.data as Record<string, unknown>;
-          else for (const issue of toInputIssues(parsed.error, raw)) this.issues.push({ ...issue, path: issue.path === "" ? optionsPath : `${optionsPath}.${issue.path}` });
+          else for (const issue of toInputIssues(parsed.error, raw, schema)) this.issues.push({ ...issue, path: issue.path === "" ? optionsPath : `${optionsPath}.${issue.path}` });
         }
       }
       entries.push({ name, label, options });
@@ -575,6 +595,35 @@ function normaliseSchedulerEntry(entry: SchedulerDocument): { name: string; labe
   }
   const { policy: _policy, label, ...options } = entry;
   return { name: "external", label: label ?? "external", options };
+}
+
+/**
+ * Warm-up, drain and time-bin width, each checked only when what it depends on is valid: a bad
+ * duration is one mistake, not also a bad warm-up and a bad bin width. `windowMs` is the span the
+ * bins cover ("the measured" window of an edge run, the arrivals of a language-model run).
+ */
+export function checkTimes(
+  doc: { duration: number; warmup?: number; drain?: number; metrics?: { binWidth?: number } },
+  windowMs: number,
+  windowName: string,
+  issues: InputIssue[],
+): { warmupMs: number; drainMs: number; binWidthMs: number } {
+  const fail = (path: string, value: unknown, expected: string): void => void issues.push({ path, value, expected });
+  const durationOk = doc.duration > 0;
+  if (!durationOk) fail("duration", doc.duration, "a positive duration");
+  const warmupMs = doc.warmup ?? 0;
+  const warmupOk = warmupMs >= 0 && (!durationOk || warmupMs < doc.duration);
+  if (!warmupOk) fail("warmup", doc.warmup, durationOk ? `a duration from 0 up to (not including) the duration (${doc.duration} ms)` : "a non-negative duration");
+  const drainMs = doc.drain ?? 0;
+  const drainOk = drainMs >= 0;
+  if (!drainOk) fail("drain", doc.drain, "a non-negative duration");
+  const binWidth = doc.metrics?.binWidth;
+  const binWidthMs = binWidth ?? (durationOk && warmupOk && drainOk ? defaultBinWidthMs(windowMs) : 1);
+  if (binWidth !== undefined && !(binWidth > 0)) fail("metrics.binWidth", binWidth, "a positive duration");
+  else if (durationOk && warmupOk && drainOk && windowMs / binWidthMs > MAX_TIME_BINS) {
+    fail("metrics.binWidth", binWidth, `a duration giving at most ${MAX_TIME_BINS} bins over ${windowName} ${windowMs} ms`);
+  }
+  return { warmupMs, drainMs, binWidthMs };
 }
 
 /** JSON with object keys sorted, so the hash does not depend on key order in the file. */

@@ -1,11 +1,11 @@
 import { dirname, join, resolve } from "node:path";
-import { InputError, type InputIssue } from "../errors.js";
+import { formatIssue, InputError, type InputIssue } from "../errors.js";
 import { BUILTIN_PROFILE_DIR } from "../scenario/profiles.js";
-import { parseJsonText, readScenarioJson, resolveScenario } from "../scenario/resolve.js";
+import { readJsonFile } from "../scenario/json-text.js";
+import { readScenarioJson, resolveScenario } from "../scenario/resolve.js";
 import { toInputIssues } from "../scenario/zod-issues.js";
 import { SCHEDULER_NAMES } from "../schedulers/registry.js";
 import { SIMULATOR_VERSION } from "../version.js";
-import { readFileSync } from "node:fs";
 import { gridValues } from "./axis-values.js";
 import { canonicalJson, sha256Hex } from "./canonical-json.js";
 import { lookupPointer, parsePointer, setPointer } from "./json-pointer.js";
@@ -15,23 +15,18 @@ import { plannedRunsIssue, samplePoints } from "./sampling.js";
 import { compareJsonValues } from "./value-order.js";
 import { DEFAULT_METRICS, METRIC_PATHS, sweepSchema, type AxisDocument, type SweepDocument } from "./sweep-schema.js";
 import { isLlmScenario, resolveLlmScenario } from "../llm/resolve.js";
-import { isLlmMetricPath, LLM_DEFAULT_METRICS } from "../llm/llm-results.js";
+import { isLlmMetricPath, LLM_DEFAULT_METRICS, LLM_METRIC_PATHS } from "../llm/llm-results.js";
+import { suggestName } from "../text/nearest-name.js";
 
 /** Reads and checks a sweep file, its base scenario and every axis value; throws InputError listing every problem. */
 export function loadSweepFile(file: string): SweepPlan {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (error) {
-    throw new InputError(file, [{ path: "", value: file, expected: `a readable sweep file (${(error as NodeJS.ErrnoException).code ?? String(error)})` }]);
-  }
-  return planSweep(parseJsonText(file, text), file);
+  return planSweep(readJsonFile(file, "sweep file"), file);
 }
 
 /** Validates a parsed sweep document; `file` locates a relative base scenario and names the source in errors. */
 export function planSweep(json: unknown, file: string): SweepPlan {
   const parsed = sweepSchema.safeParse(json);
-  if (!parsed.success) throw new InputError(file, toInputIssues(parsed.error, json));
+  if (!parsed.success) throw new InputError(file, toInputIssues(parsed.error, json, sweepSchema));
   const sweep = parsed.data;
   // Counted before any axis value or point is made: a sweep too large to plan is refused, not allocated.
   const tooMany = plannedRunsIssue(sweep.axes, sweep.sampling ?? { method: "grid" }, sweep.replications ?? 1);
@@ -68,7 +63,9 @@ export function planSweep(json: unknown, file: string): SweepPlan {
       issues.push({
         path: `metrics[${index}]`,
         value: metric,
-        expected: llm ? 'a metric of a language-model run, e.g. "latency.ttft.p95", "cost.perDayUsd", "nodes.0.utilisation" (docs/llm.md)' : 'a metric of an edge run, e.g. "latency.total.p95" (docs/sweeps.md)',
+        expected: llm
+          ? `a metric of a language-model run (docs/llm.md; also "nodes.<i>.utilisation"): ${suggestName(metric, LLM_METRIC_PATHS)}`
+          : `a metric of an edge run (docs/sweeps.md): ${suggestName(metric, METRIC_PATHS)}`,
       });
     }
   });
@@ -91,7 +88,7 @@ export function planSweep(json: unknown, file: string): SweepPlan {
         if (!(error instanceof InputError)) throw error;
         const where = axis.isRange ? `axes[${index}].range` : `axes[${index}].values[${v}]`;
         for (const issue of error.issues) {
-          issues.push({ path: where, value, expected: `a value that makes a valid scenario (with it, ${issue.path || "the scenario"}: ${issue.expected})` });
+          issues.push({ path: where, value, expected: `a value that makes a valid scenario (with it, ${formatIssue(issue)})` });
         }
       }
     });
@@ -141,7 +138,7 @@ function loadBase(sweep: SweepDocument, file: string): { document: unknown; prof
 
 function missIssue(path: string, pointer: string, miss: { found: string; missing: string; available: string[] }, source: string): InputIssue {
   const where = miss.found === "" ? "the scenario's top level" : `"${miss.found}"`;
-  const has = miss.available.length > 0 ? `; it has: ${miss.available.join(", ")}` : "; it is not an object or array";
+  const has = miss.available.length > 0 ? `; ${suggestName(miss.missing, miss.available)}` : "; it is not an object or array";
   return {
     path,
     value: pointer,

@@ -1,6 +1,7 @@
 import * as z from "zod";
 import { STAGES } from "../metrics/stage-stats.js";
-import { isLlmMetricPath } from "../llm/llm-results.js";
+import { isLlmMetricPath, LLM_METRIC_PATHS } from "../llm/llm-results.js";
+import { suggestName } from "../text/nearest-name.js";
 
 /**
  * The sweep file format. Objects are strict like the scenario format: an unknown key is an error,
@@ -62,7 +63,8 @@ export const METRIC_PATHS: readonly string[] = [
 export const DEFAULT_METRICS = ["qos.violationRate", "latency.total.mean", "latency.total.p95", "throughput"] as const;
 
 const metric = z.string().refine((path) => METRIC_PATHS.includes(path) || isLlmMetricPath(path), {
-  error: `a metric path into a scheduler's (or, for a language-model scenario, a router's) results, e.g. "qos.violationRate", "latency.total.p95", "throughput", "cost.perDayUsd"`,
+  error: (issue) =>
+    `a metric path into a scheduler's (or, for a language-model scenario, a router's) results: ${suggestName(String(issue.input), [...new Set([...METRIC_PATHS, ...LLM_METRIC_PATHS])])}`,
 });
 
 export const sweepSchema = z.strictObject({

@@ -31,7 +31,7 @@ const CASES: { name: string; text: string; mentions: string[] }[] = [
   { name: "unknown distribution", text: mutate((d) => (d.network.default.jitter = { dist: "weibull", shape: 2 })), mentions: ["network.default.jitter.dist", "weibull"] },
   { name: "inconsistent distribution", text: mutate((d) => (d.network.default.jitter = { dist: "uniform", low: 5, high: 1 })), mentions: ["network.default.jitter.high"] },
   { name: "link to an unknown node", text: mutate((d) => (d.network.latencyMatrix.columns[2] = "up-squard")), mentions: ["network.latencyMatrix.columns[2]", "up-squard"] },
-  { name: "model the profile cannot serve", text: mutate((d) => (d.devices[0].workload.model = "yolo-v8")), mentions: ["nodes[0].profile", "yolo-v8"] },
+  { name: "model the profile cannot serve", text: mutate((d) => (d.devices[0].workload.model = "yolo-v8")), mentions: ["devices[0].workload.model", "yolo-v8"] },
   { name: "bad bandwidth", text: mutate((d) => (d.network.default.bandwidth = "fast")), mentions: ["network.default.bandwidth", "fast"] },
   { name: "warm-up longer than the run", text: mutate((d) => (d.warmup = "1 h")), mentions: ["warmup"] },
   { name: "duplicate node id", text: mutate((d) => (d.nodes[1].id = "coral")), mentions: ["nodes[1].id", "coral"] },

@@ -30,7 +30,7 @@ describe("simulate report <results.json>", () => {
 
   it.each([
     ["a missing file", (dir: string) => join(dir, "nope.json"), "a readable results file (ENOENT)"],
-    ["invalid JSON", (dir: string) => write(dir, "{ not json"), "expected valid JSON"],
+    ["invalid JSON", (dir: string) => write(dir, "{ not json"), "not valid JSON"],
     ["a scenario instead of results", () => "scenarios/edge-ai-testbed.json", 'schema: missing: expected "continuum-sim/results@1"'],
     ["results with a broken field", (dir: string) => write(dir, JSON.stringify({ ...fixtureJson(), qosDeadlineMs: "soon" })), "qosDeadlineMs"],
   ])("%s is bad input: exit 2, a clear message, nothing written", (_name, file, message) => {
