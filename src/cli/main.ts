@@ -13,6 +13,7 @@ import { runLlmCommand, validateLlmCommand } from "./llm-command.js";
 import { toInputIssues } from "../scenario/zod-issues.js";
 import { SCHEDULER_NAMES, SCHEDULER_OPTIONS } from "../schedulers/registry.js";
 import { loadModulePolicies } from "../schedulers/module-policy.js";
+import { checkAllowExec, codeNamedIn, describeNamedCode } from "../schedulers/named-code.js";
 import { simulate } from "../run/simulate.js";
 import type { TaskRecord } from "../world/edge-world.js";
 import { fitCommand, type FitArgs } from "./fit-command.js";
@@ -226,6 +227,7 @@ async function runCommand(args: RunArgs): Promise<void> {
     return;
   }
   const scenario = loadScenario(args.scenario, { seed: args.seed, duration: args.duration });
+  checkAllowExec(codeNamedIn(readScenarioJson(args.scenario), dirname(resolve(args.scenario))), args.allowExec, args.scenario);
   const outDir = resolve(args.out ?? join("reports", scenario.name));
   let taskWriter: AtomicLineWriter | undefined;
   try {
@@ -267,7 +269,8 @@ function validateCommand(file: string): void {
   const scenario = loadScenario(file);
   process.stdout.write(
     `ok: ${file}: ${scenario.devices.length} devices, ${scenario.nodes.length} nodes, ` +
-      `schedulers ${scenario.schedulers.map((s) => s.label).join(", ")}\n`,
+      `schedulers ${scenario.schedulers.map((s) => s.label).join(", ")}\n` +
+      describeNamedCode(codeNamedIn(readScenarioJson(file), dirname(resolve(file)))),
   );
 }
 

@@ -2,6 +2,8 @@ import { availableParallelism } from "node:os";
 import { join, resolve } from "node:path";
 import { InputError, SimulationError } from "../errors.js";
 import { kubernetesIndexedJob, slurmArrayScript } from "../sweep/emit-cluster.js";
+import { setPointer } from "../sweep/json-pointer.js";
+import { checkAllowExec, codeNamedIn, type NamedCode } from "../schedulers/named-code.js";
 import { loadSweepFile } from "../sweep/load-sweep.js";
 import { folderRunSource, readPlanFile } from "../sweep/output-folder.js";
 import type { SweepPlan } from "../sweep/plan-types.js";
@@ -45,6 +47,7 @@ export async function sweepCommand(args: SweepArgs): Promise<void> {
     emitClusterJob(plan, args);
     return;
   }
+  checkAllowExec(codeInSweep(plan), args.allowExec, args.sweep);
   const outDir = resolve(args.out ?? join("reports", "sweeps", plan.name, ...(shard === undefined ? [] : [`shard-${shard.index}`])));
   const report = await runSweep(plan, { outDir, jobs, shard, progress: process.stderr });
   const failed = report.failed.length;
@@ -52,6 +55,20 @@ export async function sweepCommand(args: SweepArgs): Promise<void> {
   if (report.summary !== undefined) await finishSummary(report.summary, outDir, args.charts !== false);
   else if (shard !== undefined) process.stdout.write(`shard ${shard.index}/${shard.count} written to ${outDir}; combine the shards with: simulate merge <shard folders...> --out DIR\n`);
   if (failed > 0) throw new SimulationError(`${failed} of ${report.ran} runs failed (coordinates, seed and error in ${join(outDir, "failed")}); the rest are in the summary. Run the sweep again to retry only them.`);
+}
+
+/**
+ * What the sweep's runs would execute (external agents; module entries are refused when the sweep
+ * loads), over every cell, each entry once: the base with each cell's values written in.
+ */
+function codeInSweep(plan: SweepPlan): NamedCode[] {
+  const found = new Map<string, NamedCode>();
+  for (const cell of plan.cells) {
+    const document = structuredClone(plan.base);
+    for (const axis of plan.axes) setPointer(document, axis.tokens, cell.values[axis.name]);
+    for (const code of codeNamedIn(document, plan.baseDir)) found.set(`${code.path} ${code.runs}`, code);
+  }
+  return [...found.values()];
 }
 
 /** `simulate merge`: one summary from shard folders of the same sweep. */
