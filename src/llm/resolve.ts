@@ -1,5 +1,4 @@
 import { createHash } from "node:crypto";
-import { isAbsolute, join } from "node:path";
 import { InputError, type InputIssue } from "../errors.js";
 import { RandomStreams } from "../engine/rng.js";
 import type { DistributionSpec } from "../random/distribution-spec.js";
@@ -343,12 +342,12 @@ class LlmResolver {
       return Array.from({ length: count }, () => resolved);
     }
     if (workload.type === "query-trace") {
-      const file = isAbsolute(workload.file) ? workload.file : join(this.baseDir, workload.file);
       const complexity = workload.complexity === undefined ? uniformComplexity : this.compile(workload.complexity, `${path}.complexity`);
       let trace;
       try {
         trace = readQueryTrace(
-          file,
+          workload.file,
+          this.baseDir,
           { time: workload.timeColumn ?? "TIMESTAMP", prompt: workload.promptColumn ?? "ContextTokens", output: workload.outputColumn ?? "GeneratedTokens" },
           workload.timeUnit ?? "s",
           path,

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { dirname, isAbsolute, join } from "node:path";
+import { dirname, join } from "node:path";
 import { InputError, type InputIssue } from "../errors.js";
 import { RandomStreams } from "../engine/rng.js";
 import type { DistributionSpec } from "../random/distribution-spec.js";
@@ -25,6 +25,7 @@ import { compileCollecting, lookupProfile } from "./input-lookups.js";
 import { resolveFaults } from "./resolve-faults.js";
 import { toInputIssues } from "./zod-issues.js";
 import { readTraceTimes } from "./trace.js";
+import { readTraceTable } from "../io/trace-file.js";
 import type { TimeUnit } from "../random/duration.js";
 import { defaultBinWidthMs, MAX_TIME_BINS } from "./time-bins.js";
 
@@ -224,9 +225,9 @@ class Resolver {
   }
 
   private traceTimes(workload: { file: string; timeColumn: string; timeUnit?: TimeUnit }, path: string): Float64Array | undefined {
-    const file = isAbsolute(workload.file) ? workload.file : join(this.baseDir, workload.file);
     try {
-      return readTraceTimes(file, workload.timeColumn, workload.timeUnit ?? "s", `${path}.file`);
+      const table = readTraceTable(workload.file, this.baseDir, `${path}.file`);
+      return readTraceTimes(table, workload.timeColumn, workload.timeUnit ?? "s", `${path}.timeColumn`);
     } catch (error) {
       if (error instanceof InputError) {
         for (const issue of error.issues) this.fail(issue.path, issue.value, `${issue.expected} (${error.source})`);
