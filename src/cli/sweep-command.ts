@@ -43,11 +43,13 @@ export async function sweepCommand(args: SweepArgs): Promise<void> {
     throw new InputError("--emit", [{ path: "", value: args.emit, expected: `one of ${EMIT_TARGETS.join(", ")}` }]);
   }
   const plan = loadSweepFile(args.sweep);
+  // Before emitting too: a cluster job would run the same agents, and passes the flag on.
+  const code = codeInSweep(plan);
+  checkAllowExec(code, args.allowExec, args.sweep);
   if (args.emit !== undefined) {
-    emitClusterJob(plan, args);
+    emitClusterJob(plan, { ...args, allowExec: code.length > 0 });
     return;
   }
-  checkAllowExec(codeInSweep(plan), args.allowExec, args.sweep);
   const outDir = resolve(args.out ?? join("reports", "sweeps", plan.name, ...(shard === undefined ? [] : [`shard-${shard.index}`])));
   const report = await runSweep(plan, { outDir, jobs, shard, progress: process.stderr });
   const failed = report.failed.length;
@@ -110,6 +112,7 @@ function emitClusterJob(plan: SweepPlan, args: SweepArgs): void {
     // Without --jobs, each shard uses one CPU: the cluster, not the pod, provides the parallelism.
     jobs: args.jobs ?? 1,
     resultsDir: args["results-dir"] ?? `/results/${plan.name}`,
+    allowExec: args.allowExec,
   };
   process.stdout.write(args.emit === "k8s" ? kubernetesIndexedJob(options) : slurmArrayScript(options));
 }

@@ -138,6 +138,9 @@ describe("a scenario that names code runs it only with --allow-exec", () => {
     expect(refused.stderr).toContain("nearest-agent.mjs");
     expect(refused.stderr).toContain("--allow-exec");
     expect(existsSync(join(dir, "out"))).toBe(false);
+    // A cluster job would run the same agents: emitting needs the flag and passes it on.
+    expect(runCli(["sweep", sweep, "--emit", "k8s"]).code).toBe(2);
+    expect(runCli(["sweep", sweep, "--emit", "slurm", "--allow-exec"]).stdout).toMatch(/sweep '[^']*sweep\.json' .*--allow-exec/);
     const allowed = runCli(["sweep", sweep, "--out", join(dir, "out"), "--jobs", "1", "--no-charts", "--allow-exec"]);
     expect(allowed.code, allowed.stderr).toBe(0);
     expect(allowed.stdout).toContain("ran 2");
