@@ -13,7 +13,7 @@ export interface NamedCode {
   path: string;
   /** The value as the file has it (the module path, the command array). */
   value: unknown;
-  /** What would run: `module /abs/policy.mjs` or `command ["python3","agent.py"]`. */
+  /** What would run: `module /abs/policy.mjs` or `command ["python3","agent.py"] started in /cwd` (its relative paths resolve from there). */
   runs: string;
 }
 
@@ -36,7 +36,7 @@ export function codeNamedIn(document: unknown, baseDir: string): NamedCode[] {
       const fields = (inOptions ? options : entry) as Record<string, unknown> | undefined;
       const at = `${key}[${index}]${inOptions ? ".options" : ""}`;
       if (kind === "module" && typeof fields?.path === "string") found.push({ path: `${at}.path`, value: fields.path, runs: `module ${resolve(baseDir, fields.path)}` });
-      if (kind === "external" && Array.isArray(fields?.command)) found.push({ path: `${at}.command`, value: fields.command, runs: `command ${JSON.stringify(fields.command)}` });
+      if (kind === "external" && Array.isArray(fields?.command)) found.push({ path: `${at}.command`, value: fields.command, runs: `command ${JSON.stringify(fields.command)} started in ${process.cwd()}` });
     });
   }
   return found;
