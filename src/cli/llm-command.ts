@@ -4,6 +4,7 @@ import { resolveLlmScenario } from "../llm/resolve.js";
 import type { ResolvedLlmScenario } from "../llm/resolved.js";
 import { simulateLlm } from "../llm/simulate-llm.js";
 import { loadModuleRouters } from "../llm/routers/module-router.js";
+import { checkAllowExec, codeNamedIn, describeNamedCode } from "../schedulers/named-code.js";
 import { formatDuration } from "../random/duration.js";
 import { BUILTIN_PROFILE_DIR } from "../scenario/profiles.js";
 import { AtomicLineWriter, writeFileAtomic } from "../io/atomic-file.js";
@@ -18,8 +19,9 @@ export function loadLlmScenario(file: string, json: Record<string, unknown>): Re
 
 const QUERY_COLUMNS = ["router", "device", "purpose", "route", "createdAt", "promptTokens", "outputTokens", "complexity", "refused", "lost", "ttft", "total", "network", "queueing", "prefill", "decode", "costUsd", "quality", "good", "violated"];
 
-export async function runLlmCommand(file: string, json: Record<string, unknown>, args: { out?: string; quiet?: boolean; tasks?: string; report?: boolean; maxEvents?: number }): Promise<LlmResults> {
+export async function runLlmCommand(file: string, json: Record<string, unknown>, args: { out?: string; quiet?: boolean; tasks?: string; report?: boolean; maxEvents?: number; allowExec?: boolean }): Promise<LlmResults> {
   const scenario = loadLlmScenario(file, json);
+  checkAllowExec(codeNamedIn(json, dirname(resolve(file))), args.allowExec, file);
   const outDir = resolve(args.out ?? join("reports", scenario.name));
   checkOutputTargets(runOutputTargets(file, outDir, args));
   const moduleRouters = await loadModuleRouters(scenario.routers, dirname(resolve(file)));
@@ -77,7 +79,7 @@ function csvField(text: string): string {
 export function validateLlmCommand(file: string, json: Record<string, unknown>): void {
   const scenario = loadLlmScenario(file, json);
   const nodes = scenario.nodes.map((n) => `${n.id} ${n.serving.model} ${n.serving.quantization} (${n.serving.path})`).join("; ");
-  process.stdout.write(`ok: ${file}: language-model scenario, ${scenario.devices.length} devices; nodes ${nodes}; routers ${scenario.routers.map((r) => r.label).join(", ")}\n`);
+  process.stdout.write(`ok: ${file}: language-model scenario, ${scenario.devices.length} devices; nodes ${nodes}; routers ${scenario.routers.map((r) => r.label).join(", ")}\n${describeNamedCode(codeNamedIn(json, dirname(resolve(file))))}`);
 }
 
 const pct = (x: number | null): string => (x === null ? "-" : `${(x * 100).toFixed(1)}%`);

@@ -14,6 +14,7 @@ import { toInputIssues } from "../scenario/zod-issues.js";
 import { commandLineProblem, explainUsageError } from "./command-line.js";
 import { SCHEDULER_NAMES, SCHEDULER_OPTIONS } from "../schedulers/registry.js";
 import { loadModulePolicies } from "../schedulers/module-policy.js";
+import { checkAllowExec, codeNamedIn, describeNamedCode } from "../schedulers/named-code.js";
 import { simulate } from "../run/simulate.js";
 import { DEFAULT_MAX_EVENTS } from "../run/work-estimate.js";
 import type { TaskRecord } from "../world/edge-world.js";
@@ -262,6 +263,7 @@ async function runCommand(args: RunArgs): Promise<void> {
     return;
   }
   const scenario = loadScenario(args.scenario, { seed: args.seed, duration: args.duration });
+  checkAllowExec(codeNamedIn(readScenarioJson(args.scenario), dirname(resolve(args.scenario))), args.allowExec, args.scenario);
   const outDir = resolve(args.out ?? join("reports", scenario.name));
   checkOutputTargets(runOutputTargets(args.scenario, outDir, args));
   let taskWriter: AtomicLineWriter | undefined;
@@ -305,7 +307,8 @@ function validateCommand(file: string): void {
   const scenario = loadScenario(file);
   process.stdout.write(
     `ok: ${file}: ${scenario.devices.length} devices, ${scenario.nodes.length} nodes, ` +
-      `schedulers ${scenario.schedulers.map((s) => s.label).join(", ")}\n`,
+      `schedulers ${scenario.schedulers.map((s) => s.label).join(", ")}\n` +
+      describeNamedCode(codeNamedIn(readScenarioJson(file), dirname(resolve(file)))),
   );
 }
 

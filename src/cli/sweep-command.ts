@@ -2,6 +2,8 @@ import { availableParallelism } from "node:os";
 import { join, resolve } from "node:path";
 import { InputError, SimulationError } from "../errors.js";
 import { kubernetesIndexedJob, slurmArrayScript } from "../sweep/emit-cluster.js";
+import { setPointer } from "../sweep/json-pointer.js";
+import { checkAllowExec, codeNamedIn, type NamedCode } from "../schedulers/named-code.js";
 import { loadSweepFile } from "../sweep/load-sweep.js";
 import { resolveMaxEvents } from "../run/work-estimate.js";
 import { checkOutputTargets } from "../io/output-targets.js";
@@ -43,8 +45,11 @@ export async function sweepCommand(args: SweepArgs): Promise<void> {
     throw new InputError("--emit", [{ path: "", value: args.emit, expected: `one of ${EMIT_TARGETS.join(", ")}` }]);
   }
   const plan = loadSweepFile(args.sweep);
+  // Before emitting too: a cluster job would run the same agents, and passes the flag on.
+  const code = codeInSweep(plan);
+  checkAllowExec(code, args.allowExec, args.sweep);
   if (args.emit !== undefined) {
-    emitClusterJob(plan, args);
+    emitClusterJob(plan, { ...args, allowExec: code.length > 0 });
     return;
   }
   const outDir = resolve(args.out ?? join("reports", "sweeps", plan.name, ...(shard === undefined ? [] : [`shard-${shard.index}`])));
@@ -56,6 +61,20 @@ export async function sweepCommand(args: SweepArgs): Promise<void> {
   if (report.summary !== undefined) await finishSummary(report.summary, outDir, args.charts !== false);
   else if (shard !== undefined) process.stdout.write(`shard ${shard.index}/${shard.count} written to ${outDir}; combine the shards with: simulate merge <shard folders...> --out DIR\n`);
   if (failed > 0) throw new SimulationError(`${failed} of ${report.ran} runs failed (coordinates, seed and error in ${join(outDir, "failed")}); the rest are in the summary. Run the sweep again to retry only them.`);
+}
+
+/**
+ * What the sweep's runs would execute (external agents; module entries are refused when the sweep
+ * loads), over every cell, each entry once: the base with each cell's values written in.
+ */
+function codeInSweep(plan: SweepPlan): NamedCode[] {
+  const found = new Map<string, NamedCode>();
+  for (const cell of plan.cells) {
+    const document = structuredClone(plan.base);
+    for (const axis of plan.axes) setPointer(document, axis.tokens, cell.values[axis.name]);
+    for (const code of codeNamedIn(document, plan.baseDir)) found.set(`${code.path} ${code.runs}`, code);
+  }
+  return [...found.values()];
 }
 
 /** `simulate merge`: one summary from shard folders of the same sweep. */
@@ -101,6 +120,7 @@ function emitClusterJob(plan: SweepPlan, args: SweepArgs): void {
     // Without --jobs, each shard uses one CPU: the cluster, not the pod, provides the parallelism.
     jobs: args.jobs ?? 1,
     resultsDir: args["results-dir"] ?? `/results/${plan.name}`,
+    allowExec: args.allowExec,
   };
   process.stdout.write(args.emit === "k8s" ? kubernetesIndexedJob(options) : slurmArrayScript(options));
 }

@@ -1,5 +1,7 @@
 import { InputError } from "../errors.js";
 import { TIME_UNITS_MS, type TimeUnit } from "../random/duration.js";
+import { splitCsvLine } from "../io/trace-file.js";
+import { printable } from "../text/printable.js";
 
 export type SampleFormat = "ping" | "csv" | "whitespace";
 
@@ -28,11 +30,11 @@ export function readSampleColumn(text: string, source: string, column: string, u
   if (isPingOutput(lines)) return readPing(lines, source, column);
   const header = lines[0];
   const format: SampleFormat = header.includes(",") ? "csv" : "whitespace";
-  const split = format === "csv" ? (line: string) => line.split(",").map(unquote) : (line: string) => line.trim().split(/\s+/);
+  const split = format === "csv" ? splitCsvLine : (line: string) => line.trim().split(/\s+/);
   const names = split(header);
   const index = findColumn(names, column);
   if (index < 0) {
-    throw new InputError(source, [{ path: "--column", value: column, expected: `a column of the header (columns: ${names.join(", ")})` }]);
+    throw new InputError(source, [{ path: "--column", value: column, expected: `a column of the header (columns: ${printable(names.join(", "))})` }]);
   }
   const factor = TIME_UNITS_MS[unit];
   const values: number[] = [];
@@ -82,9 +84,4 @@ function findColumn(names: string[], column: string): number {
   if (exact >= 0) return exact;
   const wanted = column.toLowerCase();
   return names.findIndex((name) => name.toLowerCase() === wanted || name.toLowerCase().replace(/\s*\(.*\)\s*$/, "") === wanted);
-}
-
-function unquote(cell: string): string {
-  const trimmed = cell.trim();
-  return trimmed.length >= 2 && trimmed.startsWith('"') && trimmed.endsWith('"') ? trimmed.slice(1, -1) : trimmed;
 }

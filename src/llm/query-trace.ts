@@ -1,5 +1,5 @@
-import { readFileSync } from "node:fs";
 import { InputError } from "../errors.js";
+import { readTraceTable, traceColumn } from "../io/trace-file.js";
 import { readTraceTimes } from "../scenario/trace.js";
 import type { TimeUnit } from "../random/duration.js";
 
@@ -11,29 +11,31 @@ export interface QueryTrace {
   readonly outputTokens: Float64Array;
 }
 
+/**
+ * Reads a query trace named at `path` (the workload; `file` is relative to `baseDir`, the
+ * scenario's folder). Each column error is at the key naming the column; a token count that is
+ * not a whole number >= 0 is refused, naming its row (the cell itself is not shown).
+ */
 export function readQueryTrace(
   file: string,
+  baseDir: string,
   columns: { time: string; prompt: string; output: string },
   unit: TimeUnit,
   path: string,
 ): QueryTrace {
-  const times = readTraceTimes(file, columns.time, unit, `${path}.timeColumn`);
-  const lines = readFileSync(file, "utf8")
-    .split(/\r?\n/)
-    .filter((line) => line.trim() !== "");
-  const header = lines[0].split(",").map((name) => name.trim());
+  const table = readTraceTable(file, baseDir, `${path}.file`);
+  const times = readTraceTimes(table, columns.time, unit, `${path}.timeColumn`);
   const column = (name: string, key: string): Float64Array => {
-    const index = header.indexOf(name);
-    if (index < 0) throw new InputError(file, [{ path: `${path}.${key}`, value: name, expected: `a column of the trace (columns: ${header.join(", ")})` }]);
-    const values = new Float64Array(lines.length - 1);
-    for (let row = 1; row < lines.length; row++) {
-      const cell = (lines[row].split(",")[index] ?? "").trim();
+    const index = traceColumn(table, name, `${path}.${key}`);
+    const values = new Float64Array(table.rows.length);
+    table.rows.forEach((row, r) => {
+      const cell = row[index] ?? "";
       const value = Number(cell);
       if (cell === "" || !Number.isInteger(value) || value < 0) {
-        throw new InputError(file, [{ path: `${path}.${key}`, value: cell, expected: `a whole number of tokens in column "${name}", row ${row + 1}` }]);
+        throw new InputError(table.file, [{ path: `${path}.${key}`, value: name, expected: `a whole number of tokens (0 or more) in every row of column "${name}" (row ${r + 2} of the file is not)` }]);
       }
-      values[row - 1] = value;
-    }
+      values[r] = value;
+    });
     return values;
   };
   return { times, promptTokens: column(columns.prompt, "promptColumn"), outputTokens: column(columns.output, "outputColumn") };

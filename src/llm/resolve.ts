@@ -1,5 +1,4 @@
 import { createHash } from "node:crypto";
-import { isAbsolute, join } from "node:path";
 import { InputError, type InputIssue } from "../errors.js";
 import { RandomStreams } from "../engine/rng.js";
 import type { DistributionSpec } from "../random/distribution-spec.js";
@@ -362,12 +361,12 @@ class LlmResolver {
       return Array.from({ length: count }, () => resolved);
     }
     if (workload.type === "query-trace") {
-      const file = isAbsolute(workload.file) ? workload.file : join(this.baseDir, workload.file);
       const complexity = workload.complexity === undefined ? uniformComplexity : this.complexity(workload.complexity, `${path}.complexity`);
       let trace;
       try {
         trace = readQueryTrace(
-          file,
+          workload.file,
+          this.baseDir,
           { time: workload.timeColumn ?? "TIMESTAMP", prompt: workload.promptColumn ?? "ContextTokens", output: workload.outputColumn ?? "GeneratedTokens" },
           workload.timeUnit ?? "s",
           path,
@@ -379,7 +378,9 @@ class LlmResolver {
       }
       if (complexity === undefined) return undefined;
       const scale = workload.timeScale ?? 1;
-      // Row i goes to device i mod count, keeping each device's rows in time order.
+      // Row i goes to device i mod count, keeping each device's rows in time order. A row of 0
+      // tokens (the reader refuses negative and fractional counts) is served as 1: a prompt is at
+      // least one token and a model emits at least its end-of-sequence token (docs/llm.md).
       return Array.from({ length: count }, (_, k) => {
         const rows: number[] = [];
         for (let i = k; i < trace.times.length; i += count) rows.push(i);

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { dirname, isAbsolute, join } from "node:path";
+import { dirname, join } from "node:path";
 import { InputError, type InputIssue } from "../errors.js";
 import { RandomStreams } from "../engine/rng.js";
 import type { DistributionSpec } from "../random/distribution-spec.js";
@@ -26,6 +26,7 @@ import { resolveFaults } from "./resolve-faults.js";
 import { toInputIssues } from "./zod-issues.js";
 import { readTraceTimes } from "./trace.js";
 import { parseJsonText, readJsonFile } from "./json-text.js";
+import { readTraceTable } from "../io/trace-file.js";
 
 // The one JSON reader, exported here too for the callers that load scenarios.
 export { parseJsonText };
@@ -246,9 +247,9 @@ class Resolver {
   }
 
   private traceTimes(workload: { file: string; timeColumn: string; timeUnit?: TimeUnit }, path: string): Float64Array | undefined {
-    const file = isAbsolute(workload.file) ? workload.file : join(this.baseDir, workload.file);
     try {
-      return readTraceTimes(file, workload.timeColumn, workload.timeUnit ?? "s", `${path}.file`);
+      const table = readTraceTable(workload.file, this.baseDir, `${path}.file`);
+      return readTraceTimes(table, workload.timeColumn, workload.timeUnit ?? "s", `${path}.timeColumn`);
     } catch (error) {
       if (error instanceof InputError) {
         for (const issue of error.issues) this.fail(issue.path, issue.value, `${issue.expected} (${error.source})`);

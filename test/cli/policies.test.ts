@@ -36,7 +36,7 @@ describe("external policies over the JSON-lines bridge", () => {
     ];
     if (HAVE_PYTHON) agents.push({ policy: "external", label: "python-agent", command: ["python3", join(REPO, "clients/python/examples/nearest_agent.py")] });
     const { file, dir } = scenarioFile(["nearest-healthy", ...agents]);
-    const run = runCli([file, "--out", join(dir, "out"), "--quiet"]);
+    const run = runCli([file, "--out", join(dir, "out"), "--quiet", "--allow-exec"]);
     expect(run.code, run.stderr).toBe(0);
     const results = JSON.parse(readFileSync(join(dir, "out", "results.json"), "utf8")) as Results;
     expect(results.runs.length).toBe(1 + agents.length);
@@ -56,7 +56,7 @@ describe("external policies over the JSON-lines bridge", () => {
     const { file, dir } = scenarioFile([
       { policy: "external", transport, command: ["node", join(REPO, "examples/agents/nearest-agent.mjs"), fault, marker], timeoutMs: 1500 },
     ]);
-    const run = runCli([file, "--out", join(dir, "out")]);
+    const run = runCli([file, "--out", join(dir, "out"), "--allow-exec"]);
     expect(run.code, run.stderr).toBe(1);
     expect(run.stderr).toMatch(/decision 5 at t=[\d.]+ ms/);
     const expected: Record<string, RegExp> = {
@@ -75,7 +75,7 @@ describe("external policies over the JSON-lines bridge", () => {
     const { file, dir } = scenarioFile([
       { policy: "external", command: ["python3", join(REPO, "clients/python/examples/faulty_agent.py"), "hang"], timeoutMs: 1000 },
     ]);
-    const run = runCli([file, "--out", join(dir, "out")], dir);
+    const run = runCli([file, "--out", join(dir, "out"), "--allow-exec"], dir);
     expect(run.code, run.stderr).toBe(1);
     expect(run.stderr).toMatch(/decision 5 at t=[\d.]+ ms: no answer within 1000 ms/);
     expect(agentProcesses("faulty_agent.py hang")).toEqual([]);
@@ -93,7 +93,7 @@ describe("external policies over the JSON-lines bridge", () => {
     const file = join(dir, "scenario.json");
     const schedulers = ["random", { policy: "external", label: "bandit", command: ["python3", join(REPO, "clients/python/examples/bandit_agent.py")] }];
     writeFileSync(file, JSON.stringify({ ...cluster, duration: "60 s", schedulers }));
-    const run = runCli([file, "--out", join(dir, "out"), "--quiet"]);
+    const run = runCli([file, "--out", join(dir, "out"), "--quiet", "--allow-exec"]);
     expect(run.code, run.stderr).toBe(0);
     const results = JSON.parse(readFileSync(join(dir, "out", "results.json"), "utf8")) as Results;
     const [random, bandit] = results.runs;
@@ -109,7 +109,7 @@ describe("policy modules", () => {
       { policy: "module", path: modulePath, label: "prefer-coral", options: { preferNode: "coral", bias: 100 } },
       { policy: "module", path: modulePath, label: "plain" },
     ]);
-    const run = runCli([file, "--out", join(dir, "out"), "--quiet"]);
+    const run = runCli([file, "--out", join(dir, "out"), "--quiet", "--allow-exec"]);
     expect(run.code, run.stderr).toBe(0);
     const results = JSON.parse(readFileSync(join(dir, "out", "results.json"), "utf8")) as Results;
     const [preferred, plain] = results.runs;
@@ -121,12 +121,12 @@ describe("policy modules", () => {
 
   it("a module path that does not load, or exports no factory, is bad input naming the entry", () => {
     const { file, dir } = scenarioFile([{ policy: "module", path: "./no-such-policy.mjs" }]);
-    const missing = runCli([file, "--out", join(dir, "out")]);
+    const missing = runCli([file, "--out", join(dir, "out"), "--allow-exec"]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain("schedulers[0].path");
     writeFileSync(join(dir, "empty.mjs"), "export const nothing = 1;\n");
     const { file: file2 } = scenarioFile([{ policy: "module", path: join(dir, "empty.mjs") }]);
-    const empty = runCli([file2, "--out", join(dir, "out2")]);
+    const empty = runCli([file2, "--out", join(dir, "out2"), "--allow-exec"]);
     expect(empty.code).toBe(2);
     expect(empty.stderr).toContain("scheduler factory");
   });

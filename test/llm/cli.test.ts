@@ -67,7 +67,7 @@ describe("a router written as an ES module", () => {
     });
     (doc.devices as Array<Record<string, unknown>>)[0].count = 3;
     const { dir, file } = scenarioFile(doc);
-    const result = runCli([file, "--out", join(dir, "out"), "--quiet"]);
+    const result = runCli([file, "--out", join(dir, "out"), "--quiet", "--allow-exec"]);
     expect(result.code, result.stderr).toBe(0);
     const run = JSON.parse(readFileSync(join(dir, "out", "results.json"), "utf8")).runs[0];
     expect(run.label).toBe("prompt-length-router");
@@ -78,7 +78,7 @@ describe("a router written as an ES module", () => {
 
   it("a module that does not load is bad input naming the entry", () => {
     const { dir, file } = scenarioFile(boardAndCloud({ routers: [{ policy: "module", path: "./missing.mjs" }] }));
-    const result = runCli([file, "--out", join(dir, "out")]);
+    const result = runCli([file, "--out", join(dir, "out"), "--allow-exec"]);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain("routers[0].path");
     expect(existsSync(join(dir, "out"))).toBe(false);

@@ -52,7 +52,7 @@ describe("a router in another process (protocol continuum-sim/router@1)", () => 
       }
       const file = join(dir, "scenario.json");
       writeFileSync(file, JSON.stringify({ kind: "llm", ...scenarioDoc([{ policy: "external", command: ["node", NODE_AGENT, fault], timeoutMs: 5000 }]) }));
-      const result = runCli([file, "--out", join(dir, "out")]);
+      const result = runCli([file, "--out", join(dir, "out"), "--allow-exec"]);
       expect(result.code).toBe(1);
       expect(result.stderr).toContain("router external, decision 3");
       expect(existsSync(join(dir, "out", "results.json"))).toBe(false);

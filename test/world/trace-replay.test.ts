@@ -66,8 +66,8 @@ describe("trace replay", () => {
       return "no error";
     };
     expect(problem({ file: "nowhere.csv", timeColumn: "t" })).toMatch(/devices\[0\]\.workload\.file: a readable trace file \(ENOENT/);
-    expect(problem({ file: "bad.csv", timeColumn: "time" })).toMatch(/a column of the trace \(columns: t\)/);
-    expect(problem({ file: "bad.csv", timeColumn: "t" })).toMatch(/a number or a date-time in column "t", row 3/);
+    expect(problem({ file: "bad.csv", timeColumn: "time" })).toMatch(/devices\[0\]\.workload\.timeColumn: a column of the trace \(known: t\)/);
+    expect(problem({ file: "bad.csv", timeColumn: "t" })).toMatch(/devices\[0\]\.workload\.timeColumn: a number or a date-time in every row of column "t" \(row 3 of the file/);
     expect(problem({ file: "unordered.csv", timeColumn: "t" })).toMatch(/rows in time order/);
   });
 });

@@ -1,6 +1,7 @@
-import { spawn } from "node:child_process";
+import type { ChildProcessWithoutNullStreams } from "node:child_process";
 import { workerData } from "node:worker_threads";
 import { BridgeState } from "./bridge-states.js";
+import { startAgent } from "./process-group.js";
 
 /**
  * Runs in a worker thread: owns the agent process and relays one message at a time between the
@@ -20,7 +21,9 @@ const data = new Uint8Array(dataBuffer);
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-const child = spawn(command[0], command.slice(1), { stdio: ["pipe", "pipe", "inherit"], cwd });
+// In a process group of its own, guarded by this thread's clean-up process (process-group.ts).
+const agent = startAgent(command, cwd, ["pipe", "pipe", "inherit"]);
+const child = agent.child as ChildProcessWithoutNullStreams;
 let exit: string | undefined;
 const lines: string[] = [];
 let wake: (() => void) | undefined;
@@ -104,6 +107,8 @@ async function stop(graceful: boolean): Promise<void> {
     await exited();
     clearTimeout(timer);
   }
+  // Whatever the agent started goes with it (blocking this thread for at most the grace period).
+  agent.endGroup(graceful ? graceMs : 0);
   reply(BridgeState.done, exit ?? "");
 }
 

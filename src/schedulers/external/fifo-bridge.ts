@@ -1,8 +1,10 @@
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { closeSync, constants, existsSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SimulationError } from "../../errors.js";
+import { guardTemporary } from "../../io/cleanup.js";
+import { AGENT_GRACE_MS, startAgent, type AgentProcess } from "./process-group.js";
 
 /** What the external policy needs of a channel to its agent. */
 export interface PolicyBridge {
@@ -26,8 +28,10 @@ export class FifoBridge implements PolicyBridge {
   private readonly dir: string;
   private readonly toAgent: number;
   private readonly fromAgent: number;
-  private readonly child: ChildProcess;
+  private readonly agent: AgentProcess;
   private readonly pid: number;
+  /** Withdraws the clean-up guard on the folder of pipes once it is removed. */
+  private readonly releaseDir: () => void;
   private readonly sleeper = new Int32Array(new SharedArrayBuffer(4));
   private readonly buffer = Buffer.alloc(1 << 16);
   private pending = "";
@@ -37,30 +41,34 @@ export class FifoBridge implements PolicyBridge {
   static open(command: readonly string[], cwd: string): FifoBridge | undefined {
     if (process.platform !== "linux" || !existsSync("/proc/self/stat")) return undefined;
     const dir = mkdtempSync(join(tmpdir(), "continuum-sim-policy-"));
+    // Guarded: a run ended by a signal must not leave the folder behind.
+    const releaseDir = guardTemporary({ kind: "path", path: dir });
     const made = spawnSync("mkfifo", [join(dir, "to-agent"), join(dir, "from-agent")]);
     if (made.status !== 0) {
       rmSync(dir, { recursive: true, force: true });
+      releaseDir();
       return undefined;
     }
-    return new FifoBridge(dir, command, cwd);
+    return new FifoBridge(dir, releaseDir, command, cwd);
   }
 
-  private constructor(dir: string, command: readonly string[], cwd: string) {
+  private constructor(dir: string, releaseDir: () => void, command: readonly string[], cwd: string) {
     this.dir = dir;
+    this.releaseDir = releaseDir;
     // Read-write opens never block on a FIFO, and keep both ends alive while the agent starts.
     this.toAgent = openSync(join(dir, "to-agent"), constants.O_RDWR | constants.O_NONBLOCK);
     this.fromAgent = openSync(join(dir, "from-agent"), constants.O_RDWR | constants.O_NONBLOCK);
     const agentIn = openSync(join(dir, "to-agent"), "r");
     const agentOut = openSync(join(dir, "from-agent"), "w");
-    this.child = spawn(command[0], command.slice(1), { stdio: [agentIn, agentOut, "inherit"], cwd });
+    this.agent = startAgent(command, cwd, [agentIn, agentOut, "inherit"]);
     closeSync(agentIn);
     closeSync(agentOut);
-    this.child.on("error", () => undefined);
-    if (this.child.pid === undefined) {
+    this.agent.child.on("error", () => undefined);
+    if (this.agent.child.pid === undefined) {
       this.cleanUp();
       throw new SimulationError(`the agent could not run: ${command.join(" ")}`);
     }
-    this.pid = this.child.pid;
+    this.pid = this.agent.child.pid;
   }
 
   request(line: string, timeoutMs: number, what: string): string {
@@ -82,15 +90,10 @@ export class FifoBridge implements PolicyBridge {
     this.closed = true;
     // Closing our read-write end of the agent's stdin leaves no writer: the agent reads end of file.
     closeSync(this.toAgent);
-    if (graceful) this.waitForExit(2000);
-    if (this.exitStatus() === undefined) {
-      try {
-        process.kill(this.pid, "SIGKILL");
-      } catch {
-        // Already gone.
-      }
-      this.waitForExit(5000);
-    }
+    if (graceful) this.waitForExit(AGENT_GRACE_MS);
+    // The agent and whatever it started: SIGTERM to the group, SIGKILL after the grace period.
+    this.agent.endGroup(graceful ? AGENT_GRACE_MS : 0);
+    this.waitForExit(5000);
     this.cleanUp();
   }
 
@@ -188,5 +191,6 @@ export class FifoBridge implements PolicyBridge {
       }
     }
     rmSync(this.dir, { recursive: true, force: true });
+    this.releaseDir();
   }
 }
