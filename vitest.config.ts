@@ -1,10 +1,31 @@
 import { defineConfig } from "vitest/config";
 
+/**
+ * Tests that drive the built CLI or another process (a browser, an agent, a sweep's workers) as a
+ * user does. Everything else is the fast unit subset (`npm run test:unit`, well under a minute).
+ */
+const PROCESS_TESTS = [
+  "test/cli/**/*.test.ts",
+  "test/llm/cli.test.ts",
+  "test/llm/external-router.test.ts",
+  "test/llm/sweep.test.ts",
+  "test/llm/validation.test.ts",
+  "test/report/html-browser.test.ts",
+  "test/report/report-cli.test.ts",
+  "test/scenario/one-mistake-one-message.test.ts",
+  "test/sweep/cluster.test.ts",
+  "test/sweep/sweep-cli.test.ts",
+  "test/sweep/sweep-reliability.test.ts",
+];
+
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
     // Statistical validation runs simulate millions of tasks: allow them time without a wall-clock assertion.
     testTimeout: 300_000,
     hookTimeout: 60_000,
+    projects: [
+      { extends: true, test: { name: "unit", include: ["test/**/*.test.ts"], exclude: PROCESS_TESTS } },
+      { extends: true, test: { name: "process", include: PROCESS_TESTS } },
+    ],
   },
 });
