@@ -102,13 +102,17 @@ if (runSweepBench) {
   const speedUp = (m: SweepThroughput): number | null => (one === undefined ? null : round(m.runsPerSecond / one.runsPerSecond, 2));
   if (asJson) {
     for (const m of measured) {
-      process.stdout.write(`${JSON.stringify({ name: "sweep-throughput", workers: m.workers, runs: m.runs, wallSeconds: round(m.wallSeconds, 3), runsPerSecond: round(m.runsPerSecond, 2), speedUp: speedUp(m) })}\n`);
+      process.stdout.write(
+        `${JSON.stringify({ name: "sweep-throughput", workers: m.workers, runs: m.runs, wallSeconds: round(m.wallSeconds, 3), runsPerSecond: round(m.runsPerSecond, 2), speedUp: speedUp(m) })}\n`,
+      );
     }
   } else {
     process.stdout.write(`\nsweep throughput: ${SWEEP_BENCH_FILE}, fresh process per measurement (start-up and summary included, no charts)\n`);
     for (const m of measured) {
       const factor = speedUp(m);
-      process.stdout.write(`  ${m.workers} worker(s): ${m.runs} runs in ${m.wallSeconds.toFixed(2)} s = ${m.runsPerSecond.toFixed(1)} runs/s${factor === null || m.workers === 1 ? "" : `, speed-up ${factor.toFixed(2)}x`}\n`);
+      process.stdout.write(
+        `  ${m.workers} worker(s): ${m.runs} runs in ${m.wallSeconds.toFixed(2)} s = ${m.runsPerSecond.toFixed(1)} runs/s${factor === null || m.workers === 1 ? "" : `, speed-up ${factor.toFixed(2)}x`}\n`,
+      );
     }
   }
 }

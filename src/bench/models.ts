@@ -36,9 +36,7 @@ function edge(name: string, serviceMeanMs: number): BenchModel {
       seed: 1,
       duration: "60 s",
       qosDeadline: "200 ms",
-      devices: [
-        { id: "device", count: 1000, workload: { type: "arrivals", model: "detector", interarrival: { dist: "exponential", mean: "100 ms" } } },
-      ],
+      devices: [{ id: "device", count: 1000, workload: { type: "arrivals", model: "detector", interarrival: { dist: "exponential", mean: "100 ms" } } }],
       nodes: Array.from({ length: 10 }, (_, i) => ({ id: `edge-${i}`, slots: 2, inferenceTime: { dist: "exponential" as const, mean: serviceMeanMs } })),
       network: { default: { latency: { dist: "exponential", mean: "10 ms" } } },
       schedulers: ["least-loaded"],

@@ -11,7 +11,7 @@ export const COMMANDS = ["run", "validate", "sample", "report", "sweep", "merge"
  * Returns the message, or undefined when the command line is for yargs to check.
  */
 export function commandLineProblem(argv: readonly string[]): string | undefined {
-  if (argv.length === 0) return "no scenario given: simulate <scenario.json> [options], or simulate <command> ... (commands: " + COMMANDS.join(", ") + ")";
+  if (argv.length === 0) return `no scenario given: simulate <scenario.json> [options], or simulate <command> ... (commands: ${COMMANDS.join(", ")})`;
   const first = argv[0];
   if (first.startsWith("-") || (COMMANDS as readonly string[]).includes(first)) return undefined;
   // A word that is no file and has no path or extension is a command name, misspelt or unknown.
@@ -38,7 +38,13 @@ export function explainUsageError(message: string, knownOptions: readonly string
   const names = unknown[1].split(", ");
   return names
     .map((name) => {
-      if (!typedOptions.has(name)) return `unexpected argument "${name}" (this command takes ${knownOptions.filter((n) => POSITIONALS.has(n)).map((n) => `<${n}>`).join(" ") || "no"} positional argument)`;
+      if (!typedOptions.has(name))
+        return `unexpected argument "${name}" (this command takes ${
+          knownOptions
+            .filter((n) => POSITIONALS.has(n))
+            .map((n) => `<${n}>`)
+            .join(" ") || "no"
+        } positional argument)`;
       const dashed = name.length === 1 ? `-${name}` : `--${name}`;
       return `unknown option ${dashed}; ${suggestName(dashed, options).replace(/"/g, "")}`;
     })

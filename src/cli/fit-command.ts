@@ -76,7 +76,10 @@ interface CheckedArgs {
 function checkArgs(args: FitArgs): CheckedArgs {
   const unit = args.unit ?? "ms";
   if (!(unit in TIME_UNITS_MS)) throw new InputError("--unit", [{ path: "", value: unit, expected: `a time unit (${Object.keys(TIME_UNITS_MS).join(", ")})` }]);
-  const names = (args.dist ?? FIT_FAMILIES.join(",")).split(",").map((name) => name.trim()).filter((name) => name !== "");
+  const names = (args.dist ?? FIT_FAMILIES.join(","))
+    .split(",")
+    .map((name) => name.trim())
+    .filter((name) => name !== "");
   const unknown = names.filter((name) => !(FIT_FAMILIES as readonly string[]).includes(name));
   if (unknown.length > 0 || names.length === 0) {
     throw new InputError("--dist", [{ path: "", value: unknown.join(",") || args.dist, expected: `a comma-separated list of ${FIT_FAMILIES.join(", ")}` }]);
@@ -115,4 +118,3 @@ export function formatFitTable(report: FitReport, file: string, column: string, 
   if (report.spec !== null && report.specFrom !== "empirical") lines.push(`spec: ${JSON.stringify(report.spec)}`);
   return lines.join("\n");
 }
-

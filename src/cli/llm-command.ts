@@ -17,9 +17,34 @@ export function loadLlmScenario(file: string, json: Record<string, unknown>): Re
   return resolveLlmScenario(json, { baseDir: dirname(file), profileDirs: [join(dirname(file), "hardware-profiles"), BUILTIN_PROFILE_DIR] }, file);
 }
 
-const QUERY_COLUMNS = ["router", "device", "purpose", "route", "createdAt", "promptTokens", "outputTokens", "complexity", "refused", "lost", "ttft", "total", "network", "queueing", "prefill", "decode", "costUsd", "quality", "good", "violated"];
+const QUERY_COLUMNS = [
+  "router",
+  "device",
+  "purpose",
+  "route",
+  "createdAt",
+  "promptTokens",
+  "outputTokens",
+  "complexity",
+  "refused",
+  "lost",
+  "ttft",
+  "total",
+  "network",
+  "queueing",
+  "prefill",
+  "decode",
+  "costUsd",
+  "quality",
+  "good",
+  "violated",
+];
 
-export async function runLlmCommand(file: string, json: Record<string, unknown>, args: { out?: string; quiet?: boolean; tasks?: string; report?: boolean; maxEvents?: number; allowExec?: boolean }): Promise<LlmResults> {
+export async function runLlmCommand(
+  file: string,
+  json: Record<string, unknown>,
+  args: { out?: string; quiet?: boolean; tasks?: string; report?: boolean; maxEvents?: number; allowExec?: boolean },
+): Promise<LlmResults> {
   const scenario = loadLlmScenario(file, json);
   checkAllowExec(codeNamedIn(json, dirname(resolve(file))), args.allowExec, file);
   const outDir = resolve(args.out ?? join("reports", scenario.name));
@@ -79,7 +104,9 @@ function csvField(text: string): string {
 export function validateLlmCommand(file: string, json: Record<string, unknown>): void {
   const scenario = loadLlmScenario(file, json);
   const nodes = scenario.nodes.map((n) => `${n.id} ${n.serving.model} ${n.serving.quantization} (${n.serving.path})`).join("; ");
-  process.stdout.write(`ok: ${file}: language-model scenario, ${scenario.devices.length} devices; nodes ${nodes}; routers ${scenario.routers.map((r) => r.label).join(", ")}\n${describeNamedCode(codeNamedIn(json, dirname(resolve(file))))}`);
+  process.stdout.write(
+    `ok: ${file}: language-model scenario, ${scenario.devices.length} devices; nodes ${nodes}; routers ${scenario.routers.map((r) => r.label).join(", ")}\n${describeNamedCode(codeNamedIn(json, dirname(resolve(file))))}`,
+  );
 }
 
 const pct = (x: number | null): string => (x === null ? "-" : `${(x * 100).toFixed(1)}%`);
@@ -90,9 +117,27 @@ export function formatLlmSummary(results: LlmResults): string {
   const lines: string[] = [];
   const w = results.window;
   const qos = results.runs[0]?.qos;
-  const deadlines = [qos?.ttftDeadlineMs == null ? "" : `TTFT ${formatDuration(qos.ttftDeadlineMs)}`, qos?.totalDeadlineMs == null ? "" : `total ${formatDuration(qos.totalDeadlineMs)}`].filter(Boolean).join(", ");
-  lines.push(`${results.scenario.name}: language-model scenario, ${results.scenario.devices} devices, ${results.scenario.nodes.length} nodes, seed ${results.seed}, ${formatDuration(w.durationMs)} simulated; deadlines ${deadlines}`);
-  lines.push(...table([["node", "model", "quant.", "path", "batch", "prefill tok/s", "decode tok/s", "memory"], ...results.scenario.nodes.map((n) => [`  ${n.id}`, n.model, n.quantization, n.path, String(n.maxBatch), num(n.prefillTokensPerS), num(n.decodeTokensPerS), n.memoryMiB === null ? "-" : `${Math.round(n.memoryMiB)}/${n.usableMemoryMiB} MiB`])]));
+  const deadlines = [qos?.ttftDeadlineMs == null ? "" : `TTFT ${formatDuration(qos.ttftDeadlineMs)}`, qos?.totalDeadlineMs == null ? "" : `total ${formatDuration(qos.totalDeadlineMs)}`]
+    .filter(Boolean)
+    .join(", ");
+  lines.push(
+    `${results.scenario.name}: language-model scenario, ${results.scenario.devices} devices, ${results.scenario.nodes.length} nodes, seed ${results.seed}, ${formatDuration(w.durationMs)} simulated; deadlines ${deadlines}`,
+  );
+  lines.push(
+    ...table([
+      ["node", "model", "quant.", "path", "batch", "prefill tok/s", "decode tok/s", "memory"],
+      ...results.scenario.nodes.map((n) => [
+        `  ${n.id}`,
+        n.model,
+        n.quantization,
+        n.path,
+        String(n.maxBatch),
+        num(n.prefillTokensPerS),
+        num(n.decodeTokensPerS),
+        n.memoryMiB === null ? "-" : `${Math.round(n.memoryMiB)}/${n.usableMemoryMiB} MiB`,
+      ]),
+    ]),
+  );
   lines.push("");
   const header = ["router", "done", "TTFT p50", "TTFT p95", "total p50", "total p95", "total p99", "violations", "$ total", "$/day", "off device", "to cloud", "quality"];
   const rows = results.runs.map((run) => [
@@ -145,13 +190,33 @@ export function formatLlmSummary(results: LlmResults): string {
         `${run.label} pipelines: ${p.started} started, ${p.succeeded} succeeded, ${p.failed} failed, ${p.unfinished} unfinished; success ${pct(p.successProbability)}; ` +
           `per finished job ${p.timePerFinishedJobMs.mean === null ? "-" : formatDuration(p.timePerFinishedJobMs.mean)}, ${num(p.tokensPerFinishedJob)} tokens; ${usd(p.costPerSucceededJobUsd)} per success`,
       );
-      lines.push(...table([["stage", "attempts", "pass rate", "stage success", "time passed (s)", "time failed (s)", "tokens passed", "tokens failed"], ...p.stages.map((s) => [`  ${s.name}`, String(s.attempts), pct(s.attemptPassRate), pct(s.stageSuccessRate), num(s.meanTimePassedMs === null ? null : s.meanTimePassedMs / 1000), num(s.meanTimeFailedMs === null ? null : s.meanTimeFailedMs / 1000), num(s.meanTokensPassed), num(s.meanTokensFailed)])]));
+      lines.push(
+        ...table([
+          ["stage", "attempts", "pass rate", "stage success", "time passed (s)", "time failed (s)", "tokens passed", "tokens failed"],
+          ...p.stages.map((s) => [
+            `  ${s.name}`,
+            String(s.attempts),
+            pct(s.attemptPassRate),
+            pct(s.stageSuccessRate),
+            num(s.meanTimePassedMs === null ? null : s.meanTimePassedMs / 1000),
+            num(s.meanTimeFailedMs === null ? null : s.meanTimeFailedMs / 1000),
+            num(s.meanTokensPassed),
+            num(s.meanTokensFailed),
+          ]),
+        ]),
+      );
     }
   }
   const first = results.runs[0];
   if (first !== undefined && results.runs.length > 0) {
     lines.push("");
-    lines.push(...table([["node (per router)", ...results.runs.map((r) => r.label)], ...results.scenario.nodes.map((n, i) => [`  ${n.id} util.`, ...results.runs.map((r) => pct(r.nodes[i].utilisation))]), ...results.scenario.nodes.map((n, i) => [`  ${n.id} tok/s per query`, ...results.runs.map((r) => num(r.nodes[i].decodeTokensPerSPerQuery.mean))])]));
+    lines.push(
+      ...table([
+        ["node (per router)", ...results.runs.map((r) => r.label)],
+        ...results.scenario.nodes.map((n, i) => [`  ${n.id} util.`, ...results.runs.map((r) => pct(r.nodes[i].utilisation))]),
+        ...results.scenario.nodes.map((n, i) => [`  ${n.id} tok/s per query`, ...results.runs.map((r) => num(r.nodes[i].decodeTokensPerSPerQuery.mean))]),
+      ]),
+    );
   }
   return lines.join("\n");
 }

@@ -337,7 +337,12 @@ function profilesCommand(): void {
   for (const id of library.ids) {
     const profile = library.get(id);
     const models = Object.keys(profile.models).join(", ") || "-";
-    const llm = profile.llm === undefined ? "" : ` llm: ${LLM_PATHS.filter((p) => profile.llm?.[p] !== undefined).map((p) => `${p} ${Object.keys(profile.llm?.[p]?.models ?? {}).length} models`).join(", ")}`;
+    const llm =
+      profile.llm === undefined
+        ? ""
+        : ` llm: ${LLM_PATHS.filter((p) => profile.llm?.[p] !== undefined)
+            .map((p) => `${p} ${Object.keys(profile.llm?.[p]?.models ?? {}).length} models`)
+            .join(", ")}`;
     process.stdout.write(`${id.padEnd(28)} ${profile.role.padEnd(10)} ${profile.accelerator.kind.padEnd(5)} ${profile.name} [${models}]${llm}\n`);
   }
 }

@@ -58,7 +58,10 @@ function summaryText(summary: ReportSummary, outDir: string): string {
 /** "svg,png,html" -> formats; an unknown name is bad input (exit 2). */
 export function parseFormats(text: string | undefined): ReportFormat[] {
   if (text === undefined) return [...REPORT_FORMATS];
-  const names = text.split(",").map((name) => name.trim().toLowerCase()).filter((name) => name !== "");
+  const names = text
+    .split(",")
+    .map((name) => name.trim().toLowerCase())
+    .filter((name) => name !== "");
   const unknown = names.filter((name) => !(REPORT_FORMATS as readonly string[]).includes(name));
   if (names.length === 0 || unknown.length > 0) {
     throw new InputError("--format", [{ path: "", value: text, expected: `a comma-separated list of ${REPORT_FORMATS.join(", ")}` }]);

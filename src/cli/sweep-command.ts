@@ -54,13 +54,22 @@ export async function sweepCommand(args: SweepArgs): Promise<void> {
   }
   const outDir = resolve(args.out ?? join("reports", "sweeps", plan.name, ...(shard === undefined ? [] : [`shard-${shard.index}`])));
   const maxEvents = resolveMaxEvents(args.maxEvents);
-  checkOutputTargets({ dir: outDir, flag: args.out === undefined ? "output folder" : "--out", files: SWEEP_FILES, folders: SWEEP_FOLDERS, inputs: [{ what: "sweep file", file: resolve(args.sweep) }] });
+  checkOutputTargets({
+    dir: outDir,
+    flag: args.out === undefined ? "output folder" : "--out",
+    files: SWEEP_FILES,
+    folders: SWEEP_FOLDERS,
+    inputs: [{ what: "sweep file", file: resolve(args.sweep) }],
+  });
   const report = await runSweep(plan, { outDir, jobs, shard, progress: process.stderr, maxEvents });
   const failed = report.failed.length;
   process.stdout.write(`${plan.name}: ${report.total} runs: ran ${report.ran}, skipped ${report.skipped} already done, ${failed} failed\n`);
   if (report.summary !== undefined) await finishSummary(report.summary, outDir, args.charts !== false);
   else if (shard !== undefined) process.stdout.write(`shard ${shard.index}/${shard.count} written to ${outDir}; combine the shards with: simulate merge <shard folders...> --out DIR\n`);
-  if (failed > 0) throw new SimulationError(`${failed} of ${report.ran} runs failed (coordinates, seed and error in ${join(outDir, "failed")}); the rest are in the summary. Run the sweep again to retry only them.`);
+  if (failed > 0)
+    throw new SimulationError(
+      `${failed} of ${report.ran} runs failed (coordinates, seed and error in ${join(outDir, "failed")}); the rest are in the summary. Run the sweep again to retry only them.`,
+    );
 }
 
 /**

@@ -190,5 +190,4 @@ export class CalendarQueue extends EventSlots implements PendingEvents {
     // All sampled events tie: keep the old width rather than divide by zero.
     return width > 0 && Number.isFinite(width) ? width : this.width;
   }
-
 }

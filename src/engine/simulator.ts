@@ -79,7 +79,10 @@ export class Simulator {
   scheduleKind(delay: number, kind: number, arg: number): EventHandle {
     if (!(delay >= 0 && delay < Infinity)) {
       // Infinity is a model time that overflowed from finite inputs (a service time times a slowdown, bytes over a tiny bandwidth): the model's, not a bug.
-      if (delay === Infinity) throw new SimulationError(`at t = ${this.clock} ms an event was scheduled an infinite time ahead: a time computed from the scenario's numbers overflowed (a service time times a background slowdown, a transfer over a near-zero bandwidth...); use smaller factors`);
+      if (delay === Infinity)
+        throw new SimulationError(
+          `at t = ${this.clock} ms an event was scheduled an infinite time ahead: a time computed from the scenario's numbers overflowed (a service time times a background slowdown, a transfer over a near-zero bandwidth...); use smaller factors`,
+        );
       throw new RangeError(`event delay must be a finite non-negative number of ms, got ${delay}`);
     }
     return this.queue.push(this.clock + delay, kind, arg);

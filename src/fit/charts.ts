@@ -34,7 +34,7 @@ export function fitCdfChart(report: FitReport, unitLabel: string): TopLevelSpec 
   for (const model of report.models) {
     if (model.dist === "empirical") continue;
     for (let i = 0; i <= CURVE_POINTS; i++) {
-      const x = logX ? lo * Math.pow(hi / lo, i / CURVE_POINTS) : lo + ((hi - lo) * i) / CURVE_POINTS;
+      const x = logX ? lo * (hi / lo) ** (i / CURVE_POINTS) : lo + ((hi - lo) * i) / CURVE_POINTS;
       values.push({ series: model.dist, x: round(x, 6), p: round(model.cdf(x), 6) });
     }
   }
@@ -46,7 +46,13 @@ export function fitCdfChart(report: FitReport, unitLabel: string): TopLevelSpec 
     data: { values },
     mark: { type: "line", strokeWidth: 1.5, clip: true },
     encoding: {
-      x: { field: "x", type: "quantitative", title: `sample (${unitLabel}${logX ? ", log scale" : ""})`, scale: logX ? { type: "log", domain: [lo, hi], nice: false } : { domain: [lo, hi] }, axis: { format: "~r" } },
+      x: {
+        field: "x",
+        type: "quantitative",
+        title: `sample (${unitLabel}${logX ? ", log scale" : ""})`,
+        scale: logX ? { type: "log", domain: [lo, hi], nice: false } : { domain: [lo, hi] },
+        axis: { format: "~r" },
+      },
       y: { field: "p", type: "quantitative", title: "cumulative probability", scale: { domain: [0, 1] }, axis: { format: ".0%" } },
       color: { field: "series", type: "nominal", title: null, scale: colourScale(report, true), legend: { orient: "bottom-right", fillColor: "#ffffff" } },
       strokeDash: { condition: { test: "datum.series === 'data'", value: [1, 0] }, value: [4, 2] },
@@ -80,7 +86,12 @@ export function fitQqChart(report: FitReport, unitLabel: string): TopLevelSpec {
     height: PLOT_HEIGHT,
     layer: [
       {
-        data: { values: [{ a: lo, b: lo }, { a: hi, b: hi }] },
+        data: {
+          values: [
+            { a: lo, b: lo },
+            { a: hi, b: hi },
+          ],
+        },
         mark: { type: "line", color: "#999999", strokeWidth: 1, strokeDash: [3, 3], clip: true },
         encoding: { x: { field: "a", type: "quantitative", scale }, y: { field: "b", type: "quantitative", scale } },
       },

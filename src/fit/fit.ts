@@ -75,17 +75,19 @@ export function fitSamples(values: readonly number[], options: FitOptions): FitR
         break;
     }
   }
-  const fits = models.map((model): FitSummary => ({
-    dist: model.dist,
-    parameters: model.parameters,
-    logLikelihood: model.logLikelihood,
-    aic: model.logLikelihood === null ? null : 2 * model.parameterCount - 2 * model.logLikelihood,
-    // The empirical law is the ECDF itself (distance 0); ksDistance assumes a continuous F, and
-    // would count every tie (ping prints 3 digits) as a jump of the model.
-    ks: model.dist === "empirical" ? 0 : ksDistance(sorted, model.cdf),
-    method: model.method,
-    spec: model.spec,
-  }));
+  const fits = models.map(
+    (model): FitSummary => ({
+      dist: model.dist,
+      parameters: model.parameters,
+      logLikelihood: model.logLikelihood,
+      aic: model.logLikelihood === null ? null : 2 * model.parameterCount - 2 * model.logLikelihood,
+      // The empirical law is the ECDF itself (distance 0); ksDistance assumes a continuous F, and
+      // would count every tie (ping prints 3 digits) as a jump of the model.
+      ks: model.dist === "empirical" ? 0 : ksDistance(sorted, model.cdf),
+      method: model.method,
+      spec: model.spec,
+    }),
+  );
   const ranked = fits.filter((fit) => fit.aic !== null && Number.isFinite(fit.aic)).sort((a, b) => (a.aic as number) - (b.aic as number));
   const expressible = ranked.find((fit) => fit.spec !== null);
   return {

@@ -70,13 +70,13 @@ export class StableGrid {
     const factor = dt / (2 * Math.PI);
     this.first = n / 4;
     this.last = (3 * n) / 4;
-    this.tailConstant = alpha >= 2 ? 0 : Math.exp(logGamma(alpha)) * Math.sin((Math.PI * alpha) / 2) / Math.PI;
+    this.tailConstant = alpha >= 2 ? 0 : (Math.exp(logGamma(alpha)) * Math.sin((Math.PI * alpha) / 2)) / Math.PI;
     const alias = this.aliasCorrection(n * options.h);
     for (let k = this.first; k <= this.last; k++) pdfs[k] = Math.max(0, (k % 2 === 0 ? 1 : -1) * re[k] * factor - alias(this.z0 + k * this.h));
     this.pdfs = pdfs;
     const cdfs = new Float64Array(n);
     const zFirst = this.z0 + this.first * this.h;
-    cdfs[this.first] = this.tailConstant * (1 - beta) * Math.pow(-zFirst, -alpha);
+    cdfs[this.first] = this.tailConstant * (1 - beta) * (-zFirst) ** -alpha;
     for (let k = this.first + 1; k <= this.last; k++) cdfs[k] = cdfs[k - 1] + 0.5 * this.h * (pdfs[k - 1] + pdfs[k]);
     this.cdfs = cdfs;
   }
@@ -90,9 +90,9 @@ export class StableGrid {
   private aliasCorrection(period: number): (z: number) => number {
     if (this.tailConstant === 0) return () => 0;
     const a = this.alpha;
-    const tail = (z: number): number => a * this.tailConstant * (z > 0 ? 1 + this.beta : 1 - this.beta) * Math.pow(Math.abs(z), -a - 1);
+    const tail = (z: number): number => a * this.tailConstant * (z > 0 ? 1 + this.beta : 1 - this.beta) * Math.abs(z) ** (-a - 1);
     const images = 20;
-    const remainder = this.tailConstant * 2 * Math.pow(period, -a - 1) * Math.pow(images + 0.5, -a);
+    const remainder = this.tailConstant * 2 * period ** (-a - 1) * (images + 0.5) ** -a;
     const points = 64;
     const lo = this.z0 + this.first * this.h;
     const width = (this.last - this.first) * this.h;
@@ -120,14 +120,14 @@ export class StableGrid {
       return Math.max(DENSITY_FLOOR, this.pdfs[k] * (1 - w) + this.pdfs[k + 1] * w);
     }
     const side = z > 0 ? 1 + this.beta : 1 - this.beta;
-    return Math.max(DENSITY_FLOOR, this.alpha * this.tailConstant * side * Math.pow(Math.abs(z), -this.alpha - 1));
+    return Math.max(DENSITY_FLOOR, this.alpha * this.tailConstant * side * Math.abs(z) ** (-this.alpha - 1));
   }
 
   /** Distribution function of S0(alpha, beta, 1, 0) at z. */
   cdf(z: number): number {
     const position = (z - this.z0) / this.h;
-    if (position < this.first) return Math.min(this.cdfs[this.first], this.tailConstant * (1 - this.beta) * Math.pow(-z, -this.alpha));
-    if (position >= this.last) return Math.min(1, Math.max(this.cdfs[this.last], 1 - this.tailConstant * (1 + this.beta) * Math.pow(z, -this.alpha)));
+    if (position < this.first) return Math.min(this.cdfs[this.first], this.tailConstant * (1 - this.beta) * (-z) ** -this.alpha);
+    if (position >= this.last) return Math.min(1, Math.max(this.cdfs[this.last], 1 - this.tailConstant * (1 + this.beta) * z ** -this.alpha));
     const k = Math.floor(position);
     const w = position - k;
     return Math.min(1, this.cdfs[k] * (1 - w) + this.cdfs[k + 1] * w);

@@ -62,7 +62,6 @@ export function checkOutputTargets(targets: OutputTargets): void {
   if (extra !== undefined) removeStaleTemporaries(dirname(extra.file), [basename(extra.file), PROBE]);
 }
 
-
 function refuse(flag: string, path: string, reason: string): never {
   throw new OutputError(`${flag} ${path}: refused: ${reason}; nothing was written`, "target", path, reason);
 }

@@ -51,7 +51,19 @@ export class LlmTimeSeriesRecorder {
     readonly binMs: number,
   ) {
     const count = Math.max(1, Math.ceil((endMs - startMs) / binMs));
-    this.bins = Array.from({ length: count }, () => ({ completed: 0, refused: 0, lost: 0, late: 0, unfinishedLate: 0, local: 0, toCloud: 0, apiUsd: 0, quality: 0, ttft: undefined, total: undefined }));
+    this.bins = Array.from({ length: count }, () => ({
+      completed: 0,
+      refused: 0,
+      lost: 0,
+      late: 0,
+      unfinishedLate: 0,
+      local: 0,
+      toCloud: 0,
+      apiUsd: 0,
+      quality: 0,
+      ttft: undefined,
+      total: undefined,
+    }));
   }
 
   private bin(createdAt: number): BinCounters {

@@ -235,7 +235,11 @@ export class LlmWorld implements FaultTarget {
   private readonly qualityStreams: (Uniform | undefined)[] = [];
 
   private qualityStream(device: LlmDevice): Uniform {
-    return (this.qualityStreams[device.index] ??= this.stream(`device/${device.id}/quality`));
+    const known = this.qualityStreams[device.index];
+    if (known !== undefined) return known;
+    const stream = this.stream(`device/${device.id}/quality`);
+    this.qualityStreams[device.index] = stream;
+    return stream;
   }
 
   private startDevice(device: LlmDevice): void {
@@ -674,14 +678,17 @@ export class LlmWorld implements FaultTarget {
     const info: QueryInfo = { deviceIndex: job.device.index, promptTokens: 0, outputTokens: 0, complexity: stage.complexity, purpose: stage.name };
     // The outcome decides the tokens, but the success chance depends on where the attempt runs: route first.
     const mode = this.feasible(this.router.route(info, this.view), job.device.index);
-    const servingFor = (m: RouteMode): ServingSpec =>
-      m === "local" ? (this.localTarget(job.device.index) as Target).server.spec : (this.cloudTarget() as Target).server.spec;
+    const servingFor = (m: RouteMode): ServingSpec => (m === "local" ? (this.localTarget(job.device.index) as Target).server.spec : (this.cloudTarget() as Target).server.spec);
     const target = servingFor(mode);
     const q = this.scenario.quality;
     const p =
       target.model === reference.serving.model && target.quantization === reference.serving.quantization
         ? stage.successProbability
-        : Math.min(1, (stage.successProbability * answerQuality(q, target.paramsB, stage.complexity) * (mode === "collaborative" ? this.scenario.collaboration.qualityFactor : 1)) / answerQuality(q, reference.serving.paramsB, stage.complexity));
+        : Math.min(
+            1,
+            (stage.successProbability * answerQuality(q, target.paramsB, stage.complexity) * (mode === "collaborative" ? this.scenario.collaboration.qualityFactor : 1)) /
+              answerQuality(q, reference.serving.paramsB, stage.complexity),
+          );
     const passed = draw < p;
     const outcome = passed ? stage.passed : stage.failed;
     const output = Math.max(1, Math.round(outcome.tokens * stage.outputShare));

@@ -16,13 +16,7 @@ export interface QueryTrace {
  * scenario's folder). Each column error is at the key naming the column; a token count that is
  * not a whole number >= 0 is refused, naming its row (the cell itself is not shown).
  */
-export function readQueryTrace(
-  file: string,
-  baseDir: string,
-  columns: { time: string; prompt: string; output: string },
-  unit: TimeUnit,
-  path: string,
-): QueryTrace {
+export function readQueryTrace(file: string, baseDir: string, columns: { time: string; prompt: string; output: string }, unit: TimeUnit, path: string): QueryTrace {
   const table = readTraceTable(file, baseDir, `${path}.file`);
   const times = readTraceTimes(table, columns.time, unit, `${path}.timeColumn`);
   const column = (name: string, key: string): Float64Array => {
@@ -32,7 +26,9 @@ export function readQueryTrace(
       const cell = row[index] ?? "";
       const value = Number(cell);
       if (cell === "" || !Number.isInteger(value) || value < 0) {
-        throw new InputError(table.file, [{ path: `${path}.${key}`, value: name, expected: `a whole number of tokens (0 or more) in every row of column "${name}" (row ${r + 2} of the file is not)` }]);
+        throw new InputError(table.file, [
+          { path: `${path}.${key}`, value: name, expected: `a whole number of tokens (0 or more) in every row of column "${name}" (row ${r + 2} of the file is not)` },
+        ]);
       }
       values[r] = value;
     });

@@ -14,7 +14,7 @@ import { resolveFaults } from "../scenario/resolve-faults.js";
 import { toInputIssues } from "../scenario/zod-issues.js";
 import { LLM_MODELS, QUANTIZATIONS, RUNTIME_OVERHEAD_MIB, kvBytesPerToken, servingMemoryMiB, weightBytes, type Quantization } from "./model-catalog.js";
 import { DEFAULT_QUALITY } from "./quality.js";
-import { readQueryTrace } from "./query-trace.js";
+import { type QueryTrace, readQueryTrace } from "./query-trace.js";
 import { scenarioScaleIssues } from "../run/work-estimate.js";
 import type { LlmDevice, LlmNode, LlmRouterEntry, LlmWorkload, PipelineStageSpec, ResolvedLlmScenario, ServingSpec } from "./resolved.js";
 import { ROUTER_OPTIONS, ROUTERS } from "./routers/registry.js";
@@ -120,7 +120,11 @@ class LlmResolver {
     const needsCloud = routers.find((r) => r.name !== "local-only");
     // A node whose profile has a problem may be the cloud node: no second problem about its absence.
     if (cloudNode === undefined && needsCloud !== undefined && !roles.includes(undefined)) {
-      this.fail("nodes", doc.nodes.map((n) => n.id), `a node with role cloud (or cloudNode): router "${needsCloud.label}" can send queries to the cloud`);
+      this.fail(
+        "nodes",
+        doc.nodes.map((n) => n.id),
+        `a node with role cloud (or cloudNode): router "${needsCloud.label}" can send queries to the cloud`,
+      );
     }
 
     const devices: LlmDevice[] = [];
@@ -159,12 +163,20 @@ class LlmResolver {
       }
     });
 
-    const links = this.links(devices, doc.nodes.map((n) => n.id));
+    const links = this.links(
+      devices,
+      doc.nodes.map((n) => n.id),
+    );
     const healthCheckIntervalMs = doc.healthCheck?.interval ?? DEFAULT_HEALTH_CHECK_INTERVAL_MS;
     const healthCheckTimeoutMs = doc.healthCheck?.timeout ?? DEFAULT_HEALTH_CHECK_TIMEOUT_MS;
     if (!(healthCheckIntervalMs > 0)) this.fail("healthCheck.interval", doc.healthCheck?.interval, "a positive duration");
     if (!(healthCheckTimeoutMs >= 0)) this.fail("healthCheck.timeout", doc.healthCheck?.timeout, "a non-negative duration");
-    const faults = resolveFaults(doc.faults ?? [], devices, doc.nodes.map((node, index) => ({ id: node.id, index })), this.issues);
+    const faults = resolveFaults(
+      doc.faults ?? [],
+      devices,
+      doc.nodes.map((node, index) => ({ id: node.id, index })),
+      this.issues,
+    );
     const resolvedNodes = nodes.filter((n): n is LlmNode => n !== undefined);
     if (this.issues.length > 0) return undefined as unknown as ResolvedLlmScenario;
 
@@ -177,7 +189,9 @@ class LlmResolver {
     });
 
     const collaboration = doc.collaboration ?? {};
-    const hash = createHash("sha256").update(canonicalJson({ scenario: rawJson, profiles: this.profiles })).digest("hex");
+    const hash = createHash("sha256")
+      .update(canonicalJson({ scenario: rawJson, profiles: this.profiles }))
+      .digest("hex");
     return {
       kind: "llm",
       name: doc.name,
@@ -346,7 +360,7 @@ class LlmResolver {
         const perDevicePerDay = (workload.dailyActiveUsers * (workload.requestsPerUserPerDay ?? DEFAULT_REQUESTS_PER_USER_PER_DAY)) / count;
         // A diurnal profile is a non-homogeneous Poisson process, drawn by thinning a process at the peak hour's rate.
         let peak = 1;
-        if (weights !== undefined && weights.some((w) => w > 0)) {
+        if (weights?.some((w) => w > 0)) {
           const mean = weights.reduce((a, b) => a + b, 0) / 24;
           peak = Math.max(...weights) / mean;
           hourlyAcceptance = weights.map((w) => w / mean / peak);
@@ -362,7 +376,7 @@ class LlmResolver {
     }
     if (workload.type === "query-trace") {
       const complexity = workload.complexity === undefined ? uniformComplexity : this.complexity(workload.complexity, `${path}.complexity`);
-      let trace;
+      let trace: QueryTrace;
       try {
         trace = readQueryTrace(
           workload.file,
@@ -439,12 +453,20 @@ class LlmResolver {
         if (labels.has(label)) this.fail(`routers[${index}]`, label, "a label not used by another entry (give each entry of the same router a label)");
         labels.add(label);
         const parsed = ROUTER_OPTIONS.external.safeParse(options);
-        if (!parsed.success) for (const issue of toInputIssues(parsed.error, options, ROUTER_OPTIONS.external)) this.issues.push({ ...issue, path: issue.path === "" ? `routers[${index}]` : `routers[${index}].${issue.path}` });
+        if (!parsed.success)
+          for (const issue of toInputIssues(parsed.error, options, ROUTER_OPTIONS.external))
+            this.issues.push({ ...issue, path: issue.path === "" ? `routers[${index}]` : `routers[${index}].${issue.path}` });
         entries.push({ name: "external", label, options, pipelineMaxAttempts });
         return;
       }
       if (typeof entry !== "string" && "policy" in entry) {
-        const label = entry.label ?? entry.path.split("/").pop()?.replace(/\.[cm]?[jt]s$/, "") ?? "module";
+        const label =
+          entry.label ??
+          entry.path
+            .split("/")
+            .pop()
+            ?.replace(/\.[cm]?[jt]s$/, "") ??
+          "module";
         if (labels.has(label)) this.fail(`routers[${index}]`, label, "a label not used by another entry (give each entry of the same router a label)");
         labels.add(label);
         entries.push({ name: "module", label, options: { path: entry.path, options: entry.options ?? {} }, pipelineMaxAttempts: entry.pipelineMaxAttempts });
@@ -516,7 +538,6 @@ class LlmResolver {
   }
 }
 
-
 /**
  * The non-LLM part of a pipeline attempt (tool runs, compiling, flashing): its measured time on
  * the reference node minus the exchange there (service alone + a one-way latency each way).
@@ -532,4 +553,3 @@ function exchangeMs(serving: ServingSpec, totalTokens: number, outputShare: numb
   const prompt = Math.max(1, Math.round(totalTokens - output));
   return serving.requestOverheadMs + prompt / serving.prefillTokensPerMs + output / serving.decodeTokensPerMs;
 }
-

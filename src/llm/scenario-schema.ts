@@ -20,7 +20,10 @@ const score = distributionSpecSchema.meta({ description: "A complexity score in 
 const modelRef = z.strictObject({
   model: z.string().min(1).meta({ description: "A model id of the profile's llm section (src/llm/model-catalog.ts for local models)." }),
   quantization: z.string().min(1).meta({ description: 'Quantization, e.g. "Q4_0", "Q4_K_M", "F16"; "served" for cloud endpoints.' }),
-  path: z.enum(["cpu", "gpu", "npu", "cloud"]).optional().meta({ description: "Where it runs on the hardware. Default: the only llm path of the profile that has the model, preferring gpu, npu, cloud, cpu." }),
+  path: z
+    .enum(["cpu", "gpu", "npu", "cloud"])
+    .optional()
+    .meta({ description: "Where it runs on the hardware. Default: the only llm path of the profile that has the model, preferring gpu, npu, cloud, cpu." }),
 });
 
 const queryContent = {
@@ -68,7 +71,12 @@ const pipelineStage = z.strictObject({
   successProbability: z.number().gt(0).lte(1).meta({ description: "Chance that an attempt on the reference model passes." }),
   passed: stageOutcome,
   failed: stageOutcome,
-  outputShare: z.number().gt(0).lt(1).optional().meta({ description: "Share of an attempt's tokens that are output (the rest is prompt). Default 0.1 (estimate: multi-turn exchanges re-send their context, so most tokens are prompt)." }),
+  outputShare: z
+    .number()
+    .gt(0)
+    .lt(1)
+    .optional()
+    .meta({ description: "Share of an attempt's tokens that are output (the rest is prompt). Default 0.1 (estimate: multi-turn exchanges re-send their context, so most tokens are prompt)." }),
   complexity: z.number().gte(0).lte(1).optional().meta({ description: "The stage's complexity score, used to route it and to scale its success on other models. Default 0.5." }),
   maxAttempts: z.number().int().positive().optional().meta({ description: "Attempts before the job fails at this stage (1 = no retries). Default 1." }),
 });
@@ -103,7 +111,8 @@ const node = z.strictObject({
   maxBatch: z.number().int().positive().optional().meta({ description: "Queries served at once. Default: the profile path's maxBatch." }),
   queueCapacity: z.number().int().nonnegative().optional().meta({ description: "Queries that may wait; more are refused (and count as violations). Default unbounded." }),
   contextTokens: z.number().int().positive().optional().meta({
-    description: "Context (prompt + output tokens) reserved per batch slot: checked against memory, and a longer query is refused. Default: the scenario's contextTokens (unlimited on a cloud endpoint unless given).",
+    description:
+      "Context (prompt + output tokens) reserved per batch slot: checked against memory, and a longer query is refused. Default: the scenario's contextTokens (unlimited on a cloud endpoint unless given).",
   }),
   costUsdPerHour: z.number().nonnegative().optional().meta({ description: "Hardware and hosting cost while the run lasts (amortisation). Default 0." }),
 });
@@ -116,17 +125,15 @@ const linkParameters = {
 
 const network = z.strictObject({
   default: z.strictObject(linkParameters).optional(),
-  links: z.array(z.strictObject({ between: z.tuple([id, id]), ...linkParameters })).optional().meta({ description: "Per (device group, node) parameters." }),
+  links: z
+    .array(z.strictObject({ between: z.tuple([id, id]), ...linkParameters }))
+    .optional()
+    .meta({ description: "Per (device group, node) parameters." }),
   bytesPerToken: z.number().positive().optional().meta({ description: "Bytes on the wire per token of prompt or output. Default 4 (UTF-8 text, about 4 characters per token)." }),
   requestOverheadBytes: z.number().int().nonnegative().optional().meta({ description: "Bytes added to every request (headers, JSON). Default 500." }),
 });
 
-const pipelineMaxAttempts = z
-  .number()
-  .int()
-  .positive()
-  .optional()
-  .meta({ description: "Overrides every pipeline stage's maxAttempts in this run (e.g. 1: no retries)." });
+const pipelineMaxAttempts = z.number().int().positive().optional().meta({ description: "Overrides every pipeline stage's maxAttempts in this run (e.g. 1: no retries)." });
 
 const routerEntry = z.union([
   id,
@@ -181,7 +188,12 @@ export const llmScenarioSchema = z
     loadScale: z.number().positive().optional().meta({
       description: "Multiplies every device's arrival rate (gaps and trace times are divided by it): one knob for a saturation sweep. Default 1.",
     }),
-    contextTokens: z.number().int().positive().optional().meta({ description: "Context (prompt + output tokens) reserved per batch slot on edge nodes and devices: checked against memory; a longer query is refused. Default 4096." }),
+    contextTokens: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .meta({ description: "Context (prompt + output tokens) reserved per batch slot on edge nodes and devices: checked against memory; a longer query is refused. Default 4096." }),
     devices: z.array(device).min(1),
     nodes: z.array(node).min(1),
     cloudNode: id.optional().meta({ description: "The node the 'cloud' route uses. Default: the only node with role cloud." }),

@@ -121,7 +121,14 @@ function summarizeRun(scenario: ResolvedLlmScenario, entry: LlmRouterEntry, worl
     latency,
     qos: { ttftDeadlineMs: null, totalDeadlineMs: null, late: m.late, refused: m.refused, lost: m.lost, unfinishedLate: m.unfinishedLate, violations, violationRate: ratio(violations, attempts) },
     tokens: { prompt: m.promptTokens, output: m.outputTokens, servedAtEdge: m.tokensAtEdge, servedInCloud: m.tokensInCloud },
-    cost: { apiUsd: m.apiUsd, energyUsd, hardwareUsd, totalUsd, perQueryUsd: ratio(totalUsd, m.completed), perDayUsd: (m.apiUsd * DAY_MS) / arrivalMs + ((energyUsd + hardwareUsd) * DAY_MS) / measuredMs },
+    cost: {
+      apiUsd: m.apiUsd,
+      energyUsd,
+      hardwareUsd,
+      totalUsd,
+      perQueryUsd: ratio(totalUsd, m.completed),
+      perDayUsd: (m.apiUsd * DAY_MS) / arrivalMs + ((energyUsd + hardwareUsd) * DAY_MS) / measuredMs,
+    },
     privacy: {
       queriesOffDevice: m.queriesOffDevice,
       queriesToCloud: m.queriesToCloud,
@@ -217,7 +224,6 @@ function spanEnergyJ(server: LlmServer, measuredMs: number): number | null {
   // A crashed node draws nothing.
   return (power.idleW * (measuredMs - downMs) + (power.busyW - power.idleW) * busyMs) / 1000;
 }
-
 
 /** Joules above idle while serving. */
 function servingEnergyJ(server: LlmServer): number | null {

@@ -59,7 +59,8 @@ export class QuantileSketch {
   constructor(bucketsPerOctave = FINE_BUCKETS_PER_OCTAVE) {
     if (!(Number.isInteger(bucketsPerOctave) && bucketsPerOctave >= 1)) throw new RangeError("bucketsPerOctave must be a positive integer");
     this.bucketsPerOctave = bucketsPerOctave;
-    this.relativeError = bucketsPerOctave === FINE_BUCKETS_PER_OCTAVE ? SKETCH_RELATIVE_ERROR : bucketsPerOctave === COARSE_BUCKETS_PER_OCTAVE ? COARSE_SKETCH_RELATIVE_ERROR : 1 / (2 * bucketsPerOctave + 1);
+    this.relativeError =
+      bucketsPerOctave === FINE_BUCKETS_PER_OCTAVE ? SKETCH_RELATIVE_ERROR : bucketsPerOctave === COARSE_BUCKETS_PER_OCTAVE ? COARSE_SKETCH_RELATIVE_ERROR : 1 / (2 * bucketsPerOctave + 1);
     this.offset = -MIN_EXPONENT * bucketsPerOctave;
     this.bucketCount = (MAX_EXPONENT - MIN_EXPONENT) * bucketsPerOctave + 1;
     this.counts = new Uint32Array(this.bucketCount);

@@ -33,10 +33,7 @@ const truncation = {
   unit: timeUnit.optional().meta({ description: "Unit of bare numbers in this spec (default ms)." }),
   min: quantity.optional().meta({ description: "Lower bound; draws below it are handled by `truncation`." }),
   max: quantity.optional().meta({ description: "Upper bound; draws above it are handled by `truncation`." }),
-  truncation: z
-    .enum(["redraw", "clamp"])
-    .optional()
-    .meta({ description: "redraw (default): draw again until inside [min, max]; clamp: move the draw to the bound." }),
+  truncation: z.enum(["redraw", "clamp"]).optional().meta({ description: "redraw (default): draw again until inside [min, max]; clamp: move the draw to the bound." }),
 };
 
 const constantSpec = z.strictObject({ dist: z.literal("constant"), value: quantity, ...truncation });
@@ -78,10 +75,7 @@ const stableSpec = z.strictObject({
   beta: z.number().gte(-1).lte(1).optional().meta({ description: "Skewness, default 0." }),
   scale: quantity,
   loc: quantity.optional(),
-  parameterization: z
-    .enum(["S0", "S1"])
-    .optional()
-    .meta({ description: "Nolan's S1 (default, as SciPy's levy_stable) or S0." }),
+  parameterization: z.enum(["S0", "S1"]).optional().meta({ description: "Nolan's S1 (default, as SciPy's levy_stable) or S0." }),
   ...truncation,
 });
 // An enum, so a misspelt preset is refused with the nearest name, and editors offer the names.
@@ -94,16 +88,7 @@ export const distributionSpecSchema = z
     z.number().meta({ description: "A constant number of milliseconds." }),
     z.string().meta({ description: 'A constant duration such as "13 ms".' }),
     presetSpec,
-    z.discriminatedUnion("dist", [
-      constantSpec,
-      uniformSpec,
-      exponentialSpec,
-      normalSpec,
-      lognormalSpec,
-      gammaSpec,
-      empiricalSpec,
-      stableSpec,
-    ]),
+    z.discriminatedUnion("dist", [constantSpec, uniformSpec, exponentialSpec, normalSpec, lognormalSpec, gammaSpec, empiricalSpec, stableSpec]),
   ])
   .meta({ id: "Distribution", description: "A random time: a constant, a preset name, or a {dist, ...} spec." });
 

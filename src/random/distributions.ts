@@ -7,9 +7,7 @@ import { DISTRIBUTION_PRESETS } from "./presets.js";
 import { makeStableSampler } from "./stable.js";
 
 /** A compiled distribution: draws in milliseconds from the uniform stream it was bound to. */
-export interface Sampler {
-  (): number;
-}
+export type Sampler = () => number;
 
 /** A distribution spec checked and reduced to numbers in milliseconds, ready to bind to a stream. */
 export interface CompiledDistribution {
@@ -215,12 +213,7 @@ function normal(mean: number, sd: number): CompiledDistribution {
 type TimeReader = (key: string, value: number | string) => number;
 type Fail = (key: string, value: unknown, expected: string) => void;
 
-function lognormal(
-  spec: Extract<DistributionSpec, { dist: "lognormal" }>,
-  unit: TimeUnit,
-  time: TimeReader,
-  fail: Fail,
-): CompiledDistribution | undefined {
+function lognormal(spec: Extract<DistributionSpec, { dist: "lognormal" }>, unit: TimeUnit, time: TimeReader, fail: Fail): CompiledDistribution | undefined {
   let mu: number;
   let sigma: number;
   if (spec.mu !== undefined && spec.sigma !== undefined && spec.mean === undefined) {
@@ -339,13 +332,7 @@ function stableReach(alpha: number, beta: number, scale: number, loc: number, pa
   return [shift - reach(1 - beta), shift + reach(1 + beta)];
 }
 
-function truncate(
-  base: CompiledDistribution,
-  min: number,
-  max: number,
-  mode: "redraw" | "clamp",
-  path: string,
-): CompiledDistribution {
+function truncate(base: CompiledDistribution, min: number, max: number, mode: "redraw" | "clamp", path: string): CompiledDistribution {
   const bounds = `[${min}, ${max}] ms`;
   return {
     description: `${base.description} truncated to ${bounds} (${mode})`,
@@ -365,9 +352,7 @@ function truncate(
           const value = draw();
           if (value >= min && value <= max) return value;
         }
-        throw new InputError("distribution", [
-          { path, value: bounds, expected: `bounds that the distribution reaches (${MAX_REDRAWS} draws fell outside)` },
-        ]);
+        throw new InputError("distribution", [{ path, value: bounds, expected: `bounds that the distribution reaches (${MAX_REDRAWS} draws fell outside)` }]);
       };
     },
   };

@@ -51,14 +51,7 @@ export function intersectRange(range: DrawRange, min: number, max: number): Draw
  * before truncation, overflows at 2^-53: a truncation would not catch a NaN) or reaches beyond
  * ±MAX_DRAW_MS with non-negligible probability (after truncation).
  */
-export function checkDrawRange(
-  reach: (p: number) => DrawRange,
-  truncate: (range: DrawRange) => DrawRange,
-  description: string,
-  path: string,
-  spec: unknown,
-  issues: InputIssue[],
-): void {
+export function checkDrawRange(reach: (p: number) => DrawRange, truncate: (range: DrawRange) => DrawRange, description: string, path: string, spec: unknown, issues: InputIssue[]): void {
   const [low, high] = reach(RAREST_DRAW_PROBABILITY);
   if (!(Number.isFinite(low) && Number.isFinite(high))) {
     const bad = Number.isNaN(low) || Number.isNaN(high) ? "NaN" : high === Infinity ? "Infinity" : "-Infinity";

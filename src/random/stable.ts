@@ -80,7 +80,7 @@ export function makeStableSampler(p: StableParams, uniform: () => number): () =>
   // Y = S sin(aV + B) / cos(V)^(1/a) * (cos(V - aV - B) / W)^((1-a)/a) is S1(a, b, 1, 0).
   const tanPA = tanPiAlphaOver2(alpha);
   const bigB = Math.atan(beta * tanPA);
-  const mult = scale * Math.pow(1 + beta * beta * tanPA * tanPA, 1 / (2 * alpha));
+  const mult = scale * (1 + beta * beta * tanPA * tanPA) ** (1 / (2 * alpha));
   const invAlpha = 1 / alpha;
   const expo = (1 - alpha) / alpha;
   // S0 location = S1 location + b*scale*tan(pi a/2) (Nolan), so an S0 variate is scale*(Y - b tan) + loc.
@@ -103,7 +103,7 @@ export function stableLogCharacteristicFunction(p: StableParams, t: number): [nu
   if (t === 0) return [0, 0];
   const st = scale * t;
   const abs = Math.abs(st);
-  const re = -Math.pow(abs, alpha);
+  const re = -(abs ** alpha);
   let im: number;
   if (alpha === 1) {
     // S1: -scale|t| i b (2/pi) sign(t) ln|t|;  S0: the same with ln(scale |t|).
@@ -111,7 +111,7 @@ export function stableLogCharacteristicFunction(p: StableParams, t: number): [nu
     im = -TWO_OVER_PI * beta * st * Math.log(logArg);
   } else {
     const tanPA = tanPiAlphaOver2(alpha);
-    const sgnPow = Math.sign(t) * Math.pow(abs, alpha);
+    const sgnPow = Math.sign(t) * abs ** alpha;
     // S1: +(scale|t|)^a b sign(t) tan;  S0: -b tan sign(t)(scale|t|)^a (|scale t|^(1-a) - 1), written without the
     // cancelling power so it stays accurate for small |t|.
     im = parameterization === "S1" ? beta * tanPA * sgnPow : -beta * tanPA * (st - sgnPow);

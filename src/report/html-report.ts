@@ -4,9 +4,7 @@ import type { ReportResults } from "./results-input.js";
 import { FONT_FAMILY } from "./style.js";
 
 /** A chart as the report shows it: drawn (with its SVG) or skipped (with the reason). */
-export type ReportEntry =
-  | { id: string; title: string; kind: "chart"; caption: string; svg: string }
-  | { id: string; title: string; kind: "skipped"; reason: string };
+export type ReportEntry = { id: string; title: string; kind: "chart"; caption: string; svg: string } | { id: string; title: string; kind: "skipped"; reason: string };
 
 /**
  * The report as one self-contained HTML file: charts inlined as SVG, the font embedded as a data
@@ -160,5 +158,8 @@ function stripXmlDeclaration(svg: string): string {
  * side by side, two charts' `gradient_0` would otherwise both resolve to the first one.
  */
 export function namespaceSvgIds(svg: string, prefix: string): string {
-  return svg.replace(/\bid="([^"]+)"/g, `id="${prefix}-$1"`).replace(/url\(#([^)]+)\)/g, `url(#${prefix}-$1)`).replace(/href="#([^"]+)"/g, `href="#${prefix}-$1"`);
+  return svg
+    .replace(/\bid="([^"]+)"/g, `id="${prefix}-$1"`)
+    .replace(/url\(#([^)]+)\)/g, `url(#${prefix}-$1)`)
+    .replace(/href="#([^"]+)"/g, `href="#${prefix}-$1"`);
 }

@@ -135,14 +135,7 @@ export function parseReportResults(json: unknown, source: string): ReportResults
  * say, gets one clear line instead of every missing key), then the zod schema, then the
  * consistency the schema cannot express.
  */
-export function parseTaggedResults<T>(
-  json: unknown,
-  source: string,
-  tag: string,
-  written: string,
-  schema: z.ZodType<T>,
-  crossCheck: (results: T) => InputIssue[],
-): T {
+export function parseTaggedResults<T>(json: unknown, source: string, tag: string, written: string, schema: z.ZodType<T>, crossCheck: (results: T) => InputIssue[]): T {
   const found = json !== null && typeof json === "object" && !Array.isArray(json) ? (json as Record<string, unknown>).schema : undefined;
   if (found !== tag) throw new InputError(source, [{ path: "schema", value: found, expected: `"${tag}" (${written})` }]);
   const parsed = schema.safeParse(json);

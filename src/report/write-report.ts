@@ -24,12 +24,7 @@ export interface ReportSummary {
  * when asked) and, with "html", `<outDir>/index.html`. A chart whose data is absent is listed as
  * skipped, never drawn empty. Charts are rendered one after the other (see renderSvg).
  */
-export async function writeReport(
-  results: ReportResults,
-  outDir: string,
-  formats: readonly ReportFormat[] = REPORT_FORMATS,
-  charts: readonly ChartDefinition[] = CHARTS,
-): Promise<ReportSummary> {
+export async function writeReport(results: ReportResults, outDir: string, formats: readonly ReportFormat[] = REPORT_FORMATS, charts: readonly ChartDefinition[] = CHARTS): Promise<ReportSummary> {
   return writeChartReport(results, outDir, formats, charts, buildHtmlReport);
 }
 

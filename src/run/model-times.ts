@@ -51,10 +51,18 @@ function linkIssues(links: readonly (readonly ResolvedLink[])[], bytes: number, 
     if (fault.kind !== "link-degradation") return;
     const degraded = bytes / (slowest.bytesPerMs * fault.bandwidthFactor);
     if (transferMs <= MAX_DRAW_MS && !(degraded <= MAX_DRAW_MS)) {
-      issues.push({ path: `faults[${i}].bandwidthFactor`, value: fault.bandwidthFactor, expected: `a factor that moves a message within ${MAX_DRAW_MS} ms: ${bytes} bytes over ${slowest.description} take ${format(degraded)} ms` });
+      issues.push({
+        path: `faults[${i}].bandwidthFactor`,
+        value: fault.bandwidthFactor,
+        expected: `a factor that moves a message within ${MAX_DRAW_MS} ms: ${bytes} bytes over ${slowest.description} take ${format(degraded)} ms`,
+      });
     }
     if (!(latency * fault.latencyMultiplier <= MAX_DRAW_MS)) {
-      issues.push({ path: `faults[${i}].latencyMultiplier`, value: fault.latencyMultiplier, expected: `a multiplier that keeps latencies within ${MAX_DRAW_MS} ms: ${format(latency)} ms times it is ${format(latency * fault.latencyMultiplier)} ms` });
+      issues.push({
+        path: `faults[${i}].latencyMultiplier`,
+        value: fault.latencyMultiplier,
+        expected: `a multiplier that keeps latencies within ${MAX_DRAW_MS} ms: ${format(latency)} ms times it is ${format(latency * fault.latencyMultiplier)} ms`,
+      });
     }
   });
   return issues;

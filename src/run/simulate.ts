@@ -60,11 +60,7 @@ export function simulate(scenario: ResolvedScenario, options: SimulateOptions = 
       return summary;
     } finally {
       // An agent process is ended whatever happened; on failure it is killed rather than told the run ended.
-      scheduler.close?.(
-        summary === undefined
-          ? undefined
-          : { completed: summary.requests.completed, violationRate: summary.qos.violationRate, meanTotalMs: summary.latency.total.mean },
-      );
+      scheduler.close?.(summary === undefined ? undefined : { completed: summary.requests.completed, violationRate: summary.qos.violationRate, meanTotalMs: summary.latency.total.mean });
     }
   });
   return {

@@ -101,7 +101,10 @@ export function scenarioScaleIssues(doc: { duration: number; drain?: number; dev
   const memory = memoryIssue(devices, doc.nodes.length, 0, where);
   if (memory !== undefined) issues.push(memory);
   else if (devices > MAX_PENDING_EVENTS) {
-    issues.push({ ...where, expected: `at most ${MAX_PENDING_EVENTS} devices in all (each keeps its next arrival pending in the event queue, which holds ${MAX_PENDING_EVENTS}); the scenario has ${devices}` });
+    issues.push({
+      ...where,
+      expected: `at most ${MAX_PENDING_EVENTS} devices in all (each keeps its next arrival pending in the event queue, which holds ${MAX_PENDING_EVENTS}); the scenario has ${devices}`,
+    });
   }
   return issues;
 }
@@ -120,7 +123,13 @@ export function estimateEdgeWork(scenario: ResolvedScenario): WorkEstimate {
       let rows = 0;
       for (const device of group.members) rows += countBelow(device.arrivalTimes, scenario.durationMs, 1);
       traceRows += group.members.reduce((sum, device) => sum + (device.arrivalTimes?.length ?? 0), 0);
-      contributions.push({ path: `devices[${group.position}].workload.file`, value: `${rows} rows`, events: rows * EDGE_EVENTS_PER_REQUEST, how: `${rows} trace rows x ${EDGE_EVENTS_PER_REQUEST} events per request`, advice: TRACE_ADVICE });
+      contributions.push({
+        path: `devices[${group.position}].workload.file`,
+        value: `${rows} rows`,
+        events: rows * EDGE_EVENTS_PER_REQUEST,
+        how: `${rows} trace rows x ${EDGE_EVENTS_PER_REQUEST} events per request`,
+        advice: TRACE_ADVICE,
+      });
       continue;
     }
     const video = w.type === "video";
@@ -159,7 +168,13 @@ export function estimateLlmWork(scenario: ResolvedLlmScenario): WorkEstimate {
       if (w.type === "query-trace") {
         let rows = 0;
         for (const device of group.members) rows += countBelow((device.workload as Extract<LlmWorkload, { type: "query-trace" }>).times, scenario.durationMs, scenario.loadScale);
-        contributions.push({ path: `${path}.file`, value: `${rows} rows`, events: rows * LLM_EVENTS_PER_QUERY, how: `${rows} trace rows x ${LLM_EVENTS_PER_QUERY} events per query`, advice: TRACE_ADVICE });
+        contributions.push({
+          path: `${path}.file`,
+          value: `${rows} rows`,
+          events: rows * LLM_EVENTS_PER_QUERY,
+          how: `${rows} trace rows x ${LLM_EVENTS_PER_QUERY} events per query`,
+          advice: TRACE_ADVICE,
+        });
         continue;
       }
       // Candidate arrivals (thinned by an hourly profile) are events of their own; queries cost the rest.
@@ -247,13 +262,25 @@ function faultWork(faults: readonly ResolvedFault[], nodes: number, healthCheckI
   for (const fault of faults) {
     if (fault.kind !== "crashes") continue;
     const cycleMs = means.of(fault.mtbf) + means.of(fault.mttr);
-    work.push({ path: `faults[${fault.index}]`, value: `a crash cycle of ${round(cycleMs)} ms`, events: (2 * endMs) / cycleMs, how: `a crash and a recovery every ${round(cycleMs)} ms (mean mtbf + mttr) for ${round(endMs / 1000)} s`, advice: "use a longer mtbf or mttr" });
+    work.push({
+      path: `faults[${fault.index}]`,
+      value: `a crash cycle of ${round(cycleMs)} ms`,
+      events: (2 * endMs) / cycleMs,
+      how: `a crash and a recovery every ${round(cycleMs)} ms (mean mtbf + mttr) for ${round(endMs / 1000)} s`,
+      advice: "use a longer mtbf or mttr",
+    });
   }
   return work;
 }
 
 function periodic(path: string, intervalMs: number, copies: number, endMs: number, what: string, advice: string): WorkContribution {
-  return { path, value: `${intervalMs} ms`, events: (copies * endMs) / intervalMs, how: `${copies === 1 ? "" : `${copies} x `}${what} every ${intervalMs} ms for ${round(endMs / 1000)} s`, advice: `use ${advice}` };
+  return {
+    path,
+    value: `${intervalMs} ms`,
+    events: (copies * endMs) / intervalMs,
+    how: `${copies === 1 ? "" : `${copies} x `}${what} every ${intervalMs} ms for ${round(endMs / 1000)} s`,
+    advice: `use ${advice}`,
+  };
 }
 
 /** Expected LLM exchanges per pipeline job: stage s is attempted until it passes or its attempts run out. */

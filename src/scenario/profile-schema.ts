@@ -19,8 +19,7 @@ export const serviceCurveSchema = z
     ...sourced,
   })
   .meta({
-    description:
-      "Mean time per frame as a function of frame size: linear in pixel count between points, extrapolated from the last two (constant with one point).",
+    description: "Mean time per frame as a function of frame size: linear in pixel count between points, extrapolated from the last two (constant with one point).",
   });
 
 const modelService = z.strictObject({
@@ -85,9 +84,7 @@ export const hardwareProfileSchema = z
     }),
     memoryMiB: z.number().positive(),
     memorySource: z.string().optional(),
-    power: z
-      .strictObject({ idleW: z.number().nonnegative(), busyW: z.number().nonnegative(), ...sourced })
-      .optional(),
+    power: z.strictObject({ idleW: z.number().nonnegative(), busyW: z.number().nonnegative(), ...sourced }).optional(),
     models: z.record(z.string(), modelService),
     llm: z
       .strictObject({ cpu: llmPath.optional(), gpu: llmPath.optional(), npu: llmPath.optional(), cloud: llmPath.optional() })

@@ -27,7 +27,14 @@ export function resolveFaults(
     const path = `faults[${index}]`;
     const node = nodeIndex.get(fault.node);
     if (node === undefined) {
-      fail(`${path}.node`, fault.node, `a node id: ${suggestName(fault.node, nodes.map((n) => n.id))}`);
+      fail(
+        `${path}.node`,
+        fault.node,
+        `a node id: ${suggestName(
+          fault.node,
+          nodes.map((n) => n.id),
+        )}`,
+      );
       return;
     }
     if (fault.type === "crash") {

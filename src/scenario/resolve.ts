@@ -7,17 +7,7 @@ import { compileDistribution, meanOf, type CompiledDistribution } from "../rando
 import { parseBandwidth } from "./bandwidth.js";
 import type { HardwareProfile, ServiceCurve } from "./profile-schema.js";
 import { BUILTIN_PROFILE_DIR, meanServiceMs, ProfileLibrary } from "./profiles.js";
-import type {
-  NodeService,
-  ResolvedFault,
-  ResolvedDevice,
-  ResolvedLink,
-  ResolvedNode,
-  ResolvedScenario,
-  ResolvedWorkload,
-  SchedulerEntry,
-  ServiceClass,
-} from "./resolved.js";
+import type { NodeService, ResolvedFault, ResolvedDevice, ResolvedLink, ResolvedNode, ResolvedScenario, ResolvedWorkload, SchedulerEntry, ServiceClass } from "./resolved.js";
 import { scenarioSchema, type ScenarioDocument } from "./schema.js";
 import type * as z from "zod";
 import { checkIds, compileCollecting, lookupProfile } from "./input-lookups.js";
@@ -154,7 +144,9 @@ class Resolver {
       stateBytes: doc.migration?.stateBytes ?? 0,
     };
     if (!(migration.modelLoadMs >= 0)) this.fail("migration.modelLoadTime", doc.migration?.modelLoadTime, "a non-negative duration");
-    const hash = createHash("sha256").update(canonicalJson({ scenario: rawJson, profiles: this.profiles })).digest("hex");
+    const hash = createHash("sha256")
+      .update(canonicalJson({ scenario: rawJson, profiles: this.profiles }))
+      .digest("hex");
     return deepFreeze({
       name: doc.name,
       description: doc.description ?? "",
@@ -285,10 +277,7 @@ class Resolver {
         periodMs,
         jitter: workload.jitter === undefined ? undefined : this.compile(workload.jitter, `${path}.jitter`),
         interarrival: undefined,
-        startOffset:
-          workload.startOffset === undefined
-            ? this.compile({ dist: "uniform", low: 0, high: periodMs }, `${path}.startOffset`)
-            : this.compile(workload.startOffset, `${path}.startOffset`),
+        startOffset: workload.startOffset === undefined ? this.compile({ dist: "uniform", low: 0, high: periodMs }, `${path}.startOffset`) : this.compile(workload.startOffset, `${path}.startOffset`),
         requestBytes: frameBytes,
         resultBytes: workload.resultBytes ?? DEFAULT_RESULT_BYTES,
       };
@@ -380,13 +369,7 @@ class Resolver {
     }
   }
 
-  private nodeService(
-    node: ScenarioDocument["nodes"][number],
-    profile: HardwareProfile | undefined,
-    inferencePath: "accelerator" | "cpu",
-    serviceClass: ServiceClass,
-    path: string,
-  ): NodeService {
+  private nodeService(node: ScenarioDocument["nodes"][number], profile: HardwareProfile | undefined, inferencePath: "accelerator" | "cpu", serviceClass: ServiceClass, path: string): NodeService {
     const zero = compileDistribution(0, path);
     const fromCurve = (curve: ServiceCurve): CompiledDistribution | undefined => {
       const mean = meanServiceMs(curve, serviceClass.frameSizePx);
@@ -430,7 +413,11 @@ class Resolver {
       }
     }
     const knownDevices = (typed: string): string => suggestName(typed, [...new Set(devices.map((d) => d.group))]);
-    const knownNodes = (typed: string): string => suggestName(typed, nodes.map((n) => n.id));
+    const knownNodes = (typed: string): string =>
+      suggestName(
+        typed,
+        nodes.map((n) => n.id),
+      );
 
     type Params = NonNullable<typeof network.default>;
     const defaults: Params = network.default ?? {};
@@ -506,8 +493,7 @@ class Resolver {
           if (bitsPerSecond === undefined) this.fail(pathOf("bandwidth"), bandwidthSpec, 'a bandwidth: bits per second, or a string such as "100 Mbit/s"');
           else bytesPerMs = bitsPerSecond / 8 / 1000;
         }
-        const nominalLatencyMs =
-          meanOf(latency, estimateStreams.stream(`latency/${key}`)) + (jitter === undefined ? 0 : meanOf(jitter, estimateStreams.stream(`jitter/${key}`)));
+        const nominalLatencyMs = meanOf(latency, estimateStreams.stream(`latency/${key}`)) + (jitter === undefined ? 0 : meanOf(jitter, estimateStreams.stream(`jitter/${key}`)));
         const resolved: ResolvedLink = {
           latency,
           jitter,
@@ -591,7 +577,11 @@ function normaliseSchedulerEntry(entry: SchedulerDocument): { name: string; labe
   if (typeof entry === "string") return { name: entry, label: entry, options: {} };
   if ("name" in entry) return { name: entry.name, label: entry.label ?? entry.name, options: entry.options ?? {} };
   if (entry.policy === "module") {
-    const base = entry.path.split("/").pop()?.replace(/\.[cm]?[jt]s$/, "") ?? "module";
+    const base =
+      entry.path
+        .split("/")
+        .pop()
+        ?.replace(/\.[cm]?[jt]s$/, "") ?? "module";
     return { name: "module", label: entry.label ?? base, options: { path: entry.path, options: entry.options ?? {} } };
   }
   const { policy: _policy, label, ...options } = entry;

@@ -14,9 +14,7 @@ const id = z
   .meta({ description: "An identifier: letters, digits, '.', '_' and '-'." });
 
 /** Bits per second as a number, or a string such as "100 Mbit/s", "54 Mbps", "1 Gbit/s". */
-export const bandwidthSchema = z
-  .union([z.number().positive(), z.string()])
-  .meta({ description: 'Link bandwidth: bits per second, or a string such as "100 Mbit/s" or "1 Gbps".' });
+export const bandwidthSchema = z.union([z.number().positive(), z.string()]).meta({ description: 'Link bandwidth: bits per second, or a string such as "100 Mbit/s" or "1 Gbps".' });
 
 const videoWorkload = z
   .strictObject({
@@ -61,8 +59,7 @@ const traceWorkload = z
     resultBytes: z.number().int().nonnegative().optional().meta({ description: "Bytes of the reply. Default 0." }),
   })
   .meta({
-    description:
-      "Arrivals replayed from a trace: times are taken relative to the first row; with count > 1 the rows are dealt to the devices in turn (row i to device i mod count).",
+    description: "Arrivals replayed from a trace: times are taken relative to the first row; with count > 1 the rows are dealt to the devices in turn (row i to device i mod count).",
   });
 
 export const workloadSchema = z.discriminatedUnion("type", [videoWorkload, arrivalsWorkload, traceWorkload]);
@@ -241,7 +238,10 @@ export const scenarioSchema = z
         }),
       })
       .optional()
-      .meta({ description: "QoS monitoring for schedulers that migrate sessions (Algorithm 1): every interval, a node whose recent p95 total latency exceeds the deadline, or that is known unhealthy, is made temporarily unreachable and its sessions migrate." }),
+      .meta({
+        description:
+          "QoS monitoring for schedulers that migrate sessions (Algorithm 1): every interval, a node whose recent p95 total latency exceeds the deadline, or that is known unhealthy, is made temporarily unreachable and its sessions migrate.",
+      }),
     migration: z
       .strictObject({
         modelLoadTime: durationSchema.optional().meta({ description: "Time to load the model on the target node. Default 1 s (estimate)." }),

@@ -40,9 +40,7 @@ export function toInputIssues(error: z.ZodError, input: unknown, schema?: z.ZodT
 
 type ZodIssue = z.core.$ZodIssue;
 
-type Found =
-  | { kind: "unknown"; issue: InputIssue; parent: PropertyKey[]; key: string }
-  | { kind: "missing" | "other"; issue: InputIssue };
+type Found = { kind: "unknown"; issue: InputIssue; parent: PropertyKey[]; key: string } | { kind: "missing" | "other"; issue: InputIssue };
 
 function collect(issue: ZodIssue, input: unknown, out: Found[]): void {
   const path = jsonPath(issue.path);

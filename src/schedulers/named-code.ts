@@ -36,7 +36,8 @@ export function codeNamedIn(document: unknown, baseDir: string): NamedCode[] {
       const fields = (inOptions ? options : entry) as Record<string, unknown> | undefined;
       const at = `${key}[${index}]${inOptions ? ".options" : ""}`;
       if (kind === "module" && typeof fields?.path === "string") found.push({ path: `${at}.path`, value: fields.path, runs: `module ${resolve(baseDir, fields.path)}` });
-      if (kind === "external" && Array.isArray(fields?.command)) found.push({ path: `${at}.command`, value: fields.command, runs: `command ${JSON.stringify(fields.command)} started in ${process.cwd()}` });
+      if (kind === "external" && Array.isArray(fields?.command))
+        found.push({ path: `${at}.command`, value: fields.command, runs: `command ${JSON.stringify(fields.command)} started in ${process.cwd()}` });
     });
   }
   return found;

@@ -27,7 +27,10 @@ function shellQuote(text: string): string {
 
 /** A DNS-1123 name for the Job (lower case, digits, '-', at most 63 characters). */
 function kubernetesName(name: string): string {
-  const cleaned = name.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^-+|-+$/g, "");
+  const cleaned = name
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, "-")
+    .replace(/^-+|-+$/g, "");
   return `sweep-${cleaned || "run"}`.slice(0, 63).replace(/-+$/, "");
 }
 

@@ -38,7 +38,7 @@ export function lookupPointer(document: unknown, tokens: readonly string[]): Poi
         return { ok: false, miss: { found, missing: token, available: current.length === 0 ? [] : [`0..${current.length - 1}`] } };
       }
       current = current[index];
-    } else if (current !== null && typeof current === "object" && Object.prototype.hasOwnProperty.call(current, token)) {
+    } else if (current !== null && typeof current === "object" && Object.hasOwn(current, token)) {
       current = (current as Record<string, unknown>)[token];
     } else {
       const available = current !== null && typeof current === "object" ? Object.keys(current).sort() : [];

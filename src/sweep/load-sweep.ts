@@ -108,9 +108,7 @@ export function planSweep(json: unknown, file: string): SweepPlan {
       seed: runSeed(seed, coordinates(axes, cell.values), r),
     })),
   );
-  const hash = sha256Hex(
-    canonicalJson({ simulator: SIMULATOR_VERSION, base, axes: axes.map((a) => ({ name: a.name, path: a.path })), cells: cells.map((c) => c.id), replications, seed }),
-  );
+  const hash = sha256Hex(canonicalJson({ simulator: SIMULATOR_VERSION, base, axes: axes.map((a) => ({ name: a.name, path: a.path })), cells: cells.map((c) => c.id), replications, seed }));
   return {
     name: sweep.name,
     description: sweep.description ?? "",
@@ -165,7 +163,9 @@ function buildCells(documents: readonly AxisDocument[], axes: readonly Axis[], s
   const byId = new Map<string, { cell: Cell; point: JsonValue[] }>();
   for (const point of samplePoints(documents, sampling, seed)) {
     const values: Record<string, JsonValue> = {};
-    axes.forEach((axis, i) => (values[axis.name] = point[i]));
+    axes.forEach((axis, i) => {
+      values[axis.name] = point[i];
+    });
     const id = cellId(coordinates(axes, values));
     if (!byId.has(id)) byId.set(id, { cell: { id, values }, point });
   }

@@ -83,7 +83,9 @@ export function scanRunFolder(outDir: string, sweepHash: string): { finished: Se
   const finished = new Set<string>();
   const damaged: DamagedFile[] = [];
   if (!existsSync(dir)) return { finished, damaged };
-  for (const name of readdirSync(dir).filter((f) => f.endsWith(".json")).sort()) {
+  for (const name of readdirSync(dir)
+    .filter((f) => f.endsWith(".json"))
+    .sort()) {
     const id = name.slice(0, -".json".length);
     const file = join(dir, name);
     const record = parseRunRecord(file, id, sweepHash);
@@ -120,7 +122,9 @@ export function readFailures(outDir: string): { failures: FailureRecord[]; damag
   const failures: FailureRecord[] = [];
   const damaged: DamagedFile[] = [];
   if (!existsSync(dir)) return { failures, damaged };
-  for (const name of readdirSync(dir).filter((f) => f.endsWith(".json")).sort()) {
+  for (const name of readdirSync(dir)
+    .filter((f) => f.endsWith(".json"))
+    .sort()) {
     const file = join(dir, name);
     const json = parseJsonFile(file);
     const record = (json.ok ? json.value : null) as Partial<FailureRecord> | null;

@@ -17,10 +17,15 @@ export function plannedRunsIssue(axes: readonly AxisDocument[], sampling: Sampli
   const steep = axes.findIndex((axis) => "range" in axis && axis.range.steps > MAX_SWEEP_RUNS);
   if (steep >= 0) {
     const steps = (axes[steep] as Extract<AxisDocument, { range: unknown }>).range.steps;
-    return { path: `axes[${steep}].range.steps`, value: steps, expected: `at most ${MAX_SWEEP_RUNS} points on an axis (each is checked when the sweep is loaded, and a sweep plans at most ${MAX_SWEEP_RUNS} runs)` };
+    return {
+      path: `axes[${steep}].range.steps`,
+      value: steps,
+      expected: `at most ${MAX_SWEEP_RUNS} points on an axis (each is checked when the sweep is loaded, and a sweep plans at most ${MAX_SWEEP_RUNS} runs)`,
+    };
   }
   const factors: { path: string; value: number }[] = [{ path: "replications", value: replications }];
-  if (sampling.method === "grid") axes.forEach((axis, i) => factors.push("values" in axis ? { path: `axes[${i}].values`, value: axis.values.length } : { path: `axes[${i}].range.steps`, value: axis.range.steps }));
+  if (sampling.method === "grid")
+    axes.forEach((axis, i) => void factors.push("values" in axis ? { path: `axes[${i}].values`, value: axis.values.length } : { path: `axes[${i}].range.steps`, value: axis.range.steps }));
   else factors.push({ path: "sampling.count", value: sampling.count });
   const runs = factors.reduce((product, factor) => product * factor.value, 1);
   if (runs <= MAX_SWEEP_RUNS) return undefined;

@@ -58,9 +58,7 @@ export function buildSummary(plan: SweepPlan, source: RunSource): SweepSummary {
     completed += records.length;
     const labels = [...new Set(records.flatMap((r) => (r.results.runs as CompactPolicyResults[]).map((s) => s.label)))].sort();
     for (const label of labels) {
-      const entries = records
-        .map((r) => (r.results.runs as CompactPolicyResults[]).find((s) => s.label === label))
-        .filter((s): s is CompactPolicyResults => s !== undefined);
+      const entries = records.map((r) => (r.results.runs as CompactPolicyResults[]).find((s) => s.label === label)).filter((s): s is CompactPolicyResults => s !== undefined);
       const metrics: Record<string, MetricSummary> = {};
       for (const metric of plan.metrics) metrics[metric] = summarize(entries.map((entry) => metricValue(entry, metric)));
       cells.push({ cell: cell.id, values: cell.values, label, scheduler: entries[0].scheduler, metrics });

@@ -71,13 +71,8 @@ export const sweepSchema = z.strictObject({
   $schema: z.string().optional(),
   name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, { error: "a name of letters, digits, '.', '_' or '-' (it names the output folder)" }),
   description: z.string().optional(),
-  base: z
-    .union([z.string().min(1), z.record(z.string(), z.json())])
-    .meta({ description: "The base scenario: a file path relative to the sweep file, or the scenario object inline." }),
-  set: z
-    .record(pointer, scalarOrJson)
-    .optional()
-    .meta({ description: "Fixed changes to the base scenario for every run, pointer -> value (e.g. a shorter duration)." }),
+  base: z.union([z.string().min(1), z.record(z.string(), z.json())]).meta({ description: "The base scenario: a file path relative to the sweep file, or the scenario object inline." }),
+  set: z.record(pointer, scalarOrJson).optional().meta({ description: "Fixed changes to the base scenario for every run, pointer -> value (e.g. a shorter duration)." }),
   axes: z.array(axisSchema).min(1),
   sampling: samplingSchema.optional(),
   replications: z.number().int().positive().max(10_000).optional(),

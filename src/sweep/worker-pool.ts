@@ -14,7 +14,7 @@ const WORKER_URL = new URL("./run-worker.js", import.meta.url);
  * the files, sorted. A worker that dies (out of memory, a native crash) fails its run and is
  * replaced, so the other runs go on.
  */
-export async function runOnWorkers(context: RunContext, runs: readonly RunSpec[], jobs: number, onOutcome: (outcome: RunOutcome, run: RunSpec) => void | "stop"): Promise<void> {
+export async function runOnWorkers(context: RunContext, runs: readonly RunSpec[], jobs: number, onOutcome: (outcome: RunOutcome, run: RunSpec) => undefined | "stop"): Promise<void> {
   let next = 0;
   const workerCount = Math.max(1, Math.min(jobs, runs.length));
   await Promise.all(Array.from({ length: workerCount }, () => drive()));

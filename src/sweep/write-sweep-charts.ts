@@ -15,7 +15,11 @@ export interface SweepChartsReport {
   warnings: string[];
 }
 
-const slug = (text: string): string => text.replace(/^\//, "").replace(/[^A-Za-z0-9.]+/g, "-").replace(/^-|-$/g, "") || "axis";
+const slug = (text: string): string =>
+  text
+    .replace(/^\//, "")
+    .replace(/[^A-Za-z0-9.]+/g, "-")
+    .replace(/^-|-$/g, "") || "axis";
 
 /**
  * Draws the sweep's charts into <out>/charts/: every metric against every axis (the scheduler list

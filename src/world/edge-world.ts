@@ -182,9 +182,7 @@ export class EdgeWorld implements ClusterView {
       const period = workload.periodMs as number;
       return () => period;
     });
-    this.jitterSamplers = devices.map((device) =>
-      device.workload.jitter === undefined ? undefined : device.workload.jitter.bind(this.streams.stream(`device/${device.id}/jitter`)),
-    );
+    this.jitterSamplers = devices.map((device) => (device.workload.jitter === undefined ? undefined : device.workload.jitter.bind(this.streams.stream(`device/${device.id}/jitter`))));
     this.linkStream = new Int32Array(devices.length * nodes.length * 2).fill(-1);
     this.linkStreams = this.streams.table();
     // Links with the same parameters share one compiled sampler; each keeps its own stream.
@@ -353,7 +351,9 @@ export class EdgeWorld implements ClusterView {
   run(): WorldRunCounts {
     for (const device of this.scenario.devices) this.scheduleFirstArrival(device.index);
     if (this.warmupMs > 0) {
-      this.sim.schedule(this.warmupMs, () => [...this.meters, this.localMeter].forEach((meter) => meter.startWindow(this.sim.now)));
+      this.sim.schedule(this.warmupMs, () => {
+        for (const meter of [...this.meters, this.localMeter]) meter.startWindow(this.sim.now);
+      });
     }
     this.scheduleBinBoundaries();
     this.faults.start();
@@ -505,9 +505,7 @@ export class EdgeWorld implements ClusterView {
     if (degraded) delay = delay * this.latencyFactor[pair] + this.addedLatency[pair];
     if (bytes > 0) delay += bytes / (link.bytesPerMs * this.bandwidthFactor[pair]);
     if (!(delay >= 0)) {
-      throw new SimulationError(
-        `link ${this.deviceId(device)} <-> ${this.nodeId(node)}: one-way delay draw ${delay} ms is negative; truncate latency or jitter with "min"`,
-      );
+      throw new SimulationError(`link ${this.deviceId(device)} <-> ${this.nodeId(node)}: one-way delay draw ${delay} ms is negative; truncate latency or jitter with "min"`);
     }
     return delay;
   }

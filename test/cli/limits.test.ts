@@ -73,8 +73,16 @@ describe("runs that cannot finish are refused with the estimate and --max-events
   });
 
   it("duration 1e308 ms (was still running after 120 s)", () => {
-    expectRefused(runScenario(EDGE, (doc) => (doc.duration = 1e308)), "duration", "ms");
-    expectRefused(runScenario(LLM, (doc) => (doc.duration = 1e308)), "duration", "ms");
+    expectRefused(
+      runScenario(EDGE, (doc) => (doc.duration = 1e308)),
+      "duration",
+      "ms",
+    );
+    expectRefused(
+      runScenario(LLM, (doc) => (doc.duration = 1e308)),
+      "duration",
+      "ms",
+    );
   });
 
   it("health checks every nanosecond (the schema lets any positive interval through)", () => {
@@ -91,11 +99,18 @@ describe("runs that cannot finish are refused with the estimate and --max-events
     const runs = runScenario(EDGE, () => undefined, ["--max-events", "1e6"]);
     expect(runs.code, runs.stderr).toBe(0);
     expect(existsSync(join(runs.out, "results.json"))).toBe(true);
-    expectRefused(runScenario(LLM, () => undefined, ["--max-events", "1000"]), "devices[0].workload", "at most 1000 events (--max-events)");
+    expectRefused(
+      runScenario(LLM, () => undefined, ["--max-events", "1000"]),
+      "devices[0].workload",
+      "at most 1000 events (--max-events)",
+    );
   });
 
   it("--max-events must be a positive number", () => {
-    expectRefused(runScenario(EDGE, () => undefined, ["--max-events", "0"]), "--max-events");
+    expectRefused(
+      runScenario(EDGE, () => undefined, ["--max-events", "0"]),
+      "--max-events",
+    );
   });
 
   it("the help states the default from the one constant", () => {
@@ -125,14 +140,26 @@ describe("distributions whose draws cannot be finite are refused where they are 
   });
 
   it("a service time and a language-model interarrival", () => {
-    expectRefused(runScenario(EDGE, (doc) => ((doc.nodes as Doc[])[0].inferenceTime = HUGE)), "nodes[0].inferenceTime", "finite");
-    expectRefused(runScenario(LLM, (doc) => (doc.devices[1].workload.interarrival = { dist: "normal", mean: 1e308, sd: 1 })), "devices[1].workload.interarrival", "1e+308 ms");
+    expectRefused(
+      runScenario(EDGE, (doc) => ((doc.nodes as Doc[])[0].inferenceTime = HUGE)),
+      "nodes[0].inferenceTime",
+      "finite",
+    );
+    expectRefused(
+      runScenario(LLM, (doc) => (doc.devices[1].workload.interarrival = { dist: "normal", mean: 1e308, sd: 1 })),
+      "devices[1].workload.interarrival",
+      "1e+308 ms",
+    );
   });
 
   it("times derived from finite numbers: a background slowdown of 1e308, a bandwidth of 1e-300 bit/s (were stack traces)", () => {
     const slowed = runScenario(EDGE, (doc) => ((doc.nodes as Doc[])[0].backgroundLoad = [{ from: 0, slowdown: 1e308 }]));
     expectRefused(slowed, "nodes[0].backgroundLoad", "slowdown");
-    expectRefused(runScenario(EDGE, (doc) => (doc.network = { default: { latency: "5 ms", bandwidth: 1e-300 } })), "network", "bandwidth");
+    expectRefused(
+      runScenario(EDGE, (doc) => (doc.network = { default: { latency: "5 ms", bandwidth: 1e-300 } })),
+      "network",
+      "bandwidth",
+    );
   });
 
   it("simulate sample refuses the spec instead of printing Infinity", () => {
@@ -155,7 +182,10 @@ describe("sweeps", () => {
   it("random sampling of a billion runs, or over a range of 1e8 grid steps, is refused the same way", () => {
     const dir = tempDir("continuum-limits-");
     const count = join(dir, "count.json");
-    writeFileSync(count, JSON.stringify({ name: "huge", base: EDGE, sampling: { method: "random", count: 1e9 }, axes: [{ path: "/devices/0/count", range: { from: 1, to: 100, steps: 2, integer: true } }] }));
+    writeFileSync(
+      count,
+      JSON.stringify({ name: "huge", base: EDGE, sampling: { method: "random", count: 1e9 }, axes: [{ path: "/devices/0/count", range: { from: 1, to: 100, steps: 2, integer: true } }] }),
+    );
     expectRefused(runCli(["sweep", count, "--out", join(dir, "out")], REPO, HANG_MS), "sampling.count", `at most ${MAX_SWEEP_RUNS} runs`);
     const steps = join(dir, "steps.json");
     writeFileSync(steps, JSON.stringify({ name: "huge", base: EDGE, sampling: { method: "random", count: 10 }, axes: [{ path: "/devices/0/workload/fps", range: { from: 1, to: 100, steps: 1e8 } }] }));

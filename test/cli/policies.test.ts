@@ -53,9 +53,7 @@ describe("external policies over the JSON-lines bridge", () => {
     ["hang", "worker"],
   ])("an agent that does '%s' (over %s) stops the run: exit 1, a clear error, no results file, no process left", (fault, transport) => {
     const marker = `fault-marker-${fault}-${transport}-${process.pid}`;
-    const { file, dir } = scenarioFile([
-      { policy: "external", transport, command: ["node", join(REPO, "examples/agents/nearest-agent.mjs"), fault, marker], timeoutMs: 1500 },
-    ]);
+    const { file, dir } = scenarioFile([{ policy: "external", transport, command: ["node", join(REPO, "examples/agents/nearest-agent.mjs"), fault, marker], timeoutMs: 1500 }]);
     const run = runCli([file, "--out", join(dir, "out"), "--allow-exec"]);
     expect(run.code, run.stderr).toBe(1);
     expect(run.stderr).toMatch(/decision 5 at t=[\d.]+ ms/);
@@ -72,9 +70,7 @@ describe("external policies over the JSON-lines bridge", () => {
 
   it.skipIf(!HAVE_PYTHON)("a Python agent that hangs in a sleep is killed and reaped after the timeout", () => {
     // The marker is the scenario's own folder, which appears in no other process's arguments.
-    const { file, dir } = scenarioFile([
-      { policy: "external", command: ["python3", join(REPO, "clients/python/examples/faulty_agent.py"), "hang"], timeoutMs: 1000 },
-    ]);
+    const { file, dir } = scenarioFile([{ policy: "external", command: ["python3", join(REPO, "clients/python/examples/faulty_agent.py"), "hang"], timeoutMs: 1000 }]);
     const run = runCli([file, "--out", join(dir, "out"), "--allow-exec"], dir);
     expect(run.code, run.stderr).toBe(1);
     expect(run.stderr).toMatch(/decision 5 at t=[\d.]+ ms: no answer within 1000 ms/);
@@ -138,10 +134,7 @@ describe("a TypeScript policy", () => {
     const { SCHEDULER_NAMES } = await import("../../src/schedulers/registry.js");
     const { loadModulePolicies } = await import("../../src/schedulers/module-policy.js");
     const { simulate } = await import("../../src/run/simulate.js");
-    const scenario = resolveScenario(
-      { ...testbed, duration: "30 s", schedulers: [{ policy: "module", path: "test/fixtures/typed-policy.ts", label: "typed" }] },
-      { knownSchedulers: SCHEDULER_NAMES },
-    );
+    const scenario = resolveScenario({ ...testbed, duration: "30 s", schedulers: [{ policy: "module", path: "test/fixtures/typed-policy.ts", label: "typed" }] }, { knownSchedulers: SCHEDULER_NAMES });
     const moduleFactories = await loadModulePolicies(scenario.schedulers, REPO);
     const results = simulate(scenario, { moduleFactories });
     expect(results.runs[0].label).toBe("typed");

@@ -101,7 +101,10 @@ function deviceNode(dir: string): string {
 }
 
 describe("--tasks never lands on the scenario, another output of the run, or anything not a regular file (exit 2, nothing written)", () => {
-  for (const [kind, source] of [["edge", EDGE], ["language-model", LLM]] as const) {
+  for (const [kind, source] of [
+    ["edge", EDGE],
+    ["language-model", LLM],
+  ] as const) {
     it(`${kind} scenario`, () => {
       const dir = tempDir();
       const scenario = join(dir, "scenario.json");
@@ -208,7 +211,10 @@ describe("outputs are checked before the work (exit 2, one sentence, nothing wri
     writeFileSync(
       failing,
       JSON.stringify({
-        name: "failing", seed: 1, duration: "2 s", qosDeadline: 1000,
+        name: "failing",
+        seed: 1,
+        duration: "2 s",
+        qosDeadline: 1000,
         // sd 100 makes a negative interarrival draw: a simulation error after the checks.
         devices: [{ id: "s", workload: { type: "arrivals", model: "job", interarrival: { dist: "normal", mean: 10, sd: 100 } } }],
         nodes: [{ id: "n", inferenceTime: { dist: "exponential", mean: 1 } }],

@@ -65,7 +65,10 @@ describe("simulate <scenario>", () => {
     const results = JSON.parse(readFileSync(join(dir, "results.json"), "utf8")) as Results;
     expect(lines[0]).toBe("sequence,scheduler,device,node,createdAt,networkUp,queueing,preprocessing,inference,networkDown,total,violatedQos");
     expect(lines.length - 1).toBe(results.runs.reduce((s, r) => s + r.requests.completed, 0));
-    const totals = lines.slice(1).filter((l) => l.split(",")[1] === "nearest-healthy").map((l) => Number(l.split(",")[10]));
+    const totals = lines
+      .slice(1)
+      .filter((l) => l.split(",")[1] === "nearest-healthy")
+      .map((l) => Number(l.split(",")[10]));
     const mean = totals.reduce((s, v) => s + v, 0) / totals.length;
     expect(mean).toBeCloseTo(results.runs[0].latency.total.mean as number, 6);
   });

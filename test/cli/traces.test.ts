@@ -148,6 +148,7 @@ describe("simulate fit on a binary file", () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toContain("\\x1b[2J");
     expect(run.stderr).toContain("\\x00\\x01delay");
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the test is that no control character reaches the terminal
     expect(run.stderr).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f]/);
   });
 });

@@ -19,7 +19,10 @@ function draw(spec: unknown, n: number, seed: number): number[] {
 }
 
 function ranking(report: ReturnType<typeof fitSamples>): string[] {
-  return report.fits.filter((fit) => fit.aic !== null).sort((a, b) => (a.aic as number) - (b.aic as number)).map((fit) => fit.dist);
+  return report.fits
+    .filter((fit) => fit.aic !== null)
+    .sort((a, b) => (a.aic as number) - (b.aic as number))
+    .map((fit) => fit.dist);
 }
 
 interface ReferenceCase {

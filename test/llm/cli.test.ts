@@ -48,7 +48,7 @@ describe("simulate on a language-model scenario", () => {
     const cost = cloudRows.reduce((sum, row) => sum + Number(row.split(",")[16]), 0);
     expect(cost).toBeCloseTo(results.runs[0].cost.apiUsd, 12);
     expect(rows.some((row) => row.startsWith('"t, with comma",'))).toBe(true);
-    expect(existsSync(join(dir, "queries.csv.tmp-" + process.pid))).toBe(false);
+    expect(existsSync(join(dir, `queries.csv.tmp-${process.pid}`))).toBe(false);
   });
 
   it("--report draws the llm charts and index.html beside results.json", () => {

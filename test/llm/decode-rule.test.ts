@@ -47,9 +47,7 @@ const rowEta = (r: Row): number => (r.measured * weightBytes(LLM_MODELS[r.model]
 
 const geometricMean = (xs: number[]): number => Math.exp(xs.reduce((s, x) => s + Math.log(x), 0) / xs.length);
 
-const FITTED: Record<string, number> = Object.fromEntries(
-  ["cpu", "gpu"].map((path) => [path, geometricMean(ROWS.filter((r) => r.path === path).map(rowEta))]),
-);
+const FITTED: Record<string, number> = Object.fromEntries(["cpu", "gpu"].map((path) => [path, geometricMean(ROWS.filter((r) => r.path === path).map(rowEta))]));
 
 /** The efficiencies the profiles use (FITTED rounded to two decimals). */
 const PROFILE_ETA = { cpu: 0.54, gpu: 0.69 };
@@ -91,9 +89,7 @@ describe("profiles' llm sections", () => {
 
   it("every profile parses, and the LLM profiles are there", () => {
     for (const id of library.ids) expect(() => library.get(id)).not.toThrow();
-    expect(withLlm.map((p) => p.id)).toEqual(
-      expect.arrayContaining(["cloud-llm-endpoint", "jetson-agx-orin-64gb", "jetson-orin-nano", "phone-snapdragon-8-gen-3", "raspberry-pi-5"]),
-    );
+    expect(withLlm.map((p) => p.id)).toEqual(expect.arrayContaining(["cloud-llm-endpoint", "jetson-agx-orin-64gb", "jetson-orin-nano", "phone-snapdragon-8-gen-3", "raspberry-pi-5"]));
   });
 
   it("models and quantizations are known, derived rates follow the rules, measured rates are rows of the CSV", () => {

@@ -75,8 +75,6 @@ describe.skipIf(!HAVE_PYTHON)("an RL router in Python (RouterEnv)", () => {
   });
 
   it("a bad reward weight is bad input naming its path", () => {
-    expect(() => llmScenario(boardAndCloud({ routers: [{ policy: "external", command: ["node", NODE_AGENT], reward: { usdPerGoodAnswer: -1 } }] }))).toThrow(
-      /routers\[0\]\.reward\.usdPerGoodAnswer/,
-    );
+    expect(() => llmScenario(boardAndCloud({ routers: [{ policy: "external", command: ["node", NODE_AGENT], reward: { usdPerGoodAnswer: -1 } }] }))).toThrow(/routers\[0\]\.reward\.usdPerGoodAnswer/);
   });
 });

@@ -10,7 +10,7 @@ import { boardAndCloud, llmScenario } from "./llm-helpers.js";
 /** The hand-computed base with one query every 10 s (10, 20, ... 140 s). */
 function everyTenSeconds(overrides: Record<string, unknown>): Record<string, unknown> {
   const doc = boardAndCloud(overrides);
-  ((doc.devices as Array<{ workload: Record<string, unknown> }>)[0].workload).interarrival = "10 s";
+  (doc.devices as Array<{ workload: Record<string, unknown> }>)[0].workload.interarrival = "10 s";
   return doc;
 }
 

@@ -62,9 +62,7 @@ describe("learned-router", () => {
   });
 
   it("a price on privacy (cloudPenalty) moves the threshold the other way: from 0 (all cloud) to keeping prompts local", () => {
-    const privacy = simulateLlm(
-      scenario([{ name: "learned-router", label: "private", options: { initialThresholds: [0], usdPerGoodAnswer: USD_PER_GOOD_ANSWER, cloudPenalty: 1 } }]),
-    ).runs[0];
+    const privacy = simulateLlm(scenario([{ name: "learned-router", label: "private", options: { initialThresholds: [0], usdPerGoodAnswer: USD_PER_GOOD_ANSWER, cloudPenalty: 1 } }])).runs[0];
     expect(privacy.routerStatistics.initialThreshold).toBe(0);
     expect(privacy.routerStatistics.finalThreshold as number).toBeGreaterThanOrEqual(0.9);
     expect(privacy.privacy.shareOfQueriesToCloud!).toBeLessThan(0.2);

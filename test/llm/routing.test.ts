@@ -129,7 +129,11 @@ describe("money", () => {
 
   it("the shipped synthetic Azure-format trace: cost = sum over rows", () => {
     const file = join(HERE, "..", "..", "traces", "azure-conv-synthetic.csv");
-    const rows = readFileSync(file, "utf8").trim().split("\n").slice(1).map((line) => line.split(","));
+    const rows = readFileSync(file, "utf8")
+      .trim()
+      .split("\n")
+      .slice(1)
+      .map((line) => line.split(","));
     const hand = rows.reduce((sum, r) => sum + Number(r[1]) * 1e-6 + Number(r[2]) * 4e-6, 0);
     const doc = boardAndCloud({
       duration: "1 h",

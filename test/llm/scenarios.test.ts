@@ -87,7 +87,10 @@ describe("tinyml-lifecycle reproduces the per-stage figures on the cloud model",
 
   it("end-to-end success with and without retries agrees with the closed form; retries cost less per success", () => {
     const stages = (k: number) => PUBLISHED.map((p) => ({ successProbability: p.rate, maxAttempts: k, tokensPassed: 0, tokensFailed: 0, timePassedMs: 0, timeFailedMs: 0 }));
-    for (const [label, k] of [["cloud, no retries", 1], ["cloud, 3 attempts", 3]] as const) {
+    for (const [label, k] of [
+      ["cloud, no retries", 1],
+      ["cloud, 3 attempts", 3],
+    ] as const) {
       const p = byLabel(label);
       const expected = jobSuccessProbability(stages(k));
       const n = p.succeeded + p.failed;
@@ -106,7 +109,7 @@ describe("cost-at-scale: the daily cost curve", () => {
   const at = (users: number) =>
     shipped("cost-at-scale", (doc) => {
       doc.duration = "6 h";
-      ((doc.devices as Array<{ workload: Record<string, unknown> }>)[0].workload).dailyActiveUsers = users;
+      (doc.devices as Array<{ workload: Record<string, unknown> }>)[0].workload.dailyActiveUsers = users;
     });
   const small = at(1000);
   const large = at(20000);

@@ -42,7 +42,13 @@ describe("sweeps over language-model scenarios", () => {
     const dir = folder();
     writeFileSync(
       join(dir, "sweep.json"),
-      JSON.stringify({ name: "load", base: "base.json", axes: [{ name: "load", path: "/loadScale", values: [1, 3] }], replications: 2, metrics: ["cost.apiUsd", "queries.completed", "nodes.0.utilisation"] }),
+      JSON.stringify({
+        name: "load",
+        base: "base.json",
+        axes: [{ name: "load", path: "/loadScale", values: [1, 3] }],
+        replications: 2,
+        metrics: ["cost.apiUsd", "queries.completed", "nodes.0.utilisation"],
+      }),
     );
     const result = runCli(["sweep", join(dir, "sweep.json"), "--out", join(dir, "out"), "--jobs", "1", "--no-charts"]);
     expect(result.code, result.stderr).toBe(0);

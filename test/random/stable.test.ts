@@ -2,13 +2,7 @@ import { readFileSync } from "node:fs";
 import seedrandom from "seedrandom";
 import { describe, expect, it } from "vitest";
 import { DISTRIBUTION_PRESETS, type StablePresetSpec } from "../../src/random/presets.js";
-import {
-  checkStableParams,
-  makeStableSampler,
-  stableLogCharacteristicFunction,
-  type StableParameterization,
-  type StableParams,
-} from "../../src/random/stable.js";
+import { checkStableParams, makeStableSampler, stableLogCharacteristicFunction, type StableParameterization, type StableParams } from "../../src/random/stable.js";
 import { stableCdfByInversion } from "./gil-pelaez.js";
 
 /*
@@ -73,9 +67,7 @@ interface Fixture {
   cases: FixtureCase[];
 }
 
-const fixture = JSON.parse(
-  readFileSync(new URL("../fixtures/stable-reference-5g.json", import.meta.url), "utf8"),
-) as Fixture;
+const fixture = JSON.parse(readFileSync(new URL("../fixtures/stable-reference-5g.json", import.meta.url), "utf8")) as Fixture;
 const PARAMETERIZATIONS: readonly StableParameterization[] = ["S1", "S0"];
 
 describe("CMS sampler against the SciPy reference (alpha 1.6878, scale 0.098)", () => {
@@ -211,8 +203,7 @@ describe("CMS sampler against Gil-Pelaez inversion of the characteristic functio
 // The characteristic function against closed forms that do not come from it.
 
 /** erfc with fractional error < 1.2e-7 everywhere: Numerical Recipes in C, 2nd ed., section 6.2, erfcc. */
-const ERFCC = [-1.26551223, 1.00002368, 0.37409196, 0.09678418, -0.18628806, 0.27886807, -1.13520398, 1.48851587,
-  -0.82215223, 0.17087277];
+const ERFCC = [-1.26551223, 1.00002368, 0.37409196, 0.09678418, -0.18628806, 0.27886807, -1.13520398, 1.48851587, -0.82215223, 0.17087277];
 function erfc(x: number): number {
   const z = Math.abs(x);
   const t = 1 / (1 + 0.5 * z);
@@ -267,8 +258,7 @@ describe("stableLogCharacteristicFunction against closed forms", () => {
       [1, 0.8, 3],
       [1, -1, 0.2],
     ]) {
-      const shift =
-        alpha === 1 ? (2 / Math.PI) * beta * scale * Math.log(scale) : beta * scale * Math.tan((Math.PI * alpha) / 2);
+      const shift = alpha === 1 ? (2 / Math.PI) * beta * scale * Math.log(scale) : beta * scale * Math.tan((Math.PI * alpha) / 2);
       for (const t of T_GRID) {
         const [re, im] = stableLogCharacteristicFunction(params(alpha, beta, scale, 0.3 - shift, "S1"), t);
         expectCfClose(params(alpha, beta, scale, 0.3, "S0"), t, re, im);

@@ -205,7 +205,9 @@ describe("chart specs", () => {
         const domain = scale.domain as string[];
         const range = scale.range as string[];
         expect(domain.length, chart.id).toBeGreaterThan(0);
-        domain.forEach((label, i) => expect(range[i], `${chart.id}: ${label}`).toBe(expected.get(label)));
+        domain.forEach((label, i) => {
+          expect(range[i], `${chart.id}: ${label}`).toBe(expected.get(label));
+        });
         scales++;
       }
     }

@@ -287,7 +287,11 @@ describe("LLM results input", () => {
 
   it.each([
     ["a wrong schema tag", (json: Record<string, unknown>) => ({ ...json, schema: "continuum-sim/results@1" }), 'expected "continuum-sim/llm-results@1"'],
-    ["a broken field", (json: Record<string, unknown>) => (((json.runs as Array<{ quality: unknown }>)[0].quality = { meanProbability: "high", goodShare: 0.5 }), json), "runs[0].quality.meanProbability"],
+    [
+      "a broken field",
+      (json: Record<string, unknown>) => (((json.runs as Array<{ quality: unknown }>)[0].quality = { meanProbability: "high", goodShare: 0.5 }), json),
+      "runs[0].quality.meanProbability",
+    ],
     ["two runs with one label", (json: Record<string, unknown>) => (((json.runs as Array<{ label: string }>)[1].label = "local-only"), json), "runs[1].label"],
   ])("%s is an input error naming the path", (_name, edit, message) => {
     const json = edit(JSON.parse(JSON.stringify(results)) as Record<string, unknown>);
@@ -318,9 +322,7 @@ describe("writeLlmReport and renderLlmReport", () => {
       const svg = svgSize(readFileSync(join(first, "charts", `${id}.svg`), "utf8"));
       expect(png.readUInt32BE(16)).toBe(Math.round(svg.width * PNG_SCALE));
     }
-    expect(printed).toBe(
-      `charts: 5 drawn, 1 skipped, in ${join(first, "charts")}\n` + "  skipped llm-pipelines: no run has pipeline jobs (`runs[].pipelines`)\n" + `report: ${join(first, "index.html")}\n`,
-    );
+    expect(printed).toBe(`charts: 5 drawn, 1 skipped, in ${join(first, "charts")}\n  skipped llm-pipelines: no run has pipeline jobs (\`runs[].pipelines\`)\nreport: ${join(first, "index.html")}\n`);
   });
 
   it("index.html: self-contained, every drawn chart inline, the skipped one with its reason, the result tables", () => {

@@ -18,7 +18,9 @@ const FACTOR = 1.5;
 const DIR = join(REPO, "scenarios");
 
 describe("the work estimate against the events the shipped scenarios process", () => {
-  for (const name of readdirSync(DIR).filter((file) => file.endsWith(".json")).sort()) {
+  for (const name of readdirSync(DIR)
+    .filter((file) => file.endsWith(".json"))
+    .sort()) {
     it(`${name}: estimate / actual events within a factor ${FACTOR}`, () => {
       const file = join(DIR, name);
       const json = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;

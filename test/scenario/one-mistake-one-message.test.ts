@@ -138,17 +138,41 @@ describe("every name typo suggests the nearest valid name, then lists the valid 
   const cases: { name: string; text: () => string; problem: RegExp }[] = [
     { name: "scheduler", text: () => edit(edgeBase, (d) => (d.schedulers = ["nearest-healty"])), problem: /^schedulers\[0\]: "nearest-healty" .*did you mean "nearest-healthy"\? known: cloud-only, / },
     { name: "router", text: () => edit(llmBase, (d) => (d.routers[0] = "local-onyl")), problem: /^routers\[0\]: "local-onyl" .*did you mean "local-only"\? known: / },
-    { name: "profile", text: () => edit(edgeBase, (d) => (d.nodes[1].profile = "jetson-nan0")), problem: /^nodes\[1\]\.profile: "jetson-nan0" .*did you mean "jetson-nano"\? known: cloud-gpu-server, / },
-    { name: "preset", text: () => edit(llmBase, (d) => (d.network.default.jitter = { preset: "5g-stabel-calibrated" })), problem: /^network\.default\.jitter\.preset: .*did you mean "5g-stable-calibrated"\? known: / },
-    { name: "dist", text: () => edit(edgeBase, (d) => (d.network.default.jitter = { dist: "unifrom", low: 1, high: 2 })), problem: /^network\.default\.jitter\.dist: "unifrom" .*did you mean "uniform"\? known: constant, uniform, / },
-    { name: "key", text: () => edit(llmBase, (d) => (d.nodes[0].serv = d.nodes[0].serve) && delete d.nodes[0].serve), problem: /^nodes\[0\]\.serv: no such key; did you mean "serve"\? known: id, profile, serve, / },
+    {
+      name: "profile",
+      text: () => edit(edgeBase, (d) => (d.nodes[1].profile = "jetson-nan0")),
+      problem: /^nodes\[1\]\.profile: "jetson-nan0" .*did you mean "jetson-nano"\? known: cloud-gpu-server, /,
+    },
+    {
+      name: "preset",
+      text: () => edit(llmBase, (d) => (d.network.default.jitter = { preset: "5g-stabel-calibrated" })),
+      problem: /^network\.default\.jitter\.preset: .*did you mean "5g-stable-calibrated"\? known: /,
+    },
+    {
+      name: "dist",
+      text: () => edit(edgeBase, (d) => (d.network.default.jitter = { dist: "unifrom", low: 1, high: 2 })),
+      problem: /^network\.default\.jitter\.dist: "unifrom" .*did you mean "uniform"\? known: constant, uniform, /,
+    },
+    {
+      name: "key",
+      text: () => edit(llmBase, (d) => (d.nodes[0].serv = d.nodes[0].serve) && delete d.nodes[0].serve),
+      problem: /^nodes\[0\]\.serv: no such key; did you mean "serve"\? known: id, profile, serve, /,
+    },
     {
       name: "key of a distribution (inside a union)",
       text: () => edit(edgeBase, (d) => (d.network.default.jitter = { dist: "uniform", low: 1, hihg: 2 })),
       problem: /^network\.default\.jitter\.hihg: no such key; did you mean "high"\? known: dist, low, high, /,
     },
-    { name: "node id in a link", text: () => edit(edgeBase, (d) => (d.network.latencyMatrix.columns[0] = "corall")), problem: /^network\.latencyMatrix\.columns\[0\]: "corall" .*did you mean "coral"\? known: coral, / },
-    { name: "language model", text: () => edit(llmBase, (d) => (d.nodes[0].serve.model = "llama-3.1-8c")), problem: /^nodes\[0\]\.serve\.model: "llama-3.1-8c" .*did you mean "llama-3.1-8b"\? known: / },
+    {
+      name: "node id in a link",
+      text: () => edit(edgeBase, (d) => (d.network.latencyMatrix.columns[0] = "corall")),
+      problem: /^network\.latencyMatrix\.columns\[0\]: "corall" .*did you mean "coral"\? known: coral, /,
+    },
+    {
+      name: "language model",
+      text: () => edit(llmBase, (d) => (d.nodes[0].serve.model = "llama-3.1-8c")),
+      problem: /^nodes\[0\]\.serve\.model: "llama-3.1-8c" .*did you mean "llama-3.1-8b"\? known: /,
+    },
   ];
   it.each(cases)("$name", ({ text, problem }) => {
     expect(oneProblem(text())).toMatch(problem);
@@ -252,11 +276,16 @@ describe("JSON edge cases, for scenario, sweep and profile files alike", () => {
     const profile = readFileSync(join(REPO, "hardware-profiles", "jetson-nano.json"), "utf8").replace('"id": "jetson-nano"', '"id": "my-board",\n  "memoryMiB": 1');
     writeFileSync(join(dir, "hardware-profiles", "my-board.json"), profile);
     const file = join(dir, "scenario.json");
-    writeFileSync(file, edit(edgeBase, (d) => (d.nodes[1].profile = "my-board")));
+    writeFileSync(
+      file,
+      edit(edgeBase, (d) => (d.nodes[1].profile = "my-board")),
+    );
     const run = runCli(["validate", file]);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(": 1 problem\n");
-    expect(run.stderr).toMatch(/nodes\[1\]\.profile: "my-board" is not valid: expected a valid profile \(.*my-board\.json: memoryMiB: duplicate key "memoryMiB" at line \d+, column 3 \(first at line \d+, column 3\)/);
+    expect(run.stderr).toMatch(
+      /nodes\[1\]\.profile: "my-board" is not valid: expected a valid profile \(.*my-board\.json: memoryMiB: duplicate key "memoryMiB" at line \d+, column 3 \(first at line \d+, column 3\)/,
+    );
   });
 });
 
@@ -271,7 +300,9 @@ describe("values that were clamped silently are refused at their paths", () => {
     expect(oneProblem(edit(llmBase, (d) => (d.devices[1].workload.promptTokens = -5)))).toBe(
       "devices[1].workload.promptTokens: -5 is not valid: expected a positive whole number of tokens (or a distribution of them)",
     );
-    expect(oneProblem(edit(llmBase, (d) => (d.devices[1].workload.outputTokens = { dist: "constant", value: 2.5 })))).toMatch(/^devices\[1\]\.workload\.outputTokens: .* positive whole number of tokens/);
+    expect(oneProblem(edit(llmBase, (d) => (d.devices[1].workload.outputTokens = { dist: "constant", value: 2.5 })))).toMatch(
+      /^devices\[1\]\.workload\.outputTokens: .* positive whole number of tokens/,
+    );
   });
 });
 

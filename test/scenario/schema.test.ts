@@ -63,7 +63,14 @@ describe("shipped data", () => {
   });
 
   it("service curves interpolate linearly in pixel count and extrapolate from the last two points", () => {
-    const curve = { points: [{ frameSizePx: 300, meanMs: 10 }, { frameSizePx: 600, meanMs: 40 }], cv: 0, source: "test" };
+    const curve = {
+      points: [
+        { frameSizePx: 300, meanMs: 10 },
+        { frameSizePx: 600, meanMs: 40 },
+      ],
+      cv: 0,
+      source: "test",
+    };
     expect(meanServiceMs(curve, 300)).toBe(10);
     expect(meanServiceMs(curve, 600)).toBe(40);
     // 450^2 = 202500 px, 5/12 of the way from 90000 to 360000 px.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { InputError } from "../../src/errors.js";
+import type { InputError } from "../../src/errors.js";
 import { resolveScenario } from "../../src/scenario/resolve.js";
 import { SCHEDULER_NAMES } from "../../src/schedulers/registry.js";
 import { runScenario } from "../world/run-scenario.js";

@@ -6,7 +6,7 @@ import { SCHEDULER_NAMES, SCHEDULER_OPTIONS } from "../../src/schedulers/registr
 import { createWeighted } from "../../src/schedulers/weighted.js";
 import type { ClusterView, TaskRequest } from "../../src/schedulers/types.js";
 import { simulate } from "../../src/run/simulate.js";
-import { InputError } from "../../src/errors.js";
+import type { InputError } from "../../src/errors.js";
 import { REPO } from "../cli/helpers.js";
 
 /** A cluster of three nodes whose features are known by hand (profile times, load, latency). */
@@ -92,14 +92,14 @@ describe("heterogeneous cluster (100 devices, 12 edge nodes, a cloud)", () => {
       const laterMean = later.reduce((s, v) => s + v, 0) / later.length;
       expect(rates[0]).toBeGreaterThan(3 * laterMean);
     }
-    expect(byLabel["weighted"].learned).toBe(false);
+    expect(byLabel.weighted.learned).toBe(false);
   });
 
   it("federated averaging counts the bytes exchanged: 2 x devices x 4 parameters x 8 bytes per round", () => {
     const stats = byLabel["learned-federated"].schedulerStatistics;
     expect(stats.federatedRounds).toBe(9);
     expect(stats.federatedBytes).toBe(stats.federatedRounds * 2 * 100 * 4 * 8);
-    expect(byLabel["learned"].schedulerStatistics.federatedBytes).toBe(0);
+    expect(byLabel.learned.schedulerStatistics.federatedBytes).toBe(0);
   });
 });
 

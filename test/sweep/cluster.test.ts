@@ -78,6 +78,7 @@ describe("cluster jobs", () => {
     const shards = workflow.jobs.shard.strategy.matrix.shard;
     expect(shards).toEqual([0, 1, 2]);
     expect(text).toContain(`SHARDS: ${shards.length}`);
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, literally as the workflow must hold it
     expect(workflow.jobs.shard.steps.some((s) => s.run?.includes('--shard "${{ matrix.shard }}/$SHARDS"'))).toBe(true);
     expect(workflow.jobs.merge.needs).toBe("shard");
     expect(workflow.jobs.merge.steps.some((s) => s.run?.startsWith("npx simulate merge shards/sweep-shard-*"))).toBe(true);

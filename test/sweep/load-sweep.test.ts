@@ -85,10 +85,25 @@ describe("sweep file", () => {
 
   it("builds the grid, sorted in the file's value order, with replications", () => {
     const plan = planSweep(
-      { name: "x", base: base(), axes: [{ path: "/devices/0/count", values: [4, 2] }, { name: "slots", path: "/nodes/0/slots", range: { from: 1, to: 3, steps: 3 } }], replications: 2 },
+      {
+        name: "x",
+        base: base(),
+        axes: [
+          { path: "/devices/0/count", values: [4, 2] },
+          { name: "slots", path: "/nodes/0/slots", range: { from: 1, to: 3, steps: 3 } },
+        ],
+        replications: 2,
+      },
       SOURCE,
     );
-    expect(plan.cells.map((c) => [c.values["/devices/0/count"], c.values.slots])).toEqual([[4, 1], [4, 2], [4, 3], [2, 1], [2, 2], [2, 3]]);
+    expect(plan.cells.map((c) => [c.values["/devices/0/count"], c.values.slots])).toEqual([
+      [4, 1],
+      [4, 2],
+      [4, 3],
+      [2, 1],
+      [2, 2],
+      [2, 3],
+    ]);
     expect(plan.runs).toHaveLength(12);
     expect(plan.runs[1].id).toBe(`${plan.cells[0].id}-r1`);
     expect(new Set(plan.runs.map((r) => r.seed)).size).toBe(12);
@@ -124,7 +139,10 @@ describe("sweep file", () => {
       SOURCE,
     );
     expect(plan.cells).toHaveLength(count);
-    for (const [name, from] of [["mean", 10], ["deadline", 100]] as const) {
+    for (const [name, from] of [
+      ["mean", 10],
+      ["deadline", 100],
+    ] as const) {
       const width = from / count;
       const strata = plan.cells.map((c) => Math.floor(((c.values[name] as number) - from) / width)).sort((a, b) => a - b);
       expect(strata).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);

@@ -7,7 +7,12 @@ import { BIN, REPO, runCli, tempDir } from "../cli/helpers.js";
 const TINY = "test/sweep/fixtures/tiny-sweep.json";
 const TINY_RUNS = 12;
 
-const runFiles = (dir: string): string[] => (existsSync(join(dir, "runs")) ? readdirSync(join(dir, "runs")).filter((f) => f.endsWith(".json")).sort() : []);
+const runFiles = (dir: string): string[] =>
+  existsSync(join(dir, "runs"))
+    ? readdirSync(join(dir, "runs"))
+        .filter((f) => f.endsWith(".json"))
+        .sort()
+    : [];
 
 describe("simulate sweep", () => {
   let dir: string;
@@ -51,14 +56,22 @@ describe("simulate sweep", () => {
     };
     expect(summary.runs).toMatchObject({ planned: TINY_RUNS, completed: TINY_RUNS });
     expect(summary.cells.map((c) => `${String(c.values.devices)}/${String(c.values.fps)}/${c.label}`)).toEqual([
-      "4/2/nearest-healthy", "4/2/round-robin", "4/5/nearest-healthy", "4/5/round-robin",
-      "8/2/nearest-healthy", "8/2/round-robin", "8/5/nearest-healthy", "8/5/round-robin",
+      "4/2/nearest-healthy",
+      "4/2/round-robin",
+      "4/5/nearest-healthy",
+      "4/5/round-robin",
+      "8/2/nearest-healthy",
+      "8/2/round-robin",
+      "8/5/nearest-healthy",
+      "8/5/round-robin",
     ]);
     const latency = summary.cells[0].metrics["latency.total.mean"];
     expect(latency.n).toBe(3);
     expect(latency.sd).toBeGreaterThan(0);
     expect(latency.ci95).toBeCloseTo((4.30265273 * latency.sd) / Math.sqrt(3), 8);
-    const csv = readFileSync(join(dir, "one", "summary.csv"), "utf8").trim().split("\n");
+    const csv = readFileSync(join(dir, "one", "summary.csv"), "utf8")
+      .trim()
+      .split("\n");
     expect(csv[0]).toBe("cell,devices,fps,label,scheduler,metric,n,missing,mean,sd,ci95_halfwidth,ci95_low,ci95_high");
     expect(csv).toHaveLength(1 + 8 * 3);
     for (const ext of ["vl.json", "svg", "png"]) {
@@ -100,7 +113,10 @@ describe("simulate sweep", () => {
       JSON.stringify({
         name: "failing",
         base: {
-          name: "q", seed: 1, duration: "2 s", qosDeadline: 1000,
+          name: "q",
+          seed: 1,
+          duration: "2 s",
+          qosDeadline: 1000,
           devices: [{ id: "s", workload: { type: "arrivals", model: "job", interarrival: { dist: "normal", mean: 10, sd: 1 } } }],
           nodes: [{ id: "n", inferenceTime: { dist: "exponential", mean: 1 } }],
           schedulers: ["least-loaded"],

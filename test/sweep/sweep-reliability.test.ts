@@ -12,7 +12,12 @@ import { REPO, runCli, tempDir } from "../cli/helpers.js";
 
 const TINY = join(REPO, "test", "sweep", "fixtures", "tiny-sweep.json");
 const TINY_RUNS = 12;
-const runFiles = (dir: string): string[] => (existsSync(join(dir, "runs")) ? readdirSync(join(dir, "runs")).filter((f) => f.endsWith(".json")).sort() : []);
+const runFiles = (dir: string): string[] =>
+  existsSync(join(dir, "runs"))
+    ? readdirSync(join(dir, "runs"))
+        .filter((f) => f.endsWith(".json"))
+        .sort()
+    : [];
 
 describe("sweep output folders that were damaged", () => {
   let dir: string;

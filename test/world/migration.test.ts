@@ -88,7 +88,13 @@ describe("background load", () => {
           backgroundLoad: [
             { from: "5 s", to: "10 s", slowdown: 3 },
             { from: "20 s", to: "30 s", slowdown: 1, rampTo: 3 },
-            { trace: [["12 s", 2], ["14 s", 4], ["16 s", 1]] },
+            {
+              trace: [
+                ["12 s", 2],
+                ["14 s", 4],
+                ["16 s", 1],
+              ],
+            },
           ],
         },
       ],

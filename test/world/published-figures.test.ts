@@ -88,8 +88,7 @@ describe("observation 1 (scenarios/frame-size.json): larger frames inflate total
         doc.seed = seed;
         doc.duration = "3 min";
       });
-      const ratio = (path: string): number =>
-        nodeLatency(other, `jetson-${path}-600`).total.mean / nodeLatency(other, `jetson-${path}-300`).total.mean - 1;
+      const ratio = (path: string): number => nodeLatency(other, `jetson-${path}-600`).total.mean / nodeLatency(other, `jetson-${path}-300`).total.mean - 1;
       expect(ratio("gpu"), `seed ${seed}`).toBeGreaterThanOrEqual(0.45);
       expect(ratio("cpu"), `seed ${seed}`).toBeLessThanOrEqual(0.6);
       expect(ratio("cpu") - ratio("gpu"), `seed ${seed}`).toBeGreaterThan(0.05);

@@ -73,8 +73,7 @@ describe("time series", () => {
     const bins = r.timeSeries.bins;
     const windowMs = results.window.measuredMs;
     r.nodes.forEach((node, n) => {
-      const weighted = (key: "utilisation" | "meanQueueLength") =>
-        bins.reduce((s, b) => s + b.nodes[n][key] * (Math.min(b.startMs + 2000, 66_000) - b.startMs), 0) / windowMs;
+      const weighted = (key: "utilisation" | "meanQueueLength") => bins.reduce((s, b) => s + b.nodes[n][key] * (Math.min(b.startMs + 2000, 66_000) - b.startMs), 0) / windowMs;
       expect(weighted("utilisation")).toBeCloseTo(node.utilisation, 9);
       expect(weighted("meanQueueLength")).toBeCloseTo(node.meanQueueLength, 9);
       expect(node.utilisation).toBeGreaterThan(0.2);

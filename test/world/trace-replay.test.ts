@@ -1,7 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { InputError } from "../../src/errors.js";
+import type { InputError } from "../../src/errors.js";
 import { resolveScenario } from "../../src/scenario/resolve.js";
 import { SCHEDULER_NAMES } from "../../src/schedulers/registry.js";
 import { tempDir } from "../cli/helpers.js";
@@ -40,7 +40,9 @@ describe("trace replay", () => {
     const created = records["round-robin"].map((r) => [r.device, r.createdAt] as const).sort((a, b) => a[1] - b[1]);
     expect(created.map(([device]) => device)).toEqual(["client-0", "client-1", "client-0", "client-1"]);
     const expected = [0, 52, 1520.04, 5020.04];
-    created.forEach(([, at], i) => expect(at).toBeCloseTo(expected[i], 6));
+    created.forEach(([, at], i) => {
+      expect(at).toBeCloseTo(expected[i], 6);
+    });
   });
 
   it("reads numeric times in the given unit, relative to a scenario file's folder", async () => {

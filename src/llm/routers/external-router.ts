@@ -97,7 +97,9 @@ export const createExternalRouter: RouterFactory = (context) => {
       );
       const route = answer.route;
       if (typeof route !== "string" || !(ROUTE_MODES as readonly string[]).includes(route)) {
-        throw new SimulationError(`router ${context.label}, decision ${decision} at t=${view.now} ms: route ${JSON.stringify(route)} is not one of ${ROUTE_MODES.join(", ")}, received ${showLine(JSON.stringify(answer))}`);
+        throw new SimulationError(
+          `router ${context.label}, decision ${decision} at t=${view.now} ms: route ${JSON.stringify(route)} is not one of ${ROUTE_MODES.join(", ")}, received ${showLine(JSON.stringify(answer))}`,
+        );
       }
       return route as RouteMode;
     },

@@ -14,7 +14,11 @@ export const learnedRouterOptions = z.strictObject({
   epsilon: z.number().gte(0).lte(1).optional().meta({ description: "Share of queries sent on a uniformly random route to keep learning. Default 0.1." }),
   updateEvery: z.number().int().positive().optional().meta({ description: "Observations between re-derivations of the thresholds. Default 20." }),
   violationPenalty: z.number().nonnegative().optional().meta({ description: "Utility lost by a missed deadline. Default 1 (one good answer)." }),
-  usdPerGoodAnswer: z.number().positive().optional().meta({ description: "Money worth one good answer: utility = good - violationPenalty x violated - cost / this - cloudPenalty x reachedCloud. Default 0.01." }),
+  usdPerGoodAnswer: z
+    .number()
+    .positive()
+    .optional()
+    .meta({ description: "Money worth one good answer: utility = good - violationPenalty x violated - cost / this - cloudPenalty x reachedCloud. Default 0.01." }),
   latencyPenaltyPerSecond: z.number().nonnegative().optional().meta({ description: "Utility lost per second of total latency, beyond the deadline penalty. Default 0." }),
   cloudPenalty: z.number().nonnegative().optional().meta({ description: "Utility lost when a prompt (or its condensed form) reaches the cloud: the price put on privacy. Default 0." }),
   scope: z.enum(["global", "device"]).optional().meta({ description: "One learner at the gateway (global, default) or one per device." }),
@@ -203,10 +207,7 @@ export const createLearnedRouter: RouterFactory = (context) => {
 };
 
 /** What one finished query was worth to the user, in good answers. */
-export function routeUtility(
-  outcome: RouteOutcome,
-  weights: { violationPenalty: number; usdPerGoodAnswer: number; cloudPenalty: number; latencyPenaltyPerSecond: number },
-): number {
+export function routeUtility(outcome: RouteOutcome, weights: { violationPenalty: number; usdPerGoodAnswer: number; cloudPenalty: number; latencyPenaltyPerSecond: number }): number {
   // A refused query has no latency; its violation penalty stands for it.
   const seconds = Number.isNaN(outcome.totalMs) ? 0 : outcome.totalMs / 1000;
   return (

@@ -1,14 +1,5 @@
 import type * as z from "zod";
-import {
-  createCloudOnly,
-  createComplexityThreshold,
-  createEdgeFirst,
-  createGrayZone,
-  createLocalOnly,
-  edgeFirstOptions,
-  grayZoneOptions,
-  thresholdOptions,
-} from "./fixed-routers.js";
+import { createCloudOnly, createComplexityThreshold, createEdgeFirst, createGrayZone, createLocalOnly, edgeFirstOptions, grayZoneOptions, thresholdOptions } from "./fixed-routers.js";
 import { createExternalRouter, externalRouterOptions } from "./external-router.js";
 import { createLearnedRouter, learnedRouterOptions } from "./learned-router.js";
 import type { RouterFactory } from "./types.js";

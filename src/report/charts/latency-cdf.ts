@@ -93,4 +93,3 @@ export function latencyCdfChart(results: ReportResults, options: LatencyCdfOptio
       "the results file keeps no finer distribution), so segments between points are interpolated; dashed: the QoS deadline.";
   return { kind: "chart", spec, caption };
 }
-

@@ -18,13 +18,15 @@ export function latencyPoints(results: ReportResults): LatencyPoint[] {
     const series = run.timeSeries;
     if (series === undefined) return [];
     // Bins after the last arrival (the drain) hold no created request: not drawn.
-    return series.bins.filter((bin) => bin.startMs < results.window.durationMs).flatMap((bin) => {
-      const t = (bin.startMs + series.binMs / 2) / divisor;
-      return [
-        { scheduler: run.label, t, quantile: "p50" as const, ms: bin.latencyP50 },
-        { scheduler: run.label, t, quantile: "p95" as const, ms: bin.latencyP95 },
-      ];
-    });
+    return series.bins
+      .filter((bin) => bin.startMs < results.window.durationMs)
+      .flatMap((bin) => {
+        const t = (bin.startMs + series.binMs / 2) / divisor;
+        return [
+          { scheduler: run.label, t, quantile: "p50" as const, ms: bin.latencyP50 },
+          { scheduler: run.label, t, quantile: "p95" as const, ms: bin.latencyP95 },
+        ];
+      });
   });
 }
 
@@ -85,7 +87,13 @@ export function latencyOverTimeChart(results: ReportResults): ChartOutcome {
             field: "quantile",
             type: "nominal",
             title: null,
-            scale: { domain: ["p50", "p95"], range: [[1, 0], [4, 2]] },
+            scale: {
+              domain: ["p50", "p95"],
+              range: [
+                [1, 0],
+                [4, 2],
+              ],
+            },
             // Above the plot, in one line: inside it, it would hide data wherever latencies run low.
             legend: { orient: "top", direction: "horizontal", symbolStrokeColor: "#333333", labelExpr: "datum.label === 'p50' ? 'median (p50)' : '95th percentile (p95)'" },
           },

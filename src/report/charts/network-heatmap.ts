@@ -79,8 +79,6 @@ export function networkHeatmapChart(results: ReportResults): ChartOutcome {
   return {
     kind: "chart",
     spec,
-    caption:
-      "Mean one-way latency from each device to each node (base latency plus mean jitter, ms)" +
-      (rows < results.scenario.devices ? "; rows are device groups." : "."),
+    caption: `Mean one-way latency from each device to each node (base latency plus mean jitter, ms)${rows < results.scenario.devices ? "; rows are device groups." : "."}`,
   };
 }

@@ -34,13 +34,13 @@ export function loadPoints(results: ReportResults): LoadPoint[] {
     const series = run.timeSeries;
     if (series === undefined) return [];
     // Bins after the last arrival (the drain) only show the nodes emptying: not drawn.
-    return series.bins.filter((bin) => bin.startMs < results.window.durationMs).flatMap((bin) =>
-      bin.nodes.flatMap((load, index) =>
-        drawn.has(ids[index])
-          ? [{ scheduler: run.label, node: ids[index], t: (bin.startMs + series.binMs / 2) / divisor, utilisation: load.utilisation, queue: load.meanQueueLength }]
-          : [],
-      ),
-    );
+    return series.bins
+      .filter((bin) => bin.startMs < results.window.durationMs)
+      .flatMap((bin) =>
+        bin.nodes.flatMap((load, index) =>
+          drawn.has(ids[index]) ? [{ scheduler: run.label, node: ids[index], t: (bin.startMs + series.binMs / 2) / divisor, utilisation: load.utilisation, queue: load.meanQueueLength }] : [],
+        ),
+      );
   });
 }
 
@@ -79,7 +79,13 @@ export function nodeLoadOverTimeChart(results: ReportResults): ChartOutcome {
           axis: { tickCount: 3, ...(field === "utilisation" ? { format: ".0%" } : {}) },
           ...(field === "utilisation" ? { scale: { domain: [0, 1] } } : {}),
         },
-        color: { field: "scheduler", type: "nominal" as const, title: "scheduler", scale: colour, legend: { orient: "bottom" as const, direction: "horizontal" as const, columns: Math.min(3, colour.domain.length) } },
+        color: {
+          field: "scheduler",
+          type: "nominal" as const,
+          title: "scheduler",
+          scale: colour,
+          legend: { orient: "bottom" as const, direction: "horizontal" as const, columns: Math.min(3, colour.domain.length) },
+        },
       },
     },
     spacing: { column: 6, row: 10 },

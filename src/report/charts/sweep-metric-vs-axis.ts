@@ -42,7 +42,13 @@ export function sweepMetricVsAxisChart(input: SweepChartInput, metric: string, a
   const x = numeric
     ? { field: "x", type: "quantitative" as const, title: axisName, scale: logX ? { type: "log" as const, base: 2 } : { zero: false } }
     : { field: "x", type: "ordinal" as const, title: axisName, sort: axisSort(axis.values) };
-  const colour = { field: "series", type: "nominal" as const, title: null, scale: { domain: series, range: series.map((_, i) => OKABE_ITO[i % OKABE_ITO.length]) }, legend: { orient: "bottom" as const, columns: 2, symbolOpacity: 1, symbolType: "stroke" } };
+  const colour = {
+    field: "series",
+    type: "nominal" as const,
+    title: null,
+    scale: { domain: series, range: series.map((_, i) => OKABE_ITO[i % OKABE_ITO.length]) },
+    legend: { orient: "bottom" as const, columns: 2, symbolOpacity: 1, symbolType: "stroke" },
+  };
   const withCi = points.some((p) => p.lo !== null);
   const spec: TopLevelSpec = {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",

@@ -50,7 +50,8 @@ function scenarioTable(results: LlmReportResults): string {
 function nodeTable(results: LlmReportResults): string {
   const left = (text: string): string => `<td style="text-align: left">${escapeHtml(text)}</td>`;
   const rows = results.scenario.nodes.map((node) => {
-    const memory = node.memoryMiB === null ? "–" : `${Math.round(node.memoryMiB).toLocaleString("en-US")} / ${node.usableMemoryMiB === null ? "–" : Math.round(node.usableMemoryMiB).toLocaleString("en-US")}`;
+    const memory =
+      node.memoryMiB === null ? "–" : `${Math.round(node.memoryMiB).toLocaleString("en-US")} / ${node.usableMemoryMiB === null ? "–" : Math.round(node.usableMemoryMiB).toLocaleString("en-US")}`;
     return `<tr>${left(node.id)}${left(node.role)}${left(node.profile)}${left(node.model)}${left(node.quantization)}${left(node.path)}<td>${node.maxBatch}</td><td>${rate(node.prefillTokensPerS)}</td><td>${rate(node.decodeTokensPerS)}</td><td>${memory}</td></tr>`;
   });
   const header = ["node", "role", "profile", "model", "quant.", "path", "max batch", "prefill (tok/s)", "decode (tok/s)", "memory (MiB, model / usable)"];
@@ -99,7 +100,18 @@ function table(id: string, header: readonly string[], rows: readonly (readonly s
 function pipelinesTable(results: LlmReportResults): string | undefined {
   const runs = results.runs.filter((run) => run.pipelines !== null);
   if (runs.length === 0) return undefined;
-  const header = ["router", "started", "succeeded", "failed", "unfinished", "success", "time per finished job (s)", "tokens per finished job", "USD per success", ...stageNames(results).map((s) => `${s}: pass rate`)];
+  const header = [
+    "router",
+    "started",
+    "succeeded",
+    "failed",
+    "unfinished",
+    "success",
+    "time per finished job (s)",
+    "tokens per finished job",
+    "USD per success",
+    ...stageNames(results).map((s) => `${s}: pass rate`),
+  ];
   const rows = runs.map((run) => {
     const p = run.pipelines;
     if (p === null) return [];

@@ -65,17 +65,12 @@ export function llmLatencyChart(results: LlmReportResults, options: LlmLatencyOp
   if (marks.length === 0) return skipped("no router completed a measured query, so there is no latency to draw");
   const ttftDeadline = results.runs[0].qos.ttftDeadlineMs;
   const totalDeadline = results.runs[0].qos.totalDeadlineMs;
-  const deadlines = [
-    ...(ttftDeadline === null ? [] : [{ metric: TTFT, deadline: ttftDeadline }]),
-    ...(totalDeadline === null ? [] : [{ metric: TOTAL, deadline: totalDeadline }]),
-  ];
+  const deadlines = [...(ttftDeadline === null ? [] : [{ metric: TTFT, deadline: ttftDeadline }]), ...(totalDeadline === null ? [] : [{ metric: TOTAL, deadline: totalDeadline }])];
   const all = [...marks.map((m) => m.ms), ...deadlines.map((d) => d.deadline)];
   const minMs = Math.min(...all);
   const maxMs = Math.max(...all);
   const logX = options.logX ?? (minMs > 0 && maxMs > 20 * minMs);
-  const xScale = logX
-    ? { type: "log" as const, domain: [nice125(minMs, "floor"), nice125(maxMs, "ceil")], nice: false }
-    : { type: "linear" as const, domain: [0, maxMs], nice: true, zero: true };
+  const xScale = logX ? { type: "log" as const, domain: [nice125(minMs, "floor"), nice125(maxMs, "ceil")], nice: false } : { type: "linear" as const, domain: [0, maxMs], nice: true, zero: true };
   const xTicks = logX ? logTicks(xScale.domain) : undefined;
   const xAxis = xTicks === undefined ? { format: "~s" } : { values: xTicks, tickCount: xTicks.length, format: "~s" };
   const colour = routerColourScale(results);

@@ -92,7 +92,13 @@ export function llmPipelinesChart(results: LlmReportResults): ChartOutcome {
                 mark: { type: "bar" },
                 encoding: {
                   y: { ...y, axis: { labels: false, ticks: false, domain: true } },
-                  x: { field: "tokens", type: "quantitative", title: "tokens per finished job", scale: { domain: [0, maxTokens > 0 ? maxTokens : 1], nice: true }, axis: { format: ",d", tickCount: 3 } },
+                  x: {
+                    field: "tokens",
+                    type: "quantitative",
+                    title: "tokens per finished job",
+                    scale: { domain: [0, maxTokens > 0 ? maxTokens : 1], nice: true },
+                    axis: { format: ",d", tickCount: 3 },
+                  },
                   color: routerColour,
                 },
               },
@@ -114,7 +120,13 @@ export function llmPipelinesChart(results: LlmReportResults): ChartOutcome {
           {
             mark: { type: "bar", height: { band: 1 } },
             encoding: {
-              x: { field: "passRate", type: "quantitative", title: "attempt pass rate (%)", scale: { domain: [0, 1], nice: false }, axis: { format: ".0%", values: [0, 0.25, 0.5, 0.75, 1], tickCount: 5 } },
+              x: {
+                field: "passRate",
+                type: "quantitative",
+                title: "attempt pass rate (%)",
+                scale: { domain: [0, 1], nice: false },
+                axis: { format: ".0%", values: [0, 0.25, 0.5, 0.75, 1], tickCount: 5 },
+              },
               color: { field: "router", type: "nominal", title: null, scale: colour, legend: { orient: "bottom", direction: "horizontal", columns: 2, columnPadding: 12, labelLimit: 120 } },
             },
           },

@@ -50,7 +50,13 @@ export function llmPrivacyCostChart(results: LlmReportResults): ChartOutcome {
       {
         mark: { type: "bar", height: { band: 1 } },
         encoding: {
-          x: { field: "share", type: "quantitative", title: "share of measured queries (%)", scale: { domain: [0, 1], nice: false }, axis: { format: ".0%", values: [0, 0.25, 0.5, 0.75, 1], tickCount: 5 } },
+          x: {
+            field: "share",
+            type: "quantitative",
+            title: "share of measured queries (%)",
+            scale: { domain: [0, 1], nice: false },
+            axis: { format: ".0%", values: [0, 0.25, 0.5, 0.75, 1], tickCount: 5 },
+          },
           color: {
             field: "measure",
             type: "nominal",

@@ -7,14 +7,7 @@ import type { PolicyBridge } from "./fifo-bridge.js";
  * Anything else is a SimulationError naming `what` (the policy or router, the decision, the
  * simulated time) and the line received.
  */
-export function askAgent(
-  bridge: PolicyBridge,
-  message: Record<string, unknown>,
-  expected: string,
-  decision: number,
-  timeoutMs: number,
-  what: string,
-): Record<string, unknown> {
+export function askAgent(bridge: PolicyBridge, message: Record<string, unknown>, expected: string, decision: number, timeoutMs: number, what: string): Record<string, unknown> {
   const line = bridge.request(JSON.stringify(message), timeoutMs, what);
   let answer: unknown;
   try {

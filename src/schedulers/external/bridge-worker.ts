@@ -86,9 +86,11 @@ function reply(state: number, text: string): void {
 }
 
 /** Atomics.waitAsync (Node 16+; in TypeScript's lib only from ES2024). */
-const waitAsync = (Atomics as unknown as {
-  waitAsync(array: Int32Array, index: number, value: number): { async: boolean; value: Promise<string> | string };
-}).waitAsync;
+const waitAsync = (
+  Atomics as unknown as {
+    waitAsync(array: Int32Array, index: number, value: number): { async: boolean; value: Promise<string> | string };
+  }
+).waitAsync;
 
 async function waitForWork(): Promise<number> {
   for (;;) {

@@ -13,10 +13,7 @@ export const externalOptions = z.strictObject({
   monitor: z.boolean().default(false).meta({ description: "Also ask the agent for migrations at every monitor tick." }),
   rewardPenalty: z.number().nonnegative().default(1).meta({ description: "Reward = -(total / deadline) - rewardPenalty when the deadline was missed." }),
   agentOptions: z.record(z.string(), z.unknown()).default({}).meta({ description: "Passed to the agent in its hello." }),
-  transport: z
-    .enum(["auto", "fifo", "worker"])
-    .default("auto")
-    .meta({ description: "auto: named pipes where the system has them, else a worker thread; fifo or worker force one." }),
+  transport: z.enum(["auto", "fifo", "worker"]).default("auto").meta({ description: "auto: named pipes where the system has them, else a worker thread; fifo or worker force one." }),
 });
 
 interface OutcomeMessage {
@@ -139,4 +136,3 @@ export function createExternal(context: SchedulerContext): Scheduler {
   }
   return scheduler;
 }
-

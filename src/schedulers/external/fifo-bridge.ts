@@ -163,7 +163,10 @@ export class FifoBridge implements PolicyBridge {
     } catch {
       return "the agent exited";
     }
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).trim().split(" ");
+    const fields = stat
+      .slice(stat.lastIndexOf(")") + 2)
+      .trim()
+      .split(" ");
     if (fields[0] !== "Z" && fields[0] !== "X") return undefined;
     // The last field is the wait status (Linux 3.5+): exit code in the high byte, signal in the low bits.
     const wait = Number(fields[fields.length - 1]);
