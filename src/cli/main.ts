@@ -319,7 +319,7 @@ function sampleCommand(specText: string, n: number, seed: string): void {
   if (trimmed.startsWith("{") || trimmed.startsWith("[")) json = parseJsonText("distribution spec", trimmed);
   else json = /^-?[\d.]+(e[-+]?\d+)?$/i.test(trimmed) ? Number(trimmed) : trimmed;
   const parsed = distributionSpecSchema.safeParse(json);
-  if (!parsed.success) throw new InputError("distribution spec", toInputIssues(parsed.error, json));
+  if (!parsed.success) throw new InputError("distribution spec", toInputIssues(parsed.error, json, distributionSpecSchema));
   const draw = compileDistribution(parsed.data, "spec").bind(new RandomStreams(seed).stream("sample"));
   const lines: string[] = [];
   for (let i = 0; i < n; i++) {

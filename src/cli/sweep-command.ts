@@ -41,6 +41,7 @@ export async function sweepCommand(args: SweepArgs): Promise<void> {
   const jobs = args.jobs ?? availableParallelism();
   if (!(Number.isInteger(jobs) && jobs >= 1)) throw new InputError("--jobs", [{ path: "", value: args.jobs, expected: "a whole number of worker threads, at least 1" }]);
   const shard = args.shard === undefined ? undefined : parseShard(args.shard);
+  const maxEvents = resolveMaxEvents(args.maxEvents);
   if (args.emit !== undefined && !(EMIT_TARGETS as readonly string[]).includes(args.emit)) {
     throw new InputError("--emit", [{ path: "", value: args.emit, expected: `one of ${EMIT_TARGETS.join(", ")}` }]);
   }
@@ -53,7 +54,6 @@ export async function sweepCommand(args: SweepArgs): Promise<void> {
     return;
   }
   const outDir = resolve(args.out ?? join("reports", "sweeps", plan.name, ...(shard === undefined ? [] : [`shard-${shard.index}`])));
-  const maxEvents = resolveMaxEvents(args.maxEvents);
   checkOutputTargets({
     dir: outDir,
     flag: args.out === undefined ? "output folder" : "--out",
@@ -130,6 +130,7 @@ function emitClusterJob(plan: SweepPlan, args: SweepArgs): void {
     jobs: args.jobs ?? 1,
     resultsDir: args["results-dir"] ?? `/results/${plan.name}`,
     allowExec: args.allowExec,
+    maxEvents: args.maxEvents,
   };
   process.stdout.write(args.emit === "k8s" ? kubernetesIndexedJob(options) : slurmArrayScript(options));
 }

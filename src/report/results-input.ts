@@ -139,7 +139,7 @@ export function parseTaggedResults<T>(json: unknown, source: string, tag: string
   const found = json !== null && typeof json === "object" && !Array.isArray(json) ? (json as Record<string, unknown>).schema : undefined;
   if (found !== tag) throw new InputError(source, [{ path: "schema", value: found, expected: `"${tag}" (${written})` }]);
   const parsed = schema.safeParse(json);
-  if (!parsed.success) throw new InputError(source, toInputIssues(parsed.error, json));
+  if (!parsed.success) throw new InputError(source, toInputIssues(parsed.error, json, schema));
   const issues = crossCheck(parsed.data);
   if (issues.length > 0) throw new InputError(source, issues);
   return parsed.data;

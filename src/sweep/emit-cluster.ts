@@ -16,9 +16,12 @@ export interface ClusterJobOptions {
   resultsDir: string;
   /** The sweep starts external agents and the user allowed it (--allow-exec): the job passes the flag on. */
   allowExec?: boolean;
+  /** --max-events as the user gave it to --emit: each shard must run under the same limit. */
+  maxEvents?: number;
 }
 
-const execFlag = (options: ClusterJobOptions): string => (options.allowExec === true ? " --allow-exec" : "");
+/** The options of the emitting command that each shard's command must repeat. */
+const passedOn = (options: ClusterJobOptions): string => `${options.allowExec === true ? " --allow-exec" : ""}${options.maxEvents === undefined ? "" : ` --max-events ${options.maxEvents}`}`;
 
 /** sh single-quoting: the path and name reach the shell verbatim. */
 function shellQuote(text: string): string {
@@ -42,7 +45,7 @@ export function kubernetesIndexedJob(options: ClusterJobOptions): string {
   const out = `${options.resultsDir}/shard-$JOB_COMPLETION_INDEX`;
   const command =
     `exec node /app/dist/cli/bin.js sweep ${shellQuote(options.sweepPath)} ` +
-    `--shard "$JOB_COMPLETION_INDEX/${options.shards}" --jobs ${options.jobs} --out "${out}" --no-charts${execFlag(options)}`;
+    `--shard "$JOB_COMPLETION_INDEX/${options.shards}" --jobs ${options.jobs} --out "${out}" --no-charts${passedOn(options)}`;
   return `# Kubernetes Indexed Job for sweep "${options.name}": ${options.shards} shards, one pod per completion index.
 # The Job controller sets JOB_COMPLETION_INDEX (0..${options.shards - 1}) in every pod; it is the shard.
 # Apply:   kubectl apply -f this-file.yaml
@@ -101,6 +104,6 @@ set -euo pipefail
 # repository and Node.js 20, SIMULATE="npx simulate" works as well.
 SIMULATE=\${SIMULATE:-"apptainer exec --pwd /app --bind ${options.resultsDir} docker://${options.image} node /app/dist/cli/bin.js"}
 mkdir -p ${shellQuote(options.resultsDir)}
-$SIMULATE sweep ${shellQuote(options.sweepPath)} --shard "$SLURM_ARRAY_TASK_ID/${options.shards}" --jobs "\${SLURM_CPUS_PER_TASK:-${options.jobs}}" --out "${options.resultsDir}/shard-$SLURM_ARRAY_TASK_ID" --no-charts${execFlag(options)}
+$SIMULATE sweep ${shellQuote(options.sweepPath)} --shard "$SLURM_ARRAY_TASK_ID/${options.shards}" --jobs "\${SLURM_CPUS_PER_TASK:-${options.jobs}}" --out "${options.resultsDir}/shard-$SLURM_ARRAY_TASK_ID" --no-charts${passedOn(options)}
 `;
 }

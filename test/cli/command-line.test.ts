@@ -67,4 +67,11 @@ describe("the command line is checked whole before any work", () => {
     expect(run.stderr).toContain("warmup");
     expect(existsSync(out)).toBe(false);
   });
+
+  it("a misspelt key in a sample spec suggests the nearest key", () => {
+    const run = runCli(["sample", '{"dist":"exponential","maen":"20 ms"}']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('maen: no such key; did you mean "mean"?');
+    expect(run.stdout).toBe("");
+  });
 });

@@ -61,6 +61,17 @@ describe("cluster jobs", () => {
     expect(merged.stdout).toContain("12 of 12 runs, 0 failed, 0 missing");
   });
 
+  it("--emit passes --max-events on to every shard, and refuses a bad one before emitting", () => {
+    for (const target of ["k8s", "slurm"]) {
+      const emitted = runCli(["sweep", TINY, "--emit", target, "--max-events", "5000000"]);
+      expect(emitted.code, emitted.stderr).toBe(0);
+      expect(emitted.stdout).toContain("--no-charts --max-events 5000000");
+      const refused = runCli(["sweep", TINY, "--emit", target, "--max-events", "0"]);
+      expect(refused.code).toBe(2);
+      expect(refused.stdout).toBe("");
+    }
+  });
+
   it("--emit rejects an unknown target (exit 2)", () => {
     expect(runCli(["sweep", TINY, "--emit", "nomad"]).code).toBe(2);
   });
