@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -24,4 +24,30 @@ export function runCli(args: string[], cwd = REPO, timeoutMs?: number): CliResul
 
 export function tempDir(prefix = "continuum-sim-"): string {
   return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** Why a test that needs a small tmpfs or a read-only bind mount (root, a permissive kernel) was skipped. */
+export const NO_MOUNT = "mounting a tmpfs or a read-only bind is not permitted here (needs root)";
+
+const mounted: string[] = [];
+
+/** Mounts a tmpfs of `size` (e.g. "64k") on `dir`, a small real disk that fills up; false where mounting is not permitted. */
+export function mountTmpfs(dir: string, size: string): boolean {
+  mkdirSync(dir, { recursive: true });
+  const ok = spawnSync("mount", ["-t", "tmpfs", "-o", `size=${size}`, "tmpfs", dir]).status === 0;
+  if (ok) mounted.push(dir);
+  return ok;
+}
+
+/** Binds `dir` read-only onto itself (a read-only file system, EROFS); false where mounting is not permitted. */
+export function mountReadOnly(dir: string): boolean {
+  mkdirSync(dir, { recursive: true });
+  const ok = spawnSync("mount", ["--bind", "-o", "ro", dir, dir]).status === 0;
+  if (ok) mounted.push(dir);
+  return ok;
+}
+
+/** Unmounts every mount made here, newest first (call from afterAll). */
+export function unmountAll(): void {
+  for (const dir of mounted.splice(0).reverse()) spawnSync("umount", [dir]);
 }

@@ -2,7 +2,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BIN, REPO, runCli, tempDir, type CliResult } from "./helpers.js";
+import { BIN, type CliResult, mountReadOnly, mountTmpfs, NO_MOUNT, REPO, runCli, tempDir, unmountAll } from "./helpers.js";
 
 /**
  * Issue 12, files: an output is written whole or not at all (the previous file intact, one
@@ -33,18 +33,8 @@ function expectOneLine(stderr: string): void {
   expect(stderr).not.toContain("internal error");
 }
 
-/** Small tmpfs mounts (a real full disk) need root and a kernel that allows it; tests needing one are skipped otherwise. */
-const mounted: string[] = [];
-function mountTmpfs(dir: string, size: string): boolean {
-  mkdirSync(dir, { recursive: true });
-  const ok = spawnSync("mount", ["-t", "tmpfs", "-o", `size=${size}`, "tmpfs", dir]).status === 0;
-  if (ok) mounted.push(dir);
-  return ok;
-}
-afterAll(() => {
-  for (const dir of mounted.reverse()) spawnSync("umount", [dir]);
-});
-const NO_MOUNT = "mounting a tmpfs or a read-only bind is not permitted here (needs root)";
+// Small tmpfs mounts (a real full disk) need root and a kernel that allows it; tests needing one are skipped otherwise.
+afterAll(unmountAll);
 
 describe("a write that fails leaves the previous file intact and says so in one sentence (exit 1)", () => {
   it("results.json over the file size limit (ulimit -f): exit 1, previous results.json intact, no temp file", () => {
@@ -193,9 +183,7 @@ describe("outputs are checked before the work (exit 2, one sentence, nothing wri
 
   it("an output folder on a read-only file system (EROFS), for every command", (ctx) => {
     const readOnly = join(dir, "read-only");
-    mkdirSync(readOnly, { recursive: true });
-    if (spawnSync("mount", ["--bind", "-o", "ro", readOnly, readOnly]).status !== 0) return ctx.skip(NO_MOUNT);
-    mounted.push(readOnly);
+    if (!mountReadOnly(readOnly)) return ctx.skip(NO_MOUNT);
     for (const [name, args] of commands(join(readOnly, "new", "out"))) {
       const run = runCli(args);
       expect(run.code, `${name}: ${run.stderr}`).toBe(2);

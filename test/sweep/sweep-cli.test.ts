@@ -1,18 +1,9 @@
 import { spawn } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { BIN, REPO, runCli, tempDir } from "../cli/helpers.js";
-
-const TINY = "test/sweep/fixtures/tiny-sweep.json";
-const TINY_RUNS = 12;
-
-const runFiles = (dir: string): string[] =>
-  existsSync(join(dir, "runs"))
-    ? readdirSync(join(dir, "runs"))
-        .filter((f) => f.endsWith(".json"))
-        .sort()
-    : [];
+import { runFiles, TINY, TINY_RUNS } from "./sweep-helpers.js";
 
 describe("simulate sweep", () => {
   let dir: string;
@@ -158,7 +149,7 @@ describe("simulate sweep", () => {
 
   it("refuses to resume into the folder of another sweep", () => {
     const file = join(dir, "other.json");
-    const tiny = JSON.parse(readFileSync(join(REPO, TINY), "utf8")) as Record<string, unknown>;
+    const tiny = JSON.parse(readFileSync(TINY, "utf8")) as Record<string, unknown>;
     writeFileSync(file, JSON.stringify({ ...tiny, base: join(REPO, "scenarios/edge-ai-testbed.json"), seed: 8 }));
     const run = runCli(["sweep", file, "--out", join(dir, "one")]);
     expect(run.code).toBe(2);

@@ -1,23 +1,15 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, truncateSync, writeFileSync, statSync } from "node:fs";
+import { readFileSync, truncateSync, writeFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { REPO, runCli, tempDir } from "../cli/helpers.js";
+import { mountTmpfs, NO_MOUNT, runCli, tempDir, unmountAll } from "../cli/helpers.js";
+import { runFiles, TINY, TINY_RUNS } from "./sweep-helpers.js";
 
 /**
  * Issue 12, sweeps: a damaged run file (cut short by a full disk, edited, of another sweep) is
  * reported by name and run again, never read as results; a full disk stops the sweep with one
  * sentence, and once there is room again the same command finishes it.
  */
-
-const TINY = join(REPO, "test", "sweep", "fixtures", "tiny-sweep.json");
-const TINY_RUNS = 12;
-const runFiles = (dir: string): string[] =>
-  existsSync(join(dir, "runs"))
-    ? readdirSync(join(dir, "runs"))
-        .filter((f) => f.endsWith(".json"))
-        .sort()
-    : [];
 
 describe("sweep output folders that were damaged", () => {
   let dir: string;
@@ -67,20 +59,13 @@ describe("sweep output folders that were damaged", () => {
 });
 
 describe("a sweep on a full disk", () => {
-  let disk: string | undefined;
-  afterAll(() => {
-    if (disk !== undefined) spawnSync("umount", [disk]);
-  });
+  afterAll(unmountAll);
 
   it("stops with one sentence (exit 1) and, once there is room, the same command finishes it", (ctx) => {
     const dir = tempDir("continuum-sweep-disk-");
     const mountPoint = join(dir, "disk");
-    mkdirSync(mountPoint);
     // About 4 of the 12 run files (13 kB each) fit beside sweep.json in 64 kB.
-    if (spawnSync("mount", ["-t", "tmpfs", "-o", "size=64k", "tmpfs", mountPoint]).status !== 0) {
-      return ctx.skip("mounting a tmpfs (a small full disk) is not permitted here (needs root)");
-    }
-    disk = mountPoint;
+    if (!mountTmpfs(mountPoint, "64k")) return ctx.skip(NO_MOUNT);
     const out = join(mountPoint, "sweep");
     const full = runCli(["sweep", TINY, "--jobs", "2", "--out", out, "--no-charts"]);
     expect(full.code).toBe(1);
