@@ -1,6 +1,6 @@
 import { InputError } from "../errors.js";
 import { TIME_UNITS_MS, type TimeUnit } from "../random/duration.js";
-import { splitCsvLine } from "../io/trace-file.js";
+import { CsvSyntaxError, parseCsv } from "../io/csv.js";
 import { printable } from "../text/printable.js";
 
 export type SampleFormat = "ping" | "csv" | "whitespace";
@@ -28,10 +28,9 @@ export function readSampleColumn(text: string, source: string, column: string, u
   const lines = text.split(/\r?\n/).filter((line) => line.trim() !== "" && !line.trimStart().startsWith("#"));
   if (lines.length === 0) throw new InputError(source, [{ path: "", value: "", expected: "a file with a header line and samples (it is empty)" }]);
   if (isPingOutput(lines)) return readPing(lines, source, column);
-  const header = lines[0];
-  const format: SampleFormat = header.includes(",") ? "csv" : "whitespace";
-  const split = format === "csv" ? splitCsvLine : (line: string) => line.trim().split(/\s+/);
-  const names = split(header);
+  const format: SampleFormat = lines[0].includes(",") ? "csv" : "whitespace";
+  const rows = format === "csv" ? csvRows(lines, source) : lines.map((line) => line.trim().split(/\s+/));
+  const names = rows[0] ?? [];
   const index = findColumn(names, column);
   if (index < 0) {
     throw new InputError(source, [{ path: "--column", value: column, expected: `a column of the header (columns: ${printable(names.join(", "))})` }]);
@@ -39,13 +38,26 @@ export function readSampleColumn(text: string, source: string, column: string, u
   const factor = TIME_UNITS_MS[unit];
   const values: number[] = [];
   let skipped = 0;
-  for (let i = 1; i < lines.length; i++) {
-    const cell = split(lines[i])[index];
+  for (let i = 1; i < rows.length; i++) {
+    const cell = rows[i][index];
     const value = cell === undefined || cell.trim() === "" ? NaN : Number(cell);
     if (Number.isFinite(value)) values.push(value * factor);
     else skipped++;
   }
   return checked({ values, format, column: names[index], skipped }, source);
+}
+
+/** The lines (blank and `#` lines already dropped) as CSV records; a CSV mistake is bad input, named by line and kind only. */
+function csvRows(lines: string[], source: string): string[][] {
+  try {
+    return parseCsv(lines.join("\n"));
+  } catch (error) {
+    if (error instanceof CsvSyntaxError)
+      throw new InputError(source, [
+        { path: "", value: undefined, problem: `${error.message} (counting lines that are not blank or comments)`, expected: "comma-separated values with a header line" },
+      ]);
+    throw error;
+  }
 }
 
 function isPingOutput(lines: string[]): boolean {

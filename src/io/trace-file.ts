@@ -2,6 +2,7 @@ import { closeSync, constants, fstatSync, openSync, readFileSync } from "node:fs
 import { isAbsolute, relative, resolve, sep } from "node:path";
 import { InputError } from "../errors.js";
 import { suggestName } from "../text/nearest-name.js";
+import { CsvSyntaxError, parseCsv } from "./csv.js";
 
 /**
  * The one way a scenario's trace file is read (edge `trace` workloads and language-model
@@ -56,10 +57,16 @@ export function readTraceTable(given: string, baseDir: string, path: string): Tr
     closeSync(fd);
   }
   warnIfOutside(file, baseDir, path);
-  const lines = text.split(/\r?\n/).filter((line) => line.trim() !== "");
-  const first = lines.length === 0 ? [] : splitCsvLine(lines[0]);
+  let records: string[][];
+  try {
+    records = parseCsv(text);
+  } catch (error) {
+    if (error instanceof CsvSyntaxError) return fail(`a CSV trace (${error.message})`);
+    throw error;
+  }
+  const first = records[0] ?? [];
   const header = first.length > 0 && first.every(isHeaderName) ? first : undefined;
-  return { file, header, rows: lines.slice(1).map(splitCsvLine) };
+  return { file, header, rows: records.slice(1) };
 }
 
 /**
@@ -80,35 +87,6 @@ export function traceColumn(table: TraceTable, column: string, path: string): nu
 /** A header name: letters, digits and the punctuation real headers use (`delay(ms)`, `Total Tokens`), starting with a letter or _. */
 function isHeaderName(name: string): boolean {
   return /^[A-Za-z_][\w .()[\]/%#-]{0,63}$/.test(name);
-}
-
-/**
- * One CSV line into trimmed cells (RFC 4180 quoting: `"a,b"` is one cell, `""` a quote inside
- * one; a quoted cell does not span lines). Hand-written: the traces are one-line records, and a
- * parser dependency would be more code than this.
- */
-export function splitCsvLine(line: string): string[] {
-  const cells: string[] = [];
-  let cell = "";
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i];
-    if (quoted) {
-      if (c === '"' && line[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"' && cell.trim() === "") {
-      quoted = true;
-      cell = "";
-    } else if (c === ",") {
-      cells.push(cell.trim());
-      cell = "";
-    } else cell += c;
-  }
-  cells.push(cell.trim());
-  return cells;
 }
 
 function kindOf(stat: { isDirectory(): boolean; isFIFO(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean; isSocket(): boolean }): string {

@@ -105,6 +105,35 @@ describe("a trace's column error is at the key naming the column", () => {
   });
 });
 
+describe("traces are CSV as RFC 4180 writes it (one parser, csv-parse)", () => {
+  it("a quoted cell may hold commas, doubled quotes and a line break", () => {
+    const { dir, scenario } = edgeScenario("arrivals.csv");
+    writeFileSync(join(dir, "arrivals.csv"), 't,note\n100,"first, with a comma"\n250,"a ""quoted"" word\nand a second line"\n400,plain\n');
+    const run = runCli(["validate", scenario]);
+    expect(run.code, run.stderr).toBe(0);
+  });
+
+  it("a quote never closed: the line and the kind of mistake, not the content", () => {
+    const { dir, scenario } = edgeScenario("arrivals.csv");
+    writeFileSync(join(dir, "arrivals.csv"), 't,note\n100,"private words\n250,b\n');
+    const run = runCli(["validate", scenario]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("devices[0].workload.file");
+    expect(run.stderr).toContain("a quoted cell is never closed");
+    expect(run.stderr).not.toContain("private");
+  });
+
+  it("simulate fit reads the same CSV: a quoted cell with a line break is one cell", () => {
+    const dir = tempDir("fit-csv-");
+    const file = join(dir, "samples.csv");
+    writeFileSync(file, 'delay(ms),note\n10,"a\nb"\n12,c\n11,"d, e"\n13,f\n');
+    const run = runCli(["fit", file, "--column", "delay", "--dist", "exponential", "--out", join(dir, "out")]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain("column delay(ms): 4 samples");
+    expect(run.stdout).not.toContain("skipped");
+  });
+});
+
 describe("a trace that is not a regular file, or too large, is refused before it is read", () => {
   it.skipIf(!existsSync("/dev/zero"))("/dev/zero: refused as a device (it used to be read until memory ran out)", () => {
     const { scenario } = edgeScenario("/dev/zero");
