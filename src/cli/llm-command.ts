@@ -2,7 +2,7 @@ import { dirname, join, resolve } from "node:path";
 import type { LlmResults } from "../llm/llm-results.js";
 import { resolveLlmScenario } from "../llm/resolve.js";
 import type { ResolvedLlmScenario } from "../llm/resolved.js";
-import { simulateLlm } from "../llm/simulate-llm.js";
+import { checkLlmWork, simulateLlm } from "../llm/simulate-llm.js";
 import { loadModuleRouters } from "../llm/routers/module-router.js";
 import { checkAllowExec, codeNamedIn, describeNamedCode } from "../schedulers/named-code.js";
 import { formatDuration } from "../random/duration.js";
@@ -57,7 +57,12 @@ export async function runLlmCommand(
       writer.writeLine(QUERY_COLUMNS.join(","));
     }
     const sink = writer;
-    const results = simulateLlm(scenario, { moduleRouters, maxEvents: args.maxEvents, querySink: sink === undefined ? undefined : (label) => (record) => sink.writeLine(queryRow(label, record)) });
+    const results = simulateLlm(scenario, {
+      moduleRouters,
+      maxEvents: args.maxEvents,
+      source: file,
+      querySink: sink === undefined ? undefined : (label) => (record) => sink.writeLine(queryRow(label, record)),
+    });
     const resultsFile = join(outDir, "results.json");
     writeFileAtomic(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
     writer?.commit();
@@ -101,8 +106,9 @@ function csvField(text: string): string {
   return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-export function validateLlmCommand(file: string, json: Record<string, unknown>): void {
+export function validateLlmCommand(file: string, json: Record<string, unknown>, maxEvents: number | undefined): void {
   const scenario = loadLlmScenario(file, json);
+  checkLlmWork(scenario, { maxEvents, source: file });
   const nodes = scenario.nodes.map((n) => `${n.id} ${n.serving.model} ${n.serving.quantization} (${n.serving.path})`).join("; ");
   process.stdout.write(
     `ok: ${file}: language-model scenario, ${scenario.devices.length} devices; nodes ${nodes}; routers ${scenario.routers.map((r) => r.label).join(", ")}\n${describeNamedCode(codeNamedIn(json, dirname(resolve(file))))}`,

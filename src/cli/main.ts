@@ -15,7 +15,7 @@ import { commandLineProblem, explainUsageError } from "./command-line.js";
 import { SCHEDULER_NAMES, SCHEDULER_OPTIONS } from "../schedulers/registry.js";
 import { loadModulePolicies } from "../schedulers/module-policy.js";
 import { checkAllowExec, codeNamedIn, describeNamedCode } from "../schedulers/named-code.js";
-import { simulate } from "../run/simulate.js";
+import { checkEdgeWork, simulate } from "../run/simulate.js";
 import { DEFAULT_MAX_EVENTS } from "../run/work-estimate.js";
 import type { TaskRecord } from "../world/edge-world.js";
 import { fitCommand, type FitArgs } from "./fit-command.js";
@@ -45,6 +45,9 @@ interface RunArgs {
   maxEvents?: number;
 }
 
+/** --max-events, the same for a run, a sweep and validate (the default is stated once, in work-estimate.ts). */
+const MAX_EVENTS_OPTION = { type: "number", describe: `Refuse a run estimated to need more events than this (default ${DEFAULT_MAX_EVENTS.toExponential()}, about an hour)` } as const;
+
 /** Runs the CLI on `argv` (without node and script) and returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
   const early = commandLineProblem(argv);
@@ -73,20 +76,21 @@ export async function main(argv: string[]): Promise<number> {
           .option("quiet", { type: "boolean", describe: "Print only the path of the results file" })
           .option("report", { type: "boolean", describe: "Also draw the charts and index.html into the output folder (see 'simulate report')" })
           .option("allow-exec", { type: "boolean", describe: "Allow the scenario to run code it names (module and external policies); see docs/reliability.md" })
-          .option("max-events", { type: "number", describe: `Refuse a run estimated to need more events than this (default ${DEFAULT_MAX_EVENTS.toExponential()}, about an hour)` })
+          .option("max-events", MAX_EVENTS_OPTION)
           .example("$0 scenarios/edge-ai-testbed.json", "Run the published testbed with all its schedulers")
           .example("$0 scenarios/edge-ai-testbed.json --seed 7 --duration '2 min' --out out/", "Another seed, shorter, elsewhere")
           .example("$0 scenarios/edge-ai-testbed.json --report", "Run, then write charts/ and index.html beside results.json"),
       (args) => guard(() => blameOverrides(args, () => runCommand(args))),
     )
-    .command<{ scenario: string }>(
+    .command<{ scenario: string; maxEvents?: number }>(
       "validate <scenario>",
       "Check a scenario file and its hardware profiles without simulating.",
       (y) =>
         y
           .positional("scenario", { type: "string", describe: "Scenario JSON file", demandOption: true })
+          .option("max-events", MAX_EVENTS_OPTION)
           .example("$0 validate scenarios/edge-ai-testbed.json", "Prints 'ok' or every problem with its JSON path"),
-      (args) => guard(() => validateCommand(args.scenario)),
+      (args) => guard(() => validateCommand(args.scenario, args.maxEvents)),
     )
     .command<{ spec: string; n: number; seed: string }>(
       "sample <spec>",
@@ -127,7 +131,7 @@ export async function main(argv: string[]): Promise<number> {
           .option("results-dir", { type: "string", describe: "With --emit: results folder on the cluster (default /results/<name>)" })
           .option("charts", { type: "boolean", default: true, describe: "Draw the sweep charts (--no-charts to skip)" })
           .option("allow-exec", { type: "boolean", describe: "Allow the sweep's scenario to run code it names; see docs/reliability.md" })
-          .option("max-events", { type: "number", describe: `Refuse a run estimated to need more events than this (default ${DEFAULT_MAX_EVENTS.toExponential()}, about an hour)` })
+          .option("max-events", MAX_EVENTS_OPTION)
           .example("$0 sweep sweeps/devices-vs-scheduler.json --jobs 2", "Run on 2 cores; run it again after an interruption to finish it")
           .example("$0 sweep sweeps/devices-vs-scheduler.json --shard 0/3 --out out/shard-0", "The first of three slices")
           .example("$0 sweep sweeps/devices-vs-scheduler.json --emit k8s --shards 8 > job.yaml", "A Kubernetes Indexed Job of 8 shards"),
@@ -277,6 +281,7 @@ async function runCommand(args: RunArgs): Promise<void> {
     const results = simulate(scenario, {
       moduleFactories,
       maxEvents: args.maxEvents,
+      source: args.scenario,
       taskSink: writer === undefined ? undefined : (label) => (record: TaskRecord) => writer.writeLine(taskRow(label, record)),
     });
     const resultsFile = join(outDir, "results.json");
@@ -298,13 +303,14 @@ function taskRow(label: string, r: TaskRecord): string {
   return `${r.sequence},${label},${r.device},${r.node},${r.createdAt},${r.networkUp},${r.queueing},${r.preprocessing},${r.inference},${r.networkDown},${r.total},${r.violatedQos ? 1 : 0}`;
 }
 
-function validateCommand(file: string): void {
+function validateCommand(file: string, maxEvents: number | undefined): void {
   const llm = llmDocument(file);
   if (llm !== undefined) {
-    validateLlmCommand(file, llm);
+    validateLlmCommand(file, llm, maxEvents);
     return;
   }
   const scenario = loadScenario(file);
+  checkEdgeWork(scenario, { maxEvents, source: file });
   process.stdout.write(
     `ok: ${file}: ${scenario.devices.length} devices, ${scenario.nodes.length} nodes, ` +
       `schedulers ${scenario.schedulers.map((s) => s.label).join(", ")}\n` +

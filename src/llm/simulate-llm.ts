@@ -24,11 +24,18 @@ export interface SimulateLlmOptions {
   moduleRouters?: Readonly<Record<string, RouterFactory>>;
   /** Refuse (InputError, before any run) a scenario estimated to need more events than this; default DEFAULT_MAX_EVENTS. */
   maxEvents?: number;
+  /** Where the scenario came from, for the refusal's message (the file; default `scenario "<name>"`). */
+  source?: string;
+}
+
+/** checkEdgeWork for language-model scenarios: `simulate` and `simulate validate` refuse alike. */
+export function checkLlmWork(scenario: ResolvedLlmScenario, options: Pick<SimulateLlmOptions, "maxEvents" | "source"> = {}): void {
+  refuseExcessiveWork(estimateLlmWork(scenario), resolveMaxEvents(options.maxEvents), options.source ?? `scenario "${scenario.name}"`, llmModelTimeIssues(scenario));
 }
 
 /** Simulates the scenario once per router; every run starts from the same seed, so the queries are the same across routers. */
 export function simulateLlm(scenario: ResolvedLlmScenario, options: SimulateLlmOptions = {}): LlmResults {
-  refuseExcessiveWork(estimateLlmWork(scenario), resolveMaxEvents(options.maxEvents), `scenario "${scenario.name}"`, llmModelTimeIssues(scenario));
+  checkLlmWork(scenario, options);
   const runs = scenario.routers.map((entry) => {
     const streams = new RandomStreams(scenario.seed);
     const factory = entry.name === "module" ? options.moduleRouters?.[entry.label] : ROUTERS[entry.name];

@@ -21,6 +21,16 @@ export interface SimulateOptions {
   onRunDone?: (entry: SchedulerEntry, world: EdgeWorld) => void;
   /** Refuse (InputError, before any run) a scenario estimated to need more events than this; default DEFAULT_MAX_EVENTS. */
   maxEvents?: number;
+  /** Where the scenario came from, for the refusal's message (the file; default `scenario "<name>"`). */
+  source?: string;
+}
+
+/**
+ * Refuses, before any run, a scenario that cannot finish or whose derived times cannot be finite
+ * (InputError); `simulate` and `simulate validate` both call it, so they agree.
+ */
+export function checkEdgeWork(scenario: ResolvedScenario, options: Pick<SimulateOptions, "maxEvents" | "source"> = {}): void {
+  refuseExcessiveWork(estimateEdgeWork(scenario), resolveMaxEvents(options.maxEvents), options.source ?? `scenario "${scenario.name}"`, edgeModelTimeIssues(scenario));
 }
 
 /**
@@ -28,7 +38,7 @@ export interface SimulateOptions {
  * so arrivals and link draws are common random numbers across schedulers.
  */
 export function simulate(scenario: ResolvedScenario, options: SimulateOptions = {}): Results {
-  refuseExcessiveWork(estimateEdgeWork(scenario), resolveMaxEvents(options.maxEvents), `scenario "${scenario.name}"`, edgeModelTimeIssues(scenario));
+  checkEdgeWork(scenario, options);
   const scenarioForPolicy = {
     name: scenario.name,
     seed: scenario.seed,

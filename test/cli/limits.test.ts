@@ -54,6 +54,27 @@ describe("runs that cannot finish are refused with the estimate and --max-events
     expectRefused(run, "devices[0].workload.fps", "--max-events", "events");
   });
 
+  it("validate refuses what the run would refuse, for both kinds, and names the file; --max-events lets it pass", () => {
+    for (const [base, edit] of [
+      [EDGE, (doc: Doc & { devices: Array<Doc & { workload: Doc }> }) => (doc.devices[0].workload.fps = 1e9)],
+      [LLM, (doc: Doc & { devices: Array<Doc & { workload: Doc }> }) => (doc.devices[0].workload.interarrival = "1 us")],
+    ] as const) {
+      const dir = tempDir("continuum-limits-validate-");
+      const doc = structuredClone(base) as Doc & { devices: Array<Doc & { workload: Doc }> };
+      edit(doc);
+      const file = join(dir, "scenario.json");
+      writeFileSync(file, JSON.stringify(doc));
+      const refused = runCli(["validate", file], REPO, HANG_MS);
+      expect(refused.code, refused.stderr).toBe(2);
+      expect(refused.stderr).toContain(`${file}: 1 problem`);
+      expect(refused.stderr).toContain("--max-events");
+      expect(refused.stdout).toBe("");
+      const raised = runCli(["validate", file, "--max-events", "1e20"], REPO, HANG_MS);
+      expect(raised.code, raised.stderr).toBe(0);
+      expect(raised.stdout).toContain("ok:");
+    }
+  });
+
   it("arrivals with interarrival 0 (edge)", () => {
     const run = runScenario(EDGE, (doc) => (doc.devices[0].workload = { type: "arrivals", model: "m", interarrival: 0 }));
     expectRefused(run, "devices[0].workload.interarrival", "--max-events");
