@@ -231,28 +231,32 @@ async function runGuarded(action: () => void | Promise<void>): Promise<number> {
   }
 }
 
-function loadScenario(file: string, overrides: { seed?: number | string; duration?: string } = {}) {
-  if (overrides.duration !== undefined && parseDuration(overrides.duration) === undefined) {
-    throw new InputError("--duration", [{ path: "", value: overrides.duration, expected: 'a duration such as "10 min" or "500 s"' }]);
-  }
-  return loadScenarioFile(file, { knownSchedulers: SCHEDULER_NAMES, schedulerOptions: SCHEDULER_OPTIONS }, (document) => {
-    if (overrides.seed !== undefined) document.seed = /^-?\d+$/.test(String(overrides.seed)) ? Number(overrides.seed) : overrides.seed;
-    if (overrides.duration !== undefined) document.duration = overrides.duration;
-  });
+interface Overrides {
+  seed?: number | string;
+  duration?: string;
 }
 
-const TASK_COLUMNS = ["sequence", "scheduler", "device", "node", "createdAt", "networkUp", "queueing", "preprocessing", "inference", "networkDown", "total", "violatedQos"];
-
-/** The parsed scenario document when it is a language-model scenario (with the command-line overrides applied), else undefined. */
-function llmDocument(file: string, overrides: { seed?: number | string; duration?: string } = {}): Record<string, unknown> | undefined {
-  const json = readScenarioJson(file);
-  if (!isLlmScenario(json)) return undefined;
-  const document = json as Record<string, unknown>;
+/** --seed and --duration written into the scenario document, for either kind; a bad --duration is bad input under its own name. */
+function applyOverrides(document: Record<string, unknown>, overrides: Overrides): void {
   if (overrides.duration !== undefined && parseDuration(overrides.duration) === undefined) {
     throw new InputError("--duration", [{ path: "", value: overrides.duration, expected: 'a duration such as "10 min" or "500 s"' }]);
   }
   if (overrides.seed !== undefined) document.seed = /^-?\d+$/.test(String(overrides.seed)) ? Number(overrides.seed) : overrides.seed;
   if (overrides.duration !== undefined) document.duration = overrides.duration;
+}
+
+function loadScenario(file: string, overrides: Overrides = {}) {
+  return loadScenarioFile(file, { knownSchedulers: SCHEDULER_NAMES, schedulerOptions: SCHEDULER_OPTIONS }, (document) => applyOverrides(document, overrides));
+}
+
+const TASK_COLUMNS = ["sequence", "scheduler", "device", "node", "createdAt", "networkUp", "queueing", "preprocessing", "inference", "networkDown", "total", "violatedQos"];
+
+/** The parsed scenario document when it is a language-model scenario (with the command-line overrides applied), else undefined. */
+function llmDocument(file: string, overrides: Overrides = {}): Record<string, unknown> | undefined {
+  const json = readScenarioJson(file);
+  if (!isLlmScenario(json)) return undefined;
+  const document = json as Record<string, unknown>;
+  applyOverrides(document, overrides);
   return document;
 }
 
