@@ -7,7 +7,7 @@ import { compileDistribution } from "../random/distributions.js";
 import { parseDuration } from "../random/duration.js";
 import { BUILTIN_PROFILE_DIR, ProfileLibrary } from "../scenario/profiles.js";
 import { LLM_PATHS } from "../scenario/profile-schema.js";
-import { loadScenarioFile, parseJsonText, readScenarioJson } from "../scenario/resolve.js";
+import { parseJsonText, readScenarioJson, resolveScenarioFile } from "../scenario/resolve.js";
 import { isLlmScenario } from "../llm/resolve.js";
 import { runLlmCommand, validateLlmCommand } from "./llm-command.js";
 import { toInputIssues } from "../scenario/zod-issues.js";
@@ -236,42 +236,42 @@ interface Overrides {
   duration?: string;
 }
 
-/** --seed and --duration written into the scenario document, for either kind; a bad --duration is bad input under its own name. */
-function applyOverrides(document: Record<string, unknown>, overrides: Overrides): void {
+/**
+ * The scenario file, read and parsed once for everything a command does with it (which kind it is,
+ * what code it names, resolving it), with --seed and --duration written into it; a bad --duration
+ * is bad input under its own name.
+ */
+function readScenarioDocument(file: string, overrides: Overrides = {}): unknown {
+  const document = readScenarioJson(file);
   if (overrides.duration !== undefined && parseDuration(overrides.duration) === undefined) {
     throw new InputError("--duration", [{ path: "", value: overrides.duration, expected: 'a duration such as "10 min" or "500 s"' }]);
   }
-  if (overrides.seed !== undefined) document.seed = /^-?\d+$/.test(String(overrides.seed)) ? Number(overrides.seed) : overrides.seed;
-  if (overrides.duration !== undefined) document.duration = overrides.duration;
+  if (document !== null && typeof document === "object" && !Array.isArray(document)) {
+    const fields = document as Record<string, unknown>;
+    if (overrides.seed !== undefined) fields.seed = /^-?\d+$/.test(String(overrides.seed)) ? Number(overrides.seed) : overrides.seed;
+    if (overrides.duration !== undefined) fields.duration = overrides.duration;
+  }
+  return document;
 }
 
-function loadScenario(file: string, overrides: Overrides = {}) {
-  return loadScenarioFile(file, { knownSchedulers: SCHEDULER_NAMES, schedulerOptions: SCHEDULER_OPTIONS }, (document) => applyOverrides(document, overrides));
+function resolveEdgeScenario(file: string, document: unknown) {
+  return resolveScenarioFile(file, document, { knownSchedulers: SCHEDULER_NAMES, schedulerOptions: SCHEDULER_OPTIONS });
 }
 
 const TASK_COLUMNS = ["sequence", "scheduler", "device", "node", "createdAt", "networkUp", "queueing", "preprocessing", "inference", "networkDown", "total", "violatedQos"];
 
-/** The parsed scenario document when it is a language-model scenario (with the command-line overrides applied), else undefined. */
-function llmDocument(file: string, overrides: Overrides = {}): Record<string, unknown> | undefined {
-  const json = readScenarioJson(file);
-  if (!isLlmScenario(json)) return undefined;
-  const document = json as Record<string, unknown>;
-  applyOverrides(document, overrides);
-  return document;
-}
-
 async function runCommand(args: RunArgs): Promise<void> {
-  const llm = llmDocument(args.scenario, { seed: args.seed, duration: args.duration });
-  if (llm !== undefined) {
-    const results = await runLlmCommand(args.scenario, llm, args);
+  const document = readScenarioDocument(args.scenario, { seed: args.seed, duration: args.duration });
+  if (isLlmScenario(document)) {
+    const results = await runLlmCommand(args.scenario, document as Record<string, unknown>, args);
     if (args.report) {
       const printed = await renderLlmReport(results, resolve(args.out ?? join("reports", results.scenario.name)));
       if (!args.quiet) process.stdout.write(printed);
     }
     return;
   }
-  const scenario = loadScenario(args.scenario, { seed: args.seed, duration: args.duration });
-  checkAllowExec(codeNamedIn(readScenarioJson(args.scenario), dirname(resolve(args.scenario))), args.allowExec, args.scenario);
+  const scenario = resolveEdgeScenario(args.scenario, document);
+  checkAllowExec(codeNamedIn(document, dirname(resolve(args.scenario))), args.allowExec, args.scenario);
   const outDir = resolve(args.out ?? join("reports", scenario.name));
   checkOutputTargets(runOutputTargets(args.scenario, outDir, args));
   let taskWriter: AtomicLineWriter | undefined;
@@ -308,17 +308,17 @@ function taskRow(label: string, r: TaskRecord): string {
 }
 
 function validateCommand(file: string, maxEvents: number | undefined): void {
-  const llm = llmDocument(file);
-  if (llm !== undefined) {
-    validateLlmCommand(file, llm, maxEvents);
+  const document = readScenarioDocument(file);
+  if (isLlmScenario(document)) {
+    validateLlmCommand(file, document as Record<string, unknown>, maxEvents);
     return;
   }
-  const scenario = loadScenario(file);
+  const scenario = resolveEdgeScenario(file, document);
   checkEdgeWork(scenario, { maxEvents, source: file });
   process.stdout.write(
     `ok: ${file}: ${scenario.devices.length} devices, ${scenario.nodes.length} nodes, ` +
       `schedulers ${scenario.schedulers.map((s) => s.label).join(", ")}\n` +
-      describeNamedCode(codeNamedIn(readScenarioJson(file), dirname(resolve(file)))),
+      describeNamedCode(codeNamedIn(document, dirname(resolve(file)))),
   );
 }
 

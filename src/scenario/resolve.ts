@@ -49,6 +49,11 @@ export function readScenarioJson(file: string): unknown {
 export function loadScenarioFile(file: string, options: LoadOptions, edit?: (document: Record<string, unknown>) => void): ResolvedScenario {
   const json = readScenarioJson(file);
   if (edit !== undefined && json !== null && typeof json === "object" && !Array.isArray(json)) edit(json as Record<string, unknown>);
+  return resolveScenarioFile(file, json, options);
+}
+
+/** Resolves the document already read from `file` (see loadScenarioFile): profiles and relative paths as for that file. */
+export function resolveScenarioFile(file: string, json: unknown, options: LoadOptions): ResolvedScenario {
   const dirs = [...(options.profileDirs ?? []), join(dirname(file), "hardware-profiles"), BUILTIN_PROFILE_DIR];
   return resolveScenario(json, { ...options, profileDirs: dirs, baseDir: options.baseDir ?? dirname(file) }, file);
 }
