@@ -1,0 +1,49 @@
+import type { RandomStreams } from "../engine/rng.js";
+import type { Simulator } from "../engine/simulator.js";
+import type { Network } from "../network/network.js";
+import type { ResolvedScenario } from "../scenario/resolved-scenario.js";
+
+/**
+ * A compute unit of a node (its accelerator, or its CPU) shared by the services whose inference
+ * runs on it (docs/accelerator-sharing.md). A service tells the unit when it becomes busy or idle;
+ * the unit tells every registered service when the speed it gets changes.
+ */
+export interface ComputeUnit {
+  /** Share of the unit's full speed a busy service gets now: 1 alone; under time-slicing 1/k with k busy services. */
+  speedOf(service: number): number;
+  /** Registers a service; `onSpeedChange` is called (synchronously, at the current time) whenever its speed changes. Returns its id. */
+  register(onSpeedChange: () => void): number;
+  /** The service has work on the unit (true) or none (false). Idempotent. */
+  setBusy(service: number, busy: boolean): void;
+  /** Share of [from, to) during which at least one service was busy (for energy). */
+  busyShare(from: number, to: number): number;
+}
+
+/** What a workload family's traffic (frames, queries) is given by the one world. */
+export interface TrafficContext {
+  readonly sim: Simulator;
+  readonly streams: RandomStreams;
+  readonly scenario: ResolvedScenario;
+  readonly network: Network;
+  /** Health as the checks know it (what policies see): 1 healthy. Shared by every family. */
+  readonly knownHealthy: Uint8Array;
+  /** Whether the node is actually up: 1 up. Shared by every family. */
+  readonly up: Uint8Array;
+  /** The compute unit a node's service of this family runs on. */
+  unit(node: number, family: "frames" | "llm"): ComputeUnit;
+}
+
+/**
+ * A workload family's part of the world. The world creates one per family present, starts them,
+ * forwards crashes and recoveries (after updating `up`), and ends them.
+ */
+export interface Traffic {
+  /** Schedules the first arrivals (time 0). */
+  start(): void;
+  /** The node crashed (up[node] is already 0): its queued and in-service jobs are lost. */
+  crashNode(node: number): void;
+  /** The node is up again (up[node] is already 1). */
+  recoverNode(node: number): void;
+  /** The run ended at `endMs`: classify what is still in flight. */
+  finish(endMs: number): void;
+}
