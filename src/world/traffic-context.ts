@@ -1,6 +1,8 @@
 import type { RandomStreams } from "../engine/rng.js";
 import type { Simulator } from "../engine/simulator.js";
 import type { Network } from "../network/network.js";
+import type { FrameResults, GroupResults, JobCounts, QueryResults, RunNodeResults } from "../metrics/results-schema.js";
+import type { MigrationResult } from "../metrics/results.js";
 import type { ResolvedScenario } from "../scenario/resolved-scenario.js";
 
 /**
@@ -31,6 +33,32 @@ export interface TrafficContext {
   readonly up: Uint8Array;
   /** The compute unit a node's service of this family runs on. */
   unit(node: number, family: "frames" | "llm"): ComputeUnit;
+  /**
+   * A node's service reports how loaded it is now, in [0, 1] (frames: busy slots / slots; llm:
+   * 1 while its batch is not empty). The world integrates min(1, sum over services) per node over
+   * the measurement window: the node's utilisation and the busy part of its energy.
+   */
+  loadChanged(node: number, family: "frames" | "llm", level: number): void;
+}
+
+/** What a family contributes to one run's results (built by the family, assembled by the world). */
+export interface FrameFamilyResults {
+  readonly section: FrameResults;
+  /** Per node index: the slot service's figures, null for a node without one. */
+  readonly nodes: readonly RunNodeResults["frames"][];
+  /** Per device group with frame workloads, in scenario order. */
+  readonly groups: readonly { group: string; devices: number; jobs: JobCounts; frames: NonNullable<GroupResults["frames"]> }[];
+  readonly migrations: readonly MigrationResult[];
+  /** With a monitoring policy: time in violation; null otherwise. */
+  readonly timeInViolationMs: number | null;
+}
+
+export interface QueryFamilyResults {
+  readonly section: QueryResults;
+  /** Per node index: the llm service's figures, null for a node without one. */
+  readonly nodes: readonly RunNodeResults["llm"][];
+  /** Per device group with query workloads, in scenario order. */
+  readonly groups: readonly { group: string; devices: number; jobs: JobCounts; queries: NonNullable<GroupResults["queries"]> }[];
 }
 
 /**

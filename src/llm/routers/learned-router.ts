@@ -157,6 +157,7 @@ export const createLearnedRouter: RouterFactory = (context) => {
 
   const router: QueryRouter = {
     name: "learned-router",
+    learned: true,
     route(query) {
       if (epsilon > 0 && context.random() < epsilon) {
         explored++;

@@ -50,6 +50,8 @@ export interface QueryRouter {
   readonly name: string;
   route(query: QueryInfo, view: RouterView): RouteMode;
   observe?(outcome: RouteOutcome): void;
+  /** True for a router that learns online (the report draws its learning curve). */
+  readonly learned?: boolean;
   /** Numbers worth reporting (learned thresholds, federated bytes...). */
   statistics?(): Record<string, number | number[]>;
   /** The run ended (with its summary) or failed (undefined): an external router ends its agent here. */
