@@ -753,30 +753,9 @@ export class LlmWorld implements FaultTarget {
   }
 }
 
-/** One measured query, for per-query output (`simulate --tasks`). Times in ms from the query's creation; NaN when refused. */
-export interface QueryRecord {
-  device: string;
-  purpose: string;
-  route: RouteMode;
-  createdAt: number;
-  promptTokens: number;
-  outputTokens: number;
-  complexity: number;
-  refused: boolean;
-  lost: boolean;
-  ttft: number;
-  total: number;
-  network: number;
-  queueing: number;
-  prefill: number;
-  decode: number;
-  costUsd: number;
-  quality: number;
-  good: boolean;
-  violated: boolean;
-}
-
-export type QuerySink = (record: QueryRecord) => void;
+// The per-query record is the one world's (this file goes when the old path does).
+export type { QueryRecord, QuerySink } from "../world/queries/query-traffic.js";
+import type { QuerySink } from "../world/queries/query-traffic.js";
 
 interface QueryOutcome {
   readonly mode: RouteMode;

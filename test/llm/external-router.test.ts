@@ -2,10 +2,9 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { LlmRunResults } from "../../src/llm/llm-results.js";
-import { simulateLlm } from "../../src/llm/simulate-llm.js";
+import type { RunResults } from "../../src/metrics/results-schema.js";
 import { REPO, runCli, tempDir } from "../cli/helpers.js";
-import { boardAndCloud, llmScenario, phonesAndCloud } from "./llm-helpers.js";
+import { boardAndCloud, llmScenario, phonesAndCloud, q, simulateQueries } from "./llm-helpers.js";
 
 const HAVE_PYTHON = spawnSync("python3", ["--version"]).status === 0;
 const NODE_AGENT = join(REPO, "examples", "agents", "threshold-router.mjs");
@@ -23,8 +22,8 @@ function scenarioDoc(routers: unknown[]): Record<string, unknown> {
 }
 
 /** A run's measurements without what names the router. */
-function measured(run: LlmRunResults): string {
-  const { label: _l, router: _r, routerStatistics: _s, ...rest } = run;
+function measured(run: RunResults): string {
+  const { label: _l, policies: _p, policyStatistics: _s, ...rest } = run;
   return JSON.stringify(rest);
 }
 
@@ -33,13 +32,13 @@ describe("a router in another process (protocol continuum-sim/router@1)", () => 
   if (HAVE_PYTHON) agents.push({ policy: "external", label: "python-agent", command: ["python3", PYTHON_AGENT], agentOptions: { threshold: 0.4 } });
 
   it("an agent answering as complexity-threshold gives byte-identical measurements (Node, and Python when present)", () => {
-    const results = simulateLlm(llmScenario(scenarioDoc([{ name: "complexity-threshold", options: { threshold: 0.4 } }, ...agents])));
+    const results = simulateQueries(llmScenario(scenarioDoc([{ name: "complexity-threshold", options: { threshold: 0.4 } }, ...agents])));
     const reference = results.runs[0];
-    expect(reference.routes.local).toBeGreaterThan(0);
-    expect(reference.routes.cloud).toBeGreaterThan(0);
+    expect(q(reference).routes.local).toBeGreaterThan(0);
+    expect(q(reference).routes.cloud).toBeGreaterThan(0);
     for (const run of results.runs.slice(1)) {
       expect(measured(run), run.label).toBe(measured(reference));
-      expect(run.routerStatistics.decisions).toBe(reference.queries.generated);
+      expect(run.policyStatistics.decisions).toBe(reference.jobs.generated);
     }
   });
 
@@ -66,12 +65,12 @@ describe.skipIf(!HAVE_PYTHON)("an RL router in Python (RouterEnv)", () => {
       "local-only",
       { policy: "external", label: "bandit", command: ["python3", join(REPO, "clients", "python", "examples", "bandit_router.py")], reward: { usdPerGoodAnswer: 0.0005 } },
     ]);
-    const [local, bandit] = simulateLlm(llmScenario(doc)).runs;
-    const utility = (run: LlmRunResults) => (run.quality.meanProbability! * run.queries.completed - run.qos.violations - run.cost.apiUsd / 0.0005) / run.queries.generated;
+    const [local, bandit] = simulateQueries(llmScenario(doc)).runs;
+    const utility = (run: RunResults) => (q(run).quality.meanProbability! * run.jobs.completed - run.jobs.violations - q(run).cost.apiUsd / 0.0005) / run.jobs.generated;
     expect(utility(bandit)).toBeGreaterThan(utility(local) + 0.05);
     // It learned a split: easy queries stay local, hard ones go to the cloud.
-    expect(bandit.routes.local).toBeGreaterThan(0.2 * bandit.queries.generated);
-    expect(bandit.routes.cloud).toBeGreaterThan(0.2 * bandit.queries.generated);
+    expect(q(bandit).routes.local).toBeGreaterThan(0.2 * bandit.jobs.generated);
+    expect(q(bandit).routes.cloud).toBeGreaterThan(0.2 * bandit.jobs.generated);
   });
 
   it("a bad reward weight is bad input naming its path", () => {

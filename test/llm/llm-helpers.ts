@@ -3,6 +3,9 @@ import { fileURLToPath } from "node:url";
 import { BUILTIN_PROFILE_DIR } from "../../src/scenario/profiles.js";
 import { resolveLlmScenario } from "../../src/llm/resolve.js";
 import type { ResolvedLlmScenario } from "../../src/llm/resolved.js";
+import type { QueryResults, Results, RunResults } from "../../src/metrics/results-schema.js";
+import { type SimulateOptions, simulateWorld } from "../../src/run/simulate-world.js";
+import { fromLlmResolved } from "../../src/scenario/legacy-resolved.js";
 
 export const HERE = dirname(fileURLToPath(import.meta.url));
 export const LLM_FIXTURE_PROFILES = join(HERE, "..", "fixtures", "llm-profiles");
@@ -57,4 +60,15 @@ export function phonesAndCloud(routers: unknown[]): Record<string, unknown> {
     nodes: [{ id: "cloud", profile: "test-cloud", serve: { model: "big", quantization: "served" } }],
     routers,
   });
+}
+
+/** Runs an llm scenario on the one world (through the temporary bridge from the old resolved shape): results@2. */
+export function simulateQueries(scenario: ResolvedLlmScenario, options: SimulateOptions = {}): Results {
+  return simulateWorld(fromLlmResolved(scenario), options);
+}
+
+/** A run's query section (present in every run of a scenario with query workloads). */
+export function q(run: RunResults): QueryResults {
+  if (run.queries === null) throw new Error(`run ${run.label} has no query section`);
+  return run.queries;
 }

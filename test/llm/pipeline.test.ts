@@ -7,8 +7,7 @@ import {
   jobSuccessProbability,
   type StageModel,
 } from "../../src/llm/pipeline-closed-form.js";
-import { simulateLlm } from "../../src/llm/simulate-llm.js";
-import { boardAndCloud, llmScenario } from "./llm-helpers.js";
+import { boardAndCloud, llmScenario, simulateQueries } from "./llm-helpers.js";
 
 // The TinyML lifecycle figures (issue 8): data processing, INT8 quantisation and conversion, sketch generation.
 const STAGES = [
@@ -55,7 +54,7 @@ function run(maxAttempts: number) {
     ],
     routers: ["cloud-only"],
   });
-  return simulateLlm(llmScenario(doc)).runs[0].pipelines!;
+  return simulateQueries(llmScenario(doc)).runs[0].queries!.pipelines!;
 }
 
 describe("LLM-assisted pipelines against the closed form for independent retries", () => {

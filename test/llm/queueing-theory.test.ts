@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { simulateLlm } from "../../src/llm/simulate-llm.js";
-import { boardAndCloud, llmScenario } from "./llm-helpers.js";
+import { boardAndCloud, llmScenario, q, simulateQueries } from "./llm-helpers.js";
 
 /**
  * The batched server against queueing theory. Every query needs 100 prompt tokens at 100 tok/s
@@ -25,31 +24,31 @@ function run(node: Record<string, unknown>, promptTokens: unknown = 100) {
     network: { default: { latency: 0 }, requestOverheadBytes: 0 },
     routers: ["local-only"],
   });
-  return simulateLlm(llmScenario(doc)).runs[0];
+  return simulateQueries(llmScenario(doc)).runs[0];
 }
 
 describe("the LLM server against queueing theory (load 0.8)", () => {
   it("a batch of one is an M/D/1 queue: mean wait = rho S / (2 (1 - rho)) = 4 s (Pollaczek-Khinchine)", () => {
     const r = run({ profile: "test-board", maxBatch: 1 });
-    expect(r.queries.completed).toBeGreaterThan(50_000);
-    expect(r.latency.queueing.mean! / 4000).toBeGreaterThan(0.93);
-    expect(r.latency.queueing.mean! / 4000).toBeLessThan(1.07);
-    expect(r.nodes[0].utilisation).toBeCloseTo(0.8, 1);
+    expect(r.jobs.completed).toBeGreaterThan(50_000);
+    expect(q(r).latency.queueing.mean! / 4000).toBeGreaterThan(0.93);
+    expect(q(r).latency.queueing.mean! / 4000).toBeLessThan(1.07);
+    expect(r.nodes[0].llm!.utilisation).toBeCloseTo(0.8, 1);
     // Little's law on the queue: mean queue length = arrival rate x mean wait.
-    expect(r.nodes[0].meanQueueLength / ((r.queries.completed / (39 * 3600)) * (r.latency.queueing.mean! / 1000))).toBeCloseTo(1, 1);
+    expect(r.nodes[0].llm!.meanQueueLength / ((r.jobs.completed / (39 * 3600)) * (q(r).latency.queueing.mean! / 1000))).toBeCloseTo(1, 1);
   });
 
   it("an unlimited batch that shares its rates is M/G/1 processor sharing: mean sojourn = S / (1 - rho) = 10 s", () => {
     const r = run({ profile: "test-shared-board" });
-    expect(r.latency.total.mean! / 10_000).toBeGreaterThan(0.93);
-    expect(r.latency.total.mean! / 10_000).toBeLessThan(1.07);
-    expect(r.latency.queueing.max).toBe(0);
+    expect(q(r).latency.total.mean! / 10_000).toBeGreaterThan(0.93);
+    expect(q(r).latency.total.mean! / 10_000).toBeLessThan(1.07);
+    expect(q(r).latency.queueing.max).toBe(0);
   });
 
   it("processor sharing is insensitive to the service distribution: variable prompts (same mean work) give the same mean", () => {
     // Prompts uniform on [1, 199] tokens: mean 100, so the mean work is 2 s as before.
     const r = run({ profile: "test-shared-board" }, { dist: "uniform", low: 0.5, high: 199.5 });
-    expect(r.latency.total.mean! / 10_000).toBeGreaterThan(0.93);
-    expect(r.latency.total.mean! / 10_000).toBeLessThan(1.07);
+    expect(q(r).latency.total.mean! / 10_000).toBeGreaterThan(0.93);
+    expect(q(r).latency.total.mean! / 10_000).toBeLessThan(1.07);
   });
 });

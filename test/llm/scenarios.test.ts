@@ -3,24 +3,34 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { jobSuccessProbability } from "../../src/llm/pipeline-closed-form.js";
 import { resolveLlmScenario } from "../../src/llm/resolve.js";
-import { simulateLlm } from "../../src/llm/simulate-llm.js";
+import type { NodeDescription } from "../../src/metrics/results-schema.js";
 import { REPO } from "../cli/helpers.js";
+import { q, simulateQueries } from "./llm-helpers.js";
 
 const SCENARIOS = join(REPO, "scenarios");
+
+/** A node's language-model single-stream decode rate as the results describe it. */
+function llmDecodeTokensPerS(node: NodeDescription): number {
+  const service = node.services.find((s) => s.type === "llm");
+  if (service?.type !== "llm") throw new Error(`node ${node.id} serves no language model`);
+  return service.decodeTokensPerS;
+}
 
 function shipped(name: string, edit: (doc: Record<string, unknown>) => void = () => undefined) {
   const doc = JSON.parse(readFileSync(join(SCENARIOS, `${name}.json`), "utf8")) as Record<string, unknown>;
   edit(doc);
-  return simulateLlm(resolveLlmScenario(doc, { baseDir: SCENARIOS }, name));
+  return simulateQueries(resolveLlmScenario(doc, { baseDir: SCENARIOS }, name));
 }
 
 describe("rpi5-k3s-cluster reproduces the published Raspberry Pi 5 figures (Nezami et al., arXiv:2411.17712)", () => {
-  const results = shipped("rpi5-k3s-cluster", (doc) => (doc.duration = "1 h"));
+  // The shipped 2 h (110 min measured): in a 1 h run one Phi replica's busy share is 0.52 by chance
+  // (8 h runs give 0.40-0.44 on every node); the old 1 h test passed only because the drain diluted it.
+  const results = shipped("rpi5-k3s-cluster");
   const run = results.runs[0];
 
   it("single-stream decode rates (light load): the 1-3B replicas span the published 5-12 tokens/s within 3%; Phi-3 mini falls 15% below it", () => {
     const light = shipped("rpi5-k3s-cluster", (doc) => ((doc.duration = "2 h"), (doc.loadScale = 0.05))).runs[0];
-    const rate = (prefix: string) => light.nodes.filter((n) => n.id.startsWith(prefix)).map((n) => n.decodeTokensPerSPerQuery.mean as number);
+    const rate = (prefix: string) => light.nodes.filter((n) => n.id.startsWith(prefix)).map((n) => n.llm!.decodeTokensPerSPerQuery.mean as number);
     const lightweight = [...rate("pi-llama1b"), ...rate("pi-yi"), ...rate("pi-llama3b")];
     for (const r of lightweight) {
       expect(r).toBeGreaterThanOrEqual(5 * 0.97);
@@ -40,32 +50,32 @@ describe("rpi5-k3s-cluster reproduces the published Raspberry Pi 5 figures (Neza
   });
 
   it("at the scenario's load, batching two queries slows each stream a little", () => {
-    for (const node of run.nodes) expect(node.decodeTokensPerSPerQuery.mean!).toBeLessThan(results.scenario.nodes.find((n) => n.id === node.id)!.decodeTokensPerS);
+    for (const node of run.nodes) expect(node.llm!.decodeTokensPerSPerQuery.mean!).toBeLessThan(llmDecodeTokensPerS(results.scenario.nodes.find((n) => n.id === node.id)!));
   });
 
   it("under 50% CPU (share of time busy) and under 50% RAM on every node at the scenario's load", () => {
     for (const node of run.nodes) {
-      expect(node.utilisation).toBeLessThan(0.5);
-      expect(node.utilisation).toBeGreaterThan(0.1);
-      expect(node.ramShare!).toBeLessThan(0.5);
+      expect(node.llm!.utilisation).toBeLessThan(0.5);
+      expect(node.llm!.utilisation).toBeGreaterThan(0.1);
+      expect(node.llm!.ramShare!).toBeLessThan(0.5);
     }
   });
 
   it("saturates: at 8x the load the replicas are always busy and a node's output tokens/s stops growing", () => {
     const at = (scale: number) => shipped("rpi5-k3s-cluster", (doc) => ((doc.duration = "40 min"), (doc.loadScale = scale))).runs[0];
     const [x2, x4, x8] = [at(2), at(4), at(8)];
-    expect(x8.nodes[0].utilisation).toBeGreaterThan(0.99);
+    expect(x8.nodes[0].llm!.utilisation).toBeGreaterThan(0.99);
     // Capacity of a 1B replica: batch of 2 at 1.5x the single-stream rate, less the time spent in prefill.
-    expect(x8.nodes[0].outputTokensPerS).toBeLessThan(12.3 * 1.5);
-    expect(x8.nodes[0].outputTokensPerS / x4.nodes[0].outputTokensPerS).toBeLessThan(1.1);
-    expect(x4.nodes[0].outputTokensPerS / x2.nodes[0].outputTokensPerS).toBeGreaterThan(1.5);
-    expect(x8.qos.violationRate!).toBeGreaterThan(0.9);
+    expect(x8.nodes[0].llm!.outputTokensPerS).toBeLessThan(12.3 * 1.5);
+    expect(x8.nodes[0].llm!.outputTokensPerS / x4.nodes[0].llm!.outputTokensPerS).toBeLessThan(1.1);
+    expect(x4.nodes[0].llm!.outputTokensPerS / x2.nodes[0].llm!.outputTokensPerS).toBeGreaterThan(1.5);
+    expect(x8.jobs.violationRate!).toBeGreaterThan(0.9);
   });
 });
 
 describe("tinyml-lifecycle reproduces the per-stage figures on the cloud model", () => {
   const results = shipped("tinyml-lifecycle");
-  const byLabel = (label: string) => results.runs.find((r) => r.label === label)!.pipelines!;
+  const byLabel = (label: string) => results.runs.find((r) => r.label === label)!.queries!.pipelines!;
   const PUBLISHED = [
     { rate: 0.9, passed: 36.0, failed: 69.79, tokensPassed: 15284, tokensFailed: 28654 },
     { rate: 0.933, passed: 16.63, failed: 46.58, tokensPassed: 3849, tokensFailed: 16622 },
@@ -101,7 +111,7 @@ describe("tinyml-lifecycle reproduces the per-stage figures on the cloud model",
 
   it("the edge model is free of API charges but succeeds less often than the cloud model", () => {
     expect(byLabel("edge, 3 attempts").successProbability!).toBeLessThan(byLabel("cloud, 3 attempts").successProbability!);
-    expect(results.runs.find((r) => r.label === "edge, 3 attempts")!.cost.apiUsd).toBe(0);
+    expect(q(results.runs.find((r) => r.label === "edge, 3 attempts")!).cost.apiUsd).toBe(0);
   });
 });
 
@@ -116,20 +126,20 @@ describe("cost-at-scale: the daily cost curve", () => {
   const label = (results: typeof small, name: string) => results.runs.find((r) => r.label === name)!;
 
   it("cloud-only money grows in proportion to the users; the unused fleet costs it nothing", () => {
-    const ratio = label(large, "cloud-only").cost.perDayUsd / label(small, "cloud-only").cost.perDayUsd;
+    const ratio = q(label(large, "cloud-only")).cost.perDayUsd / q(label(small, "cloud-only")).cost.perDayUsd;
     expect(ratio).toBeGreaterThan(18);
     expect(ratio).toBeLessThan(22);
-    expect(label(small, "cloud-only").cost.hardwareUsd).toBe(0);
+    expect(q(label(small, "cloud-only")).cost.hardwareUsd).toBe(0);
   });
 
   it("edge-first: the fleet's fixed cost dominates at 1k users (dearer than cloud-only), the cloud bill at 20k (cheaper)", () => {
-    expect(label(small, "edge-first-8").cost.perDayUsd).toBeGreaterThan(label(small, "cloud-only").cost.perDayUsd);
-    expect(label(large, "edge-first-8").cost.perDayUsd).toBeLessThan(label(large, "cloud-only").cost.perDayUsd);
-    // Four Orins at $0.076 per hour, over the measured window (6 h - 10 min warm-up + 10 min drain).
-    expect(label(small, "edge-first-8").cost.hardwareUsd).toBeCloseTo(4 * 0.076 * 6, 9);
+    expect(q(label(small, "edge-first-8")).cost.perDayUsd).toBeGreaterThan(q(label(small, "cloud-only")).cost.perDayUsd);
+    expect(q(label(large, "edge-first-8")).cost.perDayUsd).toBeLessThan(q(label(large, "cloud-only")).cost.perDayUsd);
+    // Four Orins at $0.076 per hour, over the measured window [warmup, duration): 6 h - 10 min warm-up (the drain is not part of it).
+    expect(q(label(small, "edge-first-8")).cost.hardwareUsd).toBeCloseTo(4 * 0.076 * (6 - 10 / 60), 9);
     // At 20k users the fleet is full: part of the load spills to the cloud, more with the smaller limit.
-    expect(label(large, "edge-first-8").privacy.shareOfQueriesToCloud!).toBeGreaterThan(0.3);
-    expect(label(large, "edge-first-2").privacy.shareOfQueriesToCloud!).toBeGreaterThan(label(large, "edge-first-8").privacy.shareOfQueriesToCloud!);
+    expect(q(label(large, "edge-first-8")).privacy.shareOfQueriesToCloud!).toBeGreaterThan(0.3);
+    expect(q(label(large, "edge-first-2")).privacy.shareOfQueriesToCloud!).toBeGreaterThan(q(label(large, "edge-first-8")).privacy.shareOfQueriesToCloud!);
   });
 });
 
@@ -138,16 +148,16 @@ describe("llm-routing: every policy on the same queries", () => {
   const run = (label: string) => results.runs.find((r) => r.label === label)!;
 
   it("same queries for every router; privacy, money and quality order as the routes imply", () => {
-    const generated = new Set(results.runs.map((r) => r.queries.generated));
+    const generated = new Set(results.runs.map((r) => r.jobs.generated));
     expect(generated.size).toBe(1);
-    expect(run("local-only").privacy.shareOfQueriesToCloud).toBe(0);
-    expect(run("local-only").cost.apiUsd).toBe(0);
-    expect(run("cloud-only").privacy.shareOfQueriesToCloud).toBe(1);
-    for (const r of results.runs) expect(r.cost.apiUsd).toBeLessThanOrEqual(run("cloud-only").cost.apiUsd);
-    expect(run("threshold-0.5").quality.meanProbability!).toBeGreaterThan(run("local-only").quality.meanProbability!);
-    expect(run("cloud-only").quality.meanProbability!).toBeGreaterThan(run("threshold-0.5").quality.meanProbability!);
+    expect(q(run("local-only")).privacy.shareOfQueriesToCloud).toBe(0);
+    expect(q(run("local-only")).cost.apiUsd).toBe(0);
+    expect(q(run("cloud-only")).privacy.shareOfQueriesToCloud).toBe(1);
+    for (const r of results.runs) expect(q(r).cost.apiUsd).toBeLessThanOrEqual(q(run("cloud-only")).cost.apiUsd);
+    expect(q(run("threshold-0.5")).quality.meanProbability!).toBeGreaterThan(q(run("local-only")).quality.meanProbability!);
+    expect(q(run("cloud-only")).quality.meanProbability!).toBeGreaterThan(q(run("threshold-0.5")).quality.meanProbability!);
     // The laptops' prompts go to the edge server even when "local": they leave the device but not to the cloud.
-    expect(run("local-only").privacy.shareOfQueriesOffDevice!).toBeGreaterThan(0.3);
-    expect(run("gray-zone-0.4-0.7").routes.collaborative).toBeGreaterThan(0);
+    expect(q(run("local-only")).privacy.shareOfQueriesOffDevice!).toBeGreaterThan(0.3);
+    expect(q(run("gray-zone-0.4-0.7")).routes.collaborative).toBeGreaterThan(0);
   });
 });

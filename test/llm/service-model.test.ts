@@ -1,58 +1,57 @@
 import { describe, expect, it } from "vitest";
-import { simulateLlm } from "../../src/llm/simulate-llm.js";
-import { boardAndCloud, llmScenario } from "./llm-helpers.js";
+import { boardAndCloud, llmScenario, q, simulateQueries } from "./llm-helpers.js";
 
 describe("LLM service model: time to first token and total time by hand", () => {
   it("one query alone: TTFT = uplink + prefill + downlink; total = TTFT + output / decode rate", () => {
-    const results = simulateLlm(llmScenario(boardAndCloud()));
+    const results = simulateQueries(llmScenario(boardAndCloud()));
     const run = results.runs[0];
-    expect(run.queries.completed).toBe(1);
+    expect(run.jobs.completed).toBe(1);
     // 5 ms up + 200 tokens / 100 tok/s + 5 ms down
-    expect(run.latency.ttft.mean).toBeCloseTo(2010, 6);
+    expect(q(run).latency.ttft.mean).toBeCloseTo(2010, 6);
     // + 50 tokens / 10 tok/s
-    expect(run.latency.total.mean).toBeCloseTo(7010, 6);
-    expect(run.latency.prefill.mean).toBeCloseTo(2000, 6);
-    expect(run.latency.decode.mean).toBeCloseTo(5000, 6);
-    expect(run.latency.network.mean).toBeCloseTo(10, 6);
-    expect(run.nodes[0].decodeTokensPerSPerQuery.mean).toBeCloseTo(10, 6);
+    expect(q(run).latency.total.mean).toBeCloseTo(7010, 6);
+    expect(q(run).latency.prefill.mean).toBeCloseTo(2000, 6);
+    expect(q(run).latency.decode.mean).toBeCloseTo(5000, 6);
+    expect(q(run).latency.network.mean).toBeCloseTo(10, 6);
+    expect(run.nodes[0].llm!.decodeTokensPerSPerQuery.mean).toBeCloseTo(10, 6);
   });
 
   it("two queries in one batch share prefill and decode as the profile's speedups say", () => {
     const doc = boardAndCloud();
     (doc.devices as Array<Record<string, unknown>>)[0].count = 2;
-    const run = simulateLlm(llmScenario(doc)).runs[0];
-    expect(run.queries.completed).toBe(2);
+    const run = simulateQueries(llmScenario(doc)).runs[0];
+    expect(run.jobs.completed).toBe(2);
     // Prefill: two prompts share 100 tok/s (prefillSpeedup [1]): 200 tokens at 50 tok/s = 4 s each.
-    expect(run.latency.ttft.max).toBeCloseTo(4010, 6);
-    expect(run.latency.ttft.min).toBeCloseTo(4010, 6);
+    expect(q(run).latency.ttft.max).toBeCloseTo(4010, 6);
+    expect(q(run).latency.ttft.min).toBeCloseTo(4010, 6);
     // Decode: aggregate 1.5 x 10 tok/s, 7.5 tok/s each: 50 tokens take 6.667 s.
-    expect(run.latency.total.mean).toBeCloseTo(5 + 4000 + (50 / 7.5) * 1000 + 5, 6);
+    expect(q(run).latency.total.mean).toBeCloseTo(5 + 4000 + (50 / 7.5) * 1000 + 5, 6);
   });
 
   it("a batch of one makes the second query wait for the first", () => {
     const doc = boardAndCloud();
     (doc.devices as Array<Record<string, unknown>>)[0].count = 2;
     (doc.nodes as Array<Record<string, unknown>>)[0].maxBatch = 1;
-    const run = simulateLlm(llmScenario(doc)).runs[0];
-    expect(run.latency.ttft.min).toBeCloseTo(2010, 6);
+    const run = simulateQueries(llmScenario(doc)).runs[0];
+    expect(q(run).latency.ttft.min).toBeCloseTo(2010, 6);
     // Waits 7 s (prefill 2 s + decode 5 s of the first), then 2 s of prefill.
-    expect(run.latency.ttft.max).toBeCloseTo(9010, 6);
-    expect(run.latency.queueing.max).toBeCloseTo(7000, 6);
-    expect(run.latency.total.max).toBeCloseTo(14010, 6);
+    expect(q(run).latency.ttft.max).toBeCloseTo(9010, 6);
+    expect(q(run).latency.queueing.max).toBeCloseTo(7000, 6);
+    expect(q(run).latency.total.max).toBeCloseTo(14010, 6);
     // The second misses the 3 s TTFT deadline.
-    expect(run.qos.violations).toBe(1);
+    expect(run.jobs.violations).toBe(1);
   });
 
   it("the cloud: overhead + prefill + decode at full rate for every query, and the bill", () => {
     const doc = boardAndCloud({ routers: ["cloud-only"] });
     (doc.devices as Array<Record<string, unknown>>)[0].count = 3;
-    const run = simulateLlm(llmScenario(doc)).runs[0];
-    expect(run.queries.completed).toBe(3);
+    const run = simulateQueries(llmScenario(doc)).runs[0];
+    expect(run.jobs.completed).toBe(3);
     // 5 + 200 overhead + 200 / 1000 s + 5 ; total adds 50 / 50 s.
-    expect(run.latency.ttft.max).toBeCloseTo(410, 6);
-    expect(run.latency.total.max).toBeCloseTo(1410, 6);
-    expect(run.cost.apiUsd).toBeCloseTo(3 * (200 * 1e-6 + 50 * 4e-6), 12);
-    expect(run.privacy.shareOfQueriesToCloud).toBe(1);
+    expect(q(run).latency.ttft.max).toBeCloseTo(410, 6);
+    expect(q(run).latency.total.max).toBeCloseTo(1410, 6);
+    expect(q(run).cost.apiUsd).toBeCloseTo(3 * (200 * 1e-6 + 50 * 4e-6), 12);
+    expect(q(run).privacy.shareOfQueriesToCloud).toBe(1);
   });
 });
 
@@ -61,12 +60,12 @@ describe("the context window", () => {
     const doc = boardAndCloud({ routers: ["local-only", "cloud-only"] });
     const device = (doc.devices as Array<Record<string, unknown>>)[0];
     device.workload = { type: "queries", interarrival: "100 s", promptTokens: 4000, outputTokens: 200, complexity: 0.3 };
-    const [local, cloud] = simulateLlm(llmScenario(doc)).runs;
-    expect(local.queries.refused).toBe(1);
-    expect(local.nodes[0].refusedContext).toBe(1);
-    expect(local.qos.violations).toBe(1);
-    expect(local.qos.violationRate).toBe(1);
-    expect(cloud.queries.completed).toBe(1);
+    const [local, cloud] = simulateQueries(llmScenario(doc)).runs;
+    expect(local.jobs.refused).toBe(1);
+    expect(local.nodes[0].llm!.refusedContext).toBe(1);
+    expect(local.jobs.violations).toBe(1);
+    expect(local.jobs.violationRate).toBe(1);
+    expect(cloud.jobs.completed).toBe(1);
   });
 });
 
@@ -75,11 +74,11 @@ describe("refused queries", () => {
     const doc = boardAndCloud({ routers: ["cloud-only"] });
     (doc.nodes as Array<Record<string, unknown>>)[1].contextTokens = 1000;
     (doc.devices as Array<Record<string, unknown>>)[0].workload = { type: "queries", interarrival: "100 s", promptTokens: 4000, outputTokens: 200 };
-    const run = simulateLlm(llmScenario(doc)).runs[0];
-    expect(run.queries.refused).toBe(1);
-    expect(run.cost.apiUsd).toBe(0);
+    const run = simulateQueries(llmScenario(doc)).runs[0];
+    expect(run.jobs.refused).toBe(1);
+    expect(q(run).cost.apiUsd).toBe(0);
     // The prompt did leave the device (it was sent), so privacy counts it.
-    expect(run.privacy.queriesToCloud).toBe(1);
+    expect(q(run).privacy.queriesToCloud).toBe(1);
   });
 });
 
@@ -93,7 +92,7 @@ describe("daily active users", () => {
         localNodes: ["board"],
         workload: { type: "queries", dailyActiveUsers: 200, requestsPerUserPerDay: 15, promptTokens: 10, outputTokens: 10 },
       };
-      return simulateLlm(llmScenario(doc)).runs[0].queries.generated;
+      return simulateQueries(llmScenario(doc)).runs[0].jobs.generated;
     };
     // 3,000 a day, Poisson: within 4 standard deviations (4 x sqrt(3000) = 219), whatever the count.
     for (const count of [1, 4]) expect(Math.abs(generated(count) - 3000)).toBeLessThan(219);
@@ -110,10 +109,10 @@ describe("a diurnal profile (hourlyWeights)", () => {
       localNodes: ["board"],
       workload: { type: "queries", dailyActiveUsers: 200, requestsPerUserPerDay: 15, hourlyWeights: weights, promptTokens: 10, outputTokens: 10 },
     };
-    const run = simulateLlm(llmScenario(doc)).runs[0];
+    const run = simulateQueries(llmScenario(doc)).runs[0];
     // Two days of 3,000 queries (Poisson): within 4 standard deviations.
-    expect(Math.abs(run.queries.generated - 6000)).toBeLessThan(4 * Math.sqrt(6000));
-    const perHour = run.timeSeries.bins.map((b) => b.completed + b.refused);
+    expect(Math.abs(run.jobs.generated - 6000)).toBeLessThan(4 * Math.sqrt(6000));
+    const perHour = q(run).timeSeries.bins.map((b) => b.completed + b.refused);
     for (const day of [0, 24]) {
       expect(perHour.slice(day, day + 12).every((n) => n === 0)).toBe(true);
       const afternoon = perHour.slice(day + 12, day + 18).reduce((a, b) => a + b, 0);

@@ -1,9 +1,15 @@
-// STUB: H3 replaces this file with the query traffic extracted from src/llm/llm-world.ts.
-import type { QueryRouter } from "../../llm/routers/types.js";
+import type { Uniform } from "../../engine/rng.js";
+import { answerQuality } from "../../llm/quality.js";
+import type { ServingSpec } from "../../llm/resolved.js";
+import type { QueryInfo, QueryRouter, RouteMode } from "../../llm/routers/types.js";
+import type { QueryWorkload, ResolvedDevice, ResolvedScenario } from "../../scenario/resolved-scenario.js";
 import type { QueryFamilyResults, Traffic, TrafficContext } from "../traffic-context.js";
-
-export type { QueryRecord, QuerySink } from "../../llm/llm-world.js";
-import type { QuerySink } from "../../llm/llm-world.js";
+import { BatchServer } from "./batch-server.js";
+import { type ExchangeContext, type ExchangeTimes, exchange } from "./exchange.js";
+import { Pipelines, type QueryOutcome } from "./pipelines.js";
+import { GroupMeter, QueryMeter } from "./query-meter.js";
+import { buildQueryResults } from "./query-results.js";
+import { QueryRoutes, type Target } from "./query-routes.js";
 
 export interface QueryTrafficOptions {
   readonly querySink?: QuerySink;
@@ -11,19 +17,363 @@ export interface QueryTrafficOptions {
   readonly pipelineMaxAttempts?: number;
 }
 
+/** One measured query, for per-query output (`simulate --tasks`). Times in ms from the query's creation; NaN when refused or lost. */
+export interface QueryRecord {
+  device: string;
+  purpose: string;
+  route: RouteMode;
+  createdAt: number;
+  promptTokens: number;
+  outputTokens: number;
+  complexity: number;
+  refused: boolean;
+  lost: boolean;
+  ttft: number;
+  total: number;
+  network: number;
+  queueing: number;
+  prefill: number;
+  decode: number;
+  costUsd: number;
+  quality: number;
+  good: boolean;
+  violated: boolean;
+}
+
+export type QuerySink = (record: QueryRecord) => void;
+
+/** A measured query in flight: what is needed to classify it if the run ends first. */
+interface InFlight {
+  readonly createdAt: number;
+  readonly group: GroupMeter;
+  firstTokenSeen: boolean;
+}
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+
+/**
+ * The query family of the one world: every query workload of every device issues queries (or
+ * multi-stage jobs), the router picks a route per query, batch servers run prefill and decode,
+ * the one network carries prompts and tokens, and the meter records latency, violations, money,
+ * privacy and quality of the queries created in the measurement window.
+ */
 export class QueryTraffic implements Traffic {
+  readonly meter: QueryMeter;
+  /** Per node: its llm service (undefined for a node without one). */
+  readonly servers: readonly (BatchServer | undefined)[];
+  /** Per device: its own model's server, if any. */
+  readonly deviceServers: readonly (BatchServer | undefined)[];
+  private readonly routes: QueryRoutes;
+  private readonly pipelines: Pipelines;
+  private readonly exchanges: ExchangeContext;
+  private readonly scenario: ResolvedScenario;
+  /** Per device: its group's meter (undefined for a device without query workloads). */
+  private readonly groupOf: (GroupMeter | undefined)[];
+  private readonly inFlight = new Map<number, InFlight>();
+  private nextQueryId = 0;
+  /** Per device and workload index: the stream of its answers' good / not-good judgements (looked up once). */
+  private readonly qualityStreams = new Map<string, Uniform>();
+  private endMs = Number.NaN;
+
   constructor(
     readonly context: TrafficContext,
     readonly router: QueryRouter,
     readonly options: QueryTrafficOptions,
-  ) {}
+  ) {
+    const s = context.scenario;
+    this.scenario = s;
+    const sim = context.sim;
+    this.meter = new QueryMeter(s.nodes.length, s.warmupMs, s.durationMs, s.binWidthMs);
+    const byGroup = new Map<string, GroupMeter>();
+    this.groupOf = s.devices.map((device) => {
+      if (!device.workloads.some((w) => w.family === "queries")) return undefined;
+      let meter = byGroup.get(device.group);
+      if (meter === undefined) {
+        meter = new GroupMeter(device.group);
+        byGroup.set(device.group, meter);
+        this.meter.groups.push(meter);
+      }
+      meter.devices++;
+      return meter;
+    });
+    this.servers = s.nodes.map((node) =>
+      node.llm === undefined
+        ? undefined
+        : new BatchServer(sim, node.llm, s.warmupMs, s.durationMs, {
+            unit: context.unit(node.index, "llm"),
+            loadChanged: (level) => context.loadChanged(node.index, "llm", level),
+          }),
+    );
+    this.deviceServers = s.devices.map((device) => (device.localServing === undefined ? undefined : new BatchServer(sim, device.localServing, s.warmupMs, s.durationMs, undefined)));
+    this.routes = new QueryRoutes(s, this.servers, this.deviceServers, context.knownHealthy, () => sim.now);
+    this.exchanges = { sim, network: context.network, llm: s.llm, decodeRate: this.meter.decodeRate };
+    this.pipelines = new Pipelines(
+      sim,
+      s,
+      context.network,
+      router,
+      this.routes,
+      this.meter,
+      (device, workload, info, measured, mode, finished) => this.runQuery(device, workload, info, measured, finished, mode),
+      options.pipelineMaxAttempts,
+    );
+  }
+
   start(): void {
-    throw new Error("QueryTraffic: not implemented yet");
+    for (const device of this.scenario.devices) {
+      device.workloads.forEach((workload, index) => {
+        if (workload.family === "queries") this.startWorkload(device, index, workload);
+      });
+    }
   }
-  crashNode(_node: number): void {}
-  recoverNode(_node: number): void {}
-  finish(_endMs: number): void {}
+
+  crashNode(node: number): void {
+    this.servers[node]?.crash();
+  }
+
+  recoverNode(node: number): void {
+    this.servers[node]?.recover();
+  }
+
+  /** Classifies the measured queries still in flight at `endMs`. */
+  finish(endMs: number): void {
+    this.endMs = endMs;
+    const s = this.scenario;
+    for (const query of this.inFlight.values()) {
+      const elapsed = endMs - query.createdAt;
+      this.meter.unfinishedAtEnd(query.group, query.createdAt, elapsed > s.qos.totalDeadlineMs || (!query.firstTokenSeen && elapsed > s.qos.ttftDeadlineMs));
+    }
+    this.meter.jobsUnfinished = this.pipelines.unfinished;
+  }
+
   results(): QueryFamilyResults {
-    throw new Error("QueryTraffic: not implemented yet");
+    return buildQueryResults(this.scenario, this.meter, this.servers, this.deviceServers, this.endMs);
   }
+
+  private stream(name: string): Uniform {
+    return this.context.streams.stream(name);
+  }
+
+  private qualityStream(device: ResolvedDevice, workload: number): Uniform {
+    const key = `${device.index}/${workload}`;
+    let stream = this.qualityStreams.get(key);
+    if (stream === undefined) {
+      stream = this.stream(`${(device.workloads[workload] as QueryWorkload).streamPrefix}/quality`);
+      this.qualityStreams.set(key, stream);
+    }
+    return stream;
+  }
+
+  /** Arrivals of one query workload; its streams are named `<streamPrefix>/arrivals`, `/prompt`, ... */
+  private startWorkload(device: ResolvedDevice, index: number, w: QueryWorkload): void {
+    const sim = this.context.sim;
+    const base = w.streamPrefix;
+    const scale = this.scenario.loadScale;
+    if (w.type === "query-trace") {
+      const complexity = w.complexity.bind(this.stream(`${base}/complexity`));
+      for (let i = 0; i < w.times.length; i++) {
+        const at = w.times[i] / scale;
+        if (at >= this.scenario.durationMs) break;
+        const prompt = w.promptTokens[i];
+        const output = w.outputTokens[i];
+        sim.schedule(at, () => this.newQuery(device, index, { deviceIndex: device.index, promptTokens: prompt, outputTokens: output, complexity: clamp01(complexity()), purpose: "query" }));
+      }
+      return;
+    }
+    const draw = w.interarrival.bind(this.stream(`${base}/arrivals`));
+    const gap = scale === 1 ? draw : () => draw() / scale;
+    if (w.type === "queries") {
+      const prompt = w.promptTokens.bind(this.stream(`${base}/prompt`));
+      const output = w.outputTokens.bind(this.stream(`${base}/output`));
+      const complexity = w.complexity.bind(this.stream(`${base}/complexity`));
+      const acceptance = w.hourlyAcceptance;
+      const thinning = acceptance === undefined ? undefined : this.stream(`${base}/thinning`);
+      const arrive = (): void => {
+        const hour = Math.floor((sim.now % DAY_MS) / HOUR_MS);
+        if (thinning === undefined || thinning() < (acceptance as readonly number[])[hour]) {
+          this.newQuery(device, index, { deviceIndex: device.index, promptTokens: tokenCount(prompt()), outputTokens: tokenCount(output()), complexity: clamp01(complexity()), purpose: "query" });
+        }
+        this.scheduleNext(gap(), arrive);
+      };
+      this.scheduleNext(gap(), arrive);
+      return;
+    }
+    const outcomes = this.stream(`${base}/pipeline`);
+    const arrive = (): void => {
+      this.pipelines.start(device, index, w, outcomes);
+      this.scheduleNext(gap(), arrive);
+    };
+    this.scheduleNext(gap(), arrive);
+  }
+
+  private scheduleNext(delay: number, handler: () => void): void {
+    if (this.context.sim.now + delay < this.scenario.durationMs) this.context.sim.schedule(delay, handler);
+  }
+
+  private newQuery(device: ResolvedDevice, workload: number, info: QueryInfo): void {
+    const mode = this.routes.feasible(this.router.route(info, this.routes.view), device.index);
+    this.runQuery(device, workload, info, this.context.sim.now >= this.scenario.warmupMs, () => undefined, mode);
+  }
+
+  /**
+   * Runs one routed query; `finished` is called once it has completed, been refused or been lost.
+   * Pipelines pass their attempt's tokens here like any query.
+   */
+  private runQuery(device: ResolvedDevice, workload: number, info: QueryInfo, measured: boolean, finished: (outcome: QueryOutcome) => void, mode: RouteMode): void {
+    const s = this.scenario;
+    const sim = this.context.sim;
+    const createdAt = sim.now;
+    const id = this.nextQueryId++;
+    const group = this.groupOf[device.index] as GroupMeter;
+    const flight: InFlight = { createdAt, group, firstTokenSeen: false };
+    if (measured) {
+      this.meter.created(group);
+      this.inFlight.set(id, flight);
+    }
+    const local = mode === "cloud" ? undefined : this.routes.local(device.index);
+    if (local?.node !== undefined) this.routes.sentLocal(device.index);
+    const cloud = this.routes.cloud();
+    const totals = { network: 0, queueing: 0, prefill: 0, decode: 0 };
+    const add = (t: ExchangeTimes): void => {
+      totals.network += t.network;
+      totals.queueing += t.queueing;
+      totals.prefill += t.prefill;
+      totals.decode += t.decode;
+    };
+    let ttftAt = Number.NaN;
+    let finalServing: ServingSpec;
+    let costUsd = 0;
+    let offDevicePrompt = 0;
+    let cloudPrompt = 0;
+    let edgeTokens = 0;
+    let cloudTokens = 0;
+    const charge = (spec: ServingSpec, prompt: number, output: number, inCloud: boolean): void => {
+      costUsd += prompt * spec.inputUsdPerToken + output * spec.outputUsdPerToken;
+      if (inCloud) cloudTokens += prompt + output;
+      else edgeTokens += prompt + output;
+    };
+    const end = (times: ExchangeTimes): void => {
+      this.inFlight.delete(id);
+      add(times);
+      const failed = times.refused || times.lost;
+      const ttftMs = ttftAt - createdAt;
+      const totalMs = times.doneAt - createdAt;
+      const violated = failed || ttftMs > s.qos.ttftDeadlineMs || totalMs > s.qos.totalDeadlineMs;
+      let quality = 0;
+      let good = false;
+      if (!failed) {
+        quality = answerQuality(s.llm.quality, finalServing.paramsB, info.complexity) * (mode === "collaborative" ? s.llm.collaboration.qualityFactor : 1);
+        good = this.qualityStream(device, workload)() < quality;
+      }
+      if (measured) {
+        this.options.querySink?.({
+          device: device.id,
+          purpose: info.purpose,
+          route: mode,
+          createdAt,
+          promptTokens: info.promptTokens,
+          outputTokens: info.outputTokens,
+          complexity: info.complexity,
+          refused: times.refused,
+          lost: times.lost,
+          ttft: failed ? Number.NaN : ttftMs,
+          total: failed ? Number.NaN : totalMs,
+          ...totals,
+          costUsd,
+          quality,
+          good,
+          violated,
+        });
+        this.meter.ended({
+          group,
+          createdAt,
+          mode,
+          refused: times.refused,
+          lost: times.lost,
+          violated,
+          ttftMs,
+          totalMs,
+          ...totals,
+          promptTokens: info.promptTokens,
+          outputTokens: info.outputTokens,
+          offDevicePrompt,
+          cloudPrompt,
+          edgeTokens,
+          cloudTokens,
+          costUsd,
+          quality,
+          good,
+        });
+      }
+      this.router.observe?.({
+        deviceIndex: device.index,
+        mode,
+        complexity: info.complexity,
+        ttftMs: failed ? Number.NaN : ttftMs,
+        totalMs: failed ? Number.NaN : totalMs,
+        violated,
+        costUsd,
+        reachedCloud: cloudPrompt > 0,
+        quality,
+        good,
+        at: sim.now,
+      });
+      finished({ ok: !failed, costUsd });
+    };
+    const firstToken = (times: ExchangeTimes): void => {
+      ttftAt = times.firstTokenAt;
+      flight.firstTokenSeen = true;
+    };
+    const target = mode === "cloud" ? (cloud as Target) : (local as Target);
+    // The prompt leaves the device when it is sent; tokens are paid for only when they are served.
+    if (mode !== "collaborative") {
+      finalServing = target.server.spec;
+      if (target.node !== undefined) offDevicePrompt = info.promptTokens;
+      if (mode === "cloud") cloudPrompt = info.promptTokens;
+      exchange(this.exchanges, device.index, target, info.promptTokens, info.outputTokens, measured, {
+        firstToken,
+        done: (times) => {
+          if (!times.refused && !times.lost) charge(finalServing, info.promptTokens, info.outputTokens, mode === "cloud");
+          end(times);
+        },
+      });
+      return;
+    }
+    // Collaborative: the local model condenses the prompt, then the cloud model answers from the condensed prompt.
+    const draft = Math.max(1, Math.round(info.promptTokens * s.llm.collaboration.draftRatio));
+    const cloudPromptTokens = draft + s.llm.collaboration.instructionTokens;
+    const localTarget = local as Target;
+    const cloudTarget = cloud as Target;
+    finalServing = cloudTarget.server.spec;
+    if (localTarget.node !== undefined) offDevicePrompt = info.promptTokens;
+    exchange(this.exchanges, device.index, localTarget, info.promptTokens, draft, measured, {
+      firstToken: () => undefined,
+      done: (first) => {
+        if (first.refused || first.lost) {
+          end(first);
+          return;
+        }
+        charge(localTarget.server.spec, info.promptTokens, draft, false);
+        add(first);
+        if (localTarget.node === undefined) offDevicePrompt = cloudPromptTokens;
+        cloudPrompt = cloudPromptTokens;
+        exchange(this.exchanges, device.index, cloudTarget, cloudPromptTokens, info.outputTokens, measured, {
+          firstToken,
+          done: (times) => {
+            if (!times.refused && !times.lost) charge(finalServing, cloudPromptTokens, info.outputTokens, true);
+            end(times);
+          },
+        });
+      },
+    });
+  }
+}
+
+function clamp01(x: number): number {
+  return x < 0 ? 0 : x > 1 ? 1 : x;
+}
+
+function tokenCount(x: number): number {
+  return Math.max(1, Math.round(x));
 }

@@ -1,0 +1,294 @@
+import type { Simulator } from "../../engine/simulator.js";
+import type { ServingSpec } from "../../llm/resolved.js";
+import type { ComputeUnit } from "../traffic-context.js";
+
+/** A query as a server sees it: token counts in, two callbacks out. */
+export interface ServerJob {
+  readonly promptTokens: number;
+  readonly outputTokens: number;
+  /** Created in the measurement window: the server's counters count it. */
+  readonly measured: boolean;
+  /** Prefill finished: the first output token exists (time to first token, before the downlink). */
+  firstToken(): void;
+  /** The last output token exists. */
+  done(): void;
+  /** The node crashed with the query queued or in service. */
+  lost(): void;
+  /** Set by the server: when the job entered the batch (queueing ends), and when its prefill ended. */
+  startedAt: number;
+  prefillEndedAt: number;
+}
+
+interface ActiveJob {
+  readonly job: ServerJob;
+  decoding: boolean;
+  /** Tokens left in the current phase. */
+  remaining: number;
+}
+
+/** Where the server sits, for the world's bookkeeping (a device's own model has none). */
+export interface ServerPlacement {
+  /** The compute unit its inference runs on. */
+  readonly unit: ComputeUnit;
+  /** Told 1 when the batch becomes non-empty, 0 when it empties. */
+  readonly loadChanged: (level: number) => void;
+}
+
+/** Below this many tokens a phase counts as finished (the residue of rate x time rounding). */
+const TOKEN_EPSILON = 1e-9;
+
+/**
+ * One model instance serving queries in a batch of at most maxBatch; the rest wait in FIFO order.
+ *
+ * A query first prefills its prompt, then decodes its output. With b queries in the batch each
+ * progresses at rate x speedup[b] / b x speed (speedup from the profile: aggregate throughput
+ * relative to one query; speed: the share of its compute unit the service gets now, 1 alone), so
+ * a query's remaining work is integrated piecewise between batch or speed changes, as in a
+ * processor-sharing queue. A cloud endpoint (independent streams) serves every query at the full
+ * rate, maxBatch then being its concurrency limit.
+ *
+ * Time averages (utilisation, mean batch, mean queue length, down time) cover [windowFrom,
+ * windowTo) (the measurement window: a drain never dilutes them); counters count the jobs marked
+ * measured, whenever they end.
+ */
+export class BatchServer {
+  private readonly queue: ServerJob[] = [];
+  private queueHead = 0;
+  private readonly active: ActiveJob[] = [];
+  private lastUpdate = 0;
+  private nextEvent: number | undefined;
+  private nextTarget: ActiveJob | undefined;
+  /** Share of the compute unit's speed the service has now (cached: a change is integrated at the old one first). */
+  private speed = 1;
+  private readonly unitId: number;
+
+  // Time-weighted statistics, clipped to the window.
+  private lastStat = 0;
+  private busyArea = 0;
+  private batchArea = 0;
+  private queueArea = 0;
+  private downArea = 0;
+  served = 0;
+  refused = 0;
+  /** Refused because prompt + output exceed the context each batch slot holds. */
+  refusedContext = 0;
+  promptTokens = 0;
+  outputTokens = 0;
+  /** Queries lost to crashes (queued or in service at a crash, or arriving while down). */
+  lost = 0;
+
+  constructor(
+    private readonly sim: Simulator,
+    readonly spec: ServingSpec,
+    private readonly windowFrom: number,
+    private readonly windowTo: number,
+    private readonly placement: ServerPlacement | undefined,
+  ) {
+    this.unitId = placement === undefined ? -1 : placement.unit.register(() => this.speedChanged());
+    if (placement !== undefined) this.speed = placement.unit.speedOf(this.unitId);
+  }
+
+  /** Queries waiting (not yet in the batch). */
+  get queueLength(): number {
+    return this.queue.length - this.queueHead;
+  }
+
+  /** Queries in the batch. */
+  get batchSize(): number {
+    return this.active.length;
+  }
+
+  /** Whether any query was ever sent here: a node a policy never uses is not bought (no hardware or energy cost). */
+  used = false;
+
+  /** Queries sent to this server and still on the way (uplink, request overhead); kept by the sender. */
+  inTransit = 0;
+
+  /** Queries on the way, waiting or served now: what a gateway that routed them knows. */
+  get outstanding(): number {
+    return this.inTransit + this.queueLength + this.active.length;
+  }
+
+  /** False while the node is crashed. */
+  up = true;
+
+  /**
+   * The node crashes: every query queued or in service is lost (told after the state is
+   * consistent, like completions), and arrivals are lost until it recovers.
+   */
+  crash(): void {
+    if (!this.up) return;
+    this.advance();
+    this.up = false;
+    if (this.nextEvent !== undefined) this.sim.cancel(this.nextEvent);
+    this.nextEvent = undefined;
+    this.nextTarget = undefined;
+    const victims = [...this.active.map((entry) => entry.job), ...this.queue.slice(this.queueHead)];
+    const wasBusy = this.active.length > 0;
+    this.active.length = 0;
+    this.queue.length = 0;
+    this.queueHead = 0;
+    if (wasBusy) this.busyChanged(false);
+    for (const job of victims) if (job.measured) this.lost++;
+    for (const job of victims) job.lost();
+  }
+
+  recover(): void {
+    if (this.up) return;
+    this.accumulate(this.sim.now);
+    this.up = true;
+    this.lastUpdate = this.sim.now;
+  }
+
+  /** Accepts a query; refuses it (false) when it does not fit the context window or the queue is full; loses it ("lost") while down. */
+  submit(job: ServerJob): boolean | "lost" {
+    this.used = true;
+    if (!this.up) {
+      if (job.measured) this.lost++;
+      return "lost";
+    }
+    if (job.promptTokens + job.outputTokens > this.spec.contextTokens) {
+      if (job.measured) {
+        this.refused++;
+        this.refusedContext++;
+      }
+      return false;
+    }
+    if (this.active.length >= this.spec.maxBatch && this.queueLength >= this.spec.queueCapacity) {
+      if (job.measured) this.refused++;
+      return false;
+    }
+    this.advance();
+    const wasBusy = this.active.length > 0;
+    this.queue.push(job);
+    this.admit();
+    if (!wasBusy) this.busyChanged(true);
+    this.reschedule();
+    return true;
+  }
+
+  /** Busy time, mean batch and mean queue length over the window, closed at `endMs` (the end of the run). */
+  statistics(endMs: number): { busyMs: number; downMs: number; utilisation: number; meanBatch: number; meanQueueLength: number } {
+    this.accumulate(endMs);
+    const span = this.windowTo - this.windowFrom;
+    return {
+      busyMs: this.busyArea,
+      downMs: this.downArea,
+      utilisation: span > 0 ? this.busyArea / span : 0,
+      meanBatch: span > 0 ? this.batchArea / span : 0,
+      meanQueueLength: span > 0 ? this.queueArea / span : 0,
+    };
+  }
+
+  /** Integrates the state since the last call up to `now`, the part inside the window. */
+  private accumulate(now: number): void {
+    const from = this.lastStat > this.windowFrom ? this.lastStat : this.windowFrom;
+    const to = now < this.windowTo ? now : this.windowTo;
+    const dt = to - from;
+    if (dt > 0) {
+      if (this.active.length > 0) this.busyArea += dt;
+      this.batchArea += this.active.length * dt;
+      this.queueArea += this.queueLength * dt;
+      if (!this.up) this.downArea += dt;
+    }
+    if (now > this.lastStat) this.lastStat = now;
+  }
+
+  private rate(entry: ActiveJob): number {
+    const spec = this.spec;
+    const base = (entry.decoding ? spec.decodeTokensPerMs : spec.prefillTokensPerMs) * this.speed;
+    if (spec.independentStreams) return base;
+    const b = this.active.length;
+    const speedups = entry.decoding ? spec.decodeSpeedup : spec.prefillSpeedup;
+    return (base * speedups[Math.min(b, speedups.length) - 1]) / b;
+  }
+
+  /** Brings every active query's remaining work up to now at the rates of the batch (and speed) as it was. */
+  private advance(): void {
+    const now = this.sim.now;
+    const dt = now - this.lastUpdate;
+    if (dt > 0) {
+      for (const entry of this.active) entry.remaining -= this.rate(entry) * dt;
+    }
+    this.accumulate(now);
+    this.lastUpdate = now;
+  }
+
+  /** The unit's share for this service changed (now): finish the work done at the old speed, then replan. */
+  private speedChanged(): void {
+    if (this.placement === undefined) return;
+    const speed = this.placement.unit.speedOf(this.unitId);
+    if (speed === this.speed) return;
+    this.advance();
+    this.speed = speed;
+    if (this.up) this.reschedule();
+  }
+
+  /** The batch became non-empty (true) or empty (false): the node's load and the unit's contention follow. */
+  private busyChanged(busy: boolean): void {
+    if (this.placement === undefined) return;
+    this.placement.loadChanged(busy ? 1 : 0);
+    this.placement.unit.setBusy(this.unitId, busy);
+  }
+
+  private admit(): void {
+    while (this.active.length < this.spec.maxBatch && this.queueLength > 0) {
+      const job = this.queue[this.queueHead];
+      this.queue[this.queueHead] = undefined as unknown as ServerJob;
+      this.queueHead++;
+      job.startedAt = this.sim.now;
+      this.active.push({ job, decoding: false, remaining: job.promptTokens });
+    }
+    if (this.queueHead > 1024 && this.queueHead * 2 > this.queue.length) {
+      this.queue.splice(0, this.queueHead);
+      this.queueHead = 0;
+    }
+  }
+
+  private reschedule(): void {
+    if (this.nextEvent !== undefined) this.sim.cancel(this.nextEvent);
+    this.nextEvent = undefined;
+    this.nextTarget = undefined;
+    let best = Infinity;
+    for (const entry of this.active) {
+      const t = Math.max(0, entry.remaining) / this.rate(entry);
+      // Strictly less: on a tie the query that joined the batch first finishes first.
+      if (t < best) {
+        best = t;
+        this.nextTarget = entry;
+      }
+    }
+    if (this.nextTarget !== undefined) this.nextEvent = this.sim.schedule(best, () => this.phaseEnd());
+  }
+
+  private phaseEnd(): void {
+    this.nextEvent = undefined;
+    this.advance();
+    if (this.nextTarget !== undefined) this.nextTarget.remaining = 0;
+    const callbacks: Array<() => void> = [];
+    const now = this.sim.now;
+    for (let i = 0; i < this.active.length; i++) {
+      const entry = this.active[i];
+      if (entry.remaining > TOKEN_EPSILON) continue;
+      if (!entry.decoding) {
+        entry.decoding = true;
+        entry.remaining = entry.job.outputTokens;
+        entry.job.prefillEndedAt = now;
+        if (entry.job.measured) this.promptTokens += entry.job.promptTokens;
+        callbacks.push(() => entry.job.firstToken());
+      } else {
+        this.active.splice(i--, 1);
+        if (entry.job.measured) {
+          this.served++;
+          this.outputTokens += entry.job.outputTokens;
+        }
+        callbacks.push(() => entry.job.done());
+      }
+    }
+    this.admit();
+    if (this.active.length === 0) this.busyChanged(false);
+    this.reschedule();
+    // After the state is consistent: a callback may submit to this server again.
+    for (const callback of callbacks) callback();
+  }
+}

@@ -1,0 +1,88 @@
+import type { Simulator } from "../../engine/simulator.js";
+import type { StageStats } from "../../metrics/stage-stats.js";
+import { DOWN, type Network, UP } from "../../network/network.js";
+import type { LlmSettings } from "../../scenario/resolved-scenario.js";
+import type { ServerJob } from "./batch-server.js";
+import type { Target } from "./query-routes.js";
+
+/** Times of one exchange, ms; a refused exchange has refused = true, one lost to a crash lost = true. */
+export interface ExchangeTimes {
+  refused: boolean;
+  lost: boolean;
+  network: number;
+  queueing: number;
+  prefill: number;
+  decode: number;
+  /** Arrival of the first and of the last token at the device (absolute). */
+  firstTokenAt: number;
+  doneAt: number;
+}
+
+export interface ExchangeCallbacks {
+  firstToken(times: ExchangeTimes): void;
+  done(times: ExchangeTimes): void;
+}
+
+/** What an exchange needs of the world. */
+export interface ExchangeContext {
+  readonly sim: Simulator;
+  readonly network: Network;
+  readonly llm: LlmSettings;
+  /** Per node: the decode rates measured queries saw. */
+  readonly decodeRate: readonly StageStats[];
+}
+
+/**
+ * One prompt in, tokens out, on a target: uplink (prompt bytes), the server's fixed overhead,
+ * queueing, prefill, decode; the first and the last token each take a downlink transfer. Every
+ * transfer is drawn from the one network (stream `link/<device>/<node>/<up|down>`).
+ */
+export function exchange(ctx: ExchangeContext, device: number, target: Target, promptTokens: number, outputTokens: number, measured: boolean, callbacks: ExchangeCallbacks): void {
+  const { sim, network, llm } = ctx;
+  const times: ExchangeTimes = { refused: false, lost: false, network: 0, queueing: 0, prefill: 0, decode: 0, firstTokenAt: NaN, doneAt: NaN };
+  const node = target.node;
+  const up = node === undefined ? 0 : network.transferMs(device, node, UP, promptTokens * llm.bytesPerToken + llm.requestOverheadBytes);
+  const overhead = target.server.spec.requestOverheadMs;
+  let submittedAt = 0;
+  const job: ServerJob = {
+    promptTokens,
+    outputTokens,
+    measured,
+    startedAt: NaN,
+    prefillEndedAt: NaN,
+    firstToken: () => {
+      times.queueing = job.startedAt - submittedAt;
+      times.prefill = job.prefillEndedAt - job.startedAt;
+      const down = node === undefined ? 0 : network.transferMs(device, node, DOWN, llm.bytesPerToken);
+      times.firstTokenAt = sim.now + down;
+      sim.schedule(down, () => callbacks.firstToken(times));
+    },
+    done: () => {
+      times.decode = sim.now - job.prefillEndedAt;
+      // The eval rate a user of the node measures; warm-up queries are not measured.
+      if (node !== undefined && measured) ctx.decodeRate[node].add((outputTokens / Math.max(times.decode, 1e-9)) * 1000);
+      const down = node === undefined ? 0 : network.transferMs(device, node, DOWN, llm.bytesPerToken);
+      // Tokens stream in order: the last cannot arrive before the first.
+      times.doneAt = Math.max(sim.now + down, times.firstTokenAt);
+      times.network = up + (times.doneAt - sim.now);
+      sim.schedule(times.doneAt - sim.now, () => callbacks.done(times));
+    },
+    lost: () => {
+      times.lost = true;
+      times.network = up;
+      callbacks.done(times);
+    },
+  };
+  target.server.inTransit++;
+  sim.schedule(up + overhead, () => {
+    target.server.inTransit--;
+    submittedAt = sim.now;
+    const accepted = target.server.submit(job);
+    if (accepted === "lost") job.lost();
+    else if (!accepted) {
+      times.refused = true;
+      times.network = up;
+      callbacks.done(times);
+    }
+  });
+}

@@ -1,0 +1,194 @@
+import type { LlmStage } from "../../llm/llm-results.js";
+import { LlmTimeSeriesRecorder } from "../../llm/llm-time-series.js";
+import type { RouteMode } from "../../llm/routers/types.js";
+import { StageStats } from "../../metrics/stage-stats.js";
+
+/** What one device group's measured queries saw: the per-class view (phones vs laptops, say). */
+export class GroupMeter {
+  devices = 0;
+  generated = 0;
+  completed = 0;
+  refused = 0;
+  lost = 0;
+  late = 0;
+  unfinished = 0;
+  unfinishedLate = 0;
+  local = 0;
+  offDevice = 0;
+  toCloud = 0;
+  apiUsd = 0;
+  qualitySum = 0;
+  readonly ttft = new StageStats();
+  readonly total = new StageStats();
+
+  constructor(readonly group: string) {}
+}
+
+export interface PipelineStageMeter {
+  attempts: number;
+  passed: number;
+  reached: number;
+  stagePassed: number;
+  timePassed: number;
+  timeFailed: number;
+  tokensPassed: number;
+  tokensFailed: number;
+}
+
+/** How one measured query ended, as the meter records it. */
+export interface EndedQuery {
+  readonly group: GroupMeter;
+  readonly createdAt: number;
+  readonly mode: RouteMode;
+  readonly refused: boolean;
+  readonly lost: boolean;
+  readonly violated: boolean;
+  readonly ttftMs: number;
+  readonly totalMs: number;
+  /** Summed over the query's exchanges. */
+  readonly network: number;
+  readonly queueing: number;
+  readonly prefill: number;
+  readonly decode: number;
+  readonly promptTokens: number;
+  readonly outputTokens: number;
+  readonly offDevicePrompt: number;
+  readonly cloudPrompt: number;
+  readonly edgeTokens: number;
+  readonly cloudTokens: number;
+  readonly costUsd: number;
+  readonly quality: number;
+  readonly good: boolean;
+}
+
+/** Counters of one run, over measured queries (created in [warmup, duration)), whenever they end. */
+export class QueryMeter {
+  generated = 0;
+  completed = 0;
+  refused = 0;
+  /** Lost to a node crash (queued or in service at the crash, or arriving while it was down). */
+  lost = 0;
+  late = 0;
+  unfinished = 0;
+  unfinishedLate = 0;
+  routes = { local: 0, cloud: 0, collaborative: 0 };
+  promptTokens = 0;
+  outputTokens = 0;
+  tokensAtEdge = 0;
+  tokensInCloud = 0;
+  apiUsd = 0;
+  queriesOffDevice = 0;
+  queriesToCloud = 0;
+  promptTokensOffDevice = 0;
+  promptTokensToCloud = 0;
+  qualitySum = 0;
+  good = 0;
+  readonly latency: Record<LlmStage, StageStats> = {
+    ttft: new StageStats(),
+    total: new StageStats(),
+    network: new StageStats(),
+    queueing: new StageStats(),
+    prefill: new StageStats(),
+    decode: new StageStats(),
+    tool: new StageStats(),
+  };
+  /** Per node: the decode rate each measured query saw there (tokens/s). */
+  readonly decodeRate: StageStats[];
+  /** Per device group with query workloads, in the order the groups appear in the scenario. */
+  readonly groups: GroupMeter[] = [];
+  readonly series: LlmTimeSeriesRecorder;
+  // Pipelines.
+  jobsStarted = 0;
+  jobsSucceeded = 0;
+  jobsFailed = 0;
+  jobsUnfinished = 0;
+  readonly jobTime = new StageStats();
+  tokensSucceeded = 0;
+  tokensEnded = 0;
+  costEnded = 0;
+  attemptsEnded = 0;
+  stages: PipelineStageMeter[] = [];
+
+  constructor(nodeCount: number, warmupMs: number, durationMs: number, binWidthMs: number) {
+    this.decodeRate = Array.from({ length: nodeCount }, () => new StageStats());
+    this.series = new LlmTimeSeriesRecorder(warmupMs, durationMs, binWidthMs);
+  }
+
+  /** A measured query was created. */
+  created(group: GroupMeter): void {
+    this.generated++;
+    group.generated++;
+  }
+
+  /** A measured query ended (completed, refused or lost). */
+  ended(q: EndedQuery): void {
+    const group = q.group;
+    this.series.record(q.createdAt, {
+      refused: q.refused,
+      lost: q.lost,
+      late: q.violated,
+      ttftMs: q.ttftMs,
+      totalMs: q.totalMs,
+      local: q.mode === "local",
+      toCloud: q.cloudPrompt > 0,
+      apiUsd: q.costUsd,
+      quality: q.quality,
+    });
+    if (q.mode === "local") group.local++;
+    if (q.offDevicePrompt > 0) group.offDevice++;
+    if (q.cloudPrompt > 0) group.toCloud++;
+    group.apiUsd += q.costUsd;
+    this.routes[q.mode]++;
+    this.apiUsd += q.costUsd;
+    this.tokensAtEdge += q.edgeTokens;
+    this.tokensInCloud += q.cloudTokens;
+    this.promptTokens += q.promptTokens;
+    if (q.offDevicePrompt > 0) {
+      this.queriesOffDevice++;
+      this.promptTokensOffDevice += q.offDevicePrompt;
+    }
+    if (q.cloudPrompt > 0) {
+      this.queriesToCloud++;
+      this.promptTokensToCloud += q.cloudPrompt;
+    }
+    if (q.refused) {
+      this.refused++;
+      group.refused++;
+      return;
+    }
+    if (q.lost) {
+      this.lost++;
+      group.lost++;
+      return;
+    }
+    this.completed++;
+    group.completed++;
+    this.outputTokens += q.outputTokens;
+    if (q.violated) {
+      this.late++;
+      group.late++;
+    }
+    group.ttft.add(q.ttftMs);
+    group.total.add(q.totalMs);
+    group.qualitySum += q.quality;
+    this.latency.ttft.add(q.ttftMs);
+    this.latency.total.add(q.totalMs);
+    this.latency.network.add(q.network);
+    this.latency.queueing.add(q.queueing);
+    this.latency.prefill.add(q.prefill);
+    this.latency.decode.add(q.decode);
+    this.qualitySum += q.quality;
+    if (q.good) this.good++;
+  }
+
+  /** A measured query still in flight at the end of the run; `late` when already past a deadline. */
+  unfinishedAtEnd(group: GroupMeter, createdAt: number, late: boolean): void {
+    this.unfinished++;
+    group.unfinished++;
+    if (late) {
+      this.unfinishedLate++;
+      group.unfinishedLate++;
+      this.series.recordUnfinishedLate(createdAt);
+    }
+  }
+}

@@ -1,0 +1,102 @@
+import type { RouteMode, RouterView } from "../../llm/routers/types.js";
+import type { ResolvedScenario } from "../../scenario/resolved-scenario.js";
+import type { BatchServer } from "./batch-server.js";
+
+/** Where an exchange runs: a server, and the node it sits on (undefined: the device itself). */
+export interface Target {
+  readonly server: BatchServer;
+  readonly node: number | undefined;
+}
+
+/**
+ * The routes a device's queries can take: its own model or its least busy local edge node (the
+ * local route), and the cloud node. Only nodes with a language-model service are ever targets
+ * (the resolver lists them in localNodes and cloudNode).
+ */
+export class QueryRoutes {
+  /** Per device: where the next tie-break starts; advanced each time a query is sent on the local route to a node. */
+  private readonly tieBreak: Int32Array;
+  readonly view: RouterView;
+
+  constructor(
+    private readonly scenario: ResolvedScenario,
+    /** Per node index: its llm server (undefined for a node without an llm service). */
+    private readonly servers: readonly (BatchServer | undefined)[],
+    /** Per device index: its own model's server, if any. */
+    private readonly deviceServers: readonly (BatchServer | undefined)[],
+    private readonly knownHealthy: Uint8Array,
+    now: () => number,
+  ) {
+    this.tieBreak = new Int32Array(scenario.devices.length);
+    const cloudNode = scenario.llm.cloudNode;
+    this.view = {
+      get now() {
+        return now();
+      },
+      localOutstanding: (d) => this.localKnownUp(d)?.server.outstanding ?? Infinity,
+      hasLocal: (d) => this.localKnownUp(d) !== undefined,
+      hasCloud: () => cloudNode !== undefined && knownHealthy[cloudNode] === 1,
+    };
+  }
+
+  private server(node: number): BatchServer {
+    return this.servers[node] as BatchServer;
+  }
+
+  /**
+   * The device's own model, or the edge node with the fewest outstanding queries; ties are
+   * broken in turn (a per-device rotating start), so idle replicas share the load as a
+   * least-connections balancer would rather than the first taking everything.
+   */
+  local(deviceIndex: number): Target | undefined {
+    return this.localKnownUp(deviceIndex) ?? this.localAnyHealth(deviceIndex);
+  }
+
+  /** The route was taken to a node: the next tie-break starts one further. */
+  sentLocal(deviceIndex: number): void {
+    this.tieBreak[deviceIndex]++;
+  }
+
+  /** The device's own model, or its least busy edge node among those known up; undefined when none is. */
+  private localKnownUp(deviceIndex: number): Target | undefined {
+    const own = this.deviceServers[deviceIndex];
+    if (own !== undefined) return { server: own, node: undefined };
+    const nodes = this.scenario.devices[deviceIndex].localNodes;
+    if (nodes.length === 0) return undefined;
+    const start = this.tieBreak[deviceIndex] % nodes.length;
+    let best = -1;
+    for (let k = 0; k < nodes.length; k++) {
+      const node = nodes[(start + k) % nodes.length];
+      if (this.knownHealthy[node] === 0) continue;
+      if (best < 0 || this.server(node).outstanding < this.server(best).outstanding) best = node;
+    }
+    return best < 0 ? undefined : { server: this.server(best), node: best };
+  }
+
+  /** With every local node known down: the least busy of them anyway (the query will be lost if it is still down). */
+  private localAnyHealth(deviceIndex: number): Target | undefined {
+    let best = -1;
+    for (const node of this.scenario.devices[deviceIndex].localNodes) if (best < 0 || this.server(node).outstanding < this.server(best).outstanding) best = node;
+    return best < 0 ? undefined : { server: this.server(best), node: best };
+  }
+
+  cloud(): Target | undefined {
+    const c = this.scenario.llm.cloudNode;
+    return c === undefined ? undefined : { server: this.server(c), node: c };
+  }
+
+  /**
+   * A route the device can take: a router asking for a route the scenario does not give the
+   * device gets the one it has. A route whose nodes are known down is not switched here: failing
+   * over is the router's decision (the view says what is known up); a query sent to a down node
+   * is lost.
+   */
+  feasible(mode: RouteMode, deviceIndex: number): RouteMode {
+    const hasLocal = this.deviceServers[deviceIndex] !== undefined || this.scenario.devices[deviceIndex].localNodes.length > 0;
+    const hasCloud = this.scenario.llm.cloudNode !== undefined;
+    if (mode === "collaborative" && !(hasLocal && hasCloud)) return hasCloud ? "cloud" : "local";
+    if (mode === "local" && !hasLocal) return "cloud";
+    if (mode === "cloud" && !hasCloud) return "local";
+    return mode;
+  }
+}
