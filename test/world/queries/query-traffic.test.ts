@@ -1,0 +1,106 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { RandomStreams } from "../../../src/engine/rng.js";
+import { SimulationError } from "../../../src/errors.js";
+import { resolveLlmScenario } from "../../../src/llm/resolve.js";
+import { simulateWorld } from "../../../src/run/simulate-world.js";
+import type { QueryWorkload, ResolvedScenario } from "../../../src/scenario/resolved-scenario.js";
+import { fromLlmResolved } from "../../../src/scenario/legacy-resolved.js";
+import type { QueryRecord } from "../../../src/world/queries/query-traffic.js";
+import { REPO, tempDir } from "../../cli/helpers.js";
+import { boardAndCloud, llmScenario, q, simulateQueries } from "../../llm/llm-helpers.js";
+
+describe("query traffic on the one network", () => {
+  it("a negative one-way delay draw raises the network's SimulationError (the old llm world clamped it to 0), as frames do", () => {
+    // Latency normal(1 ms, 10 ms) without "min": about 46% of the draws are negative.
+    const doc = boardAndCloud({ network: { default: { latency: { dist: "normal", mean: "1 ms", sd: "10 ms" } }, requestOverheadBytes: 0 } });
+    (doc.devices as Array<{ workload: Record<string, unknown> }>)[0].workload.interarrival = "1 s";
+    const run = () => simulateQueries(llmScenario(doc));
+    expect(run).toThrow(SimulationError);
+    // The message frames' links give (src/world/edge-world.ts), now the one network's.
+    expect(run).toThrow(/^link user <-> board: one-way delay draw -[\d.e-]+ ms is negative; truncate latency or jitter with "min"$/);
+  });
+
+  it("a link's draws come from the one stream link/<device>/<node>/<up|down> (latency and jitter alike)", () => {
+    const doc = boardAndCloud({ network: { default: { latency: "5 ms", jitter: { dist: "uniform", low: 0, high: 2 } }, requestOverheadBytes: 0 } });
+    const scenario = llmScenario(doc);
+    const run = simulateQueries(scenario).runs[0];
+    // One query: the uplink draws once from .../up; the first and the last token draw from .../down, in that order.
+    const streams = new RandomStreams(scenario.seed);
+    const up = 5 + 2 * streams.stream("link/user/board/up")();
+    const down = streams.stream("link/user/board/down");
+    const firstDown = 5 + 2 * down();
+    const lastDown = 5 + 2 * down();
+    expect(q(run).latency.ttft.mean).toBeCloseTo(up + 2000 + firstDown, 9);
+    // The network stage counts the uplink and the last token's downlink (the first's overlaps decoding).
+    expect(q(run).latency.network.mean).toBeCloseTo(up + lastDown, 9);
+    expect(q(run).latency.total.mean).toBeCloseTo(up + 7000 + lastDown, 9);
+  });
+});
+
+describe("the measurement window [warmup, duration)", () => {
+  it("decodeTokensPerSPerQuery counts only queries created after the warm-up", () => {
+    // Two queries at 0 s (warm-up) share the batch and decode at 7.5 tok/s each; one at 100 s
+    // decodes alone at 10 tok/s. Counting warm-up queries would give 3 samples of mean 8.33.
+    const dir = tempDir();
+    writeFileSync(join(dir, "trace.csv"), "TIMESTAMP,ContextTokens,GeneratedTokens\n0,200,50\n0,200,50\n100,200,50\n");
+    const doc = boardAndCloud({
+      warmup: "50 s",
+      devices: [{ id: "user", localNodes: ["board"], workload: { type: "query-trace", file: "trace.csv", timeUnit: "s" } }],
+    });
+    const run = simulateQueries(llmScenario(doc, dir)).runs[0];
+    expect(run.jobs.generated).toBe(1);
+    expect(run.jobs.completed).toBe(1);
+    const rate = run.nodes[0].llm!.decodeTokensPerSPerQuery;
+    expect(rate.count).toBe(1);
+    expect(rate.mean).toBeCloseTo(10, 9);
+    // The node's counters are the measured queries' too.
+    expect(run.nodes[0].llm!.served).toBe(1);
+    expect(run.nodes[0].llm!.outputTokens).toBe(50);
+  });
+
+  it("same seed, same results: byte-identical on the one world (every router of llm-routing, collaborative routes included)", () => {
+    const file = join(REPO, "scenarios", "llm-routing.json");
+    const resolve = () => {
+      const doc = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
+      doc.duration = "10 min";
+      doc.warmup = "1 min";
+      return resolveLlmScenario(doc, { baseDir: join(REPO, "scenarios") }, "llm-routing");
+    };
+    const a = JSON.stringify(simulateQueries(resolve()));
+    const b = JSON.stringify(simulateQueries(resolve()));
+    expect(a).toBe(b);
+  });
+});
+
+describe("several query workloads on one device", () => {
+  /** The bridged scenario with each device's workload given twice; the second's streams are `<device>/workload-1/...`. */
+  function doubled(scenario: ResolvedScenario): ResolvedScenario {
+    return {
+      ...scenario,
+      devices: scenario.devices.map((device) => {
+        const first = device.workloads[0] as QueryWorkload;
+        return { ...device, workloads: [first, { ...first, streamPrefix: `${first.streamPrefix}/workload-1` }] };
+      }),
+    };
+  }
+
+  it("each workload arrives on its own streams: the first workload's queries are unchanged, the second adds as many again", () => {
+    const doc = boardAndCloud({ duration: "2 h", routers: ["cloud-only"] });
+    (doc.devices as Array<{ workload: Record<string, unknown> }>)[0].workload.interarrival = { dist: "exponential", mean: "30 s" };
+    const scenario = fromLlmResolved(llmScenario(doc));
+    const records = (s: ResolvedScenario): QueryRecord[] => {
+      const out: QueryRecord[] = [];
+      simulateWorld(s, { querySink: () => (record) => out.push(record) });
+      return out;
+    };
+    const one = records(scenario);
+    const two = records(doubled(scenario));
+    const times = new Set(two.map((r) => r.createdAt));
+    // 2 h at one per 30 s: 240 expected per workload (Poisson, 4 SE = 62).
+    expect(Math.abs(one.length - 240)).toBeLessThan(62);
+    for (const r of one) expect(times.has(r.createdAt)).toBe(true);
+    expect(Math.abs(two.length - one.length - 240)).toBeLessThan(62);
+  });
+});
