@@ -6,8 +6,6 @@ import type { ComputeUnit } from "../traffic-context.js";
 export interface ServerJob {
   readonly promptTokens: number;
   readonly outputTokens: number;
-  /** Created in the measurement window: the server's counters count it. */
-  readonly measured: boolean;
   /** Prefill finished: the first output token exists (time to first token, before the downlink). */
   firstToken(): void;
   /** The last output token exists. */
@@ -47,9 +45,10 @@ const TOKEN_EPSILON = 1e-9;
  * processor-sharing queue. A cloud endpoint (independent streams) serves every query at the full
  * rate, maxBatch then being its concurrency limit.
  *
- * Time averages (utilisation, mean batch, mean queue length, down time) cover [windowFrom,
- * windowTo) (the measurement window: a drain never dilutes them); counters count the jobs marked
- * measured, whenever they end.
+ * Its figures cover the measurement window [windowFrom, windowTo) whichever query the work
+ * belonged to: time averages (utilisation, mean batch, mean queue length, down time) over it, and
+ * counters of what happened in it (under overload they show the node's capacity); a drain never
+ * dilutes them.
  */
 export class BatchServer {
   private readonly queue: ServerJob[] = [];
@@ -129,7 +128,7 @@ export class BatchServer {
     this.queue.length = 0;
     this.queueHead = 0;
     if (wasBusy) this.busyChanged(false);
-    for (const job of victims) if (job.measured) this.lost++;
+    if (this.inWindow()) this.lost += victims.length;
     for (const job of victims) job.lost();
   }
 
@@ -144,18 +143,18 @@ export class BatchServer {
   submit(job: ServerJob): boolean | "lost" {
     this.used = true;
     if (!this.up) {
-      if (job.measured) this.lost++;
+      if (this.inWindow()) this.lost++;
       return "lost";
     }
     if (job.promptTokens + job.outputTokens > this.spec.contextTokens) {
-      if (job.measured) {
+      if (this.inWindow()) {
         this.refused++;
         this.refusedContext++;
       }
       return false;
     }
     if (this.active.length >= this.spec.maxBatch && this.queueLength >= this.spec.queueCapacity) {
-      if (job.measured) this.refused++;
+      if (this.inWindow()) this.refused++;
       return false;
     }
     this.advance();
@@ -165,6 +164,12 @@ export class BatchServer {
     if (!wasBusy) this.busyChanged(true);
     this.reschedule();
     return true;
+  }
+
+  /** Whether now is inside the window (counters count what happens there). */
+  private inWindow(): boolean {
+    const now = this.sim.now;
+    return now >= this.windowFrom && now < this.windowTo;
   }
 
   /** Busy time, mean batch and mean queue length over the window, closed at `endMs` (the end of the run). */
@@ -267,6 +272,7 @@ export class BatchServer {
     if (this.nextTarget !== undefined) this.nextTarget.remaining = 0;
     const callbacks: Array<() => void> = [];
     const now = this.sim.now;
+    const counted = this.inWindow();
     for (let i = 0; i < this.active.length; i++) {
       const entry = this.active[i];
       if (entry.remaining > TOKEN_EPSILON) continue;
@@ -274,11 +280,11 @@ export class BatchServer {
         entry.decoding = true;
         entry.remaining = entry.job.outputTokens;
         entry.job.prefillEndedAt = now;
-        if (entry.job.measured) this.promptTokens += entry.job.promptTokens;
+        if (counted) this.promptTokens += entry.job.promptTokens;
         callbacks.push(() => entry.job.firstToken());
       } else {
         this.active.splice(i--, 1);
-        if (entry.job.measured) {
+        if (counted) {
           this.served++;
           this.outputTokens += entry.job.outputTokens;
         }

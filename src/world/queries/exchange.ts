@@ -47,7 +47,6 @@ export function exchange(ctx: ExchangeContext, device: number, target: Target, p
   const job: ServerJob = {
     promptTokens,
     outputTokens,
-    measured,
     startedAt: NaN,
     prefillEndedAt: NaN,
     firstToken: () => {

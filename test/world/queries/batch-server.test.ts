@@ -58,7 +58,6 @@ function job(sim: Simulator, promptTokens: number, outputTokens: number, log: Re
   return {
     promptTokens,
     outputTokens,
-    measured: true,
     startedAt: Number.NaN,
     prefillEndedAt: Number.NaN,
     firstToken: () => (log.firstToken = sim.now),
@@ -126,19 +125,26 @@ describe("the batch server's speed factor (its compute unit's share)", () => {
 });
 
 describe("the batch server's window", () => {
-  it("time averages cover [from, to) only, counters count measured jobs", () => {
+  it("time averages cover [from, to) only; counters count what happened in it, whichever query it was", () => {
     const sim = new Simulator();
     const server = new BatchServer(sim, SPEC, 1_000, 5_000, undefined);
-    const log: Record<string, number> = {};
-    // Busy [0, 7) s: 2 s prefill + 5 s decode; the window [1, 5) s sees 4 s of it.
-    sim.schedule(0, () => server.submit(job(sim, 200, 50, log)));
-    sim.schedule(100, () => server.submit({ ...job(sim, 20_000, 1, {}), measured: false }));
-    sim.run({ until: 10_000 });
-    const stats = server.statistics(10_000);
-    expect(stats.utilisation).toBeCloseTo(1, 12);
-    expect(stats.busyMs).toBeCloseTo(4_000, 9);
+    // A at 0 s: prefill to 2 s, 10 tokens of decode to 3 s (both in the window). B at 0.1 s and D
+    // at 4 s are too long for the context: refused (only D inside the window). C at 3.5 s: prefill
+    // ends at 5.5 s and decode at 10.5 s, after the window closes.
+    sim.schedule(0, () => server.submit(job(sim, 200, 10, {})));
+    sim.schedule(100, () => server.submit(job(sim, 20_000, 1, {})));
+    sim.schedule(3_500, () => server.submit(job(sim, 200, 50, {})));
+    sim.schedule(4_000, () => server.submit(job(sim, 20_000, 1, {})));
+    sim.run({ until: 20_000 });
+    const stats = server.statistics(20_000);
+    // Busy [1, 3) s and [3.5, 5) s of the 4 s window.
+    expect(stats.busyMs).toBeCloseTo(3_500, 9);
+    expect(stats.utilisation).toBeCloseTo(0.875, 12);
+    expect(stats.meanBatch).toBeCloseTo(0.875, 12);
     expect(server.served).toBe(1);
-    // The unmeasured query was refused (too long for the context) but is not counted.
-    expect(server.refused).toBe(0);
+    expect(server.outputTokens).toBe(10);
+    expect(server.promptTokens).toBe(200);
+    expect(server.refused).toBe(1);
+    expect(server.refusedContext).toBe(1);
   });
 });
