@@ -5,7 +5,7 @@ import { RandomStreams } from "../../../src/engine/rng.js";
 import { SimulationError } from "../../../src/errors.js";
 import { resolveLlmScenario } from "../../../src/llm/resolve.js";
 import { simulateWorld } from "../../../src/run/simulate-world.js";
-import type { QueryWorkload, ResolvedScenario } from "../../../src/scenario/resolved-scenario.js";
+import type { FrameWorkload, QueryWorkload, ResolvedScenario } from "../../../src/scenario/resolved-scenario.js";
 import { fromLlmResolved } from "../../../src/scenario/legacy-resolved.js";
 import type { QueryRecord } from "../../../src/world/queries/query-traffic.js";
 import { REPO, tempDir } from "../../cli/helpers.js";
@@ -102,5 +102,43 @@ describe("several query workloads on one device", () => {
     expect(Math.abs(one.length - 240)).toBeLessThan(62);
     for (const r of one) expect(times.has(r.createdAt)).toBe(true);
     expect(Math.abs(two.length - one.length - 240)).toBeLessThan(62);
+  });
+
+  it("frame workloads are not the query traffic's: a device's query workload after a frame one, and a camera-only group", () => {
+    const doc = boardAndCloud({ duration: "2 h", routers: ["cloud-only"] });
+    (doc.devices as Array<{ workload: Record<string, unknown> }>)[0].workload.interarrival = { dist: "exponential", mean: "30 s" };
+    const scenario = fromLlmResolved(llmScenario(doc));
+    const frames: FrameWorkload = {
+      family: "frames",
+      type: "video",
+      streamPrefix: "device/user",
+      model: "detector",
+      frameSizePx: 640,
+      serviceClass: 0,
+      periodMs: 200,
+      jitter: undefined,
+      interarrival: undefined,
+      startOffset: undefined,
+      requestBytes: 0,
+      resultBytes: 0,
+      arrivalTimes: undefined,
+    };
+    const user = scenario.devices[0];
+    const query = user.workloads[0] as QueryWorkload;
+    const mixed: ResolvedScenario = {
+      ...scenario,
+      devices: [
+        { ...user, workloads: [frames, { ...query, streamPrefix: "device/user/workload-1" }] },
+        { ...user, id: "camera", group: "camera", index: 1, workloads: [{ ...frames, streamPrefix: "device/camera" }] },
+      ],
+      links: [scenario.links[0], scenario.links[0]],
+    };
+    const run = simulateWorld(mixed).runs[0];
+    expect(Math.abs(run.jobs.generated - 240)).toBeLessThan(62);
+    expect(run.groups.map((g) => [g.group, g.devices, g.queries === null])).toEqual([
+      ["user", 1, false],
+      ["camera", 1, true],
+    ]);
+    expect(run.groups[1].jobs.generated).toBe(0);
   });
 });
