@@ -204,6 +204,8 @@ function checkBaselines(
   frames: FrameResolver,
   ctx: ResolveContext,
 ): void {
+  // An entry with a problem is already reported (and left out, which would shift the positions below).
+  if (policies.length !== normal.policies.length) return;
   const at = (predicate: (entry: PolicyEntry) => boolean): string => `${normal.policiesKey}[${policies.findIndex(predicate)}]`;
   if (policies.some((p) => p.frames?.name === "cloud-only") && roleKnown && !nodes.some((node) => node.role === "cloud" && node.frames !== undefined)) {
     ctx.fail(
