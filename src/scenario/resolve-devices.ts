@@ -33,6 +33,8 @@ export function resolveDevices(
   groups: readonly DeviceAt[],
   workloads: readonly GroupWorkloads[],
   nodes: readonly ResolvedNode[],
+  /** Per node: it declares a language-model service (even one with a problem, reported where it is written). */
+  servesQueries: readonly boolean[],
   cloudNode: number | undefined,
   contextTokens: number,
   frames: FrameResolver,
@@ -41,7 +43,7 @@ export function resolveDevices(
   const nodeIds = new Map<string, number>();
   for (const node of nodes) if (!nodeIds.has(node.id)) nodeIds.set(node.id, node.index);
   // The local route's default: every edge node serving a language model.
-  const edgeLlmNodes = nodes.filter((node) => node.llm !== undefined && node.role !== "cloud" && node.index !== cloudNode).map((node) => node.index);
+  const edgeLlmNodes = nodes.filter((node) => servesQueries[node.index] && node.role !== "cloud" && node.index !== cloudNode).map((node) => node.index);
   const devices: ResolvedDevice[] = [];
   groups.forEach((group, g) => {
     const { doc, path } = group;
@@ -59,7 +61,7 @@ export function resolveDevices(
         const index = nodeIds.get(id);
         if (index === undefined) ctx.fail(`${path}.localNodes[${i}]`, id, `a node id: ${suggestName(id, [...nodeIds.keys()])}`);
         else if (index === cloudNode) ctx.fail(`${path}.localNodes[${i}]`, id, "an edge node, not the cloud node");
-        else if (nodes[index].llm === undefined) ctx.fail(`${path}.localNodes[${i}]`, id, "a node with a language-model service");
+        else if (!servesQueries[index]) ctx.fail(`${path}.localNodes[${i}]`, id, "a node with a language-model service");
         else localNodes.push(index);
       });
     } else if (doc.localModel === undefined) localNodes = edgeLlmNodes;

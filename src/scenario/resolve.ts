@@ -91,7 +91,16 @@ function resolveDocument(doc: ScenarioDocument, rawJson: unknown, ctx: ResolveCo
   const { nodes, roleKnown } = resolveNodes(normal.nodes, frames, contextTokens, ctx);
   const cloudNode = resolveCloudNode(doc, normal, nodes, nodeIds, ctx);
   const policies = resolvePolicies(normal.policies, normal.policiesKey, normal.families, ctx);
-  const devices = resolveDevices(normal.devices, workloads, nodes, cloudNode, contextTokens, frames, ctx);
+  const devices = resolveDevices(
+    normal.devices,
+    workloads,
+    nodes,
+    normal.nodes.map((node) => node.llm !== undefined),
+    cloudNode,
+    contextTokens,
+    frames,
+    ctx,
+  );
   const links = resolveLinks(doc.network ?? {}, devices, nodes, ctx);
   checkBaselines(normal, policies, devices, nodes, cloudNode, roleKnown, frames, ctx);
 

@@ -12,7 +12,7 @@ if (!HAVE_PYTHON) console.warn("python3 not found: the Python client tests are s
 function scenarioFile(schedulers: unknown[], extra: Record<string, unknown> = {}): { file: string; dir: string } {
   const dir = tempDir("policies-");
   const file = join(dir, "scenario.json");
-  writeFileSync(file, JSON.stringify({ ...testbed, duration: "1 min", schedulers, ...extra }));
+  writeFileSync(file, JSON.stringify({ ...testbed, duration: "1 min", policies: schedulers, ...extra }));
   return { file, dir };
 }
 
@@ -88,7 +88,7 @@ describe("external policies over the JSON-lines bridge", () => {
     const dir = tempDir("bandit-");
     const file = join(dir, "scenario.json");
     const schedulers = ["random", { policy: "external", label: "bandit", command: ["python3", join(REPO, "clients/python/examples/bandit_agent.py")] }];
-    writeFileSync(file, JSON.stringify({ ...cluster, duration: "60 s", schedulers }));
+    writeFileSync(file, JSON.stringify({ ...cluster, duration: "60 s", policies: schedulers }));
     const run = runCli([file, "--out", join(dir, "out"), "--quiet", "--allow-exec"]);
     expect(run.code, run.stderr).toBe(0);
     const results = JSON.parse(readFileSync(join(dir, "out", "results.json"), "utf8")) as Results;
