@@ -131,10 +131,9 @@ describe("policy modules", () => {
 describe("a TypeScript policy", () => {
   it("written against the exported types type-checks (npm run typecheck) and runs as a module policy", async () => {
     const { resolveScenario } = await import("../../src/scenario/resolve.js");
-    const { SCHEDULER_NAMES } = await import("../../src/schedulers/registry.js");
     const { loadModulePolicies } = await import("../../src/schedulers/module-policy.js");
     const { simulate } = await import("../../src/run/simulate.js");
-    const scenario = resolveScenario({ ...testbed, duration: "30 s", schedulers: [{ policy: "module", path: "test/fixtures/typed-policy.ts", label: "typed" }] }, { knownSchedulers: SCHEDULER_NAMES });
+    const scenario = resolveScenario({ ...testbed, duration: "30 s", policies: [{ policy: "module", path: "test/fixtures/typed-policy.ts", label: "typed" }] }, {});
     const moduleFactories = await loadModulePolicies(scenario.schedulers, REPO);
     const results = simulate(scenario, { moduleFactories });
     expect(results.runs[0].label).toBe("typed");
