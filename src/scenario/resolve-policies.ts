@@ -65,7 +65,7 @@ function perFamily(
       ok = false;
       continue;
     }
-    const one = resolveOne(member, `${path}.${family}`, family, ctx);
+    const one = family === "frames" && attemptsWithoutQueries(member, `${path}.frames`, ctx) ? undefined : resolveOne(member, `${path}.${family}`, family, ctx);
     if (one === undefined) ok = false;
     else if (family === "frames") result.frames = schedulerOf(one);
     else result.queries = one;
@@ -110,6 +110,7 @@ function single(entry: SinglePolicyDocument, path: string, present: readonly Wor
       return undefined;
     }
   }
+  if (!present.includes("queries") && attemptsWithoutQueries(entry, path, ctx)) return undefined;
   const result: { frames: SchedulerEntry | undefined; queries: LlmRouterEntry | undefined } = { frames: undefined, queries: undefined };
   let label: string | undefined;
   for (const family of present) {
@@ -121,6 +122,13 @@ function single(entry: SinglePolicyDocument, path: string, present: readonly Wor
   }
   if (label === undefined) return undefined;
   return { label, ...result };
+}
+
+/** pipelineMaxAttempts limits the attempts of pipeline queries: on a frame scheduler it would be silently meaningless. */
+function attemptsWithoutQueries(entry: SinglePolicyDocument, path: string, ctx: ResolveContext): boolean {
+  if (typeof entry === "string" || entry.pipelineMaxAttempts === undefined) return false;
+  ctx.fail(`${path}.pipelineMaxAttempts`, entry.pipelineMaxAttempts, "no pipelineMaxAttempts here: it limits the attempts of pipeline queries, and this policy places frames only");
+  return true;
 }
 
 /** A scheduler has no pipeline attempts: only the router of a run carries them. */

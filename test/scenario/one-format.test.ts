@@ -188,6 +188,11 @@ describe("policies: one list for both families", () => {
     expect(lines[0]).toMatch(/^ {2}policies\[0\]\.frames\.options\.weigths: /);
   });
 
+  it("pipelineMaxAttempts on a policy that places frames only: refused, not ignored", () => {
+    const lines = problems(mixed({ policies: [{ frames: { name: "round-robin", pipelineMaxAttempts: 2 }, queries: "cloud-only" }] }));
+    expect(lines).toEqual([expect.stringMatching(/^ {2}policies\[0\]\.frames\.pipelineMaxAttempts: /)]);
+  });
+
   it("the old names schedulers and routers are the same list; both with policies: one message", () => {
     const lines = problems(mixed({ routers: ["cloud-only"] }));
     expect(lines).toEqual([expect.stringMatching(/^ {2}routers: .*one list of policies/)]);
