@@ -37,3 +37,14 @@ export const DEFAULT_STAGE_COMPLEXITY = 0.5;
 export const DEFAULT_COLLABORATION = { draftRatio: 0.25, instructionTokens: 50, qualityFactor: 0.95 } as const;
 export const DEFAULT_LOAD_SCALE = 1;
 export const DEFAULT_ELECTRICITY_USD_PER_KWH = 0;
+
+/** Numeric trace times without a unit are seconds. */
+export const DEFAULT_TIME_UNIT = "s" as const;
+/** Column names of the public Azure LLM inference traces (Patel et al., Splitwise, ISCA 2024). */
+export const DEFAULT_QUERY_TRACE_COLUMNS = { time: "TIMESTAMP", prompt: "ContextTokens", output: "GeneratedTokens" } as const;
+/** Query traces replay at their own pace. */
+export const DEFAULT_TIME_SCALE = 1;
+/** A pipeline stage is attempted once (no retries). */
+export const DEFAULT_STAGE_MAX_ATTEMPTS = 1;
+/** A link degradation changes only what it states. */
+export const DEFAULT_LINK_DEGRADATION = { latencyMultiplier: 1, addedLatencyMs: 0, bandwidthFactor: 1 } as const;

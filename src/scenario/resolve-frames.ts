@@ -3,7 +3,7 @@ import { readTraceTable } from "../io/trace-file.js";
 import { compileDistribution, type CompiledDistribution } from "../random/distributions.js";
 import type { TimeUnit } from "../random/duration.js";
 import { suggestName } from "../text/nearest-name.js";
-import { DEFAULT_FRAME_SIZE_PX, DEFAULT_JPEG_RATIO, DEFAULT_VIDEO_RESULT_BYTES } from "./defaults.js";
+import { DEFAULT_FRAME_SIZE_PX, DEFAULT_JPEG_RATIO, DEFAULT_TIME_UNIT, DEFAULT_VIDEO_RESULT_BYTES } from "./defaults.js";
 import type { HardwareProfile, ServiceCurve } from "./profile-schema.js";
 import { meanServiceMs } from "./profiles.js";
 import type { ResolveContext } from "./resolve-context.js";
@@ -87,7 +87,7 @@ export class FrameResolver {
   private traceTimes(workload: { file: string; timeColumn: string; timeUnit?: TimeUnit }, path: string): Float64Array | undefined {
     try {
       const table = readTraceTable(workload.file, this.ctx.baseDir, `${path}.file`);
-      return readTraceTimes(table, workload.timeColumn, workload.timeUnit ?? "s", `${path}.timeColumn`);
+      return readTraceTimes(table, workload.timeColumn, workload.timeUnit ?? DEFAULT_TIME_UNIT, `${path}.timeColumn`);
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
       for (const issue of error.issues) this.ctx.fail(issue.path, issue.value, `${issue.expected} (${error.source})`);

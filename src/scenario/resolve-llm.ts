@@ -6,7 +6,15 @@ import type { LlmWorkload, PipelineStageSpec, ServingSpec } from "../llm/resolve
 import type { DistributionSpec } from "../random/distribution-spec.js";
 import { compileDistribution, type CompiledDistribution } from "../random/distributions.js";
 import { suggestName } from "../text/nearest-name.js";
-import { DEFAULT_OUTPUT_SHARE, DEFAULT_REQUESTS_PER_USER_PER_DAY, DEFAULT_STAGE_COMPLEXITY } from "./defaults.js";
+import {
+  DEFAULT_OUTPUT_SHARE,
+  DEFAULT_QUERY_TRACE_COLUMNS,
+  DEFAULT_REQUESTS_PER_USER_PER_DAY,
+  DEFAULT_STAGE_COMPLEXITY,
+  DEFAULT_STAGE_MAX_ATTEMPTS,
+  DEFAULT_TIME_SCALE,
+  DEFAULT_TIME_UNIT,
+} from "./defaults.js";
 import { LLM_PATHS, type HardwareProfile, type LlmPathName } from "./profile-schema.js";
 import type { ResolveContext } from "./resolve-context.js";
 import type { LlmServiceAt } from "./resolve-shorthands.js";
@@ -180,8 +188,12 @@ export function queryWorkloads(ctx: ResolveContext, workload: QueryWorkloadDocum
       trace = readQueryTrace(
         workload.file,
         ctx.baseDir,
-        { time: workload.timeColumn ?? "TIMESTAMP", prompt: workload.promptColumn ?? "ContextTokens", output: workload.outputColumn ?? "GeneratedTokens" },
-        workload.timeUnit ?? "s",
+        {
+          time: workload.timeColumn ?? DEFAULT_QUERY_TRACE_COLUMNS.time,
+          prompt: workload.promptColumn ?? DEFAULT_QUERY_TRACE_COLUMNS.prompt,
+          output: workload.outputColumn ?? DEFAULT_QUERY_TRACE_COLUMNS.output,
+        },
+        workload.timeUnit ?? DEFAULT_TIME_UNIT,
         path,
       );
     } catch (error) {
@@ -190,7 +202,7 @@ export function queryWorkloads(ctx: ResolveContext, workload: QueryWorkloadDocum
       return undefined;
     }
     if (score === undefined) return undefined;
-    const scale = workload.timeScale ?? 1;
+    const scale = workload.timeScale ?? DEFAULT_TIME_SCALE;
     // Row i goes to device i mod count, keeping each device's rows in time order. A row of 0
     // tokens (the reader refuses negative and fractional counts) is served as 1: a prompt is at
     // least one token and a model emits at least its end-of-sequence token (docs/llm.md).
@@ -216,7 +228,7 @@ export function queryWorkloads(ctx: ResolveContext, workload: QueryWorkloadDocum
     failed: { timeMs: stage.failed.time, tokens: stage.failed.tokens },
     outputShare: stage.outputShare ?? DEFAULT_OUTPUT_SHARE,
     complexity: stage.complexity ?? DEFAULT_STAGE_COMPLEXITY,
-    maxAttempts: stage.maxAttempts ?? 1,
+    maxAttempts: stage.maxAttempts ?? DEFAULT_STAGE_MAX_ATTEMPTS,
   }));
   if (interarrival === undefined || referenceNode === undefined) return undefined;
   const resolved: LlmWorkload = { type: "pipeline", interarrival, referenceNode, stages };

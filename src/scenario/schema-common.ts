@@ -1,6 +1,14 @@
 import * as z from "zod";
 import { distributionSpecSchema, durationSchema } from "../random/distribution-spec.js";
-import { DEFAULT_BYTES_PER_TOKEN, DEFAULT_HEALTH_CHECK_INTERVAL_MS, DEFAULT_HEALTH_CHECK_TIMEOUT_MS, DEFAULT_MODEL_LOAD_MS, DEFAULT_MONITOR, DEFAULT_REQUEST_OVERHEAD_BYTES } from "./defaults.js";
+import {
+  DEFAULT_BYTES_PER_TOKEN,
+  DEFAULT_HEALTH_CHECK_INTERVAL_MS,
+  DEFAULT_HEALTH_CHECK_TIMEOUT_MS,
+  DEFAULT_LINK_DEGRADATION,
+  DEFAULT_MODEL_LOAD_MS,
+  DEFAULT_MONITOR,
+  DEFAULT_REQUEST_OVERHEAD_BYTES,
+} from "./defaults.js";
 
 /** The parts of the scenario format every workload family shares: ids, the network, health checks, faults, monitoring. */
 
@@ -81,9 +89,18 @@ const linkDegradation = z.strictObject({
   devices: z.array(idSchema).optional().meta({ description: "Device (or group) ids whose link to the node degrades; default all." }),
   from: durationSchema,
   to: durationSchema,
-  latencyMultiplier: z.number().positive().optional().meta({ description: "Multiplies base latency + jitter. Default 1." }),
-  addedLatency: durationSchema.optional().meta({ description: "Added to every one-way transfer. Default 0." }),
-  bandwidthFactor: z.number().gt(0).lte(1).optional().meta({ description: "Multiplies the bandwidth (0.5 halves it). Default 1." }),
+  latencyMultiplier: z
+    .number()
+    .positive()
+    .optional()
+    .meta({ description: `Multiplies base latency + jitter. Default ${DEFAULT_LINK_DEGRADATION.latencyMultiplier}.` }),
+  addedLatency: durationSchema.optional().meta({ description: `Added to every one-way transfer. Default ${DEFAULT_LINK_DEGRADATION.addedLatencyMs} ms.` }),
+  bandwidthFactor: z
+    .number()
+    .gt(0)
+    .lte(1)
+    .optional()
+    .meta({ description: `Multiplies the bandwidth (0.5 halves it). Default ${DEFAULT_LINK_DEGRADATION.bandwidthFactor}.` }),
 });
 
 export const faultSchema = z

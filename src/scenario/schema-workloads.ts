@@ -1,6 +1,17 @@
 import * as z from "zod";
 import { distributionSpecSchema, durationSchema } from "../random/distribution-spec.js";
-import { DEFAULT_FRAME_SIZE_PX, DEFAULT_JPEG_RATIO, DEFAULT_OUTPUT_SHARE, DEFAULT_REQUESTS_PER_USER_PER_DAY, DEFAULT_STAGE_COMPLEXITY, DEFAULT_VIDEO_RESULT_BYTES } from "./defaults.js";
+import {
+  DEFAULT_FRAME_SIZE_PX,
+  DEFAULT_JPEG_RATIO,
+  DEFAULT_OUTPUT_SHARE,
+  DEFAULT_QUERY_TRACE_COLUMNS,
+  DEFAULT_REQUESTS_PER_USER_PER_DAY,
+  DEFAULT_STAGE_COMPLEXITY,
+  DEFAULT_STAGE_MAX_ATTEMPTS,
+  DEFAULT_TIME_SCALE,
+  DEFAULT_TIME_UNIT,
+  DEFAULT_VIDEO_RESULT_BYTES,
+} from "./defaults.js";
 import { idSchema } from "./schema-common.js";
 
 /**
@@ -64,7 +75,7 @@ const traceWorkload = z
     model: frameModel,
     file: z.string().min(1).meta({ description: "A CSV file with a header, relative to the scenario file." }),
     timeColumn: z.string().min(1).meta({ description: 'The column of arrival times: numbers (in timeUnit) or date-times such as "2023-11-16 18:17:03.9799600".' }),
-    timeUnit: timeUnit.optional().meta({ description: "Unit of numeric times. Default s." }),
+    timeUnit: timeUnit.optional().meta({ description: `Unit of numeric times. Default ${DEFAULT_TIME_UNIT}.` }),
     frameSizePx: frameSize,
     requestBytes: z.number().int().nonnegative().optional().meta({ description: "Bytes sent per request. Default 0." }),
     resultBytes: z.number().int().nonnegative().optional().meta({ description: "Bytes of the reply. Default 0." }),
@@ -102,12 +113,28 @@ const queryTraceWorkload = z
   .strictObject({
     type: z.literal("query-trace"),
     file: z.string().min(1).meta({ description: "CSV with a header, relative to the scenario file (the Azure LLM inference trace format)." }),
-    timeColumn: z.string().min(1).optional().meta({ description: 'Arrival times: numbers in timeUnit or date-times. Default "TIMESTAMP".' }),
-    timeUnit: timeUnit.optional().meta({ description: "Unit of numeric times. Default s." }),
-    promptColumn: z.string().min(1).optional().meta({ description: 'Prompt tokens. Default "ContextTokens".' }),
-    outputColumn: z.string().min(1).optional().meta({ description: 'Output tokens. Default "GeneratedTokens".' }),
+    timeColumn: z
+      .string()
+      .min(1)
+      .optional()
+      .meta({ description: `Arrival times: numbers in timeUnit or date-times. Default "${DEFAULT_QUERY_TRACE_COLUMNS.time}".` }),
+    timeUnit: timeUnit.optional().meta({ description: `Unit of numeric times. Default ${DEFAULT_TIME_UNIT}.` }),
+    promptColumn: z
+      .string()
+      .min(1)
+      .optional()
+      .meta({ description: `Prompt tokens. Default "${DEFAULT_QUERY_TRACE_COLUMNS.prompt}".` }),
+    outputColumn: z
+      .string()
+      .min(1)
+      .optional()
+      .meta({ description: `Output tokens. Default "${DEFAULT_QUERY_TRACE_COLUMNS.output}".` }),
     complexity: score.optional().meta({ description: "The trace has no complexity column: drawn per query. Default uniform on [0, 1]." }),
-    timeScale: z.number().positive().optional().meta({ description: "Gaps between rows are multiplied by this (0.5 replays twice as fast). Default 1." }),
+    timeScale: z
+      .number()
+      .positive()
+      .optional()
+      .meta({ description: `Gaps between rows are multiplied by this (0.5 replays twice as fast). Default ${DEFAULT_TIME_SCALE}.` }),
   })
   .meta({ description: "Queries replayed from a trace; with count > 1 rows are dealt to the devices in turn." });
 
@@ -135,7 +162,12 @@ const pipelineStage = z.strictObject({
     .lte(1)
     .optional()
     .meta({ description: `The stage's complexity score, used to route it and to scale its success on other models. Default ${DEFAULT_STAGE_COMPLEXITY}.` }),
-  maxAttempts: z.number().int().positive().optional().meta({ description: "Attempts before the job fails at this stage (1 = no retries). Default 1." }),
+  maxAttempts: z
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .meta({ description: `Attempts before the job fails at this stage (1 = no retries). Default ${DEFAULT_STAGE_MAX_ATTEMPTS}.` }),
 });
 
 const pipelineWorkload = z
