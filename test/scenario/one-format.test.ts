@@ -77,6 +77,18 @@ describe("a mixed scenario resolves to one scenario of both families", () => {
     ]);
   });
 
+  it("a model on the CPU path and a detector on the GPU are on different units; isolated sharing is kept; a cloud node cannot time-slice", () => {
+    const nodes = [
+      { id: "board", profile: "test-detector-board", sharing: "isolated", services: [{ type: "slots" }, { type: "llm", model: "llama-3.2-1b", quantization: "Q4_0", path: "cpu" }] },
+      (mixed().nodes as object[])[1],
+    ];
+    const board = resolve(mixed({ nodes })).nodes[0];
+    expect(board.units).toEqual({ frames: "accelerator", llm: "cpu" });
+    expect(board.sharing).toBe("isolated");
+    const cloud = { id: "cloud", profile: "test-cloud", sharing: "time-slicing", services: [{ type: "llm", model: "big", quantization: "served" }] };
+    expect(problems(mixed({ nodes: [(mixed().nodes as object[])[0], cloud] }))).toEqual([expect.stringMatching(/^ {2}nodes\[1\]\.sharing: /)]);
+  });
+
   it("a device with two workloads: the first keeps the device's streams, the second gets workload-1", () => {
     const devices = [
       {
