@@ -19,12 +19,12 @@ export type {
 export { LOCAL_NODE } from "./schedulers/types.js";
 export type { Results, SchedulerResults, NodeResults } from "./metrics/results.js";
 export { loadScenarioFile, resolveScenario } from "./scenario/resolve.js";
+export type { ResolvedScenario } from "./scenario/resolved-scenario.js";
 export { simulate } from "./run/simulate.js";
 export { SCHEDULER_NAMES, SCHEDULER_OPTIONS } from "./schedulers/registry.js";
 export { loadModulePolicies } from "./schedulers/module-policy.js";
 export type { QueryInfo, QueryRouter, RouteMode, RouteOutcome, RouterContext, RouterFactory, RouterView } from "./llm/routers/types.js";
 export type { LlmResults, LlmRunResults } from "./llm/llm-results.js";
-export { isLlmScenario, resolveLlmScenario } from "./llm/resolve.js";
 export { simulateLlm } from "./llm/simulate-llm.js";
 export { loadModuleRouters } from "./llm/routers/module-router.js";
 export { ROUTER_NAMES, ROUTER_OPTIONS } from "./llm/routers/registry.js";

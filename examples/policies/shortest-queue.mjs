@@ -1,7 +1,7 @@
 // An example policy module for continuum-sim: the healthy node with the shortest expected wait
 // (queue + busy slots, per slot), optionally biased towards one node by `preferNode`.
 // Use it from a scenario:
-//   "schedulers": [{ "policy": "module", "path": "../examples/policies/shortest-queue.mjs",
+//   "policies": [{ "policy": "module", "path": "../examples/policies/shortest-queue.mjs",
 //                    "options": { "preferNode": "coral", "bias": 0.5 } }]
 // The types are in the package: import type { SchedulerFactory } from "continuum-sim".
 

@@ -1,4 +1,4 @@
-// A router as an ES module, for language-model scenarios ({"policy": "module", ...} in "routers").
+// A router as an ES module, for query workloads ({"policy": "module", ...} in "policies", under "queries" when the scenario also has frames).
 // On-device prefill is slow, so a long prompt is sent to the cloud whatever its complexity;
 // a short one stays local unless it is hard. Options: maxLocalPromptTokens, maxLocalComplexity.
 //

@@ -1,22 +1,26 @@
 import type { InputIssue } from "../errors.js";
-import type { ResolvedLlmScenario } from "../llm/resolved.js";
 import { MAX_DRAW_MS, NEGLIGIBLE_PROBABILITY } from "../random/finite-range.js";
-import type { BackgroundLoad, ResolvedFault, ResolvedLink, ResolvedScenario } from "../scenario/resolved.js";
+import type { BackgroundLoad, ResolvedFault, ResolvedLink } from "../scenario/resolved.js";
+import type { ResolvedScenario } from "../scenario/resolved-scenario.js";
 
 /**
- * Times the worlds compute from finite inputs, checked before a run like the distributions
+ * Times the world computes from finite inputs, checked before a run like the distributions
  * themselves (finite-range.ts): a service time times a background slowdown, a transfer over a
  * link's bandwidth (degraded by a fault). Each must stay within MAX_DRAW_MS; beyond it the time
  * is a mistake in the numbers and, further, an overflow to Infinity in the middle of the run.
  */
 
-/** Problems with an edge scenario's derived times, at the JSON path of the factor. */
-export function edgeModelTimeIssues(scenario: ResolvedScenario): InputIssue[] {
+/**
+ * Problems with a scenario's derived times, at the JSON path of the factor: a slot service's
+ * longest service time slowed by the node's peak background load, and over every link the
+ * largest frame message (request, reply or session state) and the smallest query message.
+ */
+export function modelTimeIssues(scenario: ResolvedScenario): InputIssue[] {
   const issues: InputIssue[] = [];
   scenario.nodes.forEach((node, i) => {
-    if (node.backgroundLoad.length === 0) return;
+    if (node.backgroundLoad.length === 0 || node.frames === undefined) return;
     const slowdown = peakSlowdown(node.backgroundLoad);
-    const service = node.service.reduce((worst, s) => Math.max(worst, s.preprocessing.reach(NEGLIGIBLE_PROBABILITY)[1], s.inference.reach(NEGLIGIBLE_PROBABILITY)[1]), 0);
+    const service = node.frames.service.reduce((worst, s) => Math.max(worst, s.preprocessing.reach(NEGLIGIBLE_PROBABILITY)[1], s.inference.reach(NEGLIGIBLE_PROBABILITY)[1]), 0);
     if (!(slowdown * service <= MAX_DRAW_MS)) {
       issues.push({
         path: `nodes[${i}].backgroundLoad`,
@@ -25,14 +29,13 @@ export function edgeModelTimeIssues(scenario: ResolvedScenario): InputIssue[] {
       });
     }
   });
-  const bytes = groupFirsts(scenario.devices).reduce((most, d) => Math.max(most, d.workload.requestBytes, d.workload.resultBytes), Math.max(1, scenario.migration.stateBytes));
+  let bytes = scenario.families.queries ? scenario.llm.requestOverheadBytes + scenario.llm.bytesPerToken : 0;
+  if (scenario.families.frames) {
+    bytes = Math.max(bytes, 1, scenario.migration.stateBytes);
+    for (const device of groupFirsts(scenario.devices)) for (const w of device.workloads) if (w.family === "frames") bytes = Math.max(bytes, w.requestBytes, w.resultBytes);
+  }
   issues.push(...linkIssues(scenario.links, bytes, scenario.faults));
   return issues;
-}
-
-/** Problems with a language-model scenario's derived times: a query's smallest message over its links. */
-export function llmModelTimeIssues(scenario: ResolvedLlmScenario): InputIssue[] {
-  return linkIssues(scenario.links, scenario.requestOverheadBytes + scenario.bytesPerToken, scenario.faults);
 }
 
 /** Transfers of `bytes` over every link (and every degradation of it) must take at most MAX_DRAW_MS. */

@@ -3,15 +3,17 @@ import { InputError, type InputIssue } from "../errors.js";
 import { MAX_PENDING_EVENTS } from "../engine/event-slots.js";
 import { RandomStreams } from "../engine/rng.js";
 import { MAX_CLOCK_MS } from "../engine/simulator.js";
-import type { LlmRouterEntry, LlmWorkload, ResolvedLlmScenario } from "../llm/resolved.js";
+import type { LlmRouterEntry, LlmWorkload } from "../llm/resolved.js";
 import { meanOf, type CompiledDistribution } from "../random/distributions.js";
 import { formatYears } from "../random/duration.js";
-import type { ResolvedFault, ResolvedScenario } from "../scenario/resolved.js";
+import type { ResolvedFault } from "../scenario/resolved.js";
+import type { FrameWorkload, QueryWorkload, ResolvedDevice, ResolvedScenario } from "../scenario/resolved-scenario.js";
+import { modelTimeIssues } from "./model-times.js";
 
 /**
  * What a scenario will cost before it runs: events (time) and state (memory). A scenario that
  * cannot finish or fit is refused before any work, with the estimate and the knob to change.
- * One estimator for both scenario kinds; test/run/work-estimate.test.ts checks it against the
+ * One estimator for every workload family; test/run/work-estimate.test.ts checks it against the
  * events the shipped scenarios actually process.
  */
 
@@ -59,7 +61,7 @@ export interface WorkContribution {
 }
 
 export interface WorkEstimate {
-  /** Policy runs (schedulers or routers), each simulating the whole scenario. */
+  /** Policy runs, each simulating the whole scenario. */
   readonly runs: number;
   /** Events over all runs. */
   readonly events: number;
@@ -79,8 +81,8 @@ export function resolveMaxEvents(value: number | undefined): number {
 }
 
 /**
- * Checks a scenario document before its device groups are expanded (both kinds, called by the
- * resolvers right after the schema): the state of every device and link must fit in memory, each
+ * Checks a scenario document before its device groups are expanded (called by the resolver
+ * right after the schema): the state of every device and link must fit in memory, each
  * device holds at least one pending event, and the clock must keep its resolution to the end.
  */
 export function scenarioScaleIssues(doc: { duration: number; drain?: number; devices: readonly { count?: number }[]; nodes: readonly unknown[] }): InputIssue[] {
@@ -109,101 +111,95 @@ export function scenarioScaleIssues(doc: { duration: number; drain?: number; dev
   return issues;
 }
 
-/** The estimate of an edge (video/arrivals/trace) scenario over all its scheduler runs. */
-export function estimateEdgeWork(scenario: ResolvedScenario): WorkEstimate {
-  const contributions: WorkContribution[] = [];
+/**
+ * The estimate of a scenario over all its policy runs, every workload family: frames cost
+ * EDGE_EVENTS_PER_REQUEST events each, queries LLM_EVENTS_PER_QUERY (pipeline attempts depend on
+ * each run's router, so runs are estimated one by one); health checks, crash cycles and, with
+ * frames, the QoS monitor's ticks come on top.
+ */
+export function estimateWork(scenario: ResolvedScenario): WorkEstimate {
   const means = new MeanCache();
-  const seconds = scenario.durationMs / 1000;
-  let traceRows = 0;
-  for (const group of deviceGroups(scenario.devices)) {
-    const first = group.members[0];
-    const w = first.workload;
-    const count = group.members.length;
-    if (w.type === "trace") {
-      let rows = 0;
-      for (const device of group.members) rows += countBelow(device.arrivalTimes, scenario.durationMs, 1);
-      traceRows += group.members.reduce((sum, device) => sum + (device.arrivalTimes?.length ?? 0), 0);
-      contributions.push({
-        path: `devices[${group.position}].workload.file`,
-        value: `${rows} rows`,
-        events: rows * EDGE_EVENTS_PER_REQUEST,
-        how: `${rows} trace rows x ${EDGE_EVENTS_PER_REQUEST} events per request`,
-        advice: TRACE_ADVICE,
-      });
-      continue;
-    }
-    const video = w.type === "video";
-    const gapMs = video ? (w.periodMs as number) : means.of(w.interarrival as CompiledDistribution);
-    const perSecond = 1000 / gapMs;
-    contributions.push({
-      path: `devices[${group.position}].workload.${video ? "fps" : "interarrival"}`,
-      value: video ? round(perSecond) : `mean ${round(gapMs)} ms`,
-      events: count * perSecond * seconds * EDGE_EVENTS_PER_REQUEST,
-      how: `${count} device${count === 1 ? "" : "s"} x ${round(perSecond)} requests/s x ${round(seconds)} s x ${EDGE_EVENTS_PER_REQUEST} events per request`,
-      advice: ARRIVALS_ADVICE,
-    });
-  }
   const endMs = scenario.durationMs + scenario.drainMs;
-  // Counted for every run, though only schedulers that migrate sessions monitor: an over-estimate of ticks.
-  contributions.push(periodic("monitor.interval", scenario.monitor.intervalMs, 1, endMs, "QoS checks", "a longer monitor.interval"));
-  contributions.push(...faultWork(scenario.faults, scenario.nodes.length, scenario.healthCheckIntervalMs, endMs, means));
-  const sorted = contributions.sort((a, b) => b.events - a.events);
-  const runs = scenario.schedulers.length;
-  return { runs, events: runs * total(sorted), traceBytes: traceRows * BYTES_PER_TRACE_ROW.edge, devices: scenario.devices.length, nodes: scenario.nodes.length, contributions: sorted };
-}
-
-/** The estimate of a language-model scenario over all its router runs. */
-export function estimateLlmWork(scenario: ResolvedLlmScenario): WorkEstimate {
-  const means = new MeanCache();
-  const seconds = scenario.durationMs / 1000;
-  let traceRows = 0;
-  for (const device of scenario.devices) if (device.workload.type === "query-trace") traceRows += device.workload.times.length;
-  // Pipeline attempts depend on each router entry's attempt limit: runs are estimated one by one.
-  const perRun = scenario.routers.map((entry) => {
+  let traceBytes = 0;
+  for (const device of scenario.devices) {
+    for (const w of device.workloads) {
+      if (w.family === "frames") traceBytes += (w.arrivalTimes?.length ?? 0) * BYTES_PER_TRACE_ROW.edge;
+      else if (w.type === "query-trace") traceBytes += w.times.length * BYTES_PER_TRACE_ROW.llm;
+    }
+  }
+  const groups = deviceGroups(scenario.devices);
+  const perRun = scenario.policies.map((entry) => {
     const contributions: WorkContribution[] = [];
-    for (const group of deviceGroups(scenario.devices)) {
-      const w = group.members[0].workload;
-      const count = group.members.length;
-      const path = `devices[${group.position}].workload`;
-      if (w.type === "query-trace") {
-        let rows = 0;
-        for (const device of group.members) rows += countBelow((device.workload as Extract<LlmWorkload, { type: "query-trace" }>).times, scenario.durationMs, scenario.loadScale);
-        contributions.push({
-          path: `${path}.file`,
-          value: `${rows} rows`,
-          events: rows * LLM_EVENTS_PER_QUERY,
-          how: `${rows} trace rows x ${LLM_EVENTS_PER_QUERY} events per query`,
-          advice: TRACE_ADVICE,
-        });
-        continue;
-      }
-      // Candidate arrivals (thinned by an hourly profile) are events of their own; queries cost the rest.
-      const perSecond = (1000 / means.of(w.interarrival)) * scenario.loadScale;
-      const kept = w.type === "queries" && w.hourlyAcceptance !== undefined ? w.hourlyAcceptance.reduce((a, b) => a + b, 0) / w.hourlyAcceptance.length : 1;
-      const queriesPerArrival = w.type === "pipeline" ? attemptsPerJob(w, entry) : kept;
-      const arrivals = count * perSecond * seconds;
-      contributions.push({
-        path: w.type === "pipeline" ? `${path}.interarrival` : path,
-        value: `${round(perSecond)} ${w.type === "pipeline" ? "jobs" : "arrivals"}/s per device`,
-        events: arrivals * (1 + queriesPerArrival * (LLM_EVENTS_PER_QUERY - 1)),
-        how:
-          `${count} device${count === 1 ? "" : "s"} x ${round(perSecond)} ${w.type === "pipeline" ? "jobs" : "arrivals"}/s x ${round(seconds)} s` +
-          `${queriesPerArrival === 1 ? "" : ` x ${round(queriesPerArrival)} queries each`} x ${LLM_EVENTS_PER_QUERY} events per query`,
-        advice: ARRIVALS_ADVICE,
+    for (const group of groups) {
+      group.members[0].workloads.forEach((w, k) => {
+        const path = `devices[${group.position}].workloads[${k}]`;
+        contributions.push(w.family === "frames" ? frameWork(scenario, group.members, k, path, means) : queryWork(scenario, group.members, k, path, entry.queries, means));
       });
     }
-    contributions.push(...faultWork(scenario.faults, scenario.nodes.length, scenario.healthCheckIntervalMs, scenario.durationMs + scenario.drainMs, means));
+    // Counted for every run, though only schedulers that migrate sessions monitor: an over-estimate of ticks.
+    if (scenario.families.frames) contributions.push(periodic("monitor.interval", scenario.monitor.intervalMs, 1, endMs, "QoS checks", "a longer monitor.interval"));
+    contributions.push(...faultWork(scenario.faults, scenario.nodes.length, scenario.healthCheckIntervalMs, endMs, means));
     return contributions;
   });
   const events = perRun.reduce((sum, contributions) => sum + total(contributions), 0);
   const largest = perRun.reduce((a, b) => (total(b) > total(a) ? b : a), perRun[0] ?? []);
+  return { runs: perRun.length, events, traceBytes, devices: scenario.devices.length, nodes: scenario.nodes.length, contributions: [...largest].sort((a, b) => b.events - a.events) };
+}
+
+/**
+ * Refuses a scenario whose run would not finish or fit, or whose derived times overflow
+ * (model-times.ts): `simulate` and `simulate validate` call this one check, so they refuse alike.
+ */
+export function checkWork(scenario: ResolvedScenario, options: { maxEvents?: number; source?: string } = {}): void {
+  refuseExcessiveWork(estimateWork(scenario), resolveMaxEvents(options.maxEvents), options.source ?? `scenario "${scenario.name}"`, modelTimeIssues(scenario));
+}
+
+/** A frame workload of a device group: its rate (or its trace rows) x events per request. */
+function frameWork(scenario: ResolvedScenario, members: readonly ResolvedDevice[], k: number, path: string, means: MeanCache): WorkContribution {
+  const w = members[0].workloads[k] as FrameWorkload;
+  const count = members.length;
+  if (w.type === "trace") {
+    let rows = 0;
+    for (const device of members) rows += countBelow((device.workloads[k] as FrameWorkload).arrivalTimes, scenario.durationMs, 1);
+    return { path: `${path}.file`, value: `${rows} rows`, events: rows * EDGE_EVENTS_PER_REQUEST, how: `${rows} trace rows x ${EDGE_EVENTS_PER_REQUEST} events per request`, advice: TRACE_ADVICE };
+  }
+  const video = w.type === "video";
+  const gapMs = video ? (w.periodMs as number) : means.of(w.interarrival as CompiledDistribution);
+  const perSecond = 1000 / gapMs;
+  const seconds = scenario.durationMs / 1000;
   return {
-    runs: perRun.length,
-    events,
-    traceBytes: traceRows * BYTES_PER_TRACE_ROW.llm,
-    devices: scenario.devices.length,
-    nodes: scenario.nodes.length,
-    contributions: [...largest].sort((a, b) => b.events - a.events),
+    path: `${path}.${video ? "fps" : "interarrival"}`,
+    value: video ? round(perSecond) : `mean ${round(gapMs)} ms`,
+    events: count * perSecond * seconds * EDGE_EVENTS_PER_REQUEST,
+    how: `${count} device${count === 1 ? "" : "s"} x ${round(perSecond)} requests/s x ${round(seconds)} s x ${EDGE_EVENTS_PER_REQUEST} events per request`,
+    advice: ARRIVALS_ADVICE,
+  };
+}
+
+/** A query workload of a device group under one run's router: arrivals (or trace rows) x queries each x events per query. */
+function queryWork(scenario: ResolvedScenario, members: readonly ResolvedDevice[], k: number, path: string, router: LlmRouterEntry | undefined, means: MeanCache): WorkContribution {
+  const w = members[0].workloads[k] as QueryWorkload;
+  const count = members.length;
+  if (w.type === "query-trace") {
+    let rows = 0;
+    for (const device of members) rows += countBelow((device.workloads[k] as Extract<QueryWorkload, { type: "query-trace" }>).times, scenario.durationMs, scenario.loadScale);
+    return { path: `${path}.file`, value: `${rows} rows`, events: rows * LLM_EVENTS_PER_QUERY, how: `${rows} trace rows x ${LLM_EVENTS_PER_QUERY} events per query`, advice: TRACE_ADVICE };
+  }
+  // Candidate arrivals (thinned by an hourly profile) are events of their own; queries cost the rest.
+  const perSecond = (1000 / means.of(w.interarrival)) * scenario.loadScale;
+  const kept = w.type === "queries" && w.hourlyAcceptance !== undefined ? w.hourlyAcceptance.reduce((a, b) => a + b, 0) / w.hourlyAcceptance.length : 1;
+  const queriesPerArrival = w.type === "pipeline" ? attemptsPerJob(w, router) : kept;
+  const seconds = scenario.durationMs / 1000;
+  const arrivals = count * perSecond * seconds;
+  const unit = w.type === "pipeline" ? "jobs" : "arrivals";
+  return {
+    path: w.type === "pipeline" ? `${path}.interarrival` : path,
+    value: `${round(perSecond)} ${unit}/s per device`,
+    events: arrivals * (1 + queriesPerArrival * (LLM_EVENTS_PER_QUERY - 1)),
+    how:
+      `${count} device${count === 1 ? "" : "s"} x ${round(perSecond)} ${unit}/s x ${round(seconds)} s` +
+      `${queriesPerArrival === 1 ? "" : ` x ${round(queriesPerArrival)} queries each`} x ${LLM_EVENTS_PER_QUERY} events per query`,
+    advice: ARRIVALS_ADVICE,
   };
 }
 
@@ -284,11 +280,11 @@ function periodic(path: string, intervalMs: number, copies: number, endMs: numbe
 }
 
 /** Expected LLM exchanges per pipeline job: stage s is attempted until it passes or its attempts run out. */
-function attemptsPerJob(workload: Extract<LlmWorkload, { type: "pipeline" }>, entry: LlmRouterEntry): number {
+function attemptsPerJob(workload: Extract<LlmWorkload, { type: "pipeline" }>, entry: LlmRouterEntry | undefined): number {
   let reach = 1;
   let attempts = 0;
   for (const stage of workload.stages) {
-    const m = entry.pipelineMaxAttempts ?? stage.maxAttempts;
+    const m = entry?.pipelineMaxAttempts ?? stage.maxAttempts;
     const fail = 1 - stage.successProbability;
     attempts += reach * (fail === 1 ? m : (1 - fail ** m) / (1 - fail));
     reach *= 1 - fail ** m;

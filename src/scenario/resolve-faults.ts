@@ -1,4 +1,5 @@
 import type { InputIssue } from "../errors.js";
+import { DEFAULT_LINK_DEGRADATION } from "./defaults.js";
 import { compileCollecting } from "./input-lookups.js";
 import { suggestName } from "../text/nearest-name.js";
 import type { ResolvedFault } from "./resolved.js";
@@ -9,8 +10,7 @@ type FaultDocument = z.output<typeof faultSchema>;
 
 /**
  * The scenario's faults with node and device ids resolved to indices (a device entry names its
- * whole group) and distributions compiled; problems become issues at `faults[i]`. Shared by the
- * video and the language-model loaders.
+ * whole group) and distributions compiled; problems become issues at `faults[i]`.
  */
 export function resolveFaults(
   documents: readonly FaultDocument[],
@@ -63,9 +63,9 @@ export function resolveFaults(
         devices: [...new Set(members)].sort((a, b) => a - b),
         fromMs: fault.from,
         toMs: fault.to,
-        latencyMultiplier: fault.latencyMultiplier ?? 1,
-        addedLatencyMs: fault.addedLatency ?? 0,
-        bandwidthFactor: fault.bandwidthFactor ?? 1,
+        latencyMultiplier: fault.latencyMultiplier ?? DEFAULT_LINK_DEGRADATION.latencyMultiplier,
+        addedLatencyMs: fault.addedLatency ?? DEFAULT_LINK_DEGRADATION.addedLatencyMs,
+        bandwidthFactor: fault.bandwidthFactor ?? DEFAULT_LINK_DEGRADATION.bandwidthFactor,
       });
     }
   });

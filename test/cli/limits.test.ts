@@ -16,22 +16,22 @@ const HANG_MS = 20_000;
 const EDGE = {
   name: "limits",
   duration: "10 s",
-  qosDeadline: "100 ms",
-  devices: [{ id: "cam", count: 2, workload: { type: "video", model: "m", fps: 5, frameSizePx: 300 } }],
-  nodes: [{ id: "server", inferenceTime: { dist: "exponential", mean: "5 ms" } }],
+  qos: { frames: "100 ms" },
+  devices: [{ id: "cam", count: 2, workloads: [{ type: "video", model: "m", fps: 5, frameSizePx: 300 }] }],
+  nodes: [{ id: "server", services: [{ type: "slots", inferenceTime: { dist: "exponential", mean: "5 ms" } }] }],
   network: { default: { latency: "5 ms" } },
-  schedulers: ["least-loaded"],
+  policies: ["least-loaded"],
 };
 
-const LLM = JSON.parse(readFileSync(join(REPO, "scenarios", "llm-routing.json"), "utf8")) as { devices: Array<{ workload: Record<string, unknown> }> } & Record<string, unknown>;
+const LLM = JSON.parse(readFileSync(join(REPO, "scenarios", "llm-routing.json"), "utf8")) as { devices: Array<{ workloads: Record<string, unknown>[] }> } & Record<string, unknown>;
 delete LLM.$schema;
 
 type Doc = Record<string, unknown>;
 
 /** Writes `edit(copy of base)` to a fresh folder and runs `simulate <file> --out <folder>/out ...extra`. */
-function runScenario(base: Doc, edit: (doc: Doc & { devices: Array<Doc & { workload: Doc }> }) => void, extra: string[] = []): CliResult & { out: string } {
+function runScenario(base: Doc, edit: (doc: Doc & { devices: Array<Doc & { workloads: Doc[] }> }) => void, extra: string[] = []): CliResult & { out: string } {
   const dir = tempDir("continuum-limits-");
-  const doc = structuredClone(base) as Doc & { devices: Array<Doc & { workload: Doc }> };
+  const doc = structuredClone(base) as Doc & { devices: Array<Doc & { workloads: Doc[] }> };
   edit(doc);
   const file = join(dir, "scenario.json");
   writeFileSync(file, JSON.stringify(doc));
@@ -50,17 +50,17 @@ function expectRefused(result: CliResult & { out?: string }, path: string, ...wo
 
 describe("runs that cannot finish are refused with the estimate and --max-events", () => {
   it("a video workload at fps 1e308", () => {
-    const run = runScenario(EDGE, (doc) => (doc.devices[0].workload.fps = 1e308));
-    expectRefused(run, "devices[0].workload.fps", "--max-events", "events");
+    const run = runScenario(EDGE, (doc) => (doc.devices[0].workloads[0].fps = 1e308));
+    expectRefused(run, "devices[0].workloads[0]s[0].fps", "--max-events", "events");
   });
 
   it("validate refuses what the run would refuse, for both kinds, and names the file; --max-events lets it pass", () => {
     for (const [base, edit] of [
-      [EDGE, (doc: Doc & { devices: Array<Doc & { workload: Doc }> }) => (doc.devices[0].workload.fps = 1e9)],
-      [LLM, (doc: Doc & { devices: Array<Doc & { workload: Doc }> }) => (doc.devices[0].workload.interarrival = "1 us")],
+      [EDGE, (doc: Doc & { devices: Array<Doc & { workloads: Doc[] }> }) => (doc.devices[0].workloads[0].fps = 1e9)],
+      [LLM, (doc: Doc & { devices: Array<Doc & { workloads: Doc[] }> }) => (doc.devices[0].workloads[0].interarrival = "1 us")],
     ] as const) {
       const dir = tempDir("continuum-limits-validate-");
-      const doc = structuredClone(base) as Doc & { devices: Array<Doc & { workload: Doc }> };
+      const doc = structuredClone(base) as Doc & { devices: Array<Doc & { workloads: Doc[] }> };
       edit(doc);
       const file = join(dir, "scenario.json");
       writeFileSync(file, JSON.stringify(doc));
@@ -76,21 +76,21 @@ describe("runs that cannot finish are refused with the estimate and --max-events
   });
 
   it("arrivals with interarrival 0 (edge)", () => {
-    const run = runScenario(EDGE, (doc) => (doc.devices[0].workload = { type: "arrivals", model: "m", interarrival: 0 }));
-    expectRefused(run, "devices[0].workload.interarrival", "--max-events");
+    const run = runScenario(EDGE, (doc) => (doc.devices[0].workloads[0] = { type: "arrivals", model: "m", interarrival: 0 }));
+    expectRefused(run, "devices[0].workloads[0]s[0].interarrival", "--max-events");
   });
 
   it("queries with interarrival 0 (language model; was a V8 out-of-memory abort)", () => {
-    const run = runScenario(LLM, (doc) => (doc.devices[0].workload.interarrival = 0));
-    expectRefused(run, "devices[0].workload", "--max-events");
+    const run = runScenario(LLM, (doc) => (doc.devices[0].workloads[0].interarrival = 0));
+    expectRefused(run, "devices[0].workloads[0]", "--max-events");
   });
 
   it("dailyActiveUsers 1e12 (was still running after 120 s)", () => {
     const run = runScenario(LLM, (doc) => {
-      delete doc.devices[0].workload.interarrival;
-      doc.devices[0].workload.dailyActiveUsers = 1e12;
+      delete doc.devices[0].workloads[0].interarrival;
+      doc.devices[0].workloads[0].dailyActiveUsers = 1e12;
     });
-    expectRefused(run, "devices[0].workload", "--max-events", "wall time");
+    expectRefused(run, "devices[0].workloads[0]", "--max-events", "wall time");
   });
 
   it("duration 1e308 ms (was still running after 120 s)", () => {
@@ -116,13 +116,13 @@ describe("runs that cannot finish are refused with the estimate and --max-events
 
   it("the estimate is checked against --max-events: below it the run is refused, raised it runs", () => {
     const refused = runScenario(EDGE, () => undefined, ["--max-events", "50"]);
-    expectRefused(refused, "devices[0].workload.fps", "at most 50 events (--max-events)", "2 devices x 5 requests/s x 10 s");
+    expectRefused(refused, "devices[0].workloads[0]s[0].fps", "at most 50 events (--max-events)", "2 devices x 5 requests/s x 10 s");
     const runs = runScenario(EDGE, () => undefined, ["--max-events", "1e6"]);
     expect(runs.code, runs.stderr).toBe(0);
     expect(existsSync(join(runs.out, "results.json"))).toBe(true);
     expectRefused(
       runScenario(LLM, () => undefined, ["--max-events", "1000"]),
-      "devices[0].workload",
+      "devices[0].workloads[0]",
       "at most 1000 events (--max-events)",
     );
   });
@@ -167,8 +167,8 @@ describe("distributions whose draws cannot be finite are refused where they are 
       "finite",
     );
     expectRefused(
-      runScenario(LLM, (doc) => (doc.devices[1].workload.interarrival = { dist: "normal", mean: 1e308, sd: 1 })),
-      "devices[1].workload.interarrival",
+      runScenario(LLM, (doc) => (doc.devices[1].workloads[0].interarrival = { dist: "normal", mean: 1e308, sd: 1 })),
+      "devices[1].workloads[0].interarrival",
       "1e+308 ms",
     );
   });
@@ -209,7 +209,10 @@ describe("sweeps", () => {
     );
     expectRefused(runCli(["sweep", count, "--out", join(dir, "out")], REPO, HANG_MS), "sampling.count", `at most ${MAX_SWEEP_RUNS} runs`);
     const steps = join(dir, "steps.json");
-    writeFileSync(steps, JSON.stringify({ name: "huge", base: EDGE, sampling: { method: "random", count: 10 }, axes: [{ path: "/devices/0/workload/fps", range: { from: 1, to: 100, steps: 1e8 } }] }));
+    writeFileSync(
+      steps,
+      JSON.stringify({ name: "huge", base: EDGE, sampling: { method: "random", count: 10 }, axes: [{ path: "/devices/0/workloads/0/fps", range: { from: 1, to: 100, steps: 1e8 } }] }),
+    );
     expectRefused(runCli(["sweep", steps, "--out", join(dir, "out")], REPO, HANG_MS), "axes[0].range.steps", `at most ${MAX_SWEEP_RUNS} points on an axis`);
   });
 

@@ -12,7 +12,7 @@ if (!HAVE_PYTHON) console.warn("python3 not found: the Python client tests are s
 function scenarioFile(schedulers: unknown[], extra: Record<string, unknown> = {}): { file: string; dir: string } {
   const dir = tempDir("policies-");
   const file = join(dir, "scenario.json");
-  writeFileSync(file, JSON.stringify({ ...testbed, duration: "1 min", schedulers, ...extra }));
+  writeFileSync(file, JSON.stringify({ ...testbed, duration: "1 min", policies: schedulers, ...extra }));
   return { file, dir };
 }
 
@@ -88,7 +88,7 @@ describe("external policies over the JSON-lines bridge", () => {
     const dir = tempDir("bandit-");
     const file = join(dir, "scenario.json");
     const schedulers = ["random", { policy: "external", label: "bandit", command: ["python3", join(REPO, "clients/python/examples/bandit_agent.py")] }];
-    writeFileSync(file, JSON.stringify({ ...cluster, duration: "60 s", schedulers }));
+    writeFileSync(file, JSON.stringify({ ...cluster, duration: "60 s", policies: schedulers }));
     const run = runCli([file, "--out", join(dir, "out"), "--quiet", "--allow-exec"]);
     expect(run.code, run.stderr).toBe(0);
     const results = JSON.parse(readFileSync(join(dir, "out", "results.json"), "utf8")) as Results;
@@ -131,10 +131,9 @@ describe("policy modules", () => {
 describe("a TypeScript policy", () => {
   it("written against the exported types type-checks (npm run typecheck) and runs as a module policy", async () => {
     const { resolveScenario } = await import("../../src/scenario/resolve.js");
-    const { SCHEDULER_NAMES } = await import("../../src/schedulers/registry.js");
     const { loadModulePolicies } = await import("../../src/schedulers/module-policy.js");
     const { simulate } = await import("../../src/run/simulate.js");
-    const scenario = resolveScenario({ ...testbed, duration: "30 s", schedulers: [{ policy: "module", path: "test/fixtures/typed-policy.ts", label: "typed" }] }, { knownSchedulers: SCHEDULER_NAMES });
+    const scenario = resolveScenario({ ...testbed, duration: "30 s", policies: [{ policy: "module", path: "test/fixtures/typed-policy.ts", label: "typed" }] }, {});
     const moduleFactories = await loadModulePolicies(scenario.schedulers, REPO);
     const results = simulate(scenario, { moduleFactories });
     expect(results.runs[0].label).toBe("typed");

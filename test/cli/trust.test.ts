@@ -27,7 +27,7 @@ function markers(dir: string): { module: string; agent: string; modulePath: stri
 
 function edgeFile(dir: string, schedulers: unknown[], extra: Record<string, unknown> = {}): string {
   const file = join(dir, "scenario.json");
-  writeFileSync(file, JSON.stringify({ ...testbed, duration: "10 s", warmup: "0 s", schedulers, ...extra }));
+  writeFileSync(file, JSON.stringify({ ...testbed, duration: "10 s", warmup: "0 s", policies: schedulers, ...extra }));
   return file;
 }
 
@@ -129,12 +129,12 @@ describe("a scenario that names code runs it only with --allow-exec", () => {
         name: "agents",
         base: join(REPO, "scenarios", "edge-ai-testbed.json"),
         set: { "/duration": "3 s", "/warmup": "0 s", "/drain": "1 s" },
-        axes: [{ path: "/schedulers", values: [["nearest-healthy"], [{ policy: "external", command: ["node", join(REPO, "examples/agents/nearest-agent.mjs")] }]] }],
+        axes: [{ path: "/policies", values: [["nearest-healthy"], [{ policy: "external", command: ["node", join(REPO, "examples/agents/nearest-agent.mjs")] }]] }],
       }),
     );
     const refused = runCli(["sweep", sweep, "--out", join(dir, "out"), "--jobs", "1", "--no-charts"]);
     expect(refused.code, refused.stderr).toBe(2);
-    expect(refused.stderr).toContain("schedulers[0].command");
+    expect(refused.stderr).toContain("policies[0].command");
     expect(refused.stderr).toContain("nearest-agent.mjs");
     expect(refused.stderr).toContain("--allow-exec");
     expect(existsSync(join(dir, "out"))).toBe(false);

@@ -1,18 +1,17 @@
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { BUILTIN_PROFILE_DIR } from "../../src/scenario/profiles.js";
-import { resolveLlmScenario } from "../../src/llm/resolve.js";
-import type { ResolvedLlmScenario } from "../../src/llm/resolved.js";
+import { resolveScenario } from "../../src/scenario/resolve.js";
+import type { ResolvedScenario } from "../../src/scenario/resolved-scenario.js";
 import type { QueryResults, Results, RunResults } from "../../src/metrics/results-schema.js";
 import { type SimulateOptions, simulateWorld } from "../../src/run/simulate-world.js";
-import { fromLlmResolved } from "../../src/scenario/legacy-resolved.js";
 
 export const HERE = dirname(fileURLToPath(import.meta.url));
 export const LLM_FIXTURE_PROFILES = join(HERE, "..", "fixtures", "llm-profiles");
 
-/** Resolves an llm scenario document against the test profiles (round numbers) and the built-in ones. */
-export function llmScenario(document: Record<string, unknown>, baseDir = HERE): ResolvedLlmScenario {
-  return resolveLlmScenario({ kind: "llm", ...document }, { profileDirs: [LLM_FIXTURE_PROFILES, BUILTIN_PROFILE_DIR], baseDir });
+/** Resolves a query scenario document against the test profiles (round numbers) and the built-in ones. */
+export function llmScenario(document: Record<string, unknown>, baseDir = HERE): ResolvedScenario {
+  return resolveScenario(document, { profileDirs: [LLM_FIXTURE_PROFILES, BUILTIN_PROFILE_DIR], baseDir });
 }
 
 /** A board serving llama-3.2-1b (100 prompt tok/s, 10 output tok/s, batch of 2 with 1.5x aggregate decode) and a cloud endpoint (1000 / 50 tok/s, 200 ms overhead, $1 / $4 per M tokens). */
@@ -62,9 +61,9 @@ export function phonesAndCloud(routers: unknown[]): Record<string, unknown> {
   });
 }
 
-/** Runs an llm scenario on the one world (through the temporary bridge from the old resolved shape): results@2. */
-export function simulateQueries(scenario: ResolvedLlmScenario, options: SimulateOptions = {}): Results {
-  return simulateWorld(fromLlmResolved(scenario), options);
+/** Runs a query scenario on the one world: results@2. */
+export function simulateQueries(scenario: ResolvedScenario, options: SimulateOptions = {}): Results {
+  return simulateWorld(scenario, options);
 }
 
 /** A run's query section (present in every run of a scenario with query workloads). */

@@ -119,7 +119,7 @@ describe("cost-at-scale: the daily cost curve", () => {
   const at = (users: number) =>
     shipped("cost-at-scale", (doc) => {
       doc.duration = "6 h";
-      (doc.devices as Array<{ workload: Record<string, unknown> }>)[0].workload.dailyActiveUsers = users;
+      (doc.devices as Array<{ workloads: Record<string, unknown>[] }>)[0].workloads[0].dailyActiveUsers = users;
     });
   const small = at(1000);
   const large = at(20000);

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { InputError } from "../../src/errors.js";
-import { simulateLlm } from "../../src/llm/simulate-llm.js";
+import { simulate } from "../../src/run/simulate.js";
 import { runCli, tempDir, REPO } from "../cli/helpers.js";
 import { boardAndCloud, llmScenario } from "./llm-helpers.js";
 
@@ -67,10 +67,20 @@ describe("other bad input names its path", () => {
     const message = problems(doc);
     expect(message).toContain("nodes[0].serve.quantization");
     expect(message).toContain("routers[1]");
-    expect(problems(boardAndCloud({ qos: {} }))).toContain("qos");
+    expect(problems(boardAndCloud({ qos: {} }))).toContain("qos.queries");
     expect(problems(boardAndCloud({ nodes: [{ id: "board", profile: "test-board", serve: { model: "llama-3.2-1b", quantization: "Q4_0" } }], routers: ["cloud-only"] }))).toContain("role cloud");
     const badOption = problems(boardAndCloud({ routers: [{ name: "gray-zone", options: { lower: 0.8, upper: 0.2 } }] }));
     expect(badOption).toContain("routers[0].options.upper");
+  });
+});
+
+describe("checks the frame scenarios always had, now for queries too", () => {
+  it('"drain": "-30 s" is refused at drain (it was accepted and run before)', () => {
+    expect(problems(boardAndCloud({ drain: "-30 s" }))).toMatch(/\n {2}drain: -30000 is not valid: expected a non-negative duration$/);
+  });
+
+  it("a negative constant link latency is refused at its path (it was clamped to 0 before)", () => {
+    expect(problems(boardAndCloud({ network: { default: { latency: "-5 ms" }, requestOverheadBytes: 0 } }))).toMatch(/\n {2}network\.default\.latency: .*non-negative/);
   });
 });
 
@@ -91,10 +101,10 @@ describe("determinism", () => {
         outputTokens: { dist: "lognormal", mu: 4, sigma: 0.6 },
       },
     };
-    const a = JSON.stringify(simulateLlm(llmScenario(doc)));
-    const b = JSON.stringify(simulateLlm(llmScenario(doc)));
+    const a = JSON.stringify(simulate(llmScenario(doc)));
+    const b = JSON.stringify(simulate(llmScenario(doc)));
     expect(a).toBe(b);
-    const c = JSON.stringify(simulateLlm(llmScenario({ ...doc, seed: 2 })));
+    const c = JSON.stringify(simulate(llmScenario({ ...doc, seed: 2 })));
     expect(c).not.toBe(a);
   });
 });

@@ -1,13 +1,10 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadLlmScenario } from "../../src/cli/llm-command.js";
-import { isLlmScenario } from "../../src/llm/resolve.js";
-import { simulateLlm } from "../../src/llm/simulate-llm.js";
+import { InputError } from "../../src/errors.js";
 import { simulate } from "../../src/run/simulate.js";
-import { estimateEdgeWork, estimateLlmWork } from "../../src/run/work-estimate.js";
-import { loadScenarioFile } from "../../src/scenario/resolve.js";
-import { SCHEDULER_NAMES, SCHEDULER_OPTIONS } from "../../src/schedulers/registry.js";
+import { checkWork, estimateWork } from "../../src/run/work-estimate.js";
+import { loadScenarioFile, resolveScenario } from "../../src/scenario/resolve.js";
 import { REPO } from "../cli/helpers.js";
 
 /**
@@ -22,22 +19,53 @@ describe("the work estimate against the events the shipped scenarios process", (
     .filter((file) => file.endsWith(".json"))
     .sort()) {
     it(`${name}: estimate / actual events within a factor ${FACTOR}`, () => {
-      const file = join(DIR, name);
-      const json = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
-      let estimated: number;
-      let actual: number;
-      if (isLlmScenario(json)) {
-        const scenario = loadLlmScenario(file, json);
-        estimated = estimateLlmWork(scenario).events;
-        actual = simulateLlm(scenario).runs.reduce((sum, run) => sum + run.events, 0);
-      } else {
-        const scenario = loadScenarioFile(file, { knownSchedulers: SCHEDULER_NAMES, schedulerOptions: SCHEDULER_OPTIONS });
-        estimated = estimateEdgeWork(scenario).events;
-        actual = simulate(scenario).runs.reduce((sum, run) => sum + run.events, 0);
-      }
+      const scenario = loadScenarioFile(join(DIR, name));
+      const estimated = estimateWork(scenario).events;
+      const actual = simulate(scenario).runs.reduce((sum, run) => sum + run.events, 0);
       expect(actual).toBeGreaterThan(0);
       expect(estimated / actual).toBeGreaterThan(1 / FACTOR);
       expect(estimated / actual).toBeLessThan(FACTOR);
     });
   }
+});
+
+describe("one estimate for both families", () => {
+  // Hand count: 4 cameras x 5 fps x 100 s x 5 events = 10,000; 2 phones x 1 query/s x 100 s x 7 events = 1,400;
+  // the QoS monitor ticks once a second for 100 s = 100. Two policy runs: 2 x 11,500.
+  const mixed = {
+    name: "mixed",
+    duration: "100 s",
+    qos: { frames: "200 ms", queries: { total: "10 s" } },
+    devices: [
+      { id: "cam", count: 4, workloads: [{ type: "video", model: "mobilenet-ssd-v1", fps: 5, frameSizePx: 300 }] },
+      { id: "phone", count: 2, workloads: [{ type: "queries", interarrival: "1 s", promptTokens: 100, outputTokens: 20 }] },
+    ],
+    nodes: [
+      { id: "orin", profile: "jetson-orin-nano", services: [{ type: "slots" }, { type: "llm", model: "llama-3.2-1b", quantization: "Q4_K_M" }] },
+      { id: "cloud", profile: "cloud-llm-endpoint", services: [{ type: "llm", model: "gpt-4o-mini", quantization: "served" }] },
+    ],
+    policies: [
+      { frames: "nearest-healthy", queries: { name: "edge-first", options: { maxOutstanding: 4 } } },
+      { frames: "round-robin", queries: "cloud-only" },
+    ],
+  };
+
+  it("counts every workload of every group, per policy run, with the monitor's ticks", () => {
+    let scenario: ReturnType<typeof resolveScenario>;
+    try {
+      scenario = resolveScenario(mixed);
+    } catch (error) {
+      throw new Error(error instanceof InputError ? error.message : String(error));
+    }
+    const estimate = estimateWork(scenario);
+    expect(estimate.runs).toBe(2);
+    expect(estimate.events).toBeCloseTo(2 * (10_000 + 1_400 + 100), 6);
+    expect(estimate.contributions.map((c) => c.path)).toEqual(["devices[0].workloads[0].fps", "devices[1].workloads[0]", "monitor.interval"]);
+  });
+
+  it("checkWork refuses above --max-events, naming the largest source", () => {
+    const scenario = resolveScenario(mixed);
+    expect(() => checkWork(scenario, { maxEvents: 1000, source: "mixed.json" })).toThrow(/devices\[0\]\.workloads\[0\]\.fps/);
+    expect(() => checkWork(scenario, { maxEvents: 1e6 })).not.toThrow();
+  });
 });

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { resolveScenarioFile } from "../../src/scenario/resolve.js";
 import { REPO, runCli, tempDir } from "../cli/helpers.js";
 
 /**
@@ -59,11 +60,11 @@ describe("one mistake, one problem, at the right path", () => {
   it("a nested key typo suggests the nearest key of that object, and replaces its missing key", () => {
     const problem = oneProblem(
       edit(edgeBase, (d) => {
-        d.devices[0].workload.frameSizPx = d.devices[0].workload.frameSizePx;
-        delete d.devices[0].workload.frameSizePx;
+        d.devices[0].workloads[0].frameSizPx = d.devices[0].workloads[0].frameSizePx;
+        delete d.devices[0].workloads[0].frameSizePx;
       }),
     );
-    expect(problem).toMatch(/^devices\[0\]\.workload\.frameSizPx: no such key; did you mean "frameSizePx"\? known: type, model, fps, frameSizePx/);
+    expect(problem).toMatch(/^devices\[0\]\.workloads\[0\]\.frameSizPx: no such key; did you mean "frameSizePx"\? known: type, model, fps, frameSizePx/);
   });
 
   it("an unknown key that is no missing key's typo still suggests the nearest valid key", () => {
@@ -71,10 +72,12 @@ describe("one mistake, one problem, at the right path", () => {
   });
 
   it("a model typo is blamed on the device's model with the nearest known model, not on every node's profile", () => {
-    expect(oneProblem(edit(edgeBase, (d) => (d.devices[0].workload.model = "mobilenet-sd-v1")))).toBe(
-      `devices[0].workload.model: "mobilenet-sd-v1" is not valid: expected a model the nodes' hardware profiles serve: did you mean "mobilenet-ssd-v1"? known: mobilenet-ssd-v1`,
+    expect(oneProblem(edit(edgeBase, (d) => (d.devices[0].workloads[0].model = "mobilenet-sd-v1")))).toBe(
+      `devices[0].workloads[0].model: "mobilenet-sd-v1" is not valid: expected a model the nodes' hardware profiles serve: did you mean "mobilenet-ssd-v1"? known: mobilenet-ssd-v1`,
     );
-    expect(oneProblem(edit(edgeBase, (d) => (d.devices[0].workload.model = "yolov8-nanoo")))).toMatch(/^devices\[0\]\.workload\.model: "yolov8-nanoo" is not valid: .*known: mobilenet-ssd-v1$/);
+    expect(oneProblem(edit(edgeBase, (d) => (d.devices[0].workloads[0].model = "yolov8-nanoo")))).toMatch(
+      /^devices\[0\]\.workloads\[0\]\.model: "yolov8-nanoo" is not valid: .*known: mobilenet-ssd-v1$/,
+    );
   });
 
   it("a bad preset, bandwidth or sd used by several links is one problem, not one per link", () => {
@@ -99,32 +102,27 @@ describe("one mistake, one problem, at the right path", () => {
     const edgeProblem = oneProblem(
       edit(cluster, (d) => {
         d.nodes[cloud].profile = "cloud-gpu-srever";
-        d.schedulers = ["cloud-only"];
+        d.policies = ["cloud-only"];
       }),
     );
     expect(edgeProblem).toMatch(new RegExp(`^nodes\\[${cloud}\\]\\.profile: "cloud-gpu-srever" .*did you mean "cloud-gpu-server"\\?`));
     expect(oneProblem(edit(llmBase, (d) => (d.nodes[1].profile = "cloud-llm-endpont")))).toMatch(/^nodes\[1\]\.profile: "cloud-llm-endpont" .*did you mean "cloud-llm-endpoint"\?/);
-    expect(oneProblem(edit(llmBase, (d) => (d.nodes[1].serve.quantization = "serve")))).toMatch(/^nodes\[1\]\.serve\.quantization: "serve" .*did you mean "served"\?/);
+    expect(oneProblem(edit(llmBase, (d) => (d.nodes[1].services[0].quantization = "serve")))).toMatch(/^nodes\[1\]\.services\[0\]\.quantization: "serve" .*did you mean "served"\?/);
   });
 
   it("a typo in a device's profile is not also a device that cannot run local-only", () => {
     const problem = oneProblem(
       edit(edgeBase, (d) => {
         d.devices[0].profile = "raspberry-pi-3";
-        d.schedulers = ["local-only"];
+        d.policies = ["local-only"];
       }),
     );
     expect(problem).toMatch(/^devices\[0\]\.profile: "raspberry-pi-3" .*did you mean "raspberry-pi-3b"\?/);
   });
 
-  it('"kind": "LLM" is one problem at kind naming the known kind, not 15 problems of an edge scenario', () => {
-    const expected = `kind: "LLM" is not valid: expected a known scenario kind: did you mean "llm"? known: llm (an edge scenario has no "kind")`;
-    expect(oneProblem(edit(llmBase, (d) => (d.kind = "LLM")))).toBe(expected);
-    expect(oneProblem(edit(edgeBase, (d) => (d.kind = "LLM")))).toBe(expected);
-  });
-
-  it('a language-model scenario without "kind" is one problem at kind, not the problems of an edge scenario', () => {
-    expect(oneProblem(edit(llmBase, (d) => delete d.kind))).toBe('kind: missing: expected "llm": the file has "routers", which only a language-model scenario has');
+  it('"kind" of older files is accepted and ignored: every scenario has one format', () => {
+    for (const kind of ["llm", "LLM"]) expect(() => resolveScenarioFile(join(REPO, "scenarios", "llm-routing.json"), { ...llmBase, kind })).not.toThrow();
+    expect(() => resolveScenarioFile(join(REPO, "scenarios", "edge-ai-testbed.json"), { ...edgeBase, kind: "llm" })).not.toThrow();
   });
 
   it('types are named with the right article: "an integer", "an object", "an array"', () => {
@@ -136,8 +134,8 @@ describe("one mistake, one problem, at the right path", () => {
 
 describe("every name typo suggests the nearest valid name, then lists the valid ones", () => {
   const cases: { name: string; text: () => string; problem: RegExp }[] = [
-    { name: "scheduler", text: () => edit(edgeBase, (d) => (d.schedulers = ["nearest-healty"])), problem: /^schedulers\[0\]: "nearest-healty" .*did you mean "nearest-healthy"\? known: cloud-only, / },
-    { name: "router", text: () => edit(llmBase, (d) => (d.routers[0] = "local-onyl")), problem: /^routers\[0\]: "local-onyl" .*did you mean "local-only"\? known: / },
+    { name: "scheduler", text: () => edit(edgeBase, (d) => (d.policies = ["nearest-healty"])), problem: /^policies\[0\]: "nearest-healty" .*did you mean "nearest-healthy"\? known: cloud-only, / },
+    { name: "router", text: () => edit(llmBase, (d) => (d.policies[0] = "local-onyl")), problem: /^policies\[0\]: "local-onyl" .*did you mean "local-only"\? known: / },
     {
       name: "profile",
       text: () => edit(edgeBase, (d) => (d.nodes[1].profile = "jetson-nan0")),
@@ -155,8 +153,8 @@ describe("every name typo suggests the nearest valid name, then lists the valid 
     },
     {
       name: "key",
-      text: () => edit(llmBase, (d) => (d.nodes[0].serv = d.nodes[0].serve) && delete d.nodes[0].serve),
-      problem: /^nodes\[0\]\.serv: no such key; did you mean "serve"\? known: id, profile, serve, /,
+      text: () => edit(llmBase, (d) => (d.nodes[0].services[0].modl = d.nodes[0].services[0].model) && delete d.nodes[0].services[0].model),
+      problem: /^nodes\[0\]\.services\[0\]\.modl: no such key; did you mean "model"\? known: type, model, /,
     },
     {
       name: "key of a distribution (inside a union)",
@@ -170,8 +168,8 @@ describe("every name typo suggests the nearest valid name, then lists the valid 
     },
     {
       name: "language model",
-      text: () => edit(llmBase, (d) => (d.nodes[0].serve.model = "llama-3.1-8c")),
-      problem: /^nodes\[0\]\.serve\.model: "llama-3.1-8c" .*did you mean "llama-3.1-8b"\? known: /,
+      text: () => edit(llmBase, (d) => (d.nodes[0].services[0].model = "llama-3.1-8c")),
+      problem: /^nodes\[0\]\.services\[0\]\.model: "llama-3.1-8c" .*did you mean "llama-3.1-8b"\? known: /,
     },
   ];
   it.each(cases)("$name", ({ text, problem }) => {
@@ -291,17 +289,17 @@ describe("JSON edge cases, for scenario, sweep and profile files alike", () => {
 
 describe("values that were clamped silently are refused at their paths", () => {
   it("complexity 1.5 in a language-model scenario: the valid range [0, 1]", () => {
-    expect(oneProblem(edit(llmBase, (d) => (d.devices[0].workload.complexity = 1.5)))).toBe(
-      "devices[0].workload.complexity: 1.5 is not valid: expected a complexity score in [0, 1] (or a distribution of them)",
+    expect(oneProblem(edit(llmBase, (d) => (d.devices[0].workloads[0].complexity = 1.5)))).toBe(
+      "devices[0].workloads[0].complexity: 1.5 is not valid: expected a complexity score in [0, 1] (or a distribution of them)",
     );
   });
 
   it("promptTokens -5 and outputTokens 2.5: positive whole numbers", () => {
-    expect(oneProblem(edit(llmBase, (d) => (d.devices[1].workload.promptTokens = -5)))).toBe(
-      "devices[1].workload.promptTokens: -5 is not valid: expected a positive whole number of tokens (or a distribution of them)",
+    expect(oneProblem(edit(llmBase, (d) => (d.devices[1].workloads[0].promptTokens = -5)))).toBe(
+      "devices[1].workloads[0].promptTokens: -5 is not valid: expected a positive whole number of tokens (or a distribution of them)",
     );
-    expect(oneProblem(edit(llmBase, (d) => (d.devices[1].workload.outputTokens = { dist: "constant", value: 2.5 })))).toMatch(
-      /^devices\[1\]\.workload\.outputTokens: .* positive whole number of tokens/,
+    expect(oneProblem(edit(llmBase, (d) => (d.devices[1].workloads[0].outputTokens = { dist: "constant", value: 2.5 })))).toMatch(
+      /^devices\[1\]\.workloads\[0\]\.outputTokens: .* positive whole number of tokens/,
     );
   });
 });

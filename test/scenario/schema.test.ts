@@ -5,8 +5,6 @@ import { describe, expect, it } from "vitest";
 import { JSON_SCHEMA_FILES } from "../../src/scenario/json-schema.js";
 import { ProfileLibrary, BUILTIN_PROFILE_DIR, meanServiceMs } from "../../src/scenario/profiles.js";
 import { loadScenarioFile } from "../../src/scenario/resolve.js";
-import { isLlmScenario, resolveLlmScenario } from "../../src/llm/resolve.js";
-import { SCHEDULER_NAMES } from "../../src/schedulers/registry.js";
 import { REPO } from "../cli/helpers.js";
 
 const readJson = (file: string): unknown => JSON.parse(readFileSync(file, "utf8"));
@@ -21,25 +19,22 @@ describe("JSON Schemas for editors", () => {
   it("every shipped scenario and profile validates against its JSON Schema, and a typo does not", () => {
     const ajv = new Ajv2020({ allErrors: true, strict: false });
     const scenarioSchema = ajv.compile(readJson(join(REPO, "schemas", "scenario.schema.json")) as object);
-    const llmSchema = ajv.compile(readJson(join(REPO, "schemas", "llm-scenario.schema.json")) as object);
     const profileSchema = ajv.compile(readJson(join(REPO, "schemas", "hardware-profile.schema.json")) as object);
     const scenarios = readdirSync(join(REPO, "scenarios")).filter((f) => f.endsWith(".json"));
     expect(scenarios.length).toBeGreaterThan(0);
     for (const file of scenarios) {
       const doc = readJson(join(REPO, "scenarios", file));
-      if (isLlmScenario(doc)) {
-        expect(llmSchema(doc), `${file}: ${JSON.stringify(llmSchema.errors)}`).toBe(true);
-        expect((doc as { $schema?: string }).$schema).toBe("../schemas/llm-scenario.schema.json");
-        expect(scenarioSchema(doc)).toBe(false);
-        continue;
-      }
+      // One format: every shipped scenario is written in the long form (no older shorthand).
+      for (const key of ["kind", "qosDeadline", "schedulers", "routers"]) expect(doc, `${file}: ${key}`).not.toHaveProperty(key);
+      for (const device of (doc as { devices: object[] }).devices) expect(device, file).not.toHaveProperty("workload");
+      for (const node of (doc as { nodes: object[] }).nodes) expect(node, file).toHaveProperty("services");
       expect(scenarioSchema(doc), `${file}: ${JSON.stringify(scenarioSchema.errors)}`).toBe(true);
       expect((doc as { $schema?: string }).$schema).toBe("../schemas/scenario.schema.json");
     }
     for (const file of readdirSync(join(REPO, "hardware-profiles")).filter((f) => f.endsWith(".json"))) {
       expect(profileSchema(readJson(join(REPO, "hardware-profiles", file))), file).toBe(true);
     }
-    const typo = { ...(readJson(join(REPO, "scenarios", scenarios[0])) as object), qosDeadlne: "1 s" };
+    const typo = { ...(readJson(join(REPO, "scenarios", scenarios[0])) as object), drian: "1 s" };
     expect(scenarioSchema(typo)).toBe(false);
   });
 });
@@ -48,8 +43,7 @@ describe("shipped data", () => {
   it("every shipped scenario loads and every profile passes the loader's checks", () => {
     for (const file of readdirSync(join(REPO, "scenarios")).filter((f) => f.endsWith(".json"))) {
       const path = join(REPO, "scenarios", file);
-      if (isLlmScenario(readJson(path))) expect(() => resolveLlmScenario(readJson(path), { baseDir: join(REPO, "scenarios") }, file)).not.toThrow();
-      else expect(() => loadScenarioFile(path, { knownSchedulers: SCHEDULER_NAMES })).not.toThrow();
+      expect(() => loadScenarioFile(path), file).not.toThrow();
     }
     const library = new ProfileLibrary([BUILTIN_PROFILE_DIR]);
     expect(library.ids).toEqual(expect.arrayContaining(["coral-dev-board", "jetson-nano", "raspberry-pi-3b", "up-squared-ai-edge-x"]));

@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { InputError } from "../../src/errors.js";
 import { resolveScenario } from "../../src/scenario/resolve.js";
-import { SCHEDULER_NAMES } from "../../src/schedulers/registry.js";
 import { runScenario } from "../world/run-scenario.js";
 
 function scenario(schedulers: string[], extra: Record<string, unknown> = {}) {
@@ -54,7 +53,7 @@ describe("local-only and cloud-only baselines", () => {
   it("refuses, at load, cloud-only without a cloud node and local-only for a device that cannot run its model", () => {
     const problems = (doc: Record<string, unknown>) => {
       try {
-        resolveScenario(doc, { knownSchedulers: SCHEDULER_NAMES });
+        resolveScenario(doc, {});
       } catch (error) {
         return (error as InputError).issues.map((issue) => issue.path);
       }
@@ -97,7 +96,7 @@ describe("model memory", () => {
       nodes: [{ id: "n", profile: "tiny-board" }],
       schedulers: ["round-robin"],
     });
-    const options = { knownSchedulers: SCHEDULER_NAMES, profileDirs: [join(dir, "profiles"), BUILTIN_PROFILE_DIR] };
+    const options = { profileDirs: [join(dir, "profiles"), BUILTIN_PROFILE_DIR] };
     expect(() => resolveScenario(doc(["mobilenet-ssd-v1"]), options)).not.toThrow();
     let error: InputError | undefined;
     try {

@@ -2,7 +2,6 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { resolveScenario } from "../../src/scenario/resolve.js";
-import { SCHEDULER_NAMES, SCHEDULER_OPTIONS } from "../../src/schedulers/registry.js";
 import { createWeighted } from "../../src/schedulers/weighted.js";
 import type { ClusterView, TaskRequest } from "../../src/schedulers/types.js";
 import { simulate } from "../../src/run/simulate.js";
@@ -74,7 +73,7 @@ describe("weighted: W = alpha W_cpu + beta W_ai + gamma W_nl", () => {
 describe("heterogeneous cluster (100 devices, 12 edge nodes, a cloud)", () => {
   const doc = JSON.parse(readFileSync(join(REPO, "scenarios", "heterogeneous-cluster.json"), "utf8"));
   doc.duration = "90 s";
-  const results = simulate(resolveScenario(doc, { knownSchedulers: SCHEDULER_NAMES, schedulerOptions: SCHEDULER_OPTIONS }));
+  const results = simulate(resolveScenario(doc, {}));
   const byLabel = Object.fromEntries(results.runs.map((r) => [r.label, r]));
 
   it("weighted and learned beat nearest-healthy on QoS violations", () => {
@@ -111,7 +110,7 @@ describe("scheduler options are validated when the scenario loads", () => {
     devices: [{ id: "d", workload: { type: "arrivals", model: "m", interarrival: 100 } }],
     nodes: [{ id: "n", inferenceTime: 1 }],
   };
-  const load = (schedulers: unknown[]) => resolveScenario({ ...base, schedulers }, { knownSchedulers: SCHEDULER_NAMES, schedulerOptions: SCHEDULER_OPTIONS });
+  const load = (schedulers: unknown[]) => resolveScenario({ ...base, schedulers }, {});
   const issues = (schedulers: unknown[]) => {
     try {
       load(schedulers);
@@ -125,6 +124,6 @@ describe("scheduler options are validated when the scenario loads", () => {
     expect(issues([{ name: "weighted", options: { delta: 1 } }])).toEqual(["schedulers[0].options.delta"]);
     expect(issues([{ name: "learned", options: { learningRate: "fast" } }])).toEqual(["schedulers[0].options.learningRate"]);
     expect(issues([{ name: "round-robin", options: { alpha: 1 } }])).toEqual(["schedulers[0].options.alpha"]);
-    expect(load([{ name: "weighted", options: { alpha: 2 } }]).schedulers[0].options).toEqual({ alpha: 2, beta: 1, gamma: 1 });
+    expect(load([{ name: "weighted", options: { alpha: 2 } }]).policies[0].frames?.options).toEqual({ alpha: 2, beta: 1, gamma: 1 });
   });
 });

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { resolveScenario } from "../../src/scenario/resolve.js";
-import { SCHEDULER_NAMES } from "../../src/schedulers/registry.js";
 import { simulate } from "../../src/run/simulate.js";
 import type { TaskRecord } from "../../src/world/edge-world.js";
 
@@ -25,7 +24,7 @@ function scenario(extraDevice: boolean, seed = 11) {
       network: { default: { latency: "5 ms", jitter: { preset: "5g-stable-calibrated" }, bandwidth: "20 Mbit/s" } },
       schedulers: ["nearest-healthy", "least-loaded", "random", "round-robin"],
     },
-    { knownSchedulers: SCHEDULER_NAMES },
+    {},
   );
 }
 

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { resolveScenario } from "../../src/scenario/resolve.js";
-import { SCHEDULER_NAMES } from "../../src/schedulers/registry.js";
 import { simulate } from "../../src/run/simulate.js";
 
 /**
@@ -20,7 +19,7 @@ function linkStages(preset: string) {
       network: { default: { latency: 0, jitter: { preset }, bandwidth: null } },
       schedulers: ["nearest-healthy"],
     },
-    { knownSchedulers: SCHEDULER_NAMES },
+    {},
   );
   return simulate(scenario).runs[0].latency;
 }

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { resolveScenario } from "../../src/scenario/resolve.js";
-import { SCHEDULER_NAMES } from "../../src/schedulers/registry.js";
 import { simulate } from "../../src/run/simulate.js";
 
 describe("an overloaded run", () => {
@@ -15,7 +14,7 @@ describe("an overloaded run", () => {
         nodes: [{ id: "n", inferenceTime: 2 }],
         schedulers: ["round-robin"],
       },
-      { knownSchedulers: SCHEDULER_NAMES },
+      {},
     );
     const run = simulate(scenario).runs[0];
     // 10,000 created, 5,000 served in 10 s; requests waiting then are mostly far past 100 ms.
@@ -42,7 +41,7 @@ describe("queue delay and overload as schedulers see them", () => {
         nodes: [{ id: "n", inferenceTime: 2 }],
         schedulers: ["round-robin"],
       },
-      { knownSchedulers: SCHEDULER_NAMES },
+      {},
     );
     const seen: { now: number; delay: number; overloaded: boolean }[] = [];
     const world = new EdgeWorld(scenario, {

@@ -3,7 +3,6 @@ import { describe, expect, it } from "vitest";
 import type { Results } from "../../src/metrics/results.js";
 import { simulate } from "../../src/run/simulate.js";
 import { loadScenarioFile } from "../../src/scenario/resolve.js";
-import { SCHEDULER_NAMES } from "../../src/schedulers/registry.js";
 import { REPO } from "../cli/helpers.js";
 
 /**
@@ -17,7 +16,7 @@ import { REPO } from "../cli/helpers.js";
 const scenarioFile = (name: string): string => join(REPO, "scenarios", name);
 
 function run(name: string, edit?: (document: Record<string, unknown>) => void): Results {
-  return simulate(loadScenarioFile(scenarioFile(name), { knownSchedulers: SCHEDULER_NAMES }, edit));
+  return simulate(loadScenarioFile(scenarioFile(name), {}, edit));
 }
 
 type StageName = "networkUp" | "queueing" | "preprocessing" | "inference" | "networkDown" | "total";

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { resolveScenario } from "../../src/scenario/resolve.js";
-import { SCHEDULER_NAMES } from "../../src/schedulers/registry.js";
 import { simulate } from "../../src/run/simulate.js";
 import type { TaskRecord } from "../../src/world/edge-world.js";
 
@@ -27,7 +26,7 @@ function queueScenario(arrivalRatePerMs: number, slots: number, requests: number
       nodes: [{ id: "server", slots, inferenceTime: { dist: "exponential", mean: 1 } }],
       schedulers: ["nearest-healthy"],
     },
-    { knownSchedulers: SCHEDULER_NAMES },
+    {},
   );
 }
 

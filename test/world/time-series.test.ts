@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { resolveScenario } from "../../src/scenario/resolve.js";
 import { defaultBinWidthMs } from "../../src/scenario/time-bins.js";
-import { SCHEDULER_NAMES } from "../../src/schedulers/registry.js";
 import { simulate } from "../../src/run/simulate.js";
 import type { TaskRecord } from "../../src/world/edge-world.js";
 
@@ -23,7 +22,7 @@ function run(binWidth?: string) {
       schedulers: ["random"],
       ...(binWidth === undefined ? {} : { metrics: { binWidth } }),
     },
-    { knownSchedulers: SCHEDULER_NAMES },
+    {},
   );
   const records: TaskRecord[] = [];
   const results = simulate(scenario, { taskSink: () => (record) => records.push({ ...record }) });

@@ -3,7 +3,6 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { InputError } from "../../src/errors.js";
 import { resolveScenario } from "../../src/scenario/resolve.js";
-import { SCHEDULER_NAMES } from "../../src/schedulers/registry.js";
 import { tempDir } from "../cli/helpers.js";
 import { runScenario } from "./run-scenario.js";
 
@@ -50,7 +49,7 @@ describe("trace replay", () => {
     writeFileSync(join(dir, "arrivals.csv"), "t,other\n100,a\n250,b\n1000,c\n");
     const { loadScenarioFile } = await import("../../src/scenario/resolve.js");
     writeFileSync(join(dir, "scenario.json"), JSON.stringify(scenario({ file: "arrivals.csv", timeColumn: "t", timeUnit: "ms" })));
-    const resolved = loadScenarioFile(join(dir, "scenario.json"), { knownSchedulers: SCHEDULER_NAMES });
+    const resolved = loadScenarioFile(join(dir, "scenario.json"), {});
     expect(Array.from(resolved.devices[0].arrivalTimes ?? [])).toEqual([0, 150, 900]);
   });
 
@@ -60,7 +59,7 @@ describe("trace replay", () => {
     writeFileSync(join(dir, "unordered.csv"), "t\n5\n3\n");
     const problem = (workload: Record<string, unknown>): string => {
       try {
-        resolveScenario(scenario(workload), { knownSchedulers: SCHEDULER_NAMES, baseDir: dir });
+        resolveScenario(scenario(workload), { baseDir: dir });
       } catch (error) {
         const issue = (error as InputError).issues[0];
         return `${issue.path}: ${issue.expected}`;

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { resolveScenario } from "../../src/scenario/resolve.js";
-import { SCHEDULER_NAMES } from "../../src/schedulers/registry.js";
 import { simulate } from "../../src/run/simulate.js";
 import type { TaskRecord } from "../../src/world/edge-world.js";
 
@@ -16,7 +15,7 @@ describe("accelerator nodes: preprocessing on CPU cores, then inference on the a
         nodes: [{ id: "coral", profile: "coral-dev-board", cpuSlots: 2, preprocessingTime: 10, inferenceTime: 5 }],
         schedulers: ["round-robin"],
       },
-      { knownSchedulers: SCHEDULER_NAMES },
+      {},
     );
     expect(scenario.nodes[0]).toMatchObject({ path: "accelerator", slots: 1, cpuSlots: 2 });
     const records: TaskRecord[] = [];
@@ -41,7 +40,7 @@ describe("accelerator nodes: preprocessing on CPU cores, then inference on the a
         nodes: [{ id: "coral", profile: "coral-dev-board", path: "cpu", preprocessingTime: 10, inferenceTime: 5 }],
         schedulers: ["round-robin"],
       },
-      { knownSchedulers: SCHEDULER_NAMES },
+      {},
     );
     expect(scenario.nodes[0]).toMatchObject({ path: "cpu", slots: 1, cpuSlots: 0 });
     const records: TaskRecord[] = [];

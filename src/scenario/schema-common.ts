@@ -1,0 +1,147 @@
+import * as z from "zod";
+import { distributionSpecSchema, durationSchema } from "../random/distribution-spec.js";
+import {
+  DEFAULT_BYTES_PER_TOKEN,
+  DEFAULT_HEALTH_CHECK_INTERVAL_MS,
+  DEFAULT_HEALTH_CHECK_TIMEOUT_MS,
+  DEFAULT_LINK_DEGRADATION,
+  DEFAULT_MODEL_LOAD_MS,
+  DEFAULT_MONITOR,
+  DEFAULT_REQUEST_OVERHEAD_BYTES,
+} from "./defaults.js";
+
+/** The parts of the scenario format every workload family shares: ids, the network, health checks, faults, monitoring. */
+
+export const idSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, { error: "expected an id of letters, digits, '.', '_' or '-'" })
+  .meta({ description: "An identifier: letters, digits, '.', '_' and '-'." });
+
+/** Bits per second as a number, or a string such as "100 Mbit/s", "54 Mbps", "1 Gbit/s". */
+export const bandwidthSchema = z.union([z.number().positive(), z.string()]).meta({ description: 'Link bandwidth: bits per second, or a string such as "100 Mbit/s" or "1 Gbps".' });
+
+const linkParameters = {
+  latency: distributionSpecSchema.optional().meta({ description: "Base one-way latency (never negative). Default 0." }),
+  jitter: distributionSpecSchema.optional().meta({ description: "Added to the base latency on every transfer." }),
+  bandwidth: z.union([bandwidthSchema, z.null()]).optional().meta({ description: "null: no transfer-time term." }),
+};
+
+const link = z.strictObject({
+  between: z.tuple([idSchema, idSchema]).meta({
+    description: "A device (or device group) id and a node id; the link serves both directions with independent draws.",
+  }),
+  ...linkParameters,
+});
+
+const latencyMatrix = z
+  .strictObject({
+    rows: z.array(idSchema).min(1).meta({ description: "Device (or group) ids." }),
+    columns: z.array(idSchema).min(1).meta({ description: "Node ids." }),
+    values: z.array(z.array(durationSchema)).meta({ description: "Base one-way latency rows x columns." }),
+  })
+  .meta({ description: "A base-latency matrix; jitter and bandwidth come from `default`." });
+
+export const networkSchema = z
+  .strictObject({
+    default: z.strictObject(linkParameters).optional().meta({ description: "Parameters of every link not listed." }),
+    latencyMatrix: latencyMatrix.optional(),
+    links: z.array(link).optional().meta({ description: "Per-link parameters, overriding the matrix and the default." }),
+    bytesPerToken: z
+      .number()
+      .positive()
+      .optional()
+      .meta({ description: `Queries: bytes on the wire per token of prompt or output. Default ${DEFAULT_BYTES_PER_TOKEN} (UTF-8 text, about 4 characters per token).` }),
+    requestOverheadBytes: z
+      .number()
+      .int()
+      .nonnegative()
+      .optional()
+      .meta({ description: `Queries: bytes added to every request (headers, JSON). Default ${DEFAULT_REQUEST_OVERHEAD_BYTES}.` }),
+  })
+  .meta({ description: "One network for every workload: a link per (device, node) with latency, jitter and bandwidth." });
+
+export const healthCheckSchema = z
+  .strictObject({
+    interval: durationSchema.optional().meta({ description: `Time between checks of each node. Default ${DEFAULT_HEALTH_CHECK_INTERVAL_MS} ms (Consul's default).` }),
+    timeout: durationSchema.optional().meta({
+      description: `A check of a down node fails after this long; only then is the node known to be down. Default ${DEFAULT_HEALTH_CHECK_TIMEOUT_MS} ms.`,
+    }),
+  })
+  .meta({ description: "How the orchestrator learns node health: policies see only what the checks have found." });
+
+const crashAt = z.strictObject({
+  type: z.literal("crash"),
+  node: idSchema,
+  at: durationSchema.meta({ description: "Crash time." }),
+  recoverAfter: durationSchema.optional().meta({ description: "Down time; omitted: the node stays down." }),
+});
+
+const crashRandom = z.strictObject({
+  type: z.literal("crashes"),
+  node: idSchema,
+  mtbf: distributionSpecSchema.meta({ description: "Up time before each crash (mean time between failures)." }),
+  mttr: distributionSpecSchema.meta({ description: "Down time of each crash (mean time to repair)." }),
+});
+
+const linkDegradation = z.strictObject({
+  type: z.literal("link-degradation"),
+  node: idSchema.meta({ description: "The node whose links degrade." }),
+  devices: z.array(idSchema).optional().meta({ description: "Device (or group) ids whose link to the node degrades; default all." }),
+  from: durationSchema,
+  to: durationSchema,
+  latencyMultiplier: z
+    .number()
+    .positive()
+    .optional()
+    .meta({ description: `Multiplies base latency + jitter. Default ${DEFAULT_LINK_DEGRADATION.latencyMultiplier}.` }),
+  addedLatency: durationSchema.optional().meta({ description: `Added to every one-way transfer. Default ${DEFAULT_LINK_DEGRADATION.addedLatencyMs} ms.` }),
+  bandwidthFactor: z
+    .number()
+    .gt(0)
+    .lte(1)
+    .optional()
+    .meta({ description: `Multiplies the bandwidth (0.5 halves it). Default ${DEFAULT_LINK_DEGRADATION.bandwidthFactor}.` }),
+});
+
+export const faultSchema = z
+  .discriminatedUnion("type", [crashAt, crashRandom, linkDegradation])
+  .meta({ description: "A node crash at a time, repeated crashes from MTBF/MTTR distributions, or a link degradation over an interval." });
+
+export const monitorSchema = z
+  .strictObject({
+    interval: durationSchema.optional().meta({ description: `Time between QoS checks. Default ${DEFAULT_MONITOR.intervalMs} ms.` }),
+    window: durationSchema.optional().meta({ description: `Recent completions considered per node. Default ${DEFAULT_MONITOR.windowMs} ms.` }),
+    percentile: z
+      .number()
+      .gt(0)
+      .lt(1)
+      .optional()
+      .meta({ description: `Total-latency percentile compared with the deadline. Default ${DEFAULT_MONITOR.percentile}.` }),
+    minSamples: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .meta({ description: `Completions a window needs before it can trigger. Default ${DEFAULT_MONITOR.minSamples}.` }),
+    cooldown: durationSchema.optional().meta({
+      description: `How long a node that failed the QoS check stays unreachable for new placements, and the minimum time between migrations of one session. Default ${DEFAULT_MONITOR.cooldownMs} ms.`,
+    }),
+  })
+  .meta({
+    description:
+      "QoS monitoring for schedulers that migrate sessions (Algorithm 1): every interval, a node whose recent p95 total latency exceeds the deadline, or that is known unhealthy, is made temporarily unreachable and its sessions migrate.",
+  });
+
+export const migrationSchema = z
+  .strictObject({
+    modelLoadTime: durationSchema.optional().meta({ description: `Time to load the model on the target node. Default ${DEFAULT_MODEL_LOAD_MS} ms (estimate).` }),
+    preloaded: z.boolean().optional().meta({ description: "Models are already loaded everywhere: no load time. Default false." }),
+    stateBytes: z.number().int().nonnegative().optional().meta({ description: "Session state sent to the target over the device's link. Default 0." }),
+  })
+  .meta({ description: "Cost of a session migration; during the switch the old node keeps serving the session (make-before-break)." });
+
+export const metricsSchema = z.strictObject({
+  binWidth: durationSchema.optional().meta({
+    description: "Width of the time-series bins. Default: the measurement window [warmup, duration) / 60, rounded down to 1, 2 or 5 x 10^k ms.",
+  }),
+});
