@@ -2,7 +2,7 @@ import type { Uniform } from "../../engine/rng.js";
 import type { Simulator } from "../../engine/simulator.js";
 import { answerQuality } from "../../llm/quality.js";
 import type { PipelineStageSpec, ServingSpec } from "../../llm/resolved.js";
-import { attemptToolMs } from "../../llm/resolve.js";
+import { attemptToolMs } from "../../llm/pipeline-tool-time.js";
 import type { QueryInfo, QueryRouter, RouteMode } from "../../llm/routers/types.js";
 import type { Network } from "../../network/network.js";
 import type { ResolvedDevice, ResolvedScenario } from "../../scenario/resolved-scenario.js";

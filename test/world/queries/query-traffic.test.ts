@@ -3,10 +3,9 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { RandomStreams } from "../../../src/engine/rng.js";
 import { SimulationError } from "../../../src/errors.js";
-import { resolveLlmScenario } from "../../../src/llm/resolve.js";
+import { resolveScenario } from "../../../src/scenario/resolve.js";
 import { simulateWorld } from "../../../src/run/simulate-world.js";
 import type { FrameWorkload, QueryWorkload, ResolvedScenario } from "../../../src/scenario/resolved-scenario.js";
-import { fromLlmResolved } from "../../../src/scenario/legacy-resolved.js";
 import type { QueryRecord } from "../../../src/world/queries/query-traffic.js";
 import { REPO, tempDir } from "../../cli/helpers.js";
 import { boardAndCloud, llmScenario, q, simulateQueries } from "../../llm/llm-helpers.js";
@@ -66,7 +65,7 @@ describe("the measurement window [warmup, duration)", () => {
       const doc = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
       doc.duration = "10 min";
       doc.warmup = "1 min";
-      return resolveLlmScenario(doc, { baseDir: join(REPO, "scenarios") }, "llm-routing");
+      return resolveScenario(doc, { baseDir: join(REPO, "scenarios") }, "llm-routing");
     };
     const a = JSON.stringify(simulateQueries(resolve()));
     const b = JSON.stringify(simulateQueries(resolve()));
@@ -89,7 +88,7 @@ describe("several query workloads on one device", () => {
   it("each workload arrives on its own streams: the first workload's queries are unchanged, the second adds as many again", () => {
     const doc = boardAndCloud({ duration: "2 h", routers: ["cloud-only"] });
     (doc.devices as Array<{ workload: Record<string, unknown> }>)[0].workload.interarrival = { dist: "exponential", mean: "30 s" };
-    const scenario = fromLlmResolved(llmScenario(doc));
+    const scenario = llmScenario(doc);
     const records = (s: ResolvedScenario): QueryRecord[] => {
       const out: QueryRecord[] = [];
       simulateWorld(s, { querySink: () => (record) => out.push(record) });
@@ -107,7 +106,7 @@ describe("several query workloads on one device", () => {
   it("frame workloads are not the query traffic's: a device's query workload after a frame one, and a camera-only group", () => {
     const doc = boardAndCloud({ duration: "2 h", routers: ["cloud-only"] });
     (doc.devices as Array<{ workload: Record<string, unknown> }>)[0].workload.interarrival = { dist: "exponential", mean: "30 s" };
-    const scenario = fromLlmResolved(llmScenario(doc));
+    const scenario = llmScenario(doc);
     const frames: FrameWorkload = {
       family: "frames",
       type: "video",
