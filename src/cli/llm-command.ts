@@ -73,7 +73,7 @@ export async function runLlmCommand(
   }
 }
 
-/** Times a query never reached (NaN: refused) are empty cells. */
+/** TTFT and total of a query refused or lost (NaN) are empty cells. */
 function queryRow(label: string, r: QueryRecord): CsvValue[] {
   return [
     label,
