@@ -2,6 +2,7 @@ import type { CompactPolicyResults, FailureRecord, RunRecord } from "./run-recor
 import type { JsonValue, SweepPlan } from "./plan-types.js";
 import { summarize, type MetricSummary } from "./statistics.js";
 import { canonicalJson } from "./canonical-json.js";
+import { csvField } from "../io/csv-write.js";
 
 export const SUMMARY_SCHEMA = "continuum-sim/sweep-summary@1";
 
@@ -124,10 +125,6 @@ function csvValue(value: JsonValue): string {
 
 function csvNumber(value: number | null): string {
   return value === null ? "" : String(value);
-}
-
-function csvField(text: string): string {
-  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 export function summaryJson(summary: SweepSummary): string {
