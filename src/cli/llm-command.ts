@@ -7,7 +7,8 @@ import { loadModuleRouters } from "../llm/routers/module-router.js";
 import { checkAllowExec, codeNamedIn, describeNamedCode } from "../schedulers/named-code.js";
 import { formatDuration } from "../random/duration.js";
 import { BUILTIN_PROFILE_DIR } from "../scenario/profiles.js";
-import { AtomicLineWriter, writeFileAtomic } from "../io/atomic-file.js";
+import { writeFileAtomic } from "../io/atomic-file.js";
+import { CsvFileWriter, type CsvValue } from "../io/csv-write.js";
 import { checkOutputTargets, runOutputTargets } from "../io/output-targets.js";
 import type { QueryRecord } from "../llm/llm-world.js";
 import { formatFault, num, table } from "./summary.js";
@@ -50,18 +51,15 @@ export async function runLlmCommand(
   const outDir = resolve(args.out ?? join("reports", scenario.name));
   checkOutputTargets(runOutputTargets(file, outDir, args));
   const moduleRouters = await loadModuleRouters(scenario.routers, dirname(resolve(file)));
-  let writer: AtomicLineWriter | undefined;
+  let writer: CsvFileWriter | undefined;
   try {
-    if (args.tasks !== undefined) {
-      writer = new AtomicLineWriter(resolve(args.tasks));
-      writer.writeLine(QUERY_COLUMNS.join(","));
-    }
+    if (args.tasks !== undefined) writer = new CsvFileWriter(resolve(args.tasks), QUERY_COLUMNS);
     const sink = writer;
     const results = simulateLlm(scenario, {
       moduleRouters,
       maxEvents: args.maxEvents,
       source: file,
-      querySink: sink === undefined ? undefined : (label) => (record) => sink.writeLine(queryRow(label, record)),
+      querySink: sink === undefined ? undefined : (label) => (record) => sink.row(queryRow(label, record)),
     });
     const resultsFile = join(outDir, "results.json");
     writeFileAtomic(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
@@ -75,35 +73,30 @@ export async function runLlmCommand(
   }
 }
 
-function queryRow(label: string, r: QueryRecord): string {
-  const n = (x: number): string => (Number.isNaN(x) ? "" : String(x));
+/** TTFT and total of a query refused or lost (NaN) are empty cells. */
+function queryRow(label: string, r: QueryRecord): CsvValue[] {
   return [
-    csvField(label),
+    label,
     r.device,
-    csvField(r.purpose),
+    r.purpose,
     r.route,
     r.createdAt,
     r.promptTokens,
     r.outputTokens,
     r.complexity,
-    r.refused ? 1 : 0,
-    r.lost ? 1 : 0,
-    n(r.ttft),
-    n(r.total),
+    r.refused,
+    r.lost,
+    r.ttft,
+    r.total,
     r.network,
     r.queueing,
     r.prefill,
     r.decode,
     r.costUsd,
     r.quality,
-    r.good ? 1 : 0,
-    r.violated ? 1 : 0,
-  ].join(",");
-}
-
-/** Quotes a field that holds a comma or a quote (labels are free text). */
-function csvField(text: string): string {
-  return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+    r.good,
+    r.violated,
+  ];
 }
 
 export function validateLlmCommand(file: string, json: Record<string, unknown>, maxEvents: number | undefined): void {

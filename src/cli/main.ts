@@ -19,7 +19,8 @@ import { checkEdgeWork, simulate } from "../run/simulate.js";
 import { DEFAULT_MAX_EVENTS } from "../run/work-estimate.js";
 import type { TaskRecord } from "../world/edge-world.js";
 import { fitCommand, type FitArgs } from "./fit-command.js";
-import { AtomicLineWriter, writeFileAtomic } from "../io/atomic-file.js";
+import { writeFileAtomic } from "../io/atomic-file.js";
+import { CsvFileWriter, type CsvValue } from "../io/csv-write.js";
 import { OutputError, describeCause, isSystemError } from "../io/output-error.js";
 import { checkOutputTargets, runOutputTargets } from "../io/output-targets.js";
 import { renderLlmReport, renderReport, reportCommand, type ReportArgs } from "./report-command.js";
@@ -274,19 +275,16 @@ async function runCommand(args: RunArgs): Promise<void> {
   checkAllowExec(codeNamedIn(document, dirname(resolve(args.scenario))), args.allowExec, args.scenario);
   const outDir = resolve(args.out ?? join("reports", scenario.name));
   checkOutputTargets(runOutputTargets(args.scenario, outDir, args));
-  let taskWriter: AtomicLineWriter | undefined;
+  let taskWriter: CsvFileWriter | undefined;
   try {
-    if (args.tasks !== undefined) {
-      taskWriter = new AtomicLineWriter(resolve(args.tasks));
-      taskWriter.writeLine(TASK_COLUMNS.join(","));
-    }
+    if (args.tasks !== undefined) taskWriter = new CsvFileWriter(resolve(args.tasks), TASK_COLUMNS);
     const writer = taskWriter;
     const moduleFactories = await loadModulePolicies(scenario.schedulers, dirname(resolve(args.scenario)));
     const results = simulate(scenario, {
       moduleFactories,
       maxEvents: args.maxEvents,
       source: args.scenario,
-      taskSink: writer === undefined ? undefined : (label) => (record: TaskRecord) => writer.writeLine(taskRow(label, record)),
+      taskSink: writer === undefined ? undefined : (label) => (record: TaskRecord) => writer.row(taskRow(label, record)),
     });
     const resultsFile = join(outDir, "results.json");
     writeFileAtomic(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
@@ -303,8 +301,8 @@ async function runCommand(args: RunArgs): Promise<void> {
   }
 }
 
-function taskRow(label: string, r: TaskRecord): string {
-  return `${r.sequence},${label},${r.device},${r.node},${r.createdAt},${r.networkUp},${r.queueing},${r.preprocessing},${r.inference},${r.networkDown},${r.total},${r.violatedQos ? 1 : 0}`;
+function taskRow(label: string, r: TaskRecord): CsvValue[] {
+  return [r.sequence, label, r.device, r.node, r.createdAt, r.networkUp, r.queueing, r.preprocessing, r.inference, r.networkDown, r.total, r.violatedQos];
 }
 
 function validateCommand(file: string, maxEvents: number | undefined): void {

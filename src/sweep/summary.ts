@@ -2,6 +2,7 @@ import type { CompactPolicyResults, FailureRecord, RunRecord } from "./run-recor
 import type { JsonValue, SweepPlan } from "./plan-types.js";
 import { summarize, type MetricSummary } from "./statistics.js";
 import { canonicalJson } from "./canonical-json.js";
+import { csvLine } from "../io/csv-write.js";
 
 export const SUMMARY_SCHEMA = "continuum-sim/sweep-summary@1";
 
@@ -105,12 +106,12 @@ const CSV_STATS = ["n", "missing", "mean", "sd", "ci95", "ciLow", "ciHigh"] as c
 export function summaryCsv(summary: SweepSummary): string {
   const axes = summary.sweep.axes.map((axis) => axis.name);
   const header = ["cell", ...axes, "label", "scheduler", "metric", "n", "missing", "mean", "sd", "ci95_halfwidth", "ci95_low", "ci95_high"];
-  const lines = [header.map(csvField).join(",")];
+  const lines = [csvLine(header)];
   for (const cell of summary.cells) {
     for (const metric of summary.sweep.metrics) {
       const stats = cell.metrics[metric];
       const row = [cell.cell, ...axes.map((axis) => csvValue(cell.values[axis])), cell.label, cell.scheduler, metric, ...CSV_STATS.map((key) => csvNumber(stats[key]))];
-      lines.push(row.map(csvField).join(","));
+      lines.push(csvLine(row));
     }
   }
   return `${lines.join("\n")}\n`;
@@ -124,10 +125,6 @@ function csvValue(value: JsonValue): string {
 
 function csvNumber(value: number | null): string {
   return value === null ? "" : String(value);
-}
-
-function csvField(text: string): string {
-  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 export function summaryJson(summary: SweepSummary): string {

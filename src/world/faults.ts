@@ -30,15 +30,28 @@ export interface FaultTarget {
  * Schedules the scenario's faults and the health checks that detect them.
  *
  * Health checks: node n is probed at n/N of an interval and then every interval (staggered, as
- * independent check timers would be, but deterministic). A probe of an up node passes at once; a
- * probe of a down node fails after the timeout, and only then is the node known to be down. A
- * node is known up again at the first passing probe after it recovers. Without faults no probe is
- * scheduled: every node stays up and known up.
+ * independent check timers would be, but deterministic). A crash is in progress over
+ * [start, end). The rules, each about one crash, so that no probe is credited to a crash it never
+ * saw:
+ * - A probe sent while the node is up passes at once: the node is known up from then. It cannot
+ *   fail, even if the node crashes before a timeout would have expired.
+ * - A probe sent during a crash fails at send + timeout if that SAME crash is still in progress
+ *   then: the node is known down from then, and the crash's `detectedAtMs` is the first such
+ *   failure. A crash is detected this way even if the node was already known down (a previous
+ *   crash ended, and this one began, before any probe saw the node up).
+ * - A probe sent during a crash that ends before its timeout gives no answer: known health stays
+ *   as it was, and a crash that began meanwhile is not credited (it was not in progress when the
+ *   probe was sent). A crash shorter than the timeout, or falling between probes, can go unseen.
+ * - A detected crash's `recoveryDetectedAtMs` is the first passing probe after its end. An
+ *   undetected crash has none (nothing was known to recover from).
+ * Without faults no probe is scheduled: every node stays up and known up.
  */
 export class FaultInjector {
   readonly records: FaultRecord[] = [];
-  /** The open crash record of each node, to fill in detection and recovery times. */
-  private readonly openCrash: (FaultRecord | undefined)[];
+  /** Each node's crash in progress (undefined while the node is up). */
+  private readonly ongoing: (OngoingCrash | undefined)[];
+  /** Each node's detected crashes whose recovery no passing probe has seen yet. */
+  private readonly awaitingRecovery: FaultRecord[][];
 
   constructor(
     private readonly sim: Simulator,
@@ -47,7 +60,8 @@ export class FaultInjector {
     private readonly world: FaultTarget,
     private readonly endOfRun: number,
   ) {
-    this.openCrash = scenario.nodes.map(() => undefined);
+    this.ongoing = scenario.nodes.map(() => undefined);
+    this.awaitingRecovery = scenario.nodes.map(() => []);
   }
 
   start(): void {
@@ -55,10 +69,9 @@ export class FaultInjector {
     if (scenario.faults.length === 0) return;
     const interval = scenario.healthCheckIntervalMs;
     const nodeCount = scenario.nodes.length;
-    for (const node of scenario.nodes) this.scheduleCheck(node.index, (interval * node.index) / nodeCount);
     for (const fault of scenario.faults) {
       if (fault.kind === "crash") {
-        this.at(fault.atMs, () => this.crash(fault.node));
+        this.at(fault.atMs, () => this.crash(fault.node, fault.atMs + fault.recoverAfterMs));
         if (fault.recoverAfterMs !== Infinity) this.at(fault.atMs + fault.recoverAfterMs, () => this.recover(fault.node));
       } else if (fault.kind === "crashes") {
         const stream = this.streams.stream(`fault/${fault.index}/${scenario.nodes[fault.node].id}`);
@@ -67,8 +80,8 @@ export class FaultInjector {
         const cycle = (from: number): void => {
           const crashAt = from + positive(upTime(), "mtbf");
           this.at(crashAt, () => {
-            this.crash(fault.node);
             const recoverAt = crashAt + positive(downTime(), "mttr");
+            this.crash(fault.node, recoverAt);
             this.at(recoverAt, () => {
               this.recover(fault.node);
               cycle(recoverAt);
@@ -87,6 +100,9 @@ export class FaultInjector {
         this.at(fault.toMs, () => this.world.setLinkDegradation(fault.node, fault.devices, 1, 0, 1));
       }
     }
+    // After the faults: a crash at the instant of a probe is then seen by it (crashes are in
+    // progress from their start), at time 0 as at every later probe, scheduled later still.
+    for (const node of scenario.nodes) this.scheduleCheck(node.index, (interval * node.index) / nodeCount);
   }
 
   /** Schedules at an absolute time, ignoring times past the end of the run. */
@@ -95,7 +111,8 @@ export class FaultInjector {
     this.sim.schedule(Math.max(0, time - this.sim.now), action);
   }
 
-  private crash(node: number): void {
+  /** `endsAt`: when the crash's recovery is scheduled (Infinity: never), so that a probe timing out at that very instant does not depend on which event runs first. */
+  private crash(node: number, endsAt: number): void {
     if (!this.world.isUp(node)) return;
     this.world.crashNode(node);
     const record: FaultRecord = {
@@ -107,14 +124,15 @@ export class FaultInjector {
       recoveryDetectedAtMs: null,
     };
     this.records.push(record);
-    this.openCrash[node] = record;
+    this.ongoing[node] = { record, endsAt };
   }
 
   private recover(node: number): void {
     if (this.world.isUp(node)) return;
     this.world.recoverNode(node);
-    const record = this.openCrash[node];
-    if (record !== undefined) record.endMs = this.sim.now;
+    const crash = this.ongoing[node];
+    if (crash !== undefined) crash.record.endMs = this.sim.now;
+    this.ongoing[node] = undefined;
   }
 
   private scheduleCheck(node: number, time: number): void {
@@ -124,24 +142,33 @@ export class FaultInjector {
     });
   }
 
+  /** Sends a probe (the rules are in the class comment). */
   private check(node: number): void {
-    if (this.world.isUp(node)) {
-      if (!this.world.isHealthy(node)) {
-        this.world.setKnownHealth(node, true);
-        const record = this.openCrash[node];
-        if (record !== undefined) record.recoveryDetectedAtMs = this.sim.now;
-        this.openCrash[node] = undefined;
-      }
+    const crash = this.ongoing[node];
+    if (crash === undefined) {
+      if (!this.world.isHealthy(node)) this.world.setKnownHealth(node, true);
+      for (const record of this.awaitingRecovery[node]) record.recoveryDetectedAtMs = this.sim.now;
+      this.awaitingRecovery[node] = [];
       return;
     }
-    this.at(this.sim.now + this.scenario.healthCheckTimeoutMs, () => {
-      // The probe times out only if the node is still down when the timeout expires.
-      if (this.world.isUp(node) || !this.world.isHealthy(node)) return;
+    const timesOutAt = this.sim.now + this.scenario.healthCheckTimeoutMs;
+    this.at(timesOutAt, () => {
+      // The same crash, still in progress: recovery at this very instant ends it first.
+      if (this.ongoing[node] !== crash || crash.endsAt <= timesOutAt) return;
       this.world.setKnownHealth(node, false);
-      const record = this.openCrash[node];
-      if (record !== undefined && record.detectedAtMs === null) record.detectedAtMs = this.sim.now;
+      if (crash.record.detectedAtMs === null) {
+        crash.record.detectedAtMs = timesOutAt;
+        this.awaitingRecovery[node].push(crash.record);
+      }
     });
   }
+}
+
+/** A crash in progress on a node. */
+interface OngoingCrash {
+  readonly record: FaultRecord;
+  /** When its recovery is scheduled, ms (Infinity: never). */
+  readonly endsAt: number;
 }
 
 function positive(value: number, what: string): number {

@@ -86,6 +86,93 @@ describe("crashes, health checks and recovery", () => {
   });
 });
 
+describe("health-check detection is credited only to the crash a probe saw", () => {
+  // One camera frame every 100 ms from 50 ms on, 5 ms to either node, 10 ms of inference: a frame
+  // created at t reaches its node at t + 5 ms and is done at t + 15 ms. nearest-healthy sends
+  // every frame to "near" while it is known up and to "far" while it is known down. With 2 nodes,
+  // near (node 0) is probed at 0, 10, 20, 30 s and far (node 1) at 5, 15, 25 s; timeout 1 s.
+  const crashes = (faults: Doc[]): Doc => ({
+    name: "detection",
+    duration: "40 s",
+    drain: "1 s",
+    qosDeadline: "1 s",
+    devices: [{ id: "cam", workload: { type: "arrivals", model: "m", interarrival: 100, startOffset: 50 } }],
+    nodes: [
+      { id: "near", slots: 1, inferenceTime: 10, preprocessingTime: 0 },
+      { id: "far", slots: 1, inferenceTime: 10, preprocessingTime: 0 },
+    ],
+    network: { default: { latency: "5 ms" }, links: [{ between: ["cam", "far"], latency: "5 ms" }] },
+    schedulers: ["nearest-healthy"],
+    healthCheck: { interval: "10 s", timeout: "1 s" },
+    faults,
+  });
+
+  it("a probe sent during one crash that times out during the next detects neither (issue 13's timeline)", () => {
+    // Crash A over [9.5, 10.1) s, crash B over [10.9, 15.9) s. The probe at 10 s is sent during A;
+    // A has ended by its timeout at 11 s, so it gives no answer, and B, in progress at 11 s, began
+    // after the probe was sent: neither is detected. No probe is sent during B (the next is at
+    // 20 s, when the node is up, and passes). Neither was detected, so neither has a recovery
+    // detection. near is never known down, so every frame goes to near: the frames reaching it
+    // while it is down are lost, 6 of them during A (reaching it at 9.555 ... 10.055 s) and 50
+    // during B (10.955 ... 15.855 s).
+    const { results, records } = run(
+      crashes([
+        { type: "crash", node: "near", at: "9.5 s", recoverAfter: "0.6 s" },
+        { type: "crash", node: "near", at: "10.9 s", recoverAfter: "5 s" },
+      ]),
+    );
+    const r = results.runs[0];
+    expect(r.faults).toEqual([
+      { kind: "crash", target: "near", startMs: 9_500, endMs: 10_100, detectedAtMs: null, recoveryDetectedAtMs: null },
+      { kind: "crash", target: "near", startMs: 10_900, endMs: 15_900, detectedAtMs: null, recoveryDetectedAtMs: null },
+    ]);
+    expect(records["nearest-healthy"].filter((rec) => rec.node === "far")).toHaveLength(0);
+    expect(r.requests.lost).toBe(6 + 50);
+  });
+
+  it("a crash that begins before any probe saw the previous one end is detected by its own probe", () => {
+    // Crash A over [5, 15) s: the probe at 10 s is sent during A, which is still in progress at
+    // 11 s: detected at 11 s. Crash B over [17, 27) s begins while near is still known down (no
+    // probe between 15 and 17 s): the probe at 20 s is sent during B, still in progress at 21 s:
+    // B is detected at 21 s. The probe at 30 s passes: it is the first passing probe after either
+    // crash ended, so both recoveries are seen at 30 s. near is known down over [11, 30) s: the
+    // frames created then (11.05 ... 29.95 s, 190) go to far; the 60 reaching near during A
+    // before 11 s (5.055 ... 10.955 s) and none during B are lost.
+    const { results, records } = run(
+      crashes([
+        { type: "crash", node: "near", at: "5 s", recoverAfter: "10 s" },
+        { type: "crash", node: "near", at: "17 s", recoverAfter: "10 s" },
+      ]),
+    );
+    const r = results.runs[0];
+    expect(r.faults).toEqual([
+      { kind: "crash", target: "near", startMs: 5_000, endMs: 15_000, detectedAtMs: 11_000, recoveryDetectedAtMs: 30_000 },
+      { kind: "crash", target: "near", startMs: 17_000, endMs: 27_000, detectedAtMs: 21_000, recoveryDetectedAtMs: 30_000 },
+    ]);
+    const onFar = records["nearest-healthy"].filter((rec) => rec.node === "far").map((rec) => rec.createdAt);
+    expect(onFar).toHaveLength(190);
+    expect(Math.min(...onFar)).toBe(11_050);
+    expect(Math.max(...onFar)).toBe(29_950);
+    expect(r.requests.lost).toBe(60);
+  });
+
+  it("a probe whose timeout ends exactly when the crash ends gives no answer (a crash is in progress over [start, end))", () => {
+    // Crash over [9, 11) s: the probe at 10 s is sent during it; at its timeout, 11 s, the node is
+    // back. The crash over [29, 31.5) s is seen by the probe at 30 s (timeout 31 s), and its
+    // recovery by the probe at 40 s (the run ends at 41 s, with the drain).
+    const { results } = run(
+      crashes([
+        { type: "crash", node: "near", at: "9 s", recoverAfter: "2 s" },
+        { type: "crash", node: "near", at: "29 s", recoverAfter: "2.5 s" },
+      ]),
+    );
+    expect(results.runs[0].faults.map((f) => [f.detectedAtMs, f.recoveryDetectedAtMs])).toEqual([
+      [null, null],
+      [31_000, 40_000],
+    ]);
+  });
+});
+
 describe("link degradation", () => {
   it("multiplies latency and adds delay only within its interval, only on its links", () => {
     const { results, records } = run(
