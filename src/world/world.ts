@@ -7,7 +7,7 @@ import type { QueryRouter } from "../llm/routers/types.js";
 import { FaultInjector, type FaultRecord, type FaultTarget } from "./faults.js";
 import { NodeActivity } from "./node-activity.js";
 import type { ComputeUnit, Traffic, TrafficContext } from "./traffic-context.js";
-import { createIsolatedUnitStub } from "./unit-stub.js";
+import { createComputeUnit } from "./compute-unit.js";
 import { FrameTraffic, type FrameTrafficOptions } from "./frames/frame-traffic.js";
 import { QueryTraffic, type QueryTrafficOptions } from "./queries/query-traffic.js";
 
@@ -88,7 +88,7 @@ export class World implements FaultTarget {
     const units = this.units[node];
     let unit = units.get(name);
     if (unit === undefined) {
-      unit = createIsolatedUnitStub();
+      unit = createComputeUnit(this.sim, spec.sharing);
       units.set(name, unit);
     }
     return unit;
