@@ -7,7 +7,7 @@ import { SCHEDULERS } from "../schedulers/registry.js";
 import type { SchedulerFactory } from "../schedulers/types.js";
 import { SimulationError } from "../errors.js";
 import { EdgeWorld, type TaskSink } from "../world/edge-world.js";
-import type { NodeMeter } from "../world/node-meter.js";
+import type { NodeMeter } from "../world/frames/node-meter.js";
 import { SIMULATOR_VERSION } from "../version.js";
 import { edgeModelTimeIssues } from "./model-times.js";
 import { estimateEdgeWork, refuseExcessiveWork, resolveMaxEvents } from "./work-estimate.js";

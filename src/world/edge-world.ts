@@ -4,11 +4,11 @@ import { Simulator } from "../engine/simulator.js";
 import { meanOf, type Sampler } from "../random/distributions.js";
 import type { ResolvedScenario } from "../scenario/resolved.js";
 import { LOCAL_NODE, type ClusterView, type Scheduler, type TaskOutcome, type TaskRequest } from "../schedulers/types.js";
-import { IntQueue, TaskPool } from "./task-pool.js";
-import { NodeMeter } from "./node-meter.js";
+import { IntQueue, TaskPool } from "./frames/task-pool.js";
+import { NodeMeter } from "./frames/node-meter.js";
 import { TimeSeriesRecorder } from "../metrics/time-series.js";
 import { FaultInjector, type FaultRecord } from "./faults.js";
-import { RecentLatency } from "./recent-latency.js";
+import { RecentLatency } from "./frames/recent-latency.js";
 import type { MigrationResult } from "../metrics/results.js";
 
 /** Called for every measured request that completes, for per-task output. */
