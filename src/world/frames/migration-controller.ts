@@ -82,7 +82,9 @@ export class MigrationController {
       throw new SimulationError(`scheduler ${this.scheduler.name} returned an invalid migration (device ${device}, ${from} -> ${to}) at t=${this.ctx.sim.now} ms`);
     }
     if (scenario.nodes[to].frames === undefined) {
-      throw new SimulationError(`scheduler ${this.scheduler.name} migrated device ${scenario.devices[device].id} to node ${scenario.nodes[to].id} at t=${this.ctx.sim.now} ms, which has no frame service`);
+      throw new SimulationError(
+        `scheduler ${this.scheduler.name} migrated device ${scenario.devices[device].id} to node ${scenario.nodes[to].id} at t=${this.ctx.sim.now} ms, which has no frame service`,
+      );
     }
     const settings = scenario.migration;
     const network = this.ctx.network;

@@ -62,6 +62,10 @@ export class SlotServices {
   private readonly workLeft: Float64Array;
   private readonly since: Float64Array;
   private readonly handle: Float64Array;
+  private readonly startedAt: Float64Array;
+  private readonly work: Float64Array;
+  /** 1 when the frame ran at a speed other than 1: its stages on the unit are stretched to the time they took. */
+  private readonly stretched: Uint8Array;
   private readonly preprocessedKind: number;
   private readonly serviceDoneKind: number;
 
@@ -107,6 +111,9 @@ export class SlotServices {
     this.workLeft = new Float64Array(slots);
     this.since = new Float64Array(slots);
     this.handle = new Float64Array(slots);
+    this.startedAt = new Float64Array(slots);
+    this.work = new Float64Array(slots);
+    this.stretched = new Uint8Array(slots);
     this.speed = new Float64Array(nodes.length).fill(1);
     this.unitIds = new Int32Array(nodes.length).fill(-1);
     this.units = nodes.map((node) => {
@@ -257,6 +264,9 @@ export class SlotServices {
     this.serviceTask[slot] = task;
     this.workLeft[slot] = work;
     this.since[slot] = now;
+    this.startedAt[slot] = now;
+    this.work[slot] = work;
+    this.stretched[slot] = this.speed[node] === 1 ? 0 : 1;
     this.handle[slot] = this.ctx.sim.scheduleKind(work / this.speed[node], this.serviceDoneKind, task);
   }
 
@@ -271,6 +281,7 @@ export class SlotServices {
     for (let slot = this.slotBase[node], end = slot + this.inService[node]; slot < end; slot++) {
       this.workLeft[slot] -= (now - this.since[slot]) * old;
       this.since[slot] = now;
+      this.stretched[slot] = 1;
       sim.cancel(this.handle[slot] as EventHandle);
       this.handle[slot] = sim.scheduleKind(Math.max(0, this.workLeft[slot]) / speed, this.serviceDoneKind, this.serviceTask[slot]);
     }
@@ -287,7 +298,7 @@ export class SlotServices {
     const pool = this.pool;
     const node = pool.node[task];
     const now = this.ctx.sim.now;
-    this.leaveUnit(task, node);
+    this.leaveUnit(task, node, now);
     const meter = this.meters[node];
     meter.busyChanged(now, --this.busy[node]);
     const queue = this.queues[node];
@@ -302,16 +313,28 @@ export class SlotServices {
     this.events.served(task);
   }
 
-  /** Removes the frame from the node's frames in service (their order does not matter: each has its own event). */
-  private leaveUnit(task: number, node: number): void {
+  /**
+   * Removes the frame from the node's frames in service (their order does not matter: each has
+   * its own event). A frame that did not run at full speed throughout has its stages on the unit stretched in
+   * proportion to the time they took, so the stages still add up to its total latency.
+   */
+  private leaveUnit(task: number, node: number, now: number): void {
     const base = this.slotBase[node];
     const last = base + --this.inService[node];
     let slot = base;
     while (this.serviceTask[slot] !== task) slot++;
+    if (this.stretched[slot] === 1 && this.work[slot] > 0) {
+      const stretch = (now - this.startedAt[slot]) / this.work[slot];
+      this.pool.inferenceMs[task] *= stretch;
+      if (this.twoStage[node] === 0) this.pool.preprocessingMs[task] *= stretch;
+    }
     this.serviceTask[slot] = this.serviceTask[last];
     this.workLeft[slot] = this.workLeft[last];
     this.since[slot] = this.since[last];
     this.handle[slot] = this.handle[last];
+    this.startedAt[slot] = this.startedAt[last];
+    this.work[slot] = this.work[last];
+    this.stretched[slot] = this.stretched[last];
   }
 
   /**
