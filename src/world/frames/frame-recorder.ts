@@ -88,7 +88,8 @@ export class FrameRecorder {
     this.counts.completed++;
     const group = this.groupOfDevice[device];
     this.groupCounts[group].completed++;
-    this.groupTotals[group].add(total);
+    // With one group its latency is the family's, merged at the end (a sketch insertion saved per frame).
+    if (this.groupNames.length > 1) this.groupTotals[group].add(total);
     if (late) {
       this.counts.late++;
       this.groupCounts[group].late++;
@@ -175,7 +176,7 @@ export class FrameRecorder {
         group,
         devices: this.groupDevices[index],
         jobs: jobCounts(this.groupCounts[index]),
-        frames: { latency: { total: this.groupTotals[index].summary() } },
+        frames: { latency: { total: (this.groupNames.length === 1 ? overall.total : this.groupTotals[index]).summary() } },
       })),
       migrations,
       timeInViolationMs,

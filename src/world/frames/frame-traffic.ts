@@ -1,5 +1,6 @@
 import { SimulationError } from "../../errors.js";
-import { DOWN, UP } from "../../network/network.js";
+import type { Simulator } from "../../engine/simulator.js";
+import { DOWN, type Network, UP } from "../../network/network.js";
 import type { Sampler } from "../../random/distributions.js";
 import type { FrameWorkload } from "../../scenario/resolved-scenario.js";
 import { LOCAL_NODE, type Scheduler, type TaskOutcome, type TaskRequest } from "../../schedulers/types.js";
@@ -8,7 +9,7 @@ import { FrameClusterView } from "./cluster-view.js";
 import { FrameRecorder } from "./frame-recorder.js";
 import { LocalExecutor } from "./local-executor.js";
 import { MigrationController } from "./migration-controller.js";
-import { SlotServices } from "./slot-server.js";
+import { type SlotServiceEvents, SlotServices } from "./slot-server.js";
 import { TaskPool } from "./task-pool.js";
 
 /** Called for every measured frame that completes, for per-task output. */
@@ -50,7 +51,7 @@ interface FrameSource {
  * streams `<streamPrefix>/arrivals`, `/jitter`, `/start` (`device/<id>/...` for a device's first
  * workload). All per-frame state lives in a TaskPool; events carry a frame or source index.
  */
-export class FrameTraffic implements Traffic {
+export class FrameTraffic implements Traffic, SlotServiceEvents {
   readonly pool: TaskPool;
   readonly recorder: FrameRecorder;
   readonly view: FrameClusterView;
@@ -71,6 +72,9 @@ export class FrameTraffic implements Traffic {
   private readonly arrivalKind: number;
   private readonly reachNodeKind: number;
   private readonly deliveredKind: number;
+  // Read on every event: kept here rather than behind the context.
+  private readonly sim: Simulator;
+  private readonly network: Network;
   private sequence = 0;
   /** Largest number of frames in flight at once. */
   peakInFlight = 0;
@@ -82,6 +86,8 @@ export class FrameTraffic implements Traffic {
   ) {
     const ctx = context;
     const scenario = ctx.scenario;
+    this.sim = ctx.sim;
+    this.network = ctx.network;
     this.taskSink = options.taskSink;
     this.deadline = scenario.qos.frameDeadlineMs;
     this.endOfArrivals = scenario.durationMs;
@@ -110,11 +116,7 @@ export class FrameTraffic implements Traffic {
     this.jitterSamplers = this.sources.map((source) => (source.workload.jitter === undefined ? undefined : source.workload.jitter.bind(ctx.streams.stream(`${source.streamPrefix}/jitter`))));
     this.outstandingCount = new Int32Array(scenario.nodes.length);
     this.recorder = new FrameRecorder(scenario);
-    this.servers = new SlotServices(ctx, this.pool, this.recorder.meters, this.sourceClass, {
-      served: (task) => this.onServed(task),
-      lost: (task) => this.onLost(task),
-      refused: (task) => this.onRefused(task),
-    });
+    this.servers = new SlotServices(ctx, this.pool, this.recorder.meters, this.sourceClass, this);
     this.local = new LocalExecutor(ctx, this.pool, this.recorder.localMeter, this.sources, (task) => this.onLocalDone(task));
     this.migration = new MigrationController(ctx, scheduler, scenario.durationMs + scenario.drainMs);
     this.view = new FrameClusterView(ctx, this.servers, this.local, this.migration, this.outstandingCount);
@@ -127,7 +129,7 @@ export class FrameTraffic implements Traffic {
 
   start(): void {
     for (let source = 0; source < this.sources.length; source++) this.scheduleFirstArrival(source);
-    this.recorder.scheduleBins((at, close) => this.context.sim.schedule(at, close));
+    this.recorder.scheduleBins((at, close) => this.sim.schedule(at, close));
     this.migration.start(this.view);
   }
 
@@ -184,12 +186,12 @@ export class FrameTraffic implements Traffic {
       // Capture jitter delays a frame within its own period, so frames stay in order.
       time += draw < 0 ? 0 : draw >= period ? period * (1 - 1e-9) : draw;
     }
-    const sim = this.context.sim;
+    const sim = this.sim;
     sim.scheduleKindAt(time < sim.now ? sim.now : time, this.arrivalKind, source);
   }
 
   private onArrival(source: number): void {
-    const sim = this.context.sim;
+    const sim = this.sim;
     const now = sim.now;
     const { device, workload } = this.sources[source];
     const gap = this.arrivalSamplers[source]();
@@ -231,36 +233,37 @@ export class FrameTraffic implements Traffic {
     node = this.migration.route(device, node, now);
     pool.node[task] = node;
     this.outstandingCount[node]++;
-    const delay = this.context.network.transferMs(device, node, UP, workload.requestBytes);
+    const delay = this.network.transferMs(device, node, UP, workload.requestBytes);
     pool.networkUpMs[task] = delay;
     if (delay === 0) this.servers.arrive(task);
     else sim.scheduleKind(delay, this.reachNodeKind, task);
   }
 
   // Leaving the node ------------------------------------------------------------------------------
-  private onServed(task: number): void {
+  /** SlotServiceEvents (called by the slot services): the frame's slot is free; its answer crosses the downlink. */
+  served(task: number): void {
     const pool = this.pool;
     const device = pool.device[task];
-    const delay = this.context.network.transferMs(device, pool.node[task], DOWN, this.sources[pool.source[task]].workload.resultBytes);
+    const delay = this.network.transferMs(device, pool.node[task], DOWN, this.sources[pool.source[task]].workload.resultBytes);
     if (delay === 0) this.onDelivered(task, delay);
     else {
       // The downlink time is carried in enqueuedAt, free once the frame has left the queue.
       pool.enqueuedAt[task] = delay;
-      this.context.sim.scheduleKind(delay, this.deliveredKind, task);
+      this.sim.scheduleKind(delay, this.deliveredKind, task);
     }
   }
 
   private onDelivered(task: number, downlink = this.pool.enqueuedAt[task]): void {
     const pool = this.pool;
     const node = pool.node[task];
-    const now = this.context.sim.now;
+    const now = this.sim.now;
     this.outstandingCount[node]--;
     this.migration.completed(node, now, now - pool.createdAt[task]);
     this.complete(task, downlink, now);
   }
 
   private onLocalDone(task: number): void {
-    this.complete(task, 0, this.context.sim.now);
+    this.complete(task, 0, this.sim.now);
   }
 
   /** The answer reached the device (downlink 0 for a frame run on the device). */
@@ -278,11 +281,13 @@ export class FrameTraffic implements Traffic {
     pool.release(task);
   }
 
-  private onLost(task: number): void {
+  /** SlotServiceEvents: lost to a crash. */
+  lost(task: number): void {
     this.leaveNode(task, (device, node, createdAt) => this.recorder.lost(device, node, createdAt));
   }
 
-  private onRefused(task: number): void {
+  /** SlotServiceEvents: the node's queues were full. */
+  refused(task: number): void {
     this.leaveNode(task, (device, node, createdAt) => this.recorder.refused(device, node, createdAt));
   }
 

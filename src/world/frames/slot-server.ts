@@ -1,5 +1,5 @@
 import { SimulationError } from "../../errors.js";
-import type { EventHandle } from "../../engine/simulator.js";
+import type { EventHandle, Simulator } from "../../engine/simulator.js";
 import type { Sampler } from "../../random/distributions.js";
 import type { BackgroundLoad } from "../../scenario/resolved.js";
 import type { ComputeUnit, TrafficContext } from "../traffic-context.js";
@@ -42,6 +42,8 @@ export class SlotServices {
   private readonly cpuSlots: Int32Array;
   private readonly cpuBusy: Int32Array;
   private readonly busy: Int32Array;
+  /** Busy slots as last told to the unit and the world. */
+  private readonly reportedBusy: Int32Array;
   private readonly slotsOf: Int32Array;
   private readonly queueCapacity: Float64Array;
   /** Bumped at every crash: a completion from an older epoch belongs to a lost frame. */
@@ -68,6 +70,9 @@ export class SlotServices {
   private readonly stretched: Uint8Array;
   private readonly preprocessedKind: number;
   private readonly serviceDoneKind: number;
+  // Read on every event: kept here rather than behind ctx.
+  private readonly sim: Simulator;
+  private readonly up: Uint8Array;
 
   constructor(
     private readonly ctx: TrafficContext,
@@ -77,6 +82,8 @@ export class SlotServices {
     private readonly sourceClass: Int32Array,
     private readonly events: SlotServiceEvents,
   ) {
+    this.sim = ctx.sim;
+    this.up = ctx.up;
     const nodes = ctx.scenario.nodes;
     const spec = nodes.map((node) => node.frames);
     this.queues = nodes.map(() => new IntQueue());
@@ -85,6 +92,7 @@ export class SlotServices {
     this.cpuSlots = Int32Array.from(spec.map((frames) => frames?.cpuSlots ?? 0));
     this.cpuBusy = new Int32Array(nodes.length);
     this.busy = new Int32Array(nodes.length);
+    this.reportedBusy = new Int32Array(nodes.length);
     this.slotsOf = Int32Array.from(spec.map((frames) => frames?.slots ?? 0));
     this.queueCapacity = Float64Array.from(spec.map((frames) => frames?.queueCapacity ?? 0));
     this.epoch = new Int32Array(nodes.length);
@@ -148,7 +156,7 @@ export class SlotServices {
   queueDelay(node: number): number {
     let oldest = Infinity;
     for (const queue of [this.queues[node], this.cpuQueues[node]]) if (queue.size > 0) oldest = Math.min(oldest, this.pool.enqueuedAt[queue.peek()]);
-    return oldest === Infinity ? 0 : this.ctx.sim.now - oldest;
+    return oldest === Infinity ? 0 : this.sim.now - oldest;
   }
 
   /** Bytes held by the queues (what grows with a backlog). */
@@ -159,8 +167,8 @@ export class SlotServices {
   /** The frame reaches its node (pool.node[task]) after the uplink. */
   arrive(task: number): void {
     const node = this.pool.node[task];
-    const now = this.ctx.sim.now;
-    if (this.ctx.up[node] === 0) {
+    const now = this.sim.now;
+    if (this.up[node] === 0) {
       this.events.lost(task);
       return;
     }
@@ -212,14 +220,14 @@ export class SlotServices {
     this.pool.preprocessingMs[task] = preprocessing;
     this.pool.epoch[task] = this.epoch[node];
     this.cpuBusy[node]++;
-    this.ctx.sim.scheduleKind(preprocessing, this.preprocessedKind, task);
+    this.sim.scheduleKind(preprocessing, this.preprocessedKind, task);
   }
 
   private onPreprocessed(task: number): void {
     if (this.lostToCrash(task)) return;
     const pool = this.pool;
     const node = pool.node[task];
-    const now = this.ctx.sim.now;
+    const now = this.sim.now;
     this.cpuBusy[node]--;
     const cpuQueue = this.cpuQueues[node];
     if (cpuQueue.size > 0) {
@@ -267,7 +275,7 @@ export class SlotServices {
     this.startedAt[slot] = now;
     this.work[slot] = work;
     this.stretched[slot] = this.speed[node] === 1 ? 0 : 1;
-    this.handle[slot] = this.ctx.sim.scheduleKind(work / this.speed[node], this.serviceDoneKind, task);
+    this.handle[slot] = this.sim.scheduleKind(work / this.speed[node], this.serviceDoneKind, task);
   }
 
   /** The unit's speed for this node's frames changed: every frame in service keeps the work it has left. */
@@ -276,7 +284,7 @@ export class SlotServices {
     const old = this.speed[node];
     this.speed[node] = speed;
     if (speed === old) return;
-    const now = this.ctx.sim.now;
+    const now = this.sim.now;
     const sim = this.ctx.sim;
     for (let slot = this.slotBase[node], end = slot + this.inService[node]; slot < end; slot++) {
       this.workLeft[slot] -= (now - this.since[slot]) * old;
@@ -287,17 +295,21 @@ export class SlotServices {
     }
   }
 
-  /** Tells the unit and the world how loaded the service is now. */
+  /** Tells the unit (busy or idle) and the world (busy slots / slots) how loaded the service is now, when that changed. */
   private unitChanged(node: number): void {
-    (this.units[node] as ComputeUnit).setBusy(this.unitIds[node], this.busy[node] > 0);
-    this.ctx.loadChanged(node, "frames", this.busy[node] / this.slotsOf[node]);
+    const busy = this.busy[node];
+    const reported = this.reportedBusy[node];
+    if (busy === reported) return;
+    this.reportedBusy[node] = busy;
+    if (busy === 0 || reported === 0) (this.units[node] as ComputeUnit).setBusy(this.unitIds[node], busy > 0);
+    this.ctx.loadChanged(node, "frames", busy / this.slotsOf[node]);
   }
 
   private onServiceDone(task: number): void {
     if (this.lostToCrash(task)) return;
     const pool = this.pool;
     const node = pool.node[task];
-    const now = this.ctx.sim.now;
+    const now = this.sim.now;
     this.leaveUnit(task, node, now);
     const meter = this.meters[node];
     meter.busyChanged(now, --this.busy[node]);
@@ -350,7 +362,7 @@ export class SlotServices {
   /** The node stops: its queues are lost now; frames in service are lost when their slot would have finished. */
   crash(node: number): void {
     if (!this.hasService(node)) return;
-    const now = this.ctx.sim.now;
+    const now = this.sim.now;
     this.epoch[node]++;
     this.busy[node] = 0;
     this.cpuBusy[node] = 0;
