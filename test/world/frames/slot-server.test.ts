@@ -38,8 +38,8 @@ class FakeUnit implements ComputeUnit {
 
 const toNode: Scheduler = { name: "to-node", place: () => 0 };
 
-/** Runs frame traffic alone on a hand-made context whose one unit is `FakeUnit`; `at` schedules speed changes. */
-function runWithUnit(doc: unknown, speeds: [number, number][]) {
+/** Runs frame traffic alone on a hand-made context whose one unit is `FakeUnit`; `speeds` schedules speed changes, `crashes` [down, up] intervals of node 0. */
+function runWithUnit(doc: unknown, speeds: [number, number][], crashes: [number, number][] = []) {
   const scenario = fromEdgeResolved(resolveFrames(doc));
   const sim = new Simulator();
   const streams = new RandomStreams(scenario.seed);
@@ -59,6 +59,17 @@ function runWithUnit(doc: unknown, speeds: [number, number][]) {
   const traffic = new FrameTraffic(context, toNode, { taskSink: (record) => records.push({ ...record }) });
   traffic.start();
   for (const [at, speed] of speeds) sim.schedule(at, () => unit.setSpeed(speed));
+  // What the world does at a crash and a recovery: set `up`, then tell the traffic.
+  for (const [down, back] of crashes) {
+    sim.schedule(down, () => {
+      context.up[0] = 0;
+      traffic.crashNode(0);
+    });
+    sim.schedule(back, () => {
+      context.up[0] = 1;
+      traffic.recoverNode(0);
+    });
+  }
   const end = scenario.durationMs + scenario.drainMs;
   sim.run({ until: end });
   traffic.finish(end);
@@ -107,6 +118,21 @@ describe("a frame in service progresses at the speed its compute unit gives it",
     // Speed 0.25 from 50 ms (the unit is idle then); the frame at 60 ms takes 10 / 0.25 = 40 ms.
     const { records } = runWithUnit(singleSlot([0, 60]), [[50, 0.25]]);
     expect(records.map((r) => r.total)).toEqual([10, 40]);
+  });
+
+  it("a crash frees the unit at once; a later speed change does not revive the lost frame", () => {
+    // Frame A (t = 0) is in service when the node crashes at 5 ms: the unit is idle from 5 ms and
+    // A is lost when its slot would have ended (10 ms). The speed halves at 7 ms with nothing in
+    // service. The node is back at 20 ms; frame B (t = 30 ms) takes 10 / 0.5 = 20 ms.
+    const { records, unit, results } = runWithUnit(singleSlot([0, 30]), [[7, 0.5]], [[5, 20]]);
+    expect(records.map((r) => [r.createdAt, r.total])).toEqual([[30, 20]]);
+    expect(results.section.jobs).toMatchObject({ completed: 1, lost: 1 });
+    expect(unit.busyChanges).toEqual([
+      { at: 0, busy: true },
+      { at: 5, busy: false },
+      { at: 30, busy: true },
+      { at: 50, busy: false },
+    ]);
   });
 
   it("two-stage: only inference is on the unit; CPU preprocessing is not slowed", () => {
