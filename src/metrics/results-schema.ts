@@ -114,9 +114,15 @@ export interface RunNodeResults {
   energyJ: number | null;
   /** Share of the window during which at least one service was busy. */
   utilisation: number;
-  frames: Omit<NodeResults, "id" | "downMs" | "energyJ"> | null;
+  frames: FrameNodeResults | null;
   llm: Omit<LlmNodeResults, "id" | "downMs" | "energyJ"> | null;
 }
+
+/**
+ * A node's slot service: `refused` counts frames its full queues turned away (what results@1
+ * called `dropped`); `dropped` stays for the policy's choice not to run a job, which has no node (0).
+ */
+export type FrameNodeResults = Omit<NodeResults, "id" | "downMs" | "energyJ"> & { refused: number };
 
 /** Frame jobs: the per-stage view of the published testbed. */
 export interface FrameResults {

@@ -4,7 +4,10 @@ export interface TimeBin {
   startMs: number;
   completed: number;
   late: number;
+  /** The policy chose not to run it (results@2); in results@1 files: refused by a full queue. */
   dropped: number;
+  /** Refused by a service (a full queue), results@2; 0 in results@1 files. */
+  refused: number;
   lost: number;
   /** Created in this bin, still in flight at the end of the run and already past the deadline. */
   unfinishedLate: number;
@@ -29,6 +32,7 @@ export class TimeSeriesRecorder {
   private readonly completed: Float64Array;
   private readonly late: Float64Array;
   private readonly dropped: Float64Array;
+  private readonly refused: Float64Array;
   private readonly lost: Float64Array;
   private readonly unfinishedLate: Float64Array;
   private readonly latencySum: Float64Array;
@@ -45,6 +49,7 @@ export class TimeSeriesRecorder {
     this.completed = new Float64Array(this.binCount);
     this.late = new Float64Array(this.binCount);
     this.dropped = new Float64Array(this.binCount);
+    this.refused = new Float64Array(this.binCount);
     this.lost = new Float64Array(this.binCount);
     this.unfinishedLate = new Float64Array(this.binCount);
     this.latencySum = new Float64Array(this.binCount);
@@ -78,6 +83,10 @@ export class TimeSeriesRecorder {
     this.dropped[this.binOf(createdAt)]++;
   }
 
+  recordRefused(createdAt: number): void {
+    this.refused[this.binOf(createdAt)]++;
+  }
+
   recordLost(createdAt: number): void {
     this.lost[this.binOf(createdAt)]++;
   }
@@ -95,7 +104,7 @@ export class TimeSeriesRecorder {
     const bins: TimeBin[] = [];
     for (let bin = 0; bin < this.binCount; bin++) {
       const completed = this.completed[bin];
-      const failed = this.dropped[bin] + this.lost[bin] + this.unfinishedLate[bin];
+      const failed = this.dropped[bin] + this.refused[bin] + this.lost[bin] + this.unfinishedLate[bin];
       const attempts = completed + failed;
       const sketch = this.sketches[bin];
       bins.push({
@@ -103,6 +112,7 @@ export class TimeSeriesRecorder {
         completed,
         late: this.late[bin],
         dropped: this.dropped[bin],
+        refused: this.refused[bin],
         lost: this.lost[bin],
         unfinishedLate: this.unfinishedLate[bin],
         violationRate: attempts === 0 ? null : (this.late[bin] + failed) / attempts,

@@ -4,7 +4,7 @@ import { BUILTIN_PROFILE_DIR } from "../../src/scenario/profiles.js";
 import { resolveScenario } from "../../src/scenario/resolve.js";
 import type { ResolvedScenario } from "../../src/scenario/resolved-scenario.js";
 import type { QueryResults, Results, RunResults } from "../../src/metrics/results-schema.js";
-import { type SimulateOptions, simulateWorld } from "../../src/run/simulate-world.js";
+import { type SimulateOptions, simulate } from "../../src/run/simulate.js";
 
 export const HERE = dirname(fileURLToPath(import.meta.url));
 export const LLM_FIXTURE_PROFILES = join(HERE, "..", "fixtures", "llm-profiles");
@@ -63,7 +63,7 @@ export function phonesAndCloud(routers: unknown[]): Record<string, unknown> {
 
 /** Runs a query scenario on the one world: results@2. */
 export function simulateQueries(scenario: ResolvedScenario, options: SimulateOptions = {}): Results {
-  return simulateWorld(scenario, options);
+  return simulate(scenario, options);
 }
 
 /** A run's query section (present in every run of a scenario with query workloads). */

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { InputError } from "../../src/errors.js";
 import { resolveScenario } from "../../src/scenario/resolve.js";
+import { SCHEDULER_NAMES } from "../../src/schedulers/registry.js";
+import type { FrameResults, RunResults } from "../../src/metrics/results-schema.js";
 import { runScenario } from "../world/run-scenario.js";
 
 function scenario(schedulers: string[], extra: Record<string, unknown> = {}) {
@@ -28,26 +30,27 @@ const run = runScenario;
 describe("local-only and cloud-only baselines", () => {
   const { results, records } = run(scenario(["local-only", "cloud-only", "nearest-healthy"]));
   const [local, cloud, nearest] = results.runs;
+  const frames = (run: RunResults) => run.frames as FrameResults;
 
   it("local-only runs every request on its device: no network, the device's CPU path (Raspberry Pi 3 B: ~317 + ~20 ms)", () => {
-    expect(local.local?.completed).toBe(local.requests.completed);
-    expect(local.nodes.every((node) => node.completed === 0)).toBe(true);
+    expect(frames(local).local?.completed).toBe(local.jobs.completed);
+    expect(local.nodes.every((node) => node.frames?.completed === 0)).toBe(true);
     expect(records["local-only"].every((r) => r.node === "(local)" && r.networkUp === 0 && r.networkDown === 0)).toBe(true);
     // Profile means (estimates): CPU inference 316.8 ms, preprocessing 20.2 ms; lognormal cv 0.1 / 0.15 over ~360 frames.
-    expect(Math.abs((local.latency.inference.mean as number) / 316.8 - 1)).toBeLessThan(0.03);
-    expect(Math.abs((local.latency.preprocessing.mean as number) / 20.2 - 1)).toBeLessThan(0.05);
+    expect(Math.abs((frames(local).latency.inference.mean as number) / 316.8 - 1)).toBeLessThan(0.03);
+    expect(Math.abs((frames(local).latency.preprocessing.mean as number) / 20.2 - 1)).toBeLessThan(0.05);
     // One frame a second against ~337 ms of work: no queueing, and every frame misses the 200 ms deadline.
-    expect(local.latency.queueing.max).toBe(0);
-    expect(local.qos.violationRate).toBe(1);
+    expect(frames(local).latency.queueing.max).toBe(0);
+    expect(local.jobs.violationRate).toBe(1);
   });
 
   it("cloud-only sends everything to the cloud node; nearest-healthy keeps it at the edge", () => {
-    expect(cloud.nodes.find((n) => n.id === "cloud")?.completed).toBe(cloud.requests.completed);
-    expect(cloud.local).toBeNull();
+    expect(cloud.nodes.find((n) => n.id === "cloud")?.frames?.completed).toBe(cloud.jobs.completed);
+    expect(frames(cloud).local).toBeNull();
     expect(records["cloud-only"].every((r) => r.node === "cloud")).toBe(true);
-    expect(nearest.nodes.find((n) => n.id === "coral")?.completed).toBe(nearest.requests.completed);
+    expect(nearest.nodes.find((n) => n.id === "coral")?.frames?.completed).toBe(nearest.jobs.completed);
     // Same arrivals for all three policies.
-    expect(new Set(results.runs.map((r) => r.requests.generated)).size).toBe(1);
+    expect(new Set(results.runs.map((r) => r.jobs.generated)).size).toBe(1);
   });
 
   it("refuses, at load, cloud-only without a cloud node and local-only for a device that cannot run its model", () => {
@@ -96,7 +99,7 @@ describe("model memory", () => {
       nodes: [{ id: "n", profile: "tiny-board" }],
       schedulers: ["round-robin"],
     });
-    const options = { profileDirs: [join(dir, "profiles"), BUILTIN_PROFILE_DIR] };
+    const options = { knownSchedulers: SCHEDULER_NAMES, profileDirs: [join(dir, "profiles"), BUILTIN_PROFILE_DIR] };
     expect(() => resolveScenario(doc(["mobilenet-ssd-v1"]), options)).not.toThrow();
     let error: InputError | undefined;
     try {

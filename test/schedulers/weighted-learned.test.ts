@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { resolveScenario } from "../../src/scenario/resolve.js";
 import { createWeighted } from "../../src/schedulers/weighted.js";
 import type { ClusterView, TaskRequest } from "../../src/schedulers/types.js";
+
 import { simulate } from "../../src/run/simulate.js";
 import type { InputError } from "../../src/errors.js";
 import { REPO } from "../cli/helpers.js";
@@ -77,16 +78,16 @@ describe("heterogeneous cluster (100 devices, 12 edge nodes, a cloud)", () => {
   const byLabel = Object.fromEntries(results.runs.map((r) => [r.label, r]));
 
   it("weighted and learned beat nearest-healthy on QoS violations", () => {
-    const nearest = byLabel["nearest-healthy"].qos.violationRate as number;
+    const nearest = byLabel["nearest-healthy"].jobs.violationRate as number;
     expect(nearest).toBeGreaterThan(0.5);
-    for (const label of ["weighted", "learned", "learned-federated"]) expect(byLabel[label].qos.violationRate as number).toBeLessThan(nearest / 10);
+    for (const label of ["weighted", "learned", "learned-federated"]) expect(byLabel[label].jobs.violationRate as number).toBeLessThan(nearest / 10);
   });
 
   it("learned improves over its own first time bins (from network-only weights)", () => {
     for (const label of ["learned", "learned-federated"]) {
       const run = byLabel[label];
       expect(run.learned).toBe(true);
-      const rates = run.timeSeries.bins.map((b) => b.violationRate).filter((v): v is number => v !== null);
+      const rates = (run.frames?.timeSeries.bins ?? []).map((b) => b.violationRate).filter((v): v is number => v !== null);
       const later = rates.slice(rates.length / 2);
       const laterMean = later.reduce((s, v) => s + v, 0) / later.length;
       expect(rates[0]).toBeGreaterThan(3 * laterMean);
@@ -95,10 +96,10 @@ describe("heterogeneous cluster (100 devices, 12 edge nodes, a cloud)", () => {
   });
 
   it("federated averaging counts the bytes exchanged: 2 x devices x 4 parameters x 8 bytes per round", () => {
-    const stats = byLabel["learned-federated"].schedulerStatistics;
+    const stats = byLabel["learned-federated"].policyStatistics;
     expect(stats.federatedRounds).toBe(9);
-    expect(stats.federatedBytes).toBe(stats.federatedRounds * 2 * 100 * 4 * 8);
-    expect(byLabel.learned.schedulerStatistics.federatedBytes).toBe(0);
+    expect(stats.federatedBytes).toBe((stats.federatedRounds as number) * 2 * 100 * 4 * 8);
+    expect(byLabel.learned.policyStatistics.federatedBytes).toBe(0);
   });
 });
 

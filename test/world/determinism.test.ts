@@ -1,7 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { resolveScenario } from "../../src/scenario/resolve.js";
+import type { TaskRecord } from "../../src/world/frames/frame-traffic.js";
+
+import { resolveScenario as __R } from "../../src/scenario/resolve.js";
 import { simulate } from "../../src/run/simulate.js";
-import type { TaskRecord } from "../../src/world/edge-world.js";
+
+const resolveFrames = (doc: unknown) => __R(doc, {});
 
 function scenario(extraDevice: boolean, seed = 11) {
   const devices: unknown[] = [
@@ -9,23 +12,20 @@ function scenario(extraDevice: boolean, seed = 11) {
     { id: "phone", workload: { type: "arrivals", model: "m", interarrival: { dist: "exponential", mean: "150 ms" } } },
   ];
   if (extraDevice) devices.splice(1, 0, { id: "newcomer", workload: { type: "arrivals", model: "m", interarrival: { dist: "exponential", mean: "40 ms" } } });
-  return resolveScenario(
-    {
-      name: "crn",
-      seed,
-      duration: "20 s",
-      drain: "2 s",
-      qosDeadline: "100 ms",
-      devices,
-      nodes: [
-        { id: "a", slots: 2, inferenceTime: { dist: "lognormal", mean: 12, cv: 0.3 } },
-        { id: "b", inferenceTime: { dist: "exponential", mean: 8 } },
-      ],
-      network: { default: { latency: "5 ms", jitter: { preset: "5g-stable-calibrated" }, bandwidth: "20 Mbit/s" } },
-      schedulers: ["nearest-healthy", "least-loaded", "random", "round-robin"],
-    },
-    {},
-  );
+  return resolveFrames({
+    name: "crn",
+    seed,
+    duration: "20 s",
+    drain: "2 s",
+    qosDeadline: "100 ms",
+    devices,
+    nodes: [
+      { id: "a", slots: 2, inferenceTime: { dist: "lognormal", mean: 12, cv: 0.3 } },
+      { id: "b", inferenceTime: { dist: "exponential", mean: 8 } },
+    ],
+    network: { default: { latency: "5 ms", jitter: { preset: "5g-stable-calibrated" }, bandwidth: "20 Mbit/s" } },
+    schedulers: ["nearest-healthy", "least-loaded", "random", "round-robin"],
+  });
 }
 
 function collect(extraDevice: boolean, seed?: number) {
@@ -95,10 +95,10 @@ describe("determinism and common random numbers", () => {
       const doc = scenario(false);
       let bytes = 0;
       simulate(
-        { ...doc, durationMs: doc.durationMs * (duration === "long" ? 10 : 1), schedulers: [doc.schedulers[1]] },
+        { ...doc, durationMs: doc.durationMs * (duration === "long" ? 10 : 1), policies: [doc.policies[1]] },
         {
           onRunDone: (_entry, world) => {
-            bytes = world.requestMemoryBytes;
+            bytes = world.frames?.requestMemoryBytes ?? 0;
           },
         },
       );

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { FrameNodeResults, FrameResults } from "../../src/metrics/results-schema.js";
 import { runScenario } from "./run-scenario.js";
 
 type Doc = Record<string, unknown>;
@@ -44,21 +45,21 @@ describe("crashes, health checks and recovery", () => {
     expect(onNear.filter((rec) => rec.createdAt >= 35_000 && rec.createdAt < 70_000)).toHaveLength(0);
     // Requests placed there between the crash and its detection were lost: 6 s at 50 frames/s,
     // plus the few queued or in service at the crash.
-    expect(r.requests.lost).toBeGreaterThanOrEqual(6 * 50 - 5);
-    expect(r.requests.lost).toBeLessThanOrEqual(6 * 50 + 20);
-    expect(r.nodes[0].lost).toBe(r.requests.lost);
+    expect(r.jobs.lost).toBeGreaterThanOrEqual(6 * 50 - 5);
+    expect(r.jobs.lost).toBeLessThanOrEqual(6 * 50 + 20);
+    expect((r.nodes[0].frames as FrameNodeResults).lost).toBe(r.jobs.lost);
     // After detection the far node takes everything; after recovery the near node is used again.
     expect(records["nearest-healthy"].some((rec) => rec.node === "far" && rec.createdAt > 41_000 && rec.createdAt < 70_000)).toBe(true);
     expect(onNear.some((rec) => rec.createdAt > 70_000)).toBe(true);
     expect(r.nodes[0].downMs).toBe(35_000);
     // Lost requests are QoS violations.
-    expect(r.qos.violations).toBe(r.qos.late + r.requests.dropped + r.requests.lost);
-    expect(r.timeSeries.bins.reduce((s, b) => s + b.lost, 0)).toBe(r.requests.lost);
+    expect(r.jobs.violations).toBe(r.jobs.late + r.jobs.refused + r.jobs.lost);
+    expect((r.frames as FrameResults).timeSeries.bins.reduce((s, b) => s + b.lost, 0)).toBe(r.jobs.lost);
   });
 
   it("a shorter health-check interval loses fewer requests", () => {
-    const slow = run(doc).results.runs[0].requests.lost;
-    const fast = run({ ...doc, healthCheck: { interval: "2 s", timeout: "0.5 s" } }).results.runs[0].requests.lost;
+    const slow = run(doc).results.runs[0].jobs.lost;
+    const fast = run({ ...doc, healthCheck: { interval: "2 s", timeout: "0.5 s" } }).results.runs[0].jobs.lost;
     expect(fast).toBeLessThan(slow / 3);
     expect(fast).toBeGreaterThan(0);
   });
@@ -82,7 +83,7 @@ describe("crashes, health checks and recovery", () => {
       }
     }
     // round-robin keeps sending to the far node until a check finds it down: it loses requests.
-    expect(results.runs[1].requests.lost).toBeGreaterThan(0);
+    expect(results.runs[1].jobs.lost).toBeGreaterThan(0);
   });
 });
 
@@ -127,7 +128,7 @@ describe("health-check detection is credited only to the crash a probe saw", () 
       { kind: "crash", target: "near", startMs: 10_900, endMs: 15_900, detectedAtMs: null, recoveryDetectedAtMs: null },
     ]);
     expect(records["nearest-healthy"].filter((rec) => rec.node === "far")).toHaveLength(0);
-    expect(r.requests.lost).toBe(6 + 50);
+    expect(r.jobs.lost).toBe(6 + 50);
   });
 
   it("a crash that begins before any probe saw the previous one end is detected by its own probe", () => {
@@ -153,7 +154,7 @@ describe("health-check detection is credited only to the crash a probe saw", () 
     expect(onFar).toHaveLength(190);
     expect(Math.min(...onFar)).toBe(11_050);
     expect(Math.max(...onFar)).toBe(29_950);
-    expect(r.requests.lost).toBe(60);
+    expect(r.jobs.lost).toBe(60);
   });
 
   it("a probe whose timeout ends exactly when the crash ends gives no answer (a crash is in progress over [start, end))", () => {

@@ -1,6 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { resolveScenario } from "../../src/scenario/resolve.js";
-import { simulate } from "../../src/run/simulate.js";
+import type { FrameResults } from "../../src/metrics/results-schema.js";
+
+import { resolveScenario as __R } from "../../src/scenario/resolve.js";
+import { simulate as simulateFrames } from "../../src/run/simulate.js";
+
+const resolveFrames = (doc: unknown) => __R(doc, {});
 
 /**
  * The 5G link end to end: requests crossing links whose one-way latency is the calibrated preset
@@ -8,20 +12,17 @@ import { simulate } from "../../src/run/simulate.js";
  * and the literal reading (scale 0.098 read in ms) must not (its sd is about 0.5 ms).
  */
 function linkStages(preset: string) {
-  const scenario = resolveScenario(
-    {
-      name: "5g-link",
-      seed: 8,
-      duration: "100 s",
-      qosDeadline: "200 ms",
-      devices: [{ id: "ue", count: 20, workload: { type: "arrivals", model: "m", interarrival: { dist: "exponential", mean: "5 ms" } } }],
-      nodes: [{ id: "mec", slots: 64, inferenceTime: 1 }],
-      network: { default: { latency: 0, jitter: { preset }, bandwidth: null } },
-      schedulers: ["nearest-healthy"],
-    },
-    {},
-  );
-  return simulate(scenario).runs[0].latency;
+  const scenario = resolveFrames({
+    name: "5g-link",
+    seed: 8,
+    duration: "100 s",
+    qosDeadline: "200 ms",
+    devices: [{ id: "ue", count: 20, workload: { type: "arrivals", model: "m", interarrival: { dist: "exponential", mean: "5 ms" } } }],
+    nodes: [{ id: "mec", slots: 64, inferenceTime: 1 }],
+    network: { default: { latency: 0, jitter: { preset }, bandwidth: null } },
+    schedulers: ["nearest-healthy"],
+  });
+  return (simulateFrames(scenario).runs[0].frames as FrameResults).latency;
 }
 
 describe("5G link presets through the world", () => {

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { REPO } from "../cli/helpers.js";
+import type { FrameNodeResults } from "../../src/metrics/results-schema.js";
 import { runScenario } from "./run-scenario.js";
 
 type Doc = Record<string, any>;
@@ -29,10 +30,10 @@ describe("Algorithm 1: QoS monitoring and migration", () => {
     // Violation before, recovery after: late requests only around the overload onset.
     const lateAfter = qos.filter((r) => r.violatedQos && r.createdAt > m.timeMs + 5000);
     expect(lateAfter.length).toBeLessThan(5);
-    expect(migrate.qos.violationRate as number).toBeLessThan(0.05);
-    expect(stay.qos.violationRate as number).toBeGreaterThan(0.4);
-    expect(migrate.qos.timeInViolationMs as number).toBeGreaterThan(0);
-    expect(stay.qos.timeInViolationMs).toBeNull();
+    expect(migrate.jobs.violationRate as number).toBeLessThan(0.05);
+    expect(stay.jobs.violationRate as number).toBeGreaterThan(0.4);
+    expect(migrate.timeInViolationMs as number).toBeGreaterThan(0);
+    expect(stay.timeInViolationMs).toBeNull();
   });
 
   it("does not migrate when nothing degrades (a network without heavy-tailed jitter)", () => {
@@ -43,7 +44,7 @@ describe("Algorithm 1: QoS monitoring and migration", () => {
     calm.network.default.jitter = { dist: "uniform", low: "5 ms", high: "25 ms" };
     const { results } = run(calm);
     expect(results.runs[1].migrations).toHaveLength(0);
-    expect(results.runs[1].nodes[0].completed).toBe(results.runs[1].requests.completed);
+    expect((results.runs[1].nodes[0].frames as FrameNodeResults).completed).toBe(results.runs[1].jobs.completed);
   });
 
   it("a crashed node's sessions migrate at the first monitor tick after the crash is detected", () => {

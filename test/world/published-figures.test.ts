@@ -1,8 +1,9 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { Results } from "../../src/metrics/results.js";
-import { simulate } from "../../src/run/simulate.js";
+import type { FrameNodeResults, FrameResults, Results } from "../../src/metrics/results-schema.js";
 import { loadScenarioFile } from "../../src/scenario/resolve.js";
+
+import { simulate } from "../../src/run/simulate.js";
 import { REPO } from "../cli/helpers.js";
 
 /**
@@ -34,9 +35,13 @@ function means(latency: Record<StageName, Summary>): Record<StageName, { mean: n
 }
 
 function nodeLatency(results: Results, id: string): Record<StageName, { mean: number }> {
-  const node = results.runs[0].nodes.find((n) => n.id === id);
-  if (node === undefined) throw new Error(`no node ${id}`);
-  return means(node.latency);
+  return means(nodeFrames(results, id).latency);
+}
+
+function nodeFrames(results: Results, id: string): FrameNodeResults {
+  const node = results.runs[0].nodes.find((n) => n.id === id)?.frames;
+  if (node == null) throw new Error(`no frame service on node ${id}`);
+  return node;
 }
 
 const relativeError = (measured: number, published: number): number => Math.abs(measured - published) / published;
@@ -48,8 +53,8 @@ describe("observation 1 (scenarios/frame-size.json): larger frames inflate total
 
   it("each camera is served only by its own board (the pinning the scenario relies on)", () => {
     const run0 = results.runs[0];
-    expect(run0.requests.completed).toBeGreaterThan(11_000);
-    for (const node of run0.nodes) expect(node.completed, node.id).toBe(run0.requests.completed / 4);
+    expect(run0.jobs.completed).toBeGreaterThan(11_000);
+    for (const node of run0.nodes) expect((node.frames as FrameNodeResults).completed, node.id).toBe(run0.jobs.completed / 4);
   });
 
   it("both paths inflate by 45-60% from 300 px to 600 px, and the CPU path by at least 5 points more", () => {
@@ -67,7 +72,7 @@ describe("observation 1 (scenarios/frame-size.json): larger frames inflate total
   });
 
   it("the mechanism: the CPU path's single slot absorbs the larger preprocessing, the accelerator's bottleneck does not change", () => {
-    const util = (id: string): number => results.runs[0].nodes.find((n) => n.id === id)!.utilisation;
+    const util = (id: string): number => nodeFrames(results, id).utilisation;
     // CPU path: one slot serves preprocessing + inference, 96.7 -> 126.7 ms per frame at 5 fps: 0.48 -> 0.63.
     expect(util("jetson-cpu-600") / util("jetson-cpu-300")).toBeGreaterThan(1.25);
     // Accelerator path: utilisation is the GPU's, whose 115.6 ms inference does not depend on the frame size.
@@ -157,7 +162,7 @@ describe("observation 3 (scenarios/edge-ai-testbed-heatmap.json): the published 
   it("the matrix drives the simulation: the measured uplink is about 80 ms plus the 27 kB transfer", () => {
     // 27000 B at 50 Mbit/s = 4.32 ms. 3 ms tolerance: the heavy-tailed 5G jitter over a 1-minute run.
     for (const runResult of results.runs) {
-      expect(Math.abs(means(runResult.latency).networkUp.mean - (results.network.nominalLatencyMs[0][0] + 4.32)), runResult.label).toBeLessThan(3);
+      expect(Math.abs(means((runResult.frames as FrameResults).latency).networkUp.mean - (results.network.nominalLatencyMs[0][0] + 4.32)), runResult.label).toBeLessThan(3);
     }
   });
 

@@ -35,7 +35,7 @@ describe("trace replay", () => {
     const doc = scenario({ file: join(dir, "azure.csv"), timeColumn: "TIMESTAMP" }, 2);
     const { results, records } = runScenario(doc);
     // Five rows; the last, 16 s after the first, falls after the 10 s of arrivals.
-    expect(results.runs[0].requests.generated).toBe(4);
+    expect(results.runs[0].jobs.generated).toBe(4);
     const created = records["round-robin"].map((r) => [r.device, r.createdAt] as const).sort((a, b) => a[1] - b[1]);
     expect(created.map(([device]) => device)).toEqual(["client-0", "client-1", "client-0", "client-1"]);
     const expected = [0, 52, 1520.04, 5020.04];
@@ -50,7 +50,8 @@ describe("trace replay", () => {
     const { loadScenarioFile } = await import("../../src/scenario/resolve.js");
     writeFileSync(join(dir, "scenario.json"), JSON.stringify(scenario({ file: "arrivals.csv", timeColumn: "t", timeUnit: "ms" })));
     const resolved = loadScenarioFile(join(dir, "scenario.json"), {});
-    expect(Array.from(resolved.devices[0].arrivalTimes ?? [])).toEqual([0, 150, 900]);
+    const workload = resolved.devices[0].workloads[0];
+    expect(Array.from((workload.family === "frames" ? workload.arrivalTimes : undefined) ?? [])).toEqual([0, 150, 900]);
   });
 
   it("names the problem: a missing file, an unknown column, a bad value, rows out of order", () => {

@@ -1,27 +1,337 @@
-// STUB: H2 replaces this file with the frame traffic extracted from src/world/edge-world.ts.
-import type { Scheduler } from "../../schedulers/types.js";
+import { SimulationError } from "../../errors.js";
+import type { Simulator } from "../../engine/simulator.js";
+import { DOWN, type Network, UP } from "../../network/network.js";
+import type { Sampler } from "../../random/distributions.js";
+import type { FrameWorkload } from "../../scenario/resolved-scenario.js";
+import { LOCAL_NODE, type Scheduler, type TaskOutcome, type TaskRequest } from "../../schedulers/types.js";
 import type { FrameFamilyResults, Traffic, TrafficContext } from "../traffic-context.js";
+import { FrameClusterView } from "./cluster-view.js";
+import { FrameRecorder } from "./frame-recorder.js";
+import { LocalExecutor } from "./local-executor.js";
+import { MigrationController } from "./migration-controller.js";
+import { type SlotServiceEvents, SlotServices } from "./slot-server.js";
+import { TaskPool } from "./task-pool.js";
 
-export type { TaskRecord, TaskSink } from "../edge-world.js";
-import type { TaskSink } from "../edge-world.js";
+/** Called for every measured frame that completes, for per-task output. */
+export type TaskSink = (record: TaskRecord) => void;
+
+export interface TaskRecord {
+  sequence: number;
+  device: string;
+  node: string;
+  createdAt: number;
+  networkUp: number;
+  queueing: number;
+  preprocessing: number;
+  inference: number;
+  networkDown: number;
+  total: number;
+  violatedQos: boolean;
+}
 
 export interface FrameTrafficOptions {
   readonly taskSink?: TaskSink;
 }
 
-export class FrameTraffic implements Traffic {
+/** One frame workload of one device: a source of frames with its own arrival streams. */
+interface FrameSource {
+  readonly device: number;
+  readonly workload: FrameWorkload;
+  readonly streamPrefix: string;
+}
+
+/**
+ * The frame traffic of the one world: camera frames, random arrivals and replayed traces of
+ * every frame workload of every device, placed by one frame policy (Scheduler) on the nodes'
+ * slot services or on the device itself.
+ *
+ * A frame's life: its source creates it, the policy places it, it crosses the uplink
+ * (ctx.network), is served by the node's slot service (slot-server.ts) or the device
+ * (local-executor.ts), and its answer crosses the downlink. Each workload draws from its own
+ * streams `<streamPrefix>/arrivals`, `/jitter`, `/start` (`device/<id>/...` for a device's first
+ * workload). All per-frame state lives in a TaskPool; events carry a frame or source index.
+ */
+export class FrameTraffic implements Traffic, SlotServiceEvents {
+  readonly pool: TaskPool;
+  readonly recorder: FrameRecorder;
+  readonly view: FrameClusterView;
+  private readonly servers: SlotServices;
+  private readonly local: LocalExecutor;
+  private readonly migration: MigrationController;
+  private readonly sources: FrameSource[] = [];
+  private readonly nextArrival: Float64Array;
+  private readonly arrivalSamplers: Sampler[];
+  private readonly jitterSamplers: (Sampler | undefined)[];
+  private readonly sourceClass: Int32Array;
+  private readonly outstandingCount: Int32Array;
+  private readonly taskSink: TaskSink | undefined;
+  private readonly deadline: number;
+  private readonly endOfArrivals: number;
+  private readonly request: Mutable<TaskRequest>;
+  private readonly outcome: Mutable<TaskOutcome>;
+  private readonly arrivalKind: number;
+  private readonly reachNodeKind: number;
+  private readonly deliveredKind: number;
+  // Read on every event: kept here rather than behind the context.
+  private readonly sim: Simulator;
+  private readonly network: Network;
+  private sequence = 0;
+  /** Largest number of frames in flight at once. */
+  peakInFlight = 0;
+
   constructor(
     readonly context: TrafficContext,
     readonly scheduler: Scheduler,
     readonly options: FrameTrafficOptions,
-  ) {}
-  start(): void {
-    throw new Error("FrameTraffic: not implemented yet");
+  ) {
+    const ctx = context;
+    const scenario = ctx.scenario;
+    this.sim = ctx.sim;
+    this.network = ctx.network;
+    this.taskSink = options.taskSink;
+    this.deadline = scenario.qos.frameDeadlineMs;
+    this.endOfArrivals = scenario.durationMs;
+    for (const device of scenario.devices) {
+      for (const workload of device.workloads) if (workload.family === "frames") this.sources.push({ device: device.index, workload, streamPrefix: workload.streamPrefix });
+    }
+    this.pool = new TaskPool(Math.max(1024, scenario.devices.length * 4));
+    this.nextArrival = new Float64Array(this.sources.length);
+    this.sourceClass = Int32Array.from(this.sources.map((source) => source.workload.serviceClass));
+    this.arrivalSamplers = this.sources.map((source) => {
+      const times = source.workload.arrivalTimes;
+      if (times !== undefined) {
+        // Replay: the first call gives the first arrival time, each later one the gap to the next.
+        let next = 0;
+        return () => {
+          const at = next < times.length ? times[next] - (next > 0 ? times[next - 1] : 0) : Infinity;
+          next++;
+          return at;
+        };
+      }
+      const stream = ctx.streams.stream(`${source.streamPrefix}/arrivals`);
+      if (source.workload.interarrival !== undefined) return source.workload.interarrival.bind(stream);
+      const period = source.workload.periodMs as number;
+      return () => period;
+    });
+    this.jitterSamplers = this.sources.map((source) => (source.workload.jitter === undefined ? undefined : source.workload.jitter.bind(ctx.streams.stream(`${source.streamPrefix}/jitter`))));
+    this.outstandingCount = new Int32Array(scenario.nodes.length);
+    this.recorder = new FrameRecorder(scenario);
+    this.servers = new SlotServices(ctx, this.pool, this.recorder.meters, this.sourceClass, this);
+    this.local = new LocalExecutor(ctx, this.pool, this.recorder.localMeter, this.sources, (task) => this.onLocalDone(task));
+    this.migration = new MigrationController(ctx, scheduler, scenario.durationMs + scenario.drainMs);
+    this.view = new FrameClusterView(ctx, this.servers, this.local, this.migration, this.outstandingCount);
+    this.request = { sequence: 0, device: 0, deviceId: "", model: "", frameSizePx: 0, requestBytes: 0, createdAt: 0 };
+    this.outcome = { sequence: 0, device: 0, node: 0, createdAt: 0, totalMs: 0, networkMs: 0, queueingMs: 0, preprocessingMs: 0, inferenceMs: 0, violatedQos: false };
+    this.arrivalKind = ctx.sim.registerKind((source) => this.onArrival(source));
+    this.reachNodeKind = ctx.sim.registerKind((task) => this.servers.arrive(task));
+    this.deliveredKind = ctx.sim.registerKind((task) => this.onDelivered(task));
   }
-  crashNode(_node: number): void {}
-  recoverNode(_node: number): void {}
-  finish(_endMs: number): void {}
+
+  start(): void {
+    for (let source = 0; source < this.sources.length; source++) this.scheduleFirstArrival(source);
+    this.recorder.scheduleBins((at, close) => this.sim.schedule(at, close));
+    this.migration.start(this.view);
+  }
+
+  crashNode(node: number): void {
+    this.servers.crash(node);
+  }
+
+  recoverNode(_node: number): void {
+    // Nothing to restore: the slot service starts empty and the world has set `up`.
+  }
+
+  finish(endMs: number): void {
+    const pool = this.pool;
+    pool.forEachLive((task) => {
+      const createdAt = pool.createdAt[task];
+      if (this.recorder.measured(createdAt)) this.recorder.unfinished(pool.device[task], createdAt, endMs, this.deadline);
+    });
+    this.recorder.finish();
+  }
+
   results(): FrameFamilyResults {
-    throw new Error("FrameTraffic: not implemented yet");
+    return this.recorder.results(
+      this.migration.records.map((record) => ({ ...record })),
+      this.migration.monitored ? this.migration.timeInViolationMs : null,
+    );
+  }
+
+  get inFlight(): number {
+    return this.pool.inFlight;
+  }
+
+  /** Bytes held by frame records and node queues (what grows with a backlog). */
+  get requestMemoryBytes(): number {
+    return this.pool.allocatedBytes + this.servers.queueBytes;
+  }
+
+  // Arrivals ------------------------------------------------------------------------------------
+  private scheduleFirstArrival(source: number): void {
+    const { workload, streamPrefix, device } = this.sources[source];
+    const stream = this.context.streams.stream(`${streamPrefix}/start`);
+    const offset = workload.startOffset !== undefined ? workload.startOffset.bind(stream)() : this.arrivalSamplers[source]();
+    if (!(offset >= 0)) throw new SimulationError(`device ${this.view.deviceId(device)}: start offset ${offset} ms is negative`);
+    this.nextArrival[source] = offset;
+    this.scheduleArrival(source, offset);
+  }
+
+  private scheduleArrival(source: number, nominal: number): void {
+    if (nominal >= this.endOfArrivals) return;
+    let time = nominal;
+    const jitter = this.jitterSamplers[source];
+    if (jitter !== undefined) {
+      const period = this.sources[source].workload.periodMs as number;
+      const draw = jitter();
+      // Capture jitter delays a frame within its own period, so frames stay in order.
+      time += draw < 0 ? 0 : draw >= period ? period * (1 - 1e-9) : draw;
+    }
+    const sim = this.sim;
+    sim.scheduleKindAt(time < sim.now ? sim.now : time, this.arrivalKind, source);
+  }
+
+  private onArrival(source: number): void {
+    const sim = this.sim;
+    const now = sim.now;
+    const { device, workload } = this.sources[source];
+    const gap = this.arrivalSamplers[source]();
+    if (!(gap >= 0)) throw new SimulationError(`device ${this.view.deviceId(device)}: interarrival draw ${gap} ms is negative; truncate it with "min": 0`);
+    this.nextArrival[source] += gap;
+    this.scheduleArrival(source, this.nextArrival[source]);
+
+    const pool = this.pool;
+    const task = pool.allocate();
+    if (pool.inFlight > this.peakInFlight) this.peakInFlight = pool.inFlight;
+    this.recorder.generated(device, now);
+    const request = this.request;
+    request.sequence = this.sequence++;
+    request.device = device;
+    request.deviceId = this.view.deviceId(device);
+    request.model = workload.model;
+    request.frameSizePx = workload.frameSizePx;
+    request.requestBytes = workload.requestBytes;
+    request.createdAt = now;
+    pool.createdAt[task] = now;
+    pool.device[task] = device;
+    pool.source[task] = source;
+    pool.sequence[task] = request.sequence;
+    let node = this.scheduler.place(request, this.view);
+    if (node === LOCAL_NODE) {
+      if (!this.local.canRun(device)) {
+        throw new SimulationError(`scheduler ${this.scheduler.name} ran a request on device ${this.view.deviceId(device)} at t=${now} ms, which cannot run its model`);
+      }
+      pool.node[task] = LOCAL_NODE;
+      this.local.run(task, now);
+      return;
+    }
+    if (!(node >= 0 && node < this.view.nodeCount && Number.isInteger(node))) {
+      throw new SimulationError(`scheduler ${this.scheduler.name} returned node ${node} at t=${now} ms; expected an index 0..${this.view.nodeCount - 1}`);
+    }
+    if (!this.servers.hasService(node)) {
+      throw new SimulationError(`scheduler ${this.scheduler.name} placed a frame on node ${this.view.nodeId(node)} at t=${now} ms, which has no frame service`);
+    }
+    node = this.migration.route(device, node, now);
+    pool.node[task] = node;
+    this.outstandingCount[node]++;
+    const delay = this.network.transferMs(device, node, UP, workload.requestBytes);
+    pool.networkUpMs[task] = delay;
+    if (delay === 0) this.servers.arrive(task);
+    else sim.scheduleKind(delay, this.reachNodeKind, task);
+  }
+
+  // Leaving the node ------------------------------------------------------------------------------
+  /** SlotServiceEvents (called by the slot services): the frame's slot is free; its answer crosses the downlink. */
+  served(task: number): void {
+    const pool = this.pool;
+    const device = pool.device[task];
+    const delay = this.network.transferMs(device, pool.node[task], DOWN, this.sources[pool.source[task]].workload.resultBytes);
+    if (delay === 0) this.onDelivered(task, delay);
+    else {
+      // The downlink time is carried in enqueuedAt, free once the frame has left the queue.
+      pool.enqueuedAt[task] = delay;
+      this.sim.scheduleKind(delay, this.deliveredKind, task);
+    }
+  }
+
+  private onDelivered(task: number, downlink = this.pool.enqueuedAt[task]): void {
+    const pool = this.pool;
+    const node = pool.node[task];
+    const now = this.sim.now;
+    this.outstandingCount[node]--;
+    this.migration.completed(node, now, now - pool.createdAt[task]);
+    this.complete(task, downlink, now);
+  }
+
+  private onLocalDone(task: number): void {
+    this.complete(task, 0, this.sim.now);
+  }
+
+  /** The answer reached the device (downlink 0 for a frame run on the device). */
+  private complete(task: number, downlink: number, now: number): void {
+    const pool = this.pool;
+    const createdAt = pool.createdAt[task];
+    const total = now - createdAt;
+    const late = total > this.deadline;
+    if (this.scheduler.observe !== undefined) this.observe(task, downlink, total, late);
+    if (this.recorder.measured(createdAt)) {
+      const device = pool.device[task];
+      this.recorder.completed(device, pool.node[task], createdAt, pool.networkUpMs[task], pool.queueingMs[task], pool.preprocessingMs[task], pool.inferenceMs[task], downlink, total, late);
+      if (this.taskSink !== undefined) this.report(task, downlink, total, late);
+    }
+    pool.release(task);
+  }
+
+  /** SlotServiceEvents: lost to a crash. */
+  lost(task: number): void {
+    this.leaveNode(task, (device, node, createdAt) => this.recorder.lost(device, node, createdAt));
+  }
+
+  /** SlotServiceEvents: the node's queues were full. */
+  refused(task: number): void {
+    this.leaveNode(task, (device, node, createdAt) => this.recorder.refused(device, node, createdAt));
+  }
+
+  /** A frame that will not be answered leaves its node: counted (when measured) and released. */
+  private leaveNode(task: number, count: (device: number, node: number, createdAt: number) => void): void {
+    const pool = this.pool;
+    const node = pool.node[task];
+    this.outstandingCount[node]--;
+    if (this.recorder.measured(pool.createdAt[task])) count(pool.device[task], node, pool.createdAt[task]);
+    pool.release(task);
+  }
+
+  private observe(task: number, downlink: number, total: number, late: boolean): void {
+    const pool = this.pool;
+    const outcome = this.outcome;
+    outcome.sequence = pool.sequence[task];
+    outcome.device = pool.device[task];
+    outcome.node = pool.node[task];
+    outcome.createdAt = pool.createdAt[task];
+    outcome.totalMs = total;
+    outcome.networkMs = pool.networkUpMs[task] + downlink;
+    outcome.queueingMs = pool.queueingMs[task];
+    outcome.preprocessingMs = pool.preprocessingMs[task];
+    outcome.inferenceMs = pool.inferenceMs[task];
+    outcome.violatedQos = late;
+    (this.scheduler.observe as NonNullable<Scheduler["observe"]>)(outcome);
+  }
+
+  private report(task: number, downlink: number, total: number, late: boolean): void {
+    const pool = this.pool;
+    (this.taskSink as TaskSink)({
+      sequence: pool.sequence[task],
+      device: this.view.deviceId(pool.device[task]),
+      node: pool.node[task] === LOCAL_NODE ? "(local)" : this.view.nodeId(pool.node[task]),
+      createdAt: pool.createdAt[task],
+      networkUp: pool.networkUpMs[task],
+      queueing: pool.queueingMs[task],
+      preprocessing: pool.preprocessingMs[task],
+      inference: pool.inferenceMs[task],
+      networkDown: downlink,
+      total,
+      violatedQos: late,
+    });
   }
 }
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };

@@ -234,6 +234,9 @@ export class BatchServer {
     if (this.placement === undefined) return;
     this.placement.loadChanged(busy ? 1 : 0);
     this.placement.unit.setBusy(this.unitId, busy);
+    // A unit calls back only the OTHER services whose share changed: the share this one starts
+    // (or stops) with is read here. Work up to now is already integrated by the caller.
+    this.speed = this.placement.unit.speedOf(this.unitId);
   }
 
   private admit(): void {

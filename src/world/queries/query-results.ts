@@ -2,7 +2,7 @@ import { LLM_STAGES, type LlmStage } from "../../llm/llm-results.js";
 import type { JobCounts, QueryResults, RunNodeResults } from "../../metrics/results-schema.js";
 import type { StageSummary } from "../../metrics/stage-stats.js";
 import type { ResolvedScenario } from "../../scenario/resolved-scenario.js";
-import { withViolations } from "../../run/simulate-world.js";
+import { withViolations } from "../../metrics/job-counts.js";
 import type { QueryFamilyResults } from "../traffic-context.js";
 import type { BatchServer } from "./batch-server.js";
 import type { GroupMeter, QueryMeter } from "./query-meter.js";

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { RandomStreams } from "../../../src/engine/rng.js";
 import { SimulationError } from "../../../src/errors.js";
 import { resolveScenario } from "../../../src/scenario/resolve.js";
-import { simulateWorld } from "../../../src/run/simulate-world.js";
+import { simulate } from "../../../src/run/simulate.js";
 import type { FrameWorkload, QueryWorkload, ResolvedScenario } from "../../../src/scenario/resolved-scenario.js";
 import type { QueryRecord } from "../../../src/world/queries/query-traffic.js";
 import { REPO, tempDir } from "../../cli/helpers.js";
@@ -91,7 +91,7 @@ describe("several query workloads on one device", () => {
     const scenario = llmScenario(doc);
     const records = (s: ResolvedScenario): QueryRecord[] => {
       const out: QueryRecord[] = [];
-      simulateWorld(s, { querySink: () => (record) => out.push(record) });
+      simulate(s, { querySink: () => (record) => out.push(record) });
       return out;
     };
     const one = records(scenario);
@@ -132,7 +132,7 @@ describe("several query workloads on one device", () => {
       ],
       links: [scenario.links[0], scenario.links[0]],
     };
-    const run = simulateWorld(mixed).runs[0];
+    const run = simulate(mixed).runs[0];
     expect(Math.abs(run.jobs.generated - 240)).toBeLessThan(62);
     expect(run.groups.map((g) => [g.group, g.devices, g.queries === null])).toEqual([
       ["user", 1, false],

@@ -1,7 +1,7 @@
-import { growFloat64, growInt32 } from "../engine/typed-arrays.js";
+import { growFloat64, growInt32 } from "../../engine/typed-arrays.js";
 
 /**
- * Requests in flight, as pooled records in typed arrays (77 bytes each, counting the
+ * Requests in flight, as pooled records in typed arrays (81 bytes each, counting the
  * node queue's slot), recycled through a free list. A record index is the event argument.
  */
 export class TaskPool {
@@ -13,6 +13,8 @@ export class TaskPool {
   inferenceMs: Float64Array;
   device: Int32Array;
   node: Int32Array;
+  /** The frame source (device workload) that created the request. */
+  source: Int32Array;
   /** The serving node's crash epoch when service started. */
   epoch: Int32Array;
   /** Sequence number of the request in the run; a double so it never overflows. */
@@ -34,6 +36,7 @@ export class TaskPool {
     this.inferenceMs = new Float64Array(capacity);
     this.device = new Int32Array(capacity);
     this.node = new Int32Array(capacity);
+    this.source = new Int32Array(capacity);
     this.epoch = new Int32Array(capacity);
     this.sequence = new Float64Array(capacity);
     this.live = new Uint8Array(capacity);
@@ -47,7 +50,7 @@ export class TaskPool {
 
   /** Bytes held by the typed arrays (the pool's whole footprint). */
   get allocatedBytes(): number {
-    return this.createdAt.length * (7 * 8 + 4 * 4 + 1);
+    return this.createdAt.length * (7 * 8 + 5 * 4 + 1);
   }
 
   allocate(): number {
@@ -83,6 +86,7 @@ export class TaskPool {
     this.inferenceMs = growFloat64(this.inferenceMs, capacity);
     this.device = growInt32(this.device, capacity);
     this.node = growInt32(this.node, capacity);
+    this.source = growInt32(this.source, capacity);
     this.epoch = growInt32(this.epoch, capacity);
     this.sequence = growFloat64(this.sequence, capacity);
     const live = new Uint8Array(capacity);

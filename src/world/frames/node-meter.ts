@@ -1,17 +1,19 @@
-import { newStageSet, type StageSet } from "../metrics/stage-stats.js";
+import { newStageSet, type StageSet } from "../../metrics/stage-stats.js";
 
 /**
- * Per-node measurements over the measurement window [warm-up, end]: latency stages of the
- * requests it served, and time integrals of its queue length and busy slots (for utilisation,
- * mean queue length and Little's law).
+ * Per-node measurements over the measurement window: latency stages of the requests it served,
+ * and time integrals of its queue length and busy slots (for utilisation, mean queue length and
+ * Little's law). The integrals are clipped to [windowFrom, windowTo): changes after the window
+ * (a drain) do not count, so the time averages are over the window whatever the run's end.
  */
 export class NodeMeter {
   readonly stages: StageSet = newStageSet();
   served = 0;
   late = 0;
   dropped = 0;
+  refused = 0;
   lost = 0;
-  private windowStart = 0;
+  private windowStart: number;
   private downArea = 0;
   private down = false;
   private downSince = 0;
@@ -23,7 +25,19 @@ export class NodeMeter {
   private busySlots = 0;
   private busySince = 0;
 
-  constructor(readonly slots: number) {}
+  constructor(
+    readonly slots: number,
+    windowFrom = 0,
+    private readonly windowTo = Infinity,
+  ) {
+    this.windowStart = windowFrom;
+  }
+
+  /** Length of [since, now) that lies in the window. */
+  private inWindow(since: number, now: number): number {
+    const length = Math.min(now, this.windowTo) - Math.max(since, this.windowStart);
+    return length > 0 ? length : 0;
+  }
 
   record(networkUp: number, queueing: number, preprocessing: number, inference: number, networkDown: number, total: number, late: boolean): void {
     const stages = this.stages;
@@ -38,13 +52,13 @@ export class NodeMeter {
   }
 
   queueChanged(now: number, length: number): void {
-    this.queueArea += this.queueLength * (now - this.queueSince);
+    if (this.queueLength !== 0) this.queueArea += this.queueLength * this.inWindow(this.queueSince, now);
     this.queueLength = length;
     this.queueSince = now;
   }
 
   busyChanged(now: number, busy: number): void {
-    this.busyArea += this.busySlots * (now - this.busySince);
+    if (this.busySlots !== 0) this.busyArea += this.busySlots * this.inWindow(this.busySince, now);
     this.busySlots = busy;
     this.busySince = now;
   }
@@ -67,7 +81,7 @@ export class NodeMeter {
     return { queue: this.queueArea, busy: this.busyArea };
   }
 
-  /** Starts the measurement window (end of warm-up): integrals restart from the current state. */
+  /** Starts the measurement window now (the old edge world, constructed without a window): integrals restart from the current state. */
   startWindow(now: number): void {
     this.windowStart = now;
     this.queueArea = 0;
@@ -85,8 +99,9 @@ export class NodeMeter {
     this.windowEnd = now;
   }
 
+  /** The window's length: its end as constructed, else as closed by endWindow. */
   get windowMs(): number {
-    return this.windowEnd - this.windowStart;
+    return (this.windowTo !== Infinity ? this.windowTo : this.windowEnd) - this.windowStart;
   }
 
   /** Time-average number of requests waiting. */

@@ -1,0 +1,103 @@
+import { meanOf } from "../../random/distributions.js";
+import { RandomStreams } from "../../engine/rng.js";
+import type { ClusterView } from "../../schedulers/types.js";
+import type { TrafficContext } from "../traffic-context.js";
+import type { LocalExecutor } from "./local-executor.js";
+import type { MigrationController } from "./migration-controller.js";
+import type { SlotServices } from "./slot-server.js";
+
+/**
+ * What a frame policy sees of the world (ClusterView). Nodes are every node of the scenario, by
+ * index; a node without a frame service (one hosting only a language model) looks unusable: not
+ * healthy, 0 slots, infinite profile times. A policy placing a frame there anyway is a
+ * SimulationError (FrameTraffic). A device with several frame workloads is seen through its first
+ * (profilePreprocessingMs / profileInferenceMs use that workload's model and frame size).
+ */
+export class FrameClusterView implements ClusterView {
+  /** Mean preprocessing and inference time per (node, service class), interleaved. */
+  private readonly serviceMeans: Float64Array;
+  /** Service class of each device's first frame workload (0 for a device without one). */
+  private readonly deviceClass: Int32Array;
+  private readonly classes: number;
+
+  constructor(
+    private readonly ctx: TrafficContext,
+    private readonly servers: SlotServices,
+    private readonly local: LocalExecutor,
+    private readonly migration: MigrationController,
+    /** Per node: frames placed there whose answer has not reached the device yet. */
+    private readonly outstandingCount: Int32Array,
+  ) {
+    const scenario = ctx.scenario;
+    this.classes = scenario.serviceClasses.length;
+    this.deviceClass = Int32Array.from(scenario.devices.map((device) => device.workloads.find((workload) => workload.family === "frames")?.serviceClass ?? 0));
+    this.serviceMeans = new Float64Array(scenario.nodes.length * this.classes * 2).fill(Infinity);
+    // Means are estimated from streams of their own, so asking for them never shifts a run's draws.
+    const meanStreams = new RandomStreams("service-means");
+    for (const node of scenario.nodes) {
+      node.frames?.service.forEach((service, serviceClass) => {
+        const at = (node.index * this.classes + serviceClass) * 2;
+        this.serviceMeans[at] = meanOf(service.preprocessing, meanStreams.stream(`${node.id}/${serviceClass}/p`));
+        this.serviceMeans[at + 1] = meanOf(service.inference, meanStreams.stream(`${node.id}/${serviceClass}/i`));
+      });
+    }
+  }
+
+  get now(): number {
+    return this.ctx.sim.now;
+  }
+  get nodeCount(): number {
+    return this.ctx.scenario.nodes.length;
+  }
+  get deviceCount(): number {
+    return this.ctx.scenario.devices.length;
+  }
+  get qosDeadlineMs(): number {
+    return this.ctx.scenario.qos.frameDeadlineMs;
+  }
+  nodeId(node: number): string {
+    return this.ctx.scenario.nodes[node].id;
+  }
+  deviceId(device: number): string {
+    return this.ctx.scenario.devices[device].id;
+  }
+  isHealthy(node: number): boolean {
+    return this.ctx.knownHealthy[node] === 1 && this.servers.hasService(node);
+  }
+  slots(node: number): number {
+    return this.servers.slots(node);
+  }
+  busySlots(node: number): number {
+    return this.servers.busySlots(node);
+  }
+  queueLength(node: number): number {
+    return this.servers.waiting(node);
+  }
+  queueDelay(node: number): number {
+    return this.servers.queueDelay(node);
+  }
+  isOverloaded(node: number): boolean {
+    return this.servers.queueDelay(node) > this.qosDeadlineMs;
+  }
+  outstanding(node: number): number {
+    return this.outstandingCount[node];
+  }
+  latency(device: number, node: number): number {
+    return this.ctx.network.nominalLatencyMs(device, node);
+  }
+  profilePreprocessingMs(device: number, node: number): number {
+    return this.serviceMeans[(node * this.classes + this.deviceClass[device]) * 2];
+  }
+  profileInferenceMs(device: number, node: number): number {
+    return this.serviceMeans[(node * this.classes + this.deviceClass[device]) * 2 + 1];
+  }
+  isCloud(node: number): boolean {
+    return this.ctx.scenario.nodes[node].role === "cloud";
+  }
+  canRunLocally(device: number): boolean {
+    return this.local.canRun(device);
+  }
+  recentLatency(node: number): number {
+    return this.migration.recentLatency(node);
+  }
+}
