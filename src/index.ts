@@ -1,7 +1,7 @@
 /**
  * The library surface: run scenarios programmatically and write policies that type-check.
  * A policy module exports a SchedulerFactory (default export or `createScheduler`); a router
- * module for language-model scenarios a RouterFactory (default export or `createRouter`).
+ * module for query workloads a RouterFactory (default export or `createRouter`).
  */
 export type {
   ClusterView,
@@ -17,14 +17,12 @@ export type {
   TaskRequest,
 } from "./schedulers/types.js";
 export { LOCAL_NODE } from "./schedulers/types.js";
-export type { Results, SchedulerResults, NodeResults } from "./metrics/results.js";
+export type { FrameResults, GroupResults, JobCounts, QueryResults, Results, RunNodeResults, RunResults } from "./metrics/results-schema.js";
 export { loadScenarioFile, resolveScenario } from "./scenario/resolve.js";
 export type { ResolvedScenario } from "./scenario/resolved-scenario.js";
 export { simulate } from "./run/simulate.js";
 export { SCHEDULER_NAMES, SCHEDULER_OPTIONS } from "./schedulers/registry.js";
 export { loadModulePolicies } from "./schedulers/module-policy.js";
 export type { QueryInfo, QueryRouter, RouteMode, RouteOutcome, RouterContext, RouterFactory, RouterView } from "./llm/routers/types.js";
-export type { LlmResults, LlmRunResults } from "./llm/llm-results.js";
-export { simulateLlm } from "./llm/simulate-llm.js";
 export { loadModuleRouters } from "./llm/routers/module-router.js";
 export { ROUTER_NAMES, ROUTER_OPTIONS } from "./llm/routers/registry.js";

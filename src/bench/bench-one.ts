@@ -1,12 +1,9 @@
 import { readFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
-import { isLlmScenario, resolveLlmScenario } from "../llm/resolve.js";
-import { simulateLlm } from "../llm/simulate-llm.js";
 import { resolveScenario } from "../scenario/resolve.js";
 import { parseJsonText } from "../scenario/resolve.js";
 import { BUILTIN_PROFILE_DIR } from "../scenario/profiles.js";
-import { SCHEDULER_NAMES } from "../schedulers/registry.js";
 import { simulate } from "../run/simulate.js";
 import { BENCH_MODELS } from "./models.js";
 
@@ -25,25 +22,21 @@ if ("file" in model.scenario) {
   const doc = parseJsonText(file, readFileSync(file, "utf8")) as Record<string, unknown>;
   json = { ...doc, duration: model.scenario.duration };
   const users = model.scenario.dailyActiveUsers;
-  if (users !== undefined) for (const device of (json as { devices: Array<{ workload: Record<string, unknown> }> }).devices) device.workload.dailyActiveUsers = users;
+  if (users !== undefined) {
+    for (const device of (json as { devices: Array<{ workloads: Array<Record<string, unknown>> }> }).devices) device.workloads[0].dailyActiveUsers = users;
+  }
 }
-if (isLlmScenario(json)) {
-  const results = simulateLlm(resolveLlmScenario(json, { profileDirs: [BUILTIN_PROFILE_DIR], baseDir: scenarioDir }, name));
-  const tasks = results.runs.reduce((sum, run) => sum + run.queries.generated, 0);
-  const events = results.runs.reduce((sum, run) => sum + run.events, 0);
-  process.stdout.write(`${JSON.stringify({ tasks, events, unfinishedAtEnd: 0, bytesPerQueuedRequest: null, peakRssMiB: process.resourceUsage().maxRSS / 1024 })}\n`);
-  process.exit(0);
-}
-const scenario = resolveScenario(json, { knownSchedulers: SCHEDULER_NAMES, profileDirs: [BUILTIN_PROFILE_DIR] }, name);
+// One path for every model: the one resolver, the one world.
+const scenario = resolveScenario(json, { profileDirs: [BUILTIN_PROFILE_DIR], baseDir: scenarioDir }, name);
 let queued = 0;
 let requestBytes = 0;
 const results = simulate(scenario, {
   onRunDone: (_entry, world) => {
-    queued = Math.max(queued, world.inFlight);
-    requestBytes = Math.max(requestBytes, world.requestMemoryBytes);
+    queued = Math.max(queued, world.frames?.inFlight ?? 0);
+    requestBytes = Math.max(requestBytes, world.frames?.requestMemoryBytes ?? 0);
   },
 });
-const tasks = results.runs.reduce((sum, run) => sum + run.requests.generated, 0);
+const tasks = results.runs.reduce((sum, run) => sum + run.jobs.generated, 0);
 const events = results.runs.reduce((sum, run) => sum + run.events, 0);
 process.stdout.write(
   `${JSON.stringify({
