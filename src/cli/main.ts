@@ -1,4 +1,4 @@
-import { dirname, join, resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import yargs from "yargs";
 import { InputError, SimulationError } from "../errors.js";
 import { RandomStreams } from "../engine/rng.js";
@@ -9,20 +9,17 @@ import { BUILTIN_PROFILE_DIR, ProfileLibrary } from "../scenario/profiles.js";
 import { LLM_PATHS } from "../scenario/profile-schema.js";
 import { parseJsonText, readScenarioJson, resolveScenarioFile } from "../scenario/resolve.js";
 import { isLlmScenario } from "../llm/resolve.js";
-import { runLlmCommand, validateLlmCommand } from "./llm-command.js";
+import { validateLlmCommand } from "./llm-command.js";
 import { toInputIssues } from "../scenario/zod-issues.js";
 import { commandLineProblem, explainUsageError } from "./command-line.js";
 import { SCHEDULER_NAMES, SCHEDULER_OPTIONS } from "../schedulers/registry.js";
-import { loadModulePolicies } from "../schedulers/module-policy.js";
-import { checkAllowExec, codeNamedIn, describeNamedCode } from "../schedulers/named-code.js";
-import { checkEdgeWork, simulate } from "../run/simulate.js";
+import { codeNamedIn, describeNamedCode } from "../schedulers/named-code.js";
+import { checkEdgeWork } from "../run/simulate.js";
 import { DEFAULT_MAX_EVENTS } from "../run/work-estimate.js";
-import type { TaskRecord } from "../world/edge-world.js";
 import { fitCommand, type FitArgs } from "./fit-command.js";
-import { AtomicLineWriter, writeFileAtomic } from "../io/atomic-file.js";
 import { OutputError, describeCause, isSystemError } from "../io/output-error.js";
-import { checkOutputTargets, runOutputTargets } from "../io/output-targets.js";
-import { renderLlmReport, renderReport, reportCommand, type ReportArgs } from "./report-command.js";
+import { renderReport, reportCommand, type ReportArgs } from "./report-command.js";
+import { runScenarioFile } from "../run/run-scenario.js";
 import { EMIT_TARGETS, mergeCommand, sweepCommand, type MergeArgs, type SweepArgs } from "./sweep-command.js";
 import { formatSummary } from "./summary.js";
 
@@ -258,53 +255,15 @@ function resolveEdgeScenario(file: string, document: unknown) {
   return resolveScenarioFile(file, document, { knownSchedulers: SCHEDULER_NAMES, schedulerOptions: SCHEDULER_OPTIONS });
 }
 
-const TASK_COLUMNS = ["sequence", "scheduler", "device", "node", "createdAt", "networkUp", "queueing", "preprocessing", "inference", "networkDown", "total", "violatedQos"];
-
 async function runCommand(args: RunArgs): Promise<void> {
   const document = readScenarioDocument(args.scenario, { seed: args.seed, duration: args.duration });
-  if (isLlmScenario(document)) {
-    const results = await runLlmCommand(args.scenario, document as Record<string, unknown>, args);
-    if (args.report) {
-      const printed = await renderLlmReport(results, resolve(args.out ?? join("reports", results.scenario.name)));
-      if (!args.quiet) process.stdout.write(printed);
-    }
-    return;
+  const { results, outDir, resultsFile } = await runScenarioFile(args.scenario, document, args);
+  if (args.quiet) process.stdout.write(`${resultsFile}\n`);
+  else process.stdout.write(`${formatSummary(results)}\n\nwrote ${resultsFile}${args.tasks ? ` and ${resolve(args.tasks)}` : ""}\n`);
+  if (args.report) {
+    const printed = await renderReport(results, outDir);
+    if (!args.quiet) process.stdout.write(printed);
   }
-  const scenario = resolveEdgeScenario(args.scenario, document);
-  checkAllowExec(codeNamedIn(document, dirname(resolve(args.scenario))), args.allowExec, args.scenario);
-  const outDir = resolve(args.out ?? join("reports", scenario.name));
-  checkOutputTargets(runOutputTargets(args.scenario, outDir, args));
-  let taskWriter: AtomicLineWriter | undefined;
-  try {
-    if (args.tasks !== undefined) {
-      taskWriter = new AtomicLineWriter(resolve(args.tasks));
-      taskWriter.writeLine(TASK_COLUMNS.join(","));
-    }
-    const writer = taskWriter;
-    const moduleFactories = await loadModulePolicies(scenario.schedulers, dirname(resolve(args.scenario)));
-    const results = simulate(scenario, {
-      moduleFactories,
-      maxEvents: args.maxEvents,
-      source: args.scenario,
-      taskSink: writer === undefined ? undefined : (label) => (record: TaskRecord) => writer.writeLine(taskRow(label, record)),
-    });
-    const resultsFile = join(outDir, "results.json");
-    writeFileAtomic(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
-    taskWriter?.commit();
-    taskWriter = undefined;
-    if (args.quiet) process.stdout.write(`${resultsFile}\n`);
-    else process.stdout.write(`${formatSummary(results)}\n\nwrote ${resultsFile}${args.tasks ? ` and ${resolve(args.tasks)}` : ""}\n`);
-    if (args.report) {
-      const printed = await renderReport(results, outDir);
-      if (!args.quiet) process.stdout.write(printed);
-    }
-  } finally {
-    taskWriter?.abort();
-  }
-}
-
-function taskRow(label: string, r: TaskRecord): string {
-  return `${r.sequence},${label},${r.device},${r.node},${r.createdAt},${r.networkUp},${r.queueing},${r.preprocessing},${r.inference},${r.networkDown},${r.total},${r.violatedQos ? 1 : 0}`;
 }
 
 function validateCommand(file: string, maxEvents: number | undefined): void {

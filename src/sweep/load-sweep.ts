@@ -13,9 +13,9 @@ import type { Axis, Cell, JsonValue, RunSpec, SweepPlan } from "./plan-types.js"
 import { cellId, runId, runSeed, type Coordinates } from "./run-identity.js";
 import { plannedRunsIssue, samplePoints } from "./sampling.js";
 import { compareJsonValues } from "./value-order.js";
-import { DEFAULT_METRICS, METRIC_PATHS, sweepSchema, type AxisDocument, type SweepDocument } from "./sweep-schema.js";
+import { sweepSchema, type AxisDocument, type SweepDocument } from "./sweep-schema.js";
+import { defaultMetrics } from "./metric-paths.js";
 import { isLlmScenario, resolveLlmScenario } from "../llm/resolve.js";
-import { isLlmMetricPath, LLM_DEFAULT_METRICS, LLM_METRIC_PATHS } from "../llm/llm-results.js";
 import { suggestName } from "../text/nearest-name.js";
 
 /** Reads and checks a sweep file, its base scenario and every axis value; throws InputError listing every problem. */
@@ -58,15 +58,12 @@ export function planSweep(json: unknown, file: string): SweepPlan {
   if (issues.length > 0) throw new InputError(file, issues);
 
   const llm = isLlmScenario(base);
+  // Until the one resolver says which families a scenario has: "kind": "llm" is queries only, anything else frames only.
+  const families = { frames: !llm, queries: llm };
   (sweep.metrics ?? []).forEach((metric, index) => {
-    if (llm ? !isLlmMetricPath(metric) : !METRIC_PATHS.includes(metric)) {
-      issues.push({
-        path: `metrics[${index}]`,
-        value: metric,
-        expected: llm
-          ? `a metric of a language-model run (docs/llm.md; also "nodes.<i>.utilisation"): ${suggestName(metric, LLM_METRIC_PATHS)}`
-          : `a metric of an edge run (docs/sweeps.md): ${suggestName(metric, METRIC_PATHS)}`,
-      });
+    const family = metric.split(".")[0];
+    if ((family === "frames" || family === "queries") && !families[family]) {
+      issues.push({ path: `metrics[${index}]`, value: metric, expected: `a metric of a family the scenario has: it has no ${family === "frames" ? "frame" : "query"} workload` });
     }
   });
   let moduleReported = false;
@@ -119,7 +116,7 @@ export function planSweep(json: unknown, file: string): SweepPlan {
     sampling,
     replications,
     seed,
-    metrics: [...(sweep.metrics ?? (llm ? LLM_DEFAULT_METRICS : DEFAULT_METRICS))],
+    metrics: [...(sweep.metrics ?? defaultMetrics(families))],
     hash,
     cells,
     runs,
