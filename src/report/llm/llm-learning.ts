@@ -13,7 +13,7 @@ export interface ThresholdPoint {
   threshold: number;
 }
 
-/** The recorded threshold history of a run (`routerStatistics.thresholdHistory`), or undefined. */
+/** The recorded threshold history of a run (`policyStatistics.thresholdHistory`), or undefined. */
 export function thresholdHistory(run: QueryRun): number[] | undefined {
   const history = run.policyStatistics.thresholdHistory;
   return Array.isArray(history) && history.length > 0 ? history : undefined;
@@ -34,7 +34,7 @@ export function thresholdPoints(results: ReportResults): ThresholdPoint[] {
 /** LLM chart 5: how a learned router's complexity threshold moves over its updates, one line per learned router. */
 export function llmLearningChart(results: ReportResults): ChartOutcome {
   const values = thresholdPoints(results);
-  if (values.length === 0) return skipped("no run records a threshold history (`runs[].routerStatistics.thresholdHistory`), so no router learned");
+  if (values.length === 0) return skipped("no run records a threshold history (`runs[].policyStatistics.thresholdHistory`), so no router learned");
   const learned = new Set(values.map((v) => v.router));
   const colour = policyColourSubset(results, learned);
   const twoThresholds = queryRuns(results).some((run) => learned.has(run.label) && typeof run.policyStatistics.finalUpperThreshold === "number");

@@ -37,7 +37,7 @@ export function overTimePoints(results: ReportResults): { points: OverTimePoint[
 /** LLM chart: how each router's TTFT, violations and cloud share evolve over the run (saturation, learning). */
 export function llmOverTimeChart(results: ReportResults): ChartOutcome {
   const { points, unit } = overTimePoints(results);
-  if (points.length === 0) return skipped("the results have no time series (`runs[].timeSeries`)");
+  if (points.length === 0) return skipped("the results have no time series (`runs[].queries.timeSeries`)");
   if (points.every((p) => p.value === null)) return skipped("no time bin has a finished query");
   const colour = policyColourScale(results);
   const spec: TopLevelSpec = {

@@ -37,7 +37,7 @@ const ROW_STEP = 15;
 /** LLM chart 4: multi-stage pipelines: job success and tokens per finished job per router (top), attempt pass rate per stage (bottom). */
 export function llmPipelinesChart(results: ReportResults): ChartOutcome {
   const jobs = pipelineJobBars(results);
-  if (jobs.length === 0) return skipped("no run has pipeline jobs (`runs[].pipelines`)");
+  if (jobs.length === 0) return skipped("no run has pipeline jobs (`runs[].queries.pipelines`)");
   const withPipelines = new Set(jobs.map((j) => j.router));
   const colour = policyColourSubset(results, withPipelines);
   const routers = colour.domain;
