@@ -230,9 +230,7 @@ export const resultsShape = z.object({
     hash: z.string(),
     devices: count,
     groups: z.array(z.object({ id: z.string(), devices: count, families: z.array(z.enum(["frames", "queries"])) })),
-    nodes: z.array(
-      z.object({ id: z.string(), profile: z.string().nullable(), role: z.enum(["edge", "cloud"]), sharing: z.enum(["time-slicing", "isolated"]), services: z.array(serviceDescription) }),
-    ),
+    nodes: z.array(z.object({ id: z.string(), profile: z.string().nullable(), role: z.enum(["edge", "cloud"]), sharing: z.enum(["time-slicing", "isolated"]), services: z.array(serviceDescription) })),
   }),
   seed: z.union([z.number(), z.string()]),
   units: z.object({ time: z.literal("ms"), rate: z.literal("per s"), money: z.literal("USD"), energy: z.literal("J"), tokens: z.literal("tokens") }),

@@ -69,7 +69,9 @@ function nodeTable(results: ReportResults): string {
       const head = i === 0 ? `${left(node.id)}${left(node.role)}${left(node.profile ?? "(abstract server)")}${left(node.sharing)}` : `${left("")}${left("")}${left("")}${left("")}`;
       if (service.type === "slots") return `<tr>${head}${left("frames (slots)")}${left(service.path)}${left(service.unit)}<td>${service.slots} slots</td></tr>`;
       const memory =
-        service.memoryMiB === null ? "" : `, ${Math.round(service.memoryMiB).toLocaleString("en-US")} / ${service.usableMemoryMiB === null ? "–" : Math.round(service.usableMemoryMiB).toLocaleString("en-US")} MiB`;
+        service.memoryMiB === null
+          ? ""
+          : `, ${Math.round(service.memoryMiB).toLocaleString("en-US")} / ${service.usableMemoryMiB === null ? "–" : Math.round(service.usableMemoryMiB).toLocaleString("en-US")} MiB`;
       const model = `${service.model} ${service.quantization}`;
       return `<tr>${head}${left(model)}${left(service.path)}${left(service.unit)}<td>batch ${service.maxBatch}, prefill ${rate(service.prefillTokensPerS)} tok/s, decode ${rate(service.decodeTokensPerS)} tok/s${memory}</td></tr>`;
     }),

@@ -10,10 +10,7 @@ import type { ReportResults } from "./results-input.js";
 /** The query section of the report: its tables and their note, then the pipelines table when a run has pipelines. */
 export function querySections(results: ReportResults): string[] {
   const pipelines = pipelinesTable(results);
-  return [
-    `<h2>Language-model queries</h2>\n${resultsTable(results)}\n<p><small>${escapeHtml(RESULTS_NOTE)}</small></p>`,
-    ...(pipelines === undefined ? [] : [`<h2>Pipelines</h2>\n${pipelines}`]),
-  ];
+  return [`<h2>Language-model queries</h2>\n${resultsTable(results)}\n<p><small>${escapeHtml(RESULTS_NOTE)}</small></p>`, ...(pipelines === undefined ? [] : [`<h2>Pipelines</h2>\n${pipelines}`])];
 }
 
 const RESULTS_NOTE =
@@ -29,7 +26,9 @@ function resultsTable(results: ReportResults): string {
       String(run.queries.jobs.completed),
       String(run.queries.jobs.refused),
       String(run.queries.jobs.unfinished),
-      ...[run.queries.latency.ttft.p50, run.queries.latency.ttft.p95, run.queries.latency.total.p50, run.queries.latency.total.p95, run.queries.latency.total.p99].map((v) => (v === null ? "–" : v.toFixed(0))),
+      ...[run.queries.latency.ttft.p50, run.queries.latency.ttft.p95, run.queries.latency.total.p50, run.queries.latency.total.p95, run.queries.latency.total.p99].map((v) =>
+        v === null ? "–" : v.toFixed(0),
+      ),
       percent(run.queries.jobs.violationRate),
     ]),
   );

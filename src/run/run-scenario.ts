@@ -59,9 +59,7 @@ const TASK_COLUMNS = ["sequence", "scheduler", "device", "node", "createdAt", "n
 export async function runScenarioFile(file: string, document: unknown, options: RunFileOptions): Promise<ScenarioRun> {
   const baseDir = dirname(resolve(file));
   const llm = isLlmScenario(document);
-  const scenario = llm
-    ? loadLlmScenario(file, document as Record<string, unknown>)
-    : resolveScenarioFile(file, document, { knownSchedulers: SCHEDULER_NAMES, schedulerOptions: SCHEDULER_OPTIONS });
+  const scenario = llm ? loadLlmScenario(file, document as Record<string, unknown>) : resolveScenarioFile(file, document, { knownSchedulers: SCHEDULER_NAMES, schedulerOptions: SCHEDULER_OPTIONS });
   checkAllowExec(codeNamedIn(document, baseDir), options.allowExec, file);
   const outDir = resolve(options.out ?? join("reports", scenario.name));
   checkOutputTargets(runOutputTargets(file, outDir, options));

@@ -102,7 +102,15 @@ export function summaryCsv(summary: SweepSummary): string {
   for (const cell of summary.cells) {
     for (const metric of summary.sweep.metrics) {
       const stats = cell.metrics[metric];
-      const row = [cell.cell, ...axes.map((axis) => csvValue(cell.values[axis])), cell.label, cell.policies.frames ?? "", cell.policies.queries ?? "", metric, ...CSV_STATS.map((key) => csvNumber(stats[key]))];
+      const row = [
+        cell.cell,
+        ...axes.map((axis) => csvValue(cell.values[axis])),
+        cell.label,
+        cell.policies.frames ?? "",
+        cell.policies.queries ?? "",
+        metric,
+        ...CSV_STATS.map((key) => csvNumber(stats[key])),
+      ];
       lines.push(row.map(csvField).join(","));
     }
   }

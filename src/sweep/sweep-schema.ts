@@ -40,9 +40,12 @@ export const samplingSchema = z.discriminatedUnion("method", [
   z.strictObject({ method: z.literal("latin-hypercube"), count: z.number().int().positive() }),
 ]);
 
-const metric = z.string().refine(isMetricPath, { error: (issue) => `a metric path: ${metricSuggestion(String(issue.input))}` }).meta({
-  description: 'A path into one run of results@2: a number ("frames.latency.total.p95", "nodes.0.utilisation") or an array, counted ("migrations").',
-});
+const metric = z
+  .string()
+  .refine(isMetricPath, { error: (issue) => `a metric path: ${metricSuggestion(String(issue.input))}` })
+  .meta({
+    description: 'A path into one run of results@2: a number ("frames.latency.total.p95", "nodes.0.utilisation") or an array, counted ("migrations").',
+  });
 
 export const sweepSchema = z.strictObject({
   $schema: z.string().optional(),

@@ -32,7 +32,9 @@ describe("sweeps over language-model scenarios", () => {
   it("accept query metrics (and node fields by index), refuse frame metrics of a scenario without frames, unknown paths and module routers", () => {
     const dir = folder();
     expect(problems(dir, { metrics: ["queries.cost.perDayUsd", "queries.latency.ttft.p95", "nodes.0.utilisation", "nodes.0.llm.outputTokensPerS"] })).toBe("");
-    expect(problems(dir, { metrics: ["frames.latency.preprocessing.mean"] })).toContain("metrics[0]: \"frames.latency.preprocessing.mean\" is not valid: expected a metric of a family the scenario has: it has no frame workload");
+    expect(problems(dir, { metrics: ["frames.latency.preprocessing.mean"] })).toContain(
+      'metrics[0]: "frames.latency.preprocessing.mean" is not valid: expected a metric of a family the scenario has: it has no frame workload',
+    );
     expect(problems(dir, { metrics: ["nodes.0.nonsense"] })).toContain("metrics[0]");
     const withModule = problems(dir, { set: { "/routers": [{ policy: "module", path: "x.mjs" }] } });
     expect(withModule).toContain("cannot run");

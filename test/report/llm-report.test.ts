@@ -335,7 +335,7 @@ describe("writeReport and renderReport", () => {
       const svg = svgSize(readFileSync(join(first, "charts", `${id}.svg`), "utf8"));
       expect(png.readUInt32BE(16)).toBe(Math.round(svg.width * PNG_SCALE));
     }
-        // The llm simulator records no network matrix, so a queries-only run of it skips that chart.
+    // The llm simulator records no network matrix, so a queries-only run of it skips that chart.
     expect(printed).toBe(
       `charts: 5 drawn, 2 skipped, in ${join(first, "charts")}\n  skipped network-latency: ${NO_NETWORK}\n  skipped llm-pipelines: no run has pipeline jobs (\`runs[].queries.pipelines\`)\nreport: ${join(first, "index.html")}\n`,
     );
@@ -410,4 +410,3 @@ describe("simulate report <llm results.json> (main, in this process)", () => {
     expect(existsSync(join(dir, "out"))).toBe(false);
   });
 });
-

@@ -31,9 +31,21 @@ describe("simulate report <results.json>", () => {
   it.each([
     ["a missing file", (dir: string) => join(dir, "nope.json"), "a readable results file (ENOENT)"],
     ["invalid JSON", (dir: string) => write(dir, "{ not json"), "not valid JSON"],
-    ["a scenario instead of results", () => "scenarios/edge-ai-testbed.json", 'schema: missing: expected "continuum-sim/results@2" (a results.json written by simulate), or "continuum-sim/results@1" or "continuum-sim/llm-results@1"'],
-    ["a file of an unknown results version", (dir: string) => write(dir, JSON.stringify({ ...fixtureJson(), schema: "continuum-sim/results@3" })), 'schema: "continuum-sim/results@3" is not valid: expected "continuum-sim/results@2"'],
-    ["old results with a broken field", (dir: string) => write(dir, JSON.stringify({ ...fixtureJson(), qosDeadlineMs: "soon" })), "(in the file converted from continuum-sim/results@1 to continuum-sim/results@2): 1 problem\n  qos.frameDeadlineMs"],
+    [
+      "a scenario instead of results",
+      () => "scenarios/edge-ai-testbed.json",
+      'schema: missing: expected "continuum-sim/results@2" (a results.json written by simulate), or "continuum-sim/results@1" or "continuum-sim/llm-results@1"',
+    ],
+    [
+      "a file of an unknown results version",
+      (dir: string) => write(dir, JSON.stringify({ ...fixtureJson(), schema: "continuum-sim/results@3" })),
+      'schema: "continuum-sim/results@3" is not valid: expected "continuum-sim/results@2"',
+    ],
+    [
+      "old results with a broken field",
+      (dir: string) => write(dir, JSON.stringify({ ...fixtureJson(), qosDeadlineMs: "soon" })),
+      "(in the file converted from continuum-sim/results@1 to continuum-sim/results@2): 1 problem\n  qos.frameDeadlineMs",
+    ],
   ])("%s is bad input: exit 2, a clear message, nothing written", (_name, file, message) => {
     const dir = tempDir();
     const run = runCli(["report", file(dir), "--out", join(dir, "out")]);

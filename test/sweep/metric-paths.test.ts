@@ -30,7 +30,18 @@ function problems(sweep: Record<string, unknown>): string {
 
 describe("metric paths of results@2", () => {
   it("numbers at any depth, array elements by index, record keys, and arrays (counted) are metrics; objects, strings and removed fields are not", () => {
-    for (const path of ["jobs.violationRate", "frames.latency.total.p95", "queries.cost.perDayUsd", "nodes.0.utilisation", "nodes.12.llm.decodeTokensPerSPerQuery.mean", "timeInViolationMs", "migrations", "faults", "policyStatistics.finalThreshold", "events"]) {
+    for (const path of [
+      "jobs.violationRate",
+      "frames.latency.total.p95",
+      "queries.cost.perDayUsd",
+      "nodes.0.utilisation",
+      "nodes.12.llm.decodeTokensPerSPerQuery.mean",
+      "timeInViolationMs",
+      "migrations",
+      "faults",
+      "policyStatistics.finalThreshold",
+      "events",
+    ]) {
       expect(isMetricPath(path), path).toBe(true);
     }
     // A sweep keeps no time series or CDF (run-record.ts), so they are not metrics.
@@ -52,7 +63,13 @@ describe("metric paths of results@2", () => {
 
   it("default metrics follow the families present", () => {
     expect(defaultMetrics({ frames: true, queries: false })).toEqual(["jobs.violationRate", "frames.latency.total.mean", "frames.latency.total.p95", "frames.throughput"]);
-    expect(defaultMetrics({ frames: false, queries: true })).toEqual(["jobs.violationRate", "queries.latency.ttft.p95", "queries.latency.total.p95", "queries.cost.perDayUsd", "queries.throughput.queriesPerS"]);
+    expect(defaultMetrics({ frames: false, queries: true })).toEqual([
+      "jobs.violationRate",
+      "queries.latency.ttft.p95",
+      "queries.latency.total.p95",
+      "queries.cost.perDayUsd",
+      "queries.throughput.queriesPerS",
+    ]);
     expect(defaultMetrics({ frames: true, queries: true })).toHaveLength(8);
   });
 

@@ -78,17 +78,17 @@ export function latencyCdfChart(results: ReportResults, options: LatencyCdfOptio
       ...(deadline === null
         ? []
         : [
-      {
-        data: { values: [{ ms: deadline, label: `deadline ${deadline} ms` }] },
-        layer: [
-          { mark: { type: "rule" as const, strokeDash: [4, 3], color: "#555555", strokeWidth: 1 }, encoding: { x: { field: "ms", type: "quantitative" as const } } },
-          {
-            // Low on the plot, right of the rule: the curves are steep there, so the label stays clear of them.
-            mark: { type: "text" as const, align: "left" as const, baseline: "bottom" as const, dx: 3, dy: -2, fontSize: 9, color: "#333333" },
-            encoding: { x: { field: "ms", type: "quantitative" as const }, y: { datum: 0.02 }, text: { field: "label" } },
-          },
-        ],
-      },
+            {
+              data: { values: [{ ms: deadline, label: `deadline ${deadline} ms` }] },
+              layer: [
+                { mark: { type: "rule" as const, strokeDash: [4, 3], color: "#555555", strokeWidth: 1 }, encoding: { x: { field: "ms", type: "quantitative" as const } } },
+                {
+                  // Low on the plot, right of the rule: the curves are steep there, so the label stays clear of them.
+                  mark: { type: "text" as const, align: "left" as const, baseline: "bottom" as const, dx: 3, dy: -2, fontSize: 9, color: "#333333" },
+                  encoding: { x: { field: "ms", type: "quantitative" as const }, y: { datum: 0.02 }, text: { field: "label" } },
+                },
+              ],
+            },
           ]),
     ],
   };

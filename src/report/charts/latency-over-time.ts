@@ -69,16 +69,16 @@ export function latencyOverTimeChart(results: ReportResults): ChartOutcome {
       ...(deadline === null
         ? []
         : [
-      {
-        data: { values: [{ ms: deadline, label: "deadline" }] },
-        layer: [
-          { mark: { type: "rule" as const, strokeDash: [2, 2], color: "#555555", strokeWidth: 1 }, encoding: { y: { field: "ms", type: "quantitative" as const } } },
-          {
-            mark: { type: "text" as const, align: "right" as const, baseline: "bottom" as const, dy: -1, fontSize: 8, color: "#333333" },
-            encoding: { y: { field: "ms", type: "quantitative" as const }, x: { value: PLOT_WIDTH }, text: { field: "label" } },
-          },
-        ],
-      },
+            {
+              data: { values: [{ ms: deadline, label: "deadline" }] },
+              layer: [
+                { mark: { type: "rule" as const, strokeDash: [2, 2], color: "#555555", strokeWidth: 1 }, encoding: { y: { field: "ms", type: "quantitative" as const } } },
+                {
+                  mark: { type: "text" as const, align: "right" as const, baseline: "bottom" as const, dy: -1, fontSize: 8, color: "#333333" },
+                  encoding: { y: { field: "ms", type: "quantitative" as const }, x: { value: PLOT_WIDTH }, text: { field: "label" } },
+                },
+              ],
+            },
           ]),
       {
         data: { values },

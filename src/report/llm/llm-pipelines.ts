@@ -21,7 +21,9 @@ export interface PipelineStageBar {
 
 /** Per router with pipelines: end-to-end success probability and tokens per finished job. */
 export function pipelineJobBars(results: ReportResults): PipelineJobBar[] {
-  return queryRuns(results).flatMap((run) => (run.queries.pipelines === null ? [] : [{ router: run.label, success: run.queries.pipelines.successProbability, tokens: run.queries.pipelines.tokensPerFinishedJob }]));
+  return queryRuns(results).flatMap((run) =>
+    run.queries.pipelines === null ? [] : [{ router: run.label, success: run.queries.pipelines.successProbability, tokens: run.queries.pipelines.tokensPerFinishedJob }],
+  );
 }
 
 /** Per router with pipelines and per stage that had an attempt: the attempt pass rate. */

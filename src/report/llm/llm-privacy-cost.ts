@@ -79,7 +79,9 @@ export function llmPrivacyCostChart(results: ReportResults): ChartOutcome {
       },
     ],
   };
-  const partial = queryRuns(results).filter((run) => bars.filter((b) => b.router === run.label).length < PRIVACY_MEASURES.length).map((run) => run.label);
+  const partial = queryRuns(results)
+    .filter((run) => bars.filter((b) => b.router === run.label).length < PRIVACY_MEASURES.length)
+    .map((run) => run.label);
   const caption =
     "Per router, the share of measured queries whose prompt left the device (to an edge node or the cloud), the share that reached the cloud, " +
     "and the QoS violation rate (late, refused or unfinished past a deadline)." +
