@@ -16,9 +16,9 @@ import { SCHEDULER_NAMES, SCHEDULER_OPTIONS } from "../schedulers/registry.js";
 import { codeNamedIn, describeNamedCode } from "../schedulers/named-code.js";
 import { checkEdgeWork } from "../run/simulate.js";
 import { DEFAULT_MAX_EVENTS } from "../run/work-estimate.js";
-import { fitCommand, type FitArgs } from "./fit-command.js";
+import type { FitArgs } from "./fit-command.js";
 import { OutputError, describeCause, isSystemError } from "../io/output-error.js";
-import { renderReport, reportCommand, type ReportArgs } from "./report-command.js";
+import type { ReportArgs } from "./report-command.js";
 import { runScenarioFile } from "../run/run-scenario.js";
 import { EMIT_TARGETS, mergeCommand, sweepCommand, type MergeArgs, type SweepArgs } from "./sweep-command.js";
 import { formatSummary } from "./summary.js";
@@ -111,7 +111,7 @@ export async function main(argv: string[]): Promise<number> {
           .option("format", { type: "string", describe: "Comma-separated: svg, png, html (default all; .vl.json is always written)" })
           .example("$0 report reports/edge-ai-testbed/results.json", "Writes charts/*.vl.json|svg|png and index.html next to it")
           .example("$0 report results.json --out figs/ --format svg", "Only the SVGs, into figs/charts/"),
-      (args) => guard(() => reportCommand(args)),
+      (args) => guard(async () => (await import("./report-command.js")).reportCommand(args)),
     )
     .command<SweepArgs>(
       "sweep <sweep>",
@@ -158,7 +158,7 @@ export async function main(argv: string[]): Promise<number> {
           .option("max-samples", { type: "number", describe: "Samples used for the likelihoods, a seeded subset beyond it (default 20000)" })
           .example("$0 fit ping.txt --column time", "Fit the round-trip times of a ping log")
           .example("$0 fit trace.txt --column delay --dist stable,lognormal --out fits/", "Two families, into fits/"),
-      (args) => guard(() => fitCommand(args)),
+      (args) => guard(async () => (await import("./fit-command.js")).fitCommand(args)),
     )
     .command(
       "profiles",
@@ -261,6 +261,8 @@ async function runCommand(args: RunArgs): Promise<void> {
   if (args.quiet) process.stdout.write(`${resultsFile}\n`);
   else process.stdout.write(`${formatSummary(results)}\n\nwrote ${resultsFile}${args.tasks ? ` and ${resolve(args.tasks)}` : ""}\n`);
   if (args.report) {
+    // The chart stack (vega, vega-lite, resvg) is loaded only when charts are drawn: it costs a few hundred ms of every start.
+    const { renderReport } = await import("./report-command.js");
     const printed = await renderReport(results, outDir);
     if (!args.quiet) process.stdout.write(printed);
   }
