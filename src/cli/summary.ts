@@ -2,6 +2,7 @@ import type { FaultResult } from "../metrics/results.js";
 import type { Results, RunResults } from "../metrics/results-schema.js";
 import { STAGES, type Stage } from "../metrics/stage-stats.js";
 import { formatDuration } from "../random/duration.js";
+import { familiesOf } from "../report/results-input.js";
 import { formatQuerySummary } from "./query-summary.js";
 
 const STAGE_LABELS: Record<Stage, string> = {
@@ -33,8 +34,7 @@ export function formatSummary(results: Results): string {
       `${window.warmupMs > 0 ? ` (warm-up ${formatDuration(window.warmupMs)})` : ""}; QoS deadlines ${deadlines.length === 0 ? "none" : deadlines.join(", ")}`,
   );
   lines.push(`scenario hash ${results.scenario.hash.slice(0, 16)}; quantiles within ${results.quantiles.relativeError * 100}% relative error`);
-  const frames = results.runs.some((run) => run.frames !== null);
-  const queries = results.runs.some((run) => run.queries !== null);
+  const { frames, queries } = familiesOf(results);
   if (frames && queries) {
     lines.push("");
     lines.push(...table([["all jobs", "generated", "completed", "dropped", "refused", "lost", "unfinished", "violations"], ...results.runs.map(jobRow)]));

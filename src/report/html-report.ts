@@ -1,7 +1,7 @@
-import { frameRuns, queryRuns } from "./chart.js";
+import { frameRuns } from "./chart.js";
 import { escapeHtml, formatMs, htmlPage, type ReportEntry } from "./html-page.js";
 import { percent, querySections, table } from "./query-tables.js";
-import type { ReportResults } from "./results-input.js";
+import { familiesOf, type ReportResults } from "./results-input.js";
 
 /**
  * The one report of a results file (frames, queries, or both for a mixed scenario) as a
@@ -9,8 +9,7 @@ import type { ReportResults } from "./results-input.js";
  * run's job counts, then the frame table and the query tables for the families its runs have.
  */
 export function buildHtmlReport(results: ReportResults, entries: readonly ReportEntry[]): string {
-  const frames = frameRuns(results).length > 0;
-  const queries = queryRuns(results).length > 0;
+  const { frames, queries } = familiesOf(results);
   return htmlPage({
     title: `${results.scenario.name}: continuum-sim report`,
     heading: results.scenario.name,
