@@ -56,7 +56,9 @@ describe("a mixed results file (frames and queries)", () => {
       const outcome: ChartOutcome = chart.build(results);
       if (outcome.kind !== "chart") continue;
       for (const scale of labelScales(outcome.spec)) {
-        scale.domain.forEach((label, i) => expect(scale.range[i], `${chart.id} ${label}`).toBe(colour.get(label)));
+        scale.domain.forEach((label, i) => {
+          expect(scale.range[i], `${chart.id} ${label}`).toBe(colour.get(label));
+        });
         checked++;
       }
     }
