@@ -1,4 +1,4 @@
-import { dirname, join, resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import yargs from "yargs";
 import { InputError, SimulationError } from "../errors.js";
 import { RandomStreams } from "../engine/rng.js";
@@ -7,23 +7,15 @@ import { compileDistribution } from "../random/distributions.js";
 import { parseDuration } from "../random/duration.js";
 import { BUILTIN_PROFILE_DIR, ProfileLibrary } from "../scenario/profiles.js";
 import { LLM_PATHS } from "../scenario/profile-schema.js";
-import { parseJsonText, readScenarioJson, resolveScenarioFile } from "../scenario/resolve.js";
-import { isLlmScenario } from "../llm/resolve.js";
-import { runLlmCommand, validateLlmCommand } from "./llm-command.js";
+import { parseJsonText, readScenarioJson } from "../scenario/resolve.js";
 import { toInputIssues } from "../scenario/zod-issues.js";
 import { commandLineProblem, explainUsageError } from "./command-line.js";
-import { SCHEDULER_NAMES, SCHEDULER_OPTIONS } from "../schedulers/registry.js";
-import { loadModulePolicies } from "../schedulers/module-policy.js";
-import { checkAllowExec, codeNamedIn, describeNamedCode } from "../schedulers/named-code.js";
-import { checkEdgeWork, simulate } from "../run/simulate.js";
+import { codeNamedIn, describeNamedCode } from "../schedulers/named-code.js";
 import { DEFAULT_MAX_EVENTS } from "../run/work-estimate.js";
-import type { TaskRecord } from "../world/edge-world.js";
-import { fitCommand, type FitArgs } from "./fit-command.js";
-import { writeFileAtomic } from "../io/atomic-file.js";
-import { CsvFileWriter, type CsvValue } from "../io/csv-write.js";
+import type { FitArgs } from "./fit-command.js";
 import { OutputError, describeCause, isSystemError } from "../io/output-error.js";
-import { checkOutputTargets, runOutputTargets } from "../io/output-targets.js";
-import { renderLlmReport, renderReport, reportCommand, type ReportArgs } from "./report-command.js";
+import type { ReportArgs } from "./report-command.js";
+import { resolveAndCheck, runScenarioFile } from "../run/run-scenario.js";
 import { EMIT_TARGETS, mergeCommand, sweepCommand, type MergeArgs, type SweepArgs } from "./sweep-command.js";
 import { formatSummary } from "./summary.js";
 
@@ -115,7 +107,7 @@ export async function main(argv: string[]): Promise<number> {
           .option("format", { type: "string", describe: "Comma-separated: svg, png, html (default all; .vl.json is always written)" })
           .example("$0 report reports/edge-ai-testbed/results.json", "Writes charts/*.vl.json|svg|png and index.html next to it")
           .example("$0 report results.json --out figs/ --format svg", "Only the SVGs, into figs/charts/"),
-      (args) => guard(() => reportCommand(args)),
+      (args) => guard(async () => (await import("./report-command.js")).reportCommand(args)),
     )
     .command<SweepArgs>(
       "sweep <sweep>",
@@ -162,7 +154,7 @@ export async function main(argv: string[]): Promise<number> {
           .option("max-samples", { type: "number", describe: "Samples used for the likelihoods, a seeded subset beyond it (default 20000)" })
           .example("$0 fit ping.txt --column time", "Fit the round-trip times of a ping log")
           .example("$0 fit trace.txt --column delay --dist stable,lognormal --out fits/", "Two families, into fits/"),
-      (args) => guard(() => fitCommand(args)),
+      (args) => guard(async () => (await import("./fit-command.js")).fitCommand(args)),
     )
     .command(
       "profiles",
@@ -255,67 +247,32 @@ function readScenarioDocument(file: string, overrides: Overrides = {}): unknown 
   return document;
 }
 
-function resolveEdgeScenario(file: string, document: unknown) {
-  return resolveScenarioFile(file, document, { knownSchedulers: SCHEDULER_NAMES, schedulerOptions: SCHEDULER_OPTIONS });
-}
-
-const TASK_COLUMNS = ["sequence", "scheduler", "device", "node", "createdAt", "networkUp", "queueing", "preprocessing", "inference", "networkDown", "total", "violatedQos"];
-
 async function runCommand(args: RunArgs): Promise<void> {
   const document = readScenarioDocument(args.scenario, { seed: args.seed, duration: args.duration });
-  if (isLlmScenario(document)) {
-    const results = await runLlmCommand(args.scenario, document as Record<string, unknown>, args);
-    if (args.report) {
-      const printed = await renderLlmReport(results, resolve(args.out ?? join("reports", results.scenario.name)));
-      if (!args.quiet) process.stdout.write(printed);
-    }
-    return;
+  const { results, outDir, resultsFile } = await runScenarioFile(args.scenario, document, args);
+  if (args.quiet) process.stdout.write(`${resultsFile}\n`);
+  else process.stdout.write(`${formatSummary(results)}\n\nwrote ${resultsFile}${args.tasks ? ` and ${resolve(args.tasks)}` : ""}\n`);
+  if (args.report) {
+    // The chart stack (vega, vega-lite, resvg) is loaded only when charts are drawn: it costs a few hundred ms of every start.
+    const { renderReport } = await import("./report-command.js");
+    const printed = await renderReport(results, outDir);
+    if (!args.quiet) process.stdout.write(printed);
   }
-  const scenario = resolveEdgeScenario(args.scenario, document);
-  checkAllowExec(codeNamedIn(document, dirname(resolve(args.scenario))), args.allowExec, args.scenario);
-  const outDir = resolve(args.out ?? join("reports", scenario.name));
-  checkOutputTargets(runOutputTargets(args.scenario, outDir, args));
-  let taskWriter: CsvFileWriter | undefined;
-  try {
-    if (args.tasks !== undefined) taskWriter = new CsvFileWriter(resolve(args.tasks), TASK_COLUMNS);
-    const writer = taskWriter;
-    const moduleFactories = await loadModulePolicies(scenario.schedulers, dirname(resolve(args.scenario)));
-    const results = simulate(scenario, {
-      moduleFactories,
-      maxEvents: args.maxEvents,
-      source: args.scenario,
-      taskSink: writer === undefined ? undefined : (label) => (record: TaskRecord) => writer.row(taskRow(label, record)),
-    });
-    const resultsFile = join(outDir, "results.json");
-    writeFileAtomic(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
-    taskWriter?.commit();
-    taskWriter = undefined;
-    if (args.quiet) process.stdout.write(`${resultsFile}\n`);
-    else process.stdout.write(`${formatSummary(results)}\n\nwrote ${resultsFile}${args.tasks ? ` and ${resolve(args.tasks)}` : ""}\n`);
-    if (args.report) {
-      const printed = await renderReport(results, outDir);
-      if (!args.quiet) process.stdout.write(printed);
-    }
-  } finally {
-    taskWriter?.abort();
-  }
-}
-
-function taskRow(label: string, r: TaskRecord): CsvValue[] {
-  return [r.sequence, label, r.device, r.node, r.createdAt, r.networkUp, r.queueing, r.preprocessing, r.inference, r.networkDown, r.total, r.violatedQos];
 }
 
 function validateCommand(file: string, maxEvents: number | undefined): void {
   const document = readScenarioDocument(file);
-  if (isLlmScenario(document)) {
-    validateLlmCommand(file, document as Record<string, unknown>, maxEvents);
-    return;
-  }
-  const scenario = resolveEdgeScenario(file, document);
-  checkEdgeWork(scenario, { maxEvents, source: file });
+  const scenario = resolveAndCheck(file, document, maxEvents);
+  const families = (["frames", "queries"] as const).filter((family) => scenario.families[family]).join(" and ");
+  const services = scenario.nodes
+    .map(
+      (node) =>
+        `${node.id} (${[node.frames === undefined ? "" : `slots on ${node.frames.path}`, node.llm === undefined ? "" : `${node.llm.model} ${node.llm.quantization} on ${node.llm.path}`].filter((x) => x !== "").join(", ") || "no service"})`,
+    )
+    .join("; ");
   process.stdout.write(
-    `ok: ${file}: ${scenario.devices.length} devices, ${scenario.nodes.length} nodes, ` +
-      `schedulers ${scenario.schedulers.map((s) => s.label).join(", ")}\n` +
+    `ok: ${file}: ${scenario.devices.length} devices (${families}), ${scenario.nodes.length} nodes: ${services}; ` +
+      `policies ${scenario.policies.map((entry) => entry.label).join(", ")}\n` +
       describeNamedCode(codeNamedIn(document, dirname(resolve(file)))),
   );
 }

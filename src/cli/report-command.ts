@@ -1,8 +1,6 @@
 import { readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { InputError } from "../errors.js";
-import { isLlmResultsJson, parseLlmReportResults, type LlmReportResults } from "../report/llm/llm-results-input.js";
-import { writeLlmReport } from "../report/llm/write-llm-report.js";
 import { parseReportResults, type ReportResults } from "../report/results-input.js";
 import { REPORT_FORMATS, writeReport, type ReportFormat, type ReportSummary } from "../report/write-report.js";
 import { parseJsonText } from "../scenario/resolve.js";
@@ -16,7 +14,7 @@ export interface ReportArgs {
 
 /**
  * `simulate report <results.json>`: redraws the charts and the HTML report from a results file,
- * without simulating; the file's `schema` says which report (edge or language-model results).
+ * without simulating. results@1 and llm-results@1 files of older versions are converted on read.
  */
 export async function reportCommand(args: ReportArgs): Promise<void> {
   const formats = parseFormats(args.format);
@@ -29,20 +27,12 @@ export async function reportCommand(args: ReportArgs): Promise<void> {
     folders: ["charts"],
     inputs: [{ what: "results file", file: resolve(args.results) }],
   });
-  process.stdout.write(results.kind === "llm" ? await renderLlmReport(results.results, outDir, formats) : await renderReport(results.results, outDir, formats));
+  process.stdout.write(await renderReport(results, outDir, formats));
 }
 
 /** Renders into `outDir` and returns what to print: files written, charts skipped and why, any warning. */
 export async function renderReport(results: ReportResults, outDir: string, formats: readonly ReportFormat[] = REPORT_FORMATS): Promise<string> {
   return summaryText(await writeReport(results, outDir, formats), outDir);
-}
-
-/**
- * renderReport for language-model results (an LlmResults from simulateLlm, or a parsed
- * llm-results file): the LLM charts and index.html into `outDir`; returns what to print.
- */
-export async function renderLlmReport(results: LlmReportResults, outDir: string, formats: readonly ReportFormat[] = REPORT_FORMATS): Promise<string> {
-  return summaryText(await writeLlmReport(results, outDir, formats), outDir);
 }
 
 function summaryText(summary: ReportSummary, outDir: string): string {
@@ -69,7 +59,7 @@ export function parseFormats(text: string | undefined): ReportFormat[] {
   return REPORT_FORMATS.filter((format) => names.includes(format));
 }
 
-function readResultsFile(file: string): { kind: "edge"; results: ReportResults } | { kind: "llm"; results: LlmReportResults } {
+function readResultsFile(file: string): ReportResults {
   let text: string;
   try {
     text = readFileSync(file, "utf8");
@@ -77,6 +67,5 @@ function readResultsFile(file: string): { kind: "edge"; results: ReportResults }
     throw new InputError(file, [{ path: "", value: file, expected: `a readable results file (${(error as NodeJS.ErrnoException).code ?? "unreadable"})` }]);
   }
   const json = parseJsonText(file, text);
-  if (isLlmResultsJson(json)) return { kind: "llm", results: parseLlmReportResults(json, file) };
-  return { kind: "edge", results: parseReportResults(json, file) };
+  return parseReportResults(json, file);
 }

@@ -1,6 +1,9 @@
-import type { FaultResult, Results } from "../metrics/results.js";
+import type { FaultResult } from "../metrics/results.js";
+import type { Results, RunResults } from "../metrics/results-schema.js";
 import { STAGES, type Stage } from "../metrics/stage-stats.js";
 import { formatDuration } from "../random/duration.js";
+import { familiesOf } from "../report/results-input.js";
+import { formatQuerySummary } from "./query-summary.js";
 
 const STAGE_LABELS: Record<Stage, string> = {
   networkUp: "network up",
@@ -11,43 +14,78 @@ const STAGE_LABELS: Record<Stage, string> = {
   total: "total",
 };
 
-/** A readable per-scheduler, per-stage table of a results object. */
+/**
+ * The one summary a run prints (results@2, any scenario): a header, then the frame lines
+ * (per-stage table, nodes, faults) and the query lines (latency, money, privacy, quality, groups,
+ * pipelines, nodes) for the families the runs have; a mixed scenario also gets every run's job counts.
+ */
 export function formatSummary(results: Results): string {
   const lines: string[] = [];
   const window = results.window;
+  const q = results.qos;
+  const deadlines = [
+    q.frameDeadlineMs === null ? "" : `frames ${formatDuration(q.frameDeadlineMs)}`,
+    q.ttftDeadlineMs === null ? "" : `TTFT ${formatDuration(q.ttftDeadlineMs)}`,
+    q.totalDeadlineMs === null ? "" : `query total ${formatDuration(q.totalDeadlineMs)}`,
+  ].filter((d) => d !== "");
   lines.push(
     `${results.scenario.name}: ${results.scenario.devices} devices, ${results.scenario.nodes.length} nodes, ` +
       `seed ${results.seed}, ${formatDuration(window.durationMs)} simulated` +
-      `${window.warmupMs > 0 ? ` (warm-up ${formatDuration(window.warmupMs)})` : ""}, QoS deadline ${formatDuration(results.qosDeadlineMs)}`,
+      `${window.warmupMs > 0 ? ` (warm-up ${formatDuration(window.warmupMs)})` : ""}; QoS deadlines ${deadlines.length === 0 ? "none" : deadlines.join(", ")}`,
   );
   lines.push(`scenario hash ${results.scenario.hash.slice(0, 16)}; quantiles within ${results.quantiles.relativeError * 100}% relative error`);
-  for (const run of results.runs) {
+  const { frames, queries } = familiesOf(results);
+  if (frames && queries) {
     lines.push("");
-    const rate = run.qos.violationRate === null ? "n/a" : `${(run.qos.violationRate * 100).toFixed(2)}%`;
-    lines.push(
-      `${run.label}: ${run.requests.completed} completed, ${run.requests.dropped} dropped, ${run.requests.lost} lost, ${run.requests.unfinished} unfinished; ` +
-        `${run.throughput.toFixed(2)} req/s; QoS violations ${run.qos.violations} (${rate})`,
-    );
-    const header = ["stage (ms)", "mean", "p50", "p95", "p99", "max"];
-    const rows = STAGES.map((stage) => {
-      const s = run.latency[stage];
-      return [STAGE_LABELS[stage], num(s.mean), num(s.p50), num(s.p95), num(s.p99), num(s.max)];
-    });
-    lines.push(...table([header, ...rows]));
-    const nodeRows = run.nodes.map((node) => [
-      `  ${node.id}`,
-      String(node.completed),
-      String(node.lost),
-      node.downMs > 0 ? `${(node.downMs / 1000).toFixed(1)} s` : "-",
-      `${(node.utilisation * 100).toFixed(1)}%`,
-      node.meanQueueLength.toFixed(2),
-      num(node.latency.total.mean),
-      num(node.latency.total.p95),
-    ]);
-    lines.push(...table([["node", "completed", "lost", "down", "util.", "mean queue", "mean total", "p95 total"], ...nodeRows]));
-    for (const fault of run.faults) lines.push(`  ${formatFault(fault)}`);
+    lines.push(...table([["all jobs", "generated", "completed", "dropped", "refused", "lost", "unfinished", "violations"], ...results.runs.map(jobRow)]));
   }
+  for (const run of results.runs) if (run.frames !== null) lines.push("", ...frameLines(run, run.frames));
+  if (queries) lines.push("", ...formatQuerySummary(results));
   return lines.join("\n");
+}
+
+function jobRow(run: RunResults): string[] {
+  const j = run.jobs;
+  return [`  ${run.label}`, String(j.generated), String(j.completed), String(j.dropped), String(j.refused), String(j.lost), String(j.unfinished), `${j.violations} (${rate(j.violationRate)})`];
+}
+
+function frameLines(run: RunResults, frames: NonNullable<RunResults["frames"]>): string[] {
+  const lines: string[] = [];
+  const jobs = frames.jobs;
+  lines.push(
+    `${run.label}: ${jobs.completed} completed, ${jobs.refused} refused, ${jobs.lost} lost, ${jobs.unfinished} unfinished; ` +
+      `${frames.throughput.toFixed(2)} frames/s; QoS violations ${jobs.violations} (${rate(jobs.violationRate)})`,
+  );
+  const header = ["stage (ms)", "mean", "p50", "p95", "p99", "max"];
+  const rows = STAGES.map((stage) => {
+    const s = frames.latency[stage];
+    return [STAGE_LABELS[stage], num(s.mean), num(s.p50), num(s.p95), num(s.p99), num(s.max)];
+  });
+  lines.push(...table([header, ...rows]));
+  const nodeRows = run.nodes.flatMap((node) =>
+    node.frames === null
+      ? []
+      : [
+          [
+            `  ${node.id}`,
+            String(node.frames.completed),
+            String(node.frames.lost),
+            node.downMs > 0 ? `${(node.downMs / 1000).toFixed(1)} s` : "-",
+            `${(node.frames.utilisation * 100).toFixed(1)}%`,
+            node.frames.meanQueueLength.toFixed(2),
+            num(node.frames.latency.total.mean),
+            num(node.frames.latency.total.p95),
+          ],
+        ],
+  );
+  lines.push(...table([["node", "completed", "lost", "down", "util.", "mean queue", "mean total", "p95 total"], ...nodeRows]));
+  if (run.migrations.length > 0) lines.push(`  ${run.migrations.length} migration${run.migrations.length === 1 ? "" : "s"}`);
+  for (const fault of run.faults) lines.push(`  ${formatFault(fault)}`);
+  return lines;
+}
+
+function rate(value: number | null): string {
+  return value === null ? "n/a" : `${(value * 100).toFixed(2)}%`;
 }
 
 export function num(value: number | null): string {

@@ -12,7 +12,6 @@ import type { SweepPlan } from "../sweep/plan-types.js";
 import { runSweep, writeSummaryFiles } from "../sweep/run-sweep.js";
 import { parseShard } from "../sweep/shard.js";
 import { buildSummary, type SweepSummary } from "../sweep/summary.js";
-import { writeSweepCharts } from "../sweep/write-sweep-charts.js";
 
 export interface SweepArgs {
   sweep: string;
@@ -113,6 +112,8 @@ async function finishSummary(summary: SweepSummary, outDir: string, charts: bool
   writeSummaryFiles(outDir, summary);
   process.stdout.write(`wrote ${join(outDir, "summary.json")} and summary.csv\n`);
   if (!charts) return;
+  // Loaded only when charts are drawn (see runCommand in main.ts).
+  const { writeSweepCharts } = await import("../sweep/write-sweep-charts.js");
   const drawn = await writeSweepCharts(summary, outDir);
   for (const skip of drawn.skipped) process.stdout.write(`skipped ${skip.id}: ${skip.reason}\n`);
   process.stdout.write(`drew ${drawn.drawn.length} chart(s) into ${join(outDir, "charts")}\n`);

@@ -165,39 +165,3 @@ export interface LlmResults {
   quantiles: { method: string; relativeError: number };
   runs: LlmRunResults[];
 }
-
-const STAT_NAMES = ["count", "mean", "sd", "min", "p50", "p95", "p99", "max"] as const;
-
-/** Numeric fields of one router's entry of llm results that a sweep may summarise. */
-export const LLM_METRIC_PATHS: readonly string[] = [
-  "events",
-  ...["generated", "completed", "refused", "lost", "unfinished"].map((k) => `queries.${k}`),
-  ...["local", "cloud", "collaborative"].map((k) => `routes.${k}`),
-  ...LLM_STAGES.flatMap((stage) => STAT_NAMES.map((stat) => `latency.${stage}.${stat}`)),
-  ...["late", "refused", "lost", "unfinishedLate", "violations", "violationRate"].map((k) => `qos.${k}`),
-  ...["prompt", "output", "servedAtEdge", "servedInCloud"].map((k) => `tokens.${k}`),
-  ...["apiUsd", "energyUsd", "hardwareUsd", "totalUsd", "perQueryUsd", "perDayUsd"].map((k) => `cost.${k}`),
-  ...["queriesOffDevice", "queriesToCloud", "promptTokensOffDevice", "promptTokensToCloud", "shareOfQueriesOffDevice", "shareOfQueriesToCloud", "shareOfTokensOffDevice", "shareOfTokensToCloud"].map(
-    (k) => `privacy.${k}`,
-  ),
-  "quality.meanProbability",
-  "quality.goodShare",
-  "throughput.queriesPerS",
-  "throughput.outputTokensPerS",
-  "devices.localServed",
-  "devices.energyJ",
-  ...["started", "succeeded", "failed", "unfinished", "successProbability", "tokensPerFinishedJob", "tokensPerEndedJob", "costPerSucceededJobUsd", "attemptsPerEndedJob"].map((k) => `pipelines.${k}`),
-  ...STAT_NAMES.map((stat) => `pipelines.timePerFinishedJobMs.${stat}`),
-  ...["finalThreshold", "finalUpperThreshold", "federatedBytes", "federatedRounds", "overflowToCloud"].map((k) => `routerStatistics.${k}`),
-];
-
-const NODE_METRIC = new RegExp(
-  `^nodes\\.\\d+\\.(served|refused|refusedContext|lost|downMs|utilisation|meanBatch|meanQueueLength|promptTokens|outputTokens|outputTokensPerS|energyJ|memoryShare|ramShare|decodeTokensPerSPerQuery\\.(${STAT_NAMES.join("|")}))$`,
-);
-
-/** A metric path into llm results: one of LLM_METRIC_PATHS, or a node's field by index ("nodes.0.utilisation"). */
-export function isLlmMetricPath(path: string): boolean {
-  return LLM_METRIC_PATHS.includes(path) || NODE_METRIC.test(path);
-}
-
-export const LLM_DEFAULT_METRICS = ["qos.violationRate", "latency.ttft.p95", "latency.total.p95", "cost.perDayUsd", "throughput.queriesPerS"] as const;

@@ -1,5 +1,6 @@
 import type { TopLevelSpec } from "vega-lite";
-import type { ReportResults } from "./results-input.js";
+import type { FrameResults, QueryResults } from "../metrics/results-schema.js";
+import type { ReportResults, ReportRun } from "./results-input.js";
 
 /** A chart built from results: its Vega-Lite spec and a caption for the report. */
 export interface DrawnChart {
@@ -17,11 +18,29 @@ export interface SkippedChart {
 
 export type ChartOutcome = DrawnChart | SkippedChart;
 
-/** One chart of a report: a stable id (file names), a title, and a pure function of the results (edge results by default). */
+/**
+ * One chart of a report: a stable id (file names), a title, the workload family whose section it
+ * belongs to (a report lists only the charts of the families its runs have), and a pure function
+ * of the results.
+ */
 export interface ChartDefinition<R = ReportResults> {
   id: string;
   title: string;
+  family?: "frames" | "queries";
   build(results: R): ChartOutcome;
+}
+
+export type FrameRun = ReportRun & { frames: FrameResults };
+export type QueryRun = ReportRun & { queries: QueryResults };
+
+/** The runs with frame jobs (a mixed scenario's runs have both sections). */
+export function frameRuns(results: Pick<ReportResults, "runs">): FrameRun[] {
+  return results.runs.filter((run): run is FrameRun => run.frames !== null);
+}
+
+/** The runs with language-model queries. */
+export function queryRuns(results: Pick<ReportResults, "runs">): QueryRun[] {
+  return results.runs.filter((run): run is QueryRun => run.queries !== null);
 }
 
 export function skipped(reason: string): SkippedChart {

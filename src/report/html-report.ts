@@ -1,97 +1,42 @@
-import { readFileSync } from "node:fs";
-import { DEJAVU_SANS_TTF } from "./font-metrics.js";
-import type { ReportResults } from "./results-input.js";
-import { FONT_FAMILY } from "./style.js";
-
-/** A chart as the report shows it: drawn (with its SVG) or skipped (with the reason). */
-export type ReportEntry = { id: string; title: string; kind: "chart"; caption: string; svg: string } | { id: string; title: string; kind: "skipped"; reason: string };
+import { frameRuns } from "./chart.js";
+import { escapeHtml, formatMs, htmlPage, type ReportEntry } from "./html-page.js";
+import { percent, querySections, table } from "./query-tables.js";
+import { familiesOf, type ReportResults } from "./results-input.js";
 
 /**
- * The report as one self-contained HTML file: charts inlined as SVG, the font embedded as a data
- * URI (so the browser draws the same DejaVu Sans the PNGs use), no script and no external
- * reference, so it opens offline and from an e-mail attachment.
+ * The one report of a results file (frames, queries, or both for a mixed scenario) as a
+ * self-contained HTML page (src/report/html-page.ts): the scenario and its nodes' services, every
+ * run's job counts, then the frame table and the query tables for the families its runs have.
  */
 export function buildHtmlReport(results: ReportResults, entries: readonly ReportEntry[]): string {
+  const { frames, queries } = familiesOf(results);
   return htmlPage({
     title: `${results.scenario.name}: continuum-sim report`,
     heading: results.scenario.name,
     description: results.scenario.description,
-    sections: [`<h2>Scenario</h2>\n${scenarioTable(results)}\n${nodeTable(results)}`, `<h2>Results</h2>\n${resultsTable(results)}`],
+    sections: [
+      `<h2>Scenario</h2>\n${scenarioTable(results)}\n${nodeTable(results)}`,
+      `<h2>Results</h2>\n${jobsTable(results)}\n<p><small>${escapeHtml(JOBS_NOTE)}</small></p>`,
+      ...(frames ? [`<h2>Camera frames</h2>\n${framesTable(results)}`] : []),
+      ...(queries ? querySections(results) : []),
+    ],
     entries,
     simulator: results.simulator,
   });
 }
 
-/** What a report page holds besides the shared head, style and footer: used by the edge and the language-model reports. */
-export interface HtmlPageContent {
-  title: string;
-  heading: string;
-  description: string;
-  /** HTML blocks between the description and the charts (each starts with its own h2). */
-  sections: readonly string[];
-  entries: readonly ReportEntry[];
-  simulator: { name: string; version: string };
-}
-
-/** The self-contained page around a report's tables and charts (see buildHtmlReport). */
-export function htmlPage(content: HtmlPageContent): string {
-  const font = readFileSync(DEJAVU_SANS_TTF).toString("base64");
-  const charts = content.entries.map(chartSection).join("\n");
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(content.title)}</title>
-<style>
-@font-face { font-family: "${FONT_FAMILY}"; src: url(data:font/ttf;base64,${font}) format("truetype"); }
-body { font-family: "${FONT_FAMILY}", sans-serif; font-size: 14px; line-height: 1.45; color: #111; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; }
-h1 { font-size: 1.5rem; margin-bottom: 0.2rem; }
-h2 { font-size: 1.15rem; margin-top: 2rem; border-bottom: 1px solid #ddd; }
-h3 { font-size: 1rem; margin-bottom: 0.3rem; }
-table { border-collapse: collapse; margin: 0.5rem 0 1rem; font-size: 13px; }
-th, td { border-bottom: 1px solid #e3e3e3; padding: 0.2rem 0.6rem; text-align: right; vertical-align: top; }
-th:first-child, td:first-child, table.summary td, #scenario-nodes td, #scenario-nodes th { text-align: left; }
-td:first-child { white-space: nowrap; }
-thead th { border-bottom: 2px solid #999; }
-figure { margin: 0.5rem 0 1.5rem; }
-/* Charts are drawn for a 3.3 in paper column; on screen they are shown at twice that size. */
-figure svg { width: min(100%, calc(var(--chart-width) * 2px)); height: auto; display: block; }
-figcaption { font-size: 13px; color: #333; max-width: 42rem; }
-.skipped { color: #555; font-style: italic; }
-code { font-size: 12px; word-break: break-all; }
-</style>
-</head>
-<body>
-<h1>${escapeHtml(content.heading)}</h1>
-<p>${escapeHtml(content.description)}</p>
-${content.sections.join("\n")}
-<h2>Charts</h2>
-${charts}
-<p><small>Generated from results.json by ${escapeHtml(content.simulator.name)} ${escapeHtml(content.simulator.version)}; every chart is also in charts/ as .vl.json, .svg and .png.</small></p>
-</body>
-</html>
-`;
-}
-
-function chartSection(entry: ReportEntry): string {
-  if (entry.kind === "skipped") {
-    return `<section id="${entry.id}" class="chart skipped-chart">
-<h3>${escapeHtml(entry.title)}</h3>
-<p class="skipped">Not drawn: ${escapeHtml(entry.reason)}.</p>
-</section>`;
-  }
-  return `<section id="${entry.id}" class="chart">
-<h3>${escapeHtml(entry.title)}</h3>
-<figure data-chart="${entry.id}" style="--chart-width: ${svgWidth(entry.svg)}">
-${namespaceSvgIds(stripXmlDeclaration(entry.svg), entry.id)}
-<figcaption>${escapeHtml(entry.caption)}</figcaption>
-</figure>
-</section>`;
-}
+const JOBS_NOTE =
+  "Jobs created in the measurement window, every workload together: dropped = the policy chose not to run it; refused = a service refused it (full queue, or a query longer than its context); " +
+  "lost = to a node crash; violations = late + dropped + refused + lost + unfinished past a deadline.";
 
 function scenarioTable(results: ReportResults): string {
   const w = results.window;
+  const q = results.qos;
+  const deadlines = [
+    q.frameDeadlineMs === null ? "" : `frames ${formatMs(q.frameDeadlineMs)}`,
+    q.ttftDeadlineMs === null ? "" : `TTFT ${formatMs(q.ttftDeadlineMs)}`,
+    q.totalDeadlineMs === null ? "" : `query total ${formatMs(q.totalDeadlineMs)}`,
+  ].filter((d) => d !== "");
   const rows: Array<[string, string]> = [
     ["scenario", results.scenario.name],
     ["seed", String(results.seed)],
@@ -99,8 +44,8 @@ function scenarioTable(results: ReportResults): string {
     ["devices", String(results.scenario.devices)],
     ["nodes", String(results.scenario.nodes.length)],
     ["simulated", `${formatMs(w.durationMs)} (warm-up ${formatMs(w.warmupMs)}, drain ${formatMs(w.drainMs)}; measured ${formatMs(w.measuredMs)})`],
-    ["QoS deadline", `${results.qosDeadlineMs} ms`],
-    ["schedulers", results.runs.map((run) => run.label).join(", ")],
+    ["QoS deadlines", deadlines.length === 0 ? "none" : deadlines.join(", ")],
+    ["policies", results.runs.map(policyText).join("; ")],
     ["quantiles", `${results.quantiles.method}, relative error ${results.quantiles.relativeError}`],
     ["simulator", `${results.simulator.name} ${results.simulator.version}`],
   ];
@@ -108,58 +53,67 @@ function scenarioTable(results: ReportResults): string {
   return `<table class="summary" id="scenario-summary">\n${body}\n</table>`;
 }
 
+/** "label (frames: a, queries: b)", or the label alone when it is the one policy's name. */
+function policyText(run: ReportResults["runs"][number]): string {
+  const named = [run.policies.frames === null ? "" : `frames: ${run.policies.frames}`, run.policies.queries === null ? "" : `queries: ${run.policies.queries}`].filter((p) => p !== "");
+  const only = run.policies.frames ?? run.policies.queries;
+  return named.length === 1 && only === run.label ? run.label : `${run.label} (${named.join(", ")})`;
+}
+
+/** One row per service of each node: a node hosting a detector and a language model has two. */
 function nodeTable(results: ReportResults): string {
-  const rows = results.scenario.nodes
-    .map((node) => `<tr><td>${escapeHtml(node.id)}</td><td>${escapeHtml(node.profile ?? "(abstract server)")}</td><td>${escapeHtml(node.path)}</td><td>${node.slots}</td></tr>`)
-    .join("\n");
-  return `<table id="scenario-nodes">\n<thead><tr><th>node</th><th>profile</th><th>path</th><th>slots</th></tr></thead>\n<tbody>\n${rows}\n</tbody>\n</table>`;
+  const left = (text: string): string => `<td style="text-align: left">${escapeHtml(text)}</td>`;
+  const rows = results.scenario.nodes.flatMap((node) =>
+    node.services.map((service, i) => {
+      const head = i === 0 ? `${left(node.id)}${left(node.role)}${left(node.profile ?? "(abstract server)")}${left(node.sharing)}` : `${left("")}${left("")}${left("")}${left("")}`;
+      if (service.type === "slots") return `<tr>${head}${left("frames (slots)")}${left(service.path)}${left(service.unit)}<td>${service.slots} slots</td></tr>`;
+      const memory =
+        service.memoryMiB === null
+          ? ""
+          : `, ${Math.round(service.memoryMiB).toLocaleString("en-US")} / ${service.usableMemoryMiB === null ? "–" : Math.round(service.usableMemoryMiB).toLocaleString("en-US")} MiB`;
+      const model = `${service.model} ${service.quantization}`;
+      return `<tr>${head}${left(model)}${left(service.path)}${left(service.unit)}<td>batch ${service.maxBatch}, prefill ${rate(service.prefillTokensPerS)} tok/s, decode ${rate(service.decodeTokensPerS)} tok/s${memory}</td></tr>`;
+    }),
+  );
+  const header = ["node", "role", "profile", "sharing", "service", "path", "unit", "capacity"];
+  return `<table id="scenario-nodes">\n<thead><tr>${header.map((h) => `<th>${escapeHtml(h)}</th>`).join("")}</tr></thead>\n<tbody>\n${rows.join("\n")}\n</tbody>\n</table>`;
 }
 
-function resultsTable(results: ReportResults): string {
-  const header = ["scheduler", "completed", "dropped", "unfinished", "throughput (req/s)", "QoS violations", "violation rate", "mean (ms)", "p50 (ms)", "p95 (ms)", "p99 (ms)", "max (ms)"];
-  const rows = results.runs.map((run) => {
-    const t = run.latency.total;
-    const cells = [
+function jobsTable(results: ReportResults): string {
+  return table(
+    "results-table",
+    ["label", "generated", "completed", "dropped", "refused", "lost", "unfinished", "violations", "violation rate", "migrations", "events"],
+    results.runs.map((run) => [
       escapeHtml(run.label),
-      String(run.requests.completed),
-      String(run.requests.dropped),
-      String(run.requests.unfinished),
-      run.throughput.toFixed(2),
-      String(run.qos.violations),
-      run.qos.violationRate === null ? "–" : `${(run.qos.violationRate * 100).toFixed(2)}%`,
-      ...[t.mean, t.p50, t.p95, t.p99, t.max].map((v) => (v === null ? "–" : v.toFixed(1))),
-    ];
-    return `<tr>${cells.map((c) => `<td>${c}</td>`).join("")}</tr>`;
-  });
-  return `<table id="results-table">\n<thead><tr>${header.map((h) => `<th>${h}</th>`).join("")}</tr></thead>\n<tbody>\n${rows.join("\n")}\n</tbody>\n</table>`;
+      ...[run.jobs.generated, run.jobs.completed, run.jobs.dropped, run.jobs.refused, run.jobs.lost, run.jobs.unfinished, run.jobs.violations].map(String),
+      percent(run.jobs.violationRate),
+      String(run.migrations.length),
+      String(run.events),
+    ]),
+  );
 }
 
-export function formatMs(ms: number): string {
-  if (ms >= 60_000 && ms % 60_000 === 0) return `${ms / 60_000} min`;
-  if (ms >= 1000) return `${ms / 1000} s`;
-  return `${ms} ms`;
+function framesTable(results: ReportResults): string {
+  return table(
+    "frames-table",
+    ["label", "completed", "refused", "lost", "throughput (frames/s)", "violations", "violation rate", "mean (ms)", "p50 (ms)", "p95 (ms)", "p99 (ms)", "max (ms)"],
+    frameRuns(results).map((run) => {
+      const t = run.frames.latency.total;
+      return [
+        escapeHtml(run.label),
+        String(run.frames.jobs.completed),
+        String(run.frames.jobs.refused),
+        String(run.frames.jobs.lost),
+        run.frames.throughput.toFixed(2),
+        String(run.frames.jobs.violations),
+        run.frames.jobs.violationRate === null ? "–" : `${(run.frames.jobs.violationRate * 100).toFixed(2)}%`,
+        ...[t.mean, t.p50, t.p95, t.p99, t.max].map((v) => (v === null ? "–" : v.toFixed(1))),
+      ];
+    }),
+  );
 }
 
-export function escapeHtml(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
-}
-
-function svgWidth(svg: string): number {
-  const match = /<svg[^>]*\swidth="([\d.]+)"/.exec(svg);
-  return match === null ? 330 : Number(match[1]);
-}
-
-function stripXmlDeclaration(svg: string): string {
-  return svg.replace(/^<\?xml[^>]*>\s*/, "");
-}
-
-/**
- * Prefixes the ids inside one chart's SVG (vega numbers gradients from 0 in every chart): inlined
- * side by side, two charts' `gradient_0` would otherwise both resolve to the first one.
- */
-export function namespaceSvgIds(svg: string, prefix: string): string {
-  return svg
-    .replace(/\bid="([^"]+)"/g, `id="${prefix}-$1"`)
-    .replace(/url\(#([^)]+)\)/g, `url(#${prefix}-$1)`)
-    .replace(/href="#([^"]+)"/g, `href="#${prefix}-$1"`);
+/** Token rates: whole numbers with thousands separators from 100 tok/s, one decimal below. */
+function rate(tokensPerS: number): string {
+  return tokensPerS >= 100 ? Math.round(tokensPerS).toLocaleString("en-US") : tokensPerS.toFixed(1);
 }

@@ -22,10 +22,19 @@ export const COLUMN_WIDTH = 330;
 export const PLOT_WIDTH = 250;
 export const PLOT_HEIGHT = 160;
 
-/** The fixed scheduler -> colour mapping: by the order of the runs in the results file. */
-export function schedulerColourScale(results: ReportResults): { domain: string[]; range: string[] } {
+/**
+ * The fixed policy label -> colour mapping of a report, by the order of the runs in the results
+ * file: the same label has the same colour in every chart, frame and query charts alike.
+ */
+export function policyColourScale(results: Pick<ReportResults, "runs">): { domain: string[]; range: string[] } {
   const domain = results.runs.map((run) => run.label);
   return { domain, range: domain.map((_, i) => OKABE_ITO[i % OKABE_ITO.length]) };
+}
+
+/** The colour scale restricted to some labels, each keeping its report-wide colour. */
+export function policyColourSubset(results: Pick<ReportResults, "runs">, labels: ReadonlySet<string>): { domain: string[]; range: string[] } {
+  const all = policyColourScale(results);
+  return { domain: all.domain.filter((label) => labels.has(label)), range: all.range.filter((_, i) => labels.has(all.domain[i])) };
 }
 
 /** Shared Vega-Lite config: font, sizes readable at column width, no chart border. */

@@ -3,9 +3,10 @@ import { writeFileAtomic } from "../io/atomic-file.js";
 import { join } from "node:path";
 import { CHARTS } from "./charts/index.js";
 import type { ChartDefinition } from "./chart.js";
-import { buildHtmlReport, type ReportEntry } from "./html-report.js";
+import type { ReportEntry } from "./html-page.js";
+import { buildHtmlReport } from "./html-report.js";
 import { renderPng, renderSvg } from "./render.js";
-import type { ReportResults } from "./results-input.js";
+import { familiesOf, type ReportResults } from "./results-input.js";
 
 export const REPORT_FORMATS = ["svg", "png", "html"] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
@@ -20,22 +21,22 @@ export interface ReportSummary {
 }
 
 /**
- * Draws every chart of the results into `<outDir>/charts/` (`.vl.json` always; `.svg` and `.png`
- * when asked) and, with "html", `<outDir>/index.html`. A chart whose data is absent is listed as
+ * Draws the charts of the results into `<outDir>/charts/` (`.vl.json` always; `.svg` and `.png`
+ * when asked) and, with "html", `<outDir>/index.html`: the charts of every workload family the
+ * runs have (a family no run has is not listed at all). A chart whose data is absent is listed as
  * skipped, never drawn empty. Charts are rendered one after the other (see renderSvg).
  */
 export async function writeReport(results: ReportResults, outDir: string, formats: readonly ReportFormat[] = REPORT_FORMATS, charts: readonly ChartDefinition[] = CHARTS): Promise<ReportSummary> {
-  return writeChartReport(results, outDir, formats, charts, buildHtmlReport);
+  const families = familiesOf(results);
+  return writeCharts(
+    results,
+    outDir,
+    formats,
+    charts.filter((chart) => chart.family === undefined || families[chart.family]),
+  );
 }
 
-/** The same for any kind of results: its charts, and the function that builds its index.html from the drawn entries. */
-export async function writeChartReport<R>(
-  results: R,
-  outDir: string,
-  formats: readonly ReportFormat[],
-  charts: readonly ChartDefinition<R>[],
-  buildHtml: (results: R, entries: ReportEntry[]) => string,
-): Promise<ReportSummary> {
+async function writeCharts(results: ReportResults, outDir: string, formats: readonly ReportFormat[], charts: readonly ChartDefinition[]): Promise<ReportSummary> {
   const summary: ReportSummary = { files: [], drawn: [], skipped: [], warnings: [] };
   const entries: ReportEntry[] = [];
   const chartDir = join(outDir, "charts");
@@ -57,7 +58,7 @@ export async function writeChartReport<R>(
     summary.drawn.push(chart.id);
     entries.push({ id: chart.id, title: chart.title, kind: "chart", caption: outcome.caption, svg: rendered.svg });
   }
-  if (formats.includes("html")) write(join(outDir, "index.html"), buildHtml(results, entries), summary);
+  if (formats.includes("html")) write(join(outDir, "index.html"), buildHtmlReport(results, entries), summary);
   return summary;
 }
 

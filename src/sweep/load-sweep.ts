@@ -4,7 +4,6 @@ import { BUILTIN_PROFILE_DIR } from "../scenario/profiles.js";
 import { readJsonFile } from "../scenario/json-text.js";
 import { readScenarioJson, resolveScenario } from "../scenario/resolve.js";
 import { toInputIssues } from "../scenario/zod-issues.js";
-import { SCHEDULER_NAMES } from "../schedulers/registry.js";
 import { SIMULATOR_VERSION } from "../version.js";
 import { gridValues } from "./axis-values.js";
 import { canonicalJson, sha256Hex } from "./canonical-json.js";
@@ -13,9 +12,8 @@ import type { Axis, Cell, JsonValue, RunSpec, SweepPlan } from "./plan-types.js"
 import { cellId, runId, runSeed, type Coordinates } from "./run-identity.js";
 import { plannedRunsIssue, samplePoints } from "./sampling.js";
 import { compareJsonValues } from "./value-order.js";
-import { DEFAULT_METRICS, METRIC_PATHS, sweepSchema, type AxisDocument, type SweepDocument } from "./sweep-schema.js";
-import { isLlmScenario, resolveLlmScenario } from "../llm/resolve.js";
-import { isLlmMetricPath, LLM_DEFAULT_METRICS, LLM_METRIC_PATHS } from "../llm/llm-results.js";
+import { sweepSchema, type AxisDocument, type SweepDocument } from "./sweep-schema.js";
+import { defaultMetrics } from "./metric-paths.js";
 import { suggestName } from "../text/nearest-name.js";
 
 /** Reads and checks a sweep file, its base scenario and every axis value; throws InputError listing every problem. */
@@ -57,16 +55,18 @@ export function planSweep(json: unknown, file: string): SweepPlan {
   });
   if (issues.length > 0) throw new InputError(file, issues);
 
-  const llm = isLlmScenario(base);
+  // The families the base scenario has (an axis value cannot add or remove a workload family's metrics).
+  let families = { frames: true, queries: true };
+  try {
+    families = resolveScenario(base, { profileDirs, baseDir }, source).families;
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    // A base that is invalid on its own is reported through the axis values below (each makes a trial scenario).
+  }
   (sweep.metrics ?? []).forEach((metric, index) => {
-    if (llm ? !isLlmMetricPath(metric) : !METRIC_PATHS.includes(metric)) {
-      issues.push({
-        path: `metrics[${index}]`,
-        value: metric,
-        expected: llm
-          ? `a metric of a language-model run (docs/llm.md; also "nodes.<i>.utilisation"): ${suggestName(metric, LLM_METRIC_PATHS)}`
-          : `a metric of an edge run (docs/sweeps.md): ${suggestName(metric, METRIC_PATHS)}`,
-      });
+    const family = metric.split(".")[0];
+    if ((family === "frames" || family === "queries") && !families[family]) {
+      issues.push({ path: `metrics[${index}]`, value: metric, expected: `a metric of a family the scenario has: it has no ${family === "frames" ? "frame" : "query"} workload` });
     }
   });
   let moduleReported = false;
@@ -76,13 +76,11 @@ export function planSweep(json: unknown, file: string): SweepPlan {
       const trial = structuredClone(base);
       setPointer(trial, axis.tokens, value);
       try {
-        const policies = llm
-          ? resolveLlmScenario(trial, { profileDirs, baseDir }, source).routers
-          : resolveScenario(trial, { knownSchedulers: SCHEDULER_NAMES, profileDirs, baseDir }, source).schedulers;
+        const policies = resolveScenario(trial, { profileDirs, baseDir }, source).policies;
         // Modules are imported asynchronously by the CLI before a run; sweep workers run built-in policies only.
-        if (policies.some((entry) => entry.name === "module") && !moduleReported) {
+        if (policies.some((entry) => entry.frames?.name === "module" || entry.queries?.name === "module") && !moduleReported) {
           moduleReported = true;
-          issues.push({ path: `axes[${index}]`, value: "module", expected: `built-in ${llm ? "routers" : "schedulers"} only: a sweep cannot run {"policy": "module"} entries` });
+          issues.push({ path: `axes[${index}]`, value: "module", expected: `built-in policies only: a sweep cannot run {"policy": "module"} entries` });
         }
       } catch (error) {
         if (!(error instanceof InputError)) throw error;
@@ -119,7 +117,7 @@ export function planSweep(json: unknown, file: string): SweepPlan {
     sampling,
     replications,
     seed,
-    metrics: [...(sweep.metrics ?? (llm ? LLM_DEFAULT_METRICS : DEFAULT_METRICS))],
+    metrics: [...(sweep.metrics ?? defaultMetrics(families))],
     hash,
     cells,
     runs,

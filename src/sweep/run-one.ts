@@ -1,15 +1,11 @@
 import { rmSync } from "node:fs";
 import { join } from "node:path";
-import { resolveScenario } from "../scenario/resolve.js";
-import { SCHEDULER_NAMES } from "../schedulers/registry.js";
-import { simulate } from "../run/simulate.js";
+import { simulateScenarioDocument } from "../run/run-scenario.js";
 import { writeFileAtomic } from "../io/atomic-file.js";
 import { OutputError } from "../io/output-error.js";
 import { setPointer } from "./json-pointer.js";
 import type { JsonValue, RunSpec } from "./plan-types.js";
-import { isLlmScenario, resolveLlmScenario } from "../llm/resolve.js";
-import { simulateLlm } from "../llm/simulate-llm.js";
-import { compactLlmResults, compactResults, failedDir, RUN_SCHEMA, runsDir, type FailureRecord, type RunRecord } from "./run-record.js";
+import { compactResults, failedDir, RUN_SCHEMA, runsDir, type FailureRecord, type RunRecord } from "./run-record.js";
 
 /** What a worker needs to run any run of a sweep (sent once, when the worker starts). */
 export interface RunContext {
@@ -49,9 +45,7 @@ export function executeRun(context: RunContext, run: RunSpec): RunOutcome {
   try {
     const document = runScenarioDocument(context, run);
     const where = { profileDirs: context.profileDirs, baseDir: context.baseDir };
-    const results = isLlmScenario(document)
-      ? compactLlmResults(simulateLlm(resolveLlmScenario(document, where, `run ${run.id}`), { maxEvents: context.maxEvents }))
-      : compactResults(simulate(resolveScenario(document, { knownSchedulers: SCHEDULER_NAMES, ...where }, `run ${run.id}`), { maxEvents: context.maxEvents }));
+    const results = compactResults(simulateScenarioDocument(document, where, `run ${run.id}`, context.maxEvents));
     const record: RunRecord = {
       schema: RUN_SCHEMA,
       sweepHash: context.sweepHash,

@@ -1,12 +1,12 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Results, SchedulerResults } from "../metrics/results.js";
-import type { LlmResults, LlmRunResults } from "../llm/llm-results.js";
+import type { FrameResults, QueryResults, Results, RunResults } from "../metrics/results-schema.js";
 import type { JsonValue } from "./plan-types.js";
 import { InputError } from "../errors.js";
 import { describeCause } from "../io/output-error.js";
 
-export const RUN_SCHEMA = "continuum-sim/sweep-run@1";
+/** @2: the results are results@2 (a folder of @1 records is run again, its records listed as damaged). */
+export const RUN_SCHEMA = "continuum-sim/sweep-run@2";
 
 /**
  * What runs/<id>.json holds: the run's coordinates and seed, and its results without the time
@@ -20,18 +20,15 @@ export interface RunRecord {
   cell: Record<string, JsonValue>;
   replication: number;
   seed: number;
-  results: CompactResults | CompactLlmResults;
+  results: CompactResults;
 }
 
-export type CompactSchedulerResults = Omit<SchedulerResults, "timeSeries" | "latencyCdf">;
-export type CompactResults = Omit<Results, "runs"> & { runs: CompactSchedulerResults[] };
-
-/** A language-model run as the sweep summary reads it: the router's name also under `scheduler`, the summary's policy column. */
-export type CompactLlmRunResults = Omit<LlmRunResults, "timeSeries"> & { scheduler: string };
-export type CompactLlmResults = Omit<LlmResults, "runs"> & { runs: CompactLlmRunResults[] };
-
-/** The entry of one policy in either kind of results, as the summary sees it. */
-export type CompactPolicyResults = CompactSchedulerResults | CompactLlmRunResults;
+/** One run of results@2 as a sweep keeps it: without the time series and the latency CDF. */
+export type CompactRunResults = Omit<RunResults, "frames" | "queries"> & {
+  frames: Omit<FrameResults, "timeSeries" | "latencyCdf"> | null;
+  queries: Omit<QueryResults, "timeSeries"> | null;
+};
+export type CompactResults = Omit<Results, "runs"> & { runs: CompactRunResults[] };
 
 /** What failed/<id>.json holds; the run is tried again when the sweep restarts. */
 export interface FailureRecord {
@@ -46,18 +43,9 @@ export function compactResults(results: Results): CompactResults {
   return {
     ...results,
     runs: results.runs.map((run) => {
-      const { timeSeries: _series, latencyCdf: _cdf, ...rest } = run;
-      return rest;
-    }),
-  };
-}
-
-export function compactLlmResults(results: LlmResults): CompactLlmResults {
-  return {
-    ...results,
-    runs: results.runs.map((run) => {
-      const { timeSeries: _series, ...rest } = run;
-      return { ...rest, scheduler: run.router };
+      const frames = run.frames === null ? null : (({ timeSeries: _series, latencyCdf: _cdf, ...rest }) => rest)(run.frames);
+      const queries = run.queries === null ? null : (({ timeSeries: _series, ...rest }) => rest)(run.queries);
+      return { ...run, frames, queries };
     }),
   };
 }

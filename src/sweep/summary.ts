@@ -1,17 +1,20 @@
-import type { CompactPolicyResults, FailureRecord, RunRecord } from "./run-record.js";
+import type { FailureRecord, RunRecord } from "./run-record.js";
+import { metricValue } from "./metric-paths.js";
 import type { JsonValue, SweepPlan } from "./plan-types.js";
 import { summarize, type MetricSummary } from "./statistics.js";
 import { canonicalJson } from "./canonical-json.js";
 import { csvLine } from "../io/csv-write.js";
 
-export const SUMMARY_SCHEMA = "continuum-sim/sweep-summary@1";
+/** @2: metrics are paths into results@2, and a row names its policies per family instead of one scheduler. */
+export const SUMMARY_SCHEMA = "continuum-sim/sweep-summary@2";
 
-/** One row group of the summary: a cell and one scheduler label of its runs. */
+/** One row group of the summary: a cell and one policy label of its runs. */
 export interface SummaryCell {
   cell: string;
   values: Record<string, JsonValue>;
   label: string;
-  scheduler: string;
+  /** The policy of each workload family under that label (null: the scenario has no such workload). */
+  policies: { frames: string | null; queries: string | null };
   metrics: Record<string, MetricSummary>;
 }
 
@@ -57,12 +60,12 @@ export function buildSummary(plan: SweepPlan, source: RunSource): SweepSummary {
       records.push(source.read(run.id));
     }
     completed += records.length;
-    const labels = [...new Set(records.flatMap((r) => (r.results.runs as CompactPolicyResults[]).map((s) => s.label)))].sort();
+    const labels = [...new Set(records.flatMap((r) => r.results.runs.map((s) => s.label)))].sort();
     for (const label of labels) {
-      const entries = records.map((r) => (r.results.runs as CompactPolicyResults[]).find((s) => s.label === label)).filter((s): s is CompactPolicyResults => s !== undefined);
+      const entries = records.flatMap((r) => r.results.runs.filter((s) => s.label === label));
       const metrics: Record<string, MetricSummary> = {};
       for (const metric of plan.metrics) metrics[metric] = summarize(entries.map((entry) => metricValue(entry, metric)));
-      cells.push({ cell: cell.id, values: cell.values, label, scheduler: entries[0].scheduler, metrics });
+      cells.push({ cell: cell.id, values: cell.values, label, policies: entries[0].policies, metrics });
     }
   }
   const done = new Set(plan.runs.filter((run) => source.has(run.id)).map((run) => run.id));
@@ -90,27 +93,25 @@ export function buildSummary(plan: SweepPlan, source: RunSource): SweepSummary {
   };
 }
 
-/** The value of a metric path ("latency.total.p95") in one scheduler's results; null when absent or not a number. */
-export function metricValue(results: CompactPolicyResults, metric: string): number | null {
-  let current: unknown = results;
-  for (const key of metric.split(".")) {
-    if (current === null || typeof current !== "object") return null;
-    current = (current as Record<string, unknown>)[key];
-  }
-  return typeof current === "number" ? current : null;
-}
-
 const CSV_STATS = ["n", "missing", "mean", "sd", "ci95", "ciLow", "ciHigh"] as const;
 
-/** Long format: one row per cell, scheduler label and metric; axis values as columns. */
+/** Long format: one row per cell, policy label and metric; axis values as columns. */
 export function summaryCsv(summary: SweepSummary): string {
   const axes = summary.sweep.axes.map((axis) => axis.name);
-  const header = ["cell", ...axes, "label", "scheduler", "metric", "n", "missing", "mean", "sd", "ci95_halfwidth", "ci95_low", "ci95_high"];
+  const header = ["cell", ...axes, "label", "frames_policy", "queries_policy", "metric", "n", "missing", "mean", "sd", "ci95_halfwidth", "ci95_low", "ci95_high"];
   const lines = [csvLine(header)];
   for (const cell of summary.cells) {
     for (const metric of summary.sweep.metrics) {
       const stats = cell.metrics[metric];
-      const row = [cell.cell, ...axes.map((axis) => csvValue(cell.values[axis])), cell.label, cell.scheduler, metric, ...CSV_STATS.map((key) => csvNumber(stats[key]))];
+      const row = [
+        cell.cell,
+        ...axes.map((axis) => csvValue(cell.values[axis])),
+        cell.label,
+        cell.policies.frames ?? "",
+        cell.policies.queries ?? "",
+        metric,
+        ...CSV_STATS.map((key) => csvNumber(stats[key])),
+      ];
       lines.push(csvLine(row));
     }
   }

@@ -1,7 +1,5 @@
 import * as z from "zod";
-import { STAGES } from "../metrics/stage-stats.js";
-import { isLlmMetricPath, LLM_METRIC_PATHS } from "../llm/llm-results.js";
-import { suggestName } from "../text/nearest-name.js";
+import { isMetricPath, metricSuggestion } from "./metric-paths.js";
 
 /**
  * The sweep file format. Objects are strict like the scenario format: an unknown key is an error,
@@ -42,30 +40,12 @@ export const samplingSchema = z.discriminatedUnion("method", [
   z.strictObject({ method: z.literal("latin-hypercube"), count: z.number().int().positive() }),
 ]);
 
-const STAT_NAMES = ["count", "mean", "sd", "min", "p50", "p95", "p99", "max"] as const;
-
-/** Every metric path a sweep may summarise: numeric fields of one scheduler's entry in results.json. */
-export const METRIC_PATHS: readonly string[] = [
-  "throughput",
-  "events",
-  "requests.generated",
-  "requests.completed",
-  "requests.dropped",
-  "requests.lost",
-  "requests.unfinished",
-  "qos.late",
-  "qos.unfinishedLate",
-  "qos.violations",
-  "qos.violationRate",
-  ...STAGES.flatMap((stage) => STAT_NAMES.map((stat) => `latency.${stage}.${stat}`)),
-];
-
-export const DEFAULT_METRICS = ["qos.violationRate", "latency.total.mean", "latency.total.p95", "throughput"] as const;
-
-const metric = z.string().refine((path) => METRIC_PATHS.includes(path) || isLlmMetricPath(path), {
-  error: (issue) =>
-    `a metric path into a scheduler's (or, for a language-model scenario, a router's) results: ${suggestName(String(issue.input), [...new Set([...METRIC_PATHS, ...LLM_METRIC_PATHS])])}`,
-});
+const metric = z
+  .string()
+  .refine(isMetricPath, { error: (issue) => `a metric path: ${metricSuggestion(String(issue.input))}` })
+  .meta({
+    description: 'A path into one run of results@2: a number ("frames.latency.total.p95", "nodes.0.utilisation") or an array, counted ("migrations").',
+  });
 
 export const sweepSchema = z.strictObject({
   $schema: z.string().optional(),

@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { Results } from "../../src/metrics/results.js";
+import type { Results } from "../../src/metrics/results-schema.js";
 import { REPO, runCli, tempDir } from "./helpers.js";
 
 const testbed = JSON.parse(readFileSync(join(REPO, "scenarios", "edge-ai-testbed.json"), "utf8")) as Record<string, unknown>;
@@ -18,7 +18,7 @@ function scenarioFile(schedulers: unknown[], extra: Record<string, unknown> = {}
 
 /** Everything a run measured, without the fields that name the scheduler. */
 function measured(run: Results["runs"][number]): unknown {
-  const { scheduler: _s, label: _l, schedulerStatistics: _st, ...rest } = run;
+  const { policies: _p, label: _l, policyStatistics: _st, ...rest } = run;
   return rest;
 }
 
@@ -93,8 +93,8 @@ describe("external policies over the JSON-lines bridge", () => {
     expect(run.code, run.stderr).toBe(0);
     const results = JSON.parse(readFileSync(join(dir, "out", "results.json"), "utf8")) as Results;
     const [random, bandit] = results.runs;
-    expect(bandit.qos.violationRate as number).toBeLessThan((random.qos.violationRate as number) / 5);
-    expect(bandit.latency.total.mean as number).toBeLessThan(random.latency.total.mean as number);
+    expect(bandit.jobs.violationRate as number).toBeLessThan((random.jobs.violationRate as number) / 5);
+    expect(bandit.frames?.latency.total.mean as number).toBeLessThan(random.frames?.latency.total.mean as number);
   });
 });
 
@@ -110,9 +110,9 @@ describe("policy modules", () => {
     const results = JSON.parse(readFileSync(join(dir, "out", "results.json"), "utf8")) as Results;
     const [preferred, plain] = results.runs;
     // With a bias of 100 slots every request goes to the preferred node; without it the load spreads.
-    expect(preferred.nodes.find((n) => n.id === "coral")?.completed).toBe(preferred.requests.completed);
-    expect(plain.nodes.filter((n) => n.completed > 0).length).toBeGreaterThan(1);
-    expect(preferred.schedulerStatistics.placements).toBe(preferred.requests.generated);
+    expect(preferred.nodes.find((n) => n.id === "coral")?.frames?.completed).toBe(preferred.jobs.completed);
+    expect(plain.nodes.filter((n) => (n.frames?.completed ?? 0) > 0).length).toBeGreaterThan(1);
+    expect(preferred.policyStatistics.placements).toBe(preferred.jobs.generated);
   });
 
   it("a module path that does not load, or exports no factory, is bad input naming the entry", () => {
@@ -134,9 +134,12 @@ describe("a TypeScript policy", () => {
     const { loadModulePolicies } = await import("../../src/schedulers/module-policy.js");
     const { simulate } = await import("../../src/run/simulate.js");
     const scenario = resolveScenario({ ...testbed, duration: "30 s", policies: [{ policy: "module", path: "test/fixtures/typed-policy.ts", label: "typed" }] }, {});
-    const moduleFactories = await loadModulePolicies(scenario.schedulers, REPO);
+    const moduleFactories = await loadModulePolicies(
+      scenario.policies.flatMap((entry) => (entry.frames === undefined ? [] : [entry.frames])),
+      REPO,
+    );
     const results = simulate(scenario, { moduleFactories });
     expect(results.runs[0].label).toBe("typed");
-    expect(results.runs[0].requests.completed).toBe(400);
+    expect(results.runs[0].jobs.completed).toBe(400);
   });
 });

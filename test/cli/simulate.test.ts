@@ -1,7 +1,13 @@
 import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { Results } from "../../src/metrics/results.js";
+import type { Results } from "../../src/metrics/results-schema.js";
+
+/** A run's frame section (the testbed has frames only). */
+const frames = (run: Results["runs"][number]) => {
+  if (run.frames === null) throw new Error(`run ${run.label} has no frames`);
+  return run.frames;
+};
 import { runCli, tempDir } from "./helpers.js";
 
 const TESTBED = "scenarios/edge-ai-testbed.json";
@@ -21,7 +27,7 @@ describe("simulate <scenario>", () => {
     const rc = JSON.parse(bytesC.toString()) as Results;
     expect(ra.seed).toBe(5);
     expect(rc.seed).toBe(6);
-    expect(rc.runs[0].latency.total.mean).not.toBe(ra.runs[0].latency.total.mean);
+    expect(frames(rc.runs[0]).latency.total.mean).not.toBe(frames(ra.runs[0]).latency.total.mean);
     expect(rc.scenario.hash).not.toBe(ra.scenario.hash);
   });
 
@@ -32,19 +38,19 @@ describe("simulate <scenario>", () => {
     for (const label of ["nearest-healthy", "least-loaded", "round-robin"]) expect(run.stdout).toContain(`${label}:`);
     for (const stage of ["network up", "queueing", "preprocessing", "inference", "network down", "total"]) expect(run.stdout).toContain(stage);
     const results = JSON.parse(readFileSync(join(dir, "results.json"), "utf8")) as Results;
-    expect(results.schema).toBe("continuum-sim/results@1");
+    expect(results.schema).toBe("continuum-sim/results@2");
     expect(results.runs.map((r) => r.label)).toEqual(["nearest-healthy", "least-loaded", "round-robin"]);
     // Common random numbers: every scheduler sees the same arrivals.
-    const generated = new Set(results.runs.map((r) => r.requests.generated));
+    const generated = new Set(results.runs.map((r) => r.jobs.generated));
     expect(generated.size).toBe(1);
     for (const r of results.runs) {
       // Stage means add up to the total mean: the stages partition each request's latency.
-      const stages = r.latency;
+      const stages = frames(r).latency;
       const sum = (stages.networkUp.mean ?? 0) + (stages.queueing.mean ?? 0) + (stages.preprocessing.mean ?? 0) + (stages.inference.mean ?? 0) + (stages.networkDown.mean ?? 0);
       expect(sum).toBeCloseTo(stages.total.mean as number, 6);
-      expect(r.nodes.reduce((s, n) => s + n.completed, 0)).toBe(r.requests.completed);
+      expect(r.nodes.reduce((s, n) => s + (n.frames?.completed ?? 0), 0)).toBe(r.jobs.completed);
       // The CDF runs from the minimum to the maximum, never decreases, and agrees with the summary quantiles.
-      const cdf = r.latencyCdf;
+      const cdf = frames(r).latencyCdf;
       expect(cdf).toHaveLength(103);
       expect(cdf[0]).toEqual({ p: 0, ms: stages.total.min });
       expect(cdf[cdf.length - 1]).toEqual({ p: 1, ms: stages.total.max });
@@ -64,13 +70,13 @@ describe("simulate <scenario>", () => {
     const lines = readFileSync(csv, "utf8").trim().split("\n");
     const results = JSON.parse(readFileSync(join(dir, "results.json"), "utf8")) as Results;
     expect(lines[0]).toBe("sequence,scheduler,device,node,createdAt,networkUp,queueing,preprocessing,inference,networkDown,total,violatedQos");
-    expect(lines.length - 1).toBe(results.runs.reduce((s, r) => s + r.requests.completed, 0));
+    expect(lines.length - 1).toBe(results.runs.reduce((s, r) => s + r.jobs.completed, 0));
     const totals = lines
       .slice(1)
       .filter((l) => l.split(",")[1] === "nearest-healthy")
       .map((l) => Number(l.split(",")[10]));
     const mean = totals.reduce((s, v) => s + v, 0) / totals.length;
-    expect(mean).toBeCloseTo(results.runs[0].latency.total.mean as number, 6);
+    expect(mean).toBeCloseTo(frames(results.runs[0]).latency.total.mean as number, 6);
   });
 });
 

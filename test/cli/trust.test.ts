@@ -2,7 +2,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { Results } from "../../src/metrics/results.js";
+import type { Results } from "../../src/metrics/results-schema.js";
 import { boardAndCloud } from "../llm/llm-helpers.js";
 import { BIN, REPO, runCli, tempDir } from "./helpers.js";
 

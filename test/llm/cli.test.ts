@@ -36,17 +36,17 @@ describe("simulate on a language-model scenario", () => {
     const { dir, file } = scenarioFile(doc);
     const result = runCli([file, "--out", join(dir, "out"), "--tasks", join(dir, "queries.csv"), "--seed", "3"]);
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stdout).toMatch(/router\s+done\s+TTFT p50/);
+    expect(result.stdout).toMatch(/queries\s+done\s+TTFT p50/);
     const results = JSON.parse(readFileSync(join(dir, "out", "results.json"), "utf8"));
-    expect(results.schema).toBe("continuum-sim/llm-results@1");
+    expect(results.schema).toBe("continuum-sim/results@2");
     expect(results.seed).toBe(3);
     const lines = readFileSync(join(dir, "queries.csv"), "utf8").trim().split("\n");
     expect(lines[0]).toBe("router,device,purpose,route,createdAt,promptTokens,outputTokens,complexity,refused,lost,ttft,total,network,queueing,prefill,decode,costUsd,quality,good,violated");
     const rows = lines.slice(1);
     const cloudRows = rows.filter((row) => row.startsWith("cloud-only,"));
-    expect(cloudRows.length).toBe(results.runs[0].queries.completed + results.runs[0].queries.refused + results.runs[0].queries.lost);
+    expect(cloudRows.length).toBe(results.runs[0].queries.jobs.completed + results.runs[0].queries.jobs.refused + results.runs[0].queries.jobs.lost);
     const cost = cloudRows.reduce((sum, row) => sum + Number(row.split(",")[16]), 0);
-    expect(cost).toBeCloseTo(results.runs[0].cost.apiUsd, 12);
+    expect(cost).toBeCloseTo(results.runs[0].queries.cost.apiUsd, 12);
     expect(rows.some((row) => row.startsWith('"t, with comma",'))).toBe(true);
     expect(existsSync(join(dir, `queries.csv.tmp-${process.pid}`))).toBe(false);
   });
@@ -72,8 +72,8 @@ describe("a router written as an ES module", () => {
     const run = JSON.parse(readFileSync(join(dir, "out", "results.json"), "utf8")).runs[0];
     expect(run.label).toBe("prompt-length-router");
     // 200-token prompts exceed 150: all three to the cloud.
-    expect(run.routes).toEqual({ local: 0, cloud: 3, collaborative: 0 });
-    expect(run.routerStatistics.longPrompts).toBe(3);
+    expect(run.queries.routes).toEqual({ local: 0, cloud: 3, collaborative: 0 });
+    expect(run.policyStatistics.longPrompts).toBe(3);
   });
 
   it("a module that does not load is bad input naming the entry", () => {
@@ -87,12 +87,13 @@ describe("a router written as an ES module", () => {
 
 describe("a router written in TypeScript against the exported types", () => {
   it("type-checks in CI (test/fixtures/typed-router.ts) and runs through the library API", async () => {
-    const { loadModuleRouters, simulateLlm } = await import("../../src/index.js");
+    const { loadModuleRouters, simulate } = await import("../../src/index.js");
     const { llmScenario } = await import("./llm-helpers.js");
     const scenario = llmScenario(boardAndCloud({ routers: [{ policy: "module", path: join(REPO, "test", "fixtures", "typed-router.ts"), label: "typed" }] }));
-    const run = simulateLlm(scenario, { moduleRouters: await loadModuleRouters(scenario.routers, REPO) }).runs[0];
+    const routers = scenario.policies.flatMap((entry) => (entry.queries === undefined ? [] : [entry.queries]));
+    const run = simulate(scenario, { moduleRouters: await loadModuleRouters(routers, REPO) }).runs[0];
     expect(run.label).toBe("typed");
-    expect(run.routes.local).toBe(1);
-    expect(run.routerStatistics.lateLocal).toBe(0);
+    expect(run.queries?.routes.local).toBe(1);
+    expect(run.policyStatistics.lateLocal).toBe(0);
   });
 });

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { jobSuccessProbability } from "../../src/llm/pipeline-closed-form.js";
-import { resolveLlmScenario } from "../../src/llm/resolve.js";
+import { resolveScenario } from "../../src/scenario/resolve.js";
 import type { NodeDescription } from "../../src/metrics/results-schema.js";
 import { REPO } from "../cli/helpers.js";
 import { q, simulateQueries } from "./llm-helpers.js";
@@ -19,7 +19,7 @@ function llmDecodeTokensPerS(node: NodeDescription): number {
 function shipped(name: string, edit: (doc: Record<string, unknown>) => void = () => undefined) {
   const doc = JSON.parse(readFileSync(join(SCENARIOS, `${name}.json`), "utf8")) as Record<string, unknown>;
   edit(doc);
-  return simulateQueries(resolveLlmScenario(doc, { baseDir: SCENARIOS }, name));
+  return simulateQueries(resolveScenario(doc, { baseDir: SCENARIOS }, name));
 }
 
 describe("rpi5-k3s-cluster reproduces the published Raspberry Pi 5 figures (Nezami et al., arXiv:2411.17712)", () => {

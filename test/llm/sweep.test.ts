@@ -29,10 +29,12 @@ function problems(dir: string, sweep: Record<string, unknown>): string {
 }
 
 describe("sweeps over language-model scenarios", () => {
-  it("accept llm metrics (and node fields by index), refuse edge-only metrics and module routers", () => {
+  it("accept query metrics (and node fields by index), refuse frame metrics of a scenario without frames, unknown paths and module routers", () => {
     const dir = folder();
-    expect(problems(dir, { metrics: ["cost.perDayUsd", "latency.ttft.p95", "nodes.0.utilisation"] })).toBe("");
-    expect(problems(dir, { metrics: ["latency.preprocessing.mean"] })).toContain("metrics[0]");
+    expect(problems(dir, { metrics: ["queries.cost.perDayUsd", "queries.latency.ttft.p95", "nodes.0.utilisation", "nodes.0.llm.outputTokensPerS"] })).toBe("");
+    expect(problems(dir, { metrics: ["frames.latency.preprocessing.mean"] })).toContain(
+      'metrics[0]: "frames.latency.preprocessing.mean" is not valid: expected a metric of a family the scenario has: it has no frame workload',
+    );
     expect(problems(dir, { metrics: ["nodes.0.nonsense"] })).toContain("metrics[0]");
     const withModule = problems(dir, { set: { "/routers": [{ policy: "module", path: "x.mjs" }] } });
     expect(withModule).toContain("cannot run");
@@ -47,16 +49,17 @@ describe("sweeps over language-model scenarios", () => {
         base: "base.json",
         axes: [{ name: "load", path: "/loadScale", values: [1, 3] }],
         replications: 2,
-        metrics: ["cost.apiUsd", "queries.completed", "nodes.0.utilisation"],
+        metrics: ["queries.cost.apiUsd", "queries.jobs.completed", "nodes.0.utilisation"],
       }),
     );
     const result = runCli(["sweep", join(dir, "sweep.json"), "--out", join(dir, "out"), "--jobs", "1", "--no-charts"]);
     expect(result.code, result.stderr).toBe(0);
     const summary = JSON.parse(readFileSync(join(dir, "out", "summary.json"), "utf8"));
     const cell = (load: number, label: string) => summary.cells.find((c: { values: { load: number }; label: string }) => c.values.load === load && c.label === label);
-    expect(cell(1, "cloud-only").metrics["cost.apiUsd"].n).toBe(2);
-    expect(cell(3, "cloud-only").metrics["cost.apiUsd"].mean).toBeGreaterThan(2 * cell(1, "cloud-only").metrics["cost.apiUsd"].mean);
-    expect(cell(1, "local-only").metrics["cost.apiUsd"].mean).toBe(0);
+    expect(cell(1, "cloud-only").metrics["queries.cost.apiUsd"].n).toBe(2);
+    expect(cell(1, "cloud-only").policies).toEqual({ frames: null, queries: "cloud-only" });
+    expect(cell(3, "cloud-only").metrics["queries.cost.apiUsd"].mean).toBeGreaterThan(2 * cell(1, "cloud-only").metrics["queries.cost.apiUsd"].mean);
+    expect(cell(1, "local-only").metrics["queries.cost.apiUsd"].mean).toBe(0);
     expect(cell(3, "local-only").metrics["nodes.0.utilisation"].mean).toBeGreaterThan(cell(1, "local-only").metrics["nodes.0.utilisation"].mean);
   });
 });

@@ -1,6 +1,5 @@
 import type { TopLevelSpec } from "vega-lite";
 import { describe, expect, it } from "vitest";
-import type { Results } from "../../src/metrics/results.js";
 import type { ChartOutcome, DrawnChart } from "../../src/report/chart.js";
 import { CHARTS } from "../../src/report/charts/index.js";
 import { cdfPoints, latencyCdfChart } from "../../src/report/charts/latency-cdf.js";
@@ -11,13 +10,12 @@ import { loadPoints, nodeLoadOverTimeChart } from "../../src/report/charts/node-
 import { ALL_NODES, STAGE_ORDER, stageBars, stageBreakdownChart } from "../../src/report/charts/stage-breakdown.js";
 import { violationBars, violationRateChart } from "../../src/report/charts/violation-rate.js";
 import { compileChart, renderSvg } from "../../src/report/render.js";
-import type { ReportResults } from "../../src/report/results-input.js";
 import { OKABE_ITO } from "../../src/report/style.js";
-import { fixture, withFutureFields, withoutTimeSeriesAndNetwork } from "./fixtures.js";
+import { fixture, frames, withFutureFields, withoutTimeSeriesAndNetwork } from "./fixtures.js";
+import type { FrameRun } from "../../src/report/chart.js";
 
-// Compile-time: every results file the simulator writes is something the charts can read.
-const _resultsAreReportable = (results: Results): ReportResults => results;
-void _resultsAreReportable;
+/** The frame charts of the one chart list (and the network matrix, which belongs to no family). */
+const FRAME_CHARTS = CHARTS.filter((chart) => chart.family !== "queries");
 
 function drawn(outcome: ChartOutcome): DrawnChart {
   if (outcome.kind !== "chart") throw new Error(`expected a chart, got skipped: ${outcome.reason}`);
@@ -44,7 +42,7 @@ describe("chart specs", () => {
   const results = fixture();
   const future = withFutureFields();
 
-  it.each(CHARTS.map((chart) => [chart.id, chart] as const))("%s compiles and renders without a vega-lite or vega warning (also with the later fields)", async (_id, chart) => {
+  it.each(FRAME_CHARTS.map((chart) => [chart.id, chart] as const))("%s compiles and renders without a vega-lite or vega warning (also with the later fields)", async (_id, chart) => {
     let drawnCount = 0;
     for (const input of [results, future]) {
       const outcome = chart.build(input);
@@ -62,14 +60,14 @@ describe("chart specs", () => {
   it("latency CDF: one curve per scheduler, non-decreasing, from (min, 0) to (max, 1)", () => {
     const spec = drawn(latencyCdfChart(results)).spec;
     for (const run of results.runs) {
-      const points = cdfPoints(run);
-      expect(points[0]).toMatchObject({ p: 0, ms: run.latency.total.min });
-      expect(points[points.length - 1]).toMatchObject({ p: 1, ms: run.latency.total.max });
+      const points = cdfPoints(run as FrameRun);
+      expect(points[0]).toMatchObject({ p: 0, ms: frames(run).latency.total.min });
+      expect(points[points.length - 1]).toMatchObject({ p: 1, ms: frames(run).latency.total.max });
       expect(points.map((p) => p.ms)).toEqual([...points.map((p) => p.ms)].sort((a, b) => a - b));
-      expect(points.find((p) => p.p === 0.95)?.ms).toBe(run.latency.total.p95);
+      expect(points.find((p) => p.p === 0.95)?.ms).toBe(frames(run).latency.total.p95);
     }
     // The deadline is drawn as a rule at the results' deadline.
-    expect(JSON.stringify(spec)).toContain(`"ms":${results.qosDeadlineMs}`);
+    expect(JSON.stringify(spec)).toContain(`"ms":${results.qos.frameDeadlineMs}`);
   });
 
   it("latency CDF: log axis on request or chosen for a long tail; a finer recorded CDF is used and still ends at 1", () => {
@@ -77,16 +75,16 @@ describe("chart specs", () => {
     const log = drawn(latencyCdfChart(results, { logX: true })).spec;
     expect(JSON.stringify(linear)).not.toContain('"type":"log"');
     expect(JSON.stringify(log)).toContain('"type":"log"');
-    const fine = cdfPoints(future.runs[1]);
+    const fine = cdfPoints(future.runs[1] as FrameRun);
     expect(fine.map((p) => p.p)).toEqual([0.1, 0.5, 0.9, 1]);
-    expect(fine[fine.length - 1].ms).toBe(future.runs[1].latency.total.max);
+    expect(fine[fine.length - 1].ms).toBe(frames(future.runs[1]).latency.total.max);
   });
 
   it("stage breakdown: the stacked stage means of every bar add up to its total mean", () => {
     const bars = stageBars(results);
     let checked = 0;
     for (const run of results.runs) {
-      for (const [target, latency] of [[ALL_NODES, run.latency] as const, ...run.nodes.map((n) => [n.id, n.latency] as const)]) {
+      for (const [target, latency] of [[ALL_NODES, frames(run).latency] as const, ...run.nodes.flatMap((n) => (n.frames === null ? [] : [[n.id, n.frames.latency] as const]))]) {
         const mine = bars.filter((b) => b.scheduler === run.label && b.target === target);
         if (latency.total.count === 0) {
           expect(mine).toEqual([]);
@@ -102,18 +100,13 @@ describe("chart specs", () => {
     expect(drawn(stageBreakdownChart(results)).spec).toMatchObject({ data: { values: bars } });
   });
 
-  it("violation rate: one bar per scheduler with the results' rate; confidence intervals drawn only when present", () => {
-    expect(violationBars(results).map((b) => b.rate)).toEqual(results.runs.map((r) => r.qos.violationRate));
-    expect(JSON.stringify(drawn(violationRateChart(results)).spec)).not.toContain('"y2"');
-    const withCi = drawn(violationRateChart(future));
-    expect(JSON.stringify(withCi.spec)).toContain('"y2"');
-    expect(violationBars(future)[0].hi).toBe(future.runs[0].qos.violationRateCi95?.[1]);
-    expect(withCi.caption).toContain("95% confidence interval");
+  it("violation rate: one bar per scheduler with the rate of its frames", () => {
+    expect(violationBars(results).map((b) => b.rate)).toEqual(results.runs.map((r) => frames(r).jobs.violationRate));
+    drawn(violationRateChart(results));
   });
 
   it("network heatmap: one cell per device and node with the matrix value", () => {
     const network = results.network;
-    if (network === undefined) throw new Error("fixture has no network table");
     const cells = heatCells(results);
     expect(cells).toHaveLength(network.devices.length * network.nodes.length);
     expect(cells.find((c) => c.device === network.devices[2] && c.node === network.nodes[1])?.ms).toBe(network.nominalLatencyMs[2][1]);
@@ -136,8 +129,7 @@ describe("chart specs", () => {
   it("latency over time: p50 and p95 of every bin of the measurement window, none from the drain", () => {
     const points = latencyPoints(results);
     const run = results.runs[0];
-    const series = run.timeSeries;
-    if (series === undefined) throw new Error("fixture has no time series");
+    const series = frames(run).timeSeries;
     const inWindow = series.bins.filter((b) => b.startMs < results.window.durationMs);
     expect(inWindow.length).toBeLessThan(series.bins.length); // the fixture has drain bins to leave out
     const mine = points.filter((p) => p.scheduler === run.label);
@@ -160,7 +152,7 @@ describe("chart specs", () => {
   it("node load: utilisation and queue length of every node and bin, in the scenario's node order", () => {
     const points = loadPoints(results);
     const run = results.runs[1];
-    const bins = run.timeSeries?.bins.filter((b) => b.startMs < results.window.durationMs) ?? [];
+    const bins = frames(run).timeSeries.bins.filter((b) => b.startMs < results.window.durationMs) ?? [];
     const jetson = points.filter((p) => p.scheduler === run.label && p.node === results.scenario.nodes[1].id);
     expect(jetson.map((p) => p.utilisation)).toEqual(bins.map((b) => b.nodes[1].utilisation));
     expect(jetson.map((p) => p.queue)).toEqual(bins.map((b) => b.nodes[1].meanQueueLength));
@@ -172,7 +164,7 @@ describe("chart specs", () => {
     expect(outcome.kind).toBe("skipped");
     const points = learningPoints(future);
     expect(new Set(points.map((p) => p.scheduler))).toEqual(new Set([future.runs[0].label]));
-    const bins = future.runs[0].timeSeries?.bins.filter((b) => b.startMs < future.window.durationMs) ?? [];
+    const bins = frames(future.runs[0]).timeSeries.bins.filter((b) => b.startMs < future.window.durationMs);
     expect(bins.length).toBeGreaterThan(10);
     expect(points.map((p) => p.rate)).toEqual(bins.map((b) => b.violationRate));
     drawn(learningCurveChart(future));
@@ -180,7 +172,7 @@ describe("chart specs", () => {
 
   it("charts whose data is absent are skipped with a reason, never drawn empty", () => {
     const old = withoutTimeSeriesAndNetwork();
-    const outcomes = Object.fromEntries(CHARTS.map((c) => [c.id, c.build(old)]));
+    const outcomes = Object.fromEntries(FRAME_CHARTS.map((c) => [c.id, c.build(old)]));
     for (const id of ["latency-over-time", "network-latency", "node-load", "learning-curve"]) {
       expect(outcomes[id].kind, id).toBe("skipped");
       if (outcomes[id].kind === "skipped") expect(outcomes[id].reason.length).toBeGreaterThan(10);
@@ -188,8 +180,8 @@ describe("chart specs", () => {
     for (const id of ["latency-cdf", "stage-breakdown", "violation-rate"]) expect(outcomes[id].kind, id).toBe("chart");
     const idle = fixture();
     for (const run of idle.runs) {
-      run.qos.violationRate = null;
-      run.latency.total = { ...run.latency.total, count: 0, mean: null, min: null, p50: null, p95: null, p99: null, max: null };
+      frames(run).jobs.violationRate = null;
+      frames(run).latency.total = { ...frames(run).latency.total, count: 0, mean: null, min: null, p50: null, p95: null, p99: null, max: null };
     }
     expect(violationRateChart(idle).kind).toBe("skipped");
     expect(latencyCdfChart(idle).kind).toBe("skipped");
@@ -198,7 +190,7 @@ describe("chart specs", () => {
   it("every chart colours a scheduler the same way: Okabe–Ito by the order of the runs", () => {
     const expected = new Map(future.runs.map((r, i) => [r.label, OKABE_ITO[i]]));
     let scales = 0;
-    for (const chart of CHARTS) {
+    for (const chart of FRAME_CHARTS) {
       const outcome = chart.build(future);
       if (outcome.kind !== "chart") continue;
       for (const scale of colourScales(outcome.spec as TopLevelSpec)) {

@@ -1,14 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { simulateLlm } from "../../src/llm/simulate-llm.js";
+import { simulate } from "../../src/run/simulate.js";
 import { compileChart } from "../../src/report/render.js";
-import { parseLlmReportResults } from "../../src/report/llm/llm-results-input.js";
+import { parseReportResults } from "../../src/report/results-input.js";
 import { llmOverTimeChart, overTimePoints } from "../../src/report/llm/llm-over-time.js";
 import { boardAndCloud, llmScenario } from "../llm/llm-helpers.js";
 
 describe("llm-over-time chart", () => {
   const doc = boardAndCloud({ duration: "20 min", routers: ["local-only", "cloud-only"] });
   (doc.devices as Array<Record<string, unknown>>)[0].workload = { type: "queries", interarrival: { dist: "exponential", mean: "15 s" }, promptTokens: 200, outputTokens: 50 };
-  const results = parseLlmReportResults(JSON.parse(JSON.stringify(simulateLlm(llmScenario(doc)))), "test");
+  const results = parseReportResults(JSON.parse(JSON.stringify(simulate(llmScenario(doc)))), "test");
 
   it("draws one point per router, bin and panel, from the time series, with no compile warnings", () => {
     const outcome = llmOverTimeChart(results);
@@ -16,7 +16,7 @@ describe("llm-over-time chart", () => {
     if (outcome.kind !== "chart") return;
     expect(compileChart(outcome.spec).warnings).toEqual([]);
     const { points } = overTimePoints(results);
-    const bins = results.runs[0].timeSeries!.bins;
+    const bins = results.runs[0].queries!.timeSeries.bins;
     expect(points.length).toBe(2 * bins.length * 3);
     const cloudShare = points.filter((p) => p.router === "cloud-only" && p.panel === "share sent to the cloud" && p.value !== null);
     expect(cloudShare.every((p) => p.value === 1)).toBe(true);
@@ -26,7 +26,7 @@ describe("llm-over-time chart", () => {
   });
 
   it("is skipped, with the reason, for results without a time series", () => {
-    const without = { ...results, runs: results.runs.map(({ timeSeries: _t, ...run }) => run) };
+    const without = { ...results, runs: results.runs.map((run) => ({ ...run, queries: run.queries && { ...run.queries, timeSeries: { ...run.queries.timeSeries, bins: [] } } })) };
     const outcome = llmOverTimeChart(without);
     expect(outcome.kind).toBe("skipped");
     if (outcome.kind === "skipped") expect(outcome.reason).toContain("time series");

@@ -2,19 +2,19 @@ import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "
 import { join } from "node:path";
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { main } from "../../src/cli/main.js";
-import { renderLlmReport } from "../../src/cli/report-command.js";
-import type { LlmResults } from "../../src/llm/llm-results.js";
-import { resolveLlmScenario } from "../../src/llm/resolve.js";
-import { simulateLlm } from "../../src/llm/simulate-llm.js";
+import { renderReport } from "../../src/cli/report-command.js";
+import type { Results } from "../../src/metrics/results-schema.js";
+import { simulate as simulateScenario } from "../../src/run/simulate.js";
+import { resolveScenario } from "../../src/scenario/resolve.js";
 import type { ChartOutcome, DrawnChart } from "../../src/report/chart.js";
-import { LLM_CHARTS } from "../../src/report/llm/llm-charts.js";
+import { CHARTS } from "../../src/report/charts/index.js";
 import { latencyMarks, llmLatencyChart } from "../../src/report/llm/llm-latency.js";
 import { llmLearningChart, thresholdPoints } from "../../src/report/llm/llm-learning.js";
 import { llmPipelinesChart, pipelineJobBars, pipelineStageBars } from "../../src/report/llm/llm-pipelines.js";
 import { llmPrivacyCostChart, privacyBars } from "../../src/report/llm/llm-privacy-cost.js";
-import { parseLlmReportResults, type LlmReportResults } from "../../src/report/llm/llm-results-input.js";
+import { parseReportResults } from "../../src/report/results-input.js";
 import { llmTradeoffsChart, tradeoffPoints } from "../../src/report/llm/llm-tradeoffs.js";
-import { writeLlmReport } from "../../src/report/llm/write-llm-report.js";
+import { writeReport } from "../../src/report/write-report.js";
 import { compileChart, PNG_SCALE, renderSvg } from "../../src/report/render.js";
 import { OKABE_ITO } from "../../src/report/style.js";
 import { REPO, tempDir } from "../cli/helpers.js";
@@ -82,9 +82,21 @@ function scenario(options: { pipelines: boolean; learned: boolean }): Record<str
   };
 }
 
-function simulate(options: { pipelines: boolean; learned: boolean }): LlmResults {
-  return simulateLlm(resolveLlmScenario(scenario(options), { baseDir: join(REPO, "scenarios") }));
+/** A run's query section (every run of these results has one). */
+function q(run: Results["runs"][number]): NonNullable<Results["runs"][number]["queries"]> {
+  if (run.queries === null) throw new Error(`run ${run.label} has no queries`);
+  return run.queries;
 }
+
+/** The query charts of the one chart list. */
+const LLM_CHARTS = CHARTS.filter((chart) => chart.family === "queries");
+
+/** A query scenario's results@2. */
+function simulate(options: { pipelines: boolean; learned: boolean }): Results {
+  return simulateScenario(resolveScenario(scenario(options), { baseDir: join(REPO, "scenarios") }));
+}
+
+const NO_NETWORK = "the network latency matrix is empty (`network`: no devices or no nodes, or a file converted from llm-results@1, which had none)";
 
 function drawn(outcome: ChartOutcome): DrawnChart {
   if (outcome.kind !== "chart") throw new Error(`expected a chart, got skipped: ${outcome.reason}`);
@@ -130,8 +142,8 @@ function svgSize(svg: string): { width: number; height: number } {
 }
 
 describe("LLM charts", () => {
-  let full: LlmResults;
-  let plain: LlmResults;
+  let full: Results;
+  let plain: Results;
 
   beforeAll(() => {
     full = simulate({ pipelines: true, learned: true });
@@ -139,9 +151,9 @@ describe("LLM charts", () => {
   });
 
   it("the simulated results have what every chart draws (pipelines, a learned router)", () => {
-    expect(full.runs.every((run) => run.pipelines !== null && run.queries.completed > 0)).toBe(true);
-    expect(full.runs.some((run) => Array.isArray(run.routerStatistics.thresholdHistory))).toBe(true);
-    expect(plain.runs.every((run) => run.pipelines === null && run.routerStatistics.thresholdHistory === undefined)).toBe(true);
+    expect(full.runs.every((run) => q(run).pipelines !== null && q(run).jobs.completed > 0)).toBe(true);
+    expect(full.runs.some((run) => Array.isArray(run.policyStatistics.thresholdHistory))).toBe(true);
+    expect(plain.runs.every((run) => q(run).pipelines === null && run.policyStatistics.thresholdHistory === undefined)).toBe(true);
   });
 
   it.each(LLM_CHARTS.map((chart) => [chart.id, chart] as const))("%s compiles and renders without a vega-lite or vega warning, at paper-column width", async (_id, chart) => {
@@ -160,12 +172,12 @@ describe("LLM charts", () => {
     const rows = dataRows(spec);
     const mark = (router: string, metric: string, quantile: string) => rows.find((r) => r.kind === "mark" && r.router === router && r.metric === metric && r.quantile === quantile)?.ms;
     for (const run of full.runs) {
-      expect(mark(run.label, "time to first token", "p50")).toBeCloseTo(run.latency.ttft.p50 ?? NaN, 2);
-      expect(mark(run.label, "time to first token", "p95")).toBeCloseTo(run.latency.ttft.p95 ?? NaN, 2);
+      expect(mark(run.label, "time to first token", "p50")).toBeCloseTo(q(run).latency.ttft.p50 ?? NaN, 2);
+      expect(mark(run.label, "time to first token", "p95")).toBeCloseTo(q(run).latency.ttft.p95 ?? NaN, 2);
       expect(mark(run.label, "time to first token", "p99")).toBeUndefined();
-      expect(mark(run.label, "total latency", "p50")).toBeCloseTo(run.latency.total.p50 ?? NaN, 2);
-      expect(mark(run.label, "total latency", "p95")).toBeCloseTo(run.latency.total.p95 ?? NaN, 2);
-      expect(mark(run.label, "total latency", "p99")).toBeCloseTo(run.latency.total.p99 ?? NaN, 2);
+      expect(mark(run.label, "total latency", "p50")).toBeCloseTo(q(run).latency.total.p50 ?? NaN, 2);
+      expect(mark(run.label, "total latency", "p95")).toBeCloseTo(q(run).latency.total.p95 ?? NaN, 2);
+      expect(mark(run.label, "total latency", "p99")).toBeCloseTo(q(run).latency.total.p99 ?? NaN, 2);
     }
     expect(latencyMarks(full)).toHaveLength(5 * full.runs.length);
     expect(rows.filter((r) => r.kind === "deadline").map((r) => r.deadline)).toEqual([3000, 20000]);
@@ -180,9 +192,9 @@ describe("LLM charts", () => {
     expect(rows).toHaveLength(full.runs.length);
     for (const run of full.runs) {
       const row = rows.find((r) => r.router === run.label);
-      expect(row?.usdPer1000).toBeCloseTo((run.cost.totalUsd / run.queries.completed) * 1000, 5);
-      expect(row?.quality).toBeCloseTo(run.quality.meanProbability ?? NaN, 4);
-      expect(row?.offDevice).toBeCloseTo(run.privacy.shareOfQueriesOffDevice ?? NaN, 4);
+      expect(row?.usdPer1000).toBeCloseTo((q(run).cost.totalUsd / q(run).jobs.completed) * 1000, 5);
+      expect(row?.quality).toBeCloseTo(q(run).quality.meanProbability ?? NaN, 4);
+      expect(row?.offDevice).toBeCloseTo(q(run).privacy.shareOfQueriesOffDevice ?? NaN, 4);
     }
     // local-only is the cheapest router, so nothing beats it on cost: it is on the front.
     expect(tradeoffPoints(full).find((p) => p.router === "local-only")?.pareto).toBe(true);
@@ -195,9 +207,9 @@ describe("LLM charts", () => {
     const rows = dataRows(spec);
     for (const run of full.runs) {
       const share = (measure: string) => rows.find((r) => r.router === run.label && r.measure === measure)?.share;
-      expect(share("left the device")).toBeCloseTo(run.privacy.shareOfQueriesOffDevice ?? NaN, 4);
-      expect(share("reached the cloud")).toBeCloseTo(run.privacy.shareOfQueriesToCloud ?? NaN, 4);
-      expect(share("violated QoS")).toBeCloseTo(run.qos.violationRate ?? NaN, 4);
+      expect(share("left the device")).toBeCloseTo(q(run).privacy.shareOfQueriesOffDevice ?? NaN, 4);
+      expect(share("reached the cloud")).toBeCloseTo(q(run).privacy.shareOfQueriesToCloud ?? NaN, 4);
+      expect(share("violated QoS")).toBeCloseTo(q(run).jobs.violationRate ?? NaN, 4);
     }
     expect(privacyBars(full)).toHaveLength(3 * full.runs.length);
     // local-only never reaches the cloud; cloud-only always leaves the device.
@@ -210,7 +222,7 @@ describe("LLM charts", () => {
     const spec = drawn(llmPipelinesChart(full)).spec;
     const rows = dataRows(spec);
     for (const run of full.runs) {
-      const p = run.pipelines;
+      const p = q(run).pipelines;
       if (p === null) throw new Error("no pipelines");
       const job = rows.find((r) => r.router === run.label && "success" in r);
       expect(job?.success ?? null).toBe(p.successProbability === null ? null : Number(p.successProbability.toFixed(4)));
@@ -229,9 +241,9 @@ describe("LLM charts", () => {
     const spec = drawn(llmLearningChart(full)).spec;
     const rows = dataRows(spec);
     const learned = full.runs.find((run) => run.label === "learned");
-    const history = learned?.routerStatistics.thresholdHistory as number[];
+    const history = learned?.policyStatistics.thresholdHistory as number[];
     expect(rows.map((r) => r.router)).toEqual(Array(history.length + 1).fill("learned"));
-    expect(rows[0]).toMatchObject({ update: 0, progress: 0, threshold: learned?.routerStatistics.initialThreshold });
+    expect(rows[0]).toMatchObject({ update: 0, progress: 0, threshold: learned?.policyStatistics.initialThreshold });
     expect(rows.slice(1).map((r) => r.threshold)).toEqual(history.map((t) => Number(t.toFixed(4))));
     expect(rows[rows.length - 1].progress).toBe(1);
     expect(thresholdPoints(plain)).toEqual([]);
@@ -247,14 +259,14 @@ describe("LLM charts", () => {
     // No completed query at all: every chart that needs one says so.
     const nothing = structuredClone(plain);
     for (const run of nothing.runs) {
-      run.queries.completed = 0;
-      run.latency.ttft = { ...run.latency.ttft, count: 0, p50: null, p95: null, p99: null };
-      run.latency.total = { ...run.latency.total, count: 0, p50: null, p95: null, p99: null };
-      run.quality.meanProbability = null;
-      run.privacy.shareOfQueriesOffDevice = null;
-      run.privacy.shareOfQueriesToCloud = null;
-      run.qos.violationRate = null;
-      Reflect.deleteProperty(run, "timeSeries");
+      q(run).jobs.completed = 0;
+      q(run).latency.ttft = { ...q(run).latency.ttft, count: 0, p50: null, p95: null, p99: null };
+      q(run).latency.total = { ...q(run).latency.total, count: 0, p50: null, p95: null, p99: null };
+      q(run).quality.meanProbability = null;
+      q(run).privacy.shareOfQueriesOffDevice = null;
+      q(run).privacy.shareOfQueriesToCloud = null;
+      q(run).jobs.violationRate = null;
+      q(run).timeSeries.bins = [];
     }
     for (const chart of LLM_CHARTS) expect(chart.build(nothing).kind, chart.id).toBe("skipped");
   });
@@ -275,32 +287,32 @@ describe("LLM charts", () => {
 });
 
 describe("LLM results input", () => {
-  let results: LlmResults;
+  let results: Results;
   beforeAll(() => {
     results = simulate({ pipelines: false, learned: true });
   });
 
   it("a results file written as JSON parses back to what the charts read, drawing the same specs", () => {
-    const parsed = parseLlmReportResults(JSON.parse(JSON.stringify(results)), "results.json");
+    const parsed = parseReportResults(JSON.parse(JSON.stringify(results)), "results.json");
     for (const chart of LLM_CHARTS) expect(chart.build(parsed), chart.id).toEqual(chart.build(results));
   });
 
   it.each([
-    ["a wrong schema tag", (json: Record<string, unknown>) => ({ ...json, schema: "continuum-sim/results@1" }), 'expected "continuum-sim/llm-results@1"'],
+    ["an unknown schema tag", (json: Record<string, unknown>) => ({ ...json, schema: "continuum-sim/results@9" }), 'expected "continuum-sim/results@2"'],
     [
       "a broken field",
-      (json: Record<string, unknown>) => (((json.runs as Array<{ quality: unknown }>)[0].quality = { meanProbability: "high", goodShare: 0.5 }), json),
-      "runs[0].quality.meanProbability",
+      (json: Record<string, unknown>) => (((json.runs as Array<{ queries: { quality: unknown } }>)[0].queries.quality = { meanProbability: "high", goodShare: 0.5 }), json),
+      "runs[0].queries.quality.meanProbability",
     ],
     ["two runs with one label", (json: Record<string, unknown>) => (((json.runs as Array<{ label: string }>)[1].label = "local-only"), json), "runs[1].label"],
   ])("%s is an input error naming the path", (_name, edit, message) => {
     const json = edit(JSON.parse(JSON.stringify(results)) as Record<string, unknown>);
-    expect(() => parseLlmReportResults(json, "results.json")).toThrow(message);
+    expect(() => parseReportResults(json, "results.json")).toThrow(message);
   });
 });
 
-describe("writeLlmReport and renderLlmReport", () => {
-  let results: LlmResults;
+describe("writeReport and renderReport", () => {
+  let results: Results;
   let first: string;
   let second: string;
   let printed: string;
@@ -309,8 +321,8 @@ describe("writeLlmReport and renderLlmReport", () => {
     results = simulate({ pipelines: false, learned: true });
     first = tempDir("continuum-llm-report-");
     second = tempDir("continuum-llm-report-");
-    printed = await renderLlmReport(results, first);
-    await writeLlmReport(results, second);
+    printed = await renderReport(results, first);
+    await writeReport(results, second);
   });
 
   it("writes charts/*.vl.json, .svg, .png for every drawn chart and index.html; prints like renderReport", () => {
@@ -322,7 +334,10 @@ describe("writeLlmReport and renderLlmReport", () => {
       const svg = svgSize(readFileSync(join(first, "charts", `${id}.svg`), "utf8"));
       expect(png.readUInt32BE(16)).toBe(Math.round(svg.width * PNG_SCALE));
     }
-    expect(printed).toBe(`charts: 5 drawn, 1 skipped, in ${join(first, "charts")}\n  skipped llm-pipelines: no run has pipeline jobs (\`runs[].pipelines\`)\nreport: ${join(first, "index.html")}\n`);
+    // The llm simulator records no network matrix, so a queries-only run of it skips that chart.
+    expect(printed).toBe(
+      `charts: 5 drawn, 2 skipped, in ${join(first, "charts")}\n  skipped network-latency: ${NO_NETWORK}\n  skipped llm-pipelines: no run has pipeline jobs (\`runs[].queries.pipelines\`)\nreport: ${join(first, "index.html")}\n`,
+    );
   });
 
   it("index.html: self-contained, every drawn chart inline, the skipped one with its reason, the result tables", () => {
@@ -333,7 +348,7 @@ describe("writeLlmReport and renderLlmReport", () => {
     expect(html).not.toContain("<script");
     expect(html).toContain(results.scenario.hash);
     expect(html).toContain("Not drawn: no run has pipeline jobs");
-    for (const run of results.runs) expect(html).toContain(`<tr><td>${run.label}</td><td>${run.queries.completed}</td>`);
+    for (const run of results.runs) expect(html).toContain(`<tr><td>${run.label}</td><td>${q(run).jobs.completed}</td>`);
     const ids = [...html.matchAll(/\sid="([^"]+)"/g)].map((m) => m[1]);
     expect(new Set(ids).size).toBe(ids.length);
   });
@@ -348,10 +363,10 @@ describe("writeLlmReport and renderLlmReport", () => {
   it("a chart now skipped loses its files from an earlier rendering", async () => {
     const dir = tempDir("continuum-llm-report-");
     const withPipelines = simulate({ pipelines: true, learned: false });
-    expect((await writeLlmReport(withPipelines, dir, ["svg"])).drawn).toContain("llm-pipelines");
+    expect((await writeReport(withPipelines, dir, ["svg"])).drawn).toContain("llm-pipelines");
     expect(existsSync(join(dir, "charts", "llm-pipelines.svg"))).toBe(true);
-    const summary = await writeLlmReport(results, dir, ["svg"]);
-    expect(summary.skipped.map((s) => s.id)).toEqual(["llm-pipelines"]);
+    const summary = await writeReport(results, dir, ["svg"]);
+    expect(summary.skipped.map((s) => s.id)).toEqual(["network-latency", "llm-pipelines"]);
     expect(existsSync(join(dir, "charts", "llm-pipelines.svg"))).toBe(false);
     expect(existsSync(join(dir, "charts", "llm-pipelines.vl.json"))).toBe(false);
   });
@@ -373,7 +388,7 @@ describe("simulate report <llm results.json> (main, in this process)", () => {
     const file = join(dir, "results.json");
     writeFileSync(file, `${JSON.stringify(simulate({ pipelines: true, learned: true }), null, 2)}\n`);
     expect(await main(["report", file, "--format", "png,html"]), err).toBe(0);
-    expect(out).toContain(`charts: 6 drawn, 0 skipped, in ${join(dir, "charts")}`);
+    expect(out).toContain(`charts: 6 drawn, 1 skipped, in ${join(dir, "charts")}`);
     expect(out).toContain(`report: ${join(dir, "index.html")}`);
     expect(out).not.toContain("warning");
     const files = readdirSync(join(dir, "charts"));
@@ -385,16 +400,12 @@ describe("simulate report <llm results.json> (main, in this process)", () => {
 
   it("an llm results file with a broken field is bad input: exit 2, the path named, nothing written", async () => {
     const dir = tempDir("continuum-llm-report-");
-    const json = JSON.parse(JSON.stringify(simulate({ pipelines: false, learned: false }))) as { runs: Array<{ cost: { totalUsd: unknown } }> };
-    json.runs[1].cost.totalUsd = "cheap";
+    const json = JSON.parse(JSON.stringify(simulate({ pipelines: false, learned: false }))) as { runs: Array<{ queries: { cost: { totalUsd: unknown } } }> };
+    json.runs[1].queries.cost.totalUsd = "cheap";
     const file = join(dir, "results.json");
     writeFileSync(file, JSON.stringify(json));
     expect(await main(["report", file, "--out", join(dir, "out")])).toBe(2);
-    expect(err).toContain("runs[1].cost.totalUsd");
+    expect(err).toContain("runs[1].queries.cost.totalUsd");
     expect(existsSync(join(dir, "out"))).toBe(false);
   });
 });
-
-// Compile-time: a parsed file and the simulator's own results both go to the same report functions.
-const _bothInputs = (a: LlmResults, b: LlmReportResults): Promise<unknown>[] => [renderLlmReport(a, ""), renderLlmReport(b, "")];
-void _bothInputs;

@@ -12,7 +12,7 @@ describe("simulate report <results.json>", () => {
     const run = runCli(["report", results]);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain("charts: 6 drawn, 1 skipped");
-    expect(run.stdout).toContain("skipped learning-curve: no learned scheduler");
+    expect(run.stdout).toContain("skipped learning-curve: no learned frame scheduler");
     expect(run.stdout).not.toContain("warning");
     expect(run.stdout).toContain(`report: ${join(dir, "index.html")}`);
     expect(readdirSync(join(dir, "charts"))).toHaveLength(18);
@@ -31,8 +31,21 @@ describe("simulate report <results.json>", () => {
   it.each([
     ["a missing file", (dir: string) => join(dir, "nope.json"), "a readable results file (ENOENT)"],
     ["invalid JSON", (dir: string) => write(dir, "{ not json"), "not valid JSON"],
-    ["a scenario instead of results", () => "scenarios/edge-ai-testbed.json", 'schema: missing: expected "continuum-sim/results@1"'],
-    ["results with a broken field", (dir: string) => write(dir, JSON.stringify({ ...fixtureJson(), qosDeadlineMs: "soon" })), "qosDeadlineMs"],
+    [
+      "a scenario instead of results",
+      () => "scenarios/edge-ai-testbed.json",
+      'schema: missing: expected "continuum-sim/results@2" (a results.json written by simulate), or "continuum-sim/results@1" or "continuum-sim/llm-results@1"',
+    ],
+    [
+      "a file of an unknown results version",
+      (dir: string) => write(dir, JSON.stringify({ ...fixtureJson(), schema: "continuum-sim/results@3" })),
+      'schema: "continuum-sim/results@3" is not valid: expected "continuum-sim/results@2"',
+    ],
+    [
+      "old results with a broken field",
+      (dir: string) => write(dir, JSON.stringify({ ...fixtureJson(), qosDeadlineMs: "soon" })),
+      "(in the file converted from continuum-sim/results@1 to continuum-sim/results@2): 1 problem\n  qos.frameDeadlineMs",
+    ],
   ])("%s is bad input: exit 2, a clear message, nothing written", (_name, file, message) => {
     const dir = tempDir();
     const run = runCli(["report", file(dir), "--out", join(dir, "out")]);

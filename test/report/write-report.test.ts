@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { CHARTS } from "../../src/report/charts/index.js";
 import { dejavuSansMetrics } from "../../src/report/font-metrics.js";
-import { namespaceSvgIds } from "../../src/report/html-report.js";
+import { namespaceSvgIds } from "../../src/report/html-page.js";
 import { PNG_SCALE } from "../../src/report/render.js";
 import { writeReport, type ReportSummary } from "../../src/report/write-report.js";
 import { fixture, withoutTimeSeriesAndNetwork } from "./fixtures.js";
@@ -96,8 +96,8 @@ describe("writeReport", () => {
     expect(html).not.toContain("<script");
     expect(html).toContain(results.scenario.hash);
     expect(html).toContain(`<th scope="row">seed</th><td>${results.seed}</td>`);
-    expect(html).toContain("Not drawn: no learned scheduler");
-    for (const run of results.runs) expect(html).toContain(`<tr><td>${run.label}</td><td>${run.requests.completed}</td>`);
+    expect(html).toContain("Not drawn: no learned frame scheduler");
+    for (const run of results.runs) expect(html).toContain(`<tr><td>${run.label}</td><td>${run.jobs.generated}</td><td>${run.jobs.completed}</td>`);
     // Every id is unique across the inlined charts (vega numbers gradients from 0 in each).
     const ids = [...html.matchAll(/\sid="([^"]+)"/g)].map((m) => m[1]);
     expect(new Set(ids).size).toBe(ids.length);
@@ -114,7 +114,7 @@ describe("writeReport", () => {
     const older = await writeReport(withoutTimeSeriesAndNetwork(), dir, ["svg", "html"]);
     expect(older.drawn).toEqual(["latency-cdf", "stage-breakdown", "violation-rate"]);
     expect(existsSync(join(dir, "charts", "node-load.svg"))).toBe(false);
-    expect(readFileSync(join(dir, "index.html"), "utf8")).toContain("Not drawn: the results have no time series");
+    expect(readFileSync(join(dir, "index.html"), "utf8")).toContain("Not drawn: the results have no frame time series");
   });
 });
 

@@ -191,7 +191,8 @@ describe("sweep files: a typo in a metric or a set path suggests the nearest nam
       expect(header).toBe(`${file}: 1 problem`);
       return lines[0].trim();
     };
-    expect(sweep({ metrics: ["qos.violatonRate"] })).toMatch(/^metrics\[0\]: "qos.violatonRate" is not valid: .*did you mean "qos.violationRate"\? known: /);
+    // A results@1 path (with a typo) gets the nearest results@2 path.
+    expect(sweep({ metrics: ["qos.violatonRate"] })).toMatch(/^metrics\[0\]: "qos.violatonRate" is not valid: expected a metric path: .*; did you mean "jobs.violationRate"\?$/);
     expect(sweep({ set: { "/duraton": "1 s" } })).toMatch(/^set\["\/duraton"\]: .*key "duraton" not found at the scenario's top level; did you mean "duration"\? known: /);
   });
 });

@@ -56,18 +56,19 @@ describe("simulate sweep", () => {
       "8/5/nearest-healthy",
       "8/5/round-robin",
     ]);
-    const latency = summary.cells[0].metrics["latency.total.mean"];
+    const latency = summary.cells[0].metrics["frames.latency.total.mean"];
     expect(latency.n).toBe(3);
     expect(latency.sd).toBeGreaterThan(0);
     expect(latency.ci95).toBeCloseTo((4.30265273 * latency.sd) / Math.sqrt(3), 8);
     const csv = readFileSync(join(dir, "one", "summary.csv"), "utf8")
       .trim()
       .split("\n");
-    expect(csv[0]).toBe("cell,devices,fps,label,scheduler,metric,n,missing,mean,sd,ci95_halfwidth,ci95_low,ci95_high");
+    expect(csv[0]).toBe("cell,devices,fps,label,frames_policy,queries_policy,metric,n,missing,mean,sd,ci95_halfwidth,ci95_low,ci95_high");
+    expect(csv[1]).toMatch(/^[0-9a-f]+,4,2,nearest-healthy,nearest-healthy,,jobs.violationRate,3,0,/);
     expect(csv).toHaveLength(1 + 8 * 3);
     for (const ext of ["vl.json", "svg", "png"]) {
-      expect(existsSync(join(dir, "one", "charts", `sweep-qos.violationRate-vs-devices.${ext}`))).toBe(true);
-      expect(existsSync(join(dir, "one", "charts", `sweep-throughput-heatmap.${ext}`))).toBe(true);
+      expect(existsSync(join(dir, "one", "charts", `sweep-jobs.violationRate-vs-devices.${ext}`))).toBe(true);
+      expect(existsSync(join(dir, "one", "charts", `sweep-frames.throughput-heatmap.${ext}`))).toBe(true);
     }
   });
 

@@ -40,7 +40,7 @@ describe("sweep output folders that were damaged", () => {
     const resumed = runCli(["sweep", TINY, "--jobs", "2", "--out", out, "--no-charts"]);
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(resumed.stderr).toMatch(new RegExp(`damaged file ${cut}: it is not valid JSON, perhaps cut short \\(.*\\); not trusted, its run is run again\\n`));
-    expect(resumed.stderr).toContain(`damaged file ${foreign}: its schema is undefined, not "continuum-sim/sweep-run@1"; not trusted, its run is run again\n`);
+    expect(resumed.stderr).toContain(`damaged file ${foreign}: its schema is undefined, not "continuum-sim/sweep-run@2"; not trusted, its run is run again\n`);
     expect(resumed.stdout).toContain(`ran 2, skipped ${TINY_RUNS - 2} already done, 0 failed`);
     expect(readFileSync(join(out, "summary.json")).equals(reference)).toBe(true);
     JSON.parse(readFileSync(cut, "utf8"));

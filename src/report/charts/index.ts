@@ -1,4 +1,10 @@
 import type { ChartDefinition } from "../chart.js";
+import { llmLatencyChart } from "../llm/llm-latency.js";
+import { llmLearningChart } from "../llm/llm-learning.js";
+import { llmOverTimeChart } from "../llm/llm-over-time.js";
+import { llmPipelinesChart } from "../llm/llm-pipelines.js";
+import { llmPrivacyCostChart } from "../llm/llm-privacy-cost.js";
+import { llmTradeoffsChart } from "../llm/llm-tradeoffs.js";
 import { latencyCdfChart } from "./latency-cdf.js";
 import { latencyOverTimeChart } from "./latency-over-time.js";
 import { learningCurveChart } from "./learning-curve.js";
@@ -7,13 +13,23 @@ import { nodeLoadOverTimeChart } from "./node-load-over-time.js";
 import { stageBreakdownChart } from "./stage-breakdown.js";
 import { violationRateChart } from "./violation-rate.js";
 
-/** Every chart of the report, in report order; `id` names the files in <out>/charts/. */
+/**
+ * Every chart of the report, in report order: the frame charts (from `runs[].frames`), then the
+ * query charts (from `runs[].queries`); a report draws the charts of the families its runs have
+ * (both for a mixed scenario). `id` names the files in <out>/charts/.
+ */
 export const CHARTS: readonly ChartDefinition[] = [
-  { id: "latency-cdf", title: "Latency distribution", build: (r) => latencyCdfChart(r) },
-  { id: "stage-breakdown", title: "Where the time goes: latency by stage", build: stageBreakdownChart },
-  { id: "latency-over-time", title: "Latency over time", build: latencyOverTimeChart },
-  { id: "violation-rate", title: "QoS violation rate", build: violationRateChart },
+  { id: "latency-cdf", title: "Latency distribution", family: "frames", build: (r) => latencyCdfChart(r) },
+  { id: "stage-breakdown", title: "Where the time goes: latency by stage", family: "frames", build: stageBreakdownChart },
+  { id: "latency-over-time", title: "Latency over time", family: "frames", build: latencyOverTimeChart },
+  { id: "violation-rate", title: "QoS violation rate", family: "frames", build: violationRateChart },
   { id: "network-latency", title: "Network latency between devices and nodes", build: networkHeatmapChart },
-  { id: "node-load", title: "Node utilisation and queue length over time", build: nodeLoadOverTimeChart },
-  { id: "learning-curve", title: "Learning curve", build: learningCurveChart },
+  { id: "node-load", title: "Node utilisation and queue length over time", family: "frames", build: nodeLoadOverTimeChart },
+  { id: "learning-curve", title: "Learning curve", family: "frames", build: learningCurveChart },
+  { id: "llm-latency", title: "Time to first token and total latency", family: "queries", build: (r) => llmLatencyChart(r) },
+  { id: "llm-tradeoffs", title: "Cost, quality and privacy trade-off", family: "queries", build: llmTradeoffsChart },
+  { id: "llm-privacy-cost", title: "Queries off the device, to the cloud, and QoS violations", family: "queries", build: llmPrivacyCostChart },
+  { id: "llm-over-time", title: "TTFT, violations and cloud share over the run", family: "queries", build: llmOverTimeChart },
+  { id: "llm-pipelines", title: "Multi-stage pipelines: success, tokens and stage pass rates", family: "queries", build: llmPipelinesChart },
+  { id: "llm-learning", title: "Learned routing threshold", family: "queries", build: llmLearningChart },
 ];

@@ -1,7 +1,7 @@
 import type { TopLevelSpec } from "vega-lite";
-import { logTicks, nice125, skipped, type ChartOutcome } from "../chart.js";
-import type { ReportResults, ReportRun } from "../results-input.js";
-import { CHART_CONFIG, PLOT_HEIGHT, PLOT_WIDTH, schedulerColourScale } from "../style.js";
+import { frameRuns, logTicks, nice125, skipped, type ChartOutcome, type FrameRun } from "../chart.js";
+import type { ReportResults } from "../results-input.js";
+import { CHART_CONFIG, PLOT_HEIGHT, PLOT_WIDTH, policyColourScale } from "../style.js";
 
 export interface CdfPoint {
   scheduler: string;
@@ -15,15 +15,15 @@ export interface LatencyCdfOptions {
 }
 
 /**
- * CDF points of one run's total latency. A results file records min, p50, p95, p99 and max, so
- * the curve goes through those five points (0, 0.5, 0.95, 0.99, 1); a `latencyCdf` array, if a
- * later results version has one, is used instead. The last point is always (max, 1).
+ * CDF points of one run's total frame latency: the recorded `frames.latencyCdf` (every
+ * percentile), or, when a file has none (converted from an old version), the curve through min,
+ * p50, p95, p99 and max. The last point is always (max, 1).
  */
-export function cdfPoints(run: ReportRun): CdfPoint[] {
-  const total = run.latency.total;
+export function cdfPoints(run: FrameRun): CdfPoint[] {
+  const total = run.frames.latency.total;
   if (total.count === 0 || total.min === null || total.max === null) return [];
-  if (run.latencyCdf !== undefined && run.latencyCdf.length > 0) {
-    const points = [...run.latencyCdf].sort((a, b) => a.p - b.p).map((point) => ({ scheduler: run.label, ms: point.ms, p: point.p }));
+  if (run.frames.latencyCdf.length > 0) {
+    const points = [...run.frames.latencyCdf].sort((a, b) => a.p - b.p).map((point) => ({ scheduler: run.label, ms: point.ms, p: point.p }));
     const last = points[points.length - 1];
     if (last.p < 1) points.push({ scheduler: run.label, ms: total.max, p: 1 });
     return points;
@@ -42,21 +42,22 @@ const P_TICKS = [0, 0.25, 0.5, 0.75, 1];
 
 /** Chart 1: cumulative distribution of total latency per scheduler, with the QoS deadline as a rule. */
 export function latencyCdfChart(results: ReportResults, options: LatencyCdfOptions = {}): ChartOutcome {
-  const values = results.runs.flatMap(cdfPoints);
+  const runs = frameRuns(results);
+  const values = runs.flatMap(cdfPoints);
   if (values.length === 0) return skipped("no scheduler completed a measured request, so there is no latency distribution to draw");
   const minMs = Math.min(...values.map((v) => v.ms));
   const maxMs = Math.max(...values.map((v) => v.ms));
-  const medians = results.runs.map((run) => run.latency.total.p50).filter((v): v is number => v !== null);
+  const medians = runs.map((run) => run.frames.latency.total.p50).filter((v): v is number => v !== null);
   const logX = options.logX ?? (minMs > 0 && maxMs > 10 * Math.min(...medians));
-  const deadline = results.qosDeadlineMs;
-  const xScale = logX
-    ? { type: "log" as const, domain: [nice125(Math.min(minMs, deadline), "floor"), nice125(Math.max(maxMs, deadline), "ceil")], nice: false }
-    : { type: "linear" as const, domain: [0, Math.max(maxMs, deadline)], nice: true };
+  const deadline = results.qos.frameDeadlineMs;
+  // Without a frame deadline the axis ends at the data and no rule is drawn.
+  const [low, high] = deadline === null ? [minMs, maxMs] : [Math.min(minMs, deadline), Math.max(maxMs, deadline)];
+  const xScale = logX ? { type: "log" as const, domain: [nice125(low, "floor"), nice125(high, "ceil")], nice: false } : { type: "linear" as const, domain: [0, high], nice: true };
   // vega thins explicit tick values down to tickCount, so the count is set to keep them all.
   const xTicks = logX ? logTicks(xScale.domain) : undefined;
   const xAxis = xTicks === undefined ? { format: "~r" } : { values: xTicks, tickCount: xTicks.length, format: "~r" };
-  const colour = schedulerColourScale(results);
-  const fromFine = results.runs.some((run) => run.latencyCdf !== undefined);
+  const colour = policyColourScale(results);
+  const fromFine = runs.some((run) => run.frames.latencyCdf.length > 0);
   const spec: TopLevelSpec = {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     config: CHART_CONFIG,
@@ -74,17 +75,21 @@ export function latencyCdfChart(results: ReportResults, options: LatencyCdfOptio
           order: { field: "p", type: "quantitative" },
         },
       },
-      {
-        data: { values: [{ ms: deadline, label: `deadline ${deadline} ms` }] },
-        layer: [
-          { mark: { type: "rule", strokeDash: [4, 3], color: "#555555", strokeWidth: 1 }, encoding: { x: { field: "ms", type: "quantitative" } } },
-          {
-            // Low on the plot, right of the rule: the curves are steep there, so the label stays clear of them.
-            mark: { type: "text", align: "left", baseline: "bottom", dx: 3, dy: -2, fontSize: 9, color: "#333333" },
-            encoding: { x: { field: "ms", type: "quantitative" }, y: { datum: 0.02 }, text: { field: "label" } },
-          },
-        ],
-      },
+      ...(deadline === null
+        ? []
+        : [
+            {
+              data: { values: [{ ms: deadline, label: `deadline ${deadline} ms` }] },
+              layer: [
+                { mark: { type: "rule" as const, strokeDash: [4, 3], color: "#555555", strokeWidth: 1 }, encoding: { x: { field: "ms", type: "quantitative" as const } } },
+                {
+                  // Low on the plot, right of the rule: the curves are steep there, so the label stays clear of them.
+                  mark: { type: "text" as const, align: "left" as const, baseline: "bottom" as const, dx: 3, dy: -2, fontSize: 9, color: "#333333" },
+                  encoding: { x: { field: "ms", type: "quantitative" as const }, y: { datum: 0.02 }, text: { field: "label" } },
+                },
+              ],
+            },
+          ]),
     ],
   };
   const caption = fromFine

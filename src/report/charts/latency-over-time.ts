@@ -1,7 +1,7 @@
 import type { TopLevelSpec } from "vega-lite";
-import { skipped, timeAxisUnit, type ChartOutcome } from "../chart.js";
+import { frameRuns, skipped, timeAxisUnit, type ChartOutcome } from "../chart.js";
 import type { ReportResults } from "../results-input.js";
-import { CHART_CONFIG, PLOT_HEIGHT, PLOT_WIDTH, schedulerColourScale } from "../style.js";
+import { CHART_CONFIG, PLOT_HEIGHT, PLOT_WIDTH, policyColourScale } from "../style.js";
 
 export interface LatencyPoint {
   scheduler: string;
@@ -14,9 +14,8 @@ export interface LatencyPoint {
 /** p50 and p95 of total latency per time bin; a bin with no completed request gives null, which breaks the line instead of bridging it. */
 export function latencyPoints(results: ReportResults): LatencyPoint[] {
   const { divisor } = timeAxisUnit(results);
-  return results.runs.flatMap((run) => {
-    const series = run.timeSeries;
-    if (series === undefined) return [];
+  return frameRuns(results).flatMap((run) => {
+    const series = run.frames.timeSeries;
     // Bins after the last arrival (the drain) hold no created request: not drawn.
     return series.bins
       .filter((bin) => bin.startMs < results.window.durationMs)
@@ -33,14 +32,15 @@ export function latencyPoints(results: ReportResults): LatencyPoint[] {
 /** Chart 3: p50 and p95 latency per time bin, with migrations marked and failure/degradation intervals shaded when the results record them. */
 export function latencyOverTimeChart(results: ReportResults): ChartOutcome {
   const values = latencyPoints(results);
-  if (values.length === 0) return skipped("the results have no time series (`runs[].timeSeries`)");
+  if (values.length === 0) return skipped("the results have no frame time series (`runs[].frames.timeSeries`)");
   if (values.every((v) => v.ms === null)) return skipped("no time bin has a completed request");
   const { divisor, unit } = timeAxisUnit(results);
-  const colour = schedulerColourScale(results);
+  const colour = policyColourScale(results);
+  const deadline = results.qos.frameDeadlineMs;
   // An open-ended fault is shaded to the last arrival, where the plotted bins end.
   const lastArrival = results.window.durationMs;
-  const faults = results.runs.flatMap((run) =>
-    (run.faults ?? []).map((f) => ({
+  const faults = frameRuns(results).flatMap((run) =>
+    run.faults.map((f) => ({
       scheduler: run.label,
       start: f.startMs / divisor,
       end: (f.endMs ?? Math.max(f.startMs, lastArrival)) / divisor,
@@ -48,7 +48,7 @@ export function latencyOverTimeChart(results: ReportResults): ChartOutcome {
       target: f.target,
     })),
   );
-  const migrations = results.runs.flatMap((run) => (run.migrations ?? []).map((m) => ({ scheduler: run.label, t: m.timeMs / divisor, device: m.device, from: m.from, to: m.to })));
+  const migrations = frameRuns(results).flatMap((run) => run.migrations.map((m) => ({ scheduler: run.label, t: m.timeMs / divisor, device: m.device, from: m.from, to: m.to })));
   const x = { field: "t", type: "quantitative" as const, title: `simulated time (${unit})`, scale: { zero: false, nice: false } };
   const spec: TopLevelSpec = {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
@@ -66,16 +66,20 @@ export function latencyOverTimeChart(results: ReportResults): ChartOutcome {
             },
           ]
         : []),
-      {
-        data: { values: [{ ms: results.qosDeadlineMs, label: "deadline" }] },
-        layer: [
-          { mark: { type: "rule", strokeDash: [2, 2], color: "#555555", strokeWidth: 1 }, encoding: { y: { field: "ms", type: "quantitative" } } },
-          {
-            mark: { type: "text", align: "right", baseline: "bottom", dy: -1, fontSize: 8, color: "#333333" },
-            encoding: { y: { field: "ms", type: "quantitative" }, x: { value: PLOT_WIDTH }, text: { field: "label" } },
-          },
-        ],
-      },
+      ...(deadline === null
+        ? []
+        : [
+            {
+              data: { values: [{ ms: deadline, label: "deadline" }] },
+              layer: [
+                { mark: { type: "rule" as const, strokeDash: [2, 2], color: "#555555", strokeWidth: 1 }, encoding: { y: { field: "ms", type: "quantitative" as const } } },
+                {
+                  mark: { type: "text" as const, align: "right" as const, baseline: "bottom" as const, dy: -1, fontSize: 8, color: "#333333" },
+                  encoding: { y: { field: "ms", type: "quantitative" as const }, x: { value: PLOT_WIDTH }, text: { field: "label" } },
+                },
+              ],
+            },
+          ]),
       {
         data: { values },
         mark: { type: "line", strokeWidth: 1.25 },
@@ -118,10 +122,10 @@ export function latencyOverTimeChart(results: ReportResults): ChartOutcome {
   const notes: string[] = [];
   notes.push(faults.length > 0 ? "grey bands: failure or degradation intervals" : "no failures or degradations recorded, so nothing is shaded");
   notes.push(migrations.length > 0 ? "ticks at the top: migrations" : "no migrations recorded");
-  const binSeconds = (results.runs.find((run) => run.timeSeries !== undefined)?.timeSeries?.binMs ?? 0) / 1000;
+  const binSeconds = (frameRuns(results)[0]?.frames.timeSeries.binMs ?? 0) / 1000;
   return {
     kind: "chart",
     spec,
-    caption: `Median (solid) and 95th percentile (dashed) of total latency of the requests created in each ${binSeconds} s bin; dotted: the QoS deadline; ${notes.join("; ")}.`,
+    caption: `Median (solid) and 95th percentile (dashed) of total latency of the requests created in each ${binSeconds} s bin; ${deadline === null ? "no frame deadline" : "dotted: the QoS deadline"}; ${notes.join("; ")}.`,
   };
 }

@@ -1,7 +1,7 @@
 import type { TopLevelSpec } from "vega-lite";
-import { skipped, timeAxisUnit, type ChartOutcome } from "../chart.js";
+import { frameRuns, skipped, timeAxisUnit, type ChartOutcome } from "../chart.js";
 import type { ReportResults } from "../results-input.js";
-import { CHART_CONFIG, PLOT_HEIGHT, PLOT_WIDTH, schedulerColourScale } from "../style.js";
+import { CHART_CONFIG, PLOT_HEIGHT, PLOT_WIDTH, policyColourScale } from "../style.js";
 
 export interface LearningPoint {
   scheduler: string;
@@ -12,11 +12,10 @@ export interface LearningPoint {
 /** Violation rate per time bin of each learned scheduler (`runs[].learned === true`). */
 export function learningPoints(results: ReportResults): LearningPoint[] {
   const { divisor } = timeAxisUnit(results);
-  return results.runs
-    .filter((run) => run.learned === true)
+  return frameRuns(results)
+    .filter((run) => run.learned && run.policies.queries === null)
     .flatMap((run) => {
-      const series = run.timeSeries;
-      if (series === undefined) return [];
+      const series = run.frames.timeSeries;
       // Bins after the last arrival (the drain) hold no created request: not drawn.
       return series.bins.filter((bin) => bin.startMs < results.window.durationMs).map((bin) => ({ scheduler: run.label, t: (bin.startMs + series.binMs / 2) / divisor, rate: bin.violationRate }));
     });
@@ -24,12 +23,11 @@ export function learningPoints(results: ReportResults): LearningPoint[] {
 
 /** Chart 7: learning curve — QoS violation rate per time bin for each learned scheduler. */
 export function learningCurveChart(results: ReportResults): ChartOutcome {
-  if (!results.runs.some((run) => run.learned === true)) return skipped("no learned scheduler in these results (`runs[].learned`)");
   const values = learningPoints(results);
-  if (values.length === 0) return skipped("the learned schedulers have no time series (`runs[].timeSeries`)");
+  if (values.length === 0) return skipped("no learned frame scheduler with a time series in these results (`runs[].learned`, `runs[].frames.timeSeries`)");
   const { unit } = timeAxisUnit(results);
   // Only the learned schedulers in the legend, each keeping its report-wide colour.
-  const all = schedulerColourScale(results);
+  const all = policyColourScale(results);
   const learned = new Set(values.map((v) => v.scheduler));
   const colour = { domain: all.domain.filter((label) => learned.has(label)), range: all.range.filter((_, i) => learned.has(all.domain[i])) };
   const spec: TopLevelSpec = {

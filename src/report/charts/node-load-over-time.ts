@@ -1,7 +1,7 @@
 import type { TopLevelSpec } from "vega-lite";
-import { skipped, timeAxisUnit, type ChartOutcome } from "../chart.js";
+import { frameRuns, skipped, timeAxisUnit, type ChartOutcome } from "../chart.js";
 import type { ReportResults } from "../results-input.js";
-import { CHART_CONFIG, schedulerColourScale } from "../style.js";
+import { CHART_CONFIG, policyColourScale } from "../style.js";
 
 /** More rows than this no longer fit a column: the busiest nodes are drawn and the caption says so. */
 export const MAX_NODE_ROWS = 6;
@@ -18,7 +18,7 @@ export interface LoadPoint {
 export function drawnNodes(results: ReportResults): string[] {
   const ids = results.scenario.nodes.map((node) => node.id);
   if (ids.length <= MAX_NODE_ROWS) return ids;
-  const peak = (index: number): number => Math.max(...results.runs.map((run) => run.nodes[index]?.utilisation ?? 0));
+  const peak = (index: number): number => Math.max(...frameRuns(results).map((run) => run.nodes[index]?.frames?.utilisation ?? 0));
   const ranked = ids.map((id, index) => ({ id, index, peak: peak(index) })).sort((a, b) => b.peak - a.peak || a.index - b.index);
   return ranked
     .slice(0, MAX_NODE_ROWS)
@@ -30,9 +30,8 @@ export function loadPoints(results: ReportResults): LoadPoint[] {
   const { divisor } = timeAxisUnit(results);
   const drawn = new Set(drawnNodes(results));
   const ids = results.scenario.nodes.map((node) => node.id);
-  return results.runs.flatMap((run) => {
-    const series = run.timeSeries;
-    if (series === undefined) return [];
+  return frameRuns(results).flatMap((run) => {
+    const series = run.frames.timeSeries;
     // Bins after the last arrival (the drain) only show the nodes emptying: not drawn.
     return series.bins
       .filter((bin) => bin.startMs < results.window.durationMs)
@@ -47,10 +46,10 @@ export function loadPoints(results: ReportResults): LoadPoint[] {
 /** Chart 6: utilisation and mean queue length of each node over time, one row per node, one line per scheduler. */
 export function nodeLoadOverTimeChart(results: ReportResults): ChartOutcome {
   const values = loadPoints(results);
-  if (values.length === 0) return skipped("the results have no time series (`runs[].timeSeries`)");
+  if (values.length === 0) return skipped("the results have no frame time series (`runs[].frames.timeSeries`)");
   const { unit } = timeAxisUnit(results);
   const nodes = drawnNodes(results);
-  const colour = schedulerColourScale(results);
+  const colour = policyColourScale(results);
   const columns = Math.min(3, nodes.length);
   // One row of small panels per measure, a panel per node with the node's name above it: the y
   // axis (with its unit) is drawn once per row and the panels stay wide enough at column width.

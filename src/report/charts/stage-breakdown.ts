@@ -1,5 +1,5 @@
 import type { TopLevelSpec } from "vega-lite";
-import { skipped, type ChartOutcome } from "../chart.js";
+import { frameRuns, skipped, type ChartOutcome } from "../chart.js";
 import type { ReportResults } from "../results-input.js";
 import { CHART_CONFIG, STAGE_COLOURS } from "../style.js";
 
@@ -26,8 +26,8 @@ export interface StageBar {
 /** Mean time per stage, per scheduler over all nodes and per node; targets with no measured request have no bar. */
 export function stageBars(results: ReportResults): StageBar[] {
   const bars: StageBar[] = [];
-  for (const run of results.runs) {
-    const targets = [{ target: ALL_NODES, latency: run.latency }, ...run.nodes.map((node) => ({ target: node.id, latency: node.latency }))];
+  for (const run of frameRuns(results)) {
+    const targets = [{ target: ALL_NODES, latency: run.frames.latency }, ...run.nodes.flatMap((node) => (node.frames === null ? [] : [{ target: node.id, latency: node.frames.latency }]))];
     for (const { target, latency } of targets) {
       if (latency.total.count === 0) continue;
       STAGE_ORDER.forEach(({ key, label }, order) => {
@@ -53,7 +53,7 @@ export function stageBreakdownChart(results: ReportResults): ChartOutcome {
         field: "scheduler",
         type: "nominal",
         title: null,
-        sort: results.runs.map((run) => run.label),
+        sort: frameRuns(results).map((run) => run.label),
         header: { labelAngle: 0, labelAlign: "left", labelAnchor: "start", labelOrient: "top", labelFontSize: 10, labelPadding: 2 },
       },
     },

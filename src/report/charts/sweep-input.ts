@@ -29,32 +29,40 @@ export function chartValue(value: SweepValue | undefined): string | number {
   return JSON.stringify(value ?? null);
 }
 
-/** Readable metric titles for the axes. */
+/** Readable metric titles for the axes: a path into one run of results@2 (src/sweep/metric-paths.ts). */
 export function metricTitle(metric: string): string {
   const known: Record<string, string> = {
-    "qos.violationRate": "QoS violation rate",
-    throughput: "throughput (requests/s)",
-    // Language-model results.
-    "throughput.queriesPerS": "throughput (queries/s)",
-    "throughput.outputTokensPerS": "output tokens/s",
-    "cost.perDayUsd": "money per day (USD)",
-    "cost.perQueryUsd": "money per query (USD)",
-    "quality.meanProbability": "quality: mean P(good answer)",
-    "quality.goodShare": "share of answers judged good",
-    "pipelines.successProbability": "job success probability",
-    "pipelines.tokensPerFinishedJob": "tokens per finished job",
-    "pipelines.costPerSucceededJobUsd": "money per succeeded job (USD)",
-    "routerStatistics.finalThreshold": "learned threshold",
+    "jobs.violationRate": "QoS violation rate (all jobs)",
+    "frames.jobs.violationRate": "frame QoS violation rate",
+    "queries.jobs.violationRate": "query QoS violation rate",
+    "frames.throughput": "throughput (frames/s)",
+    "queries.throughput.queriesPerS": "throughput (queries/s)",
+    "queries.throughput.outputTokensPerS": "output tokens/s",
+    "queries.cost.perDayUsd": "money per day (USD)",
+    "queries.cost.perQueryUsd": "money per query (USD)",
+    "queries.quality.meanProbability": "quality: mean P(good answer)",
+    "queries.quality.goodShare": "share of answers judged good",
+    "queries.pipelines.successProbability": "job success probability",
+    "queries.pipelines.tokensPerFinishedJob": "tokens per finished job",
+    "queries.pipelines.costPerSucceededJobUsd": "money per succeeded job (USD)",
+    "policyStatistics.finalThreshold": "learned threshold",
+    migrations: "migrations",
+    timeInViolationMs: "time in violation (ms)",
   };
   if (known[metric] !== undefined) return known[metric];
-  const latency = /^latency\.(\w+)\.(\w+)$/.exec(metric);
+  const latency = /^(frames|queries)\.latency\.(\w+)\.(\w+)$/.exec(metric);
   const stageNames: Record<string, string> = { total: "total latency", ttft: "time to first token" };
-  if (latency !== null) return `${stageNames[latency[1]] ?? latency[1]} ${latency[2]}${latency[2] === "count" ? "" : " (ms)"}`;
-  const cost = /^cost\.(\w+)Usd$/.exec(metric);
+  if (latency !== null) {
+    const stage = latency[1] === "queries" && latency[2] === "total" ? "query total latency" : (stageNames[latency[2]] ?? latency[2]);
+    return `${stage} ${latency[3]}${latency[3] === "count" ? "" : " (ms)"}`;
+  }
+  const cost = /^queries\.cost\.(\w+)Usd$/.exec(metric);
   if (cost !== null) return `${cost[1] === "api" ? "API" : cost[1]} money (USD)`;
-  const share = /^privacy\.shareOf(Queries|Tokens)(OffDevice|ToCloud)$/.exec(metric);
+  const share = /^queries\.privacy\.shareOf(Queries|Tokens)(OffDevice|ToCloud)$/.exec(metric);
   if (share !== null) return `share of ${share[1].toLowerCase()} ${share[2] === "ToCloud" ? "sent to the cloud" : "that left the device"}`;
-  const node = /^nodes\.(\d+)\.(\w+)(?:\.(\w+))?$/.exec(metric);
+  const jobs = /^(?:(frames|queries)\.)?jobs\.(\w+)$/.exec(metric);
+  if (jobs !== null) return `${jobs[1] === undefined ? "jobs" : jobs[1]} ${jobs[2]}`;
+  const node = /^nodes\.(\d+)\.(?:(frames|llm)\.)?(\w+)(?:\.(\w+))?$/.exec(metric);
   if (node !== null) {
     const field: Record<string, string> = {
       utilisation: "busy share",
@@ -63,7 +71,8 @@ export function metricTitle(metric: string): string {
       meanQueueLength: "mean queue length",
       meanBatch: "mean batch",
     };
-    return `node ${node[1]} ${field[node[2]] ?? node[2]}${node[3] !== undefined ? ` ${node[3]}` : ""}`;
+    const service = node[2] === undefined ? "" : ` ${node[2]}`;
+    return `node ${node[1]}${service} ${field[node[3]] ?? node[3]}${node[4] !== undefined ? ` ${node[4]}` : ""}`;
   }
   return metric;
 }

@@ -1,32 +1,27 @@
 import type { TopLevelSpec } from "vega-lite";
-import { skipped, type ChartOutcome } from "../chart.js";
+import { frameRuns, skipped, type ChartOutcome } from "../chart.js";
 import type { ReportResults } from "../results-input.js";
-import { CHART_CONFIG, PLOT_HEIGHT, schedulerColourScale } from "../style.js";
+import { CHART_CONFIG, PLOT_HEIGHT, policyColourScale } from "../style.js";
 
 export interface ViolationBar {
   scheduler: string;
   rate: number;
-  /** 95% confidence interval over replications, when the results have one. */
-  lo: number | null;
-  hi: number | null;
 }
 
+/** The violation rate of each run's frame jobs (`runs[].frames.jobs.violationRate`). */
 export function violationBars(results: ReportResults): ViolationBar[] {
-  return results.runs.flatMap((run) => {
-    const rate = run.qos.violationRate;
-    if (rate === null) return [];
-    const ci = run.qos.violationRateCi95;
-    return [{ scheduler: run.label, rate, lo: ci?.[0] ?? null, hi: ci?.[1] ?? null }];
+  return frameRuns(results).flatMap((run) => {
+    const rate = run.frames.jobs.violationRate;
+    return rate === null ? [] : [{ scheduler: run.label, rate }];
   });
 }
 
-/** Chart 4: QoS violation rate per scheduler, with 95% confidence intervals when replications exist. */
+/** Chart 4: QoS violation rate of the frame jobs per scheduler (replications are a sweep's business: `simulate sweep` draws their confidence intervals). */
 export function violationRateChart(results: ReportResults): ChartOutcome {
   const values = violationBars(results);
-  if (values.length === 0) return skipped("no scheduler has a measured request (completed or dropped), so there is no violation rate");
-  const withCi = values.some((v) => v.lo !== null && v.hi !== null);
-  const top = Math.max(...values.map((v) => Math.max(v.rate, v.hi ?? 0)));
-  const colour = schedulerColourScale(results);
+  if (values.length === 0) return skipped("no scheduler has a measured frame (completed, refused or lost), so there is no violation rate");
+  const top = Math.max(...values.map((v) => v.rate));
+  const colour = policyColourScale(results);
   const x = { field: "scheduler", type: "nominal" as const, title: "scheduler", sort: colour.domain, axis: { labelAngle: 0, labelLimit: 90 } };
   const spec: TopLevelSpec = {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
@@ -44,28 +39,15 @@ export function violationRateChart(results: ReportResults): ChartOutcome {
           color: { field: "scheduler", type: "nominal", scale: colour, legend: null },
         },
       },
-      ...(withCi
-        ? [
-            {
-              transform: [{ filter: "datum.lo !== null && datum.hi !== null" }],
-              mark: { type: "rule" as const, color: "#000000", strokeWidth: 1 },
-              encoding: { x, y: { field: "lo", type: "quantitative" as const }, y2: { field: "hi" } },
-            },
-          ]
-        : []),
       {
         mark: { type: "text", baseline: "bottom", dy: -2, fontSize: 9 },
-        encoding: {
-          x,
-          y: { field: withCi ? "labelY" : "rate", type: "quantitative" },
-          text: { field: "rate", type: "quantitative", format: ".2%" },
-        },
-        ...(withCi ? { transform: [{ calculate: "max(datum.rate, datum.hi === null ? 0 : datum.hi)", as: "labelY" }] } : {}),
+        encoding: { x, y: { field: "rate", type: "quantitative" }, text: { field: "rate", type: "quantitative", format: ".2%" } },
       },
     ],
   };
-  const caption = withCi
-    ? "Share of measured requests that missed the QoS deadline or were dropped, per scheduler; whiskers: 95% confidence interval over replications."
-    : "Share of measured requests that missed the QoS deadline or were dropped, per scheduler (one run each: no confidence intervals without replications).";
-  return { kind: "chart", spec, caption };
+  return {
+    kind: "chart",
+    spec,
+    caption: "Share of measured frames that missed the QoS deadline or were refused or lost, per scheduler (one run each: `simulate sweep` gives confidence intervals over replications).",
+  };
 }

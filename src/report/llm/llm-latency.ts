@@ -1,8 +1,8 @@
 import type { TopLevelSpec } from "vega-lite";
-import { logTicks, nice125, round, skipped, type ChartOutcome } from "../chart.js";
-import { CHART_CONFIG } from "../style.js";
-import { listNames, routerColourScale } from "./llm-chart.js";
-import type { LlmReportResults } from "./llm-results-input.js";
+import { queryRuns, logTicks, nice125, round, skipped, type ChartOutcome } from "../chart.js";
+import { CHART_CONFIG, policyColourScale } from "../style.js";
+import { listNames } from "./llm-chart.js";
+import type { ReportResults } from "../results-input.js";
 
 export const TTFT = "time to first token";
 export const TOTAL = "total latency";
@@ -26,10 +26,10 @@ export interface LatencyRange {
 }
 
 /** The recorded quantiles of TTFT (p50, p95) and total latency (p50, p95, p99) per router; a router without completed queries has none. */
-export function latencyMarks(results: LlmReportResults): LatencyMark[] {
-  return results.runs.flatMap((run) =>
+export function latencyMarks(results: ReportResults): LatencyMark[] {
+  return queryRuns(results).flatMap((run) =>
     ([TTFT, TOTAL] as const).flatMap((metric) => {
-      const summary = metric === TTFT ? run.latency.ttft : run.latency.total;
+      const summary = metric === TTFT ? run.queries.latency.ttft : run.queries.latency.total;
       if (summary.count === 0) return [];
       return QUANTILES[metric].flatMap((quantile) => {
         const ms = summary[quantile];
@@ -60,11 +60,11 @@ export interface LlmLatencyOptions {
 }
 
 /** LLM chart 1: TTFT (p50, p95) and total latency (p50, p95, p99) per router, a panel each, with the deadlines as dashed rules. */
-export function llmLatencyChart(results: LlmReportResults, options: LlmLatencyOptions = {}): ChartOutcome {
+export function llmLatencyChart(results: ReportResults, options: LlmLatencyOptions = {}): ChartOutcome {
   const marks = latencyMarks(results);
   if (marks.length === 0) return skipped("no router completed a measured query, so there is no latency to draw");
-  const ttftDeadline = results.runs[0].qos.ttftDeadlineMs;
-  const totalDeadline = results.runs[0].qos.totalDeadlineMs;
+  const ttftDeadline = results.qos.ttftDeadlineMs;
+  const totalDeadline = results.qos.totalDeadlineMs;
   const deadlines = [...(ttftDeadline === null ? [] : [{ metric: TTFT, deadline: ttftDeadline }]), ...(totalDeadline === null ? [] : [{ metric: TOTAL, deadline: totalDeadline }])];
   const all = [...marks.map((m) => m.ms), ...deadlines.map((d) => d.deadline)];
   const minMs = Math.min(...all);
@@ -73,7 +73,7 @@ export function llmLatencyChart(results: LlmReportResults, options: LlmLatencyOp
   const xScale = logX ? { type: "log" as const, domain: [nice125(minMs, "floor"), nice125(maxMs, "ceil")], nice: false } : { type: "linear" as const, domain: [0, maxMs], nice: true, zero: true };
   const xTicks = logX ? logTicks(xScale.domain) : undefined;
   const xAxis = xTicks === undefined ? { format: "~s" } : { values: xTicks, tickCount: xTicks.length, format: "~s" };
-  const colour = routerColourScale(results);
+  const colour = policyColourScale(results);
   const drawnRouters = new Set(marks.map((m) => m.router));
   const routers = colour.domain.filter((label) => drawnRouters.has(label));
   const x = { type: "quantitative" as const, title: `latency (ms${logX ? ", log scale" : ""})`, scale: xScale, axis: xAxis };

@@ -1,8 +1,8 @@
 import type { TopLevelSpec } from "vega-lite";
-import { round, skipped, type ChartOutcome } from "../chart.js";
-import { CHART_CONFIG, PLOT_HEIGHT, PLOT_WIDTH } from "../style.js";
-import { routerColourSubset } from "./llm-chart.js";
-import type { LlmReportResults, LlmReportRun } from "./llm-results-input.js";
+import { type QueryRun, queryRuns, round, skipped, type ChartOutcome } from "../chart.js";
+import { CHART_CONFIG, PLOT_HEIGHT, PLOT_WIDTH, policyColourSubset } from "../style.js";
+
+import type { ReportResults } from "../results-input.js";
 
 export interface ThresholdPoint {
   router: string;
@@ -13,18 +13,18 @@ export interface ThresholdPoint {
   threshold: number;
 }
 
-/** The recorded threshold history of a run (`routerStatistics.thresholdHistory`), or undefined. */
-export function thresholdHistory(run: LlmReportRun): number[] | undefined {
-  const history = run.routerStatistics.thresholdHistory;
+/** The recorded threshold history of a run (`policyStatistics.thresholdHistory`), or undefined. */
+export function thresholdHistory(run: QueryRun): number[] | undefined {
+  const history = run.policyStatistics.thresholdHistory;
   return Array.isArray(history) && history.length > 0 ? history : undefined;
 }
 
 /** Per learned router: the initial threshold (update 0, when recorded) and the threshold after each recorded update. */
-export function thresholdPoints(results: LlmReportResults): ThresholdPoint[] {
-  return results.runs.flatMap((run) => {
+export function thresholdPoints(results: ReportResults): ThresholdPoint[] {
+  return queryRuns(results).flatMap((run) => {
     const history = thresholdHistory(run);
     if (history === undefined) return [];
-    const initial = run.routerStatistics.initialThreshold;
+    const initial = run.policyStatistics.initialThreshold;
     const start = typeof initial === "number" ? [{ router: run.label, update: 0, progress: 0, threshold: initial }] : [];
     const n = history.length;
     return [...start, ...history.map((threshold, i) => ({ router: run.label, update: i + 1, progress: round((i + 1) / n, 4), threshold: round(threshold, 4) }))];
@@ -32,12 +32,12 @@ export function thresholdPoints(results: LlmReportResults): ThresholdPoint[] {
 }
 
 /** LLM chart 5: how a learned router's complexity threshold moves over its updates, one line per learned router. */
-export function llmLearningChart(results: LlmReportResults): ChartOutcome {
+export function llmLearningChart(results: ReportResults): ChartOutcome {
   const values = thresholdPoints(results);
-  if (values.length === 0) return skipped("no run records a threshold history (`runs[].routerStatistics.thresholdHistory`), so no router learned");
+  if (values.length === 0) return skipped("no run records a threshold history (`runs[].policyStatistics.thresholdHistory`), so no router learned");
   const learned = new Set(values.map((v) => v.router));
-  const colour = routerColourSubset(results, learned);
-  const twoThresholds = results.runs.some((run) => learned.has(run.label) && typeof run.routerStatistics.finalUpperThreshold === "number");
+  const colour = policyColourSubset(results, learned);
+  const twoThresholds = queryRuns(results).some((run) => learned.has(run.label) && typeof run.policyStatistics.finalUpperThreshold === "number");
   const spec: TopLevelSpec = {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     config: CHART_CONFIG,

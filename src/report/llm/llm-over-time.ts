@@ -1,8 +1,8 @@
 import type { TopLevelSpec } from "vega-lite";
-import { round, skipped, type ChartOutcome } from "../chart.js";
-import { CHART_CONFIG, PLOT_HEIGHT, PLOT_WIDTH } from "../style.js";
-import { routerColourScale } from "./llm-chart.js";
-import type { LlmReportResults } from "./llm-results-input.js";
+import { queryRuns, round, skipped, type ChartOutcome } from "../chart.js";
+import { CHART_CONFIG, PLOT_HEIGHT, PLOT_WIDTH, policyColourScale } from "../style.js";
+
+import type { ReportResults } from "../results-input.js";
 
 export interface OverTimePoint {
   router: string;
@@ -15,11 +15,11 @@ export interface OverTimePoint {
 const PANELS = ["TTFT p95 (s)", "QoS violation rate", "share sent to the cloud"] as const;
 
 /** Per router and creation-time bin: TTFT p95, violation rate and cloud share; an empty bin gives null (a gap, not a bridge). */
-export function overTimePoints(results: LlmReportResults): { points: OverTimePoint[]; unit: "s" | "min" } {
+export function overTimePoints(results: ReportResults): { points: OverTimePoint[]; unit: "s" | "min" } {
   const unit = results.window.durationMs > 30 * 60_000 ? "min" : "s";
   const divisor = unit === "min" ? 60_000 : 1000;
-  const points = results.runs.flatMap((run) => {
-    const series = run.timeSeries;
+  const points = queryRuns(results).flatMap((run) => {
+    const series = run.queries.timeSeries;
     if (series === undefined) return [];
     return series.bins.flatMap((bin) => {
       const t = round((bin.startMs + series.binMs / 2) / divisor, 4);
@@ -35,11 +35,11 @@ export function overTimePoints(results: LlmReportResults): { points: OverTimePoi
 }
 
 /** LLM chart: how each router's TTFT, violations and cloud share evolve over the run (saturation, learning). */
-export function llmOverTimeChart(results: LlmReportResults): ChartOutcome {
+export function llmOverTimeChart(results: ReportResults): ChartOutcome {
   const { points, unit } = overTimePoints(results);
-  if (points.length === 0) return skipped("the results have no time series (`runs[].timeSeries`)");
+  if (points.length === 0) return skipped("the results have no time series (`runs[].queries.timeSeries`)");
   if (points.every((p) => p.value === null)) return skipped("no time bin has a finished query");
-  const colour = routerColourScale(results);
+  const colour = policyColourScale(results);
   const spec: TopLevelSpec = {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     config: CHART_CONFIG,

@@ -1,8 +1,8 @@
 import type { TopLevelSpec } from "vega-lite";
-import { round, skipped, type ChartOutcome } from "../chart.js";
-import { CHART_CONFIG } from "../style.js";
-import { listNames, routerColourScale, routerColourSubset } from "./llm-chart.js";
-import type { LlmReportResults } from "./llm-results-input.js";
+import { queryRuns, round, skipped, type ChartOutcome } from "../chart.js";
+import { CHART_CONFIG, policyColourScale, policyColourSubset } from "../style.js";
+import { listNames } from "./llm-chart.js";
+import type { ReportResults } from "../results-input.js";
 
 export interface PipelineJobBar {
   router: string;
@@ -20,14 +20,16 @@ export interface PipelineStageBar {
 }
 
 /** Per router with pipelines: end-to-end success probability and tokens per finished job. */
-export function pipelineJobBars(results: LlmReportResults): PipelineJobBar[] {
-  return results.runs.flatMap((run) => (run.pipelines === null ? [] : [{ router: run.label, success: run.pipelines.successProbability, tokens: run.pipelines.tokensPerFinishedJob }]));
+export function pipelineJobBars(results: ReportResults): PipelineJobBar[] {
+  return queryRuns(results).flatMap((run) =>
+    run.queries.pipelines === null ? [] : [{ router: run.label, success: run.queries.pipelines.successProbability, tokens: run.queries.pipelines.tokensPerFinishedJob }],
+  );
 }
 
 /** Per router with pipelines and per stage that had an attempt: the attempt pass rate. */
-export function pipelineStageBars(results: LlmReportResults): PipelineStageBar[] {
-  return results.runs.flatMap((run) =>
-    (run.pipelines?.stages ?? []).flatMap((stage) => (stage.attemptPassRate === null ? [] : [{ router: run.label, stage: stage.name, passRate: stage.attemptPassRate }])),
+export function pipelineStageBars(results: ReportResults): PipelineStageBar[] {
+  return queryRuns(results).flatMap((run) =>
+    (run.queries.pipelines?.stages ?? []).flatMap((stage) => (stage.attemptPassRate === null ? [] : [{ router: run.label, stage: stage.name, passRate: stage.attemptPassRate }])),
   );
 }
 
@@ -35,13 +37,13 @@ const PANEL_WIDTH = 95;
 const ROW_STEP = 15;
 
 /** LLM chart 4: multi-stage pipelines: job success and tokens per finished job per router (top), attempt pass rate per stage (bottom). */
-export function llmPipelinesChart(results: LlmReportResults): ChartOutcome {
+export function llmPipelinesChart(results: ReportResults): ChartOutcome {
   const jobs = pipelineJobBars(results);
-  if (jobs.length === 0) return skipped("no run has pipeline jobs (`runs[].pipelines`)");
+  if (jobs.length === 0) return skipped("no run has pipeline jobs (`runs[].queries.pipelines`)");
   const withPipelines = new Set(jobs.map((j) => j.router));
-  const colour = routerColourSubset(results, withPipelines);
+  const colour = policyColourSubset(results, withPipelines);
   const routers = colour.domain;
-  const stageNames = [...new Set(results.runs.flatMap((run) => run.pipelines?.stages.map((s) => s.name) ?? []))];
+  const stageNames = [...new Set(queryRuns(results).flatMap((run) => run.queries.pipelines?.stages.map((s) => s.name) ?? []))];
   const stages = pipelineStageBars(results);
   const maxTokens = Math.max(0, ...jobs.map((j) => j.tokens ?? 0));
   const y = { field: "router", type: "nominal" as const, title: null, sort: routers, scale: { domain: routers, paddingInner: 0.2 } };
@@ -145,7 +147,7 @@ export function llmPipelinesChart(results: LlmReportResults): ChartOutcome {
     ],
     spacing: 14,
   };
-  const without = routerColourScale(results).domain.filter((label) => !withPipelines.has(label));
+  const without = policyColourScale(results).domain.filter((label) => !withPipelines.has(label));
   const noAttempt = stageNames.filter((name) => !stages.some((s) => s.stage === name));
   const caption =
     "Multi-stage pipeline jobs per router: share of ended jobs that succeeded, tokens (prompt + output) per succeeded job, " +

@@ -1,8 +1,8 @@
 import type { TopLevelSpec } from "vega-lite";
-import { round, skipped, type ChartOutcome } from "../chart.js";
-import { CHART_CONFIG, STAGE_COLOURS } from "../style.js";
-import { listNames, routerColourScale } from "./llm-chart.js";
-import type { LlmReportResults } from "./llm-results-input.js";
+import { queryRuns, round, skipped, type ChartOutcome } from "../chart.js";
+import { CHART_CONFIG, STAGE_COLOURS, policyColourScale } from "../style.js";
+import { listNames } from "./llm-chart.js";
+import type { ReportResults } from "../results-input.js";
 
 /** The three shares, in bar order; their colours come from the viridis ramp, so they never look like routers. */
 export const PRIVACY_MEASURES = [
@@ -20,9 +20,9 @@ export interface PrivacyBar {
 }
 
 /** Share of queries off device (privacy.shareOfQueriesOffDevice), to the cloud (shareOfQueriesToCloud) and violation rate (qos.violationRate) per router. */
-export function privacyBars(results: LlmReportResults): PrivacyBar[] {
-  return results.runs.flatMap((run) => {
-    const shares = { offDevice: run.privacy.shareOfQueriesOffDevice, toCloud: run.privacy.shareOfQueriesToCloud, violations: run.qos.violationRate };
+export function privacyBars(results: ReportResults): PrivacyBar[] {
+  return queryRuns(results).flatMap((run) => {
+    const shares = { offDevice: run.queries.privacy.shareOfQueriesOffDevice, toCloud: run.queries.privacy.shareOfQueriesToCloud, violations: run.queries.jobs.violationRate };
     return PRIVACY_MEASURES.flatMap(({ key, label }, order) => {
       const share = shares[key];
       return share === null ? [] : [{ router: run.label, measure: label, order, share }];
@@ -31,10 +31,10 @@ export function privacyBars(results: LlmReportResults): PrivacyBar[] {
 }
 
 /** LLM chart 3: per router, the share of queries that left the device, that reached the cloud, and that violated the QoS deadlines. */
-export function llmPrivacyCostChart(results: LlmReportResults): ChartOutcome {
+export function llmPrivacyCostChart(results: ReportResults): ChartOutcome {
   const bars = privacyBars(results);
   if (bars.length === 0) return skipped("no router has a measured query, so there are no shares to draw");
-  const routers = routerColourScale(results).domain.filter((label) => bars.some((b) => b.router === label));
+  const routers = policyColourScale(results).domain.filter((label) => bars.some((b) => b.router === label));
   const measures = PRIVACY_MEASURES.map((m) => m.label);
   const spec: TopLevelSpec = {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
@@ -79,7 +79,9 @@ export function llmPrivacyCostChart(results: LlmReportResults): ChartOutcome {
       },
     ],
   };
-  const partial = results.runs.filter((run) => bars.filter((b) => b.router === run.label).length < PRIVACY_MEASURES.length).map((run) => run.label);
+  const partial = queryRuns(results)
+    .filter((run) => bars.filter((b) => b.router === run.label).length < PRIVACY_MEASURES.length)
+    .map((run) => run.label);
   const caption =
     "Per router, the share of measured queries whose prompt left the device (to an edge node or the cloud), the share that reached the cloud, " +
     "and the QoS violation rate (late, refused or unfinished past a deadline)." +

@@ -1,9 +1,9 @@
 import type { TopLevelSpec } from "vega-lite";
-import { nice125, round, skipped, type ChartOutcome } from "../chart.js";
+import { queryRuns, nice125, round, skipped, type ChartOutcome } from "../chart.js";
 import { dejavuSansMetrics } from "../font-metrics.js";
-import { CHART_CONFIG, PLOT_HEIGHT, PLOT_WIDTH } from "../style.js";
-import { listNames, routerColourScale } from "./llm-chart.js";
-import type { LlmReportResults } from "./llm-results-input.js";
+import { CHART_CONFIG, PLOT_HEIGHT, PLOT_WIDTH, policyColourScale } from "../style.js";
+import { listNames } from "./llm-chart.js";
+import type { ReportResults } from "../results-input.js";
 
 export interface TradeoffPoint {
   router: string;
@@ -18,11 +18,11 @@ export interface TradeoffPoint {
 }
 
 /** Money per 1,000 completed queries against the quality proxy, per router with completed queries and a quality value. */
-export function tradeoffPoints(results: LlmReportResults): TradeoffPoint[] {
-  const points = results.runs.flatMap((run) => {
-    const quality = run.quality.meanProbability;
-    if (run.queries.completed === 0 || quality === null) return [];
-    return [{ router: run.label, usdPer1000: (run.cost.totalUsd / run.queries.completed) * 1000, quality, offDevice: run.privacy.shareOfQueriesOffDevice, pareto: false }];
+export function tradeoffPoints(results: ReportResults): TradeoffPoint[] {
+  const points = queryRuns(results).flatMap((run) => {
+    const quality = run.queries.quality.meanProbability;
+    if (run.queries.jobs.completed === 0 || quality === null) return [];
+    return [{ router: run.label, usdPer1000: (run.queries.cost.totalUsd / run.queries.jobs.completed) * 1000, quality, offDevice: run.queries.privacy.shareOfQueriesOffDevice, pareto: false }];
   });
   for (const p of points) {
     p.pareto = !points.some((q) => q !== p && q.usdPer1000 <= p.usdPer1000 && q.quality >= p.quality && (q.usdPer1000 < p.usdPer1000 || q.quality > p.quality));
@@ -132,7 +132,7 @@ function overlap(a: Box, b: Box): number {
 }
 
 /** LLM chart 2: the trade-off per router: money per 1,000 queries against the quality proxy, point area = share of queries off device. */
-export function llmTradeoffsChart(results: LlmReportResults): ChartOutcome {
+export function llmTradeoffsChart(results: ReportResults): ChartOutcome {
   const points = tradeoffPoints(results);
   if (points.length === 0) return skipped("no router completed a measured query with a quality value, so there is no trade-off to draw");
   const width = PLOT_WIDTH;
@@ -167,7 +167,7 @@ export function llmTradeoffsChart(results: LlmReportResults): ChartOutcome {
       labelPlace: `${place.align}-${place.baseline}`,
     };
   });
-  const colour = routerColourScale(results);
+  const colour = policyColourScale(results);
   const x = { type: "quantitative" as const, title: "cost per 1,000 queries (USD)", scale: { domain: [0, xMax], nice: false } };
   const y = { type: "quantitative" as const, title: "quality: mean P(good answer)", scale: { domain: yDomain, nice: false } };
   const front = points.filter((p) => p.pareto).sort((a, b) => a.usdPer1000 - b.usdPer1000);

@@ -1,0 +1,251 @@
+import * as z from "zod";
+import { RESULTS_SCHEMA, type Results, type RunResults } from "./results-schema.js";
+
+/*
+ * Results@2 (src/metrics/results-schema.ts) checked at run time: the one reader of results files
+ * (src/report/results-input.ts) parses with it, and the sweep lists the metric paths a run has from
+ * it (src/sweep/metric-paths.ts). The compile-time checks at the end keep it and the TypeScript
+ * types the same shape both ways, so neither can drift. Objects strip unknown keys, so a file of a
+ * newer version with additional fields still loads.
+ */
+
+const num = z.number();
+const nullableNum = num.nullable();
+const count = z.number().int().nonnegative();
+
+const stageSummary = z.object({ count, mean: nullableNum, sd: nullableNum, min: nullableNum, p50: nullableNum, p95: nullableNum, p99: nullableNum, max: nullableNum });
+const frameStages = z.object({ networkUp: stageSummary, queueing: stageSummary, preprocessing: stageSummary, inference: stageSummary, networkDown: stageSummary, total: stageSummary });
+const queryStages = z.object({ ttft: stageSummary, total: stageSummary, network: stageSummary, queueing: stageSummary, prefill: stageSummary, decode: stageSummary, tool: stageSummary });
+
+const jobCounts = z.object({
+  generated: count,
+  completed: count,
+  dropped: count,
+  refused: count,
+  lost: count,
+  unfinished: count,
+  late: count,
+  unfinishedLate: count,
+  violations: count,
+  violationRate: nullableNum,
+});
+
+const fault = z.object({
+  kind: z.enum(["crash", "link-degradation"]),
+  target: z.string(),
+  startMs: num,
+  endMs: nullableNum,
+  detectedAtMs: nullableNum.optional(),
+  recoveryDetectedAtMs: nullableNum.optional(),
+});
+
+const migration = z.object({ timeMs: num, device: z.string(), from: z.string(), to: z.string(), reason: z.string(), switchMs: num, requestsDuringSwitch: count });
+
+const frameNode = z.object({
+  completed: count,
+  late: count,
+  dropped: count,
+  refused: count,
+  lost: count,
+  utilisation: num,
+  meanQueueLength: num,
+  meanBusySlots: num,
+  latency: frameStages,
+});
+
+const llmNode = z.object({
+  served: count,
+  refused: count,
+  refusedContext: count,
+  lost: count,
+  utilisation: num,
+  meanBatch: num,
+  meanQueueLength: num,
+  promptTokens: count,
+  outputTokens: count,
+  decodeTokensPerSPerQuery: stageSummary,
+  outputTokensPerS: num,
+  used: z.boolean(),
+  memoryShare: nullableNum,
+  ramShare: nullableNum,
+});
+
+const runNode = z.object({ id: z.string(), downMs: num, energyJ: nullableNum, utilisation: num, frames: frameNode.nullable(), llm: llmNode.nullable() });
+
+const frameBin = z.object({
+  startMs: num,
+  completed: count,
+  late: count,
+  dropped: count,
+  refused: count,
+  lost: count,
+  unfinishedLate: count,
+  violationRate: nullableNum,
+  latencyMean: nullableNum,
+  latencyP50: nullableNum,
+  latencyP95: nullableNum,
+  nodes: z.array(z.object({ utilisation: num, meanQueueLength: num })),
+});
+
+const frames = z.object({
+  jobs: jobCounts,
+  throughput: num,
+  latency: frameStages,
+  latencyCdf: z.array(z.object({ p: z.number().min(0).max(1), ms: num })),
+  local: z.object({ completed: count, late: count, utilisation: num, latency: frameStages }).nullable(),
+  timeSeries: z.object({ binMs: z.number().positive(), bins: z.array(frameBin) }),
+});
+
+const queryBin = z.object({
+  startMs: num,
+  completed: count,
+  refused: count,
+  lost: count,
+  late: count,
+  unfinishedLate: count,
+  violationRate: nullableNum,
+  ttftP50: nullableNum,
+  ttftP95: nullableNum,
+  totalP95: nullableNum,
+  shareLocal: nullableNum,
+  shareToCloud: nullableNum,
+  apiUsd: num,
+  meanQuality: nullableNum,
+});
+
+const pipelineStage = z.object({
+  name: z.string(),
+  attempts: count,
+  passed: count,
+  attemptPassRate: nullableNum,
+  stageSuccessRate: nullableNum,
+  meanTimePassedMs: nullableNum,
+  meanTimeFailedMs: nullableNum,
+  meanTokensPassed: nullableNum,
+  meanTokensFailed: nullableNum,
+});
+
+const pipelines = z.object({
+  started: count,
+  succeeded: count,
+  failed: count,
+  unfinished: count,
+  successProbability: nullableNum,
+  timePerFinishedJobMs: stageSummary,
+  tokensPerFinishedJob: nullableNum,
+  tokensPerEndedJob: nullableNum,
+  costPerSucceededJobUsd: nullableNum,
+  attemptsPerEndedJob: nullableNum,
+  stages: z.array(pipelineStage),
+});
+
+const queries = z.object({
+  jobs: jobCounts,
+  routes: z.object({ local: count, cloud: count, collaborative: count }),
+  latency: queryStages,
+  tokens: z.object({ prompt: count, output: count, servedAtEdge: count, servedInCloud: count }),
+  cost: z.object({ apiUsd: num, energyUsd: num, hardwareUsd: num, totalUsd: num, perQueryUsd: nullableNum, perDayUsd: num }),
+  privacy: z.object({
+    queriesOffDevice: count,
+    queriesToCloud: count,
+    promptTokensOffDevice: count,
+    promptTokensToCloud: count,
+    shareOfQueriesOffDevice: nullableNum,
+    shareOfQueriesToCloud: nullableNum,
+    shareOfTokensOffDevice: nullableNum,
+    shareOfTokensToCloud: nullableNum,
+  }),
+  quality: z.object({ meanProbability: nullableNum, goodShare: nullableNum }),
+  throughput: z.object({ queriesPerS: num, outputTokensPerS: num }),
+  devices: z.object({ localServed: count, energyJ: nullableNum }),
+  pipelines: pipelines.nullable(),
+  timeSeries: z.object({ binMs: z.number().positive(), bins: z.array(queryBin) }),
+});
+
+const group = z.object({
+  group: z.string(),
+  devices: count,
+  jobs: jobCounts,
+  frames: z.object({ latency: z.object({ total: stageSummary }) }).nullable(),
+  queries: z
+    .object({
+      latency: z.object({ ttft: stageSummary, total: stageSummary }),
+      shareLocal: nullableNum,
+      shareOffDevice: nullableNum,
+      shareToCloud: nullableNum,
+      apiUsd: num,
+      qualityMeanProbability: nullableNum,
+    })
+    .nullable(),
+});
+
+const runFields = {
+  label: z.string(),
+  policies: z.object({ frames: z.string().nullable(), queries: z.string().nullable() }),
+  learned: z.boolean(),
+  policyStatistics: z.record(z.string(), z.union([num, z.array(num)])),
+  jobs: jobCounts,
+  nodes: z.array(runNode),
+  groups: z.array(group),
+  faults: z.array(fault),
+  migrations: z.array(migration),
+  timeInViolationMs: nullableNum,
+  frames: frames.nullable(),
+  queries: queries.nullable(),
+  events: count,
+};
+
+export const runResultsShape = z.object(runFields);
+
+/**
+ * One run as a sweep keeps it (runs/<id>.json): without the time series and the latency CDF, which
+ * no sweep metric reads and which would make every run record some 200 kB.
+ */
+export const compactRunResultsShape = z.object({
+  ...runFields,
+  frames: frames.omit({ timeSeries: true, latencyCdf: true }).nullable(),
+  queries: queries.omit({ timeSeries: true }).nullable(),
+});
+
+const serviceDescription = z.union([
+  z.object({ type: z.literal("slots"), path: z.string(), slots: count, unit: z.string() }),
+  z.object({
+    type: z.literal("llm"),
+    model: z.string(),
+    quantization: z.string(),
+    path: z.string(),
+    unit: z.string(),
+    maxBatch: count,
+    prefillTokensPerS: num,
+    decodeTokensPerS: num,
+    memoryMiB: nullableNum,
+    usableMemoryMiB: nullableNum,
+  }),
+]);
+
+export const resultsShape = z.object({
+  schema: z.literal(RESULTS_SCHEMA),
+  simulator: z.object({ name: z.literal("continuum-sim"), version: z.string() }),
+  scenario: z.object({
+    name: z.string(),
+    description: z.string(),
+    hash: z.string(),
+    devices: count,
+    groups: z.array(z.object({ id: z.string(), devices: count, families: z.array(z.enum(["frames", "queries"])) })),
+    nodes: z.array(z.object({ id: z.string(), profile: z.string().nullable(), role: z.enum(["edge", "cloud"]), sharing: z.enum(["time-slicing", "isolated"]), services: z.array(serviceDescription) })),
+  }),
+  seed: z.union([z.number(), z.string()]),
+  units: z.object({ time: z.literal("ms"), rate: z.literal("per s"), money: z.literal("USD"), energy: z.literal("J"), tokens: z.literal("tokens") }),
+  window: z.object({ warmupMs: num, durationMs: num, drainMs: num, measuredMs: num }),
+  qos: z.object({ frameDeadlineMs: nullableNum, ttftDeadlineMs: nullableNum, totalDeadlineMs: nullableNum }),
+  quantiles: z.object({ method: z.string(), relativeError: num, timeSeriesRelativeError: num }),
+  network: z.object({ devices: z.array(z.string()), nodes: z.array(z.string()), nominalLatencyMs: z.array(z.array(num)) }),
+  runs: z.array(runResultsShape).min(1),
+});
+
+// Compile time: the schema and the contract's types describe the same object, in both directions.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const _resultsMatch: Same<z.infer<typeof resultsShape>, Results> = true;
+const _runMatches: Same<z.infer<typeof runResultsShape>, RunResults> = true;
+void _resultsMatch;
+void _runMatches;
