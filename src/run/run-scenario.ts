@@ -6,7 +6,7 @@ import { loadModuleRouters } from "../llm/routers/module-router.js";
 import type { Results } from "../metrics/results-schema.js";
 import { resolveScenario, resolveScenarioFile } from "../scenario/resolve.js";
 import type { ResolvedScenario } from "../scenario/resolved-scenario.js";
-import { loadModulePolicies } from "../schedulers/module-policy.js";
+import { loadModulePolicies, policyListKey } from "../schedulers/module-policy.js";
 import { checkAllowExec, codeNamedIn } from "../schedulers/named-code.js";
 import { jobColumns } from "./job-csv.js";
 import { simulate } from "./simulate.js";
@@ -64,14 +64,9 @@ export async function runScenarioFile(file: string, document: unknown, options: 
     const columns = jobColumns(scenario.families);
     if (options.tasks !== undefined) writer = new CsvFileWriter(resolve(options.tasks), columns.header);
     const sink = writer;
-    const moduleFactories = await loadModulePolicies(
-      scenario.policies.flatMap((entry) => (entry.frames === undefined ? [] : [entry.frames])),
-      baseDir,
-    );
-    const moduleRouters = await loadModuleRouters(
-      scenario.policies.flatMap((entry) => (entry.queries === undefined ? [] : [entry.queries])),
-      baseDir,
-    );
+    const listKey = policyListKey(document);
+    const moduleFactories = await loadModulePolicies(scenario.policies, baseDir, listKey);
+    const moduleRouters = await loadModuleRouters(scenario.policies, baseDir, listKey);
     const results = simulate(scenario, {
       moduleFactories,
       moduleRouters,

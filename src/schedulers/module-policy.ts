@@ -1,7 +1,7 @@
 import { pathToFileURL } from "node:url";
 import { isAbsolute, resolve } from "node:path";
 import { InputError } from "../errors.js";
-import type { SchedulerEntry } from "../scenario/resolved.js";
+import type { PolicyEntry } from "../policies/policy-entry.js";
 import type { Scheduler, SchedulerContext, SchedulerFactory } from "./types.js";
 
 /**
@@ -10,16 +10,18 @@ import type { Scheduler, SchedulerContext, SchedulerFactory } from "./types.js";
  * its factory as the default export or as `createScheduler`: `(context) => Scheduler`; its options
  * arrive as `context.options`.
  */
-export async function loadModulePolicies(entries: readonly SchedulerEntry[], baseDir: string): Promise<Record<string, SchedulerFactory>> {
+export async function loadModulePolicies(entries: readonly PolicyEntry[], baseDir: string, listKey = "policies"): Promise<Record<string, SchedulerFactory>> {
   const factories: Record<string, SchedulerFactory> = {};
-  for (const [index, entry] of entries.entries()) {
-    if (entry.name !== "module") continue;
+  for (const [index, policy] of entries.entries()) {
+    const entry = policy.frames;
+    if (entry?.name !== "module") continue;
     const { path, options } = entry.options as { path: string; options: Record<string, unknown> };
-    const factory = await importFactory(path, baseDir, "createScheduler", `schedulers[${index}].path`, "a scheduler factory");
+    const where = `${policyPath(policy, index, "frames", listKey)}.path`;
+    const factory = await importFactory(path, baseDir, "createScheduler", where, "a scheduler factory");
     factories[entry.label] = (context: SchedulerContext): Scheduler => {
       const scheduler = (factory as SchedulerFactory)({ ...context, options });
       if (scheduler === null || typeof scheduler !== "object" || typeof scheduler.place !== "function") {
-        throw new InputError("policy module", [{ path: `schedulers[${index}].path`, value: path, expected: "a factory returning an object with a place(task, view) method" }]);
+        throw new InputError("policy module", [{ path: where, value: path, expected: "a factory returning an object with a place(task, view) method" }]);
       }
       return scheduler;
     };
@@ -44,4 +46,19 @@ export async function importFactory(path: string, baseDir: string, exportName: s
     throw new InputError("policy module", [{ path: where, value: path, expected: `a module exporting ${what} as default or ${exportName}` }]);
   }
   return factory as (...args: never[]) => unknown;
+}
+
+/**
+ * Where a policy entry's member of `family` was written: `<list>[i]`, or `<list>[i].<family>` for
+ * an entry naming one policy per family; `listKey` is the key the document used (`policies`, or
+ * its older names `schedulers` and `routers`).
+ */
+export function policyPath(entry: PolicyEntry, index: number, family: "frames" | "queries", listKey = "policies"): string {
+  return entry.frames !== undefined && entry.queries !== undefined && entry.frames !== (entry.queries as unknown) ? `${listKey}[${index}].${family}` : `${listKey}[${index}]`;
+}
+
+/** The key under which a scenario document lists its policies (for messages at the user's own path). */
+export function policyListKey(document: unknown): string {
+  if (document === null || typeof document !== "object") return "policies";
+  return ["policies", "schedulers", "routers"].find((key) => key in document) ?? "policies";
 }

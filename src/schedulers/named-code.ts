@@ -20,24 +20,35 @@ export interface NamedCode {
 /** The flag that allows it, named once for every message. */
 export const ALLOW_EXEC_FLAG = "--allow-exec";
 
-/** Module and external entries of a scenario document's `schedulers` (edge) or `routers` (llm), in order. */
+/** Module and external entries of a scenario document's `policies` (and their older names `schedulers`, `routers`), per-family members included, in order. */
 export function codeNamedIn(document: unknown, baseDir: string): NamedCode[] {
   const found: NamedCode[] = [];
   if (document === null || typeof document !== "object") return found;
-  for (const key of ["schedulers", "routers"] as const) {
+  const inspect = (entry: unknown, at: string): void => {
+    if (entry === null || typeof entry !== "object") return;
+    const { policy, name, options } = entry as { policy?: unknown; name?: unknown; options?: unknown };
+    // {"policy": kind, ...fields} or {"name": kind, "options": {...fields}}: both run the same code.
+    const kind = policy ?? name;
+    const inOptions = policy === undefined;
+    const fields = (inOptions ? options : entry) as Record<string, unknown> | undefined;
+    const where = `${at}${inOptions ? ".options" : ""}`;
+    if (kind === "module" && typeof fields?.path === "string") found.push({ path: `${where}.path`, value: fields.path, runs: `module ${resolve(baseDir, fields.path)}` });
+    if (kind === "external" && Array.isArray(fields?.command))
+      found.push({ path: `${where}.command`, value: fields.command, runs: `command ${JSON.stringify(fields.command)} started in ${process.cwd()}` });
+  };
+  // `policies` is the one list; `schedulers` and `routers` are its older names, still read.
+  for (const key of ["policies", "schedulers", "routers"] as const) {
     const entries = (document as Record<string, unknown>)[key];
     if (!Array.isArray(entries)) continue;
     entries.forEach((entry: unknown, index) => {
-      if (entry === null || typeof entry !== "object") return;
-      const { policy, name, options } = entry as { policy?: unknown; name?: unknown; options?: unknown };
-      // {"policy": kind, ...fields} or {"name": kind, "options": {...fields}}: both run the same code.
-      const kind = policy ?? name;
-      const inOptions = policy === undefined;
-      const fields = (inOptions ? options : entry) as Record<string, unknown> | undefined;
-      const at = `${key}[${index}]${inOptions ? ".options" : ""}`;
-      if (kind === "module" && typeof fields?.path === "string") found.push({ path: `${at}.path`, value: fields.path, runs: `module ${resolve(baseDir, fields.path)}` });
-      if (kind === "external" && Array.isArray(fields?.command))
-        found.push({ path: `${at}.command`, value: fields.command, runs: `command ${JSON.stringify(fields.command)} started in ${process.cwd()}` });
+      inspect(entry, `${key}[${index}]`);
+      // {"frames": <entry>, "queries": <entry>}: one policy per workload family.
+      if (entry !== null && typeof entry === "object") {
+        for (const family of ["frames", "queries"] as const) {
+          const member = (entry as Record<string, unknown>)[family];
+          if (member !== undefined) inspect(member, `${key}[${index}].${family}`);
+        }
+      }
     });
   }
   return found;

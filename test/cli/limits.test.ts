@@ -51,7 +51,7 @@ function expectRefused(result: CliResult & { out?: string }, path: string, ...wo
 describe("runs that cannot finish are refused with the estimate and --max-events", () => {
   it("a video workload at fps 1e308", () => {
     const run = runScenario(EDGE, (doc) => (doc.devices[0].workloads[0].fps = 1e308));
-    expectRefused(run, "devices[0].workloads[0]s[0].fps", "--max-events", "events");
+    expectRefused(run, "devices[0].workloads[0].fps", "--max-events", "events");
   });
 
   it("validate refuses what the run would refuse, for both kinds, and names the file; --max-events lets it pass", () => {
@@ -77,7 +77,7 @@ describe("runs that cannot finish are refused with the estimate and --max-events
 
   it("arrivals with interarrival 0 (edge)", () => {
     const run = runScenario(EDGE, (doc) => (doc.devices[0].workloads[0] = { type: "arrivals", model: "m", interarrival: 0 }));
-    expectRefused(run, "devices[0].workloads[0]s[0].interarrival", "--max-events");
+    expectRefused(run, "devices[0].workloads[0].interarrival", "--max-events");
   });
 
   it("queries with interarrival 0 (language model; was a V8 out-of-memory abort)", () => {
@@ -116,7 +116,7 @@ describe("runs that cannot finish are refused with the estimate and --max-events
 
   it("the estimate is checked against --max-events: below it the run is refused, raised it runs", () => {
     const refused = runScenario(EDGE, () => undefined, ["--max-events", "50"]);
-    expectRefused(refused, "devices[0].workloads[0]s[0].fps", "at most 50 events (--max-events)", "2 devices x 5 requests/s x 10 s");
+    expectRefused(refused, "devices[0].workloads[0].fps", "at most 50 events (--max-events)", "2 devices x 5 requests/s x 10 s");
     const runs = runScenario(EDGE, () => undefined, ["--max-events", "1e6"]);
     expect(runs.code, runs.stderr).toBe(0);
     expect(existsSync(join(runs.out, "results.json"))).toBe(true);
@@ -162,8 +162,8 @@ describe("distributions whose draws cannot be finite are refused where they are 
 
   it("a service time and a language-model interarrival", () => {
     expectRefused(
-      runScenario(EDGE, (doc) => ((doc.nodes as Doc[])[0].inferenceTime = HUGE)),
-      "nodes[0].inferenceTime",
+      runScenario(EDGE, (doc) => ((doc.nodes as Array<Doc & { services: Doc[] }>)[0].services[0].inferenceTime = HUGE)),
+      "nodes[0].services[0].inferenceTime",
       "finite",
     );
     expectRefused(

@@ -101,10 +101,14 @@ describe("external policies over the JSON-lines bridge", () => {
 describe("policy modules", () => {
   it("a module loaded from a path is used and its options reach it", () => {
     const modulePath = join(REPO, "examples/policies/shortest-queue.mjs");
-    const { file, dir } = scenarioFile([
-      { policy: "module", path: modulePath, label: "prefer-coral", options: { preferNode: "coral", bias: 100 } },
-      { policy: "module", path: modulePath, label: "plain" },
-    ]);
+    const { file, dir } = scenarioFile(
+      [
+        { policy: "module", path: modulePath, label: "prefer-coral", options: { preferNode: "coral", bias: 100 } },
+        { policy: "module", path: modulePath, label: "plain" },
+        // No warm-up: every frame the policy places is one the results count as generated.
+      ],
+      { warmup: "0 s" },
+    );
     const run = runCli([file, "--out", join(dir, "out"), "--quiet", "--allow-exec"]);
     expect(run.code, run.stderr).toBe(0);
     const results = JSON.parse(readFileSync(join(dir, "out", "results.json"), "utf8")) as Results;
@@ -119,7 +123,7 @@ describe("policy modules", () => {
     const { file, dir } = scenarioFile([{ policy: "module", path: "./no-such-policy.mjs" }]);
     const missing = runCli([file, "--out", join(dir, "out"), "--allow-exec"]);
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toContain("schedulers[0].path");
+    expect(missing.stderr).toContain("policies[0].path");
     writeFileSync(join(dir, "empty.mjs"), "export const nothing = 1;\n");
     const { file: file2 } = scenarioFile([{ policy: "module", path: join(dir, "empty.mjs") }]);
     const empty = runCli([file2, "--out", join(dir, "out2"), "--allow-exec"]);
@@ -134,10 +138,7 @@ describe("a TypeScript policy", () => {
     const { loadModulePolicies } = await import("../../src/schedulers/module-policy.js");
     const { simulate } = await import("../../src/run/simulate.js");
     const scenario = resolveScenario({ ...testbed, duration: "30 s", policies: [{ policy: "module", path: "test/fixtures/typed-policy.ts", label: "typed" }] }, {});
-    const moduleFactories = await loadModulePolicies(
-      scenario.policies.flatMap((entry) => (entry.frames === undefined ? [] : [entry.frames])),
-      REPO,
-    );
+    const moduleFactories = await loadModulePolicies(scenario.policies, REPO);
     const results = simulate(scenario, { moduleFactories });
     expect(results.runs[0].label).toBe("typed");
     expect(results.runs[0].jobs.completed).toBe(400);

@@ -69,11 +69,11 @@ describe("simulate <scenario>", () => {
     expect(run.code, run.stderr).toBe(0);
     const lines = readFileSync(csv, "utf8").trim().split("\n");
     const results = JSON.parse(readFileSync(join(dir, "results.json"), "utf8")) as Results;
-    expect(lines[0]).toBe("sequence,scheduler,device,node,createdAt,networkUp,queueing,preprocessing,inference,networkDown,total,violatedQos");
+    expect(lines[0]).toBe("label,sequence,device,node,createdAt,networkUp,queueing,preprocessing,inference,networkDown,total,violatedQos");
     expect(lines.length - 1).toBe(results.runs.reduce((s, r) => s + r.jobs.completed, 0));
     const totals = lines
       .slice(1)
-      .filter((l) => l.split(",")[1] === "nearest-healthy")
+      .filter((l) => l.split(",")[0] === "nearest-healthy")
       .map((l) => Number(l.split(",")[10]));
     const mean = totals.reduce((s, v) => s + v, 0) / totals.length;
     expect(mean).toBeCloseTo(frames(results.runs[0]).latency.total.mean as number, 6);
@@ -84,7 +84,7 @@ describe("simulate validate / sample / profiles / help", () => {
   it("validate accepts the shipped scenario", () => {
     const run = runCli(["validate", TESTBED]);
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stdout).toMatch(/^ok: .*4 devices, 3 nodes/);
+    expect(run.stdout).toMatch(/^ok: .*4 devices \(frames\), 3 nodes/);
   });
 
   it("sample prints N draws, one a line, reproducible by seed", () => {

@@ -27,6 +27,6 @@ describe("simulate --tasks (frames)", () => {
     // One request every 100 ms from 0 to 1.9 s, each done within the drain: 20 rows (no warm-up).
     expect(rows).toHaveLength(20);
     for (const row of rows) expect(row).toHaveLength(12);
-    expect(new Set(rows.map((row) => row[header.indexOf("scheduler")]))).toEqual(new Set([label]));
+    expect(new Set(rows.map((row) => row[header.indexOf("label")]))).toEqual(new Set([label]));
   });
 });

@@ -70,22 +70,25 @@ describe("a scenario that names code runs it only with --allow-exec", () => {
       { policy: "module", path: "./marker-policy.mjs" },
       { policy: "external", label: "flat", command: m.agentCommand },
       { name: "external", label: "nested", options: { command: m.agentCommand } },
+      // A policy per family: its members are code too.
+      { label: "member", frames: { policy: "module", path: "./marker-policy.mjs" } },
     ]);
     const run = runCli([file, "--out", join(dir, "out"), "--tasks", join(dir, "tasks.csv")]);
     expect(run.code, run.stderr).toBe(2);
-    expect(run.stderr).toContain("schedulers[1].path");
+    expect(run.stderr).toContain("policies[1].path");
     expect(run.stderr).toContain(m.modulePath);
-    expect(run.stderr).toContain("schedulers[2].command");
-    expect(run.stderr).toContain("schedulers[3].options.command");
+    expect(run.stderr).toContain("policies[2].command");
+    expect(run.stderr).toContain("policies[3].options.command");
+    expect(run.stderr).toContain("policies[4].frames.path");
     expect(run.stderr).toContain("--allow-exec");
     expect(run.stdout).toBe("");
     for (const path of [m.module, m.agent, join(dir, "out"), join(dir, "tasks.csv")]) expect(existsSync(path), path).toBe(false);
 
     const validate = runCli(["validate", file]);
     expect(validate.code, validate.stderr).toBe(0);
-    expect(validate.stdout).toContain(`schedulers[1].path: module ${m.modulePath}`);
-    expect(validate.stdout).toContain(`schedulers[2].command: command ${JSON.stringify(m.agentCommand)}`);
-    expect(validate.stdout).toContain("schedulers[3].options.command");
+    expect(validate.stdout).toContain(`policies[1].path: module ${m.modulePath}`);
+    expect(validate.stdout).toContain(`policies[2].command: command ${JSON.stringify(m.agentCommand)}`);
+    expect(validate.stdout).toContain("policies[3].options.command");
     expect(validate.stdout).toContain("--allow-exec");
     expect(existsSync(m.module) || existsSync(m.agent)).toBe(false);
 
@@ -154,9 +157,9 @@ describe("the documented external-policy entry", () => {
     const text = readFileSync(join(REPO, doc), "utf8");
     const blocks = [...text.matchAll(/```json\n([\s\S]*?)```/g)].map((match) => match[1].trim());
     const json = blocks.find((block) => block.includes('"label": "bandit"') && block.includes('"command"')) ?? "";
-    // The README shows it inside "schedulers": [...]; the protocol page shows the entry alone.
-    const parsed = JSON.parse(json.startsWith('"schedulers"') ? `{${json}}` : `{"schedulers": [${json}]}`) as { schedulers: unknown[] };
-    return parsed.schedulers.find((entry) => typeof entry === "object" && (entry as { label?: string }).label === "bandit") as Record<string, unknown>;
+    // The README shows it inside "policies": [...]; the protocol page shows the entry alone.
+    const parsed = JSON.parse(json.startsWith('"policies"') ? `{${json}}` : `{"policies": [${json}]}`) as { policies: unknown[] };
+    return parsed.policies.find((entry) => typeof entry === "object" && (entry as { label?: string }).label === "bandit") as Record<string, unknown>;
   };
 
   it.each(["docs/policy-protocol.md", "clients/python/README.md"])("in %s validates, and runs with --allow-exec (the agent gets its options)", (doc) => {
@@ -179,7 +182,7 @@ describe("the documented external-policy entry", () => {
     const file = edgeFile(dir, [{ name: "external", options: { command: ["node", "agent.mjs"], timeoutMS: 100 } }]);
     const validate = runCli(["validate", file]);
     expect(validate.code).toBe(2);
-    expect(validate.stderr).toContain("schedulers[0].options.timeoutMS");
+    expect(validate.stderr).toContain("policies[0].options.timeoutMS");
   });
 });
 

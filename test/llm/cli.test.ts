@@ -21,8 +21,8 @@ describe("simulate on a language-model scenario", () => {
     const { file } = scenarioFile(boardAndCloud({ routers: ["local-only", "cloud-only"] }));
     const result = runCli(["validate", file]);
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain("board llama-3.2-1b Q4_0 (cpu)");
-    expect(result.stdout).toContain("routers local-only, cloud-only");
+    expect(result.stdout).toContain("board (llama-3.2-1b Q4_0 on cpu)");
+    expect(result.stdout).toContain("policies local-only, cloud-only");
   });
 
   it("run prints the table, writes results.json and, with --tasks, one CSV row per measured query whose costs add up", () => {
@@ -41,7 +41,7 @@ describe("simulate on a language-model scenario", () => {
     expect(results.schema).toBe("continuum-sim/results@2");
     expect(results.seed).toBe(3);
     const lines = readFileSync(join(dir, "queries.csv"), "utf8").trim().split("\n");
-    expect(lines[0]).toBe("router,device,purpose,route,createdAt,promptTokens,outputTokens,complexity,refused,lost,ttft,total,network,queueing,prefill,decode,costUsd,quality,good,violated");
+    expect(lines[0]).toBe("label,device,purpose,route,createdAt,promptTokens,outputTokens,complexity,refused,lost,ttft,total,network,queueing,prefill,decode,costUsd,quality,good,violated");
     const rows = lines.slice(1);
     const cloudRows = rows.filter((row) => row.startsWith("cloud-only,"));
     expect(cloudRows.length).toBe(results.runs[0].queries.jobs.completed + results.runs[0].queries.jobs.refused + results.runs[0].queries.jobs.lost);
@@ -90,8 +90,7 @@ describe("a router written in TypeScript against the exported types", () => {
     const { loadModuleRouters, simulate } = await import("../../src/index.js");
     const { llmScenario } = await import("./llm-helpers.js");
     const scenario = llmScenario(boardAndCloud({ routers: [{ policy: "module", path: join(REPO, "test", "fixtures", "typed-router.ts"), label: "typed" }] }));
-    const routers = scenario.policies.flatMap((entry) => (entry.queries === undefined ? [] : [entry.queries]));
-    const run = simulate(scenario, { moduleRouters: await loadModuleRouters(routers, REPO) }).runs[0];
+    const run = simulate(scenario, { moduleRouters: await loadModuleRouters(scenario.policies, REPO) }).runs[0];
     expect(run.label).toBe("typed");
     expect(run.queries?.routes.local).toBe(1);
     expect(run.policyStatistics.lateLocal).toBe(0);

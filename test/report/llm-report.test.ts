@@ -96,8 +96,6 @@ function simulate(options: { pipelines: boolean; learned: boolean }): Results {
   return simulateScenario(resolveScenario(scenario(options), { baseDir: join(REPO, "scenarios") }));
 }
 
-const NO_NETWORK = "the network latency matrix is empty (`network`: no devices or no nodes, or a file converted from llm-results@1, which had none)";
-
 function drawn(outcome: ChartOutcome): DrawnChart {
   if (outcome.kind !== "chart") throw new Error(`expected a chart, got skipped: ${outcome.reason}`);
   return outcome;
@@ -326,7 +324,7 @@ describe("writeReport and renderReport", () => {
   });
 
   it("writes charts/*.vl.json, .svg, .png for every drawn chart and index.html; prints like renderReport", () => {
-    const drawnIds = ["llm-latency", "llm-tradeoffs", "llm-privacy-cost", "llm-over-time", "llm-learning"];
+    const drawnIds = ["network-latency", "llm-latency", "llm-tradeoffs", "llm-privacy-cost", "llm-over-time", "llm-learning"];
     expect(readdirSync(join(first, "charts")).sort()).toEqual(drawnIds.flatMap((id) => [`${id}.png`, `${id}.svg`, `${id}.vl.json`]).sort());
     for (const id of drawnIds) {
       for (const ext of [".vl.json", ".svg", ".png"]) expect(statSync(join(first, "charts", `${id}${ext}`)).size, `${id}${ext}`).toBeGreaterThan(2000);
@@ -334,15 +332,15 @@ describe("writeReport and renderReport", () => {
       const svg = svgSize(readFileSync(join(first, "charts", `${id}.svg`), "utf8"));
       expect(png.readUInt32BE(16)).toBe(Math.round(svg.width * PNG_SCALE));
     }
-    // The llm simulator records no network matrix, so a queries-only run of it skips that chart.
+    // The one network records the latency matrix for every family, so a queries-only run draws it too.
     expect(printed).toBe(
-      `charts: 5 drawn, 2 skipped, in ${join(first, "charts")}\n  skipped network-latency: ${NO_NETWORK}\n  skipped llm-pipelines: no run has pipeline jobs (\`runs[].queries.pipelines\`)\nreport: ${join(first, "index.html")}\n`,
+      `charts: 6 drawn, 1 skipped, in ${join(first, "charts")}\n  skipped llm-pipelines: no run has pipeline jobs (\`runs[].queries.pipelines\`)\nreport: ${join(first, "index.html")}\n`,
     );
   });
 
   it("index.html: self-contained, every drawn chart inline, the skipped one with its reason, the result tables", () => {
     const html = readFileSync(join(first, "index.html"), "utf8");
-    expect(html.match(/<figure data-chart=/g)).toHaveLength(5);
+    expect(html.match(/<figure data-chart=/g)).toHaveLength(6);
     expect(html).toContain("data:font/ttf;base64,");
     expect(html).not.toMatch(/(src|href)="https?:/);
     expect(html).not.toContain("<script");
@@ -366,7 +364,7 @@ describe("writeReport and renderReport", () => {
     expect((await writeReport(withPipelines, dir, ["svg"])).drawn).toContain("llm-pipelines");
     expect(existsSync(join(dir, "charts", "llm-pipelines.svg"))).toBe(true);
     const summary = await writeReport(results, dir, ["svg"]);
-    expect(summary.skipped.map((s) => s.id)).toEqual(["network-latency", "llm-pipelines"]);
+    expect(summary.skipped.map((s) => s.id)).toEqual(["llm-pipelines"]);
     expect(existsSync(join(dir, "charts", "llm-pipelines.svg"))).toBe(false);
     expect(existsSync(join(dir, "charts", "llm-pipelines.vl.json"))).toBe(false);
   });
@@ -388,12 +386,12 @@ describe("simulate report <llm results.json> (main, in this process)", () => {
     const file = join(dir, "results.json");
     writeFileSync(file, `${JSON.stringify(simulate({ pipelines: true, learned: true }), null, 2)}\n`);
     expect(await main(["report", file, "--format", "png,html"]), err).toBe(0);
-    expect(out).toContain(`charts: 6 drawn, 1 skipped, in ${join(dir, "charts")}`);
+    expect(out).toContain(`charts: 7 drawn, 0 skipped, in ${join(dir, "charts")}`);
     expect(out).toContain(`report: ${join(dir, "index.html")}`);
     expect(out).not.toContain("warning");
     const files = readdirSync(join(dir, "charts"));
-    expect(files.filter((f) => f.endsWith(".png"))).toHaveLength(6);
-    expect(files.filter((f) => f.endsWith(".vl.json"))).toHaveLength(6);
+    expect(files.filter((f) => f.endsWith(".png"))).toHaveLength(7);
+    expect(files.filter((f) => f.endsWith(".vl.json"))).toHaveLength(7);
     expect(files.some((f) => f.endsWith(".svg"))).toBe(false);
     expect(readFileSync(join(dir, "index.html"), "utf8")).toContain('id="llm-pipelines-table"');
   });

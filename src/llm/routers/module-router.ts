@@ -1,6 +1,6 @@
 import { InputError } from "../../errors.js";
-import { importFactory } from "../../schedulers/module-policy.js";
-import type { LlmRouterEntry } from "../resolved.js";
+import type { PolicyEntry } from "../../policies/policy-entry.js";
+import { importFactory, policyPath } from "../../schedulers/module-policy.js";
 import type { QueryRouter, RouterContext, RouterFactory } from "./types.js";
 
 /**
@@ -9,12 +9,13 @@ import type { QueryRouter, RouterContext, RouterFactory } from "./types.js";
  * `(context) => QueryRouter` as its default export or as `createRouter`; the entry's options
  * arrive as `context.options`.
  */
-export async function loadModuleRouters(entries: readonly LlmRouterEntry[], baseDir: string): Promise<Record<string, RouterFactory>> {
+export async function loadModuleRouters(entries: readonly PolicyEntry[], baseDir: string, listKey = "policies"): Promise<Record<string, RouterFactory>> {
   const factories: Record<string, RouterFactory> = {};
-  for (const [index, entry] of entries.entries()) {
-    if (entry.name !== "module") continue;
+  for (const [index, policy] of entries.entries()) {
+    const entry = policy.queries;
+    if (entry?.name !== "module") continue;
     const { path, options } = entry.options as { path: string; options: Record<string, unknown> };
-    const where = `routers[${index}].path`;
+    const where = `${policyPath(policy, index, "queries", listKey)}.path`;
     const factory = (await importFactory(path, baseDir, "createRouter", where, "a router factory")) as unknown as RouterFactory;
     factories[entry.label] = (context: RouterContext): QueryRouter => {
       const router = factory({ ...context, options });
