@@ -1,39 +1,4 @@
 import type { CompiledDistribution } from "../random/distributions.js";
-import type { ResolvedFault, ResolvedLink } from "../scenario/resolved.js";
-import type { QualityCurve } from "./quality.js";
-
-/** A language-model scenario after validation: times in ms, rates in tokens per ms, references resolved. */
-export interface ResolvedLlmScenario {
-  readonly kind: "llm";
-  readonly name: string;
-  readonly description: string;
-  readonly seed: number | string;
-  readonly durationMs: number;
-  readonly warmupMs: number;
-  readonly drainMs: number;
-  /** Width of the time-series bins (queries binned by creation time over [warmup, duration)). */
-  readonly binWidthMs: number;
-  /** Arrival-rate multiplier applied to every device. */
-  readonly loadScale: number;
-  readonly ttftDeadlineMs: number;
-  readonly totalDeadlineMs: number;
-  readonly hash: string;
-  readonly devices: readonly LlmDevice[];
-  readonly nodes: readonly LlmNode[];
-  /** links[device][node]. */
-  readonly links: readonly (readonly ResolvedLink[])[];
-  readonly cloudNode: number | undefined;
-  readonly bytesPerToken: number;
-  readonly requestOverheadBytes: number;
-  readonly collaboration: { readonly draftRatio: number; readonly instructionTokens: number; readonly qualityFactor: number };
-  readonly quality: QualityCurve;
-  readonly electricityUsdPerKWh: number;
-  readonly faults: readonly ResolvedFault[];
-  /** Health checks (only run when there are faults): a node is known down after a probe times out. */
-  readonly healthCheckIntervalMs: number;
-  readonly healthCheckTimeoutMs: number;
-  readonly routers: readonly LlmRouterEntry[];
-}
 
 /** How fast one server runs one model, and what it charges. */
 export interface ServingSpec {
