@@ -8,7 +8,8 @@ import type { ResolvedScenario } from "../scenario/resolved-scenario.js";
 /**
  * A compute unit of a node (its accelerator, or its CPU) shared by the services whose inference
  * runs on it (docs/accelerator-sharing.md). A service tells the unit when it becomes busy or idle;
- * the unit tells every registered service when the speed it gets changes.
+ * the unit tells the other busy services when the speed they get changes. (How busy the node is,
+ * for utilisation and energy, is integrated once, by the world's NodeActivity.)
  */
 export interface ComputeUnit {
   /** Share of the unit's full speed a busy service gets now: 1 alone; under time-slicing 1/k with k busy services. */
@@ -17,8 +18,6 @@ export interface ComputeUnit {
   register(onSpeedChange: () => void): number;
   /** The service has work on the unit (true) or none (false). Idempotent. */
   setBusy(service: number, busy: boolean): void;
-  /** Share of [from, to) during which at least one service was busy (for energy). */
-  busyShare(from: number, to: number): number;
 }
 
 /** What a workload family's traffic (frames, queries) is given by the one world. */
@@ -33,6 +32,11 @@ export interface TrafficContext {
   readonly up: Uint8Array;
   /** The compute unit a node's service of this family runs on. */
   unit(node: number, family: "frames" | "llm"): ComputeUnit;
+  /**
+   * Whether the node's services can slow each other (servicesContend in compute-unit.ts): when
+   * false every service runs at full speed always and may skip the unit's bookkeeping.
+   */
+  contends(node: number): boolean;
   /**
    * A node's service reports how loaded it is now, in [0, 1] (frames: busy slots / slots; llm:
    * 1 while its batch is not empty). The world integrates min(1, sum over services) per node over

@@ -7,7 +7,7 @@ import type { QueryRouter } from "../llm/routers/types.js";
 import { FaultInjector, type FaultRecord, type FaultTarget } from "./faults.js";
 import { NodeActivity } from "./node-activity.js";
 import type { ComputeUnit, Traffic, TrafficContext } from "./traffic-context.js";
-import { createComputeUnit } from "./compute-unit.js";
+import { createComputeUnit, servicesContend } from "./compute-unit.js";
 import { FrameTraffic, type FrameTrafficOptions } from "./frames/frame-traffic.js";
 import { QueryTraffic, type QueryTrafficOptions } from "./queries/query-traffic.js";
 
@@ -67,6 +67,7 @@ export class World implements FaultTarget {
       knownHealthy: this.knownHealthy,
       up: this.up,
       unit: (node, family) => this.unit(node, family),
+      contends: (node) => servicesContend(scenario.nodes[node]),
       loadChanged: (node, family, level) => this.activity.loadChanged(node, family, level, this.sim.now),
     };
     if (scenario.families.frames) {
@@ -88,7 +89,7 @@ export class World implements FaultTarget {
     const units = this.units[node];
     let unit = units.get(name);
     if (unit === undefined) {
-      unit = createComputeUnit(this.sim, spec.sharing);
+      unit = createComputeUnit(spec.sharing);
       units.set(name, unit);
     }
     return unit;

@@ -12,7 +12,7 @@ function timeline(sim: Simulator, actions: [number, () => void][]): void {
 describe("compute unit: shares and call-backs", () => {
   it("time-slicing: two services alternating get 1/k each; only the other busy service is called back", () => {
     const sim = new Simulator();
-    const unit = createComputeUnit(sim, "time-slicing");
+    const unit = createComputeUnit("time-slicing");
     const calls: string[] = [];
     const a = unit.register(() => calls.push(`a@${sim.now}:${unit.speedOf(a)}`));
     const b = unit.register(() => calls.push(`b@${sim.now}:${unit.speedOf(b)}`));
@@ -41,8 +41,7 @@ describe("compute unit: shares and call-backs", () => {
   });
 
   it("isolated: every service always runs at full speed and nobody is called back", () => {
-    const sim = new Simulator();
-    const unit = createComputeUnit(sim, "isolated");
+    const unit = createComputeUnit("isolated");
     let calls = 0;
     const a = unit.register(() => calls++);
     const b = unit.register(() => calls++);
@@ -51,58 +50,6 @@ describe("compute unit: shares and call-backs", () => {
     expect([unit.speedOf(a), unit.speedOf(b)]).toEqual([1, 1]);
     unit.setBusy(a, false);
     expect(calls).toBe(0);
-  });
-
-  it("busy share: time with at least one service busy, integrated piecewise (hand-computed)", () => {
-    // Same timeline as above: busy (one or more services) over [0, 20) and [30, 40) (a stops and
-    // b starts at 35: one period), idle over [20, 30) and from 40.
-    const sim = new Simulator();
-    for (const sharing of ["time-slicing", "isolated"] as const) {
-      const unit = createComputeUnit(sim, sharing);
-      const a = unit.register(() => {});
-      const b = unit.register(() => {});
-      const at = sim.now;
-      timeline(sim, [
-        [0, () => unit.setBusy(a, true)],
-        [5, () => unit.setBusy(b, true)],
-        [10, () => unit.setBusy(a, false)],
-        [20, () => unit.setBusy(b, false)],
-        [30, () => unit.setBusy(a, true)],
-        [35, () => unit.setBusy(a, false)],
-        [35, () => unit.setBusy(b, true)],
-        [40, () => unit.setBusy(b, false)],
-      ]);
-      const share = (from: number, to: number) => unit.busyShare(at + from, at + to);
-      expect(share(0, 50)).toBeCloseTo(30 / 50, 12);
-      expect(share(5, 32)).toBeCloseTo((15 + 2) / 27, 12);
-      expect(share(20, 30)).toBe(0);
-      expect(share(12, 18)).toBe(1);
-      expect(share(33, 37)).toBe(1); // across the hand-over at 35
-      expect(share(-10, 0)).toBe(0);
-      expect(share(7, 7)).toBe(0);
-      expect(() => share(8, 7)).toThrow(/reversed/);
-    }
-  });
-
-  it("busy share counts a period still open as lasting until it changes", () => {
-    const sim = new Simulator();
-    const unit = createComputeUnit(sim, "time-slicing");
-    const a = unit.register(() => {});
-    timeline(sim, [[10, () => unit.setBusy(a, true)]]);
-    expect(unit.busyShare(0, 40)).toBeCloseTo(30 / 40, 12);
-  });
-
-  it("keeps every period when there are many (the history grows)", () => {
-    // Busy 1 ms of every 4 ms, 1000 times: share 1/4 over the whole; 2 of 3 ms over [3, 6).
-    const sim = new Simulator();
-    const unit = createComputeUnit(sim, "time-slicing");
-    const a = unit.register(() => {});
-    const actions: [number, () => void][] = [];
-    for (let i = 0; i < 1000; i++) actions.push([4 * i, () => unit.setBusy(a, true)], [4 * i + 1, () => unit.setBusy(a, false)]);
-    timeline(sim, actions);
-    expect(unit.busyShare(0, 4000)).toBeCloseTo(0.25, 12);
-    expect(unit.busyShare(3, 6)).toBeCloseTo(1 / 3, 12);
-    expect(unit.busyShare(3996, 3997)).toBe(1);
   });
 });
 
@@ -153,7 +100,7 @@ class FluidService {
 describe("compute unit: fluid oracle (processor sharing among services)", () => {
   function run(sharing: "time-slicing" | "isolated", jobs: [start: number, work: number][]): number[] {
     const sim = new Simulator();
-    const unit = createComputeUnit(sim, sharing);
+    const unit = createComputeUnit(sharing);
     const services = jobs.map(() => new FluidService(sim, unit));
     jobs.forEach(([start, work], i) => {
       sim.schedule(start, () => services[i].start(work));

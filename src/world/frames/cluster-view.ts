@@ -19,6 +19,13 @@ export class FrameClusterView implements ClusterView {
   /** Service class of each device's first frame workload (0 for a device without one). */
   private readonly deviceClass: Int32Array;
   private readonly classes: number;
+  // Read by policies on every placement: flat copies of what the scenario objects hold.
+  private readonly nodeCountValue: number;
+  private readonly deadlineMs: number;
+  private readonly nodeIds: readonly string[];
+  private readonly deviceIds: readonly string[];
+  private readonly cloud: Uint8Array;
+  private readonly knownHealthy: Uint8Array;
 
   constructor(
     private readonly ctx: TrafficContext,
@@ -30,6 +37,12 @@ export class FrameClusterView implements ClusterView {
   ) {
     const scenario = ctx.scenario;
     this.classes = scenario.serviceClasses.length;
+    this.nodeCountValue = scenario.nodes.length;
+    this.deadlineMs = scenario.qos.frameDeadlineMs;
+    this.nodeIds = scenario.nodes.map((node) => node.id);
+    this.deviceIds = scenario.devices.map((device) => device.id);
+    this.cloud = Uint8Array.from(scenario.nodes.map((node) => (node.role === "cloud" ? 1 : 0)));
+    this.knownHealthy = ctx.knownHealthy;
     this.deviceClass = Int32Array.from(scenario.devices.map((device) => device.workloads.find((workload) => workload.family === "frames")?.serviceClass ?? 0));
     this.serviceMeans = new Float64Array(scenario.nodes.length * this.classes * 2).fill(Infinity);
     // Means are estimated from streams of their own, so asking for them never shifts a run's draws.
@@ -47,22 +60,22 @@ export class FrameClusterView implements ClusterView {
     return this.ctx.sim.now;
   }
   get nodeCount(): number {
-    return this.ctx.scenario.nodes.length;
+    return this.nodeCountValue;
   }
   get deviceCount(): number {
     return this.ctx.scenario.devices.length;
   }
   get qosDeadlineMs(): number {
-    return this.ctx.scenario.qos.frameDeadlineMs;
+    return this.deadlineMs;
   }
   nodeId(node: number): string {
-    return this.ctx.scenario.nodes[node].id;
+    return this.nodeIds[node];
   }
   deviceId(device: number): string {
-    return this.ctx.scenario.devices[device].id;
+    return this.deviceIds[device];
   }
   isHealthy(node: number): boolean {
-    return this.ctx.knownHealthy[node] === 1 && this.servers.hasService(node);
+    return this.knownHealthy[node] === 1 && this.servers.hasService(node);
   }
   slots(node: number): number {
     return this.servers.slots(node);
@@ -92,7 +105,7 @@ export class FrameClusterView implements ClusterView {
     return this.serviceMeans[(node * this.classes + this.deviceClass[device]) * 2 + 1];
   }
   isCloud(node: number): boolean {
-    return this.ctx.scenario.nodes[node].role === "cloud";
+    return this.cloud[node] === 1;
   }
   canRunLocally(device: number): boolean {
     return this.local.canRun(device);

@@ -68,6 +68,8 @@ export class SlotServices {
   private readonly work: Float64Array;
   /** 1 when the frame ran at a speed other than 1: its stages on the unit are stretched to the time they took. */
   private readonly stretched: Uint8Array;
+  /** 1 where the node's frames share their unit with a language model (servicesContend): only there is speed tracked. */
+  private readonly contended: Uint8Array;
   private readonly preprocessedKind: number;
   private readonly serviceDoneKind: number;
   // Read on every event: kept here rather than behind ctx.
@@ -123,6 +125,7 @@ export class SlotServices {
     this.work = new Float64Array(slots);
     this.stretched = new Uint8Array(slots);
     this.speed = new Float64Array(nodes.length).fill(1);
+    this.contended = Uint8Array.from(nodes.map((node) => (ctx.contends(node.index) ? 1 : 0)));
     this.unitIds = new Int32Array(nodes.length).fill(-1);
     this.units = nodes.map((node) => {
       if (node.frames === undefined) return undefined;
@@ -263,6 +266,11 @@ export class SlotServices {
 
   /** Puts `work` ms (at full speed) of the frame on the node's unit and schedules its end at the current speed. */
   private beginOnUnit(task: number, node: number, work: number, now: number): void {
+    if (this.contended[node] === 0) {
+      // Alone on its unit: always full speed, nothing to track.
+      this.sim.scheduleKind(work, this.serviceDoneKind, task);
+      return;
+    }
     if (this.inService[node] === 0) {
       // The unit must know this service is busy before telling its speed (sharing divides it).
       (this.units[node] as ComputeUnit).setBusy(this.unitIds[node], true);
@@ -301,7 +309,7 @@ export class SlotServices {
     const reported = this.reportedBusy[node];
     if (busy === reported) return;
     this.reportedBusy[node] = busy;
-    if (busy === 0 || reported === 0) (this.units[node] as ComputeUnit).setBusy(this.unitIds[node], busy > 0);
+    if (this.contended[node] === 1 && (busy === 0 || reported === 0)) (this.units[node] as ComputeUnit).setBusy(this.unitIds[node], busy > 0);
     this.ctx.loadChanged(node, "frames", busy / this.slotsOf[node]);
   }
 
@@ -331,6 +339,7 @@ export class SlotServices {
    * proportion to the time they took, so the stages still add up to its total latency.
    */
   private leaveUnit(task: number, node: number, now: number): void {
+    if (this.contended[node] === 0) return;
     const base = this.slotBase[node];
     const last = base + --this.inService[node];
     let slot = base;

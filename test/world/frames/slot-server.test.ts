@@ -29,9 +29,6 @@ class FakeUnit implements ComputeUnit {
     this.busy = busy;
     this.busyChanges.push({ at: this.sim.now, busy });
   }
-  busyShare(): number {
-    return 0;
-  }
   setSpeed(speed: number): void {
     this.speed = speed;
     for (const listener of this.listeners) listener();
@@ -55,6 +52,8 @@ function runWithUnit(doc: unknown, speeds: [number, number][], crashes: [number,
     knownHealthy: new Uint8Array(scenario.nodes.length).fill(1),
     up: new Uint8Array(scenario.nodes.length).fill(1),
     unit: () => unit,
+    // The fake unit's speed changes are what these tests drive: the service must track them.
+    contends: () => true,
     loadChanged: (_node, _family, level) => loads.push({ at: sim.now, level }),
   };
   const records: TaskRecord[] = [];
@@ -225,6 +224,7 @@ describe("nodes without a frame service", () => {
       knownHealthy: new Uint8Array(2).fill(1),
       up: new Uint8Array(2).fill(1),
       unit: () => new FakeUnit(sim),
+      contends: () => true,
       loadChanged: () => undefined,
     };
     const seen: [boolean, number][] = [];

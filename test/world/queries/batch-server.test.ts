@@ -44,9 +44,6 @@ class FakeUnit implements ComputeUnit {
     expect(service).toBe(7);
     this.busy.push([this.sim.now, busy]);
   }
-  busyShare(): number {
-    return 0;
-  }
   /** The speed changes now (as time-slicing does when another service becomes busy or idle). */
   change(speed: number): void {
     this.speed = speed;
