@@ -22,7 +22,6 @@ export { loadScenarioFile, resolveScenario } from "./scenario/resolve.js";
 export type { ResolvedScenario } from "./scenario/resolved-scenario.js";
 export { simulate } from "./run/simulate.js";
 export { SCHEDULER_NAMES, SCHEDULER_OPTIONS } from "./schedulers/registry.js";
-export { loadModulePolicies } from "./schedulers/module-policy.js";
+export { loadModulePolicies, type ModulePolicies } from "./schedulers/module-policy.js";
 export type { QueryInfo, QueryRouter, RouteMode, RouteOutcome, RouterContext, RouterFactory, RouterView } from "./llm/routers/types.js";
-export { loadModuleRouters } from "./llm/routers/module-router.js";
 export { ROUTER_NAMES, ROUTER_OPTIONS } from "./llm/routers/registry.js";

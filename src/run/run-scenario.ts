@@ -2,7 +2,6 @@ import { dirname, join, resolve } from "node:path";
 import { writeFileAtomic } from "../io/atomic-file.js";
 import { CsvFileWriter } from "../io/csv-write.js";
 import { checkOutputTargets, runOutputTargets } from "../io/output-targets.js";
-import { loadModuleRouters } from "../llm/routers/module-router.js";
 import type { Results } from "../metrics/results-schema.js";
 import { resolveScenario, resolveScenarioFile } from "../scenario/resolve.js";
 import type { ResolvedScenario } from "../scenario/resolved-scenario.js";
@@ -65,11 +64,9 @@ export async function runScenarioFile(file: string, document: unknown, options: 
     if (options.tasks !== undefined) writer = new CsvFileWriter(resolve(options.tasks), columns.header);
     const sink = writer;
     const listKey = policyListKey(document);
-    const moduleFactories = await loadModulePolicies(scenario.policies, baseDir, listKey);
-    const moduleRouters = await loadModuleRouters(scenario.policies, baseDir, listKey);
+    const modules = await loadModulePolicies(scenario.policies, baseDir, listKey);
     const results = simulate(scenario, {
-      moduleFactories,
-      moduleRouters,
+      ...modules,
       taskSink: sink === undefined ? undefined : (label) => (record) => sink.row(columns.frameRow(label, record)),
       querySink: sink === undefined ? undefined : (label) => (record) => sink.row(columns.queryRow(label, record)),
     });

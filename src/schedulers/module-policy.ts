@@ -2,31 +2,54 @@ import { pathToFileURL } from "node:url";
 import { isAbsolute, resolve } from "node:path";
 import { InputError } from "../errors.js";
 import type { PolicyEntry } from "../policies/policy-entry.js";
+import type { QueryRouter, RouterContext, RouterFactory } from "../llm/routers/types.js";
 import type { Scheduler, SchedulerContext, SchedulerFactory } from "./types.js";
 
+/** Factories of a scenario's module policies, by entry label, in the shape `simulate` takes them. */
+export interface ModulePolicies {
+  readonly moduleFactories: Record<string, SchedulerFactory>;
+  readonly moduleRouters: Record<string, RouterFactory>;
+}
+
 /**
- * Loads the ES modules of `{"policy": "module"}` entries (before simulating, since importing is
- * asynchronous and the simulation is not) and returns a factory per entry label. A module exports
- * its factory as the default export or as `createScheduler`: `(context) => Scheduler`; its options
- * arrive as `context.options`.
+ * Loads the ES modules of `{"policy": "module"}` entries of both families (before simulating,
+ * since importing is asynchronous and the simulation is not) and returns a factory per entry
+ * label. A frame policy module exports `(context) => Scheduler` as its default export or as
+ * `createScheduler`; a query policy module `(context) => QueryRouter` as default or
+ * `createRouter`. Its options arrive as `context.options`. `listKey` is the key the scenario
+ * used for its list (messages name the user's own path).
  */
-export async function loadModulePolicies(entries: readonly PolicyEntry[], baseDir: string, listKey = "policies"): Promise<Record<string, SchedulerFactory>> {
-  const factories: Record<string, SchedulerFactory> = {};
+export async function loadModulePolicies(entries: readonly PolicyEntry[], baseDir: string, listKey = "policies"): Promise<ModulePolicies> {
+  const moduleFactories: Record<string, SchedulerFactory> = {};
+  const moduleRouters: Record<string, RouterFactory> = {};
   for (const [index, policy] of entries.entries()) {
-    const entry = policy.frames;
-    if (entry?.name !== "module") continue;
-    const { path, options } = entry.options as { path: string; options: Record<string, unknown> };
-    const where = `${policyPath(policy, index, "frames", listKey)}.path`;
-    const factory = await importFactory(path, baseDir, "createScheduler", where, "a scheduler factory");
-    factories[entry.label] = (context: SchedulerContext): Scheduler => {
-      const scheduler = (factory as SchedulerFactory)({ ...context, options });
-      if (scheduler === null || typeof scheduler !== "object" || typeof scheduler.place !== "function") {
-        throw new InputError("policy module", [{ path: where, value: path, expected: "a factory returning an object with a place(task, view) method" }]);
+    for (const family of ["frames", "queries"] as const) {
+      const entry = policy[family];
+      if (entry?.name !== "module") continue;
+      const { path, options } = entry.options as { path: string; options: Record<string, unknown> };
+      const where = `${policyPath(policy, index, family, listKey)}.path`;
+      if (family === "frames") {
+        const factory = (await importFactory(path, baseDir, "createScheduler", where, "a scheduler factory")) as unknown as SchedulerFactory;
+        moduleFactories[entry.label] = (context: SchedulerContext): Scheduler => {
+          const scheduler = factory({ ...context, options });
+          if (scheduler === null || typeof scheduler !== "object" || typeof scheduler.place !== "function") {
+            throw new InputError("policy module", [{ path: where, value: path, expected: "a factory returning an object with a place(task, view) method" }]);
+          }
+          return scheduler;
+        };
+      } else {
+        const factory = (await importFactory(path, baseDir, "createRouter", where, "a router factory")) as unknown as RouterFactory;
+        moduleRouters[entry.label] = (context: RouterContext): QueryRouter => {
+          const router = factory({ ...context, options });
+          if (router === null || typeof router !== "object" || typeof router.route !== "function") {
+            throw new InputError("router module", [{ path: where, value: path, expected: "a factory returning an object with a route(query, view) method" }]);
+          }
+          return router;
+        };
       }
-      return scheduler;
-    };
+    }
   }
-  return factories;
+  return { moduleFactories, moduleRouters };
 }
 
 /**

@@ -138,8 +138,8 @@ describe("a TypeScript policy", () => {
     const { loadModulePolicies } = await import("../../src/schedulers/module-policy.js");
     const { simulate } = await import("../../src/run/simulate.js");
     const scenario = resolveScenario({ ...testbed, duration: "30 s", policies: [{ policy: "module", path: "test/fixtures/typed-policy.ts", label: "typed" }] }, {});
-    const moduleFactories = await loadModulePolicies(scenario.policies, REPO);
-    const results = simulate(scenario, { moduleFactories });
+    const modules = await loadModulePolicies(scenario.policies, REPO);
+    const results = simulate(scenario, modules);
     expect(results.runs[0].label).toBe("typed");
     expect(results.runs[0].jobs.completed).toBe(400);
   });

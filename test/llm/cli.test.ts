@@ -87,10 +87,10 @@ describe("a router written as an ES module", () => {
 
 describe("a router written in TypeScript against the exported types", () => {
   it("type-checks in CI (test/fixtures/typed-router.ts) and runs through the library API", async () => {
-    const { loadModuleRouters, simulate } = await import("../../src/index.js");
+    const { loadModulePolicies, simulate } = await import("../../src/index.js");
     const { llmScenario } = await import("./llm-helpers.js");
     const scenario = llmScenario(boardAndCloud({ routers: [{ policy: "module", path: join(REPO, "test", "fixtures", "typed-router.ts"), label: "typed" }] }));
-    const run = simulate(scenario, { moduleRouters: await loadModuleRouters(scenario.policies, REPO) }).runs[0];
+    const run = simulate(scenario, await loadModulePolicies(scenario.policies, REPO)).runs[0];
     expect(run.label).toBe("typed");
     expect(run.queries?.routes.local).toBe(1);
     expect(run.policyStatistics.lateLocal).toBe(0);
