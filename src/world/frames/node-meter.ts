@@ -10,14 +10,8 @@ export class NodeMeter {
   readonly stages: StageSet = newStageSet();
   served = 0;
   late = 0;
-  dropped = 0;
   refused = 0;
   lost = 0;
-  private windowStart: number;
-  private downArea = 0;
-  private down = false;
-  private downSince = 0;
-  private windowEnd = NaN;
   private queueArea = 0;
   private queueLength = 0;
   private queueSince = 0;
@@ -27,11 +21,9 @@ export class NodeMeter {
 
   constructor(
     readonly slots: number,
-    windowFrom = 0,
-    private readonly windowTo = Infinity,
-  ) {
-    this.windowStart = windowFrom;
-  }
+    private readonly windowStart: number,
+    private readonly windowTo: number,
+  ) {}
 
   /** Length of [since, now) that lies in the window. */
   private inWindow(since: number, now: number): number {
@@ -63,17 +55,6 @@ export class NodeMeter {
     this.busySince = now;
   }
 
-  downChanged(now: number, down: boolean): void {
-    if (this.down) this.downArea += now - this.downSince;
-    this.down = down;
-    this.downSince = now;
-  }
-
-  /** Time spent down within the window, ms. */
-  get downMs(): number {
-    return this.downArea;
-  }
-
   /** Integrals of queue length and busy slots from the window start up to `now` (ms x requests). */
   areasAt(now: number): { queue: number; busy: number } {
     this.queueChanged(now, this.queueLength);
@@ -81,27 +62,9 @@ export class NodeMeter {
     return { queue: this.queueArea, busy: this.busyArea };
   }
 
-  /** Starts the measurement window now (the old edge world, constructed without a window): integrals restart from the current state. */
-  startWindow(now: number): void {
-    this.windowStart = now;
-    this.queueArea = 0;
-    this.queueSince = now;
-    this.busyArea = 0;
-    this.busySince = now;
-    this.downArea = 0;
-    this.downSince = now;
-  }
-
-  endWindow(now: number): void {
-    this.queueChanged(now, this.queueLength);
-    this.busyChanged(now, this.busySlots);
-    this.downChanged(now, this.down);
-    this.windowEnd = now;
-  }
-
-  /** The window's length: its end as constructed, else as closed by endWindow. */
+  /** The window's length. */
   get windowMs(): number {
-    return (this.windowTo !== Infinity ? this.windowTo : this.windowEnd) - this.windowStart;
+    return this.windowTo - this.windowStart;
   }
 
   /** Time-average number of requests waiting. */
@@ -112,15 +75,6 @@ export class NodeMeter {
   /** Time-average number of requests in service. */
   get meanBusySlots(): number {
     return this.busyArea / this.windowMs;
-  }
-
-  /**
-   * Energy over the window: idle power while up, plus (busy - idle) power for the busy fraction of
-   * the slots; nothing while down.
-   */
-  energyJoules(idleW: number, busyW: number): number {
-    const upMs = this.windowMs - this.downArea;
-    return (idleW * upMs + (busyW - idleW) * (this.busyArea / this.slots)) / 1000;
   }
 
   /** Fraction of slot time spent serving. */
