@@ -80,6 +80,32 @@ describe("simulate <scenario>", () => {
   });
 });
 
+describe("simulate on a mixed scenario (frames and queries on one node)", () => {
+  it("runs, prints both families, writes one results@2 with both sections, draws both chart families and a per-job CSV with a family column", () => {
+    const dir = tempDir();
+    const csv = join(dir, "jobs.csv");
+    const run = runCli(["scenarios/shared-jetson.json", "--duration", "2 min", "--out", dir, "--tasks", csv, "--report"]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain("frames/s");
+    expect(run.stdout).toContain("TTFT");
+    const results = JSON.parse(readFileSync(join(dir, "results.json"), "utf8")) as Results;
+    expect(results.schema).toBe("continuum-sim/results@2");
+    for (const r of results.runs) {
+      expect(r.frames?.jobs.completed).toBeGreaterThan(0);
+      expect(r.queries?.jobs.completed).toBeGreaterThan(0);
+    }
+    const charts = readdirSync(join(dir, "charts"));
+    expect(charts).toContain("stage-breakdown.svg");
+    expect(charts).toContain("llm-latency.svg");
+    const lines = readFileSync(csv, "utf8").trim().split("\n");
+    expect(lines[0].startsWith("family,label,")).toBe(true);
+    const families = lines.slice(1).map((line) => line.split(",")[0]);
+    // One row per measured job of either family, every row with the header's cells.
+    expect(families.filter((f) => f === "frames").length).toBe(results.runs.reduce((s, r) => s + (r.frames?.jobs.completed ?? 0), 0));
+    expect(families.filter((f) => f === "queries").length).toBe(results.runs.reduce((s, r) => s + (r.queries?.jobs.completed ?? 0) + (r.queries?.jobs.refused ?? 0) + (r.queries?.jobs.lost ?? 0), 0));
+  });
+});
+
 describe("simulate validate / sample / profiles / help", () => {
   it("validate accepts the shipped scenario", () => {
     const run = runCli(["validate", TESTBED]);

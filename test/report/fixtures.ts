@@ -51,8 +51,8 @@ export function withFutureFields(): ReportResults {
 }
 
 /**
- * A mixed results@2 file (frames and queries in every run), made by hand until the one World
- * writes one: the migration fixture's two frame runs, each with the queries of one run of the llm
+ * A mixed results@2 file (frames and queries in every run), made by hand from two old files so
+ * that its counts have an oracle independent of the world (the raw files): the migration fixture's two frame runs, each with the queries of one run of the llm
  * fixture, on the nodes of both (frame bins get an idle entry for the language-model nodes). The
  * run's job counts are the sum of its two families'.
  */
