@@ -26,6 +26,8 @@ export class FrameClusterView implements ClusterView {
   private readonly deviceIds: readonly string[];
   private readonly cloud: Uint8Array;
   private readonly knownHealthy: Uint8Array;
+  /** 1 for a node with a frame service (isHealthy is read for every node at every placement). */
+  private readonly servesFrames: Uint8Array;
 
   constructor(
     private readonly ctx: TrafficContext,
@@ -43,6 +45,7 @@ export class FrameClusterView implements ClusterView {
     this.deviceIds = scenario.devices.map((device) => device.id);
     this.cloud = Uint8Array.from(scenario.nodes.map((node) => (node.role === "cloud" ? 1 : 0)));
     this.knownHealthy = ctx.knownHealthy;
+    this.servesFrames = Uint8Array.from(scenario.nodes.map((node) => (node.frames === undefined ? 0 : 1)));
     this.deviceClass = Int32Array.from(scenario.devices.map((device) => device.workloads.find((workload) => workload.family === "frames")?.serviceClass ?? 0));
     this.serviceMeans = new Float64Array(scenario.nodes.length * this.classes * 2).fill(Infinity);
     // Means are estimated from streams of their own, so asking for them never shifts a run's draws.
@@ -75,7 +78,7 @@ export class FrameClusterView implements ClusterView {
     return this.deviceIds[device];
   }
   isHealthy(node: number): boolean {
-    return this.knownHealthy[node] === 1 && this.servers.hasService(node);
+    return this.knownHealthy[node] === 1 && this.servesFrames[node] === 1;
   }
   slots(node: number): number {
     return this.servers.slots(node);
