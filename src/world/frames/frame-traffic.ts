@@ -209,7 +209,7 @@ export class FrameTraffic implements Traffic, SlotServiceEvents {
     const now = sim.now;
     const device = this.sourceDevice[source];
     const gap = this.arrivalSamplers[source]();
-    if (!(gap >= 0)) throw new SimulationError(`device ${this.view.deviceId(device)}: interarrival draw ${gap} ms is negative; truncate it with "min": 0`);
+    if (!(gap >= 0)) this.badGap(device, gap);
     this.nextArrival[source] += gap;
     this.scheduleArrival(source, this.nextArrival[source]);
 
@@ -232,19 +232,12 @@ export class FrameTraffic implements Traffic, SlotServiceEvents {
     pool.sequence[task] = request.sequence;
     let node = this.scheduler.place(request, this.view);
     if (node === LOCAL_NODE) {
-      if (!this.local.canRun(device)) {
-        throw new SimulationError(`scheduler ${this.scheduler.name} ran a request on device ${this.view.deviceId(device)} at t=${now} ms, which cannot run its model`);
-      }
+      if (!this.local.canRun(device)) this.badPlacement(node, device, now);
       pool.node[task] = LOCAL_NODE;
       this.local.run(task, now);
       return;
     }
-    if (!(node >= 0 && node < this.view.nodeCount && Number.isInteger(node))) {
-      throw new SimulationError(`scheduler ${this.scheduler.name} returned node ${node} at t=${now} ms; expected an index 0..${this.view.nodeCount - 1}`);
-    }
-    if (!this.servers.hasService(node)) {
-      throw new SimulationError(`scheduler ${this.scheduler.name} placed a frame on node ${this.view.nodeId(node)} at t=${now} ms, which has no frame service`);
-    }
+    if (!(node >= 0 && node < this.view.nodeCount && Number.isInteger(node)) || !this.servers.hasService(node)) this.badPlacement(node, device, now);
     node = this.migration.route(device, node, now);
     pool.node[task] = node;
     this.outstandingCount[node]++;
@@ -252,6 +245,20 @@ export class FrameTraffic implements Traffic, SlotServiceEvents {
     pool.networkUpMs[task] = delay;
     if (delay === 0) this.servers.arrive(task);
     else sim.scheduleKind(delay, this.reachNodeKind, task);
+  }
+
+  // The errors of an arrival, out of the hot function: its size decides whether V8 inlines it.
+  private badGap(device: number, gap: number): never {
+    throw new SimulationError(`device ${this.view.deviceId(device)}: interarrival draw ${gap} ms is negative; truncate it with "min": 0`);
+  }
+
+  private badPlacement(node: number, device: number, now: number): never {
+    const policy = `scheduler ${this.scheduler.name}`;
+    if (node === LOCAL_NODE) throw new SimulationError(`${policy} ran a request on device ${this.view.deviceId(device)} at t=${now} ms, which cannot run its model`);
+    if (!(node >= 0 && node < this.view.nodeCount && Number.isInteger(node))) {
+      throw new SimulationError(`${policy} returned node ${node} at t=${now} ms; expected an index 0..${this.view.nodeCount - 1}`);
+    }
+    throw new SimulationError(`${policy} placed a frame on node ${this.view.nodeId(node)} at t=${now} ms, which has no frame service`);
   }
 
   // Leaving the node ------------------------------------------------------------------------------

@@ -203,8 +203,13 @@ export class SlotServices {
   private draw(samplers: Sampler[], task: number, node: number, now: number, what: string): number {
     const slowdown = this.loads[node].length === 0 ? 1 : this.slowdownAt(node, now);
     const value = samplers[node * this.classes + this.sourceClass[this.pool.source[task]]]() * slowdown;
-    if (!(value >= 0)) throw new SimulationError(`node ${this.ctx.scenario.nodes[node].id}: ${what} time draw ${value} ms is negative`);
+    if (!(value >= 0)) this.badDraw(node, what, value);
     return value;
+  }
+
+  /** Out of `draw`, which runs twice per frame: its size decides whether V8 inlines it. */
+  private badDraw(node: number, what: string, value: number): never {
+    throw new SimulationError(`node ${this.ctx.scenario.nodes[node].id}: ${what} time draw ${value} ms is negative`);
   }
 
   /** Product of the node's active background loads at `now` (a ramp interpolates linearly). */
