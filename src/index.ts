@@ -16,7 +16,7 @@ export type {
   TaskOutcome,
   TaskRequest,
 } from "./schedulers/types.js";
-export { LOCAL_NODE } from "./schedulers/types.js";
+export { DROP, LOCAL_NODE } from "./schedulers/types.js";
 export type { FrameResults, GroupResults, JobCounts, QueryResults, Results, RunNodeResults, RunResults } from "./metrics/results-schema.js";
 export { loadScenarioFile, resolveScenario } from "./scenario/resolve.js";
 export type { ResolvedScenario } from "./scenario/resolved-scenario.js";

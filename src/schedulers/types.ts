@@ -10,6 +10,8 @@ export type DeviceIndex = number;
 
 /** Returned by `place` to run the request on the device itself (no network), when the device can. */
 export const LOCAL_NODE = -1;
+/** Returned by `place` not to run the request at all (admission control): counted as dropped, a QoS violation. */
+export const DROP = -2;
 
 /** A request to place. The object is reused between calls: read it, do not keep it. */
 export interface TaskRequest {

@@ -13,6 +13,7 @@ const CDF_PROBABILITIES: readonly number[] = [...Array.from({ length: 100 }, (_,
 interface Counts {
   generated: number;
   completed: number;
+  dropped: number;
   refused: number;
   lost: number;
   unfinished: number;
@@ -20,14 +21,14 @@ interface Counts {
   unfinishedLate: number;
 }
 
-const zero = (): Counts => ({ generated: 0, completed: 0, refused: 0, lost: 0, unfinished: 0, late: 0, unfinishedLate: 0 });
+const zero = (): Counts => ({ generated: 0, completed: 0, dropped: 0, refused: 0, lost: 0, unfinished: 0, late: 0, unfinishedLate: 0 });
 
 /**
  * What frame traffic measures, and its part of the results. The window is the scenario's
  * [warmup, duration): a job is counted when it was created in it, whenever it ends (drain
  * included); throughput is completed / (duration - warmup); the nodes' time averages (utilisation,
  * queue length, busy slots) and the time series cover [warmup, duration) too, so a drain never
- * dilutes them. Frame policies cannot drop a job today: `dropped` is 0.
+ * dilutes them. A policy that returns DROP drops the frame: `dropped` (no node involved).
  */
 export class FrameRecorder {
   readonly meters: NodeMeter[];
@@ -94,6 +95,13 @@ export class FrameRecorder {
       this.counts.late++;
       this.groupCounts[group].late++;
     }
+  }
+
+  /** The policy chose not to run the frame (measured frames only). */
+  dropped(device: number, createdAt: number): void {
+    this.counts.dropped++;
+    this.groupCounts[this.groupOfDevice[device]].dropped++;
+    this.series.recordDropped(createdAt);
   }
 
   /** A node's full queues turned the frame away (measured frames only). */
@@ -200,5 +208,5 @@ export class FrameRecorder {
 
 /** The results@2 counts; violations by the one rule of every family. */
 function jobCounts(counts: Counts): JobCounts {
-  return withViolations({ ...counts, dropped: 0, violations: 0, violationRate: null });
+  return withViolations({ ...counts, violations: 0, violationRate: null });
 }

@@ -3,7 +3,7 @@ import type { Simulator } from "../../engine/simulator.js";
 import { DOWN, type Network, UP } from "../../network/network.js";
 import type { Sampler } from "../../random/distributions.js";
 import type { FrameWorkload } from "../../scenario/resolved-scenario.js";
-import { LOCAL_NODE, type Scheduler, type TaskOutcome, type TaskRequest } from "../../schedulers/types.js";
+import { DROP, LOCAL_NODE, type Scheduler, type TaskOutcome, type TaskRequest } from "../../schedulers/types.js";
 import type { FrameFamilyResults, Traffic, TrafficContext } from "../traffic-context.js";
 import { FrameClusterView } from "./cluster-view.js";
 import { FrameRecorder } from "./frame-recorder.js";
@@ -231,6 +231,11 @@ export class FrameTraffic implements Traffic, SlotServiceEvents {
     pool.source[task] = source;
     pool.sequence[task] = request.sequence;
     let node = this.scheduler.place(request, this.view);
+    if (node === DROP) {
+      if (this.recorder.measured(now)) this.recorder.dropped(device, now);
+      pool.release(task);
+      return;
+    }
     if (node === LOCAL_NODE) {
       if (!this.local.canRun(device)) this.badPlacement(node, device, now);
       pool.node[task] = LOCAL_NODE;
