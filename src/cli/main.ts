@@ -58,19 +58,19 @@ export async function main(argv: string[]): Promise<number> {
     .usage("$0 <scenario.json> [options]\n\nDeterministic discrete-event simulation of edge-AI inference on the edge-to-cloud continuum.")
     .command<RunArgs>(
       ["$0 <scenario>", "run <scenario>"],
-      "Simulate a scenario with every scheduler it lists; print a per-stage table and write results.json.",
+      "Simulate a scenario (frames, queries or both) with every policy entry it lists; print the tables and write results.json.",
       (y) =>
         y
           .positional("scenario", { type: "string", describe: "Scenario JSON file", demandOption: true })
           .option("seed", { type: "string", describe: "Master seed (overrides the scenario's seed)" })
           .option("duration", { type: "string", describe: 'Simulated time (overrides the scenario), e.g. "10 min"' })
           .option("out", { type: "string", describe: "Output folder (default reports/<scenario name>)" })
-          .option("tasks", { type: "string", describe: "Also stream one CSV row per measured request to this file" })
+          .option("tasks", { type: "string", describe: "Also stream one CSV row per measured job (frames and queries) to this file" })
           .option("quiet", { type: "boolean", describe: "Print only the path of the results file" })
           .option("report", { type: "boolean", describe: "Also draw the charts and index.html into the output folder (see 'simulate report')" })
           .option("allow-exec", { type: "boolean", describe: "Allow the scenario to run code it names (module and external policies); see docs/reliability.md" })
           .option("max-events", MAX_EVENTS_OPTION)
-          .example("$0 scenarios/edge-ai-testbed.json", "Run the published testbed with all its schedulers")
+          .example("$0 scenarios/edge-ai-testbed.json", "Run the published testbed with all its policies")
           .example("$0 scenarios/edge-ai-testbed.json --seed 7 --duration '2 min' --out out/", "Another seed, shorter, elsewhere")
           .example("$0 scenarios/edge-ai-testbed.json --report", "Run, then write charts/ and index.html beside results.json"),
       (args) => guard(() => blameOverrides(args, () => runCommand(args))),
