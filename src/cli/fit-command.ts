@@ -11,6 +11,7 @@ import { renderPng, renderSvg } from "../report/render.js";
 import { formatSpec } from "../report/write-report.js";
 import { writeFileAtomic } from "../io/atomic-file.js";
 import { checkOutputTargets } from "../io/output-targets.js";
+import { writeStdout } from "./stdout.js";
 
 /** The charts fit writes beside fit.json, each as .vl.json, .svg and .png. */
 const FIT_CHARTS = ["fit-cdf", "fit-qq"] as const;
@@ -23,6 +24,8 @@ export interface FitArgs {
   dist?: string;
   out?: string;
   maxSamples?: number;
+  /** Print only the files written, one per line. */
+  quiet?: boolean;
 }
 
 /** `simulate fit`: read a column, fit every family, print the table, write fit.json and the CDF/QQ charts. */
@@ -64,7 +67,7 @@ export async function fitCommand(args: FitArgs): Promise<void> {
       for (const warning of rendered.warnings) process.stderr.write(`warning (${id}): ${warning}\n`);
     }
   }
-  process.stdout.write(`${formatFitTable(report, args.file, column.column, column.skipped)}\nwrote ${files.join(", ")}\n`);
+  await writeStdout(args.quiet ? files.map((file) => `${file}\n`).join("") : `${formatFitTable(report, args.file, column.column, column.skipped)}\nwrote ${files.join(", ")}\n`);
 }
 
 interface CheckedArgs {

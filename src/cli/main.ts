@@ -1,21 +1,18 @@
-import { dirname, resolve } from "node:path";
+import { resolve } from "node:path";
 import yargs from "yargs";
 import { InputError, SimulationError } from "../errors.js";
-import { RandomStreams } from "../engine/rng.js";
-import { distributionSpecSchema } from "../random/distribution-spec.js";
-import { compileDistribution } from "../random/distributions.js";
 import { parseDuration } from "../random/duration.js";
-import { BUILTIN_PROFILE_DIR, ProfileLibrary } from "../scenario/profiles.js";
-import { LLM_PATHS } from "../scenario/profile-schema.js";
-import { parseJsonText, readScenarioJson } from "../scenario/resolve.js";
-import { toInputIssues } from "../scenario/zod-issues.js";
+import { readScenarioJson } from "../scenario/resolve.js";
 import { commandLineProblem, explainUsageError } from "./command-line.js";
-import { codeNamedIn, describeNamedCode } from "../schedulers/named-code.js";
 import { DEFAULT_MAX_EVENTS } from "../run/work-estimate.js";
+import { SIMULATOR_VERSION } from "../version.js";
 import type { FitArgs } from "./fit-command.js";
 import { OutputError, describeCause, isSystemError } from "../io/output-error.js";
 import type { ReportArgs } from "./report-command.js";
-import { resolveAndCheck, runScenarioFile } from "../run/run-scenario.js";
+import { runScenarioFile } from "../run/run-scenario.js";
+import { profilesCommand, sampleCommand, validateCommand } from "./info-commands.js";
+import { runSummaryJson } from "./run-json.js";
+import { writeStdout } from "./stdout.js";
 import { EMIT_TARGETS, mergeCommand, sweepCommand, type MergeArgs, type SweepArgs } from "./sweep-command.js";
 import { formatSummary } from "./summary.js";
 
@@ -31,6 +28,7 @@ interface RunArgs {
   out?: string;
   tasks?: string;
   quiet?: boolean;
+  json?: boolean;
   report?: boolean;
   /** Run module and external policies named in the scenario (a scenario that names code is code). */
   allowExec?: boolean;
@@ -40,6 +38,15 @@ interface RunArgs {
 
 /** --max-events, the same for a run, a sweep and validate (the default is stated once, in work-estimate.ts). */
 const MAX_EVENTS_OPTION = { type: "number", describe: `Refuse a run estimated to need more events than this (default ${DEFAULT_MAX_EVENTS.toExponential()}, about an hour)` } as const;
+
+/** --quiet, one meaning for every command: print only what a script needs, the paths written or the ids listed. */
+const QUIET_OPTION = {
+  type: "boolean",
+  describe: "Print only what a script needs: the paths written (run, sweep, merge, report, fit), the ids (profiles), nothing on success (validate)",
+} as const;
+
+/** --json, for the commands a script reads (run, validate, profiles): one JSON value on stdout in place of the text; the shapes are in README "Commands". */
+const JSON_OPTION = { type: "boolean", describe: "Print one JSON value on stdout instead of the text (for scripts)" } as const;
 
 /** Runs the CLI on `argv` (without node and script) and returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
@@ -66,7 +73,8 @@ export async function main(argv: string[]): Promise<number> {
           .option("duration", { type: "string", describe: 'Simulated time (overrides the scenario), e.g. "10 min"' })
           .option("out", { type: "string", describe: "Output folder (default reports/<scenario name>)" })
           .option("tasks", { type: "string", describe: "Also stream one CSV row per measured job (frames and queries) to this file" })
-          .option("quiet", { type: "boolean", describe: "Print only the path of the results file" })
+          .option("quiet", QUIET_OPTION)
+          .option("json", JSON_OPTION)
           .option("report", { type: "boolean", describe: "Also draw the charts and index.html into the output folder (see 'simulate report')" })
           .option("allow-exec", { type: "boolean", describe: "Allow the scenario to run code it names (module and external policies); see docs/reliability.md" })
           .option("max-events", MAX_EVENTS_OPTION)
@@ -75,17 +83,19 @@ export async function main(argv: string[]): Promise<number> {
           .example("$0 scenarios/edge-ai-testbed.json --report", "Run, then write charts/ and index.html beside results.json"),
       (args) => guard(() => blameOverrides(args, () => runCommand(args))),
     )
-    .command<{ scenario: string; maxEvents?: number }>(
+    .command<{ scenario: string; maxEvents?: number; quiet?: boolean; json?: boolean }>(
       "validate <scenario>",
       "Check a scenario file and its hardware profiles without simulating.",
       (y) =>
         y
           .positional("scenario", { type: "string", describe: "Scenario JSON file", demandOption: true })
           .option("max-events", MAX_EVENTS_OPTION)
+          .option("quiet", QUIET_OPTION)
+          .option("json", JSON_OPTION)
           .example("$0 validate scenarios/edge-ai-testbed.json", "Prints 'ok' or every problem with its JSON path"),
-      (args) => guard(() => validateCommand(args.scenario, args.maxEvents)),
+      (args) => guard(() => validateCommand(args.scenario, () => readScenarioDocument(args.scenario), args.maxEvents, args)),
     )
-    .command<{ spec: string; n: number; seed: string }>(
+    .command<{ spec: string; n: number; seed: string; quiet?: boolean }>(
       "sample <spec>",
       "Print N draws of a distribution spec, one per line, in milliseconds.",
       (y) =>
@@ -93,6 +103,7 @@ export async function main(argv: string[]): Promise<number> {
           .positional("spec", { type: "string", describe: "Distribution spec as JSON (or a duration)", demandOption: true })
           .option("n", { type: "number", default: 10, describe: "Number of draws" })
           .option("seed", { type: "string", default: "1", describe: "Seed" })
+          .option("quiet", QUIET_OPTION)
           .example(`$0 sample '{"dist":"exponential","mean":"20 ms"}' -n 5`, "Five exponential draws")
           .example(`$0 sample '{"preset":"5g-stable-calibrated"}' -n 100000 --seed 3`, "The calibrated 5G link jitter"),
       (args) => guard(() => sampleCommand(args.spec, args.n, args.seed)),
@@ -105,6 +116,7 @@ export async function main(argv: string[]): Promise<number> {
           .positional("results", { type: "string", describe: "results.json written by a run", demandOption: true })
           .option("out", { type: "string", describe: "Output folder (default: the results file's folder)" })
           .option("format", { type: "string", describe: "Comma-separated: svg, png, html (default all; .vl.json is always written)" })
+          .option("quiet", QUIET_OPTION)
           .example("$0 report reports/edge-ai-testbed/results.json", "Writes charts/*.vl.json|svg|png and index.html next to it")
           .example("$0 report results.json --out figs/ --format svg", "Only the SVGs, into figs/charts/"),
       (args) => guard(async () => (await import("./report-command.js")).reportCommand(args)),
@@ -125,6 +137,7 @@ export async function main(argv: string[]): Promise<number> {
           .option("charts", { type: "boolean", default: true, describe: "Draw the sweep charts (--no-charts to skip)" })
           .option("allow-exec", { type: "boolean", describe: "Allow the sweep's scenario to run code it names; see docs/reliability.md" })
           .option("max-events", MAX_EVENTS_OPTION)
+          .option("quiet", QUIET_OPTION)
           .example("$0 sweep sweeps/devices-vs-scheduler.json --jobs 2", "Run on 2 cores; run it again after an interruption to finish it")
           .example("$0 sweep sweeps/devices-vs-scheduler.json --shard 0/3 --out out/shard-0", "The first of three slices")
           .example("$0 sweep sweeps/devices-vs-scheduler.json --emit k8s --shards 8 > job.yaml", "A Kubernetes Indexed Job of 8 shards"),
@@ -138,6 +151,7 @@ export async function main(argv: string[]): Promise<number> {
           .positional("dirs", { type: "string", array: true, describe: "Shard output folders", demandOption: true })
           .option("out", { type: "string", describe: "Output folder (default: the first folder)" })
           .option("charts", { type: "boolean", default: true, describe: "Draw the sweep charts (--no-charts to skip)" })
+          .option("quiet", QUIET_OPTION)
           .example("$0 merge out/shard-0 out/shard-1 out/shard-2 --out out/merged", "One summary from three shards"),
       (args) => guard(() => mergeCommand(args)),
     )
@@ -152,20 +166,26 @@ export async function main(argv: string[]): Promise<number> {
           .option("dist", { type: "string", describe: "Comma-separated families (default stable,lognormal,gamma,exponential,empirical)" })
           .option("out", { type: "string", describe: "Output folder (default reports/fit/<file name>)" })
           .option("max-samples", { type: "number", describe: "Samples used for the likelihoods, a seeded subset beyond it (default 20000)" })
+          .option("quiet", QUIET_OPTION)
           .example("$0 fit ping.txt --column time", "Fit the round-trip times of a ping log")
           .example("$0 fit trace.txt --column delay --dist stable,lognormal --out fits/", "Two families, into fits/"),
       (args) => guard(async () => (await import("./fit-command.js")).fitCommand(args)),
     )
-    .command(
+    .command<{ quiet?: boolean; json?: boolean }>(
       "profiles",
       "List the hardware profiles shipped with the simulator.",
-      (y) => y.example("$0 profiles", "One line per profile: id, role, accelerator, models"),
-      () => guard(() => profilesCommand()),
+      (y) =>
+        y
+          .option("quiet", QUIET_OPTION)
+          .option("json", JSON_OPTION)
+          .example("$0 profiles", "One line per profile: id, role, accelerator, models")
+          .example("$0 profiles --json", "The list as JSON: id, name, role, accelerator, models, llm paths and their models"),
+      (args) => guard(() => profilesCommand(args)),
     )
     .strict()
     .help()
     .alias("help", "h")
-    .version(false)
+    .version("version", "Print the version (continuum-sim <version>)", `continuum-sim ${SIMULATOR_VERSION}`)
     .wrap(Math.min(110, process.stdout.columns ?? 110))
     .fail((message, error, usage) => {
       if (error !== undefined && error !== null) throw error;
@@ -250,64 +270,14 @@ function readScenarioDocument(file: string, overrides: Overrides = {}): unknown 
 async function runCommand(args: RunArgs): Promise<void> {
   const document = readScenarioDocument(args.scenario, { seed: args.seed, duration: args.duration });
   const { results, outDir, resultsFile } = await runScenarioFile(args.scenario, document, args);
-  if (args.quiet) process.stdout.write(`${resultsFile}\n`);
-  else process.stdout.write(`${formatSummary(results)}\n\nwrote ${resultsFile}${args.tasks ? ` and ${resolve(args.tasks)}` : ""}\n`);
+  // The files are written: a reader that has gone (EPIPE) only means nothing more is printed, and the report is still drawn.
+  if (args.json) await writeStdout(`${JSON.stringify(runSummaryJson(results, resultsFile))}\n`);
+  else if (args.quiet) await writeStdout(`${[resultsFile, ...(args.tasks ? [resolve(args.tasks)] : [])].join("\n")}\n`);
+  else await writeStdout(`${formatSummary(results)}\n\nwrote ${resultsFile}${args.tasks ? ` and ${resolve(args.tasks)}` : ""}\n`);
   if (args.report) {
     // The chart stack (vega, vega-lite, resvg) is loaded only when charts are drawn: it costs a few hundred ms of every start.
     const { renderReport } = await import("./report-command.js");
     const printed = await renderReport(results, outDir);
-    if (!args.quiet) process.stdout.write(printed);
-  }
-}
-
-function validateCommand(file: string, maxEvents: number | undefined): void {
-  const document = readScenarioDocument(file);
-  const scenario = resolveAndCheck(file, document, maxEvents);
-  const families = (["frames", "queries"] as const).filter((family) => scenario.families[family]).join(" and ");
-  const services = scenario.nodes
-    .map(
-      (node) =>
-        `${node.id} (${[node.frames === undefined ? "" : `slots on ${node.frames.path}`, node.llm === undefined ? "" : `${node.llm.model} ${node.llm.quantization} on ${node.llm.path}`].filter((x) => x !== "").join(", ") || "no service"})`,
-    )
-    .join("; ");
-  process.stdout.write(
-    `ok: ${file}: ${scenario.devices.length} devices (${families}), ${scenario.nodes.length} nodes: ${services}; ` +
-      `policies ${scenario.policies.map((entry) => entry.label).join(", ")}\n` +
-      describeNamedCode(codeNamedIn(document, dirname(resolve(file)))),
-  );
-}
-
-function sampleCommand(specText: string, n: number, seed: string): void {
-  if (!(Number.isInteger(n) && n >= 0)) throw new InputError("-n", [{ path: "", value: n, expected: "a non-negative whole number" }]);
-  let json: unknown;
-  const trimmed = specText.trim();
-  if (trimmed.startsWith("{") || trimmed.startsWith("[")) json = parseJsonText("distribution spec", trimmed);
-  else json = /^-?[\d.]+(e[-+]?\d+)?$/i.test(trimmed) ? Number(trimmed) : trimmed;
-  const parsed = distributionSpecSchema.safeParse(json);
-  if (!parsed.success) throw new InputError("distribution spec", toInputIssues(parsed.error, json, distributionSpecSchema));
-  const draw = compileDistribution(parsed.data, "spec").bind(new RandomStreams(seed).stream("sample"));
-  const lines: string[] = [];
-  for (let i = 0; i < n; i++) {
-    lines.push(String(draw()));
-    if (lines.length === 10_000) {
-      process.stdout.write(`${lines.join("\n")}\n`);
-      lines.length = 0;
-    }
-  }
-  if (lines.length > 0) process.stdout.write(`${lines.join("\n")}\n`);
-}
-
-function profilesCommand(): void {
-  const library = new ProfileLibrary([BUILTIN_PROFILE_DIR]);
-  for (const id of library.ids) {
-    const profile = library.get(id);
-    const models = Object.keys(profile.models).join(", ") || "-";
-    const llm =
-      profile.llm === undefined
-        ? ""
-        : ` llm: ${LLM_PATHS.filter((p) => profile.llm?.[p] !== undefined)
-            .map((p) => `${p} ${Object.keys(profile.llm?.[p]?.models ?? {}).length} models`)
-            .join(", ")}`;
-    process.stdout.write(`${id.padEnd(28)} ${profile.role.padEnd(10)} ${profile.accelerator.kind.padEnd(5)} ${profile.name} [${models}]${llm}\n`);
+    if (!args.quiet && !args.json) await writeStdout(printed);
   }
 }

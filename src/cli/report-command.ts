@@ -5,11 +5,14 @@ import { parseReportResults, type ReportResults } from "../report/results-input.
 import { REPORT_FORMATS, writeReport, type ReportFormat, type ReportSummary } from "../report/write-report.js";
 import { parseJsonText } from "../scenario/resolve.js";
 import { checkOutputTargets } from "../io/output-targets.js";
+import { writeStdout } from "./stdout.js";
 
 export interface ReportArgs {
   results: string;
   out?: string;
   format?: string;
+  /** Print only the files written, one per line. */
+  quiet?: boolean;
 }
 
 /**
@@ -27,7 +30,8 @@ export async function reportCommand(args: ReportArgs): Promise<void> {
     folders: ["charts"],
     inputs: [{ what: "results file", file: resolve(args.results) }],
   });
-  process.stdout.write(await renderReport(results, outDir, formats));
+  const summary = await writeReport(results, outDir, formats);
+  await writeStdout(args.quiet ? summary.files.map((file) => `${file}\n`).join("") : summaryText(summary, outDir));
 }
 
 /** Renders into `outDir` and returns what to print: files written, charts skipped and why, any warning. */

@@ -12,6 +12,7 @@ import type { SweepPlan } from "../sweep/plan-types.js";
 import { runSweep, writeSummaryFiles } from "../sweep/run-sweep.js";
 import { parseShard } from "../sweep/shard.js";
 import { buildSummary, type SweepSummary } from "../sweep/summary.js";
+import { writeStdout } from "./stdout.js";
 
 export interface SweepArgs {
   sweep: string;
@@ -25,12 +26,15 @@ export interface SweepArgs {
   charts?: boolean;
   allowExec?: boolean;
   maxEvents?: number;
+  /** Print only the paths written (the summary files and chart folder, or a shard's folder). */
+  quiet?: boolean;
 }
 
 export interface MergeArgs {
   dirs: string[];
   out?: string;
   charts?: boolean;
+  quiet?: boolean;
 }
 
 export const EMIT_TARGETS = ["k8s", "slurm"] as const;
@@ -49,7 +53,7 @@ export async function sweepCommand(args: SweepArgs): Promise<void> {
   const code = codeInSweep(plan);
   checkAllowExec(code, args.allowExec, args.sweep);
   if (args.emit !== undefined) {
-    emitClusterJob(plan, { ...args, allowExec: code.length > 0 });
+    await emitClusterJob(plan, { ...args, allowExec: code.length > 0 });
     return;
   }
   const outDir = resolve(args.out ?? join("reports", "sweeps", plan.name, ...(shard === undefined ? [] : [`shard-${shard.index}`])));
@@ -62,9 +66,10 @@ export async function sweepCommand(args: SweepArgs): Promise<void> {
   });
   const report = await runSweep(plan, { outDir, jobs, shard, progress: process.stderr, maxEvents });
   const failed = report.failed.length;
-  process.stdout.write(`${plan.name}: ${report.total} runs: ran ${report.ran}, skipped ${report.skipped} already done, ${failed} failed\n`);
-  if (report.summary !== undefined) await finishSummary(report.summary, outDir, args.charts !== false);
-  else if (shard !== undefined) process.stdout.write(`shard ${shard.index}/${shard.count} written to ${outDir}; combine the shards with: simulate merge <shard folders...> --out DIR\n`);
+  if (!args.quiet) await writeStdout(`${plan.name}: ${report.total} runs: ran ${report.ran}, skipped ${report.skipped} already done, ${failed} failed\n`);
+  if (report.summary !== undefined) await finishSummary(report.summary, outDir, args.charts !== false, args.quiet === true);
+  else if (shard !== undefined)
+    await writeStdout(args.quiet ? `${outDir}\n` : `shard ${shard.index}/${shard.count} written to ${outDir}; combine the shards with: simulate merge <shard folders...> --out DIR\n`);
   if (failed > 0)
     throw new SimulationError(
       `${failed} of ${report.ran} runs failed (coordinates, seed and error in ${join(outDir, "failed")}); the rest are in the summary. Run the sweep again to retry only them.`,
@@ -101,25 +106,31 @@ export async function mergeCommand(args: MergeArgs): Promise<void> {
   const source = folderRunSource(dirs, plan.hash);
   for (const damaged of source.damaged) process.stderr.write(`damaged file ${damaged.file}: ${damaged.reason}; not trusted, its run counts as missing\n`);
   const summary = buildSummary(plan, source);
-  process.stdout.write(`${plan.name}: merged ${dirs.length} folder(s): ${summary.runs.completed} of ${summary.runs.planned} runs, ${summary.runs.failed} failed, ${summary.runs.missing} missing\n`);
-  await finishSummary(summary, outDir, args.charts !== false);
+  if (!args.quiet)
+    await writeStdout(`${plan.name}: merged ${dirs.length} folder(s): ${summary.runs.completed} of ${summary.runs.planned} runs, ${summary.runs.failed} failed, ${summary.runs.missing} missing\n`);
+  await finishSummary(summary, outDir, args.charts !== false, args.quiet === true);
   if (summary.runs.failed + summary.runs.missing > 0) {
     throw new SimulationError(`${summary.runs.failed} runs failed and ${summary.runs.missing} are missing: rerun the shards that lack them (finished runs are skipped), then merge again`);
   }
 }
 
-async function finishSummary(summary: SweepSummary, outDir: string, charts: boolean): Promise<void> {
+/** Writes the summary files and charts; quiet prints only their paths (the chart folder when charts were drawn). */
+async function finishSummary(summary: SweepSummary, outDir: string, charts: boolean, quiet: boolean): Promise<void> {
   writeSummaryFiles(outDir, summary);
-  process.stdout.write(`wrote ${join(outDir, "summary.json")} and summary.csv\n`);
+  const summaryFiles = [join(outDir, "summary.json"), join(outDir, "summary.csv")];
+  await writeStdout(quiet ? summaryFiles.map((file) => `${file}\n`).join("") : `wrote ${summaryFiles[0]} and summary.csv\n`);
   if (!charts) return;
   // Loaded only when charts are drawn (see runCommand in main.ts).
   const { writeSweepCharts } = await import("../sweep/write-sweep-charts.js");
   const drawn = await writeSweepCharts(summary, outDir);
-  for (const skip of drawn.skipped) process.stdout.write(`skipped ${skip.id}: ${skip.reason}\n`);
-  process.stdout.write(`drew ${drawn.drawn.length} chart(s) into ${join(outDir, "charts")}\n`);
+  if (quiet) {
+    await writeStdout(`${join(outDir, "charts")}\n`);
+    return;
+  }
+  await writeStdout(`${drawn.skipped.map((skip) => `skipped ${skip.id}: ${skip.reason}\n`).join("")}drew ${drawn.drawn.length} chart(s) into ${join(outDir, "charts")}\n`);
 }
 
-function emitClusterJob(plan: SweepPlan, args: SweepArgs): void {
+async function emitClusterJob(plan: SweepPlan, args: SweepArgs): Promise<void> {
   const shards = args.shards ?? 4;
   if (!(Number.isInteger(shards) && shards >= 1)) throw new InputError("--shards", [{ path: "", value: args.shards, expected: "a whole number of shards, at least 1" }]);
   const options = {
@@ -133,5 +144,5 @@ function emitClusterJob(plan: SweepPlan, args: SweepArgs): void {
     allowExec: args.allowExec,
     maxEvents: args.maxEvents,
   };
-  process.stdout.write(args.emit === "k8s" ? kubernetesIndexedJob(options) : slurmArrayScript(options));
+  await writeStdout(args.emit === "k8s" ? kubernetesIndexedJob(options) : slurmArrayScript(options));
 }
