@@ -27,20 +27,25 @@ export function stdoutClosed(): boolean {
 }
 
 /**
- * Writes `text` to stdout and resolves once it has been handed on (true), or at once with false when
- * the reader has gone, so a long listing can stop. A command whose product is files (a run) ignores
- * the answer and finishes its files: a closed pipe is not an error, the exit status stays 0.
+ * Writes `text` to stdout and resolves true once the stream can take more (at once when its buffer
+ * is below the high-water mark, else at its 'drain'), or false when the reader has gone, so a long
+ * listing can stop. A command whose product is files (a run) ignores the answer and finishes its
+ * files: a closed pipe is not an error, the exit status stays 0. (Waiting on 'drain' rather than on
+ * each write's callback also works when a caller replaces process.stdout.write, as tests do.)
  */
 export function writeStdout(text: string): Promise<boolean> {
   if (closed || text === "") return Promise.resolve(!closed);
-  return new Promise((resolve, reject) => {
-    process.stdout.write(text, (error) => {
-      if (error === undefined || error === null) resolve(true);
-      else if ((error as NodeJS.ErrnoException).code === "EPIPE" || closed) {
-        closed = true;
-        resolve(false);
-      } else reject(error);
-    });
+  if (process.stdout.write(text)) return Promise.resolve(!closed);
+  return new Promise((resolve) => {
+    const done = (): void => {
+      process.stdout.off("drain", done);
+      process.stdout.off("close", done);
+      process.stdout.off("error", done);
+      resolve(!closed);
+    };
+    process.stdout.on("drain", done);
+    process.stdout.on("close", done);
+    process.stdout.on("error", done);
   });
 }
 
