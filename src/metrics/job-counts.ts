@@ -1,8 +1,20 @@
 import type { JobCounts } from "./results-schema.js";
 
+/** The counts a family keeps while it runs: JobCounts without the violations, derived at the end. */
+export type JobTally = Omit<JobCounts, "violations" | "violationRate">;
+
+export function newJobTally(): JobTally {
+  return { generated: 0, completed: 0, dropped: 0, refused: 0, lost: 0, unfinished: 0, late: 0, unfinishedLate: 0 };
+}
+
+/** A tally as results@2 counts (violations by the one rule). */
+export function jobCountsOf(tally: JobTally): JobCounts {
+  return withViolations({ ...tally, violations: 0, violationRate: null });
+}
+
 /** Sums job counts of the families (violation rate recomputed from the sums). */
 export function addJobCounts(parts: readonly JobCounts[]): JobCounts {
-  const sum: JobCounts = { generated: 0, completed: 0, dropped: 0, refused: 0, lost: 0, unfinished: 0, late: 0, unfinishedLate: 0, violations: 0, violationRate: null };
+  const sum: JobCounts = { ...newJobTally(), violations: 0, violationRate: null };
   for (const part of parts) {
     sum.generated += part.generated;
     sum.completed += part.completed;

@@ -1,27 +1,13 @@
-import type { FrameNodeResults, JobCounts } from "../../metrics/results-schema.js";
+import type { FrameNodeResults } from "../../metrics/results-schema.js";
 import { mergeStageSets, newStageSet, StageStats, summarizeStageSet } from "../../metrics/stage-stats.js";
 import { TimeSeriesRecorder } from "../../metrics/time-series.js";
-import { withViolations } from "../../metrics/job-counts.js";
+import { type JobTally, jobCountsOf, newJobTally } from "../../metrics/job-counts.js";
 import type { ResolvedScenario } from "../../scenario/resolved-scenario.js";
 import type { FrameFamilyResults } from "../traffic-context.js";
 import { NodeMeter } from "./node-meter.js";
 
 /** Where the results sample the total-latency distribution: every percentile plus the far tail. */
 const CDF_PROBABILITIES: readonly number[] = [...Array.from({ length: 100 }, (_, i) => i / 100), 0.995, 0.999, 1];
-
-/** Counts of one set of frame jobs (the whole family, or one device group). */
-interface Counts {
-  generated: number;
-  completed: number;
-  dropped: number;
-  refused: number;
-  lost: number;
-  unfinished: number;
-  late: number;
-  unfinishedLate: number;
-}
-
-const zero = (): Counts => ({ generated: 0, completed: 0, dropped: 0, refused: 0, lost: 0, unfinished: 0, late: 0, unfinishedLate: 0 });
 
 /**
  * What frame traffic measures, and its part of the results. The window is the scenario's
@@ -35,9 +21,9 @@ export class FrameRecorder {
   /** Frames run on their own devices (local-only); its "slots" are the devices. */
   readonly localMeter: NodeMeter;
   readonly series: TimeSeriesRecorder;
-  private readonly counts: Counts = zero();
+  private readonly counts: JobTally = newJobTally();
   private readonly groupOfDevice: Int32Array;
-  private readonly groupCounts: Counts[] = [];
+  private readonly groupCounts: JobTally[] = [];
   private readonly groupTotals: StageStats[] = [];
   private readonly groupNames: string[] = [];
   private readonly groupDevices: number[] = [];
@@ -62,7 +48,7 @@ export class FrameRecorder {
         group = this.groupNames.length;
         this.groupNames.push(device.group);
         this.groupDevices.push(0);
-        this.groupCounts.push(zero());
+        this.groupCounts.push(newJobTally());
         this.groupTotals.push(new StageStats());
       }
       this.groupDevices[group]++;
@@ -171,7 +157,7 @@ export class FrameRecorder {
     const local = this.localMeter;
     return {
       section: {
-        jobs: jobCounts(this.counts),
+        jobs: jobCountsOf(this.counts),
         throughput: measuredSeconds > 0 ? this.counts.completed / measuredSeconds : 0,
         latency: summarizeStageSet(overall),
         latencyCdf: overall.total.cdf(CDF_PROBABILITIES),
@@ -183,7 +169,7 @@ export class FrameRecorder {
       groups: this.groupNames.map((group, index) => ({
         group,
         devices: this.groupDevices[index],
-        jobs: jobCounts(this.groupCounts[index]),
+        jobs: jobCountsOf(this.groupCounts[index]),
         frames: { latency: { total: (this.groupNames.length === 1 ? overall.total : this.groupTotals[index]).summary() } },
       })),
       migrations,
@@ -204,9 +190,4 @@ export class FrameRecorder {
       latency: summarizeStageSet(meter.stages),
     };
   }
-}
-
-/** The results@2 counts; violations by the one rule of every family. */
-function jobCounts(counts: Counts): JobCounts {
-  return withViolations({ ...counts, violations: 0, violationRate: null });
 }

@@ -1,18 +1,13 @@
 import type { LlmStage } from "../../llm/llm-results.js";
 import { LlmTimeSeriesRecorder } from "../../llm/llm-time-series.js";
 import type { RouteMode } from "../../llm/routers/types.js";
+import { type JobTally, newJobTally } from "../../metrics/job-counts.js";
 import { StageStats } from "../../metrics/stage-stats.js";
 
 /** What one device group's measured queries saw: the per-class view (phones vs laptops, say). */
 export class GroupMeter {
   devices = 0;
-  generated = 0;
-  completed = 0;
-  refused = 0;
-  lost = 0;
-  late = 0;
-  unfinished = 0;
-  unfinishedLate = 0;
+  readonly jobs: JobTally = newJobTally();
   local = 0;
   offDevice = 0;
   toCloud = 0;
@@ -63,14 +58,8 @@ export interface EndedQuery {
 
 /** Counters of one run, over measured queries (created in [warmup, duration)), whenever they end. */
 export class QueryMeter {
-  generated = 0;
-  completed = 0;
-  refused = 0;
-  /** Lost to a node crash (queued or in service at the crash, or arriving while it was down). */
-  lost = 0;
-  late = 0;
-  unfinished = 0;
-  unfinishedLate = 0;
+  /** Lost = to a node crash (queued or in service at the crash, or arriving while it was down); no query policy drops. */
+  readonly jobs: JobTally = newJobTally();
   routes = { local: 0, cloud: 0, collaborative: 0 };
   promptTokens = 0;
   outputTokens = 0;
@@ -116,8 +105,8 @@ export class QueryMeter {
 
   /** A measured query was created. */
   created(group: GroupMeter): void {
-    this.generated++;
-    group.generated++;
+    this.jobs.generated++;
+    group.jobs.generated++;
   }
 
   /** A measured query ended (completed, refused or lost). */
@@ -152,21 +141,21 @@ export class QueryMeter {
       this.promptTokensToCloud += q.cloudPrompt;
     }
     if (q.refused) {
-      this.refused++;
-      group.refused++;
+      this.jobs.refused++;
+      group.jobs.refused++;
       return;
     }
     if (q.lost) {
-      this.lost++;
-      group.lost++;
+      this.jobs.lost++;
+      group.jobs.lost++;
       return;
     }
-    this.completed++;
-    group.completed++;
+    this.jobs.completed++;
+    group.jobs.completed++;
     this.outputTokens += q.outputTokens;
     if (q.violated) {
-      this.late++;
-      group.late++;
+      this.jobs.late++;
+      group.jobs.late++;
     }
     group.ttft.add(q.ttftMs);
     group.total.add(q.totalMs);
@@ -183,11 +172,11 @@ export class QueryMeter {
 
   /** A measured query still in flight at the end of the run; `late` when already past a deadline. */
   unfinishedAtEnd(group: GroupMeter, createdAt: number, late: boolean): void {
-    this.unfinished++;
-    group.unfinished++;
+    this.jobs.unfinished++;
+    group.jobs.unfinished++;
     if (late) {
-      this.unfinishedLate++;
-      group.unfinishedLate++;
+      this.jobs.unfinishedLate++;
+      group.jobs.unfinishedLate++;
       this.series.recordUnfinishedLate(createdAt);
     }
   }

@@ -1,11 +1,11 @@
 import { LLM_STAGES, type LlmStage } from "../../llm/llm-results.js";
-import type { JobCounts, QueryResults, RunNodeResults } from "../../metrics/results-schema.js";
+import type { QueryResults, RunNodeResults } from "../../metrics/results-schema.js";
 import type { StageSummary } from "../../metrics/stage-stats.js";
 import type { ResolvedScenario } from "../../scenario/resolved-scenario.js";
-import { withViolations } from "../../metrics/job-counts.js";
+import { jobCountsOf } from "../../metrics/job-counts.js";
 import type { QueryFamilyResults } from "../traffic-context.js";
 import type { BatchServer } from "./batch-server.js";
-import type { GroupMeter, QueryMeter } from "./query-meter.js";
+import type { QueryMeter } from "./query-meter.js";
 
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
@@ -43,7 +43,7 @@ export function buildQueryResults(
   const ended = m.jobsSucceeded + m.jobsFailed;
   const pipeline = firstPipeline(scenario);
   const section: QueryResults = {
-    jobs: jobCounts(m),
+    jobs: jobCountsOf(m.jobs),
     routes: { ...m.routes },
     latency,
     tokens: { prompt: m.promptTokens, output: m.outputTokens, servedAtEdge: m.tokensAtEdge, servedInCloud: m.tokensInCloud },
@@ -52,7 +52,7 @@ export function buildQueryResults(
       energyUsd,
       hardwareUsd,
       totalUsd,
-      perQueryUsd: ratio(totalUsd, m.completed),
+      perQueryUsd: ratio(totalUsd, m.jobs.completed),
       // A day's money: API spend of the window's arrivals and the hardware and energy of the window, per 24 h of it.
       perDayUsd: measuredMs > 0 ? (totalUsd * DAY_MS) / measuredMs : 0,
     },
@@ -61,13 +61,13 @@ export function buildQueryResults(
       queriesToCloud: m.queriesToCloud,
       promptTokensOffDevice: m.promptTokensOffDevice,
       promptTokensToCloud: m.promptTokensToCloud,
-      shareOfQueriesOffDevice: ratio(m.queriesOffDevice, m.generated - m.unfinished),
-      shareOfQueriesToCloud: ratio(m.queriesToCloud, m.generated - m.unfinished),
+      shareOfQueriesOffDevice: ratio(m.queriesOffDevice, m.jobs.generated - m.jobs.unfinished),
+      shareOfQueriesToCloud: ratio(m.queriesToCloud, m.jobs.generated - m.jobs.unfinished),
       shareOfTokensOffDevice: ratio(m.promptTokensOffDevice, m.promptTokens),
       shareOfTokensToCloud: ratio(m.promptTokensToCloud, m.promptTokens),
     },
-    quality: { meanProbability: ratio(m.qualitySum, m.completed), goodShare: ratio(m.good, m.completed) },
-    throughput: { queriesPerS: perSecond(m.completed), outputTokensPerS: perSecond(m.outputTokens) },
+    quality: { meanProbability: ratio(m.qualitySum, m.jobs.completed), goodShare: ratio(m.good, m.jobs.completed) },
+    throughput: { queriesPerS: perSecond(m.jobs.completed), outputTokensPerS: perSecond(m.outputTokens) },
     devices: { localServed: deviceServers.reduce((sum, s) => sum + (s?.served ?? 0), 0), energyJ: devicesEnergyJ },
     pipelines:
       pipeline === undefined
@@ -123,38 +123,22 @@ export function buildQueryResults(
     };
   });
   const groups = m.groups.map((g) => {
-    const ended = g.completed + g.refused + g.lost;
+    const ended = g.jobs.completed + g.jobs.refused + g.jobs.lost;
     return {
       group: g.group,
       devices: g.devices,
-      jobs: jobCounts(g),
+      jobs: jobCountsOf(g.jobs),
       queries: {
         latency: { ttft: g.ttft.summary(), total: g.total.summary() },
         shareLocal: ratio(g.local, ended),
         shareOffDevice: ratio(g.offDevice, ended),
         shareToCloud: ratio(g.toCloud, ended),
         apiUsd: g.apiUsd,
-        qualityMeanProbability: ratio(g.qualitySum, g.completed),
+        qualityMeanProbability: ratio(g.qualitySum, g.jobs.completed),
       },
     };
   });
   return { section, nodes, groups };
-}
-
-/** The results@2 counts of the measured queries (no query policy drops a query: dropped is 0). */
-function jobCounts(m: QueryMeter | GroupMeter): JobCounts {
-  return withViolations({
-    generated: m.generated,
-    completed: m.completed,
-    dropped: 0,
-    refused: m.refused,
-    lost: m.lost,
-    unfinished: m.unfinished,
-    late: m.late,
-    unfinishedLate: m.unfinishedLate,
-    violations: 0,
-    violationRate: null,
-  });
 }
 
 /** The first pipeline workload of the scenario: it names the stages of the pipeline section. */
