@@ -3,7 +3,7 @@ import { SimulationError } from "../errors.js";
 import { ROUTERS } from "../llm/routers/registry.js";
 import type { QueryRouter, RouterFactory } from "../llm/routers/types.js";
 import { COARSE_SKETCH_RELATIVE_ERROR, SKETCH_RELATIVE_ERROR } from "../metrics/sketch.js";
-import { addJobCounts, withViolations } from "../metrics/job-counts.js";
+import { addJobCounts } from "../metrics/job-counts.js";
 import { type GroupResults, RESULTS_SCHEMA, type Results, type RunResults } from "../metrics/results-schema.js";
 import type { PolicyEntry } from "../policies/policy-entry.js";
 import type { ResolvedScenario } from "../scenario/resolved-scenario.js";
@@ -124,7 +124,7 @@ function assembleRun(scenario: ResolvedScenario, entry: PolicyEntry, world: Worl
   for (const device of scenario.devices) {
     let group = groups.get(device.group);
     if (group === undefined) {
-      group = { group: device.group, devices: 0, jobs: withViolations(addJobCounts([])), frames: null, queries: null };
+      group = { group: device.group, devices: 0, jobs: addJobCounts([]), frames: null, queries: null };
       groups.set(device.group, group);
     }
     group.devices++;
