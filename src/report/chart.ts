@@ -1,6 +1,7 @@
 import type { TopLevelSpec } from "vega-lite";
 import type { FrameResults, QueryResults } from "../metrics/results-schema.js";
 import type { ReportResults, ReportRun } from "./results-input.js";
+import type { ChartWidth } from "./style.js";
 
 /** A chart built from results: its Vega-Lite spec and a caption for the report. */
 export interface DrawnChart {
@@ -27,7 +28,8 @@ export interface ChartDefinition<R = ReportResults> {
   id: string;
   title: string;
   family?: "frames" | "queries";
-  build(results: R): ChartOutcome;
+  /** `width`: the print width to lay the chart out for (default one column); see CHART_WIDTHS. */
+  build(results: R, width?: ChartWidth): ChartOutcome;
 }
 
 export type FrameRun = ReportRun & { frames: FrameResults };

@@ -19,6 +19,13 @@ export const STAGE_COLOURS = ["#440154", "#3B528B", "#21918C", "#5EC962", "#FDE7
  * that width puts 10 px text at about 7.5 pt, and the 2x PNG has about 200 dpi.
  */
 export const COLUMN_WIDTH = 330;
+
+/**
+ * The print widths a chart is laid out for, in px at 100 px per inch: one paper column (3.3 in)
+ * and a figure across two columns (7 in). Every chart must be readable at both (issue 14).
+ */
+export const CHART_WIDTHS = { column: 330, double: 700 } as const;
+export type ChartWidth = keyof typeof CHART_WIDTHS;
 export const PLOT_WIDTH = 250;
 export const PLOT_HEIGHT = 160;
 
