@@ -11,8 +11,11 @@ export const FONT_FAMILY = "DejaVu Sans";
  */
 export const OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000", "#F0E442"] as const;
 
-/** Stage colours: a sequential viridis ramp, clearly different from the scheduler colours and safe for colour-blind readers. */
-export const STAGE_COLOURS = ["#440154", "#3B528B", "#21918C", "#5EC962", "#FDE725"] as const;
+/**
+ * Stage colours: viridis from 0 to 0.8, clearly different from the scheduler colours and safe for
+ * colour-blind readers. The ramp stops before its yellow end, which vanishes on white paper.
+ */
+export const STAGE_COLOURS = ["#440154", "#414487", "#2A788E", "#22A884", "#7AD151"] as const;
 
 /**
  * Plot widths in px. A paper column is about 3.3 in; a chart of about 330 px in total drawn at

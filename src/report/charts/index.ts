@@ -8,6 +8,7 @@ import { llmTradeoffsChart } from "../llm/llm-tradeoffs.js";
 import { latencyCdfChart } from "./latency-cdf.js";
 import { latencyOverTimeChart } from "./latency-over-time.js";
 import { learningCurveChart } from "./learning-curve.js";
+import { migrationsChart } from "./migrations.js";
 import { networkHeatmapChart } from "./network-heatmap.js";
 import { nodeLoadOverTimeChart } from "./node-load-over-time.js";
 import { stageBreakdownChart } from "./stage-breakdown.js";
@@ -19,12 +20,13 @@ import { violationRateChart } from "./violation-rate.js";
  * (both for a mixed scenario). `id` names the files in <out>/charts/.
  */
 export const CHARTS: readonly ChartDefinition[] = [
-  { id: "latency-cdf", title: "Latency distribution", family: "frames", build: (r) => latencyCdfChart(r) },
+  { id: "latency-cdf", title: "Latency distribution", family: "frames", build: (r, width) => latencyCdfChart(r, { width }) },
   { id: "stage-breakdown", title: "Where the time goes: latency by stage", family: "frames", build: stageBreakdownChart },
   { id: "latency-over-time", title: "Latency over time", family: "frames", build: latencyOverTimeChart },
   { id: "violation-rate", title: "QoS violation rate", family: "frames", build: violationRateChart },
   { id: "network-latency", title: "Network latency between devices and nodes", build: networkHeatmapChart },
   { id: "node-load", title: "Node utilisation and queue length over time", family: "frames", build: nodeLoadOverTimeChart },
+  { id: "migrations", title: "Migrations over time", family: "frames", build: migrationsChart },
   { id: "learning-curve", title: "Learning curve", family: "frames", build: learningCurveChart },
   { id: "llm-latency", title: "Time to first token and total latency", family: "queries", build: (r) => llmLatencyChart(r) },
   { id: "llm-tradeoffs", title: "Cost, quality and privacy trade-off", family: "queries", build: llmTradeoffsChart },

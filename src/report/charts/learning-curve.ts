@@ -1,11 +1,13 @@
 import type { TopLevelSpec } from "vega-lite";
 import { frameRuns, skipped, timeAxisUnit, type ChartOutcome } from "../chart.js";
 import type { ReportResults } from "../results-input.js";
-import { CHART_CONFIG, PLOT_HEIGHT, PLOT_WIDTH, policyColourScale } from "../style.js";
+import { CHART_CONFIG, policyColourSubset, type ChartWidth } from "../style.js";
+import { bottomLegend, NUMBER_FORMAT, percent, percentScale, PLOT_SIZES } from "./layout.js";
 
 export interface LearningPoint {
   scheduler: string;
   t: number;
+  /** Violation rate of the bin, 0-1. */
   rate: number | null;
 }
 
@@ -21,27 +23,29 @@ export function learningPoints(results: ReportResults): LearningPoint[] {
     });
 }
 
-/** Chart 7: learning curve — QoS violation rate per time bin for each learned scheduler. */
-export function learningCurveChart(results: ReportResults): ChartOutcome {
-  const values = learningPoints(results);
-  if (values.length === 0) return skipped("no learned frame scheduler with a time series in these results (`runs[].learned`, `runs[].frames.timeSeries`)");
-  const { unit } = timeAxisUnit(results);
+/** Chart 7: learning curve — QoS violation rate per time bin for each learned scheduler, in % (the "%" in the axis title only). */
+export function learningCurveChart(results: ReportResults, width: ChartWidth = "column"): ChartOutcome {
+  const points = learningPoints(results);
+  if (points.length === 0) return skipped("no learned frame scheduler with a time series in these results (`runs[].learned`, `runs[].frames.timeSeries`)");
+  const { divisor, unit } = timeAxisUnit(results);
+  const plot = PLOT_SIZES[width];
+  const values = points.map((p) => ({ ...p, percent: p.rate === null ? null : percent(p.rate) }));
   // Only the learned schedulers in the legend, each keeping its report-wide colour.
-  const all = policyColourScale(results);
-  const learned = new Set(values.map((v) => v.scheduler));
-  const colour = { domain: all.domain.filter((label) => learned.has(label)), range: all.range.filter((_, i) => learned.has(all.domain[i])) };
+  const colour = policyColourSubset(results, new Set(points.map((v) => v.scheduler)));
+  const y = percentScale(Math.max(0, ...values.map((v) => v.percent ?? 0)));
   const spec: TopLevelSpec = {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     config: CHART_CONFIG,
-    width: PLOT_WIDTH,
-    height: PLOT_HEIGHT,
+    width: plot.width,
+    height: plot.height,
     data: { values },
     mark: { type: "line", point: { size: 12, filled: true } },
     encoding: {
-      x: { field: "t", type: "quantitative", title: `simulated time (${unit})`, scale: { zero: false, nice: false } },
-      y: { field: "rate", type: "quantitative", title: "QoS violation rate (%)", axis: { format: ".0%" } },
-      color: { field: "scheduler", type: "nominal", title: "scheduler", scale: colour, legend: { orient: "bottom", direction: "horizontal" } },
+      // From 0 (a 0 tick) to the end of the window: a policy that learns late is seen against the whole run.
+      x: { field: "t", type: "quantitative", title: `simulated time (${unit})`, scale: { domain: [0, results.window.durationMs / divisor], nice: false }, axis: { format: NUMBER_FORMAT } },
+      y: { field: "percent", type: "quantitative", title: "QoS violation rate (%)", scale: y, axis: { format: NUMBER_FORMAT, tickCount: 5 } },
+      color: { field: "scheduler", type: "nominal", title: null, scale: colour, legend: bottomLegend(colour.domain, width) },
     },
   };
-  return { kind: "chart", spec, caption: "QoS violation rate of the requests created in each time bin, per learned scheduler: how fast the policy learns." };
+  return { kind: "chart", spec, caption: "QoS violation rate of the frames created in each time bin, per learned scheduler: how fast the policy learns." };
 }
