@@ -109,7 +109,7 @@ describe("llm-results@1 (queries) converted to results@2", () => {
 
 describe("simulate report on files of before results@2", () => {
   it.each([
-    [FRAMES_V1, ["latency-cdf", "stage-breakdown", "latency-over-time", "violation-rate", "network-latency", "node-load"]],
+    [FRAMES_V1, ["latency-cdf", "stage-breakdown", "latency-over-time", "violation-rate", "network-latency", "node-load", "migrations"]],
     [QUERIES_V1, ["llm-latency", "llm-tradeoffs", "llm-privacy-cost", "llm-over-time", "llm-learning"]],
   ])("%s still produces a report: exit 0, its family's charts, index.html", (file, charts) => {
     const dir = tempDir();

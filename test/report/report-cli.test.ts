@@ -11,7 +11,7 @@ describe("simulate report <results.json>", () => {
     copyFileSync(FIXTURE_FILE, results);
     const run = runCli(["report", results]);
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stdout).toContain("charts: 6 drawn, 1 skipped");
+    expect(run.stdout).toContain("charts: 6 drawn, 2 skipped");
     expect(run.stdout).toContain("skipped learning-curve: no learned frame scheduler");
     expect(run.stdout).not.toContain("warning");
     expect(run.stdout).toContain(`report: ${join(dir, "index.html")}`);
@@ -68,7 +68,7 @@ describe("simulate <scenario> --report", () => {
     const run = runCli(["scenarios/edge-ai-testbed.json", "--duration", "30 s", "--out", dir, "--report"]);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain(`wrote ${join(dir, "results.json")}`);
-    expect(run.stdout).toContain("charts: 6 drawn, 1 skipped");
+    expect(run.stdout).toContain("charts: 6 drawn, 2 skipped");
     const html = readFileSync(join(dir, "index.html"), "utf8");
     const results = JSON.parse(readFileSync(join(dir, "results.json"), "utf8")) as { scenario: { hash: string } };
     expect(html).toContain(results.scenario.hash);

@@ -43,7 +43,7 @@ describe("writeReport", () => {
   it("writes .vl.json, .svg and .png for every drawn chart and index.html; no warnings", () => {
     expect(summary.warnings).toEqual([]);
     expect(summary.drawn).toEqual(["latency-cdf", "stage-breakdown", "latency-over-time", "violation-rate", "network-latency", "node-load"]);
-    expect(summary.skipped.map((s) => s.id)).toEqual(["learning-curve"]);
+    expect(summary.skipped.map((s) => s.id)).toEqual(["migrations", "learning-curve"]);
     const files = readdirSync(join(first, "charts")).sort();
     expect(files).toHaveLength(3 * summary.drawn.length);
     for (const id of summary.drawn) {
