@@ -85,14 +85,21 @@ export function latencyOverTimeChart(results: ReportResults, width: ChartWidth =
   const shown = deadline === null ? latencies : [...latencies, deadline];
   // One stalled scheduler at 200,000 ms flattens the others to a line at 0 on a linear axis.
   const logY = spansDecades(shown);
-  const yDomain: [number, number] = [nice125(Math.min(...shown), "floor"), nice125(Math.max(...shown), "ceil")];
-  const y = logY ? { type: "log" as const, domain: yDomain, nice: false } : { type: "linear" as const, domain: [0, Math.max(...shown)], nice: true, zero: true };
+  // Room above the deadline for its label, inside the plot.
+  const top = Math.max(...shown, deadline === null ? 0 : deadline * (logY ? 1.5 : 1.12));
+  const yDomain: [number, number] = [nice125(Math.min(...shown), "floor"), nice125(top, "ceil")];
+  const y = logY ? { type: "log" as const, domain: yDomain, nice: false } : { type: "linear" as const, domain: [0, top], nice: true, zero: true };
   const yAxis = logY ? logAxis(yDomain, plot.height, "y") : { format: NUMBER_FORMAT };
   const end = results.window.durationMs;
   // An open-ended fault is shaded to the end of the window, where the plotted bins end.
-  const faults = frameRuns(results).flatMap((run) =>
-    run.faults.map((f) => ({ scheduler: run.label, start: f.startMs / divisor, end: (f.endMs ?? Math.max(f.startMs, end)) / divisor, kind: f.kind, target: f.target })),
-  );
+  // A fault the scenario schedules happens in every run: shaded once, not once per run (stacked translucent bands turn black).
+  const faults = [
+    ...new Map(
+      frameRuns(results)
+        .flatMap((run) => run.faults.map((f) => ({ start: f.startMs / divisor, end: (f.endMs ?? Math.max(f.startMs, end)) / divisor, kind: f.kind, target: f.target })))
+        .map((f) => [`${f.start}|${f.end}|${f.kind}|${f.target}`, f] as const),
+    ).values(),
+  ].sort((a, b) => a.start - b.start || a.end - b.end || a.target.localeCompare(b.target));
   const migrations = frameRuns(results).flatMap((run) => run.migrations.map((m) => ({ scheduler: run.label, t: m.timeMs / divisor, device: m.device, from: m.from, to: m.to })));
   const ends = earlyEnds(results);
   // From 0: the time axis of every frame chart starts at the start of the run.

@@ -37,13 +37,18 @@ export function heatColourScale(values: readonly number[], gradientLength: numbe
     const domain: [number, number] = [nice125(lo, "floor"), nice125(hi, "ceil")];
     return { type: "log", domain, legendValues: logAxisTicks(domain, gradientLength, "x") };
   }
-  // A matrix of one value (every link alike) still gets a bar around it.
-  const spread = hi - lo > 0 ? hi - lo : Math.max(1, Math.abs(hi) * 0.1);
-  const step = nice125(spread / 4, "ceil");
-  const domain: [number, number] = [Math.floor(lo / step) * step, Math.max(Math.ceil(hi / step) * step, Math.floor(lo / step) * step + step)];
-  const legendValues: number[] = [];
-  for (let v = domain[0]; v <= domain[1] + step / 1e6; v += step) legendValues.push(Number(v.toPrecision(6)));
-  return { type: "linear", domain, legendValues };
+  // A matrix of one value (every link alike) still gets a bar, centred on it.
+  const [from, to] = hi - lo > 0 ? [lo, hi] : [lo - Math.max(0.5, Math.abs(lo) * 0.05), hi + Math.max(0.5, Math.abs(hi) * 0.05)];
+  const valuesWith = (step: number): { domain: [number, number]; legendValues: number[] } => {
+    const domain: [number, number] = [Math.floor(from / step) * step, Math.ceil(to / step) * step];
+    const legendValues: number[] = [];
+    for (let v = domain[0]; v <= domain[1] + step / 1e6; v += step) legendValues.push(Number(v.toPrecision(6)));
+    return { domain, legendValues };
+  };
+  // About four steps across the data; a finer 1-2-5 step while that labels fewer than four values.
+  let step = nice125((to - from) / 4, "ceil");
+  while (valuesWith(step).legendValues.length < 4) step = nice125(step * 0.99, "floor");
+  return { type: "linear", ...valuesWith(step) };
 }
 
 /** Chart 5: nominal one-way latency between every device (row) and node (column), as in the testbed paper's figure. */

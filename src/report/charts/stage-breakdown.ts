@@ -101,7 +101,8 @@ export function stageBreakdownChart(results: ReportResults, width: ChartWidth = 
   const columns = Math.min(runs.length, PANEL_COLUMNS[width]);
   const targets = [ALL_NODES, ...results.scenario.nodes.map((node) => node.id)];
   const labelWidth = Math.ceil(Math.max(...targets.map((t) => textWidth(t)))) + 8;
-  const panelWidth = Math.floor((CHART_WIDTHS[width] - 10) / columns) - labelWidth - 12;
+  // Per panel: its node names, 12 px of spacing and about 10 px for the last tick label's overhang.
+  const panelWidth = Math.floor((CHART_WIDTHS[width] - 10) / columns) - labelWidth - 22;
   const spec: TopLevelSpec = {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     config: CHART_CONFIG,
