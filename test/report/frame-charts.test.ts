@@ -320,7 +320,26 @@ describe("frame charts a reviewer would accept (heterogeneous-cluster, as the is
   });
 });
 
+describe("latency-over-time with migrations and faults", () => {
+  it("keeps one legend (the migration ticks share the schedulers' colours) and shades a fault every run records once", async () => {
+    const results = withFutureFields();
+    for (const run of results.runs) run.faults = [{ startMs: 40_000, endMs: 45_000, kind: "crash", target: "coral" }];
+    const chart = drawn(build("latency-over-time", results));
+    expect((await scene(chart.spec)).legends).toBe(1);
+    const layers = (chart.spec as { layer: Array<{ mark?: { type?: string }; data?: { values?: unknown[] } }> }).layer;
+    expect(layers.find((l) => l.mark?.type === "rect")?.data?.values).toHaveLength(1);
+  });
+});
+
 describe("migrations chart", () => {
+  it("is laid out for two columns: wider, same text sizes", async () => {
+    const results = withFutureFields();
+    const [narrow, wide] = [await scene(drawn(build("migrations", results, "column")).spec), await scene(drawn(build("migrations", results, "double")).spec)];
+    expect(narrow.width).toBeLessThanOrEqual(CHART_WIDTHS.column + 5);
+    expect(wide.width).toBeGreaterThan(0.8 * CHART_WIDTHS.double);
+    expect(wide.width).toBeLessThanOrEqual(CHART_WIDTHS.double + 5);
+  });
+
   it("is skipped with a reason when no run migrated", () => {
     const outcome = build("migrations", fixture());
     expect(outcome.kind).toBe("skipped");
