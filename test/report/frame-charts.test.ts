@@ -320,6 +320,21 @@ describe("frame charts a reviewer would accept (heterogeneous-cluster, as the is
   });
 });
 
+describe("network heat map sizes", () => {
+  it.each([12, 30, 36, 100])("%i device rows x 6 nodes: names only where they fit, no text collides, within the print width", async (rows) => {
+    const results = fixture();
+    const devices = Array.from({ length: rows }, (_, i) => `camera-${i}`);
+    const nodes = Array.from({ length: 6 }, (_, j) => `edge-node-${j}`);
+    results.network = { devices, nodes, nominalLatencyMs: devices.map((_, i) => nodes.map((_, j) => 2 + ((i * 7 + j * 3) % 40))) };
+    results.scenario.devices = rows;
+    for (const width of WIDTHS) {
+      const laid = await scene(drawn(build("network-latency", results, width)).spec);
+      expect(collisions(laid.texts), `${width}`).toEqual([]);
+      expect(laid.width).toBeLessThanOrEqual(CHART_WIDTHS[width] + 5);
+    }
+  });
+});
+
 describe("latency-over-time with migrations and faults", () => {
   it("keeps one legend (the migration ticks share the schedulers' colours) and shades a fault every run records once", async () => {
     const results = withFutureFields();

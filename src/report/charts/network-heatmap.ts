@@ -60,12 +60,14 @@ export function networkHeatmapChart(results: ReportResults, width: ChartWidth = 
   const rows = network.devices.length;
   const columns = network.nodes.length;
   const groups = rows < results.scenario.devices;
-  const rowLabels = rows <= 40;
+  // Whole pixels per row: fractional steps leave hairline seams between rows once anti-aliased.
+  const plainStep = Math.max(1, Math.min(12, Math.floor(ROWS_HEIGHT[width] / rows)));
+  // Row names while a row is tall enough for a line of text (11 px at 9 px type).
+  const rowLabels = rows <= MAX_LABELLED_ROWS || plainStep >= 11;
   const yAxisWidth = rowLabels ? Math.min(100, Math.max(...network.devices.map((d) => textWidth(d)))) + 24 : 24;
   const columnStep = Math.max(12, Math.min(MAX_COLUMN_STEP[width], Math.floor((CHART_WIDTHS[width] - yAxisWidth - 10) / columns)));
   const labelled = rows <= MAX_LABELLED_ROWS && columns <= MAX_LABELLED_COLUMNS && columnStep >= textWidth("000.0") + 4;
-  // Whole pixels per row: fractional steps leave hairline seams between rows once anti-aliased.
-  const rowStep = labelled ? 18 : Math.max(1, Math.min(12, Math.floor(ROWS_HEIGHT[width] / rows)));
+  const rowStep = labelled ? 18 : plainStep;
   const ms = values.map((v) => v.ms);
   const colour = heatColourScale(ms, GRADIENT_LENGTH[width]);
   const mid = colour.type === "log" ? Math.sqrt(colour.domain[0] * colour.domain[1]) : (colour.domain[0] + colour.domain[1]) / 2;
