@@ -120,7 +120,7 @@ export function latencyOverTimeChart(results: ReportResults, width: ChartWidth =
         encoding: {
           x,
           y: { field: "ms", type: "quantitative", title: `total latency (ms${logY ? ", log scale" : ""})`, scale: y, axis: yAxis },
-          color: { field: "scheduler", type: "nominal", title: null, scale: colour, legend: bottomLegend(colour.domain, width) },
+          color: { field: "scheduler", type: "nominal", title: null, scale: colour, legend: { ...bottomLegend(colour.domain, width), symbolType: "stroke" } },
           // Solid median, dashed p95, told by the caption: a second legend would only repeat it.
           strokeDash: {
             field: "quantile",

@@ -2,7 +2,7 @@ import type { TopLevelSpec } from "vega-lite";
 import { frameRuns, skipped, timeAxisUnit, type ChartOutcome } from "../chart.js";
 import type { ReportResults } from "../results-input.js";
 import { CHART_CONFIG, policyColourSubset, type ChartWidth } from "../style.js";
-import { bottomLegend, NUMBER_FORMAT, percent, percentScale, PLOT_SIZES } from "./layout.js";
+import { bottomLegend, formatNumber, NUMBER_FORMAT, percent, percentScale, PLOT_SIZES } from "./layout.js";
 
 export interface LearningPoint {
   scheduler: string;
@@ -47,5 +47,6 @@ export function learningCurveChart(results: ReportResults, width: ChartWidth = "
       color: { field: "scheduler", type: "nominal", title: null, scale: colour, legend: bottomLegend(colour.domain, width) },
     },
   };
-  return { kind: "chart", spec, caption: "QoS violation rate of the frames created in each time bin, per learned scheduler: how fast the policy learns." };
+  const binSeconds = (frameRuns(results).find((run) => run.learned)?.frames.timeSeries.binMs ?? 0) / 1000;
+  return { kind: "chart", spec, caption: `QoS violation rate of the frames created in each ${formatNumber(binSeconds)} s bin, per learned scheduler: how fast the policy learns.` };
 }

@@ -87,7 +87,8 @@ export function migrationsChart(results: ReportResults, width: ChartWidth = "col
   };
   const totals = migrating.map((run) => {
     const route = commonestRoute(run);
-    return `${run.label} ${formatNumber(run.migrations.length)} (most often ${route.route}, ${formatNumber(route.count)}×)`;
+    const where = run.migrations.length === 1 ? route.route : `most often ${route.route}, ${formatNumber(route.count)}×`;
+    return `${run.label} ${formatNumber(run.migrations.length)} (${where})`;
   });
   const none = still.length > 0 ? `; no migrations: ${still.map((run) => run.label).join(", ")}` : "";
   return {
