@@ -1,5 +1,5 @@
 import { dejavuSansMetrics } from "../font-metrics.js";
-import { CHART_WIDTHS, type ChartWidth } from "../style.js";
+import { CHART_WIDTHS, type ChartWidth, PLOT_HEIGHT, PLOT_WIDTH } from "../style.js";
 
 /**
  * Layout shared by the frame charts: plot sizes per print width, axes whose tick labels never
@@ -21,7 +21,7 @@ export const NUMBER_FORMAT = ",.6~r";
  * for the y axis; across two columns the plot is wider and taller, not the text larger.
  */
 export const PLOT_SIZES: Record<ChartWidth, { width: number; height: number }> = {
-  column: { width: 250, height: 160 },
+  column: { width: PLOT_WIDTH, height: PLOT_HEIGHT },
   double: { width: 600, height: 240 },
 };
 
