@@ -56,8 +56,7 @@ const CHART_EXTENSIONS = [".vl.json", ".svg", ".png", ".pdf"] as const;
  * Charts are rendered one after the other (see renderSvg).
  */
 export async function writeReport(results: ReportResults, outDir: string, formats: readonly ReportFormat[] = DEFAULT_REPORT_FORMATS, options: ReportOptions = {}): Promise<ReportSummary> {
-  const families = familiesOf(results);
-  const charts = (options.charts ?? CHARTS).filter((chart) => chart.family === undefined || families[chart.family]);
+  const charts = reportCharts(results, options.charts);
   const widths = REPORT_WIDTHS.filter((width) => (options.widths ?? DEFAULT_REPORT_WIDTHS).includes(width));
   if (widths.length === 0) throw new Error("writeReport: no chart width asked for");
   const summary: ReportSummary = { files: [], drawn: [], skipped: [], warnings: [] };
@@ -89,6 +88,12 @@ export async function writeReport(results: ReportResults, outDir: string, format
     summary.files.push(file);
   }
   return summary;
+}
+
+/** The charts a report of these results lists: those of every workload family the runs have (a family no run has is not listed at all). */
+export function reportCharts(results: ReportResults, charts: readonly ChartDefinition[] = CHARTS): ChartDefinition[] {
+  const families = familiesOf(results);
+  return charts.filter((chart) => chart.family === undefined || families[chart.family]);
 }
 
 export interface ChartFiles {
