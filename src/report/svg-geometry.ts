@@ -22,9 +22,11 @@ export interface Box {
 /** What a text is, from the class of the vega mark that drew it. */
 export type TextRole = "axis-label" | "axis-title" | "legend-label" | "legend-title" | "title" | "mark" | "other";
 
+/** A text's box: its four corners (a rotated text's box is rotated), and the axis-aligned box around them. */
 export interface TextBox extends Box {
   text: string;
   role: TextRole;
+  corners: Array<[number, number]>;
 }
 
 /** A point a data mark draws through (a line's vertex, a rect's corner, a symbol's centre, a text mark's anchor). */
@@ -202,7 +204,8 @@ function textBoxes(text: OpenText): TextBox[] {
     const y0 = line.y - ASCENT_EM * fontSize;
     const y1 = line.y + (DESCENDERS.test(value) ? DESCENT_EM * fontSize : 0);
     const m = text.frame.matrix;
-    boxes.push({ ...boxOf([apply(m, x0, y0), apply(m, x0 + width, y0), apply(m, x0, y1), apply(m, x0 + width, y1)]), text: value, role: text.role });
+    const corners = [apply(m, x0, y0), apply(m, x0 + width, y0), apply(m, x0 + width, y1), apply(m, x0, y1)];
+    boxes.push({ ...boxOf(corners), text: value, role: text.role, corners });
   }
   return boxes;
 }

@@ -32,20 +32,22 @@ export function layoutLimits(width: ChartWidth): LayoutLimits {
 /**
  * Every layout problem of a chart: (a) two texts (tick and axis labels, titles, legend labels, text
  * marks) whose boxes overlap; a legend, axis or title text that lies on a plot area, over the data;
- * a text cut off at the chart's edge; (b) a mark that draws outside its plot area (unless clipped to
- * it); (c) a chart wider than its print width or taller than the limit.
+ * a text cut off at the chart's edge; (b) a data mark (not a text mark: a label) that draws outside
+ * its plot area (unless clipped to it); (c) a chart wider than its print width or taller than the
+ * limit.
  */
 export function checkChartLayout(geometry: ChartGeometry, limits: LayoutLimits, widthName: string): string[] {
   const problems: string[] = [];
   const texts = geometry.texts;
   for (let i = 0; i < texts.length; i++) {
     for (let j = i + 1; j < texts.length; j++) {
-      if (overlap(texts[i], texts[j]) > TOLERANCE_PX) problems.push(`text ${quote(texts[i])} overlaps ${quote(texts[j])}`);
+      if (penetration(texts[i].corners, texts[j].corners) > TOLERANCE_PX) problems.push(`text ${quote(texts[i])} overlaps ${quote(texts[j])}`);
     }
   }
   for (const text of texts) {
     if (text.role === "mark") continue;
-    if (geometry.plotAreas.some((area) => overlap(text, shrink(area, MARK_TOLERANCE_PX)) > TOLERANCE_PX)) problems.push(`${text.role} text ${quote(text)} lies on a plot area, over the data`);
+    if (geometry.plotAreas.some((area) => penetration(text.corners, corners(shrink(area, MARK_TOLERANCE_PX))) > TOLERANCE_PX))
+      problems.push(`${text.role} text ${quote(text)} lies on a plot area, over the data`);
   }
   const canvas: Box = { x0: 0, y0: 0, x1: geometry.width, y1: geometry.height };
   for (const text of texts) {
@@ -55,7 +57,8 @@ export function checkChartLayout(geometry: ChartGeometry, limits: LayoutLimits, 
   }
   const outside = new Map<string, { count: number; worst: number; x: number; y: number }>();
   for (const mark of geometry.marks) {
-    if (mark.clipped || mark.area === undefined) continue;
+    // A text mark is a label (a value on a bar, "deadline" at a rule's end): it may sit just outside the plot; its box is checked with the texts instead.
+    if (mark.clipped || mark.area === undefined || /\bmark-text\b/.test(mark.mark)) continue;
     const beyond = Math.max(mark.area.x0 - mark.x, mark.x - mark.area.x1, mark.area.y0 - mark.y, mark.y - mark.area.y1);
     if (beyond <= MARK_TOLERANCE_PX) continue;
     const name = markName(mark.mark);
@@ -72,9 +75,42 @@ export function checkChartLayout(geometry: ChartGeometry, limits: LayoutLimits, 
   return problems;
 }
 
-/** The smaller of the two overlaps (x and y) of two boxes; <= 0 when they do not overlap. */
-function overlap(a: Box, b: Box): number {
-  return Math.min(Math.min(a.x1, b.x1) - Math.max(a.x0, b.x0), Math.min(a.y1, b.y1) - Math.max(a.y0, b.y0));
+/**
+ * How far two convex quadrilaterals (text boxes, rotated or not; plot areas) overlap: the smallest
+ * overlap of their projections on the normals of their edges (the separating axis theorem), <= 0
+ * when they do not. For two axis-aligned boxes it is the smaller of the x and y overlaps. Rotated
+ * labels (a heatmap's slanted column names) are compared as drawn, not by the upright boxes around
+ * them, which would overlap where the text does not.
+ */
+export function penetration(a: ReadonlyArray<[number, number]>, b: ReadonlyArray<[number, number]>): number {
+  let least = Number.POSITIVE_INFINITY;
+  for (const polygon of [a, b]) {
+    for (let i = 0; i < polygon.length; i++) {
+      const [x0, y0] = polygon[i];
+      const [x1, y1] = polygon[(i + 1) % polygon.length];
+      const length = Math.hypot(x1 - x0, y1 - y0);
+      if (length === 0) continue;
+      const axis: [number, number] = [-(y1 - y0) / length, (x1 - x0) / length];
+      const [minA, maxA] = project(a, axis);
+      const [minB, maxB] = project(b, axis);
+      least = Math.min(least, Math.min(maxA, maxB) - Math.max(minA, minB));
+    }
+  }
+  return least;
+}
+
+function project(polygon: ReadonlyArray<[number, number]>, axis: [number, number]): [number, number] {
+  const values = polygon.map(([x, y]) => x * axis[0] + y * axis[1]);
+  return [Math.min(...values), Math.max(...values)];
+}
+
+function corners(box: Box): Array<[number, number]> {
+  return [
+    [box.x0, box.y0],
+    [box.x1, box.y0],
+    [box.x1, box.y1],
+    [box.x0, box.y1],
+  ];
 }
 
 function shrink(box: Box, by: number): Box {

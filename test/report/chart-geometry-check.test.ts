@@ -3,6 +3,7 @@ import type { TopLevelSpec } from "vega-lite";
 import { dejavuSansMetrics } from "../../src/report/font-metrics.js";
 import { CHART_CONFIG } from "../../src/report/style.js";
 import { parseTransform, pathPoints, readSvgGeometry } from "../../src/report/svg-geometry.js";
+import { penetration } from "../../src/report/svg-layout-check.js";
 import { layoutProblemsOfSpec, layoutProblemsOfSvg } from "./chart-geometry.js";
 
 /** The layout check must be able to fail: hand-built charts with one known defect each, and a clean one. */
@@ -84,6 +85,28 @@ describe("the layout check on hand-built charts", () => {
     expect(await layoutProblemsOfSpec(spec(400, 100), "double")).toEqual([]);
     expect((await layoutProblemsOfSpec(spec(200, 500), "column")).join("\n")).toMatch(/px tall, more than the 495 px allowed at column width/);
     expect((await layoutProblemsOfSpec(spec(400, 950), "double")).join("\n")).toMatch(/px tall, more than the 900 px allowed at double width/);
+  });
+});
+
+describe("overlap of boxes, upright or rotated", () => {
+  const rect = (x0: number, y0: number, x1: number, y1: number): Array<[number, number]> => [
+    [x0, y0],
+    [x1, y0],
+    [x1, y1],
+    [x0, y1],
+  ];
+  /** A 10 x 2 box rotated by -45 degrees about (cx, cy): a slanted column label. */
+  const slanted = (cx: number, cy: number): Array<[number, number]> => rect(-5, -1, 5, 1).map(([x, y]) => [cx + (x + y) / Math.SQRT2, cy + (y - x) / Math.SQRT2] as [number, number]);
+
+  it("upright boxes: the smaller of the x and y overlaps; apart: negative", () => {
+    expect(penetration(rect(0, 0, 10, 10), rect(7, 4, 20, 30))).toBeCloseTo(3, 12);
+    expect(penetration(rect(0, 0, 10, 10), rect(12, 0, 20, 10))).toBeCloseTo(-2, 12);
+  });
+
+  it("two slanted labels 4 px apart do not overlap, though the upright boxes around them do", () => {
+    // Their upright boxes are 8.5 px wide, centres 4 px apart: those overlap by 4.5 px.
+    expect(penetration(slanted(0, 0), slanted(4, 0))).toBeLessThan(0);
+    expect(penetration(slanted(0, 0), slanted(1, 0))).toBeGreaterThan(0);
   });
 });
 

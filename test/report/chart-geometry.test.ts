@@ -11,7 +11,6 @@ import { type ChartProblem, describeProblem, reportLayoutProblems, scenarioRepor
  */
 const KNOWN_FAILING: readonly string[] = [
   "latency-cdf",
-  "latency-over-time",
   "llm-over-time",
   "llm-pipelines",
   "network-latency",
