@@ -7,7 +7,7 @@ let dejavu: Buffer | undefined;
 
 /**
  * A standalone chart SVG with its font inside: an @font-face rule whose source is DejaVu Sans
- * subset to the characters the chart's text uses, as a WOFF2 data: URI (about 7 kB for a chart;
+ * subset to the characters the chart's text uses, as a WOFF2 data: URI (3 to 5 kB for a chart;
  * the whole font is 740 kB). Without it, a viewer without DejaVu Sans substitutes another font and
  * the labels no longer fit the layout vega measured. Hinting is dropped (it matters only for small
  * text on low-resolution screens, and halves the size). harfbuzz's subsetter is deterministic, so
