@@ -6,12 +6,10 @@ import type { ChartDefinition } from "./chart.js";
 import { CHARTS } from "./charts/index.js";
 import type { ReportEntry } from "./html-page.js";
 import { buildHtmlReport } from "./html-report.js";
-import { renderPdf } from "./pdf.js";
 import { DEFAULT_DPI, DEFAULT_REPORT_WIDTHS, REPORT_WIDTHS } from "./print.js";
 import { renderPng, renderSvg } from "./render.js";
 import { familiesOf, type ReportResults } from "./results-input.js";
 import type { ChartWidth } from "./style.js";
-import { embedChartFont } from "./svg-font.js";
 
 export const REPORT_FORMATS = ["svg", "png", "pdf", "html"] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
@@ -116,9 +114,10 @@ export async function writeChartFiles(base: string, spec: TopLevelSpec, title: s
     files.push(file);
   };
   write(`${base}.vl.json`, formatSpec(spec));
-  if (formats.includes("svg")) write(`${base}.svg`, await embedChartFont(rendered.svg));
+  // The font subsetter (harfbuzz, ~0.2 s to load) and pdfkit (~0.5 s) are loaded only for the formats that need them.
+  if (formats.includes("svg")) write(`${base}.svg`, await (await import("./svg-font.js")).embedChartFont(rendered.svg));
   if (formats.includes("png")) write(`${base}.png`, renderPng(rendered.svg, dpi));
-  if (formats.includes("pdf")) write(`${base}.pdf`, await renderPdf(rendered.svg, title));
+  if (formats.includes("pdf")) write(`${base}.pdf`, await (await import("./pdf.js")).renderPdf(rendered.svg, title));
   return { files, svg: rendered.svg, warnings: rendered.warnings };
 }
 
