@@ -10,6 +10,8 @@ const PROCESS_TESTS = [
   "test/llm/external-router.test.ts",
   "test/llm/sweep.test.ts",
   "test/llm/validation.test.ts",
+  // In-process, but it simulates every shipped scenario and renders every chart twice (~20 s).
+  "test/report/chart-geometry.test.ts",
   "test/report/html-browser.test.ts",
   "test/report/report-cli.test.ts",
   "test/scenario/one-mistake-one-message.test.ts",

@@ -8,6 +8,7 @@ import { DEFAULT_MAX_EVENTS } from "../run/work-estimate.js";
 import { SIMULATOR_VERSION } from "../version.js";
 import type { FitArgs } from "./fit-command.js";
 import { OutputError, describeCause, isSystemError } from "../io/output-error.js";
+import { printOptions } from "../report/print.js";
 import type { ReportArgs } from "./report-command.js";
 import { runScenarioFile } from "../run/run-scenario.js";
 import { profilesCommand, sampleCommand, validateCommand } from "./info-commands.js";
@@ -30,6 +31,9 @@ interface RunArgs {
   quiet?: boolean;
   json?: boolean;
   report?: boolean;
+  /** --width and --dpi of the --report charts (see PRINT_OPTIONS). */
+  width?: string;
+  dpi?: number;
   /** Run module and external policies named in the scenario (a scenario that names code is code). */
   allowExec?: boolean;
   /** Refuse a run whose estimated event count is above this (default DEFAULT_MAX_EVENTS). */
@@ -44,6 +48,13 @@ const QUIET_OPTION = {
   type: "boolean",
   describe: "Print only what a script needs: the paths written (run, sweep, merge, report, fit), the ids (profiles), nothing on success (validate)",
 } as const;
+
+/** --width and --dpi, the same for `report` and a run's --report (defaults and checks in src/report/print.ts). */
+const WIDTH_OPTION = {
+  type: "string",
+  describe: "Print width to lay the charts out for: column (3.3 in), double (7 in) or column,double (default column; double-width files are named <id>@double.*)",
+} as const;
+const DPI_OPTION = { type: "number", describe: "PNG resolution in dots per inch of the printed size, written into the PNG (default 300: a 3.3 in chart is 990 px wide)" } as const;
 
 /** --json, for the commands a script reads (run, validate, profiles): one JSON value on stdout in place of the text; the shapes are in README "Commands". */
 const JSON_OPTION = { type: "boolean", describe: "Print one JSON value on stdout instead of the text (for scripts)" } as const;
@@ -76,6 +87,8 @@ export async function main(argv: string[]): Promise<number> {
           .option("quiet", QUIET_OPTION)
           .option("json", JSON_OPTION)
           .option("report", { type: "boolean", describe: "Also draw the charts and index.html into the output folder (see 'simulate report')" })
+          .option("width", WIDTH_OPTION)
+          .option("dpi", DPI_OPTION)
           .option("allow-exec", { type: "boolean", describe: "Allow the scenario to run code it names (module and external policies); see docs/reliability.md" })
           .option("max-events", MAX_EVENTS_OPTION)
           .example("$0 scenarios/edge-ai-testbed.json", "Run the published testbed with all its policies")
@@ -115,10 +128,13 @@ export async function main(argv: string[]): Promise<number> {
         y
           .positional("results", { type: "string", describe: "results.json written by a run", demandOption: true })
           .option("out", { type: "string", describe: "Output folder (default: the results file's folder)" })
-          .option("format", { type: "string", describe: "Comma-separated: svg, png, html (default all; .vl.json is always written)" })
+          .option("format", { type: "string", describe: "Comma-separated: svg, png, pdf, html (default svg,png,html; .vl.json is always written)" })
+          .option("width", WIDTH_OPTION)
+          .option("dpi", DPI_OPTION)
           .option("quiet", QUIET_OPTION)
           .example("$0 report reports/edge-ai-testbed/results.json", "Writes charts/*.vl.json|svg|png and index.html next to it")
-          .example("$0 report results.json --out figs/ --format svg", "Only the SVGs, into figs/charts/"),
+          .example("$0 report results.json --out figs/ --format svg", "Only the SVGs, into figs/charts/")
+          .example("$0 report results.json --format pdf --width column,double", "Vector PDFs at one and two column widths: charts/<id>.pdf and charts/<id>@double.pdf"),
       (args) => guard(async () => (await import("./report-command.js")).reportCommand(args)),
     )
     .command<SweepArgs>(
@@ -268,6 +284,13 @@ function readScenarioDocument(file: string, overrides: Overrides = {}): unknown 
 }
 
 async function runCommand(args: RunArgs): Promise<void> {
+  // Checked before simulating: a bad --width must not cost a whole run first.
+  if (!args.report && (args.width !== undefined || args.dpi !== undefined)) {
+    throw new InputError(args.width !== undefined ? "--width" : "--dpi", [
+      { path: "", value: args.width ?? args.dpi, expected: "to be given with --report (it sets how the report's charts are drawn)" },
+    ]);
+  }
+  const print = printOptions(args);
   const document = readScenarioDocument(args.scenario, { seed: args.seed, duration: args.duration });
   const { results, outDir, resultsFile } = await runScenarioFile(args.scenario, document, args);
   // The files are written: a reader that has gone (EPIPE) only means nothing more is printed, and the report is still drawn.
@@ -277,7 +300,7 @@ async function runCommand(args: RunArgs): Promise<void> {
   if (args.report) {
     // The chart stack (vega, vega-lite, resvg) is loaded only when charts are drawn: it costs a few hundred ms of every start.
     const { renderReport } = await import("./report-command.js");
-    const printed = await renderReport(results, outDir);
+    const printed = await renderReport(results, outDir, undefined, print);
     if (!args.quiet && !args.json) await writeStdout(printed);
   }
 }

@@ -2,7 +2,8 @@ import { readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { InputError } from "../errors.js";
 import { parseReportResults, type ReportResults } from "../report/results-input.js";
-import { REPORT_FORMATS, writeReport, type ReportFormat, type ReportSummary } from "../report/write-report.js";
+import { parseNameList, printOptions } from "../report/print.js";
+import { DEFAULT_REPORT_FORMATS, REPORT_FORMATS, writeReport, type ReportFormat, type ReportOptions, type ReportSummary } from "../report/write-report.js";
 import { parseJsonText } from "../scenario/resolve.js";
 import { checkOutputTargets } from "../io/output-targets.js";
 import { writeStdout } from "./stdout.js";
@@ -11,6 +12,10 @@ export interface ReportArgs {
   results: string;
   out?: string;
   format?: string;
+  /** --width: "column", "double" or both, comma-separated. */
+  width?: string;
+  /** --dpi: PNG dots per inch of the printed size. */
+  dpi?: number;
   /** Print only the files written, one per line. */
   quiet?: boolean;
 }
@@ -21,6 +26,7 @@ export interface ReportArgs {
  */
 export async function reportCommand(args: ReportArgs): Promise<void> {
   const formats = parseFormats(args.format);
+  const options = printOptions(args);
   const results = readResultsFile(args.results);
   const outDir = resolve(args.out ?? dirname(args.results));
   checkOutputTargets({
@@ -30,13 +36,13 @@ export async function reportCommand(args: ReportArgs): Promise<void> {
     folders: ["charts"],
     inputs: [{ what: "results file", file: resolve(args.results) }],
   });
-  const summary = await writeReport(results, outDir, formats);
+  const summary = await writeReport(results, outDir, formats, options);
   await writeStdout(args.quiet ? summary.files.map((file) => `${file}\n`).join("") : summaryText(summary, outDir));
 }
 
 /** Renders into `outDir` and returns what to print: files written, charts skipped and why, any warning. */
-export async function renderReport(results: ReportResults, outDir: string, formats: readonly ReportFormat[] = REPORT_FORMATS): Promise<string> {
-  return summaryText(await writeReport(results, outDir, formats), outDir);
+export async function renderReport(results: ReportResults, outDir: string, formats: readonly ReportFormat[] = DEFAULT_REPORT_FORMATS, options: ReportOptions = {}): Promise<string> {
+  return summaryText(await writeReport(results, outDir, formats, options), outDir);
 }
 
 function summaryText(summary: ReportSummary, outDir: string): string {
@@ -51,16 +57,7 @@ function summaryText(summary: ReportSummary, outDir: string): string {
 
 /** "svg,png,html" -> formats; an unknown name is bad input (exit 2). */
 export function parseFormats(text: string | undefined): ReportFormat[] {
-  if (text === undefined) return [...REPORT_FORMATS];
-  const names = text
-    .split(",")
-    .map((name) => name.trim().toLowerCase())
-    .filter((name) => name !== "");
-  const unknown = names.filter((name) => !(REPORT_FORMATS as readonly string[]).includes(name));
-  if (names.length === 0 || unknown.length > 0) {
-    throw new InputError("--format", [{ path: "", value: text, expected: `a comma-separated list of ${REPORT_FORMATS.join(", ")}` }]);
-  }
-  return REPORT_FORMATS.filter((format) => names.includes(format));
+  return text === undefined ? [...DEFAULT_REPORT_FORMATS] : parseNameList("--format", text, REPORT_FORMATS);
 }
 
 function readResultsFile(file: string): ReportResults {

@@ -3,10 +3,12 @@ import * as vega from "vega";
 import * as vl from "vega-lite";
 import type { TopLevelSpec } from "vega-lite";
 import { DEJAVU_SANS_TTF, dejavuSansMetrics } from "./font-metrics.js";
+import { withPngDpi } from "./png-dpi.js";
+import { CHART_PX_PER_INCH, DEFAULT_DPI } from "./print.js";
 import { FONT_FAMILY } from "./style.js";
 
-/** PNG pixels per SVG px: a 330 px chart becomes 660 px, about 200 dpi at a 3.3 in column. */
-export const PNG_SCALE = 2;
+/** PNG pixels per chart px at the default dpi: a 330 px chart (3.3 in) becomes 990 px. */
+export const PNG_SCALE = DEFAULT_DPI / CHART_PX_PER_INCH;
 
 /** Collects what vega-lite or vega would log, so a chart that draws with warnings is noticed (tests assert none). */
 export class CollectingLogger implements vega.LoggerInterface {
@@ -72,14 +74,18 @@ export async function renderSvg(spec: TopLevelSpec): Promise<RenderedChart> {
   }
 }
 
-/** SVG -> PNG at PNG_SCALE, with DejaVu Sans from the npm package and no system fonts, so the pixels do not depend on the machine. */
-export function renderPng(svg: string): Buffer {
+/**
+ * SVG -> PNG at `dpi` dots per inch of the printed size (chart px at CHART_PX_PER_INCH), with the
+ * dpi written into the file (pHYs), DejaVu Sans from the npm package and no system fonts, so the
+ * pixels do not depend on the machine.
+ */
+export function renderPng(svg: string, dpi: number = DEFAULT_DPI): Buffer {
   const resvg = new Resvg(svg, {
-    fitTo: { mode: "zoom", value: PNG_SCALE },
+    fitTo: { mode: "zoom", value: dpi / CHART_PX_PER_INCH },
     font: { fontFiles: [DEJAVU_SANS_TTF], loadSystemFonts: false, defaultFontFamily: FONT_FAMILY, sansSerifFamily: FONT_FAMILY },
     background: "#ffffff",
   });
-  return resvg.render().asPng();
+  return withPngDpi(resvg.render().asPng(), dpi);
 }
 
 interface TextItem {

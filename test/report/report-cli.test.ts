@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli, tempDir } from "../cli/helpers.js";
 import { FIXTURE_FILE, fixtureJson } from "./fixtures.js";
+import { readPngChunks } from "./render-readers.js";
 
 describe("simulate report <results.json>", () => {
   it("draws every chart next to the results file and names the skipped one with its reason", () => {
@@ -55,10 +56,36 @@ describe("simulate report <results.json>", () => {
   });
 
   it("an unknown --format is bad input (exit 2)", () => {
-    const run = runCli(["report", FIXTURE_FILE, "--format", "svg,pdf"]);
+    const run = runCli(["report", FIXTURE_FILE, "--format", "svg,eps"]);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain("--format");
-    expect(run.stderr).toContain("svg, png, html");
+    expect(run.stderr).toContain("svg, png, pdf, html");
+  });
+
+  it("--format pdf --width column,double --dpi 150: a PDF per chart and width, PNGs that say 150 dpi", () => {
+    const dir = tempDir();
+    const run = runCli(["report", FIXTURE_FILE, "--out", dir, "--format", "png,pdf", "--width", "column,double", "--dpi", "150"]);
+    expect(run.code, run.stderr).toBe(0);
+    const files = readdirSync(join(dir, "charts"));
+    expect(files.filter((f) => f.endsWith(".pdf"))).toHaveLength(12);
+    expect(files).toContain("latency-cdf@double.pdf");
+    const pdf = readFileSync(join(dir, "charts", "latency-cdf.pdf"));
+    expect(pdf.toString("latin1", 0, 5)).toBe("%PDF-");
+    const phys = readPngChunks(readFileSync(join(dir, "charts", "latency-cdf@double.png"))).find((chunk) => chunk.type === "pHYs");
+    expect(phys?.data.readUInt32BE(0)).toBe(Math.round(150 / 0.0254));
+  });
+
+  it.each([
+    [["--width", "wide"], "--width", "column, double"],
+    [["--dpi", "20"], "--dpi", "from 50 to 2400"],
+    [["--dpi", "many"], "--dpi", "from 50 to 2400"],
+  ])("%j is bad input (exit 2), nothing written", (extra, flag, expected) => {
+    const dir = tempDir();
+    const run = runCli(["report", FIXTURE_FILE, "--out", join(dir, "out"), ...extra]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(flag);
+    expect(run.stderr).toContain(expected);
+    expect(existsSync(join(dir, "out"))).toBe(false);
   });
 });
 
@@ -73,6 +100,23 @@ describe("simulate <scenario> --report", () => {
     const results = JSON.parse(readFileSync(join(dir, "results.json"), "utf8")) as { scenario: { hash: string } };
     expect(html).toContain(results.scenario.hash);
     expect(existsSync(join(dir, "charts", "latency-cdf.png"))).toBe(true);
+  });
+
+  it("--width double draws the report's charts at two columns (<id>@double.*)", () => {
+    const dir = tempDir();
+    const run = runCli(["scenarios/frame-size.json", "--duration", "20 s", "--out", dir, "--report", "--width", "double", "--dpi", "100"]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(existsSync(join(dir, "charts", "latency-cdf@double.svg"))).toBe(true);
+    expect(existsSync(join(dir, "charts", "latency-cdf.svg"))).toBe(false);
+  });
+
+  it("--width or --dpi without --report is refused before simulating (exit 2, no results written)", () => {
+    const dir = tempDir();
+    const run = runCli(["scenarios/frame-size.json", "--out", dir, "--width", "double"]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("--width");
+    expect(run.stderr).toContain("with --report");
+    expect(existsSync(join(dir, "results.json"))).toBe(false);
   });
 });
 

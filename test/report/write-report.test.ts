@@ -57,7 +57,7 @@ describe("writeReport", () => {
     expect(existsSync(join(first, "index.html"))).toBe(true);
   });
 
-  it("PNGs decode to twice the SVG size, and the SVGs fit a paper column (about 3.3 in)", () => {
+  it("PNGs decode to the SVG size times PNG_SCALE (300 dpi at 100 px per inch), and the SVGs fit a paper column (about 3.3 in)", () => {
     for (const id of summary.drawn) {
       const svg = readFileSync(join(first, "charts", `${id}.svg`), "utf8");
       const png = pngSize(readFileSync(join(first, "charts", `${id}.png`)));
