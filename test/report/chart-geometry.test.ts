@@ -10,13 +10,8 @@ import { type ChartProblem, describeProblem, reportLayoutProblems, scenarioRepor
  * the fixes merge; the last test fails while it names a chart that passes everywhere.
  */
 const KNOWN_FAILING: readonly string[] = [
-  "latency-cdf",
   "llm-over-time",
   "llm-pipelines",
-  "network-latency",
-  "node-load",
-  "stage-breakdown",
-  "violation-rate",
   "sweep-frames.latency.total.mean-vs-fps",
   "sweep-frames.throughput-vs-fps",
   "sweep-jobs.violationRate-vs-fps",
