@@ -19,7 +19,16 @@ interface Point {
 /** Space around the plot for the y axis title and labels, so the whole chart fits the print width. */
 const Y_AXIS_ROOM = 80;
 const PLOT_HEIGHTS: Record<ChartWidth, number> = { column: 160, double: 230 };
-const DASHES = [[1, 0], [5, 3], [1, 2], [7, 2, 1, 2], [3, 3, 1, 3], [10, 3], [2, 5], [6, 2, 2, 2]];
+const DASHES = [
+  [1, 0],
+  [5, 3],
+  [1, 2],
+  [7, 2, 1, 2],
+  [3, 3, 1, 3],
+  [10, 3],
+  [2, 5],
+  [6, 2, 2, 2],
+];
 
 /**
  * A metric against one axis: the mean over replications, a line per policy label in its policy
@@ -90,7 +99,13 @@ export function sweepMetricVsAxisChart(input: SweepChartInput, metric: string, a
     yAxis = { format: "~s" };
   }
   const y = { type: "quantitative" as const, title: `${metricTitle(metric)}${share ? " (%)" : ""}`, scale: yScale, axis: yAxis };
-  const color = { field: "label", type: "nominal" as const, title: null, scale: colour, legend: { orient: "bottom" as const, columns: width === "column" ? 2 : 4, symbolType: "stroke", symbolOpacity: 1, symbolStrokeWidth: 2, labelLimit: 150 } };
+  const color = {
+    field: "label",
+    type: "nominal" as const,
+    title: null,
+    scale: colour,
+    legend: { orient: "bottom" as const, columns: width === "column" ? 2 : 4, symbolType: "stroke", symbolOpacity: 1, symbolStrokeWidth: 2, labelLimit: 150 },
+  };
   const dashed = variants.length > 1;
   const strokeDash = dashed
     ? {
