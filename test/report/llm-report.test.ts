@@ -206,7 +206,7 @@ describe("LLM charts", () => {
     const [ttft, violations, cloud] = spec.vconcat;
     const line = (block: (typeof spec.vconcat)[number]) => block.spec.layer[block.spec.layer.length - 1].encoding;
     expect(line(ttft).y.scale?.type).toBe("log");
-    const [lo, hi] = line(ttft).y.scale?.domain as number[];
+    const [lo, hi] = (line(ttft).y.scale?.domain ?? []) as number[];
     const p95s = full.runs.flatMap((run) => q(run).timeSeries.bins.flatMap((b) => (b.completed > 0 && b.ttftP95 !== null ? [b.ttftP95] : [])));
     expect(lo).toBeLessThanOrEqual(Math.min(...p95s));
     expect(hi).toBeGreaterThanOrEqual(Math.max(...p95s));

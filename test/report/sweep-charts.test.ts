@@ -56,7 +56,7 @@ describe("sweep metric-vs-axis chart", () => {
     const spec = drawn(sweepMetricVsAxisChart(saturation(), "queries.latency.ttft.p95", "loadScale")).spec;
     const scale = layers(spec).find((l) => l.mark.type === "line")?.encoding.y.scale;
     expect(scale?.type).toBe("log");
-    const [lo, hi] = scale?.domain as number[];
+    const [lo, hi] = (scale?.domain ?? []) as number[];
     expect(lo).toBeLessThanOrEqual(800);
     expect(hi).toBeGreaterThanOrEqual(2_500_000);
   });
