@@ -13,7 +13,7 @@ import { OKABE_ITO } from "./style.js";
  * The preferred palette slot (an index into OKABE_ITO) of each built-in policy name (frame
  * schedulers and query routers; "local-only", "cloud-only" and "external" are both). Policies
  * usually compared together get different slots; yellow (7), hard to see as a thin line, only
- * goes to the rarely shown external policy. test/report/policy-colours.test.ts checks that every
+ * goes to the rarely shown external policy. test/report/sweep-colours.test.ts checks that every
  * registered name is here.
  */
 export const POLICY_COLOUR_SLOTS: Readonly<Record<string, number>> = {
