@@ -108,11 +108,15 @@ describe("sweep metric-vs-axis chart", () => {
   });
 
   it("lays out for one column and two, and renders without warnings", async () => {
+    const widths: Record<string, number> = {};
     for (const width of Object.keys(CHART_WIDTHS) as ChartWidth[]) {
       const spec = drawn(sweepMetricVsAxisChart(saturation(), "queries.latency.ttft.p95", "loadScale", width)).spec as { width: number };
       expect(spec.width).toBeLessThan(CHART_WIDTHS[width]);
       expect((await renderSvg(spec as never)).warnings).toEqual([]);
+      widths[width] = spec.width;
     }
+    // The plot takes the width it is given: 7 in is not the 3.3 in chart with white space around it.
+    expect(widths.double - widths.column).toBe(CHART_WIDTHS.double - CHART_WIDTHS.column);
   });
 });
 
