@@ -54,6 +54,8 @@ export function llmOverTimeChart(results: ReportResults, width: ChartWidth = "co
   if (points.length === 0) return skipped("the results have no time series (`runs[].queries.timeSeries`)");
   if (points.every((p) => p.value === null)) return skipped("no time bin has a finished query");
   const routers = [...new Set(points.map((p) => p.router))];
+  // A bin between two gaps is a line of no length: drawn as a dot, so sparse series stay visible.
+  const values = points.map((p, i) => ({ ...p, alone: p.value !== null && !(neighbour(points, i, -1) ?? neighbour(points, i, 1)) }));
   const colour = policyColourScale(results);
   const columns = Math.min(routers.length, LAYOUT[width].columns);
   const panelWidth = Math.floor((CHART_WIDTHS[width] - Y_AXIS_ROOM - SPACING * (columns - 1)) / columns);
@@ -88,6 +90,15 @@ export function llmOverTimeChart(results: ReportResults, width: ChartWidth = "co
       layer: [
         ...under,
         {
+          transform: [{ filter: "datum.alone" }],
+          mark: { type: "point", filled: true, size: 8, opacity: 1 },
+          encoding: {
+            x: x(panel === PANELS[2]),
+            y: { field: "value", type: "quantitative", title: null, scale, axis },
+            color: { field: "router", type: "nominal", scale: colour, legend: null },
+          },
+        },
+        {
           mark: { type: "line", strokeWidth: 1.2, interpolate: "linear" },
           encoding: {
             x: x(panel === PANELS[2]),
@@ -105,7 +116,7 @@ export function llmOverTimeChart(results: ReportResults, width: ChartWidth = "co
   const spec = {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     config: CHART_CONFIG,
-    data: { values: points },
+    data: { values },
     vconcat: [
       block(PANELS[0], ttftTitle, ttftScale, ttftAxis, deadlineRule),
       block(PANELS[1], "queries that violated QoS (%)", { domain: [0, 1], nice: false }, percent),
@@ -121,4 +132,11 @@ export function llmOverTimeChart(results: ReportResults, width: ChartWidth = "co
     "), the share of queries that violated QoS, and the share whose prompt (or condensed prompt) reached the cloud. " +
     "Saturation shows as TTFT and violations climbing; a learned router as its cloud share settling. Bins with no finished query are gaps.";
   return { kind: "chart", spec, caption };
+}
+
+/** Whether the bin before (step -1) or after (+1) a point, in the same run and panel, has a value. */
+function neighbour(points: readonly OverTimePoint[], i: number, step: -1 | 1): true | undefined {
+  // Points are in run order, bin by bin, three panels per bin: the same panel's next bin is 3 away.
+  const other = points[i + step * PANELS.length];
+  return other !== undefined && other.router === points[i].router && other.panel === points[i].panel && other.value !== null ? true : undefined;
 }
