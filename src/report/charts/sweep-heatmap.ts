@@ -66,7 +66,11 @@ export function sweepHeatmapChart(input: SweepChartInput, metric: string, width:
       ? {
           width: { step: Math.max(8, Math.min(28, Math.floor(panel / Math.max(1, ax.values.length)))) },
           height: { step: Math.max(8, Math.min(22, Math.floor((width === "column" ? 120 : 180) / Math.max(1, ay.values.length)))) },
-          layer: cellLayers("rect", { field: "x", type: "ordinal", title: ax.name, sort: axisSort(ax.values) }, { field: "y", type: "ordinal", title: ay.name, sort: axisSort(ay.values) }),
+          layer: cellLayers(
+            "rect",
+            { field: "x", type: "ordinal", title: ax.name, sort: axisSort(ax.values), axis: { labelAngle: 0 } },
+            { field: "y", type: "ordinal", title: ay.name, sort: axisSort(ay.values) },
+          ),
         }
       : {
           width: panel,
