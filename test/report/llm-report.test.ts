@@ -4,140 +4,16 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vite
 import { main } from "../../src/cli/main.js";
 import { renderReport } from "../../src/cli/report-command.js";
 import type { Results } from "../../src/metrics/results-schema.js";
-import { simulate as simulateScenario } from "../../src/run/simulate.js";
-import { resolveScenario } from "../../src/scenario/resolve.js";
-import type { ChartOutcome, DrawnChart } from "../../src/report/chart.js";
-import { CHARTS } from "../../src/report/charts/index.js";
 import { latencyMarks, llmLatencyChart } from "../../src/report/llm/llm-latency.js";
 import { llmLearningChart, thresholdPoints } from "../../src/report/llm/llm-learning.js";
 import { llmPipelinesChart, pipelineJobBars, pipelineStageBars } from "../../src/report/llm/llm-pipelines.js";
 import { costBars, llmPrivacyCostChart, privacyBars } from "../../src/report/llm/llm-privacy-cost.js";
-import { llmOverTimeChart } from "../../src/report/llm/llm-over-time.js";
 import { parseReportResults } from "../../src/report/results-input.js";
 import { llmTradeoffsChart, tradeoffPoints } from "../../src/report/llm/llm-tradeoffs.js";
 import { writeReport } from "../../src/report/write-report.js";
 import { compileChart, PNG_SCALE, renderSvg } from "../../src/report/render.js";
-import { REPO, tempDir } from "../cli/helpers.js";
-
-/*
- * The LLM report is tested on results the simulator makes here (5 simulated minutes of a small
- * version of scenarios/llm-routing.json), not on a stored file: a clean clone has everything.
- */
-
-const queries = (mean: string) => ({
-  type: "queries",
-  interarrival: { dist: "exponential", mean },
-  promptTokens: { dist: "lognormal", mu: 5.52, sigma: 0.8, max: 4000 },
-  outputTokens: { dist: "lognormal", mu: 5.01, sigma: 0.7, max: 1024 },
-  complexity: { dist: "uniform", low: 0, high: 1 },
-});
-
-const PIPELINE_DEVICE = {
-  id: "agent",
-  count: 2,
-  localNodes: ["edge-orin"],
-  workload: {
-    type: "pipeline",
-    interarrival: { dist: "exponential", mean: "40 s" },
-    referenceNode: "cloud",
-    stages: [
-      { name: "plan", successProbability: 0.9, passed: { time: "15 s", tokens: 1200 }, failed: { time: "12 s", tokens: 1000 }, complexity: 0.3, maxAttempts: 2 },
-      { name: "code", successProbability: 0.6, passed: { time: "40 s", tokens: 3000 }, failed: { time: "35 s", tokens: 2800 }, complexity: 0.7, maxAttempts: 3 },
-      { name: "test", successProbability: 0.8, passed: { time: "20 s", tokens: 1500 }, failed: { time: "18 s", tokens: 1400 }, complexity: 0.5 },
-    ],
-  },
-};
-
-function scenario(options: { pipelines: boolean; learned: boolean }): Record<string, unknown> {
-  return {
-    kind: "llm",
-    name: "llm-report-test",
-    description: "Phones with a local model, laptops using an edge node, a cloud endpoint; 5 simulated minutes.",
-    seed: 1,
-    duration: "5 min",
-    warmup: "0 s",
-    drain: "1 min",
-    qos: { ttft: "3 s", total: "20 s" },
-    devices: [
-      { id: "phone", count: 4, profile: "phone-snapdragon-8-gen-3", localModel: { model: "llama-3.2-1b", quantization: "Q4_K_M" }, workload: queries("20 s") },
-      { id: "laptop", count: 2, localNodes: ["edge-orin"], workload: queries("15 s") },
-      ...(options.pipelines ? [PIPELINE_DEVICE] : []),
-    ],
-    nodes: [
-      { id: "edge-orin", profile: "jetson-agx-orin-64gb", serve: { model: "llama-3.1-8b", quantization: "Q4_K_M", path: "gpu" } },
-      { id: "cloud", profile: "cloud-llm-endpoint", serve: { model: "gpt-4o-mini", quantization: "served" } },
-    ],
-    network: {
-      default: { latency: "8 ms", bandwidth: "50 Mbit/s" },
-      links: ["phone", "laptop", ...(options.pipelines ? ["agent"] : [])].map((group) => ({ between: [group, "cloud"], latency: "35 ms" })),
-    },
-    electricityUsdPerKWh: 0.3,
-    routers: [
-      "local-only",
-      "cloud-only",
-      { name: "complexity-threshold", label: "threshold-0.5", options: { threshold: 0.5 } },
-      { name: "gray-zone", label: "gray-zone-0.4-0.7", options: { lower: 0.4, upper: 0.7 } },
-      ...(options.learned ? [{ name: "learned-router", label: "learned", options: { initialThresholds: [1], updateEvery: 5 } }] : []),
-    ],
-  };
-}
-
-/** A run's query section (every run of these results has one). */
-function q(run: Results["runs"][number]): NonNullable<Results["runs"][number]["queries"]> {
-  if (run.queries === null) throw new Error(`run ${run.label} has no queries`);
-  return run.queries;
-}
-
-/** The query charts of the one chart list. */
-const LLM_CHARTS = CHARTS.filter((chart) => chart.family === "queries");
-
-/** A query scenario's results@2. */
-function simulate(options: { pipelines: boolean; learned: boolean }): Results {
-  return simulateScenario(resolveScenario(scenario(options), { baseDir: join(REPO, "scenarios") }));
-}
-
-function drawn(outcome: ChartOutcome): DrawnChart {
-  if (outcome.kind !== "chart") throw new Error(`expected a chart, got skipped: ${outcome.reason}`);
-  return outcome;
-}
-
-/** The data rows of a spec and of every view nested in it. */
-function dataRows(spec: unknown): Array<Record<string, unknown>> {
-  const rows: Array<Record<string, unknown>> = [];
-  const visit = (node: unknown): void => {
-    if (Array.isArray(node)) node.forEach(visit);
-    else if (node !== null && typeof node === "object") {
-      const record = node as Record<string, unknown>;
-      const data = record.data as { values?: unknown } | undefined;
-      if (Array.isArray(data?.values)) rows.push(...(data.values as Array<Record<string, unknown>>));
-      for (const [key, value] of Object.entries(record)) if (key !== "data") visit(value);
-    }
-  };
-  visit(spec);
-  return rows;
-}
-
-/** Every colour scale on a `router` field in a spec. */
-function routerColourScales(spec: unknown): Array<{ domain: string[]; range: string[] }> {
-  const found: Array<{ domain: string[]; range: string[] }> = [];
-  const visit = (node: unknown): void => {
-    if (Array.isArray(node)) node.forEach(visit);
-    else if (node !== null && typeof node === "object") {
-      const record = node as Record<string, unknown>;
-      const colour = record.color as { field?: string; scale?: { domain: string[]; range: string[] } } | undefined;
-      if (colour?.field === "router" && colour.scale !== undefined) found.push(colour.scale);
-      Object.values(record).forEach(visit);
-    }
-  };
-  visit(spec);
-  return found;
-}
-
-function svgSize(svg: string): { width: number; height: number } {
-  const match = /<svg[^>]*\swidth="([\d.]+)"[^>]*\sheight="([\d.]+)"/.exec(svg);
-  if (match === null) throw new Error("svg without width/height");
-  return { width: Number(match[1]), height: Number(match[2]) };
-}
+import { tempDir } from "../cli/helpers.js";
+import { dataRows, drawn, LLM_CHARTS, q, routerColourScales, simulate, svgSize } from "./llm-report-helpers.js";
 
 describe("LLM charts", () => {
   let full: Results;
@@ -186,36 +62,6 @@ describe("LLM charts", () => {
     expect(rows.filter((r) => r.kind === "deadline").map((r) => `${r.metric}: ${r.text}`)).toEqual(["time to first token: deadline 3 s", "total latency: deadline 20 s"]);
     const labels = JSON.stringify(spec).match(/"filter":"datum.kind === 'deadline' && datum.side === '(left|right)'"/g) ?? [];
     expect(labels).toHaveLength(2);
-  });
-
-  it.each(LLM_CHARTS.map((chart) => [chart.id, chart] as const))("%s is laid out for two columns (7 in) too: wider than at one column, within 700 px, no warnings", async (_id, chart) => {
-    const column = svgSize((await renderSvg(drawn(chart.build(full, "column")).spec)).svg);
-    const double = await renderSvg(drawn(chart.build(full, "double")).spec);
-    expect(double.warnings).toEqual([]);
-    expect(svgSize(double.svg).width).toBeLessThanOrEqual(710);
-    // llm-latency's entry in the chart list drops the width today (charts/index.ts, F2's file): checked on the function itself.
-    const width = chart.id === "llm-latency" ? svgSize((await renderSvg(drawn(llmLatencyChart(full, "double")).spec)).svg).width : svgSize(double.svg).width;
-    expect(width).toBeGreaterThan(column.width + 150);
-  });
-
-  it("over time: a panel per router (no two routers in one panel), TTFT in ms on a log axis with the deadline, shares on 0-100 %", () => {
-    const spec = drawn(llmOverTimeChart(full)).spec as unknown as {
-      vconcat: Array<{ facet: { field: string }; title: { text: string }; spec: { layer: Array<{ encoding: Record<string, { scale?: Record<string, unknown>; datum?: number }> }> } }>;
-    };
-    expect(spec.vconcat.map((block) => block.facet.field)).toEqual(["router", "router", "router"]);
-    const [ttft, violations, cloud] = spec.vconcat;
-    const line = (block: (typeof spec.vconcat)[number]) => block.spec.layer[block.spec.layer.length - 1].encoding;
-    expect(line(ttft).y.scale?.type).toBe("log");
-    const [lo, hi] = (line(ttft).y.scale?.domain ?? []) as number[];
-    const p95s = full.runs.flatMap((run) => q(run).timeSeries.bins.flatMap((b) => (b.completed > 0 && b.ttftP95 !== null ? [b.ttftP95] : [])));
-    expect(lo).toBeLessThanOrEqual(Math.min(...p95s));
-    expect(hi).toBeGreaterThanOrEqual(Math.max(...p95s));
-    expect(ttft.spec.layer[0].encoding.y.datum).toBe(3000);
-    expect(ttft.title.text).toContain("(ms, log scale); dashed: deadline 3 s");
-    for (const block of [violations, cloud]) {
-      expect(line(block).y.scale?.domain).toEqual([0, 1]);
-      expect(JSON.stringify(line(block).y)).toContain('"format":".0%"');
-    }
   });
 
   it("trade-offs: USD per 1,000 queries, quality and share off device per router; labels for every point", () => {
