@@ -120,6 +120,40 @@ describe("sweep metric-vs-axis chart", () => {
   });
 });
 
+describe("sweep chart over three axes (shared-jetson)", () => {
+  function threeAxes(): SweepChartInput {
+    const loads = [0.5, 1, 2, 4];
+    const cells: Cell[] = [];
+    for (const loadScale of loads)
+      for (const fps of [5, 30])
+        for (const sharing of ["time-slicing", "isolated"])
+          for (const label of ["edge-first", "queries-to-cloud"]) cells.push({ values: { loadScale, fps, sharing }, label, metrics: { "nodes.0.utilisation": stats(loadScale / 5 + fps / 100) } });
+    return {
+      sweep: {
+        sampling: { method: "grid" },
+        axes: [
+          { name: "loadScale", path: "/loadScale", values: loads },
+          { name: "fps", path: "/devices/0/workloads/0/fps", values: [5, 30] },
+          { name: "sharing", path: "/nodes/0/sharing", values: ["time-slicing", "isolated"] },
+        ],
+        metrics: ["nodes.0.utilisation"],
+      },
+      cells,
+    };
+  }
+
+  it("eight combinations of the other axes: a panel per value of the first, a dash per value of the rest; four combinations: dashes only", () => {
+    const split = drawn(sweepMetricVsAxisChart(threeAxes(), "nodes.0.utilisation", "sharing")).spec as unknown as { facet: { field: string; sort: string[] }; spec: { layer: Layer[] } };
+    expect(split.facet.field).toBe("panel");
+    expect(split.facet.sort).toEqual(["loadScale=0.5", "loadScale=1", "loadScale=2", "loadScale=4"]);
+    const dashes = (layer: Layer[]) => (layer.find((l) => l.mark.type === "line")?.encoding.strokeDash?.scale?.domain ?? []) as string[];
+    expect(dashes(split.spec.layer)).toEqual(["fps=30", "fps=5"]);
+    const plain = drawn(sweepMetricVsAxisChart(threeAxes(), "nodes.0.utilisation", "loadScale")).spec as unknown as { facet?: unknown; layer: Layer[] };
+    expect(plain.facet).toBeUndefined();
+    expect(dashes(plain.layer)).toHaveLength(4);
+  });
+});
+
 describe("sweep heatmap", () => {
   /** Two axes, two policies; one cell with almost nothing completed. */
   function grid(): SweepChartInput {

@@ -7,8 +7,10 @@ import { axisSort, axisValueText, isPolicyAxis, isShareMetric, isValidPoint, LOG
 interface Point {
   x: string | number;
   label: string;
-  /** The values of the other axes ("fps=5, sharing=isolated"), "" with none. */
+  /** The values of the other axes told apart by dash ("fps=5, sharing=isolated"), "" with none. */
   variant: string;
+  /** The value of the axis the panels are split by ("loadScale=2"), "" when there is one panel. */
+  panel: string;
   series: string;
   mean: number;
   lo: number | null;
@@ -19,6 +21,10 @@ interface Point {
 /** Space around the plot for the y axis title and labels, so the whole chart fits the print width. */
 const Y_AXIS_ROOM = 80;
 const PLOT_HEIGHTS: Record<ChartWidth, number> = { column: 160, double: 230 };
+/** More combinations of the other axes than this and the first other axis splits the chart into panels (a dash per value stays readable up to here). */
+const MAX_DASHES = 4;
+const PANEL_LAYOUT: Record<ChartWidth, { columns: number; height: number }> = { column: { columns: 2, height: 100 }, double: { columns: 4, height: 140 } };
+const PANEL_SPACING = 8;
 const DASHES = [
   [1, 0],
   [5, 3],
@@ -32,7 +38,8 @@ const DASHES = [
 
 /**
  * A metric against one axis: the mean over replications, a line per policy label in its policy
- * colour (the same as in run charts), a dash per value of the other axes, with the 95% confidence
+ * colour (the same as in run charts), a dash per value of the other axes (a panel per value of
+ * the first of them when they have more than MAX_DASHES combinations), with the 95% confidence
  * interval as a band. Shares are drawn in % on 0-100 %; a metric spanning decades on a log axis;
  * points that are not valid estimates (isValidPoint) hollow and off the line.
  */
@@ -41,11 +48,15 @@ export function sweepMetricVsAxisChart(input: SweepChartInput, metric: string, a
   if (axis === undefined) return skipped(`the sweep has no axis "${axisName}"`);
   if (isPolicyAxis(axis)) return skipped(`"${axisName}" is the policy axis: its values are the lines' colours, not an x axis`);
   const others = plotAxes(input).filter((a) => a.name !== axisName && a.values.length > 1);
+  const combinations = others.reduce((n, a) => n * a.values.length, 1);
+  const panelAxis = combinations > MAX_DASHES ? others[0] : undefined;
+  const dashAxes = panelAxis === undefined ? others : others.slice(1);
   const share = isShareMetric(metric);
   const points: Point[] = input.cells.flatMap((cell) => {
     const stats = cell.metrics[metric];
     if (stats === undefined || stats.mean === null) return [];
-    const variant = others.map((a) => `${a.name}=${axisValueText(cell.values[a.name])}`).join(", ");
+    const variant = dashAxes.map((a) => `${a.name}=${axisValueText(cell.values[a.name])}`).join(", ");
+    const panel = panelAxis === undefined ? "" : `${panelAxis.name}=${axisValueText(cell.values[panelAxis.name])}`;
     // Every sweep metric is >= 0 and a share <= 1: a Student-t band is clipped to what the metric can be.
     const clip = (v: number | null): number | null => (v === null ? null : round(Math.min(share ? 1 : Infinity, Math.max(0, v)), 6));
     return [
@@ -53,7 +64,8 @@ export function sweepMetricVsAxisChart(input: SweepChartInput, metric: string, a
         x: axisValueText(cell.values[axisName]),
         label: cell.label,
         variant,
-        series: variant === "" ? cell.label : `${cell.label}, ${variant}`,
+        panel,
+        series: [cell.label, variant, panel].filter((part) => part !== "").join(", "),
         mean: round(stats.mean, 6),
         lo: clip(stats.ciLow),
         hi: clip(stats.ciHigh),
@@ -119,40 +131,46 @@ export function sweepMetricVsAxisChart(input: SweepChartInput, metric: string, a
     : undefined;
   const withCi = points.some((p) => p.valid && p.lo !== null && p.hi !== null);
   const invalid = points.filter((p) => !p.valid).length;
-  const spec: TopLevelSpec = {
-    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
-    config: CHART_CONFIG,
-    width: CHART_WIDTHS[width] - Y_AXIS_ROOM,
-    height: PLOT_HEIGHTS[width],
-    data: { values: points },
-    layer: [
-      ...(withCi
-        ? [
-            {
-              transform: [{ filter: "datum.valid && datum.lo !== null && datum.hi !== null" }],
-              mark: { type: "area" as const, opacity: dashed ? 0.12 : 0.2 },
-              encoding: { x, y: { field: "lo", ...y }, y2: { field: "hi" }, color, detail: { field: "series", type: "nominal" as const } },
-            },
-          ]
-        : []),
-      {
-        transform: [{ filter: "datum.valid" }],
-        mark: { type: "line", point: { size: 16, filled: true } },
-        encoding: { x, y: { field: "mean", ...y }, color, detail: { field: "series", type: "nominal" }, ...(strokeDash === undefined ? {} : { strokeDash }) },
-      },
-      ...(invalid > 0
-        ? [
-            {
-              transform: [{ filter: "!datum.valid" }],
-              mark: { type: "point" as const, filled: false, size: 30, strokeWidth: 1.2 },
-              encoding: { x, y: { field: "mean", ...y }, color },
-            },
-          ]
-        : []),
-    ],
-  };
+  const layer = [
+    ...(withCi
+      ? [
+          {
+            transform: [{ filter: "datum.valid && datum.lo !== null && datum.hi !== null" }],
+            mark: { type: "area" as const, opacity: dashed ? 0.12 : 0.2 },
+            encoding: { x, y: { field: "lo", ...y }, y2: { field: "hi" }, color, detail: { field: "series", type: "nominal" as const } },
+          },
+        ]
+      : []),
+    {
+      transform: [{ filter: "datum.valid" }],
+      mark: { type: "line", point: { size: 16, filled: true } },
+      encoding: { x, y: { field: "mean", ...y }, color, detail: { field: "series", type: "nominal" }, ...(strokeDash === undefined ? {} : { strokeDash }) },
+    },
+    ...(invalid > 0
+      ? [
+          {
+            transform: [{ filter: "!datum.valid" }],
+            mark: { type: "point" as const, filled: false, size: 30, strokeWidth: 1.2 },
+            encoding: { x, y: { field: "mean", ...y }, color },
+          },
+        ]
+      : []),
+  ];
+  const head = { $schema: "https://vega.github.io/schema/vega-lite/v6.json", config: CHART_CONFIG, data: { values: points } };
+  const columns = Math.min(PANEL_LAYOUT[width].columns, panelAxis?.values.length ?? 1);
+  const spec = (
+    panelAxis === undefined
+      ? { ...head, width: CHART_WIDTHS[width] - Y_AXIS_ROOM, height: PLOT_HEIGHTS[width], layer }
+      : {
+          ...head,
+          facet: { field: "panel", type: "nominal", title: null, sort: panelAxis.values.map((v) => `${panelAxis.name}=${axisValueText(v)}`), header: { labelFontSize: 9, labelPadding: 2 } },
+          columns,
+          spacing: PANEL_SPACING,
+          spec: { width: Math.floor((CHART_WIDTHS[width] - Y_AXIS_ROOM - PANEL_SPACING * (columns - 1)) / columns), height: PANEL_LAYOUT[width].height, layer },
+        }
+  ) as TopLevelSpec;
   const parts = [
-    `Mean ${metricTitle(metric)} against ${axisName}${withCi ? " over replications" : ""}, a line per policy in its report colour${dashed ? ` and a dash per ${others.map((a) => a.name).join(" x ")}` : ""}${logY ? " (log scale: the values span decades)" : ""}.`,
+    `Mean ${metricTitle(metric)} against ${axisName}${withCi ? " over replications" : ""}, a line per policy in its report colour${dashed ? ` and a dash per ${dashAxes.map((a) => a.name).join(" x ")}` : ""}${panelAxis === undefined ? "" : `, a panel per ${panelAxis.name}`}${logY ? " (log scale: the values span decades)" : ""}.`,
     withCi ? `Band: 95% confidence interval (Student t), clipped to ${share ? "0-100 %" : "values >= 0"}.` : "No confidence band: fewer than two replications.",
     invalid > 0 ? `Hollow, off the line: ${invalid} point${invalid > 1 ? "s" : ""} that ${invalid > 1 ? "are" : "is"} not a valid estimate (${VALIDITY_RULE}).` : "",
   ];
