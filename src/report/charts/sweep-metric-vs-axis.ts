@@ -88,7 +88,7 @@ export function sweepMetricVsAxisChart(input: SweepChartInput, metric: string, a
         title: axisName,
         scale: logX ? { type: "log" as const, base: 2, nice: false } : { zero: false, nice: false },
         // Every axis value a tick, all labelled (vega would thin the labels of a log axis).
-        axis: xValues.length <= 8 ? { values: xValues, format: "~g", labelOverlap: false } : { format: "~g" },
+        axis: xValues.length <= 8 ? { values: xValues, format: ",~r", labelOverlap: false } : { format: ",~r" },
       }
     : { field: "x", type: "ordinal" as const, title: axisName, sort: axisSort(axis.values), axis: { labelAngle: 0 } };
   const means = points.map((p) => p.mean);
