@@ -1,5 +1,4 @@
 import type { Config } from "vega-lite";
-import type { ReportResults } from "./results-input.js";
 
 /** The font every chart uses; the PNG renderer loads it from the dejavu-fonts-ttf package, so text looks the same everywhere. */
 export const FONT_FAMILY = "DejaVu Sans";
@@ -32,20 +31,7 @@ export type ChartWidth = keyof typeof CHART_WIDTHS;
 export const PLOT_WIDTH = 250;
 export const PLOT_HEIGHT = 160;
 
-/**
- * The fixed policy label -> colour mapping of a report, by the order of the runs in the results
- * file: the same label has the same colour in every chart, frame and query charts alike.
- */
-export function policyColourScale(results: Pick<ReportResults, "runs">): { domain: string[]; range: string[] } {
-  const domain = results.runs.map((run) => run.label);
-  return { domain, range: domain.map((_, i) => OKABE_ITO[i % OKABE_ITO.length]) };
-}
-
-/** The colour scale restricted to some labels, each keeping its report-wide colour. */
-export function policyColourSubset(results: Pick<ReportResults, "runs">, labels: ReadonlySet<string>): { domain: string[]; range: string[] } {
-  const all = policyColourScale(results);
-  return { domain: all.domain.filter((label) => labels.has(label)), range: all.range.filter((_, i) => labels.has(all.domain[i])) };
-}
+// The policy colours live in policy-colours.ts; re-exported for the charts that import them from here.
 
 /** Shared Vega-Lite config: font, sizes readable at column width, no chart border. */
 export const CHART_CONFIG: Config = {

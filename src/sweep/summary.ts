@@ -2,8 +2,8 @@ import type { FailureRecord, RunRecord } from "./run-record.js";
 import { metricValue } from "./metric-paths.js";
 import type { JsonValue, SweepPlan } from "./plan-types.js";
 import { summarize, type MetricSummary } from "./statistics.js";
-import { canonicalJson } from "./canonical-json.js";
 import { csvLine } from "../io/csv-write.js";
+import { axisValueText, isPolicyAxis } from "../report/charts/sweep-input.js";
 
 /** @2: metrics are paths into results@2, and a row names its policies per family instead of one scheduler. */
 export const SUMMARY_SCHEMA = "continuum-sim/sweep-summary@2";
@@ -16,6 +16,20 @@ export interface SummaryCell {
   /** The policy of each workload family under that label (null: the scenario has no such workload). */
   policies: { frames: string | null; queries: string | null };
   metrics: Record<string, MetricSummary>;
+  /** The label's jobs over the cell's runs, summed: whether a latency is a valid point (src/report/charts/sweep-input.ts, isValidPoint). */
+  jobs: CellJobs;
+}
+
+/** Completed and unfinished jobs of one family, summed over a cell's runs under one label. */
+export interface FamilyJobs {
+  completed: number;
+  unfinished: number;
+}
+
+export interface CellJobs {
+  runs: number;
+  frames: FamilyJobs | null;
+  queries: FamilyJobs | null;
 }
 
 export interface SweepSummary {
@@ -65,7 +79,7 @@ export function buildSummary(plan: SweepPlan, source: RunSource): SweepSummary {
       const entries = records.flatMap((r) => r.results.runs.filter((s) => s.label === label));
       const metrics: Record<string, MetricSummary> = {};
       for (const metric of plan.metrics) metrics[metric] = summarize(entries.map((entry) => metricValue(entry, metric)));
-      cells.push({ cell: cell.id, values: cell.values, label, policies: entries[0].policies, metrics });
+      cells.push({ cell: cell.id, values: cell.values, label, policies: entries[0].policies, metrics, jobs: cellJobs(entries) });
     }
   }
   const done = new Set(plan.runs.filter((run) => source.has(run.id)).map((run) => run.id));
@@ -93,19 +107,37 @@ export function buildSummary(plan: SweepPlan, source: RunSource): SweepSummary {
   };
 }
 
+/** Jobs summed in replication order (integers: any order gives the same sums). */
+function cellJobs(entries: readonly RunRecord["results"]["runs"][number][]): CellJobs {
+  const sum = (family: "frames" | "queries"): FamilyJobs | null => {
+    const sections = entries.flatMap((entry) => (entry[family] === null ? [] : [entry[family].jobs]));
+    if (sections.length === 0) return null;
+    return { completed: sections.reduce((t, j) => t + j.completed, 0), unfinished: sections.reduce((t, j) => t + j.unfinished, 0) };
+  };
+  return { runs: entries.length, frames: sum("frames"), queries: sum("queries") };
+}
+
 const CSV_STATS = ["n", "missing", "mean", "sd", "ci95", "ciLow", "ciHigh"] as const;
 
-/** Long format: one row per cell, policy label and metric; axis values as columns. */
+/** The fixed columns after the axes; an axis with one of these names is written as "axis:<name>". */
+const ROW_COLUMNS = ["cell", "label", "frames_policy", "queries_policy", "metric", "n", "missing", "mean", "sd", "ci95_halfwidth", "ci95_low", "ci95_high"] as const;
+
+/**
+ * Long format: one row per cell, policy label and metric; a column per axis, except the policy
+ * axis (/policies), whose value is the row's `label` (and frames_policy, queries_policy). Axis
+ * values as plain text; only a value that is not a scalar is compact JSON (axisValueText).
+ */
 export function summaryCsv(summary: SweepSummary): string {
-  const axes = summary.sweep.axes.map((axis) => axis.name);
-  const header = ["cell", ...axes, "label", "frames_policy", "queries_policy", "metric", "n", "missing", "mean", "sd", "ci95_halfwidth", "ci95_low", "ci95_high"];
+  const axes = summary.sweep.axes.filter((axis) => !isPolicyAxis(axis)).map((axis) => axis.name);
+  const reserved = new Set<string>(ROW_COLUMNS);
+  const header = [ROW_COLUMNS[0], ...axes.map((name) => (reserved.has(name) ? `axis:${name}` : name)), ...ROW_COLUMNS.slice(1)];
   const lines = [csvLine(header)];
   for (const cell of summary.cells) {
     for (const metric of summary.sweep.metrics) {
       const stats = cell.metrics[metric];
       const row = [
         cell.cell,
-        ...axes.map((axis) => csvValue(cell.values[axis])),
+        ...axes.map((axis) => String(axisValueText(cell.values[axis]))),
         cell.label,
         cell.policies.frames ?? "",
         cell.policies.queries ?? "",
@@ -116,12 +148,6 @@ export function summaryCsv(summary: SweepSummary): string {
     }
   }
   return `${lines.join("\n")}\n`;
-}
-
-function csvValue(value: JsonValue): string {
-  if (typeof value === "string") return value;
-  if (typeof value === "number" || typeof value === "boolean") return String(value);
-  return canonicalJson(value);
 }
 
 function csvNumber(value: number | null): string {

@@ -6,6 +6,7 @@ import { plotAxes } from "../report/charts/sweep-input.js";
 import { sweepMetricVsAxisChart } from "../report/charts/sweep-metric-vs-axis.js";
 import { renderPng, renderSvg } from "../report/render.js";
 import { formatSpec } from "../report/write-report.js";
+import type { ChartWidth } from "../report/style.js";
 import { writeFileAtomic } from "../io/atomic-file.js";
 import type { SweepSummary } from "./summary.js";
 
@@ -25,13 +26,14 @@ const slug = (text: string): string =>
  * Draws the sweep's charts into <out>/charts/: every metric against every axis (the scheduler list
  * axis is the colour, not an x axis) and, with two axes, a heatmap per metric. Same render path as
  * the run report (Vega-Lite -> SVG -> 2x PNG), one chart at a time, so the bytes are reproducible.
+ * `width`: the print width the charts are laid out for (CHART_WIDTHS).
  */
-export async function writeSweepCharts(summary: SweepSummary, outDir: string): Promise<SweepChartsReport> {
+export async function writeSweepCharts(summary: SweepSummary, outDir: string, width: ChartWidth = "column"): Promise<SweepChartsReport> {
   const report: SweepChartsReport = { drawn: [], skipped: [], warnings: [] };
   const jobs: Array<{ id: string; build: () => ChartOutcome }> = [];
   for (const metric of summary.sweep.metrics) {
-    for (const axis of plotAxes(summary)) jobs.push({ id: `sweep-${slug(metric)}-vs-${slug(axis.name)}`, build: () => sweepMetricVsAxisChart(summary, metric, axis.name) });
-    if (plotAxes(summary).length === 2) jobs.push({ id: `sweep-${slug(metric)}-heatmap`, build: () => sweepHeatmapChart(summary, metric) });
+    for (const axis of plotAxes(summary)) jobs.push({ id: `sweep-${slug(metric)}-vs-${slug(axis.name)}`, build: () => sweepMetricVsAxisChart(summary, metric, axis.name, width) });
+    if (plotAxes(summary).length === 2) jobs.push({ id: `sweep-${slug(metric)}-heatmap`, build: () => sweepHeatmapChart(summary, metric, width) });
   }
   const chartDir = join(outDir, "charts");
   for (const job of jobs) {

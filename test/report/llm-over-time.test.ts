@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { simulate } from "../../src/run/simulate.js";
 import { compileChart } from "../../src/report/render.js";
 import { parseReportResults } from "../../src/report/results-input.js";
-import { llmOverTimeChart, overTimePoints } from "../../src/report/llm/llm-over-time.js";
+import { llmOverTimeChart, overTimePoints, PANELS } from "../../src/report/llm/llm-over-time.js";
 import { boardAndCloud, llmScenario } from "../llm/llm-helpers.js";
 
 describe("llm-over-time chart", () => {
@@ -18,11 +18,12 @@ describe("llm-over-time chart", () => {
     const { points } = overTimePoints(results);
     const bins = results.runs[0].queries!.timeSeries.bins;
     expect(points.length).toBe(2 * bins.length * 3);
-    const cloudShare = points.filter((p) => p.router === "cloud-only" && p.panel === "share sent to the cloud" && p.value !== null);
+    const cloudShare = points.filter((p) => p.router === "cloud-only" && p.panel === PANELS[2] && p.value !== null);
     expect(cloudShare.every((p) => p.value === 1)).toBe(true);
     const firstBusy = bins.findIndex((b) => b.completed > 0);
-    const ttft = points.filter((p) => p.router === "local-only" && p.panel === "TTFT p95 (s)")[firstBusy];
-    expect(ttft.value).toBeCloseTo(bins[firstBusy].ttftP95! / 1000, 3);
+    // TTFT in ms, like every other latency in the report.
+    const ttft = points.filter((p) => p.router === "local-only" && p.panel === PANELS[0])[firstBusy];
+    expect(ttft.value).toBeCloseTo(bins[firstBusy].ttftP95!, 0);
   });
 
   it("is skipped, with the reason, for results without a time series", () => {

@@ -4,140 +4,16 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vite
 import { main } from "../../src/cli/main.js";
 import { renderReport } from "../../src/cli/report-command.js";
 import type { Results } from "../../src/metrics/results-schema.js";
-import { simulate as simulateScenario } from "../../src/run/simulate.js";
-import { resolveScenario } from "../../src/scenario/resolve.js";
-import type { ChartOutcome, DrawnChart } from "../../src/report/chart.js";
-import { CHARTS } from "../../src/report/charts/index.js";
 import { latencyMarks, llmLatencyChart } from "../../src/report/llm/llm-latency.js";
 import { llmLearningChart, thresholdPoints } from "../../src/report/llm/llm-learning.js";
 import { llmPipelinesChart, pipelineJobBars, pipelineStageBars } from "../../src/report/llm/llm-pipelines.js";
-import { llmPrivacyCostChart, privacyBars } from "../../src/report/llm/llm-privacy-cost.js";
+import { costBars, llmPrivacyCostChart, privacyBars } from "../../src/report/llm/llm-privacy-cost.js";
 import { parseReportResults } from "../../src/report/results-input.js";
 import { llmTradeoffsChart, tradeoffPoints } from "../../src/report/llm/llm-tradeoffs.js";
 import { writeReport } from "../../src/report/write-report.js";
 import { compileChart, PNG_SCALE, renderSvg } from "../../src/report/render.js";
-import { OKABE_ITO } from "../../src/report/style.js";
-import { REPO, tempDir } from "../cli/helpers.js";
-
-/*
- * The LLM report is tested on results the simulator makes here (5 simulated minutes of a small
- * version of scenarios/llm-routing.json), not on a stored file: a clean clone has everything.
- */
-
-const queries = (mean: string) => ({
-  type: "queries",
-  interarrival: { dist: "exponential", mean },
-  promptTokens: { dist: "lognormal", mu: 5.52, sigma: 0.8, max: 4000 },
-  outputTokens: { dist: "lognormal", mu: 5.01, sigma: 0.7, max: 1024 },
-  complexity: { dist: "uniform", low: 0, high: 1 },
-});
-
-const PIPELINE_DEVICE = {
-  id: "agent",
-  count: 2,
-  localNodes: ["edge-orin"],
-  workload: {
-    type: "pipeline",
-    interarrival: { dist: "exponential", mean: "40 s" },
-    referenceNode: "cloud",
-    stages: [
-      { name: "plan", successProbability: 0.9, passed: { time: "15 s", tokens: 1200 }, failed: { time: "12 s", tokens: 1000 }, complexity: 0.3, maxAttempts: 2 },
-      { name: "code", successProbability: 0.6, passed: { time: "40 s", tokens: 3000 }, failed: { time: "35 s", tokens: 2800 }, complexity: 0.7, maxAttempts: 3 },
-      { name: "test", successProbability: 0.8, passed: { time: "20 s", tokens: 1500 }, failed: { time: "18 s", tokens: 1400 }, complexity: 0.5 },
-    ],
-  },
-};
-
-function scenario(options: { pipelines: boolean; learned: boolean }): Record<string, unknown> {
-  return {
-    kind: "llm",
-    name: "llm-report-test",
-    description: "Phones with a local model, laptops using an edge node, a cloud endpoint; 5 simulated minutes.",
-    seed: 1,
-    duration: "5 min",
-    warmup: "0 s",
-    drain: "1 min",
-    qos: { ttft: "3 s", total: "20 s" },
-    devices: [
-      { id: "phone", count: 4, profile: "phone-snapdragon-8-gen-3", localModel: { model: "llama-3.2-1b", quantization: "Q4_K_M" }, workload: queries("20 s") },
-      { id: "laptop", count: 2, localNodes: ["edge-orin"], workload: queries("15 s") },
-      ...(options.pipelines ? [PIPELINE_DEVICE] : []),
-    ],
-    nodes: [
-      { id: "edge-orin", profile: "jetson-agx-orin-64gb", serve: { model: "llama-3.1-8b", quantization: "Q4_K_M", path: "gpu" } },
-      { id: "cloud", profile: "cloud-llm-endpoint", serve: { model: "gpt-4o-mini", quantization: "served" } },
-    ],
-    network: {
-      default: { latency: "8 ms", bandwidth: "50 Mbit/s" },
-      links: ["phone", "laptop", ...(options.pipelines ? ["agent"] : [])].map((group) => ({ between: [group, "cloud"], latency: "35 ms" })),
-    },
-    electricityUsdPerKWh: 0.3,
-    routers: [
-      "local-only",
-      "cloud-only",
-      { name: "complexity-threshold", label: "threshold-0.5", options: { threshold: 0.5 } },
-      { name: "gray-zone", label: "gray-zone-0.4-0.7", options: { lower: 0.4, upper: 0.7 } },
-      ...(options.learned ? [{ name: "learned-router", label: "learned", options: { initialThresholds: [1], updateEvery: 5 } }] : []),
-    ],
-  };
-}
-
-/** A run's query section (every run of these results has one). */
-function q(run: Results["runs"][number]): NonNullable<Results["runs"][number]["queries"]> {
-  if (run.queries === null) throw new Error(`run ${run.label} has no queries`);
-  return run.queries;
-}
-
-/** The query charts of the one chart list. */
-const LLM_CHARTS = CHARTS.filter((chart) => chart.family === "queries");
-
-/** A query scenario's results@2. */
-function simulate(options: { pipelines: boolean; learned: boolean }): Results {
-  return simulateScenario(resolveScenario(scenario(options), { baseDir: join(REPO, "scenarios") }));
-}
-
-function drawn(outcome: ChartOutcome): DrawnChart {
-  if (outcome.kind !== "chart") throw new Error(`expected a chart, got skipped: ${outcome.reason}`);
-  return outcome;
-}
-
-/** The data rows of a spec and of every view nested in it. */
-function dataRows(spec: unknown): Array<Record<string, unknown>> {
-  const rows: Array<Record<string, unknown>> = [];
-  const visit = (node: unknown): void => {
-    if (Array.isArray(node)) node.forEach(visit);
-    else if (node !== null && typeof node === "object") {
-      const record = node as Record<string, unknown>;
-      const data = record.data as { values?: unknown } | undefined;
-      if (Array.isArray(data?.values)) rows.push(...(data.values as Array<Record<string, unknown>>));
-      for (const [key, value] of Object.entries(record)) if (key !== "data") visit(value);
-    }
-  };
-  visit(spec);
-  return rows;
-}
-
-/** Every colour scale on a `router` field in a spec. */
-function routerColourScales(spec: unknown): Array<{ domain: string[]; range: string[] }> {
-  const found: Array<{ domain: string[]; range: string[] }> = [];
-  const visit = (node: unknown): void => {
-    if (Array.isArray(node)) node.forEach(visit);
-    else if (node !== null && typeof node === "object") {
-      const record = node as Record<string, unknown>;
-      const colour = record.color as { field?: string; scale?: { domain: string[]; range: string[] } } | undefined;
-      if (colour?.field === "router" && colour.scale !== undefined) found.push(colour.scale);
-      Object.values(record).forEach(visit);
-    }
-  };
-  visit(spec);
-  return found;
-}
-
-function svgSize(svg: string): { width: number; height: number } {
-  const match = /<svg[^>]*\swidth="([\d.]+)"[^>]*\sheight="([\d.]+)"/.exec(svg);
-  if (match === null) throw new Error("svg without width/height");
-  return { width: Number(match[1]), height: Number(match[2]) };
-}
+import { tempDir } from "../cli/helpers.js";
+import { dataRows, drawn, LLM_CHARTS, q, routerColourScales, simulate, svgSize } from "./llm-report-helpers.js";
 
 describe("LLM charts", () => {
   let full: Results;
@@ -181,7 +57,11 @@ describe("LLM charts", () => {
     expect(rows.filter((r) => r.kind === "deadline").map((r) => r.deadline)).toEqual([3000, 20000]);
     // Spans from about 300 ms to over a minute: a log axis, and a linear one on request.
     expect(JSON.stringify(spec)).toContain('"type":"log"');
-    expect(JSON.stringify(drawn(llmLatencyChart(full, { logX: false })).spec)).not.toContain('"type":"log"');
+    expect(JSON.stringify(drawn(llmLatencyChart(full, "column", { logX: false })).spec)).not.toContain('"type":"log"');
+    // Each deadline is labelled on the chart, in the panel of its latency, not only in the caption.
+    expect(rows.filter((r) => r.kind === "deadline").map((r) => `${r.metric}: ${r.text}`)).toEqual(["time to first token: deadline 3 s", "total latency: deadline 20 s"]);
+    const labels = JSON.stringify(spec).match(/"filter":"datum.kind === 'deadline' && datum.side === '(left|right)'"/g) ?? [];
+    expect(labels).toHaveLength(2);
   });
 
   it("trade-offs: USD per 1,000 queries, quality and share off device per router; labels for every point", () => {
@@ -200,20 +80,25 @@ describe("LLM charts", () => {
     expect(labelled.length).toBeGreaterThan(0);
   });
 
-  it("privacy and cost: shares off device, to the cloud and the violation rate per router, on a 0-100 % axis", () => {
+  it("privacy and cost: shares off device and to the cloud on a 0-100 % axis, and the money per 1,000 queries by part", () => {
     const spec = drawn(llmPrivacyCostChart(full)).spec;
     const rows = dataRows(spec);
     for (const run of full.runs) {
       const share = (measure: string) => rows.find((r) => r.router === run.label && r.measure === measure)?.share;
       expect(share("left the device")).toBeCloseTo(q(run).privacy.shareOfQueriesOffDevice ?? NaN, 4);
       expect(share("reached the cloud")).toBeCloseTo(q(run).privacy.shareOfQueriesToCloud ?? NaN, 4);
-      expect(share("violated QoS")).toBeCloseTo(q(run).jobs.violationRate ?? NaN, 4);
+      // The parts stack to the total money of the run per 1,000 completed queries.
+      const parts = rows.filter((r) => r.router === run.label && typeof r.usdPer1000 === "number").map((r) => r.usdPer1000 as number);
+      expect(parts).toHaveLength(3);
+      expect(parts.reduce((a, b) => a + b, 0)).toBeCloseTo((q(run).cost.totalUsd / q(run).jobs.completed) * 1000, 4);
     }
-    expect(privacyBars(full)).toHaveLength(3 * full.runs.length);
-    // local-only never reaches the cloud; cloud-only always leaves the device.
+    expect(privacyBars(full)).toHaveLength(2 * full.runs.length);
+    expect(costBars(full)).toHaveLength(3 * full.runs.length);
+    // local-only never reaches the cloud and pays no API fee; cloud-only always leaves the device.
     expect(rows.find((r) => r.router === "local-only" && r.measure === "reached the cloud")?.share).toBe(0);
+    expect(rows.find((r) => r.router === "local-only" && r.part === "API")?.usdPer1000).toBe(0);
     expect(rows.find((r) => r.router === "cloud-only" && r.measure === "left the device")?.share).toBe(1);
-    expect(JSON.stringify(spec)).toContain('"domain":[0,1]');
+    expect(JSON.stringify(spec)).toContain('"title":"USD per 1,000 queries"');
   });
 
   it("pipelines: success probability, tokens per finished job and per-stage attempt pass rates are the results' values", () => {
@@ -269,16 +154,22 @@ describe("LLM charts", () => {
     for (const chart of LLM_CHARTS) expect(chart.build(nothing).kind, chart.id).toBe("skipped");
   });
 
-  it("a router keeps its Okabe–Ito colour (by run order) in every chart, also when a chart shows a subset", () => {
+  it("a router keeps one colour in every chart, also when a chart shows a subset; a built-in name has its fixed colour", () => {
+    // docs/reports.md: local-only black, cloud-only sky blue, learned vermillion (Okabe–Ito).
+    const fixed: Record<string, string> = { "local-only": "#000000", "cloud-only": "#56B4E9", learned: "#D55E00" };
+    const seen = new Map<string, string>();
     for (const chart of LLM_CHARTS) {
       const outcome = chart.build(full);
       for (const scale of routerColourScales(drawn(outcome).spec)) {
         scale.domain.forEach((label, i) => {
-          const index = full.runs.findIndex((run) => run.label === label);
-          expect(scale.range[i], `${chart.id} ${label}`).toBe(OKABE_ITO[index]);
+          const colour = scale.range[i];
+          if (fixed[label] !== undefined) expect(colour, `${chart.id} ${label}`).toBe(fixed[label]);
+          expect(colour, `${chart.id} ${label}`).toBe(seen.get(label) ?? colour);
+          seen.set(label, colour);
         });
       }
     }
+    expect(new Set(seen.values()).size).toBe(seen.size);
     const learning = routerColourScales(drawn(llmLearningChart(full)).spec)[0];
     expect(learning.domain).toEqual(["learned"]);
   });

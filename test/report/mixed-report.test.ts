@@ -4,7 +4,7 @@ import { formatSummary } from "../../src/cli/summary.js";
 import type { ChartOutcome } from "../../src/report/chart.js";
 import { CHARTS } from "../../src/report/charts/index.js";
 import { parseReportResults, type ReportResults } from "../../src/report/results-input.js";
-import { OKABE_ITO } from "../../src/report/style.js";
+import { policyColourScale } from "../../src/report/policy-colours.js";
 import { type ReportSummary, writeReport } from "../../src/report/write-report.js";
 import { tempDir } from "../cli/helpers.js";
 import { LLM_FILE, MIGRATION_FILE, mixedFixture } from "./fixtures.js";
@@ -50,7 +50,10 @@ describe("a mixed results file (frames and queries)", () => {
       expect(summary.drawn, id).toContain(id);
     }
     expect(summary.warnings).toEqual([]);
-    const colour = new Map(results.runs.map((run, i) => [run.label, OKABE_ITO[i]]));
+    // The report-wide scale (one colour per label, docs/reports.md); every chart must agree with it.
+    const all = policyColourScale(results);
+    const colour = new Map(all.domain.map((label, i) => [label, all.range[i]]));
+    expect(new Set(all.range).size).toBe(all.domain.length);
     let checked = 0;
     for (const chart of CHARTS) {
       const outcome: ChartOutcome = chart.build(results);

@@ -33,7 +33,8 @@ describe("sweep charts", () => {
     const text = JSON.stringify(outcome.spec);
     expect(text).toContain('"type":"area"');
     expect(text).toContain('"type":"log"');
-    expect(text).toContain(`"domain":["least-loaded","round-robin"],"range":["${OKABE_ITO[0]}","${OKABE_ITO[1]}"]`);
+    // Each scheduler's fixed colour (docs/reports.md), as in the run charts.
+    expect(text).toContain(`"domain":["least-loaded","round-robin"],"range":["${OKABE_ITO[1]}","${OKABE_ITO[2]}"]`);
     const rendered = await renderSvg(outcome.spec);
     expect(rendered.warnings).toEqual([]);
     expect(rendered.svg).toContain("least-loaded");

@@ -1,7 +1,8 @@
 import type { TopLevelSpec } from "vega-lite";
 import { frameRuns, nice125, skipped, type ChartOutcome, type FrameRun } from "../chart.js";
 import type { ReportResults } from "../results-input.js";
-import { CHART_CONFIG, policyColourScale, type ChartWidth } from "../style.js";
+import { CHART_CONFIG, type ChartWidth } from "../style.js";
+import { policyColourScale } from "../policy-colours.js";
 import { bottomLegend, formatNumber, logAxis, NUMBER_FORMAT, percent, PLOT_SIZES } from "./layout.js";
 
 export interface CdfPoint {

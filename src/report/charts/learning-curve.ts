@@ -1,7 +1,8 @@
 import type { TopLevelSpec } from "vega-lite";
 import { frameRuns, skipped, timeAxisUnit, type ChartOutcome } from "../chart.js";
 import type { ReportResults } from "../results-input.js";
-import { CHART_CONFIG, policyColourSubset, type ChartWidth } from "../style.js";
+import { CHART_CONFIG, type ChartWidth } from "../style.js";
+import { policyColourSubset } from "../policy-colours.js";
 import { bottomLegend, formatNumber, NUMBER_FORMAT, percent, percentScale, PLOT_SIZES } from "./layout.js";
 
 export interface LearningPoint {

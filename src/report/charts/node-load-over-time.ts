@@ -1,7 +1,8 @@
 import type { TopLevelSpec } from "vega-lite";
 import { frameRuns, skipped, timeAxisUnit, type ChartOutcome } from "../chart.js";
 import type { ReportResults } from "../results-input.js";
-import { CHART_CONFIG, CHART_WIDTHS, policyColourScale, type ChartWidth } from "../style.js";
+import { CHART_CONFIG, CHART_WIDTHS, type ChartWidth } from "../style.js";
+import { policyColourScale } from "../policy-colours.js";
 import { bottomLegend, formatNumber, NUMBER_FORMAT, percent } from "./layout.js";
 
 /** Panels per row, and rows per measure: more nodes than columns x 2 are ranked and the busiest drawn. */

@@ -11,22 +11,77 @@ export interface SweepChartStats {
   ciHigh: number | null;
 }
 
+/** Completed and unfinished jobs of one family, summed over a cell's runs under one label. */
+export interface SweepChartJobs {
+  runs: number;
+  frames: { completed: number; unfinished: number } | null;
+  queries: { completed: number; unfinished: number } | null;
+}
+
 export interface SweepChartInput {
   sweep: { sampling: { method: string }; axes: Array<{ name: string; path: string; values: SweepValue[] }>; metrics: string[] };
-  cells: Array<{ values: Record<string, SweepValue>; label: string; metrics: Record<string, SweepChartStats> }>;
+  cells: Array<{ values: Record<string, SweepValue>; label: string; metrics: Record<string, SweepChartStats>; jobs?: SweepChartJobs }>;
 }
 
-/** The scheduler list axis is drawn as one line (colour) per scheduler label, never as an x axis. */
-export const SCHEDULER_AXIS_PATH = "/schedulers";
+/** The scenario keys an axis can set to list the policies compared (the scenario loader accepts all three). */
+const POLICY_AXIS_PATHS: readonly string[] = ["/policies", "/schedulers", "/routers"];
+
+/** An axis over the policy list: its value is the row's policy label, drawn as colour (a line per label), never as an x axis or a summary.csv column of its own. */
+export function isPolicyAxis(axis: { path: string }): boolean {
+  return POLICY_AXIS_PATHS.includes(axis.path);
+}
 
 export function plotAxes(input: SweepChartInput): SweepChartInput["sweep"]["axes"] {
-  return input.sweep.axes.filter((axis) => axis.path !== SCHEDULER_AXIS_PATH);
+  return input.sweep.axes.filter((axis) => !isPolicyAxis(axis));
 }
 
-/** Axis value as chart data: numbers stay numbers, anything else becomes its JSON text. */
-export function chartValue(value: SweepValue | undefined): string | number {
-  if (typeof value === "number" || typeof value === "string") return value;
-  return JSON.stringify(value ?? null);
+/**
+ * An axis value as text for summary.csv and as chart data: a scalar as itself (numbers stay
+ * numbers), a one-element list of a scalar as that scalar (["nearest-healthy"] is
+ * nearest-healthy), anything else as compact JSON.
+ */
+export function axisValueText(value: SweepValue | undefined): string | number {
+  const scalar = Array.isArray(value) && value.length === 1 && (value[0] === null || typeof value[0] !== "object") ? value[0] : value;
+  if (typeof scalar === "number" || typeof scalar === "string") return scalar;
+  if (typeof scalar === "boolean") return String(scalar);
+  return JSON.stringify(scalar ?? null);
+}
+
+/**
+ * Fewer completed jobs per run than this and a p95 is the largest value seen (nearest rank:
+ * ceil(0.95 n) = n for n < 20), so the point is not a valid estimate.
+ */
+export const MIN_COMPLETED_PER_RUN = 20;
+
+/** The rule, once, for captions (docs/reports.md quotes it). */
+export const VALIDITY_RULE = `fewer than ${MIN_COMPLETED_PER_RUN} completed jobs per run, or more jobs unfinished than completed`;
+
+/** The family whose completed jobs a metric is computed over (latency, quality), or null for counts, rates and money over all jobs. */
+export function completionFamily(metric: string): "frames" | "queries" | null {
+  const match = /^(frames|queries)\.(latency|quality)\./.exec(metric);
+  return match === null ? null : (match[1] as "frames" | "queries");
+}
+
+/**
+ * Whether a cell's value of a metric over completed jobs is a valid point: not when the cell's
+ * runs completed fewer than MIN_COMPLETED_PER_RUN jobs each on average, or left more unfinished
+ * than they completed (a p95 of the few fast completions while most requests wait is not the
+ * latency of that load). Metrics over all jobs, and cells without job counts, are valid.
+ */
+export function isValidPoint(cell: SweepChartInput["cells"][number], metric: string): boolean {
+  const family = completionFamily(metric);
+  if (family === null || cell.jobs === undefined) return true;
+  const jobs = cell.jobs[family];
+  if (jobs === null) return true;
+  return jobs.completed >= MIN_COMPLETED_PER_RUN * cell.jobs.runs && jobs.unfinished <= jobs.completed;
+}
+
+/** Values spanning this factor or more get a log axis (sweep charts and the query charts alike). */
+export const LOG_SPAN = 20;
+
+/** Metrics that are shares in [0, 1]: drawn in % on a 0-100 % axis, never beyond. */
+export function isShareMetric(metric: string): boolean {
+  return /(violationRate|\.shareOf\w+|goodShare|successProbability|meanProbability|\.utilisation)$/.test(metric);
 }
 
 /** Readable metric titles for the axes: a path into one run of results@2 (src/sweep/metric-paths.ts). */
@@ -79,6 +134,6 @@ export function metricTitle(metric: string): string {
 
 /** Vega-Lite sort for an ordinal axis: the sweep file's order for text values, ascending for numbers. */
 export function axisSort(values: readonly SweepValue[]): string[] | "ascending" {
-  const mapped = values.map(chartValue);
+  const mapped = values.map(axisValueText);
   return mapped.every((v): v is string => typeof v === "string") ? mapped : "ascending";
 }

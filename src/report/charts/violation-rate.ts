@@ -1,7 +1,8 @@
 import type { TopLevelSpec } from "vega-lite";
 import { frameRuns, skipped, type ChartOutcome } from "../chart.js";
 import type { ReportResults } from "../results-input.js";
-import { CHART_CONFIG, CHART_WIDTHS, policyColourScale, type ChartWidth } from "../style.js";
+import { CHART_CONFIG, CHART_WIDTHS, type ChartWidth } from "../style.js";
+import { policyColourScale } from "../policy-colours.js";
 import { LABEL_FONT_SIZE, NUMBER_FORMAT, percent, percentScale, textWidth } from "./layout.js";
 
 export interface ViolationBar {

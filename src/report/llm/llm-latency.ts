@@ -1,7 +1,9 @@
 import type { TopLevelSpec } from "vega-lite";
 import { queryRuns, logTicks, nice125, round, skipped, type ChartOutcome } from "../chart.js";
-import { CHART_CONFIG, policyColourScale } from "../style.js";
-import { listNames } from "./llm-chart.js";
+import { LOG_SPAN } from "../charts/sweep-input.js";
+import { policyColourScale } from "../policy-colours.js";
+import { CHART_CONFIG, CHART_WIDTHS, type ChartWidth } from "../style.js";
+import { formatMs, listNames } from "./llm-chart.js";
 import type { ReportResults } from "../results-input.js";
 
 export const TTFT = "time to first token";
@@ -54,13 +56,18 @@ function latencyRanges(marks: readonly LatencyMark[]): LatencyRange[] {
   return [...ranges.values()];
 }
 
+/** Room left of the panels for the router names. */
+const NAME_ROOM = 115;
+/** The y category of the deadline label row (a blank axis label). */
+const DEADLINE_ROW = " ";
+
 export interface LlmLatencyOptions {
   /** Log-scaled latency axis; by default chosen when the values span more than a factor of 20. */
   logX?: boolean;
 }
 
 /** LLM chart 1: TTFT (p50, p95) and total latency (p50, p95, p99) per router, a panel each, with the deadlines as dashed rules. */
-export function llmLatencyChart(results: ReportResults, options: LlmLatencyOptions = {}): ChartOutcome {
+export function llmLatencyChart(results: ReportResults, width: ChartWidth = "column", options: LlmLatencyOptions = {}): ChartOutcome {
   const marks = latencyMarks(results);
   if (marks.length === 0) return skipped("no router completed a measured query, so there is no latency to draw");
   const ttftDeadline = results.qos.ttftDeadlineMs;
@@ -69,8 +76,11 @@ export function llmLatencyChart(results: ReportResults, options: LlmLatencyOptio
   const all = [...marks.map((m) => m.ms), ...deadlines.map((d) => d.deadline)];
   const minMs = Math.min(...all);
   const maxMs = Math.max(...all);
-  const logX = options.logX ?? (minMs > 0 && maxMs > 20 * minMs);
+  const logX = options.logX ?? (minMs > 0 && maxMs >= LOG_SPAN * minMs);
   const xScale = logX ? { type: "log" as const, domain: [nice125(minMs, "floor"), nice125(maxMs, "ceil")], nice: false } : { type: "linear" as const, domain: [0, maxMs], nice: true, zero: true };
+  // Where a value sits across the axis (0-1): a deadline label near the right end goes to the rule's left, inside the plot.
+  const [lo, hi] = xScale.domain;
+  const position = (ms: number): number => (logX ? Math.log(ms / lo) / Math.log(hi / lo) : ms / hi);
   const xTicks = logX ? logTicks(xScale.domain) : undefined;
   const xAxis = xTicks === undefined ? { format: "~s" } : { values: xTicks, tickCount: xTicks.length, format: "~s" };
   const colour = policyColourScale(results);
@@ -80,9 +90,10 @@ export function llmLatencyChart(results: ReportResults, options: LlmLatencyOptio
   const values = [
     ...marks.map((m) => ({ kind: "mark", ...m, ms: round(m.ms, 2) })),
     ...latencyRanges(marks).map((r) => ({ kind: "range", ...r, lo: round(r.lo, 2), hi: round(r.hi, 2) })),
-    ...deadlines.map((d) => ({ kind: "deadline", ...d })),
+    ...deadlines.map((d) => ({ kind: "deadline", ...d, text: `deadline ${formatMs(d.deadline)}`, side: position(d.deadline) > 0.6 ? "left" : "right" })),
   ];
-  const y = { field: "router", type: "nominal" as const, title: null, sort: routers, scale: { domain: routers }, axis: { labelLimit: 110 } };
+  // A blank first row holds the deadline's label, so it sits on no marker and under no panel title.
+  const y = { field: "router", type: "nominal" as const, title: null, scale: { domain: [DEADLINE_ROW, ...routers] }, axis: { labelLimit: NAME_ROOM - 8, values: routers } };
   const spec: TopLevelSpec = {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     config: CHART_CONFIG,
@@ -97,7 +108,7 @@ export function llmLatencyChart(results: ReportResults, options: LlmLatencyOptio
       },
     },
     spec: {
-      width: 200,
+      width: CHART_WIDTHS[width] - NAME_ROOM - 15,
       height: { step: 14 },
       layer: [
         {
@@ -105,6 +116,15 @@ export function llmLatencyChart(results: ReportResults, options: LlmLatencyOptio
           mark: { type: "rule", strokeDash: [4, 3], color: "#555555", strokeWidth: 1 },
           encoding: { x: { field: "deadline", ...x } },
         },
+        ...(["left", "right"] as const).map((side) => ({
+          transform: [{ filter: `datum.kind === 'deadline' && datum.side === '${side}'` }],
+          mark: { type: "text" as const, align: side === "right" ? ("left" as const) : ("right" as const), baseline: "middle" as const, dx: side === "right" ? 3 : -3, fontSize: 8, color: "#333333" },
+          encoding: {
+            x: { field: "deadline", ...x },
+            y: { datum: DEADLINE_ROW, type: "nominal" as const, title: null, scale: y.scale, axis: y.axis },
+            text: { field: "text", type: "nominal" as const },
+          },
+        })),
         {
           transform: [{ filter: "datum.kind === 'range'" }],
           mark: { type: "rule", strokeWidth: 1.5, opacity: 0.8 },
@@ -133,14 +153,12 @@ export function llmLatencyChart(results: ReportResults, options: LlmLatencyOptio
   };
   const missing = colour.domain.filter((label) => !drawnRouters.has(label));
   const deadlineText =
-    deadlines.length === 0 ? "" : ` Dashed: the deadline${deadlines.length > 1 ? "s" : ""} (${deadlines.map((d) => `${d.metric === TTFT ? "TTFT" : "total"} ${formatMs(d.deadline)}`).join(", ")}).`;
+    deadlines.length === 0
+      ? ""
+      : ` Dashed, labelled: the deadline${deadlines.length > 1 ? "s" : ""} (${deadlines.map((d) => `${d.metric === TTFT ? "TTFT" : "total"} ${formatMs(d.deadline)}`).join(", ")}).`;
   const caption =
     `Time to first token (p50, p95) and total latency (p50, p95, p99) of the measured queries per router; the line spans p50 to the highest quantile${logX ? "; log scale" : ""}.` +
     deadlineText +
     (missing.length > 0 ? ` Not drawn: ${listNames(missing)} (no completed query).` : "");
   return { kind: "chart", spec, caption };
-}
-
-function formatMs(ms: number): string {
-  return ms >= 1000 && ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
 }

@@ -1,6 +1,7 @@
 import type { TopLevelSpec } from "vega-lite";
 import { type QueryRun, queryRuns, round, skipped, type ChartOutcome } from "../chart.js";
-import { CHART_CONFIG, PLOT_HEIGHT, PLOT_WIDTH, policyColourSubset } from "../style.js";
+import { policyColourSubset } from "../policy-colours.js";
+import { CHART_CONFIG, CHART_WIDTHS, type ChartWidth } from "../style.js";
 
 import type { ReportResults } from "../results-input.js";
 
@@ -32,7 +33,7 @@ export function thresholdPoints(results: ReportResults): ThresholdPoint[] {
 }
 
 /** LLM chart 5: how a learned router's complexity threshold moves over its updates, one line per learned router. */
-export function llmLearningChart(results: ReportResults): ChartOutcome {
+export function llmLearningChart(results: ReportResults, width: ChartWidth = "column"): ChartOutcome {
   const values = thresholdPoints(results);
   if (values.length === 0) return skipped("no run records a threshold history (`runs[].policyStatistics.thresholdHistory`), so no router learned");
   const learned = new Set(values.map((v) => v.router));
@@ -41,8 +42,8 @@ export function llmLearningChart(results: ReportResults): ChartOutcome {
   const spec: TopLevelSpec = {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     config: CHART_CONFIG,
-    width: PLOT_WIDTH,
-    height: PLOT_HEIGHT,
+    width: CHART_WIDTHS[width] - 80,
+    height: width === "column" ? 160 : 240,
     data: { values },
     mark: { type: "line", interpolate: "step-after", point: { size: 12, filled: true } },
     encoding: {

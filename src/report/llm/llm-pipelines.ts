@@ -1,6 +1,7 @@
 import type { TopLevelSpec } from "vega-lite";
 import { queryRuns, round, skipped, type ChartOutcome } from "../chart.js";
-import { CHART_CONFIG, policyColourScale, policyColourSubset } from "../style.js";
+import { policyColourScale, policyColourSubset } from "../policy-colours.js";
+import { CHART_CONFIG, CHART_WIDTHS, type ChartWidth } from "../style.js";
 import { listNames } from "./llm-chart.js";
 import type { ReportResults } from "../results-input.js";
 
@@ -33,11 +34,13 @@ export function pipelineStageBars(results: ReportResults): PipelineStageBar[] {
   );
 }
 
-const PANEL_WIDTH = 95;
+/** Room left of the panels for the router names. */
+const NAME_ROOM = 125;
 const ROW_STEP = 15;
 
 /** LLM chart 4: multi-stage pipelines: job success and tokens per finished job per router (top), attempt pass rate per stage (bottom). */
-export function llmPipelinesChart(results: ReportResults): ChartOutcome {
+export function llmPipelinesChart(results: ReportResults, width: ChartWidth = "column"): ChartOutcome {
+  const panelWidth = Math.floor((CHART_WIDTHS[width] - NAME_ROOM - 10) / 2);
   const jobs = pipelineJobBars(results);
   if (jobs.length === 0) return skipped("no run has pipeline jobs (`runs[].queries.pipelines`)");
   const withPipelines = new Set(jobs.map((j) => j.router));
@@ -70,7 +73,7 @@ export function llmPipelinesChart(results: ReportResults): ChartOutcome {
         data: { values: jobValues },
         hconcat: [
           {
-            width: PANEL_WIDTH,
+            width: panelWidth,
             height: ROW_STEP * routers.length,
             layer: [
               {
@@ -86,7 +89,7 @@ export function llmPipelinesChart(results: ReportResults): ChartOutcome {
             ],
           },
           {
-            width: PANEL_WIDTH,
+            width: panelWidth,
             height: ROW_STEP * routers.length,
             layer: [
               {
@@ -112,7 +115,7 @@ export function llmPipelinesChart(results: ReportResults): ChartOutcome {
       },
       {
         data: { values: stages.map((s) => ({ ...s, passRate: round(s.passRate, 4) })) },
-        width: 2 * PANEL_WIDTH + 10,
+        width: 2 * panelWidth + 10,
         height: Math.max(1, stageNames.length) * Math.max(18, 6 * routers.length),
         encoding: {
           y: { field: "stage", type: "nominal", title: "pipeline stage", sort: stageNames, scale: { domain: stageNames, paddingInner: 0.2 }, axis: { labelLimit: 90 } },

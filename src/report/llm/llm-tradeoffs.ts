@@ -1,7 +1,8 @@
 import type { TopLevelSpec } from "vega-lite";
 import { queryRuns, nice125, round, skipped, type ChartOutcome } from "../chart.js";
 import { dejavuSansMetrics } from "../font-metrics.js";
-import { CHART_CONFIG, PLOT_HEIGHT, PLOT_WIDTH, policyColourScale } from "../style.js";
+import { policyColourScale } from "../policy-colours.js";
+import { CHART_CONFIG, CHART_WIDTHS, type ChartWidth } from "../style.js";
 import { listNames } from "./llm-chart.js";
 import type { ReportResults } from "../results-input.js";
 
@@ -132,11 +133,11 @@ function overlap(a: Box, b: Box): number {
 }
 
 /** LLM chart 2: the trade-off per router: money per 1,000 queries against the quality proxy, point area = share of queries off device. */
-export function llmTradeoffsChart(results: ReportResults): ChartOutcome {
+export function llmTradeoffsChart(results: ReportResults, width: ChartWidth = "column"): ChartOutcome {
   const points = tradeoffPoints(results);
   if (points.length === 0) return skipped("no router completed a measured query with a quality value, so there is no trade-off to draw");
-  const width = PLOT_WIDTH;
-  const height = PLOT_HEIGHT;
+  const plotWidth = CHART_WIDTHS[width] - 80;
+  const height = width === "column" ? 160 : 260;
   const maxUsd = Math.max(...points.map((p) => p.usdPer1000));
   // Domains end on a tick (a 1-2-5 step), so the label placement below knows where each point is drawn.
   const xStep = maxUsd > 0 ? nice125(maxUsd / 4, "ceil") : 0.25;
@@ -145,12 +146,12 @@ export function llmTradeoffsChart(results: ReportResults): ChartOutcome {
   const [qLow, qHigh] = [Math.min(...qualities), Math.max(...qualities)];
   const yStep = nice125(Math.max(qHigh - qLow, 0.1) / 4, "ceil");
   const yDomain = [round(Math.max(0, Math.floor((qLow - 0.02) / yStep) * yStep), 10), round(Math.min(1, Math.ceil((qHigh + 0.02) / yStep) * yStep), 10)];
-  const px = (usd: number): number => (usd / xMax) * width;
+  const px = (usd: number): number => (usd / xMax) * plotWidth;
   const py = (q: number): number => height - ((q - yDomain[0]) / (yDomain[1] - yDomain[0])) * height;
   const radius = (share: number | null): number => Math.sqrt((SIZE_RANGE[0] + (share ?? 0) * (SIZE_RANGE[1] - SIZE_RANGE[0])) / Math.PI);
   const placements = placeLabels(
     points.map((p) => ({ x: px(p.usdPer1000), y: py(p.quality), r: radius(p.offDevice), label: p.router })),
-    width,
+    plotWidth,
     height,
   );
   const values = points.map((p, i) => {
@@ -162,7 +163,7 @@ export function llmTradeoffsChart(results: ReportResults): ChartOutcome {
       offDevice: p.offDevice === null ? null : round(p.offDevice, 4),
       pareto: p.pareto,
       // The label's anchor in data units, so the spec needs no per-datum offsets.
-      labelX: round(p.usdPer1000 + (place.dx / width) * xMax, 6),
+      labelX: round(p.usdPer1000 + (place.dx / plotWidth) * xMax, 6),
       labelY: round(p.quality - (place.dy / height) * (yDomain[1] - yDomain[0]), 5),
       labelPlace: `${place.align}-${place.baseline}`,
     };
@@ -182,7 +183,7 @@ export function llmTradeoffsChart(results: ReportResults): ChartOutcome {
   const spec: TopLevelSpec = {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     config: CHART_CONFIG,
-    width,
+    width: plotWidth,
     height,
     data: { values },
     layer: [
