@@ -1,4 +1,5 @@
 import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { formatIssue, InputError, type InputIssue } from "../errors.js";
 import { BUILTIN_PROFILE_DIR } from "../scenario/profiles.js";
 import { readJsonFile } from "../scenario/json-text.js";
@@ -17,9 +18,10 @@ import { sweepSchema, type AxisDocument, type SweepDocument } from "./sweep-sche
 import { defaultMetrics } from "./metric-paths.js";
 import { suggestName } from "../text/nearest-name.js";
 
-/** Reads and checks a sweep file, its base scenario and every axis value; throws InputError listing every problem. */
-export function loadSweepFile(file: string): SweepPlan {
-  return planSweep(readJsonFile(file, "sweep file"), file);
+/** Reads and checks a sweep file (a path or a file: URL), its base scenario and every axis value; throws InputError listing every problem. */
+export function loadSweepFile(file: string | URL): SweepPlan {
+  const path = file instanceof URL ? fileURLToPath(file) : file;
+  return planSweep(readJsonFile(path, "sweep file"), path);
 }
 
 /** Validates a parsed sweep document; `file` locates a relative base scenario and names the source in errors. */
