@@ -85,6 +85,7 @@ export function planSweep(json: unknown, file: string): SweepPlan {
     // Each value once, in the order the cells first take it.
     values: distinctValues(evaluated.values[d]),
     isRange: false,
+    expression: entry.expression,
   }));
 
   // The families the base scenario has (an axis value cannot add or remove a workload family's metrics).

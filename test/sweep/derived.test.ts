@@ -53,6 +53,8 @@ describe("derived sweep parameters: values", () => {
     // The derived parameter is a column of the plan (summary.csv, sweep.json) like an axis.
     expect(p.axes.map((axis) => axis.name)).toEqual(["devices", "slots"]);
     expect(p.axes[1].values).toEqual([1, 2, 3, 8]);
+    expect(p.axes[1].expression).toBe("ceil(devices / 8)");
+    expect(p.axes[0].expression).toBeUndefined();
     const context = { outDir: "", sweepHash: p.hash, base: p.base, profileDirs: p.profileDirs, axes: p.axes.map((a) => ({ name: a.name, tokens: a.tokens })) };
     const documents = p.runs.map((run) => runScenarioDocument(context, run) as { nodes: Array<{ slots: number }>; devices: Array<{ count: number }> });
     expect(documents.map((d) => [d.devices[0].count, d.nodes[0].slots])).toEqual([
