@@ -21,7 +21,7 @@ export type { ProgressStream } from "./sweep/progress.js";
 export type { SweepSummary } from "./sweep/summary.js";
 
 // Reports.
-export { readResultsFile, writeReport } from "./api/report.js";
+export { readResultsFile, renderReport, writeReport } from "./api/report.js";
 export type { ReportFormat, ReportSummary } from "./report/write-report.js";
 
 // Policies.

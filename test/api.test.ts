@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -56,6 +57,29 @@ describe("library API", () => {
     expectTypeOf<AnyIn<() => any>>().toEqualTypeOf<true>();
     expectTypeOf(api.runSweep).returns.resolves.toEqualTypeOf<api.SweepRunReport>();
     expectTypeOf(api.writeReport).parameter(0).toEqualTypeOf<api.Results>();
+  });
+
+  it("importing the library and simulating loads no chart package; writeReport loads them (an ESM resolve hook lists what is imported)", () => {
+    const hook = `export async function resolve(specifier, context, next) {
+      if (/^(vega|vega-lite|@resvg\\/resvg-js)(\\/|$)/.test(specifier)) process.stderr.write("loaded " + specifier + "\\n");
+      return next(specifier, context);
+    }`;
+    const register = `import { register } from "node:module"; register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hook)}`)});`;
+    const out = tempDir("api-lazy-");
+    made.push(out);
+    const script = `
+      import * as api from ${JSON.stringify(pathToFileURL(join(REPO, "dist", "index.js")).href)};
+      const results = api.simulate(api.loadScenarioFile(${JSON.stringify(scenario)}, {}, (d) => { d.duration = "20 s"; }));
+      process.stderr.write("simulated\\n");
+      await api.writeReport(results, ${JSON.stringify(out)}, ["svg"]);
+      process.stderr.write("reported\\n");`;
+    const result = spawnSync(process.execPath, ["--import", `data:text/javascript,${encodeURIComponent(register)}`, "--input-type=module", "-e", script], { encoding: "utf8" });
+    expect(result.status, result.stderr).toBe(0);
+    const lines = result.stderr.trim().split("\n");
+    const simulated = lines.indexOf("simulated");
+    expect(simulated).toBe(0);
+    expect(lines.slice(simulated + 1).some((line) => line.startsWith("loaded vega"))).toBe(true);
+    expect(lines.at(-1)).toBe("reported");
   });
 
   it("docs/library.md's example runs as written and prints what the CLI computes", () => {

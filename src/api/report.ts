@@ -1,3 +1,4 @@
+import type { renderReport as RenderReport } from "../cli/report-command.js";
 import type { ReportResults } from "../report/results-input.js";
 import { parseReportResults } from "../report/results-input.js";
 import type { writeReport as WriteReport } from "../report/write-report.js";
@@ -13,6 +14,12 @@ import { readJsonFile } from "../scenario/json-text.js";
 export async function writeReport(...args: Parameters<typeof WriteReport>): ReturnType<typeof WriteReport> {
   const { writeReport: write } = await import("../report/write-report.js");
   return write(...args);
+}
+
+/** writeReport, then what `simulate report` prints about it: the charts drawn, those skipped and why, any warning, the report's path. */
+export async function renderReport(...args: Parameters<typeof RenderReport>): ReturnType<typeof RenderReport> {
+  const { renderReport: render } = await import("../cli/report-command.js");
+  return render(...args);
 }
 
 /**

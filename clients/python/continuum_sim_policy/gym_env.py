@@ -126,7 +126,13 @@ class ContinuumSimEnv(gymnasium.Env):
     def step(self, action):
         if self._episode is None:
             raise RuntimeError("call reset() before step() (and again after an episode ends)")
-        observation, reward, terminated, _, info = self._episode["env"].step(int(action))
+        try:
+            observation, reward, terminated, _, info = self._episode["env"].step(int(action))
+        except (ProtocolError, OSError) as error:
+            # The simulator stopped mid-run (an error in the run, or killed): say why, from its stderr.
+            message = self._stderr_text()
+            self._stop()
+            raise RuntimeError(f"the simulator stopped during the episode ({error}):\n{message}") from error
         self._steps += 1
         truncated = not terminated and self.max_episode_steps is not None and self._steps >= self.max_episode_steps
         if terminated:
@@ -140,6 +146,13 @@ class ContinuumSimEnv(gymnasium.Env):
 
     def close(self) -> None:
         self._stop()
+
+    def __del__(self):
+        # A forgotten close() must not leave a simulator process waiting for an answer.
+        try:
+            self._stop()
+        except Exception:
+            pass
 
     # -- the simulator process -------------------------------------------------------------
 

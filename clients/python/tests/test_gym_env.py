@@ -153,6 +153,26 @@ class GymEnvTest(unittest.TestCase):
         observation, _ = env.reset(seed=3)
         self.assertIn(observation, env.observation_space)
 
+    def test_an_action_outside_the_space_is_refused_before_the_simulator_sees_it(self):
+        env = self.make(max_episode_steps=5)
+        env.reset(seed=4)
+        with self.assertRaises(ValueError):
+            env.step(3)  # nodes 0..2
+        observation, _, _, _, _ = env.step(2)  # the episode goes on
+        self.assertIn(observation, env.observation_space)
+
+    def test_a_simulator_that_dies_mid_episode_is_reported(self):
+        import signal
+
+        env = self.make()
+        env.reset(seed=4)
+        os.killpg(env._episode["process"].pid, signal.SIGKILL)
+        with self.assertRaises(RuntimeError) as caught:
+            for _ in range(300):
+                env.step(0)
+        self.assertIn("the simulator stopped during the episode", str(caught.exception))
+        self.assertIsNone(env._episode)  # cleaned up
+
     def test_reset_without_seed_draws_from_np_random(self):
         env = self.make(max_episode_steps=5)
         env.reset(seed=1)
