@@ -159,6 +159,23 @@ describe("the packed tarball installed into an empty project", () => {
     expect(result.stdout.trim().split("\n")).toHaveLength(readdirSync(join(REPO, "sweeps")).length);
   });
 
+  it("the Python client installs with pip from the installed npm package (offline: its build backend is shipped)", () => {
+    const pip = spawnSync("python3", ["-m", "pip", "--version"], { encoding: "utf8" });
+    if (pip.status !== 0) {
+      console.warn("python3 -m pip is not available: the pip install from the npm package is not checked");
+      return;
+    }
+    const target = join(dir, "python-target");
+    const installed = spawnSync(
+      "python3",
+      ["-m", "pip", "install", "--no-index", "--no-deps", "--disable-pip-version-check", "--quiet", "--target", target, join(dir, "node_modules", manifest.name, "clients", "python")],
+      { encoding: "utf8" },
+    );
+    expect(installed.status, installed.stderr).toBe(0);
+    const imported = spawnSync("python3", ["-c", "import continuum_sim_policy; print(continuum_sim_policy.__file__)"], { cwd: dir, encoding: "utf8", env: { ...process.env, PYTHONPATH: target } });
+    expect(imported.stdout.trim()).toBe(join(target, "continuum_sim_policy", "__init__.py"));
+  });
+
   it("docs/library.md's example runs against the installed package and prints what the CLI computes", () => {
     const result = runLibraryExample(dir);
     expect(result.code, `${how}: ${result.stderr}`).toBe(0);

@@ -4,7 +4,7 @@ import type { InputIssue } from "../errors.js";
 import { nearestName, suggestName } from "../text/nearest-name.js";
 import { tidyNumber } from "./axis-values.js";
 import type { Cell, JsonValue } from "./plan-types.js";
-import type { DerivedDocument } from "./sweep-schema.js";
+import { type DerivedDocument, SYMBOL_PATTERN } from "./sweep-schema.js";
 
 /*
  * Derived sweep parameters: `{ "name", "path", "expression" }`, a mathjs expression evaluated once
@@ -41,8 +41,10 @@ export interface DerivedValues {
 
 /**
  * Evaluates each expression for every cell, in the order listed (a later expression may use an
- * earlier one's name). One issue per expression at most: the first cell it fails for, with that
- * cell's values, since the same mistake fails every cell. Deterministic: plain double arithmetic.
+ * earlier one's name). What can be seen without evaluating (a syntax error, an unknown name) is
+ * reported for every expression at once; evaluation then stops at the first failure, named with
+ * its cell's values, since a missing value would fail every later expression that uses it.
+ * Deterministic: plain double arithmetic on a private mathjs instance.
  */
 export function evaluateDerived(documents: readonly DerivedDocument[], axisNames: readonly string[], cells: readonly Cell[]): DerivedValues {
   if (documents.length === 0) return { values: [], issues: [] };
@@ -113,7 +115,7 @@ function unknownSymbol(node: MathJs.MathNode, scopeNames: readonly string[], ins
       return;
     }
     if (name in instance || instance.Unit.isValuelessUnit(name)) return;
-    const named = scopeNames.filter((scopeName) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(scopeName));
+    const named = scopeNames.filter((scopeName) => SYMBOL_PATTERN.test(scopeName));
     const unnamed = scopeNames.length - named.length;
     const hint = unnamed > 0 ? ` (${unnamed} axis/axes without a "name" cannot be referred to: give them one)` : "";
     found = `unknown name ${name}; ${named.length > 0 ? suggestName(name, named) : "no axis has a name an expression can use"}${hint}`;

@@ -139,6 +139,13 @@ describe("derived sweep parameters: errors name the sweep, the path and the expr
     expect(issues[0].expected).toContain("with devices = 12: the result is Infinity, not a finite number");
   });
 
+  it("functions that would change mathjs or evaluate text are disabled", () => {
+    for (const expression of ['createUnit("knot", "0.514 m/s")', 'evaluate("1 + devices")', "import({}, {})"]) {
+      const issues = issuesOf(() => plan([{ name: "x", path: "/nodes/0/slots", expression }]));
+      expect(issues[0].expected, expression).toContain("is not available in a sweep expression");
+    }
+  });
+
   it("a unit other than a time or rate must cancel out", () => {
     const issues = issuesOf(() => plan([{ name: "x", path: "/warmup", expression: "devices * 1 MB" }]));
     expect(issues[0].expected).toContain("has a unit other than a time or a rate");
