@@ -25,7 +25,7 @@ export function runLibraryExample(dir: string): { code: number | null; stdout: s
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-/** Checks the example's output against the CLI's results for the same scenario and duration (an independent run of the same model). */
+/** Checks the example's output against the CLI's results for the same scenario and duration: the library and the command must compute the same run. */
 export function checkExampleOutput(stdout: string, dir: string): void {
   const cli = runCli(["scenarios/edge-ai-testbed.json", "--duration", "1 min", "--out", join(dir, "cli"), "--quiet"]);
   expect(cli.code, cli.stderr).toBe(0);

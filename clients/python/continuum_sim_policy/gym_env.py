@@ -18,7 +18,8 @@ the run starts is that relay.
 * ``reset(seed=s)`` runs the simulator with ``--seed s``: the same seed gives the same episode
   (the simulator is deterministic, and so is the environment). ``reset()`` without a seed draws
   one from the environment's ``np_random``.
-* ``terminated`` when the run ends (its ``info["summary"]`` has the run's counts);
+* ``terminated`` when the run ends (its ``info["summary"]`` has the run's counts; the observation
+  then repeats the last one, as nothing is left to place);
   ``truncated`` after ``max_episode_steps`` steps, when the run is stopped.
 """
 
@@ -104,6 +105,7 @@ class ContinuumSimEnv(gymnasium.Env):
         super().reset(seed=seed)
         self._stop()
         run_seed = seed if seed is not None else int(self.np_random.integers(0, _SEED_BOUND))
+        self._last = np.zeros(6 * self.node_count, dtype=np.float32)
         self._start(run_seed)
         try:
             observation, info = self._episode["env"].reset(seed=run_seed)
