@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { InputError } from "../errors.js";
 import { DEFAULT_QUALITY } from "../llm/quality.js";
 import type { PolicyEntry } from "../policies/policy-entry.js";
@@ -40,15 +41,17 @@ export function readScenarioJson(file: string): unknown {
 }
 
 /**
- * Reads, validates and resolves a scenario file. `edit` may change the parsed document first
+ * Reads, validates and resolves a scenario file (a path or a file: URL). `edit` may change the parsed document first
  * (command-line overrides), so the scenario hash describes what actually runs. Profiles are
  * looked up in `profileDirs`, then the scenario's own `hardware-profiles/` folder, then the
  * built-in one. Throws InputError listing every problem.
  */
-export function loadScenarioFile(file: string, options: LoadOptions = {}, edit?: (document: Record<string, unknown>) => void): ResolvedScenario {
-  const json = readScenarioJson(file);
+export function loadScenarioFile(file: string | URL, options: LoadOptions = {}, edit?: (document: Record<string, unknown>) => void): ResolvedScenario {
+  // A file: URL too (`new URL("scenarios/x.json", import.meta.url)`), the way ES modules name files.
+  const path = file instanceof URL ? fileURLToPath(file) : file;
+  const json = readScenarioJson(path);
   if (edit !== undefined && json !== null && typeof json === "object" && !Array.isArray(json)) edit(json as Record<string, unknown>);
-  return resolveScenarioFile(file, json, options);
+  return resolveScenarioFile(path, json, options);
 }
 
 /** Resolves the document already read from `file` (see loadScenarioFile): profiles and relative paths as for that file. */

@@ -25,6 +25,13 @@ function pointAt(range: RangeDocument, u: number): number {
 
 function finish(range: RangeDocument, value: number): number {
   if (range.integer === true) return Math.round(value);
-  // 12 significant digits: a linear step of 0.1 gives 0.3, not 0.30000000000000004, in ids and CSV headers.
+  return tidyNumber(value);
+}
+
+/**
+ * A computed number as it enters a cell: 12 significant digits, so a linear step of 0.1 gives 0.3,
+ * not 0.30000000000000004, in ids and CSV headers (range points and derived values alike).
+ */
+export function tidyNumber(value: number): number {
   return Number(value.toPrecision(12));
 }

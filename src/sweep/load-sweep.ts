@@ -1,4 +1,5 @@
 import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { formatIssue, InputError, type InputIssue } from "../errors.js";
 import { BUILTIN_PROFILE_DIR } from "../scenario/profiles.js";
 import { readJsonFile } from "../scenario/json-text.js";
@@ -6,6 +7,7 @@ import { readScenarioJson, resolveScenario } from "../scenario/resolve.js";
 import { toInputIssues } from "../scenario/zod-issues.js";
 import { SIMULATOR_VERSION } from "../version.js";
 import { gridValues } from "./axis-values.js";
+import { evaluateDerived } from "./derived.js";
 import { canonicalJson, sha256Hex } from "./canonical-json.js";
 import { lookupPointer, parsePointer, setPointer } from "./json-pointer.js";
 import type { Axis, Cell, JsonValue, RunSpec, SweepPlan } from "./plan-types.js";
@@ -16,9 +18,10 @@ import { sweepSchema, type AxisDocument, type SweepDocument } from "./sweep-sche
 import { defaultMetrics } from "./metric-paths.js";
 import { suggestName } from "../text/nearest-name.js";
 
-/** Reads and checks a sweep file, its base scenario and every axis value; throws InputError listing every problem. */
-export function loadSweepFile(file: string): SweepPlan {
-  return planSweep(readJsonFile(file, "sweep file"), file);
+/** Reads and checks a sweep file (a path or a file: URL), its base scenario and every axis value; throws InputError listing every problem. */
+export function loadSweepFile(file: string | URL): SweepPlan {
+  const path = file instanceof URL ? fileURLToPath(file) : file;
+  return planSweep(readJsonFile(path, "sweep file"), path);
 }
 
 /** Validates a parsed sweep document; `file` locates a relative base scenario and names the source in errors. */
@@ -53,7 +56,37 @@ export function planSweep(json: unknown, file: string): SweepPlan {
     if ("range" in axis) issues.push(...rangeIssues(axis, index));
     axes.push({ name, path: axis.path, tokens, values: gridValues(axis), isRange: "range" in axis });
   });
+  const derived = sweep.derived ?? [];
+  const varied = new Set(axes.map((axis) => axis.path));
+  derived.forEach((entry, index) => {
+    if (names.has(entry.name)) issues.push({ path: `derived[${index}].name`, value: entry.name, expected: "a name no axis or other derived parameter has" });
+    names.add(entry.name);
+    if (varied.has(entry.path)) issues.push({ path: `derived[${index}].path`, value: entry.path, expected: "a path no axis or other derived parameter sets" });
+    varied.add(entry.path);
+    const found = lookupPointer(base, parsePointer(entry.path) as string[]);
+    if (!found.ok) issues.push(missIssue(`derived[${index}].path`, entry.path, found.miss, source));
+  });
   if (issues.length > 0) throw new InputError(file, issues);
+
+  const seed = sweep.seed ?? 1;
+  const sampling = sweep.sampling ?? { method: "grid" as const };
+  const replications = sweep.replications ?? 1;
+  const axisCells = buildCells(sweep.axes, axes, sampling, seed);
+  const evaluated = evaluateDerived(
+    derived,
+    axes.map((axis) => axis.name),
+    axisCells,
+  );
+  if (evaluated.issues.length > 0) throw new InputError(file, evaluated.issues);
+  const derivedAxes: Axis[] = derived.map((entry, d) => ({
+    name: entry.name,
+    path: entry.path,
+    tokens: parsePointer(entry.path) as string[],
+    // Each value once, in the order the cells first take it.
+    values: distinctValues(evaluated.values[d]),
+    isRange: false,
+    expression: entry.expression,
+  }));
 
   // The families the base scenario has (an axis value cannot add or remove a workload family's metrics).
   let families = { frames: true, queries: true };
@@ -91,29 +124,54 @@ export function planSweep(json: unknown, file: string): SweepPlan {
       }
     });
   });
+  // A derived value is checked like an axis value: on its own, in the base scenario.
+  derivedAxes.forEach((axis, index) => {
+    for (const value of axis.values) {
+      const trial = structuredClone(base);
+      setPointer(trial, axis.tokens, value);
+      try {
+        resolveScenario(trial, { profileDirs, baseDir }, source);
+      } catch (error) {
+        if (!(error instanceof InputError)) throw error;
+        const cell = axisCells[evaluated.values[index].findIndex((other) => canonicalJson(other) === canonicalJson(value))];
+        for (const issue of error.issues) {
+          issues.push({
+            path: `derived[${index}]`,
+            value,
+            expected: `a value that makes a valid scenario (${JSON.stringify(derived[index].expression)} gives it for ${JSON.stringify(cell.values)}; with it, ${formatIssue(issue)})`,
+          });
+        }
+      }
+    }
+  });
   if (issues.length > 0) throw new InputError(file, issues);
 
-  const seed = sweep.seed ?? 1;
-  const sampling = sweep.sampling ?? { method: "grid" as const };
-  const replications = sweep.replications ?? 1;
-  const cells = buildCells(sweep.axes, axes, sampling, seed);
+  // Derived values join the cells' coordinates: a run's id and seed follow what it simulates.
+  const allAxes = [...axes, ...derivedAxes];
+  const cells: Cell[] = axisCells.map((cell, c) => {
+    const values = { ...cell.values };
+    derivedAxes.forEach((axis, d) => {
+      values[axis.name] = evaluated.values[d][c];
+    });
+    return derivedAxes.length === 0 ? cell : { id: cellId(coordinates(allAxes, values)), values };
+  });
   const runs: RunSpec[] = cells.flatMap((cell) =>
     Array.from({ length: replications }, (_, r) => ({
       id: runId(cell.id, r),
       cellId: cell.id,
       cell: cell.values,
       replication: r,
-      seed: runSeed(seed, coordinates(axes, cell.values), r),
+      seed: runSeed(seed, coordinates(allAxes, cell.values), r),
     })),
   );
-  const hash = sha256Hex(canonicalJson({ simulator: SIMULATOR_VERSION, base, axes: axes.map((a) => ({ name: a.name, path: a.path })), cells: cells.map((c) => c.id), replications, seed }));
+  const hash = sha256Hex(canonicalJson({ simulator: SIMULATOR_VERSION, base, axes: allAxes.map((a) => ({ name: a.name, path: a.path })), cells: cells.map((c) => c.id), replications, seed }));
   return {
     name: sweep.name,
     description: sweep.description ?? "",
     base,
     profileDirs,
     baseDir,
-    axes,
+    axes: allAxes,
     sampling,
     replications,
     seed,
@@ -148,6 +206,16 @@ function rangeIssues(axis: Extract<AxisDocument, { range: unknown }>, index: num
   if (!(to >= from)) issues.push({ path: `axes[${index}].range.to`, value: to, expected: `a number at least "from" (${from})` });
   if (scale === "log" && !(from > 0)) issues.push({ path: `axes[${index}].range.from`, value: from, expected: "a positive number (log scale)" });
   return issues;
+}
+
+function distinctValues(values: readonly JsonValue[]): JsonValue[] {
+  const seen = new Set<string>();
+  return values.filter((value) => {
+    const key = canonicalJson(value);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 function coordinates(axes: readonly Axis[], values: Record<string, JsonValue>): Coordinates {

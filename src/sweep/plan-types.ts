@@ -13,6 +13,8 @@ export interface Axis {
   values: JsonValue[];
   /** True when the axis is a range (values are sampled, not only listed). */
   isRange: boolean;
+  /** Set on a derived parameter: the mathjs expression its values are computed with, per cell, from the axes (its `values` are the distinct results). */
+  expression?: string;
 }
 
 /** A point of the sweep: one value per axis, keyed by axis name. */

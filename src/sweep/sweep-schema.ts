@@ -34,6 +34,23 @@ const rangeAxis = z.strictObject({
 
 export const axisSchema = z.union([valuesAxis, rangeAxis]);
 
+/** A name an expression can refer to: a mathjs symbol (letters, digits, "_", not starting with a digit). */
+export const SYMBOL_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+const derivedSchema = z
+  .strictObject({
+    name: z
+      .string()
+      .regex(SYMBOL_PATTERN, { error: 'a name of letters, digits and "_" that does not start with a digit (later expressions refer to it)' })
+      .meta({ description: "The column name in summary.csv and the symbol later expressions use." }),
+    path: pointer.meta({ description: "The JSON pointer the value is written to, like an axis path." }),
+    expression: z.string().min(1).meta({
+      description:
+        'A mathjs expression of the axis values (by axis name) and earlier derived values, e.g. "ceil(devices / 8)". A time result is written in ms and a rate (1/time) per s; any other unit must cancel out.',
+    }),
+  })
+  .meta({ description: "A parameter computed per cell from the axis values (see docs/sweeps.md, Derived parameters)." });
+
 export const samplingSchema = z.discriminatedUnion("method", [
   z.strictObject({ method: z.literal("grid") }),
   z.strictObject({ method: z.literal("random"), count: z.number().int().positive() }),
@@ -54,6 +71,7 @@ export const sweepSchema = z.strictObject({
   base: z.union([z.string().min(1), z.record(z.string(), z.json())]).meta({ description: "The base scenario: a file path relative to the sweep file, or the scenario object inline." }),
   set: z.record(pointer, scalarOrJson).optional().meta({ description: "Fixed changes to the base scenario for every run, pointer -> value (e.g. a shorter duration)." }),
   axes: z.array(axisSchema).min(1),
+  derived: z.array(derivedSchema).optional().meta({ description: "Parameters computed per cell from the axis values, in order." }),
   sampling: samplingSchema.optional(),
   replications: z.number().int().positive().max(10_000).optional(),
   seed: z.union([z.number().int(), z.string().min(1)]).optional(),
@@ -62,5 +80,6 @@ export const sweepSchema = z.strictObject({
 
 export type SweepDocument = z.infer<typeof sweepSchema>;
 export type AxisDocument = z.infer<typeof axisSchema>;
+export type DerivedDocument = z.infer<typeof derivedSchema>;
 export type RangeDocument = z.infer<typeof rangeSchema>;
 export type SamplingDocument = z.infer<typeof samplingSchema>;

@@ -1,0 +1,31 @@
+import type { renderReport as RenderReport } from "../cli/report-command.js";
+import type { ReportResults } from "../report/results-input.js";
+import { parseReportResults } from "../report/results-input.js";
+import type { writeReport as WriteReport } from "../report/write-report.js";
+import { readJsonFile } from "../scenario/json-text.js";
+
+/**
+ * Draws the charts of `results` into `<outDir>/charts/` and, with "html" among the formats (the
+ * default: svg, png and html), `<outDir>/index.html`; returns the files written and the charts
+ * skipped with the reason. The same function the `report` command and `--report` use: the chart
+ * stack (vega, vega-lite, resvg; some 0.4 s of loading) is imported on the first call, so a
+ * program that only simulates does not load it.
+ */
+export async function writeReport(...args: Parameters<typeof WriteReport>): ReturnType<typeof WriteReport> {
+  const { writeReport: write } = await import("../report/write-report.js");
+  return write(...args);
+}
+
+/** writeReport, then what `simulate report` prints about it: the charts drawn, those skipped and why, any warning, the report's path. */
+export async function renderReport(...args: Parameters<typeof RenderReport>): ReturnType<typeof RenderReport> {
+  const { renderReport: render } = await import("../cli/report-command.js");
+  return render(...args);
+}
+
+/**
+ * Reads a results file (`results.json` of a run: results@2, or an older results@1 /
+ * llm-results@1 file, converted on read); throws InputError naming every problem at its JSON path.
+ */
+export function readResultsFile(file: string): ReportResults {
+  return parseReportResults(readJsonFile(file, "results file"), file);
+}
