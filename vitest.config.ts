@@ -5,6 +5,7 @@ import { defineConfig } from "vitest/config";
  * user does. Everything else is the fast unit subset (`npm run test:unit`, well under a minute).
  */
 const PROCESS_TESTS = [
+  "test/api.test.ts",
   "test/cli/**/*.test.ts",
   "test/llm/cli.test.ts",
   "test/llm/external-router.test.ts",
@@ -14,8 +15,12 @@ const PROCESS_TESTS = [
   "test/report/chart-geometry.test.ts",
   "test/report/html-browser.test.ts",
   "test/report/report-cli.test.ts",
+  "test/package.test.ts",
+  "test/python.test.ts",
   "test/scenario/one-mistake-one-message.test.ts",
   "test/sweep/cluster.test.ts",
+  "test/sweep/derived.test.ts",
+  "test/sweep/derived-lazy.test.ts",
   "test/sweep/sweep-cli.test.ts",
   "test/sweep/sweep-reliability.test.ts",
 ];
