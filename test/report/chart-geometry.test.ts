@@ -9,13 +9,7 @@ import { type ChartProblem, describeProblem, reportLayoutProblems, scenarioRepor
  * F2 and F3). A chart listed here may fail; one not listed may not. The lead empties this list as
  * the fixes merge; the last test fails while it names a chart that passes everywhere.
  */
-const KNOWN_FAILING: readonly string[] = [
-  "llm-over-time",
-  "llm-pipelines",
-  "sweep-frames.latency.total.mean-vs-fps",
-  "sweep-frames.throughput-vs-fps",
-  "sweep-jobs.violationRate-vs-fps",
-];
+const KNOWN_FAILING: readonly string[] = [];
 
 /** Set CHART_GEOMETRY_REPORT=<file> to get every problem found, known or not, one per line. */
 const REPORT_FILE = process.env.CHART_GEOMETRY_REPORT;

@@ -40,7 +40,7 @@ export function overTimePoints(results: ReportResults): { points: OverTimePoint[
 /** Panels per row of a measure, and the panel size, at each print width. */
 const LAYOUT: Record<ChartWidth, { columns: number; height: number }> = { column: { columns: 3, height: 42 }, double: { columns: 6, height: 60 } };
 /** Room for a block's y axis (labels and title) left of its first panel. */
-const Y_AXIS_ROOM = 75;
+const Y_AXIS_ROOM = 80;
 const SPACING = 6;
 
 /**

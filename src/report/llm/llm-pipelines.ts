@@ -100,9 +100,10 @@ export function llmPipelinesChart(results: ReportResults, width: ChartWidth = "c
                   x: {
                     field: "tokens",
                     type: "quantitative",
-                    title: "tokens per finished job",
+                    // A short title and SI-prefixed, flush labels: the panel is under 100 px wide at one column.
+                    title: "tokens per job",
                     scale: { domain: [0, maxTokens > 0 ? maxTokens : 1], nice: true },
-                    axis: { format: ",d", tickCount: 3 },
+                    axis: { labelExpr: "datum.value === 0 ? '0' : format(datum.value, '~s')", tickCount: 3, labelFlush: true },
                   },
                   color: routerColour,
                 },
