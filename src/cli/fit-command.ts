@@ -7,8 +7,7 @@ import { fitCdfChart, fitQqChart } from "../fit/charts.js";
 import { DEFAULT_MAX_SAMPLES, fitSamples, type FitReport } from "../fit/fit.js";
 import { readSampleColumn } from "../fit/samples.js";
 import { TIME_UNITS_MS, type TimeUnit } from "../random/duration.js";
-import { renderPng, renderSvg } from "../report/render.js";
-import { formatSpec } from "../report/write-report.js";
+import { writeChartFiles } from "../report/write-report.js";
 import { writeFileAtomic } from "../io/atomic-file.js";
 import { checkOutputTargets } from "../io/output-targets.js";
 import { writeStdout } from "./stdout.js";
@@ -58,13 +57,9 @@ export async function fitCommand(args: FitArgs): Promise<void> {
     const specs: Record<(typeof FIT_CHARTS)[number], TopLevelSpec> = { "fit-cdf": fitCdfChart(report, "ms"), "fit-qq": fitQqChart(report, "ms") };
     for (const id of FIT_CHARTS) {
       const spec = specs[id];
-      const rendered = await renderSvg(spec);
-      const base = join(outDir, id);
-      writeFileAtomic(`${base}.vl.json`, formatSpec(spec));
-      writeFileAtomic(`${base}.svg`, rendered.svg);
-      writeFileAtomic(`${base}.png`, renderPng(rendered.svg));
-      files.push(`${base}.vl.json`, `${base}.svg`, `${base}.png`);
-      for (const warning of rendered.warnings) process.stderr.write(`warning (${id}): ${warning}\n`);
+      const written = await writeChartFiles(join(outDir, id), spec, id, ["svg", "png"]);
+      files.push(...written.files);
+      for (const warning of written.warnings) process.stderr.write(`warning (${id}): ${warning}\n`);
     }
   }
   await writeStdout(args.quiet ? files.map((file) => `${file}\n`).join("") : `${formatFitTable(report, args.file, column.column, column.skipped)}\nwrote ${files.join(", ")}\n`);

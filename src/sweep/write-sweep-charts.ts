@@ -4,10 +4,9 @@ import type { ChartOutcome } from "../report/chart.js";
 import { sweepHeatmapChart } from "../report/charts/sweep-heatmap.js";
 import { plotAxes } from "../report/charts/sweep-input.js";
 import { sweepMetricVsAxisChart } from "../report/charts/sweep-metric-vs-axis.js";
-import { renderPng, renderSvg } from "../report/render.js";
-import { formatSpec } from "../report/write-report.js";
+import { DEFAULT_DPI } from "../report/print.js";
 import type { ChartWidth } from "../report/style.js";
-import { writeFileAtomic } from "../io/atomic-file.js";
+import { writeChartFiles } from "../report/write-report.js";
 import type { SweepSummary } from "./summary.js";
 
 export interface SweepChartsReport {
@@ -25,10 +24,11 @@ const slug = (text: string): string =>
 /**
  * Draws the sweep's charts into <out>/charts/: every metric against every axis (the scheduler list
  * axis is the colour, not an x axis) and, with two axes, a heatmap per metric. Same render path as
- * the run report (Vega-Lite -> SVG -> 2x PNG), one chart at a time, so the bytes are reproducible.
- * `width`: the print width the charts are laid out for (CHART_WIDTHS).
+ * the run report (writeChartFiles: spec, SVG with its font embedded, PNG at `dpi`), one chart at a
+ * time, so the bytes are reproducible. `width`: the print width the charts are laid out for
+ * (CHART_WIDTHS).
  */
-export async function writeSweepCharts(summary: SweepSummary, outDir: string, width: ChartWidth = "column"): Promise<SweepChartsReport> {
+export async function writeSweepCharts(summary: SweepSummary, outDir: string, width: ChartWidth = "column", dpi: number = DEFAULT_DPI): Promise<SweepChartsReport> {
   const report: SweepChartsReport = { drawn: [], skipped: [], warnings: [] };
   const jobs: Array<{ id: string; build: () => ChartOutcome }> = [];
   for (const metric of summary.sweep.metrics) {
@@ -44,11 +44,8 @@ export async function writeSweepCharts(summary: SweepSummary, outDir: string, wi
       report.skipped.push({ id: job.id, reason: outcome.reason });
       continue;
     }
-    const rendered = await renderSvg(outcome.spec);
-    report.warnings.push(...rendered.warnings.map((w) => `${job.id}: ${w}`));
-    writeFileAtomic(`${base}.vl.json`, formatSpec(outcome.spec));
-    writeFileAtomic(`${base}.svg`, rendered.svg);
-    writeFileAtomic(`${base}.png`, renderPng(rendered.svg));
+    const written = await writeChartFiles(base, outcome.spec, job.id, ["svg", "png"], dpi);
+    report.warnings.push(...written.warnings.map((w) => `${job.id}: ${w}`));
     report.drawn.push(job.id);
   }
   return report;
