@@ -14,6 +14,7 @@ const PROCESS_TESTS = [
   "test/report/report-cli.test.ts",
   "test/scenario/one-mistake-one-message.test.ts",
   "test/sweep/cluster.test.ts",
+  "test/sweep/slurm-*.test.ts",
   "test/sweep/sweep-cli.test.ts",
   "test/sweep/sweep-reliability.test.ts",
 ];
