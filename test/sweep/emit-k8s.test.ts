@@ -58,7 +58,7 @@ describe("--emit k8s manifests", () => {
     const wrong: Array<[string, (copy: IJob) => void]> = [
       ["completions as a string", (copy) => Object.assign(copy.spec ?? {}, { completions: "5" })],
       ["an unknown completion mode", (copy) => Object.assign(copy.spec ?? {}, { completionMode: "Indexd" })],
-      ["a container without its name", (copy) => delete (copy.spec?.template.spec?.containers[0] as { name?: string }).name],
+      ["a container without its name", (copy) => Reflect.deleteProperty(copy.spec?.template.spec?.containers[0] ?? {}, "name")],
       ["an unknown restart policy", (copy) => Object.assign(copy.spec?.template.spec ?? {}, { restartPolicy: "Sometimes" })],
     ];
     for (const [what, spoil] of wrong) {
