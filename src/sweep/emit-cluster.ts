@@ -21,7 +21,7 @@ export const IMAGE_ROOT = "/app";
 
 /**
  * The package's folders the Dockerfile copies into the image (besides dist/): a sweep file and its
- * base scenario must lie in one of them for a container to find them (test/sweep/dockerfile.test.ts
+ * base scenario must lie in one of them for a container to find them (test/sweep/emit-dockerfile.test.ts
  * checks the Dockerfile copies each).
  */
 export const IMAGE_FOLDERS = ["clients", "examples", "hardware-profiles", "scenarios", "schemas", "sweeps", "traces"] as const;
