@@ -16,7 +16,7 @@ interface Instruction {
 }
 
 /** Instructions grouped by build stage (each FROM starts one); continuation lines joined, comments dropped. */
-export function dockerStages(text: string): Instruction[][] {
+function dockerStages(text: string): Instruction[][] {
   const logical = text
     .split("\n")
     .filter((line) => !/^\s*#/.test(line))
