@@ -2,8 +2,7 @@ import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join, resolve } from "node:path";
 import { InputError, SimulationError } from "../errors.js";
-import { type ClusterJobOptions, DEFAULT_SHARDS, EXAMPLE_IMAGE, INSTALLED_BIN, pathInImage, safeName } from "../sweep/emit-cluster.js";
-import { kubernetesManifests, kubernetesName, kubernetesResultsDir } from "../sweep/emit-k8s.js";
+import { type ClusterJobOptions, DEFAULT_SHARD_JOBS, DEFAULT_SHARDS, EXAMPLE_IMAGE, INSTALLED_BIN, pathInImage, safeName } from "../sweep/emit-cluster.js";
 import { SLURM_CONTAINERS, type SlurmContainer, slurmArrayScript, slurmResultsDir } from "../sweep/emit-slurm.js";
 import { setPointer } from "../sweep/json-pointer.js";
 import { checkAllowExec, codeNamedIn, type NamedCode } from "../schedulers/named-code.js";
@@ -157,8 +156,7 @@ async function emitClusterJob(plan: SweepPlan, args: SweepArgs): Promise<void> {
   const options: Omit<ClusterJobOptions, "sweepPath" | "resultsDir"> = {
     name: plan.name,
     shards,
-    // Without --jobs, each shard uses one CPU: the cluster, not the pod, provides the parallelism.
-    jobs: args.jobs ?? 1,
+    jobs: args.jobs ?? DEFAULT_SHARD_JOBS,
     allowExec: args.allowExec,
     maxEvents: args.maxEvents,
     charts: args.charts !== false,
@@ -166,6 +164,8 @@ async function emitClusterJob(plan: SweepPlan, args: SweepArgs): Promise<void> {
   // In an image the sweep is the image's copy (refused when the image has none); otherwise this file, by absolute path.
   const sweepPath = containerised ? pathInImage(args.sweep, plan, `--emit ${args.emit}`) : resolve(args.sweep);
   if (args.emit === "k8s") {
+    // Loaded only here: the YAML writer is no start-up cost for the other commands.
+    const { kubernetesManifests, kubernetesName, kubernetesResultsDir } = await import("../sweep/emit-k8s.js");
     const image = args.image as string;
     await writeStdout(kubernetesManifests({ ...options, image, sweepPath, resultsDir: args["results-dir"] ?? kubernetesResultsDir(kubernetesName(plan.name)) }));
     return;

@@ -12,6 +12,8 @@ import type { SweepPlan } from "./plan-types.js";
 
 /** Shards when --shards is not given. */
 export const DEFAULT_SHARDS = 4;
+/** Worker threads (and CPUs) per shard when --jobs is not given: the cluster, not the pod, provides the parallelism. */
+export const DEFAULT_SHARD_JOBS = 1;
 
 /** The package's root: two levels above this module in both src/sweep/ and dist/sweep/. */
 export const PACKAGE_ROOT = fileURLToPath(new URL("../..", import.meta.url)).replace(/\/$/, "");
