@@ -101,7 +101,7 @@ export function kubernetesManifests(options: KubernetesOptions): string {
       backoffLimitPerIndex: RETRIES_PER_SHARD,
       // maxFailedIndexes is left unset: however many shards fail, the others run to the end.
       // A pod evicted or preempted (DisruptionTarget) is replaced without using up its index's retry.
-      podFailurePolicy: { rules: [{ action: "Ignore", onPodConditions: [{ type: "DisruptionTarget" }] }] },
+      podFailurePolicy: { rules: [{ action: "Ignore", onPodConditions: [{ type: "DisruptionTarget", status: "True" }] }] },
       ttlSecondsAfterFinished: JOB_TTL_SECONDS,
       template: {
         metadata: { labels },

@@ -85,7 +85,7 @@ describe("--emit k8s manifests", () => {
     // With backoffLimitPerIndex, a Job-wide backoffLimit or maxFailedIndexes would stop the other shards early.
     expect(spec?.backoffLimit).toBeUndefined();
     expect(spec?.maxFailedIndexes).toBeUndefined();
-    expect(spec?.podFailurePolicy?.rules).toEqual([{ action: "Ignore", onPodConditions: [{ type: "DisruptionTarget" }] }]);
+    expect(spec?.podFailurePolicy?.rules).toEqual([{ action: "Ignore", onPodConditions: [{ type: "DisruptionTarget", status: "True" }] }]);
     const pod = spec?.template.spec;
     // backoffLimitPerIndex requires restartPolicy Never.
     expect(pod?.restartPolicy).toBe("Never");
