@@ -21,6 +21,7 @@ const PROCESS_TESTS = [
   "test/sweep/cluster.test.ts",
   "test/sweep/derived.test.ts",
   "test/sweep/derived-lazy.test.ts",
+  "test/sweep/slurm-*.test.ts",
   "test/sweep/sweep-cli.test.ts",
   "test/sweep/sweep-reliability.test.ts",
 ];

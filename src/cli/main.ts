@@ -15,6 +15,7 @@ import { profilesCommand, sampleCommand, validateCommand } from "./info-commands
 import { runSummaryJson } from "./run-json.js";
 import { writeStdout } from "./stdout.js";
 import { EMIT_TARGETS, mergeCommand, sweepCommand, type MergeArgs, type SweepArgs } from "./sweep-command.js";
+import { DEFAULT_SHARD_JOBS, DEFAULT_SHARDS } from "../sweep/emit-cluster.js";
 import { formatSummary } from "./summary.js";
 
 /** Exit codes: 0 ok, 1 simulation error, 2 bad input. */
@@ -147,16 +148,21 @@ export async function main(argv: string[]): Promise<number> {
           .option("out", { type: "string", describe: "Output folder (default reports/sweeps/<name>[/shard-K])" })
           .option("shard", { type: "string", describe: "Run only slice K of N, written K/N, K 0-based (0/3, 1/3, 2/3); combine with 'simulate merge'" })
           .option("emit", { type: "string", choices: [...EMIT_TARGETS], describe: "Print a cluster job instead of running: k8s (Indexed Job) or slurm (job array)" })
-          .option("shards", { type: "number", describe: "With --emit: number of shards (default 4)" })
-          .option("image", { type: "string", describe: "With --emit: container image (default continuum-sim:latest)" })
-          .option("results-dir", { type: "string", describe: "With --emit: results folder on the cluster (default /results/<name>)" })
+          .option("shards", { type: "number", describe: `With --emit: number of shards (default ${DEFAULT_SHARDS}; each runs --jobs workers, default ${DEFAULT_SHARD_JOBS})` })
+          .option("image", { type: "string", describe: "With --emit k8s or --container: the image built from the Dockerfile (required there)" })
+          .option("container", { type: "string", describe: "With --emit slurm: run each shard in the image through apptainer or singularity (default: this installation's node and dist/cli/bin.js)" })
+          .option("results-dir", { type: "string", describe: "With --emit: results folder (default: slurm sweep-results/<name> under the submit folder; k8s /results/<job> on the volume)" })
           .option("charts", { type: "boolean", default: true, describe: "Draw the sweep charts (--no-charts to skip)" })
           .option("allow-exec", { type: "boolean", describe: "Allow the sweep's scenario to run code it names; see docs/reliability.md" })
           .option("max-events", MAX_EVENTS_OPTION)
           .option("quiet", QUIET_OPTION)
           .example("$0 sweep sweeps/devices-vs-scheduler.json --jobs 2", "Run on 2 cores; run it again after an interruption to finish it")
           .example("$0 sweep sweeps/devices-vs-scheduler.json --shard 0/3 --out out/shard-0", "The first of three slices")
-          .example("$0 sweep sweeps/devices-vs-scheduler.json --emit k8s --shards 8 > job.yaml", "A Kubernetes Indexed Job of 8 shards"),
+          .example("$0 sweep sweeps/devices-vs-scheduler.json --emit slurm --shards 8 > sweep.sh && bash sweep.sh", "A Slurm job array of 8 shards and its merge")
+          .example(
+            "$0 sweep sweeps/devices-vs-scheduler.json --emit k8s --shards 8 --image REGISTRY/continuum-sim:VERSION > sweep.yaml",
+            "Kubernetes: the volume claim, an Indexed Job of 8 shards, the merge Job",
+          ),
       (args) => guard(() => sweepCommand(args)),
     )
     .command<MergeArgs>(

@@ -1,13 +1,15 @@
+import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join, resolve } from "node:path";
 import { InputError, SimulationError } from "../errors.js";
-import { kubernetesIndexedJob, slurmArrayScript } from "../sweep/emit-cluster.js";
+import { type ClusterJobOptions, DEFAULT_SHARD_JOBS, DEFAULT_SHARDS, EXAMPLE_IMAGE, INSTALLED_BIN, pathInImage, safeName } from "../sweep/emit-cluster.js";
+import { SLURM_CONTAINERS, type SlurmContainer, slurmArrayScript, slurmResultsDir } from "../sweep/emit-slurm.js";
 import { setPointer } from "../sweep/json-pointer.js";
 import { checkAllowExec, codeNamedIn, type NamedCode } from "../schedulers/named-code.js";
 import { loadSweepFile } from "../sweep/load-sweep.js";
 import { resolveMaxEvents } from "../run/work-estimate.js";
 import { checkOutputTargets } from "../io/output-targets.js";
-import { folderRunSource, readPlanFile, SUMMARY_FILES, SWEEP_FILES, SWEEP_FOLDERS } from "../sweep/output-folder.js";
+import { folderRunSource, PLAN_FILE, readPlanFile, SUMMARY_FILES, SWEEP_FILES, SWEEP_FOLDERS } from "../sweep/output-folder.js";
 import type { SweepPlan } from "../sweep/plan-types.js";
 import { runSweep, writeSummaryFiles } from "../sweep/run-sweep.js";
 import { parseShard } from "../sweep/shard.js";
@@ -22,6 +24,7 @@ export interface SweepArgs {
   emit?: string;
   shards?: number;
   image?: string;
+  container?: string;
   "results-dir"?: string;
   charts?: boolean;
   allowExec?: boolean;
@@ -92,7 +95,12 @@ function codeInSweep(plan: SweepPlan): NamedCode[] {
 
 /** `simulate merge`: one summary from shard folders of the same sweep. */
 export async function mergeCommand(args: MergeArgs): Promise<void> {
-  const dirs = args.dirs.map((dir) => resolve(dir));
+  // A shard that never started leaves no folder (or one without its plan): it is named and its runs
+  // count as missing, so a cluster's merge step reports the lost shard instead of refusing to merge.
+  const given = args.dirs.map((dir) => resolve(dir));
+  const empty = given.filter((dir) => !existsSync(join(dir, PLAN_FILE)));
+  const dirs = given.filter((dir) => !empty.includes(dir));
+  if (dirs.length === 0) readPlanFile(given[0]);
   const plans = dirs.map(readPlanFile);
   const plan = plans[0];
   plans.forEach((other, i) => {
@@ -100,6 +108,7 @@ export async function mergeCommand(args: MergeArgs): Promise<void> {
       throw new InputError(dirs[i], [{ path: "sweep.json", value: other.hash, expected: `the same sweep as ${dirs[0]} (hash ${plan.hash})` }]);
     }
   });
+  for (const dir of empty) process.stderr.write(`no shard output in ${dir} (no ${PLAN_FILE}): that shard did not run; its runs count as missing\n`);
   const outDir = resolve(args.out ?? dirs[0]);
   // merge writes only the summary and its charts; the shards' runs are its inputs.
   checkOutputTargets({ dir: outDir, flag: args.out === undefined ? "output folder" : "--out", files: SUMMARY_FILES, folders: ["charts"], inputs: [] });
@@ -110,7 +119,8 @@ export async function mergeCommand(args: MergeArgs): Promise<void> {
     await writeStdout(`${plan.name}: merged ${dirs.length} folder(s): ${summary.runs.completed} of ${summary.runs.planned} runs, ${summary.runs.failed} failed, ${summary.runs.missing} missing\n`);
   await finishSummary(summary, outDir, args.charts !== false, args.quiet === true);
   if (summary.runs.failed + summary.runs.missing > 0) {
-    throw new SimulationError(`${summary.runs.failed} runs failed and ${summary.runs.missing} are missing: rerun the shards that lack them (finished runs are skipped), then merge again`);
+    const lost = empty.length === 0 ? "" : ` (no output at all in ${empty.join(", ")})`;
+    throw new SimulationError(`${summary.runs.failed} runs failed and ${summary.runs.missing} are missing${lost}: rerun the shards that lack them (finished runs are skipped), then merge again`);
   }
 }
 
@@ -131,18 +141,35 @@ async function finishSummary(summary: SweepSummary, outDir: string, charts: bool
 }
 
 async function emitClusterJob(plan: SweepPlan, args: SweepArgs): Promise<void> {
-  const shards = args.shards ?? 4;
+  const shards = args.shards ?? DEFAULT_SHARDS;
   if (!(Number.isInteger(shards) && shards >= 1)) throw new InputError("--shards", [{ path: "", value: args.shards, expected: "a whole number of shards, at least 1" }]);
-  const options = {
+  if (args.container !== undefined && !(args.emit === "slurm" && (SLURM_CONTAINERS as readonly string[]).includes(args.container))) {
+    throw new InputError("--container", [{ path: "", value: args.container, expected: `with --emit slurm, one of ${SLURM_CONTAINERS.join(", ")} (Kubernetes always runs the image)` }]);
+  }
+  const containerised = args.emit === "k8s" || args.container !== undefined;
+  if (containerised && args.image === undefined) {
+    throw new InputError("--image", [{ path: "", value: undefined, expected: `the image built from the Dockerfile and pushed where the cluster pulls from, e.g. --image ${EXAMPLE_IMAGE}` }]);
+  }
+  if (!containerised && args.image !== undefined) {
+    throw new InputError("--image", [{ path: "", value: args.image, expected: "no image without --container: the Slurm job runs this installation's node and dist/cli/bin.js" }]);
+  }
+  const options: Omit<ClusterJobOptions, "sweepPath" | "resultsDir"> = {
     name: plan.name,
-    sweepPath: args.sweep,
     shards,
-    image: args.image ?? "continuum-sim:latest",
-    // Without --jobs, each shard uses one CPU: the cluster, not the pod, provides the parallelism.
-    jobs: args.jobs ?? 1,
-    resultsDir: args["results-dir"] ?? `/results/${plan.name}`,
+    jobs: args.jobs ?? DEFAULT_SHARD_JOBS,
     allowExec: args.allowExec,
     maxEvents: args.maxEvents,
+    charts: args.charts !== false,
   };
-  await writeStdout(args.emit === "k8s" ? kubernetesIndexedJob(options) : slurmArrayScript(options));
+  // In an image the sweep is the image's copy (refused when the image has none); otherwise this file, by absolute path.
+  const sweepPath = containerised ? pathInImage(args.sweep, plan, `--emit ${args.emit}`) : resolve(args.sweep);
+  if (args.emit === "k8s") {
+    // Loaded only here: the YAML writer is no start-up cost for the other commands.
+    const { kubernetesManifests, kubernetesName, kubernetesResultsDir } = await import("../sweep/emit-k8s.js");
+    const image = args.image as string;
+    await writeStdout(kubernetesManifests({ ...options, image, sweepPath, resultsDir: args["results-dir"] ?? kubernetesResultsDir(kubernetesName(plan.name)) }));
+    return;
+  }
+  const runner = args.container === undefined ? { node: process.execPath, bin: INSTALLED_BIN } : { container: args.container as SlurmContainer, image: args.image as string };
+  await writeStdout(slurmArrayScript({ ...options, sweepPath, runner, resultsDir: args["results-dir"] ?? slurmResultsDir(safeName(plan.name)) }));
 }

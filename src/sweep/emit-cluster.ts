@@ -1,109 +1,103 @@
 /**
- * Cluster job files for a sharded sweep. Both run the same container image and the same command,
- * `simulate sweep <file> --shard K/N --out <results>/shard-K`, with K from the scheduler's 0-based
- * index; `simulate merge <results>/shard-*` then writes the summary (printed as the last step).
+ * What the Slurm and Kubernetes job files of a sharded sweep share: the options, the shard command
+ * (`simulate sweep <file> --shard K/N --out <results>/shard-K`), the merge command over every shard
+ * folder K = 0..N-1 (listed one by one, so `simulate merge` names a shard that wrote nothing), and
+ * where a sweep file lies inside the container image.
  */
+import { relative, resolve, sep } from "node:path";
+import { fileURLToPath } from "node:url";
+import { InputError } from "../errors.js";
+import { SIMULATOR_VERSION } from "../version.js";
+import type { SweepPlan } from "./plan-types.js";
+
+/** Shards when --shards is not given. */
+export const DEFAULT_SHARDS = 4;
+/** Worker threads (and CPUs) per shard when --jobs is not given: the cluster, not the pod, provides the parallelism. */
+export const DEFAULT_SHARD_JOBS = 1;
+
+/** The package's root: two levels above this module in both src/sweep/ and dist/sweep/. */
+export const PACKAGE_ROOT = fileURLToPath(new URL("../..", import.meta.url)).replace(/\/$/, "");
+
+/** Where the Dockerfile puts the package inside the image (its WORKDIR). */
+export const IMAGE_ROOT = "/app";
+
+/**
+ * The package's folders the Dockerfile copies into the image (besides dist/): a sweep file and its
+ * base scenario must lie in one of them for a container to find them (test/sweep/emit-dockerfile.test.ts
+ * checks the Dockerfile copies each).
+ */
+export const IMAGE_FOLDERS = ["clients", "examples", "hardware-profiles", "scenarios", "schemas", "sweeps", "traces"] as const;
+
+/** An example image name for messages: the package version as the tag, never `latest`. */
+export const EXAMPLE_IMAGE = `registry.example.org/continuum-sim:${SIMULATOR_VERSION}`;
+
 export interface ClusterJobOptions {
-  /** Sweep name: names the job and the results folder. */
+  /** Sweep name: names the jobs and the results folder. */
   name: string;
-  /** The sweep file's path as the container sees it (relative to the image's /app, or absolute). */
+  /** The sweep file as the job sees it: an absolute host path (Slurm without a container) or a path under the image's /app. */
   sweepPath: string;
   shards: number;
-  image: string;
   /** Worker threads per shard (= CPUs requested per pod / array task). */
   jobs: number;
-  /** Where results go inside the container: a mounted volume (k8s) or a shared file system (Slurm). */
+  /** Where the shard folders go: relative to the submit folder (Slurm) or on the mounted volume (Kubernetes). */
   resultsDir: string;
-  /** The sweep starts external agents and the user allowed it (--allow-exec): the job passes the flag on. */
+  /** The sweep starts external agents and the user allowed it (--allow-exec): each shard passes the flag on. */
   allowExec?: boolean;
   /** --max-events as the user gave it to --emit: each shard must run under the same limit. */
   maxEvents?: number;
+  /** false (--no-charts at emit time): the merge draws no charts either. */
+  charts: boolean;
 }
 
-/** The options of the emitting command that each shard's command must repeat. */
-const passedOn = (options: ClusterJobOptions): string => `${options.allowExec === true ? " --allow-exec" : ""}${options.maxEvents === undefined ? "" : ` --max-events ${options.maxEvents}`}`;
-
-/** sh single-quoting: the path and name reach the shell verbatim. */
-function shellQuote(text: string): string {
+/** sh single-quoting: a path or name reaches the shell verbatim. */
+export function shellQuote(text: string): string {
   return `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
-/** A DNS-1123 name for the Job (lower case, digits, '-', at most 63 characters). */
-function kubernetesName(name: string): string {
-  const cleaned = name
-    .toLowerCase()
-    .replace(/[^a-z0-9-]+/g, "-")
-    .replace(/^-+|-+$/g, "");
-  return `sweep-${cleaned || "run"}`.slice(0, 63).replace(/-+$/, "");
+/** The sweep name reduced to what job names, file names and log names accept everywhere. */
+export const safeName = (name: string): string => name.replace(/[^A-Za-z0-9._-]+/g, "-").replace(/^-+|-+$/g, "") || "sweep";
+
+/**
+ * The arguments after `<simulate> ` that run shard `index` (a shell word: "$SLURM_ARRAY_TASK_ID"
+ * or "$JOB_COMPLETION_INDEX") into `<resultsDir>/shard-<index>`; `jobs` is a shell word too.
+ */
+export function shardArguments(options: ClusterJobOptions, index: string, jobs: string): string {
+  const passedOn = `${options.allowExec === true ? " --allow-exec" : ""}${options.maxEvents === undefined ? "" : ` --max-events ${options.maxEvents}`}`;
+  return `sweep ${shellQuote(options.sweepPath)} --shard "${index}/${options.shards}" --jobs ${jobs} --out ${shellQuote(options.resultsDir)}/shard-"${index}" --no-charts${passedOn}`;
 }
 
-/** A JSON string is a valid YAML scalar, so every user-supplied value goes through JSON.stringify. */
-const yamlString = (text: string): string => JSON.stringify(text);
+/** The shard folders, one per index, in order. */
+export const shardFolders = (options: ClusterJobOptions): string[] => Array.from({ length: options.shards }, (_, k) => `${options.resultsDir}/shard-${k}`);
 
-export function kubernetesIndexedJob(options: ClusterJobOptions): string {
-  const jobName = kubernetesName(options.name);
-  const out = `${options.resultsDir}/shard-$JOB_COMPLETION_INDEX`;
-  const command =
-    `exec node /app/dist/cli/bin.js sweep ${shellQuote(options.sweepPath)} ` +
-    `--shard "$JOB_COMPLETION_INDEX/${options.shards}" --jobs ${options.jobs} --out "${out}" --no-charts${passedOn(options)}`;
-  return `# Kubernetes Indexed Job for sweep "${options.name}": ${options.shards} shards, one pod per completion index.
-# The Job controller sets JOB_COMPLETION_INDEX (0..${options.shards - 1}) in every pod; it is the shard.
-# Apply:   kubectl apply -f this-file.yaml
-# Results: one folder per shard on the "${jobName}-results" volume claim (create it first, ReadWriteMany).
-# Merge when the Job is complete (any pod or machine that mounts the volume):
-#   node /app/dist/cli/bin.js merge ${options.resultsDir}/shard-* --out ${options.resultsDir}/merged
-apiVersion: batch/v1
-kind: Job
-metadata:
-  name: ${jobName}
-spec:
-  completionMode: Indexed
-  completions: ${options.shards}
-  parallelism: ${options.shards}
-  # A failed pod is retried; its shard resumes, skipping the runs it had finished.
-  backoffLimit: ${options.shards * 2}
-  template:
-    spec:
-      restartPolicy: Never
-      containers:
-        - name: sweep
-          image: ${yamlString(options.image)}
-          workingDir: /app
-          command: ["sh", "-c"]
-          args:
-            - ${yamlString(command)}
-          resources:
-            requests:
-              cpu: "${options.jobs}"
-            limits:
-              cpu: "${options.jobs}"
-          volumeMounts:
-            - name: results
-              mountPath: ${yamlString(options.resultsDir)}
-      volumes:
-        - name: results
-          persistentVolumeClaim:
-            claimName: ${jobName}-results
-`;
+/** The folder the merge writes summary.json|csv (and charts) into. */
+export const mergedFolder = (options: ClusterJobOptions): string => `${options.resultsDir}/merged`;
+
+/** The arguments after `<simulate> ` that merge every shard folder into <resultsDir>/merged. */
+export function mergeArguments(options: ClusterJobOptions): string {
+  return `merge ${shardFolders(options).map(shellQuote).join(" ")} --out ${shellQuote(mergedFolder(options))}${options.charts ? "" : " --no-charts"}`;
 }
 
-export function slurmArrayScript(options: ClusterJobOptions): string {
-  const name = options.name.replace(/[^A-Za-z0-9._-]/g, "-");
-  return `#!/bin/bash
-# Slurm job array for sweep "${options.name}": ${options.shards} shards, SLURM_ARRAY_TASK_ID (0..${options.shards - 1}) is the shard.
-# Submit:  sbatch this-file.sh
-# Merge when every task has finished (for example as a dependent job):
-#   sbatch --dependency=afterany:<array job id> --wrap "$SIMULATE merge ${options.resultsDir}/shard-* --out ${options.resultsDir}/merged"
-# A task that is killed or times out can simply be resubmitted: finished runs are kept and skipped.
-#SBATCH --job-name=sweep-${name}
-#SBATCH --array=0-${options.shards - 1}
-#SBATCH --cpus-per-task=${options.jobs}
-#SBATCH --output=sweep-${name}-%a.log
-set -euo pipefail
-# The same image as the Kubernetes path, through Apptainer; on nodes with a checkout of this
-# repository and Node.js 20, SIMULATE="npx simulate" works as well.
-SIMULATE=\${SIMULATE:-"apptainer exec --pwd /app --bind ${options.resultsDir} docker://${options.image} node /app/dist/cli/bin.js"}
-mkdir -p ${shellQuote(options.resultsDir)}
-$SIMULATE sweep ${shellQuote(options.sweepPath)} --shard "$SLURM_ARRAY_TASK_ID/${options.shards}" --jobs "\${SLURM_CPUS_PER_TASK:-${options.jobs}}" --out "${options.resultsDir}/shard-$SLURM_ARRAY_TASK_ID" --no-charts${passedOn(options)}
-`;
+/** dist/cli/bin.js of this installation (the real path: PACKAGE_ROOT comes from this module's URL). */
+export const INSTALLED_BIN = `${PACKAGE_ROOT}/dist/cli/bin.js`;
+
+/**
+ * The sweep file's absolute path inside the image (under /app), or an InputError (exit 2) when the
+ * sweep or its base scenario lies outside the folders the image holds: the pods would not find it.
+ */
+export function pathInImage(sweepFile: string, plan: SweepPlan, flag: string): string {
+  const inside = (path: string): string | undefined => {
+    const rel = relative(PACKAGE_ROOT, resolve(path));
+    const top = rel.split(sep)[0];
+    return (IMAGE_FOLDERS as readonly string[]).includes(top) && !rel.startsWith("..") ? rel.split(sep).join("/") : undefined;
+  };
+  const sweepInImage = inside(sweepFile);
+  const issues = [
+    ...(sweepInImage === undefined ? [{ path: "", value: resolve(sweepFile), expected: imageExpectation("the sweep file") }] : []),
+    ...(inside(plan.baseDir) === undefined ? [{ path: "base", value: plan.baseDir, expected: imageExpectation("the base scenario") }] : []),
+  ];
+  if (issues.length > 0 || sweepInImage === undefined) throw new InputError(`${sweepFile} (${flag})`, issues);
+  return `${IMAGE_ROOT}/${sweepInImage}`;
 }
+
+const imageExpectation = (what: string): string =>
+  `${what} inside the image: under one of the package's folders ${IMAGE_FOLDERS.map((f) => `${f}/`).join(", ")} (the image holds ${PACKAGE_ROOT}'s copy of them at ${IMAGE_ROOT}); put it there and rebuild the image`;

@@ -7,7 +7,7 @@ import { FAILED_FOLDER, readFailures, readRunRecord, RUNS_FOLDER, scanRunFolder,
 import type { RunSource } from "./summary.js";
 
 export const PLAN_SCHEMA = "continuum-sim/sweep-plan@1";
-const PLAN_FILE = "sweep.json";
+export const PLAN_FILE = "sweep.json";
 
 /**
  * Writes <out>/sweep.json, the resolved plan (base scenario, cells, run ids and seeds), or checks
