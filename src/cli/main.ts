@@ -153,6 +153,8 @@ export async function main(argv: string[]): Promise<number> {
           .option("container", { type: "string", describe: "With --emit slurm: run each shard in the image through apptainer or singularity (default: this installation's node and dist/cli/bin.js)" })
           .option("results-dir", { type: "string", describe: "With --emit: results folder (default: slurm sweep-results/<name> under the submit folder; k8s /results/<job> on the volume)" })
           .option("charts", { type: "boolean", default: true, describe: "Draw the sweep charts (--no-charts to skip)" })
+          .option("width", WIDTH_OPTION)
+          .option("dpi", DPI_OPTION)
           .option("allow-exec", { type: "boolean", describe: "Allow the sweep's scenario to run code it names; see docs/reliability.md" })
           .option("max-events", MAX_EVENTS_OPTION)
           .option("quiet", QUIET_OPTION)
@@ -173,6 +175,8 @@ export async function main(argv: string[]): Promise<number> {
           .positional("dirs", { type: "string", array: true, describe: "Shard output folders", demandOption: true })
           .option("out", { type: "string", describe: "Output folder (default: the first folder)" })
           .option("charts", { type: "boolean", default: true, describe: "Draw the sweep charts (--no-charts to skip)" })
+          .option("width", WIDTH_OPTION)
+          .option("dpi", DPI_OPTION)
           .option("quiet", QUIET_OPTION)
           .example("$0 merge out/shard-0 out/shard-1 out/shard-2 --out out/merged", "One summary from three shards"),
       (args) => guard(() => mergeCommand(args)),

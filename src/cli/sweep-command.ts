@@ -14,6 +14,7 @@ import type { SweepPlan } from "../sweep/plan-types.js";
 import { runSweep, writeSummaryFiles } from "../sweep/run-sweep.js";
 import { parseShard } from "../sweep/shard.js";
 import { buildSummary, type SweepSummary } from "../sweep/summary.js";
+import { printOptions, type PrintOptions } from "../report/print.js";
 import { writeStdout } from "./stdout.js";
 
 export interface SweepArgs {
@@ -27,6 +28,9 @@ export interface SweepArgs {
   container?: string;
   "results-dir"?: string;
   charts?: boolean;
+  /** --width and --dpi of the sweep charts (src/report/print.ts). */
+  width?: string;
+  dpi?: number;
   allowExec?: boolean;
   maxEvents?: number;
   /** Print only the paths written (the summary files and chart folder, or a shard's folder). */
@@ -37,6 +41,8 @@ export interface MergeArgs {
   dirs: string[];
   out?: string;
   charts?: boolean;
+  width?: string;
+  dpi?: number;
   quiet?: boolean;
 }
 
@@ -48,6 +54,8 @@ export async function sweepCommand(args: SweepArgs): Promise<void> {
   if (!(Number.isInteger(jobs) && jobs >= 1)) throw new InputError("--jobs", [{ path: "", value: args.jobs, expected: "a whole number of worker threads, at least 1" }]);
   const shard = args.shard === undefined ? undefined : parseShard(args.shard);
   const maxEvents = resolveMaxEvents(args.maxEvents);
+  // Checked before any run: a bad --width must not cost the whole sweep first.
+  const print = printOptions(args);
   if (args.emit !== undefined && !(EMIT_TARGETS as readonly string[]).includes(args.emit)) {
     throw new InputError("--emit", [{ path: "", value: args.emit, expected: `one of ${EMIT_TARGETS.join(", ")}` }]);
   }
@@ -70,7 +78,7 @@ export async function sweepCommand(args: SweepArgs): Promise<void> {
   const report = await runSweep(plan, { outDir, jobs, shard, progress: process.stderr, maxEvents });
   const failed = report.failed.length;
   if (!args.quiet) await writeStdout(`${plan.name}: ${report.total} runs: ran ${report.ran}, skipped ${report.skipped} already done, ${failed} failed\n`);
-  if (report.summary !== undefined) await finishSummary(report.summary, outDir, args.charts !== false, args.quiet === true);
+  if (report.summary !== undefined) await finishSummary(report.summary, outDir, args.charts !== false ? print : null, args.quiet === true);
   else if (shard !== undefined)
     await writeStdout(args.quiet ? `${outDir}\n` : `shard ${shard.index}/${shard.count} written to ${outDir}; combine the shards with: simulate merge <shard folders...> --out DIR\n`);
   if (failed > 0)
@@ -97,6 +105,7 @@ function codeInSweep(plan: SweepPlan): NamedCode[] {
 export async function mergeCommand(args: MergeArgs): Promise<void> {
   // A shard that never started leaves no folder (or one without its plan): it is named and its runs
   // count as missing, so a cluster's merge step reports the lost shard instead of refusing to merge.
+  const print = printOptions(args);
   const given = args.dirs.map((dir) => resolve(dir));
   const empty = given.filter((dir) => !existsSync(join(dir, PLAN_FILE)));
   const dirs = given.filter((dir) => !empty.includes(dir));
@@ -117,22 +126,22 @@ export async function mergeCommand(args: MergeArgs): Promise<void> {
   const summary = buildSummary(plan, source);
   if (!args.quiet)
     await writeStdout(`${plan.name}: merged ${dirs.length} folder(s): ${summary.runs.completed} of ${summary.runs.planned} runs, ${summary.runs.failed} failed, ${summary.runs.missing} missing\n`);
-  await finishSummary(summary, outDir, args.charts !== false, args.quiet === true);
+  await finishSummary(summary, outDir, args.charts !== false ? print : null, args.quiet === true);
   if (summary.runs.failed + summary.runs.missing > 0) {
     const lost = empty.length === 0 ? "" : ` (no output at all in ${empty.join(", ")})`;
     throw new SimulationError(`${summary.runs.failed} runs failed and ${summary.runs.missing} are missing${lost}: rerun the shards that lack them (finished runs are skipped), then merge again`);
   }
 }
 
-/** Writes the summary files and charts; quiet prints only their paths (the chart folder when charts were drawn). */
-async function finishSummary(summary: SweepSummary, outDir: string, charts: boolean, quiet: boolean): Promise<void> {
+/** Writes the summary files and the charts (unless `charts` is null: --no-charts); quiet prints only their paths (the chart folder when charts were drawn). */
+async function finishSummary(summary: SweepSummary, outDir: string, charts: PrintOptions | null, quiet: boolean): Promise<void> {
   writeSummaryFiles(outDir, summary);
   const summaryFiles = [join(outDir, "summary.json"), join(outDir, "summary.csv")];
   await writeStdout(quiet ? summaryFiles.map((file) => `${file}\n`).join("") : `wrote ${summaryFiles[0]} and summary.csv\n`);
-  if (!charts) return;
+  if (charts === null) return;
   // Loaded only when charts are drawn (see runCommand in main.ts).
   const { writeSweepCharts } = await import("../sweep/write-sweep-charts.js");
-  const drawn = await writeSweepCharts(summary, outDir);
+  const drawn = await writeSweepCharts(summary, outDir, charts);
   if (quiet) {
     await writeStdout(`${join(outDir, "charts")}\n`);
     return;

@@ -4,9 +4,9 @@ import type { ChartOutcome } from "../report/chart.js";
 import { sweepHeatmapChart } from "../report/charts/sweep-heatmap.js";
 import { plotAxes } from "../report/charts/sweep-input.js";
 import { sweepMetricVsAxisChart } from "../report/charts/sweep-metric-vs-axis.js";
-import { DEFAULT_DPI } from "../report/print.js";
+import { DEFAULT_DPI, DEFAULT_REPORT_WIDTHS, type PrintOptions } from "../report/print.js";
 import type { ChartWidth } from "../report/style.js";
-import { writeChartFiles } from "../report/write-report.js";
+import { chartFileBase, writeChartFiles } from "../report/write-report.js";
 import type { SweepSummary } from "./summary.js";
 
 export interface SweepChartsReport {
@@ -25,28 +25,33 @@ const slug = (text: string): string =>
  * Draws the sweep's charts into <out>/charts/: every metric against every axis (the scheduler list
  * axis is the colour, not an x axis) and, with two axes, a heatmap per metric. Same render path as
  * the run report (writeChartFiles: spec, SVG with its font embedded, PNG at `dpi`), one chart at a
- * time, so the bytes are reproducible. `width`: the print width the charts are laid out for
- * (CHART_WIDTHS).
+ * time, so the bytes are reproducible. `print.widths`: the print widths the charts are laid out for
+ * (CHART_WIDTHS; files named as the run report names them, chartFileBase), `print.dpi` the PNGs'.
  */
-export async function writeSweepCharts(summary: SweepSummary, outDir: string, width: ChartWidth = "column", dpi: number = DEFAULT_DPI): Promise<SweepChartsReport> {
+export async function writeSweepCharts(summary: SweepSummary, outDir: string, print: PrintOptions = { widths: [...DEFAULT_REPORT_WIDTHS], dpi: DEFAULT_DPI }): Promise<SweepChartsReport> {
   const report: SweepChartsReport = { drawn: [], skipped: [], warnings: [] };
-  const jobs: Array<{ id: string; build: () => ChartOutcome }> = [];
+  const jobs: Array<{ id: string; build: (width: ChartWidth) => ChartOutcome }> = [];
   for (const metric of summary.sweep.metrics) {
-    for (const axis of plotAxes(summary)) jobs.push({ id: `sweep-${slug(metric)}-vs-${slug(axis.name)}`, build: () => sweepMetricVsAxisChart(summary, metric, axis.name, width) });
-    if (plotAxes(summary).length === 2) jobs.push({ id: `sweep-${slug(metric)}-heatmap`, build: () => sweepHeatmapChart(summary, metric, width) });
+    for (const axis of plotAxes(summary)) jobs.push({ id: `sweep-${slug(metric)}-vs-${slug(axis.name)}`, build: (width) => sweepMetricVsAxisChart(summary, metric, axis.name, width) });
+    if (plotAxes(summary).length === 2) jobs.push({ id: `sweep-${slug(metric)}-heatmap`, build: (width) => sweepHeatmapChart(summary, metric, width) });
   }
   const chartDir = join(outDir, "charts");
   for (const job of jobs) {
-    const outcome = job.build();
-    const base = join(chartDir, job.id);
-    if (outcome.kind === "skipped") {
-      for (const ext of [".vl.json", ".svg", ".png"]) rmSync(`${base}${ext}`, { force: true });
-      report.skipped.push({ id: job.id, reason: outcome.reason });
-      continue;
+    let drawn = false;
+    for (const width of print.widths) {
+      const outcome = job.build(width);
+      const base = chartFileBase(chartDir, job.id, width);
+      if (outcome.kind === "skipped") {
+        // Files from an earlier drawing would otherwise sit beside the note that the chart is not drawn.
+        for (const ext of [".vl.json", ".svg", ".png"]) rmSync(`${base}${ext}`, { force: true });
+        if (width === print.widths[0]) report.skipped.push({ id: job.id, reason: outcome.reason });
+        continue;
+      }
+      const written = await writeChartFiles(base, outcome.spec, job.id, ["svg", "png"], print.dpi);
+      report.warnings.push(...written.warnings.map((w) => `${job.id}: ${w}`));
+      drawn = true;
     }
-    const written = await writeChartFiles(base, outcome.spec, job.id, ["svg", "png"], dpi);
-    report.warnings.push(...written.warnings.map((w) => `${job.id}: ${w}`));
-    report.drawn.push(job.id);
+    if (drawn) report.drawn.push(job.id);
   }
   return report;
 }

@@ -4,10 +4,11 @@ import { join } from "node:path";
 import type { TopLevelSpec } from "vega-lite";
 import { renderSvg } from "../../src/report/render.js";
 import { parseReportResults, type ReportResults } from "../../src/report/results-input.js";
-import type { ChartWidth } from "../../src/report/style.js";
+import { DEFAULT_DPI } from "../../src/report/print.js";
+import { CHART_WIDTHS, type ChartWidth } from "../../src/report/style.js";
 import { readSvgGeometry } from "../../src/report/svg-geometry.js";
 import { checkChartLayout, layoutLimits } from "../../src/report/svg-layout-check.js";
-import { reportCharts } from "../../src/report/write-report.js";
+import { chartFileBase, reportCharts } from "../../src/report/write-report.js";
 import { simulate } from "../../src/run/simulate.js";
 import { loadScenarioFile } from "../../src/scenario/resolve.js";
 import { loadSweepFile } from "../../src/sweep/load-sweep.js";
@@ -95,11 +96,14 @@ export async function sweepLayoutProblems(sweepFile: string): Promise<{ problems
     if (!outcome.ok) throw new Error(`sweep run ${run.id} failed: ${outcome.error}`);
   }
   const summary = buildSummary(plan, folderRunSource([outDir], plan.hash));
-  const written = await writeSweepCharts(summary, outDir);
+  const widths = Object.keys(CHART_WIDTHS) as ChartWidth[];
+  const written = await writeSweepCharts(summary, outDir, { widths, dpi: DEFAULT_DPI });
   const problems: ChartProblem[] = [];
   for (const id of written.drawn) {
-    const svg = readFileSync(join(outDir, "charts", `${id}.svg`), "utf8");
-    for (const problem of layoutProblemsOfSvg(svg, "column")) problems.push({ chart: id, source: `sweep ${plan.name}`, width: "column", problem });
+    for (const width of widths) {
+      const svg = readFileSync(`${chartFileBase(join(outDir, "charts"), id, width)}.svg`, "utf8");
+      for (const problem of layoutProblemsOfSvg(svg, width)) problems.push({ chart: id, source: `sweep ${plan.name}`, width, problem });
+    }
   }
   return { problems, drawn: written.drawn };
 }

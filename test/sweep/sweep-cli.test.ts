@@ -72,6 +72,23 @@ describe("simulate sweep", () => {
     }
   });
 
+  it("--width and --dpi: checked before any run; charts at both print widths, PNGs at the dpi asked", () => {
+    const bad = runCli(["sweep", TINY, "--jobs", "1", "--out", join(dir, "bad-width"), "--width", "colum"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("--width");
+    expect(existsSync(join(dir, "bad-width"))).toBe(false);
+    const merged = runCli(["merge", join(dir, "one"), "--out", join(dir, "print"), "--width", "column,double", "--dpi", "150"]);
+    expect(merged.code, merged.stderr).toBe(0);
+    const charts = join(dir, "print", "charts");
+    const id = "sweep-jobs.violationRate-vs-devices";
+    for (const file of [`${id}.svg`, `${id}@double.svg`, `${id}.png`, `${id}@double.png`]) expect(existsSync(join(charts, file)), file).toBe(true);
+    // PNG width = SVG width in px / 100 px per inch x 150 dpi (IHDR width at byte 16).
+    for (const base of [id, `${id}@double`]) {
+      const svgWidth = Number(/width="([0-9.]+)"/.exec(readFileSync(join(charts, `${base}.svg`), "utf8"))?.[1]);
+      expect(readFileSync(join(charts, `${base}.png`)).readUInt32BE(16)).toBe(Math.round((svgWidth / 100) * 150));
+    }
+  });
+
   it("a sweep killed halfway and started again runs only the missing runs and gives the same summary", async () => {
     const out = join(dir, "killed");
     const child = spawn(process.execPath, [BIN, "sweep", TINY, "--jobs", "1", "--out", out, "--no-charts"], { cwd: REPO, stdio: "ignore" });
