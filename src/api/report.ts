@@ -1,8 +1,5 @@
 import type { renderReport as RenderReport } from "../cli/report-command.js";
-import type { ReportResults } from "../report/results-input.js";
-import { parseReportResults } from "../report/results-input.js";
 import type { writeReport as WriteReport } from "../report/write-report.js";
-import { readJsonFile } from "../scenario/json-text.js";
 
 /**
  * Draws the charts of `results` into `<outDir>/charts/` and, with "html" among the formats (the
@@ -22,10 +19,4 @@ export async function renderReport(...args: Parameters<typeof RenderReport>): Re
   return render(...args);
 }
 
-/**
- * Reads a results file (`results.json` of a run: results@2, or an older results@1 /
- * llm-results@1 file, converted on read); throws InputError naming every problem at its JSON path.
- */
-export function readResultsFile(file: string): ReportResults {
-  return parseReportResults(readJsonFile(file, "results file"), file);
-}
+export { readResultsFile } from "../report/results-input.js";

@@ -1,10 +1,7 @@
-import { readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { InputError } from "../errors.js";
-import { parseReportResults, type ReportResults } from "../report/results-input.js";
+import { readResultsFile, type ReportResults } from "../report/results-input.js";
 import { parseNameList, printOptions } from "../report/print.js";
 import { DEFAULT_REPORT_FORMATS, REPORT_FORMATS, writeReport, type ReportFormat, type ReportOptions, type ReportSummary } from "../report/write-report.js";
-import { parseJsonText } from "../scenario/resolve.js";
 import { checkOutputTargets } from "../io/output-targets.js";
 import { writeStdout } from "./stdout.js";
 
@@ -58,15 +55,4 @@ function summaryText(summary: ReportSummary, outDir: string): string {
 /** "svg,png,html" -> formats; an unknown name is bad input (exit 2). */
 export function parseFormats(text: string | undefined): ReportFormat[] {
   return text === undefined ? [...DEFAULT_REPORT_FORMATS] : parseNameList("--format", text, REPORT_FORMATS);
-}
-
-function readResultsFile(file: string): ReportResults {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (error) {
-    throw new InputError(file, [{ path: "", value: file, expected: `a readable results file (${(error as NodeJS.ErrnoException).code ?? "unreadable"})` }]);
-  }
-  const json = parseJsonText(file, text);
-  return parseReportResults(json, file);
 }

@@ -5,6 +5,7 @@ import { convertLlmResultsV1, convertResultsV1, LEGACY_LLM_RESULTS_SCHEMA, LEGAC
 import type { Results as ResultsV1 } from "../metrics/results.js";
 import { RESULTS_SCHEMA, type Results, type RunResults } from "../metrics/results-schema.js";
 import { resultsShape } from "../metrics/results-shape.js";
+import { readJsonFile } from "../scenario/json-text.js";
 import { toInputIssues } from "../scenario/zod-issues.js";
 
 /*
@@ -80,4 +81,12 @@ function crossCheck(results: Results): InputIssue[] {
 /** The workload families some run of the results has: which half of the report, the summary and the sweep defaults apply. */
 export function familiesOf(results: Pick<Results, "runs">): { frames: boolean; queries: boolean } {
   return { frames: results.runs.some((run) => run.frames !== null), queries: results.runs.some((run) => run.queries !== null) };
+}
+
+/**
+ * Reads a results file (`results.json` of a run: results@2, or an older results@1 /
+ * llm-results@1 file, converted on read); throws InputError naming every problem at its JSON path.
+ */
+export function readResultsFile(file: string): ReportResults {
+  return parseReportResults(readJsonFile(file, "results file"), file);
 }

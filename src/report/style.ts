@@ -17,21 +17,18 @@ export const OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9",
 export const STAGE_COLOURS = ["#440154", "#414487", "#2A788E", "#22A884", "#7AD151"] as const;
 
 /**
- * Plot widths in px. A paper column is about 3.3 in; a chart of about 330 px in total drawn at
- * that width puts 10 px text at about 7.5 pt, and the 2x PNG has about 200 dpi.
- */
-export const COLUMN_WIDTH = 330;
-
-/**
  * The print widths a chart is laid out for, in px at 100 px per inch: one paper column (3.3 in)
  * and a figure across two columns (7 in). Every chart must be readable at both (issue 14).
  */
 export const CHART_WIDTHS = { column: 330, double: 700 } as const;
 export type ChartWidth = keyof typeof CHART_WIDTHS;
+
+/**
+ * Plot size in px of a single-plot chart at one column: with its axes about 330 px in total, which
+ * at 3.3 in puts 10 px text at about 7.5 pt.
+ */
 export const PLOT_WIDTH = 250;
 export const PLOT_HEIGHT = 160;
-
-// The policy colours live in policy-colours.ts; re-exported for the charts that import them from here.
 
 /** Shared Vega-Lite config: font, sizes readable at column width, no chart border. */
 export const CHART_CONFIG: Config = {

@@ -41,7 +41,8 @@ export interface SweepSummary {
     seed: number | string;
     replications: number;
     sampling: SweepPlan["sampling"];
-    axes: Array<{ name: string; path: string; values: JsonValue[] }>;
+    /** `expression`: set on a derived parameter (a function of the other axes, not an independent variable). */
+    axes: Array<{ name: string; path: string; values: JsonValue[]; expression?: string }>;
     metrics: string[];
   };
   runs: { planned: number; completed: number; failed: number; missing: number };
@@ -98,7 +99,7 @@ export function buildSummary(plan: SweepPlan, source: RunSource): SweepSummary {
       seed: plan.seed,
       replications: plan.replications,
       sampling: plan.sampling,
-      axes: plan.axes.map((axis) => ({ name: axis.name, path: axis.path, values: axis.values })),
+      axes: plan.axes.map((axis) => ({ name: axis.name, path: axis.path, values: axis.values, ...(axis.expression === undefined ? {} : { expression: axis.expression }) })),
       metrics: plan.metrics,
     },
     runs: { planned: plan.runs.length, completed, failed: uniqueFailures.length, missing: plan.runs.length - completed - uniqueFailures.length },

@@ -197,3 +197,21 @@ describe("sweep heatmap", () => {
     expect((await renderSvg(latency.spec)).warnings).toEqual([]);
   });
 });
+
+describe("derived parameters in sweep charts", () => {
+  it("a derived parameter is not a plot axis (it is a function of the axes), the policy axis neither", () => {
+    const input = {
+      sweep: {
+        sampling: { method: "grid" },
+        metrics: ["jobs.violationRate"],
+        axes: [
+          { name: "devices", path: "/devices/0/count", values: [4, 8] },
+          { name: "policies", path: "/policies", values: [["nearest-healthy"]] },
+          { name: "slots", path: "/nodes/0/services/0/slots", values: [1], expression: "ceil(devices / 8)" },
+          { name: "fps", path: "/devices/0/workloads/0/fps", values: [2, 5] },
+        ],
+      },
+    } as unknown as SweepChartInput;
+    expect(plotAxes(input).map((axis) => axis.name)).toEqual(["devices", "fps"]);
+  });
+});

@@ -19,7 +19,7 @@ export interface SweepChartJobs {
 }
 
 export interface SweepChartInput {
-  sweep: { sampling: { method: string }; axes: Array<{ name: string; path: string; values: SweepValue[] }>; metrics: string[] };
+  sweep: { sampling: { method: string }; axes: Array<{ name: string; path: string; values: SweepValue[]; expression?: string }>; metrics: string[] };
   cells: Array<{ values: Record<string, SweepValue>; label: string; metrics: Record<string, SweepChartStats>; jobs?: SweepChartJobs }>;
 }
 
@@ -32,7 +32,9 @@ export function isPolicyAxis(axis: { path: string }): boolean {
 }
 
 export function plotAxes(input: SweepChartInput): SweepChartInput["sweep"]["axes"] {
-  return input.sweep.axes.filter((axis) => !isPolicyAxis(axis));
+  // A derived parameter is a function of the axes: a chart against it repeats the chart against its
+  // source, and counting it would turn a two-axis sweep's heatmap off. It stays in summary.csv.
+  return input.sweep.axes.filter((axis) => !isPolicyAxis(axis) && axis.expression === undefined);
 }
 
 /**
