@@ -1,0 +1,229 @@
+import { type Interval, intersect, type Leg, legPosition, type Point, squaredDistance, whereNonPositive } from "../mobility/geometry.js";
+import type { Trajectory } from "../mobility/trajectory.js";
+import { hysteresisDistanceRatio, type PathLoss, type RateModel, rateAtDistance } from "./radio.js";
+
+/** An access point or base station: where it is, how far it reaches, what it can carry. */
+export interface AccessPoint {
+  id: string;
+  position: Point;
+  rangeM: number;
+  /** Capacity shared by the devices attached to it, bit/s (the flow model shares it; here it caps a device's rate). */
+  capacityBps: number;
+}
+
+/** How much better another AP must be before a device hands over: in metres nearer, or in dB of received power (log-distance). */
+export type Hysteresis = { unit: "m"; value: number } | { unit: "dB"; value: number };
+
+export interface AccessSettings {
+  hysteresis: Hysteresis;
+  /** Time after an attachment change during which the device's transfers wait, ms. */
+  handoverDelayMs: number;
+  pathLoss: PathLoss;
+  /** Rate falling with distance; null: an attached device may use the AP's whole capacity. */
+  rate: RateModel | null;
+}
+
+/** A change of a device's AP: a handover (both set), a loss of coverage (toAp null) or an attachment after one (fromAp null). */
+export interface AttachmentChange {
+  time: number;
+  fromAp: string | null;
+  toAp: string | null;
+}
+
+export interface Attachment {
+  ap: string | null;
+  /** When the current attachment began (the start, or the change that made it). */
+  since: number;
+  /** When the device's transfers may go: since + the handover delay after a change, since at the start; Infinity when not attached. */
+  readyAt: number;
+}
+
+/** Events closer than this (ms, 1 ns) to the last one are the same instant seen through rounding. */
+const SAME_INSTANT_MS = 1e-6;
+
+interface DeviceState {
+  trajectory: Trajectory;
+  start: number;
+  /** Attachment changes found so far, in time order; the first is the initial attachment (fromAp null, at the start). */
+  changes: AttachmentChange[];
+  /** No change other than those listed happens before this time. */
+  knownUntil: number;
+}
+
+/**
+ * Attachment and handover of moving devices to fixed access points, computed exactly from the
+ * devices' straight legs: a device attaches to the nearest AP in range; it hands over when it
+ * leaves its AP's range (to the nearest AP still in range, if any) or when another AP in range is
+ * better by the hysteresis. Both conditions are quadratic inequalities in time on a leg
+ * (geometry.ts), so the next change is solved for, not polled. Changes are found lazily, only as
+ * far as asked, and never after `horizonMs`.
+ */
+export class WirelessAccess {
+  private readonly devices = new Map<string, DeviceState>();
+  private readonly distanceRatio: number;
+
+  constructor(
+    private readonly accessPoints: readonly AccessPoint[],
+    private readonly settings: AccessSettings,
+    private readonly horizonMs: number,
+  ) {
+    this.distanceRatio = settings.hysteresis.unit === "dB" ? hysteresisDistanceRatio(settings.pathLoss, settings.hysteresis.value) : 1;
+  }
+
+  addDevice(id: string, trajectory: Trajectory, start = 0): void {
+    if (this.devices.has(id)) throw new Error(`device "${id}" added twice to wireless access`);
+    const leg = trajectory.legAt(start);
+    const first = this.nearestInRange(leg, start, -1);
+    const initial: AttachmentChange = { time: start, fromAp: null, toAp: first < 0 ? null : this.accessPoints[first].id };
+    this.devices.set(id, { trajectory, start, changes: [initial], knownUntil: start });
+  }
+
+  /** The device's AP at time t (after any change at exactly t), since when, and when its transfers may go. */
+  attachment(device: string, t: number): Attachment {
+    const state = this.state(device);
+    while (state.knownUntil < t && state.knownUntil < this.horizonMs) this.findNext(state);
+    const changes = state.changes;
+    let index = changes.length - 1;
+    while (index > 0 && changes[index].time > t) index--;
+    const change = changes[index];
+    const delay = index === 0 ? 0 : this.settings.handoverDelayMs;
+    return { ap: change.toAp, since: change.time, readyAt: change.toAp === null ? Infinity : change.time + delay };
+  }
+
+  /** The device's first attachment change strictly after t (up to the horizon), or null. */
+  nextHandover(device: string, t: number): AttachmentChange | null {
+    const state = this.state(device);
+    for (;;) {
+      const found = state.changes.find((change, index) => index > 0 && change.time > t);
+      if (found !== undefined) return found;
+      if (state.knownUntil >= this.horizonMs) return null;
+      this.findNext(state);
+    }
+  }
+
+  /** Attachment changes of the device up to and including t (the initial attachment left out). */
+  changesUntil(device: string, t: number): AttachmentChange[] {
+    this.attachment(device, t);
+    return this.state(device).changes.filter((change, index) => index > 0 && change.time <= t);
+  }
+
+  /** Handovers (from one AP straight to another) up to and including t. */
+  handoverCount(device: string, t: number): number {
+    return this.changesUntil(device, t).filter((change) => change.fromAp !== null && change.toAp !== null).length;
+  }
+
+  /** The device's rate at t, bit/s: 0 when not attached or within the handover delay; else the AP capacity, or the distance rate when set. */
+  rateAt(device: string, t: number): number {
+    const { ap, readyAt } = this.attachment(device, t);
+    if (ap === null || t < readyAt) return 0;
+    const point = this.accessPoints.find((candidate) => candidate.id === ap) as AccessPoint;
+    if (this.settings.rate === null) return point.capacityBps;
+    const here = this.state(device).trajectory.positionAt(t);
+    return rateAtDistance(this.settings.rate, Math.hypot(here.x - point.position.x, here.y - point.position.y), point.capacityBps);
+  }
+
+  private state(device: string): DeviceState {
+    const state = this.devices.get(device);
+    if (state === undefined) throw new Error(`device "${device}" is not in wireless access`);
+    return state;
+  }
+
+  /** Finds the next change after knownUntil and appends it, or advances knownUntil to the horizon. */
+  private findNext(state: DeviceState): void {
+    const last = state.changes[state.changes.length - 1];
+    const current = last.toAp === null ? -1 : this.accessPoints.findIndex((ap) => ap.id === last.toAp);
+    const after = state.knownUntil;
+    for (const leg of state.trajectory.legsBetween(after, this.horizonMs)) {
+      const lo = Math.max(after, leg.start) - leg.start;
+      const hi = Math.min(leg.end, this.horizonMs) - leg.start;
+      const found = this.firstTrigger(leg, current, lo, hi, after);
+      if (found !== null) {
+        const time = leg.start + found.s;
+        const target = found.target ?? this.nearestInRange(leg, time, current);
+        state.changes.push({ time, fromAp: last.toAp, toAp: target < 0 ? null : this.accessPoints[target].id });
+        state.knownUntil = time;
+        return;
+      }
+      if (leg.end >= this.horizonMs) break;
+    }
+    state.knownUntil = this.horizonMs;
+  }
+
+  /**
+   * The earliest s in [lo, hi] (leg time) strictly after `after` at which a change triggers, and the
+   * AP it goes to when that is known (a better AP, or an AP entered while detached); target
+   * undefined means "leaving range: the nearest AP still in range".
+   */
+  private firstTrigger(leg: Leg, current: number, lo: number, hi: number, after: number): { s: number; target?: number } | null {
+    const minS = after + SAME_INSTANT_MS - leg.start;
+    let best: { s: number; target?: number } | null = null;
+    const consider = (s: number, target: number | undefined): void => {
+      if (s < minS || s > hi) return;
+      if (best === null || s < best.s || (s === best.s && target !== undefined && best.target !== undefined && target < best.target)) best = { s, target };
+    };
+    const inRange = this.accessPoints.map((ap) => {
+      const q = squaredDistance(leg, ap.position);
+      return whereNonPositive(q.a, q.b, q.c - ap.rangeM * ap.rangeM, lo, hi);
+    });
+    if (current >= 0) {
+      // Leaving range: the end of the in-range stretch that holds just after `after`.
+      const holding = inRange[current].find((interval) => interval.from <= Math.max(lo, minS) && interval.to >= Math.max(lo, minS));
+      if (holding === undefined) consider(Math.max(lo, minS), undefined);
+      else if (holding.to < hi) consider(holding.to, undefined);
+    }
+    this.accessPoints.forEach((_, j) => {
+      if (j === current) return;
+      const sets = current < 0 ? inRange[j] : intersect(inRange[j], this.betterThan(leg, j, current, lo, hi));
+      const entry = sets.find((interval) => interval.from >= minS && interval.to > interval.from);
+      if (entry !== undefined) consider(entry.from, j);
+    });
+    return best;
+  }
+
+  /** Where AP j is better than AP i by the hysteresis on this leg (s in [lo, hi]). */
+  private betterThan(leg: Leg, j: number, i: number, lo: number, hi: number): Interval[] {
+    const qi = squaredDistance(leg, this.accessPoints[i].position);
+    const qj = squaredDistance(leg, this.accessPoints[j].position);
+    const { hysteresis } = this.settings;
+    if (hysteresis.unit === "dB" || hysteresis.value === 0) {
+      // d_i >= k d_j  <=>  k^2 q_j - q_i <= 0 (k = 1 for no hysteresis).
+      const k2 = this.distanceRatio * this.distanceRatio;
+      return whereNonPositive(k2 * qj.a - qi.a, k2 * qj.b - qi.b, k2 * qj.c - qi.c, lo, hi);
+    }
+    // d_i >= d_j + m  <=>  L >= 0 and L^2 >= 4 m^2 q_j, with L = q_i - q_j - m^2 linear in s (one leg, one |v|^2).
+    const m = hysteresis.value;
+    const lb = qi.b - qj.b;
+    const lc = qi.c - qj.c - m * m;
+    const nonNegative = whereNonPositive(0, -lb, -lc, lo, hi);
+    const squared = whereNonPositive(4 * m * m * qj.a - lb * lb, 4 * m * m * qj.b - 2 * lb * lc, 4 * m * m * qj.c - lc * lc, lo, hi);
+    return intersect(nonNegative, squared);
+  }
+
+  /**
+   * The nearest AP in range at time t other than `exclude`, ties broken by the AP drawing nearer
+   * faster and then by list order; an AP whose edge the device is crossing outwards at t does not
+   * count. -1 when none.
+   */
+  private nearestInRange(leg: Leg, t: number, exclude: number): number {
+    const here = legPosition(leg, t);
+    let best = -1;
+    let bestDistance = Infinity;
+    let bestApproach = Infinity;
+    this.accessPoints.forEach((ap, j) => {
+      if (j === exclude) return;
+      const dx = here.x - ap.position.x;
+      const dy = here.y - ap.position.y;
+      const squared = dx * dx + dy * dy;
+      const approach = dx * leg.vx + dy * leg.vy;
+      const edge = ap.rangeM * ap.rangeM;
+      if (squared > edge * (1 + 1e-12)) return;
+      if (squared >= edge * (1 - 1e-12) && approach > 0) return;
+      if (squared < bestDistance || (squared === bestDistance && approach < bestApproach)) {
+        best = j;
+        bestDistance = squared;
+        bestApproach = approach;
+      }
+    });
+    return best;
+  }
+}
