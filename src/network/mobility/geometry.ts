@@ -26,6 +26,9 @@ export interface Leg {
   vy: number;
 }
 
+/** Times closer than this (ms, 1 ns) are one instant seen through rounding. */
+export const SAME_INSTANT_MS = 1e-6;
+
 /** A closed time interval [from, to]. */
 export interface Interval {
   from: number;
@@ -69,7 +72,12 @@ export function whereNonPositive(a: number, b: number, c: number, lo: number, hi
     return b > 0 ? clip(-Infinity, root) : clip(root, Infinity);
   }
   const discriminant = b * b - 4 * a * c;
-  if (discriminant < 0) return a < 0 ? clip(lo, hi) : [];
+  // Below rounding of b^2 the roots are one double root (a touch), whose two computed roots would
+  // stand apart by sqrt(rounding) and fake a crossing.
+  if (discriminant <= 1e-12 * b * b) {
+    const touch = -b / (2 * a);
+    return a < 0 ? clip(lo, hi) : clip(touch, touch);
+  }
   const q = -0.5 * (b + Math.sign(b || 1) * Math.sqrt(discriminant));
   const r1 = q / a;
   const r2 = q === 0 ? 0 : c / q;
@@ -79,7 +87,7 @@ export function whereNonPositive(a: number, b: number, c: number, lo: number, hi
   return [...clip(-Infinity, small), ...clip(large, Infinity)];
 }
 
-/** `intervals` intersected with [from, to]; both sorted lists in, a sorted list out. */
+/** The intersection of two lists of intervals, sorted by start. */
 export function intersect(first: Interval[], second: Interval[]): Interval[] {
   const out: Interval[] = [];
   for (const a of first) {
@@ -101,10 +109,11 @@ export function circleCrossings(leg: Leg, center: Point, radius: number, after: 
   const inside = whereNonPositive(a, b, c - radius * radius, -Infinity, Infinity);
   const times: number[] = [];
   for (const { from, to } of inside) {
-    if (!(to > from)) continue;
+    // A touch (or a near-touch that rounding split into two roots) is not a crossing.
+    if (!(to - from > SAME_INSTANT_MS)) continue;
     for (const s of [from, to]) {
       const t = leg.start + s;
-      if (Number.isFinite(s) && t > after && t <= leg.end) times.push(t);
+      if (Number.isFinite(s) && s >= 0 && t > after && t <= leg.end) times.push(t);
     }
   }
   return times;

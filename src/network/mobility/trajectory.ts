@@ -43,7 +43,8 @@ export class Trajectory {
       const leg = this.legs[index];
       if (leg.start > to) return;
       yield leg;
-      if (leg.end === Infinity) return;
+      // Stop at the leg that reaches `to`: looking at the next one would draw it.
+      if (leg.end >= to) return;
       index++;
     }
   }

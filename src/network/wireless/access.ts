@@ -1,4 +1,4 @@
-import { type Interval, intersect, type Leg, legPosition, type Point, squaredDistance, whereNonPositive } from "../mobility/geometry.js";
+import { type Interval, intersect, type Leg, legPosition, type Point, SAME_INSTANT_MS, squaredDistance, whereNonPositive } from "../mobility/geometry.js";
 import type { Trajectory } from "../mobility/trajectory.js";
 import { hysteresisDistanceRatio, type PathLoss, type RateModel, rateAtDistance } from "./radio.js";
 
@@ -37,9 +37,6 @@ export interface Attachment {
   /** When the device's transfers may go: since + the handover delay after a change, since at the start; Infinity when not attached. */
   readyAt: number;
 }
-
-/** Events closer than this (ms, 1 ns) to the last one are the same instant seen through rounding. */
-const SAME_INSTANT_MS = 1e-6;
 
 interface DeviceState {
   trajectory: Trajectory;
