@@ -36,8 +36,7 @@ describe("a straight drive past a row of APs at 10 m/s", () => {
       ["ap2", "ap3"],
       ["ap3", null],
     ]);
-    const times = changes.map((c) => c.time);
-    [10_500, 20_500, 30_500, 43_000].forEach((expected, i) => expect(times[i]).toBeCloseTo(expected, 6));
+    expect(changes.map((c) => c.time)).toEqual([10_500, 20_500, 30_500, 43_000].map((t) => expect.closeTo(t, 6)));
     expect(access.handoverCount("car", 60_000)).toBe(3);
     expect(access.handoverCount("car", 20_000)).toBe(1);
   });
@@ -72,7 +71,7 @@ describe("a straight drive past a row of APs at 10 m/s", () => {
     const k = 10 ** (3 / 30);
     const x = (100 * k) / (1 + k); // 55.73 m
     const times = access.changesUntil("car", 60_000).map((c) => c.time);
-    [0, 100, 200].forEach((offset, i) => expect(times[i]).toBeCloseTo(((offset + x + 50) / 10) * 1000, 6));
+    expect(times.slice(0, 3)).toEqual([0, 100, 200].map((offset) => expect.closeTo(((offset + x + 50) / 10) * 1000, 6)));
   });
 
   it("no hysteresis: hand over at the midpoints (x = 50, 150, 250), with no ping-pong", () => {

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import type { AccessSettings } from "../wireless/access.js";
+import { InputError } from "../../errors.js";
+import type { AccessPoint, AccessSettings } from "../wireless/access.js";
 import type { MobilitySettings, TraceSample } from "./models.js";
 
 /**
@@ -219,4 +220,18 @@ export function resolveAccess(spec: AccessSpec): AccessSettings {
             efficiency: rate.efficiency ?? ACCESS_DEFAULTS.efficiency,
           },
   };
+}
+
+/** Parsed access points in the access model's units (bit/s); ids must be distinct (issues at `path[i].id`). */
+export function resolveAccessPoints(specs: readonly z.infer<typeof accessPointSchema>[], source: string, path: string): AccessPoint[] {
+  const seen = new Set<string>();
+  const issues = specs.flatMap((spec, index) => {
+    if (!seen.has(spec.id)) {
+      seen.add(spec.id);
+      return [];
+    }
+    return [{ path: `${path}[${index}].id`, value: spec.id, expected: "an id no other access point has" }];
+  });
+  if (issues.length > 0) throw new InputError(source, issues);
+  return specs.map((spec) => ({ id: spec.id, position: { x: spec.x, y: spec.y }, rangeM: spec.rangeM, capacityBps: spec.capacityMbps * 1e6 }));
 }
