@@ -1,5 +1,6 @@
 import { type Interval, intersect, type Leg, legPosition, type Point, SAME_INSTANT_MS, squaredDistance, whereNonPositive } from "../mobility/geometry.js";
 import type { Trajectory } from "../mobility/trajectory.js";
+import { ApGrid } from "./ap-grid.js";
 import { hysteresisDistanceRatio, type PathLoss, type RateModel, rateAtDistance } from "./radio.js";
 
 /** An access point or base station: where it is, how far it reaches, what it can carry. */
@@ -58,6 +59,8 @@ interface DeviceState {
 export class WirelessAccess {
   private readonly devices = new Map<string, DeviceState>();
   private readonly distanceRatio: number;
+  private readonly indexOf = new Map<string, number>();
+  private readonly grid: ApGrid;
 
   constructor(
     private readonly accessPoints: readonly AccessPoint[],
@@ -65,6 +68,14 @@ export class WirelessAccess {
     private readonly horizonMs: number,
   ) {
     this.distanceRatio = settings.hysteresis.unit === "dB" ? hysteresisDistanceRatio(settings.pathLoss, settings.hysteresis.value) : 1;
+    accessPoints.forEach((ap, index) => {
+      if (this.indexOf.has(ap.id)) throw new Error(`access point "${ap.id}" listed twice`);
+      this.indexOf.set(ap.id, index);
+    });
+    this.grid = new ApGrid(
+      accessPoints.map((ap) => ap.position),
+      accessPoints.map((ap) => ap.rangeM),
+    );
   }
 
   addDevice(id: string, trajectory: Trajectory, start = 0): void {
@@ -79,10 +90,8 @@ export class WirelessAccess {
   attachment(device: string, t: number): Attachment {
     const state = this.state(device);
     while (state.knownUntil < t && state.knownUntil < this.horizonMs) this.findNext(state);
-    const changes = state.changes;
-    let index = changes.length - 1;
-    while (index > 0 && changes[index].time > t) index--;
-    const change = changes[index];
+    const index = lastAtOrBefore(state.changes, t);
+    const change = state.changes[index];
     const delay = index === 0 ? 0 : this.settings.handoverDelayMs;
     return { ap: change.toAp, since: change.time, readyAt: change.toAp === null ? Infinity : change.time + delay };
   }
@@ -91,8 +100,8 @@ export class WirelessAccess {
   nextHandover(device: string, t: number): AttachmentChange | null {
     const state = this.state(device);
     for (;;) {
-      const found = state.changes.find((change, index) => index > 0 && change.time > t);
-      if (found !== undefined) return found;
+      const next = lastAtOrBefore(state.changes, t) + 1;
+      if (next < state.changes.length) return state.changes[next];
       if (state.knownUntil >= this.horizonMs) return null;
       this.findNext(state);
     }
@@ -113,7 +122,7 @@ export class WirelessAccess {
   rateAt(device: string, t: number): number {
     const { ap, readyAt } = this.attachment(device, t);
     if (ap === null || t < readyAt) return 0;
-    const point = this.accessPoints.find((candidate) => candidate.id === ap) as AccessPoint;
+    const point = this.accessPoints[this.indexOf.get(ap) as number];
     if (this.settings.rate === null) return point.capacityBps;
     const here = this.state(device).trajectory.positionAt(t);
     return rateAtDistance(this.settings.rate, Math.hypot(here.x - point.position.x, here.y - point.position.y), point.capacityBps);
@@ -125,55 +134,76 @@ export class WirelessAccess {
     return state;
   }
 
-  /** Finds the next change after knownUntil and appends it, or advances knownUntil to the horizon. */
+  /**
+   * Finds the next change after knownUntil and appends it, or advances knownUntil to the horizon.
+   * A leg is searched in stretches of twice the largest range, each against the APs near it.
+   */
   private findNext(state: DeviceState): void {
     const last = state.changes[state.changes.length - 1];
-    const current = last.toAp === null ? -1 : this.accessPoints.findIndex((ap) => ap.id === last.toAp);
+    const current = last.toAp === null ? -1 : (this.indexOf.get(last.toAp) as number);
     const after = state.knownUntil;
     for (const leg of state.trajectory.legsBetween(after, this.horizonMs)) {
-      const lo = Math.max(after, leg.start) - leg.start;
-      const hi = Math.min(leg.end, this.horizonMs) - leg.start;
-      const found = this.firstTrigger(leg, current, lo, hi, after);
-      if (found !== null) {
-        const time = leg.start + found.s;
-        const target = found.target ?? this.nearestInRange(leg, time, current);
-        state.changes.push({ time, fromAp: last.toAp, toAp: target < 0 ? null : this.accessPoints[target].id });
-        state.knownUntil = time;
-        return;
+      const from = Math.max(after, leg.start) - leg.start;
+      const to = Math.min(leg.end, this.horizonMs) - leg.start;
+      const speed = Math.hypot(leg.vx, leg.vy);
+      const stretch = speed > 0 && this.grid.reach > 0 ? (2 * this.grid.reach) / speed : Infinity;
+      for (let lo = from; lo <= to; lo += stretch) {
+        const hi = Math.min(lo + stretch, to);
+        const found = this.firstTrigger(leg, current, lo, hi, after, this.candidates(leg, lo, hi));
+        if (found !== null) {
+          const time = leg.start + found.s;
+          const target = found.target ?? this.nearestInRange(leg, time, current);
+          state.changes.push({ time, fromAp: last.toAp, toAp: target < 0 ? null : this.accessPoints[target].id });
+          state.knownUntil = time;
+          return;
+        }
+        if (hi >= to) break;
       }
       if (leg.end >= this.horizonMs) break;
     }
     state.knownUntil = this.horizonMs;
   }
 
+  /** The APs that could cover some point of the leg over [lo, hi], ascending. */
+  private candidates(leg: Leg, lo: number, hi: number): number[] {
+    const x0 = leg.x + leg.vx * lo;
+    const x1 = leg.x + leg.vx * hi;
+    const y0 = leg.y + leg.vy * lo;
+    const y1 = leg.y + leg.vy * hi;
+    return this.grid.near(Math.min(x0, x1), Math.max(x0, x1), Math.min(y0, y1), Math.max(y0, y1));
+  }
+
   /**
    * The earliest s in [lo, hi] (leg time) strictly after `after` at which a change triggers, and the
    * AP it goes to when that is known (a better AP, or an AP entered while detached); target
-   * undefined means "leaving range: the nearest AP still in range".
+   * undefined means "leaving range: the nearest AP still in range". Only `candidates` (and the
+   * current AP) are looked at.
    */
-  private firstTrigger(leg: Leg, current: number, lo: number, hi: number, after: number): { s: number; target?: number } | null {
+  private firstTrigger(leg: Leg, current: number, lo: number, hi: number, after: number, candidates: number[]): { s: number; target?: number } | null {
     const minS = after + SAME_INSTANT_MS - leg.start;
     let best: { s: number; target?: number } | null = null;
     const consider = (s: number, target: number | undefined): void => {
       if (s < minS || s > hi) return;
       if (best === null || s < best.s || (s === best.s && target !== undefined && best.target !== undefined && target < best.target)) best = { s, target };
     };
-    const inRange = this.accessPoints.map((ap) => {
+    const inRange = (j: number): Interval[] => {
+      const ap = this.accessPoints[j];
       const q = squaredDistance(leg, ap.position);
       return whereNonPositive(q.a, q.b, q.c - ap.rangeM * ap.rangeM, lo, hi);
-    });
+    };
     if (current >= 0) {
       // Leaving range: the end of the in-range stretch that holds just after `after`.
-      const holding = inRange[current].find((interval) => interval.from <= Math.max(lo, minS) && interval.to >= Math.max(lo, minS));
-      if (holding === undefined) consider(Math.max(lo, minS), undefined);
+      const start = Math.max(lo, minS);
+      const holding = inRange(current).find((interval) => interval.from <= start && interval.to >= start);
+      if (holding === undefined) consider(start, undefined);
       else if (holding.to < hi) consider(holding.to, undefined);
     }
-    this.accessPoints.forEach((_, j) => {
-      if (j === current) return;
-      const sets = current < 0 ? inRange[j] : intersect(inRange[j], this.betterThan(leg, j, current, lo, hi));
+    for (const j of candidates) {
+      if (j === current) continue;
+      const sets = current < 0 ? inRange(j) : intersect(inRange(j), this.betterThan(leg, j, current, lo, hi));
       const entry = sets.find((interval) => interval.from >= minS && interval.to > interval.from);
       if (entry !== undefined) consider(entry.from, j);
-    });
+    }
     return best;
   }
 
@@ -206,21 +236,34 @@ export class WirelessAccess {
     let best = -1;
     let bestDistance = Infinity;
     let bestApproach = Infinity;
-    this.accessPoints.forEach((ap, j) => {
-      if (j === exclude) return;
+    for (const j of this.grid.near(here.x, here.x, here.y, here.y)) {
+      if (j === exclude) continue;
+      const ap = this.accessPoints[j];
       const dx = here.x - ap.position.x;
       const dy = here.y - ap.position.y;
       const squared = dx * dx + dy * dy;
       const approach = dx * leg.vx + dy * leg.vy;
       const edge = ap.rangeM * ap.rangeM;
-      if (squared > edge * (1 + 1e-12)) return;
-      if (squared >= edge * (1 - 1e-12) && approach > 0) return;
+      if (squared > edge * (1 + 1e-12)) continue;
+      if (squared >= edge * (1 - 1e-12) && approach > 0) continue;
       if (squared < bestDistance || (squared === bestDistance && approach < bestApproach)) {
         best = j;
         bestDistance = squared;
         bestApproach = approach;
       }
-    });
+    }
     return best;
   }
+}
+
+/** The index of the last change at or before t (0, the initial attachment, when t is before all others). */
+function lastAtOrBefore(changes: readonly AttachmentChange[], t: number): number {
+  let lo = 0;
+  let hi = changes.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (changes[mid].time <= t) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
 }
