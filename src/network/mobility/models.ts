@@ -114,11 +114,13 @@ function randomDirection(settings: RandomDirectionSettings, u: Uniform, startTim
  * are constant over each step and then updated as
  *   s_n = alpha s_{n-1} + (1 - alpha) s_mean + sqrt(1 - alpha^2) w_s,   w_s ~ N(0, speedSd^2)
  *   d_n = alpha d_{n-1} + (1 - alpha) d_mean + sqrt(1 - alpha^2) w_d,   w_d ~ N(0, directionSd^2)
- * (NS-3 GaussMarkovMobilityModel::DoWalk). The speed is not clamped: a negative speed moves
- * backwards, which keeps the speed an exact AR(1) series with lag-1 autocorrelation alpha. At the
- * border the step reflects, and the direction and the mean direction are mirrored with it so the
- * device is not pulled back into the wall. Draw order: start x, y (if drawn), mean direction (if
- * drawn), then per step the speed noise and the direction noise.
+ * (as NS-3 GaussMarkovMobilityModel::Start, whose noises are N(0, 1)). The speed is not clamped:
+ * a negative speed moves backwards, which keeps the speed an exact AR(1) series with lag-1
+ * autocorrelation alpha. At the border the step reflects where it meets the border, and the
+ * direction and the mean direction are mirrored with it, so the device is not pulled back into
+ * the wall. (NS-3's DoWalk instead reverses the whole step whose end would fall outside, and resets
+ * the direction to the mirrored mean direction.) Draw order: start x, y (if drawn), mean direction
+ * (if drawn), then per step the speed noise and the direction noise.
  */
 function gaussMarkov(settings: GaussMarkovSettings, u: Uniform, startTime: number): LegSource {
   const { area, alpha, stepMs } = settings;
