@@ -53,6 +53,7 @@ describe("schema fragment and defaults", () => {
     expect(rwp).toMatchObject({ speedMps: { min: 1, max: 5 }, pauseMs: { min: 2000, max: 2000 }, stationaryStart: true });
     expect(mobilitySchema.safeParse({ model: "random-waypoint", area: { width: 100, height: 50 }, speedMps: [0, 5] }).success).toBe(false);
     expect(mobilitySchema.safeParse({ model: "teleport" }).success).toBe(false);
+    expect(mobilitySchema.safeParse({ model: "random-waypoint", area: { width: 100, height: 50 }, speedMps: [5, 1] }).success).toBe(false);
   });
 
   it("access points: Mb/s to bit/s, and a repeated id refused at its path", () => {

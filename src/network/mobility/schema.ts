@@ -46,7 +46,10 @@ export const ACCESS_DEFAULTS = {
 
 const positive = z.number().positive();
 const nonNegative = z.number().nonnegative();
-const range = (what: string, min: z.ZodNumber) => z.union([min, z.tuple([min, min])]).meta({ description: `${what}: one value, or [min, max] drawn uniform.` });
+const range = (what: string, min: z.ZodNumber) =>
+  z
+    .union([min, z.tuple([min, min]).refine(([low, high]) => low <= high, { message: "expected [min, max] with min not above max" })])
+    .meta({ description: `${what}: one value, or [min, max] drawn uniform.` });
 const area = z
   .strictObject({ width: positive.meta({ description: "Width, m." }), height: positive.meta({ description: "Height, m." }) })
   .meta({ description: "The rectangle [0, width] x [0, height] the device moves in, m." });
