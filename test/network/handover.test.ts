@@ -172,3 +172,29 @@ describe("random waypoint over a grid of APs: the exact timeline against polling
     });
   });
 });
+
+describe("handover determinism", () => {
+  const aps: AccessPoint[] = [];
+  for (let i = 0; i < 5; i++) for (let j = 0; j < 5; j++) aps.push({ id: `ap${i}${j}`, position: { x: 50 + i * 100, y: 50 + j * 100 }, rangeM: 80, capacityBps: 1e6 });
+  const timelines = (seed: number, devices: string[]) => {
+    const streams = new RandomStreams(seed);
+    const access = new WirelessAccess(aps, settings({ unit: "dB", value: 3 }), 600_000);
+    for (const id of devices) {
+      const mobility = { model: "random-waypoint" as const, area: { width: 500, height: 500 }, speedMps: { min: 1, max: 15 }, pauseMs: { min: 0, max: 0 }, stationaryStart: true };
+      access.addDevice(id, createTrajectory(mobility, streams.stream(mobilityStreamName(id))));
+    }
+    // Interleave the devices' queries: the answers must not depend on who asked first.
+    for (const id of [...devices].reverse()) access.nextHandover(id, 100_000);
+    return new Map(devices.map((id) => [id, access.changesUntil(id, 600_000)]));
+  };
+
+  it("the same seed gives the same timelines; adding a device changes no other device's", () => {
+    const two = timelines(5, ["a", "b"]);
+    expect(two.get("a")?.length).toBeGreaterThan(5);
+    expect(timelines(5, ["a", "b"])).toEqual(two);
+    const three = timelines(5, ["new", "a", "b"]);
+    expect(three.get("a")).toEqual(two.get("a"));
+    expect(three.get("b")).toEqual(two.get("b"));
+    expect(timelines(6, ["a"]).get("a")).not.toEqual(two.get("a"));
+  });
+});
