@@ -184,7 +184,7 @@ describe("Gauss-Markov", () => {
   function stepSpeeds(alpha: number, steps: number): number[] {
     const trajectory = createTrajectory({ ...base, alpha }, new RandomStreams(20).stream(`gm-${alpha}`));
     const speeds: number[] = [];
-    for (const leg of trajectory.legsBetween(0, (steps - 1) * 1000)) {
+    for (const leg of trajectory.legsBetween(0, (steps - 0.5) * 1000)) {
       if (leg.start % 1000 === 0) speeds.push(Math.hypot(leg.vx, leg.vy) * 1000);
     }
     return speeds;
