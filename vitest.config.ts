@@ -15,6 +15,8 @@ const PROCESS_TESTS = [
   "test/report/chart-geometry.test.ts",
   "test/report/html-browser.test.ts",
   "test/report/report-cli.test.ts",
+  // Re-runs scripts/make-mobility-trace.mjs in a node process.
+  "test/network/mobility-trace.test.ts",
   "test/package.test.ts",
   "test/python.test.ts",
   "test/scenario/one-mistake-one-message.test.ts",
