@@ -14,7 +14,6 @@ type NetworkDocument = NonNullable<ScenarioDocument["network"]>;
 type Params = NonNullable<NetworkDocument["default"]>;
 type LinkEntry = NonNullable<NetworkDocument["links"]>[number];
 
-
 /**
  * The one network graph of every workload family (docs/network.md). Direct links (the star
  * shorthand): in a star topology one per (device, node) pair, in a graph only the matrix cells and
@@ -24,31 +23,47 @@ type LinkEntry = NonNullable<NetworkDocument["links"]>[number];
  * jitter is refused at its path (never clamped); links with equal parameters share one object.
  */
 export function resolveNetwork(network: NetworkDocument, devices: readonly ResolvedDevice[], nodes: readonly ResolvedNode[], ctx: ResolveContext): ResolvedNetwork {
+  const issuesBefore = ctx.issues.length;
   const vertices: ResolvedVertex[] = [
     ...devices.map((d): ResolvedVertex => ({ id: d.id, kind: "device", position: undefined, rangeM: undefined })),
     ...nodes.map((n): ResolvedVertex => ({ id: n.id, kind: "node", position: undefined, rangeM: undefined })),
   ];
   const nodeVertex = (node: number): number => devices.length + node;
-  // Which vertices a `between` id names: a device, a device group's members, a node or a vertex.
-  const named = new Map<string, number[]>();
-  const name = (id: string, vertex: number): void => {
-    const list = named.get(id) ?? [];
-    list.push(vertex);
-    named.set(id, list);
-  };
-  for (const d of devices) for (const key of new Set([d.id, d.group])) name(key, d.index);
-  for (const n of nodes) if (!named.has(n.id)) name(n.id, nodeVertex(n.index));
+  // Which vertices an id names: a device or a device group's members, a node, another vertex.
+  // A node id equal to a device id is refused with the nodes; the lookups stay apart so that
+  // mistake is reported once, there, and not again here.
+  const deviceNamed = new Map<string, number[]>();
+  for (const d of devices) {
+    for (const key of new Set([d.id, d.group])) {
+      const list = deviceNamed.get(key) ?? [];
+      list.push(d.index);
+      deviceNamed.set(key, list);
+    }
+  }
+  const nodeNamed = new Map(nodes.map((n) => [n.id, nodeVertex(n.index)]));
+  const otherNamed = new Map<string, number>();
   (network.vertices ?? []).forEach((v, i) => {
-    if (named.has(v.id)) {
+    if (deviceNamed.has(v.id) || nodeNamed.has(v.id) || otherNamed.has(v.id)) {
       ctx.fail(`network.vertices[${i}].id`, v.id, "an id no device, device group, node or other vertex has");
       return;
     }
-    name(v.id, vertices.length);
+    otherNamed.set(v.id, vertices.length);
     vertices.push({ id: v.id, kind: v.kind, position: v.position, rangeM: v.range });
   });
+  /** The vertices of a link end; `between: [device, node]` is read in that order first, as the star did. */
+  const lookup = (id: string, k: number): number[] | undefined => {
+    const node = nodeNamed.get(id);
+    const device = deviceNamed.get(id);
+    if (k === 1 && node !== undefined) return [node];
+    if (device !== undefined) return device;
+    if (node !== undefined) return [node];
+    const other = otherNamed.get(id);
+    return other === undefined ? undefined : [other];
+  };
+  const allNames = [...deviceNamed.keys(), ...nodeNamed.keys(), ...otherNamed.keys()];
   const isDevice = (v: number): boolean => v < devices.length;
   const isNode = (v: number): boolean => v >= devices.length && v < devices.length + nodes.length;
-  const known = (typed: string): string => suggestName(typed, [...named.keys()]);
+  const known = (typed: string): string => suggestName(typed, allNames);
 
   const params = new LinkParameters(network.default ?? {}, ctx);
   const links: ResolvedNetworkLink[] = [];
@@ -58,7 +73,7 @@ export function resolveNetwork(network: NetworkDocument, devices: readonly Resol
   const graphEntries: { index: number; from: number[]; to: number[] }[] = [];
   entries.forEach((entry, index) => {
     const ends = entry.between.map((id, k) => {
-      const members = named.get(id);
+      const members = lookup(id, k);
       if (members === undefined) ctx.fail(`network.links[${index}].between[${k}]`, id, `a device, device group, node or vertex id: ${known(id)}`);
       return members;
     });
@@ -75,18 +90,26 @@ export function resolveNetwork(network: NetworkDocument, devices: readonly Resol
   if (matrix !== undefined) {
     if (matrix.values.length !== matrix.rows.length) ctx.fail("network.latencyMatrix.values", `${matrix.values.length} rows`, `${matrix.rows.length} rows, one per entry of rows`);
     matrix.rows.forEach((row, r) => {
-      const members = named.get(row);
-      if (members === undefined || !isDevice(members[0])) ctx.fail(`network.latencyMatrix.rows[${r}]`, row, `a device id: ${suggestName(row, [...new Set(devices.map((d) => d.group))])}`);
+      const members = deviceNamed.get(row);
+      if (members === undefined) ctx.fail(`network.latencyMatrix.rows[${r}]`, row, `a device id: ${suggestName(row, [...new Set(devices.map((d) => d.group))])}`);
       const values = matrix.values[r] ?? [];
       if (values.length !== matrix.columns.length) ctx.fail(`network.latencyMatrix.values[${r}]`, values, `${matrix.columns.length} values, one per column`);
       matrix.columns.forEach((column, c) => {
-        const n = named.get(column)?.[0];
-        if (n === undefined || !isNode(n)) {
-          if (r === 0) ctx.fail(`network.latencyMatrix.columns[${c}]`, column, `a node id: ${suggestName(column, nodes.map((x) => x.id))}`);
+        const n = nodeNamed.get(column);
+        if (n === undefined) {
+          if (r === 0)
+            ctx.fail(
+              `network.latencyMatrix.columns[${c}]`,
+              column,
+              `a node id: ${suggestName(
+                column,
+                nodes.map((x) => x.id),
+              )}`,
+            );
           return;
         }
         if (values[c] !== undefined && values[c] < 0) ctx.fail(`network.latencyMatrix.values[${r}][${c}]`, values[c], "a non-negative latency");
-        if (members !== undefined && isDevice(members[0])) for (const d of members) baseLatency[d][n - devices.length] = values[c];
+        if (members !== undefined) for (const d of members) baseLatency[d][n - devices.length] = values[c];
       });
     });
   }
@@ -110,7 +133,11 @@ export function resolveNetwork(network: NetworkDocument, devices: readonly Resol
       for (const b of to) {
         const pair = a < b ? `${a}/${b}` : `${b}/${a}`;
         if (a === b || pairs.has(pair)) {
-          ctx.fail(`network.links[${index}].between`, entry.between, a === b ? "two different vertices" : `one link per pair of vertices: ${vertices[a].id} and ${vertices[b].id} are joined by an earlier entry`);
+          ctx.fail(
+            `network.links[${index}].between`,
+            entry.between,
+            a === b ? "two different vertices" : `one link per pair of vertices: ${vertices[a].id} and ${vertices[b].id} are joined by an earlier entry`,
+          );
           continue;
         }
         pairs.add(pair);
@@ -124,12 +151,16 @@ export function resolveNetwork(network: NetworkDocument, devices: readonly Resol
     Uint8Array.from(vertices, (v) => (RELAY_KINDS.has(v.kind) ? 1 : 0)),
     links,
   );
+  const unreachable = new Set<string>();
   const nominalLatencyMs = devices.map((device) =>
     nodes.map((node) => {
       // Asked from the node's side: one routing tree per node serves every device (routes.ts).
       const route = routes.route(nodeVertex(node.index), device.index);
-      if (route === undefined && usesNode(device, node)) {
-        ctx.fail("network", `${device.id} -> ${node.id}`, `a route from device ${device.id} to node ${node.id}, which serves its workload: add links joining them`);
+      // A mistake already reported (an unknown vertex...) is the cause: one mistake, one message.
+      if (route === undefined && ctx.issues.length === issuesBefore + unreachable.size && usesNode(device, node) && !unreachable.has(`${device.group}/${node.id}`)) {
+        // Once per device group and node, not once per member.
+        unreachable.add(`${device.group}/${node.id}`);
+        ctx.fail("network", `${device.id} -> ${node.id}`, `a route from device ${device.group} to node ${node.id}, which serves its workload: add links joining them`);
       }
       return route?.nominalLatencyMs ?? Infinity;
     }),

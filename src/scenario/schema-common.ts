@@ -31,7 +31,9 @@ const linkParameters = {
 /** Capacity shared by the transfers crossing a link in one direction (N2's fluid model shares it; today a lone transfer gets all of it). */
 const capacity = z
   .union([bandwidthSchema, z.strictObject({ forward: bandwidthSchema, reverse: bandwidthSchema })])
-  .meta({ description: "Capacity per direction, shared by concurrent transfers: one bandwidth for both directions, or { forward, reverse } (forward: from between[0] to between[1]). Absent: no contention." });
+  .meta({
+    description: "Capacity per direction, shared by concurrent transfers: one bandwidth for both directions, or { forward, reverse } (forward: from between[0] to between[1]). Absent: no contention.",
+  });
 
 const link = z.strictObject({
   between: z.tuple([idSchema, idSchema]).meta({
@@ -69,9 +71,12 @@ const latencyMatrix = z
 
 export const networkSchema = z
   .strictObject({
-    topology: z.enum(["star", "graph"]).optional().meta({
-      description: `star: a direct link between every device and every node (parameters from links, the matrix, the default), plus any graph links listed. graph: only the links listed and the matrix cells; transfers follow the shortest route by nominal latency. Default ${DEFAULT_TOPOLOGY}.`,
-    }),
+    topology: z
+      .enum(["star", "graph"])
+      .optional()
+      .meta({
+        description: `star: a direct link between every device and every node (parameters from links, the matrix, the default), plus any graph links listed. graph: only the links listed and the matrix cells; transfers follow the shortest route by nominal latency. Default ${DEFAULT_TOPOLOGY}.`,
+      }),
     vertices: z.array(vertex).optional().meta({ description: "Access points, base stations, switches, routers and interfaces; devices and nodes are vertices already." }),
     default: z.strictObject(linkParameters).optional().meta({ description: "Parameters of every link that does not state them." }),
     latencyMatrix: latencyMatrix.optional(),
@@ -88,7 +93,10 @@ export const networkSchema = z
       .optional()
       .meta({ description: `Queries: bytes added to every request (headers, JSON). Default ${DEFAULT_REQUEST_OVERHEAD_BYTES}.` }),
   })
-  .meta({ description: "One network for every workload: a graph of devices, nodes and other vertices joined by links with latency, jitter, bandwidth, length and capacity; a transfer follows the shortest route by nominal latency (docs/network.md)." });
+  .meta({
+    description:
+      "One network for every workload: a graph of devices, nodes and other vertices joined by links with latency, jitter, bandwidth, length and capacity; a transfer follows the shortest route by nominal latency (docs/network.md).",
+  });
 
 export const healthCheckSchema = z
   .strictObject({

@@ -49,6 +49,8 @@ export class Routes {
   private readonly vertexCount: number;
   private readonly rank: Int32Array;
   private readonly weightNs: Float64Array;
+  /** Both ends of each link, XOR-ed: the far end of link l from v is ends[l] ^ v. */
+  private readonly ends: Int32Array;
   private readonly up: Uint8Array;
   /** Incident links per vertex (CSR). */
   private readonly start: Int32Array;
@@ -72,6 +74,7 @@ export class Routes {
       this.rank[v] = r;
     });
     this.weightNs = new Float64Array(links.length);
+    this.ends = Int32Array.from(links, (link) => link.from ^ link.to);
     this.up = new Uint8Array(links.length).fill(1);
     const degree = new Int32Array(n + 1);
     links.forEach((link, i) => {
@@ -178,8 +181,7 @@ export class Routes {
   }
 
   private other(link: number, v: number): number {
-    const l = this.links[link];
-    return l.from === v ? l.to : l.from;
+    return this.ends[link] ^ v;
   }
 
   private tree(source: number): Tree {
@@ -199,8 +201,7 @@ export class Routes {
       for (let k = this.start[u]; k < this.start[u + 1]; k++) {
         const l = this.incident[k];
         if (this.up[l] === 0) continue;
-        const link = this.links[l];
-        const v = link.from === u ? link.to : link.from;
+        const v = this.ends[l] ^ u;
         if (done[v] === 1 || v === source) continue;
         // Every candidate predecessor of v has a smaller (distance, hops) label, so it is settled before v.
         if (this.offer(tree, u, v, l)) heap.push(tree.dist[v], tree.hops[v], this.rank[v], v);
@@ -265,10 +266,18 @@ class LabelHeap {
   }
 
   private swap(a: number, b: number): void {
-    for (const array of [this.dist, this.hops, this.rank, this.vertex]) {
-      const t = array[a];
-      array[a] = array[b];
-      array[b] = t;
-    }
+    const { dist, hops, rank, vertex } = this;
+    const d = dist[a];
+    dist[a] = dist[b];
+    dist[b] = d;
+    const h = hops[a];
+    hops[a] = hops[b];
+    hops[b] = h;
+    const r = rank[a];
+    rank[a] = rank[b];
+    rank[b] = r;
+    const v = vertex[a];
+    vertex[a] = vertex[b];
+    vertex[b] = v;
   }
 }
