@@ -34,7 +34,13 @@ export function modelTimeIssues(scenario: ResolvedScenario): InputIssue[] {
     bytes = Math.max(bytes, 1, scenario.migration.stateBytes);
     for (const device of groupFirsts(scenario.devices)) for (const w of device.workloads) if (w.family === "frames") bytes = Math.max(bytes, w.requestBytes, w.resultBytes);
   }
-  issues.push(...linkIssues(scenario.network.links.map((link) => link.parameters), bytes, scenario.faults));
+  issues.push(
+    ...linkIssues(
+      scenario.network.links.map((link) => link.parameters),
+      bytes,
+      scenario.faults,
+    ),
+  );
   return issues;
 }
 

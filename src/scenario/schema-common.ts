@@ -29,11 +29,9 @@ const linkParameters = {
 };
 
 /** Capacity shared by the transfers crossing a link in one direction (N2's fluid model shares it; today a lone transfer gets all of it). */
-const capacity = z
-  .union([bandwidthSchema, z.strictObject({ forward: bandwidthSchema, reverse: bandwidthSchema })])
-  .meta({
-    description: "Capacity per direction, shared by concurrent transfers: one bandwidth for both directions, or { forward, reverse } (forward: from between[0] to between[1]). Absent: no contention.",
-  });
+const capacity = z.union([bandwidthSchema, z.strictObject({ forward: bandwidthSchema, reverse: bandwidthSchema })]).meta({
+  description: "Capacity per direction, shared by concurrent transfers: one bandwidth for both directions, or { forward, reverse } (forward: from between[0] to between[1]). Absent: no contention.",
+});
 
 const link = z.strictObject({
   between: z.tuple([idSchema, idSchema]).meta({
