@@ -144,6 +144,37 @@ describe("a transfer on a graph route (hand-worked)", () => {
   });
 });
 
+describe("a device re-attached: routes and transfers follow the graph", () => {
+  it("moves to its other access point when its link goes down, and back", () => {
+    // cam reaches edge through ap-a (1 + 1 = 2 ms) or ap-b (4 + 1 = 5 ms).
+    const s = resolveScenario(
+      doc({
+        topology: "graph",
+        vertices: [
+          { id: "ap-a", kind: "access-point" },
+          { id: "ap-b", kind: "access-point" },
+        ],
+        links: [
+          { between: ["cam", "ap-a"], latency: "1 ms" },
+          { between: ["cam", "ap-b"], latency: "4 ms" },
+          { between: ["ap-a", "edge"], latency: "1 ms" },
+          { between: ["ap-b", "edge"], latency: "1 ms" },
+        ],
+      }),
+      {},
+    );
+    const network = new Network(s, new RandomStreams(1));
+    const camToApA = s.network.links.findIndex((l) => s.network.vertices[l.to].id === "ap-a" && l.from === 0);
+    expect(network.transferMs(0, 0, UP, 0)).toBe(2);
+    expect(network.nominalLatencyMs(0, 0)).toBe(2);
+    network.setLinkUp(camToApA, false);
+    expect(network.nominalLatencyMs(0, 0)).toBe(5);
+    expect(network.transferMs(0, 0, DOWN, 0)).toBe(5);
+    network.setLinkUp(camToApA, true);
+    expect(network.transferMs(0, 0, UP, 0)).toBe(2);
+  });
+});
+
 describe("graph mistakes: one problem each, at its path", () => {
   it("an unknown vertex in a link names the nearest id", () => {
     const found = problems(
