@@ -26,12 +26,17 @@ interface LinkSampler {
 
 /** A device-node route as transfers use it: links from the device to the node. */
 interface PairRoute {
-  readonly links: Int32Array;
+  readonly links: readonly number[];
   /** 1 where the link is crossed from its `from` end going device -> node. */
-  readonly forward: Uint8Array;
+  readonly forward: readonly number[];
   readonly nominalLatencyMs: number;
-  /** Smallest per-transfer bandwidth (and capacity, which a lone transfer has to itself) on the route, bytes/ms, [up, down]. */
-  readonly bottleneck: readonly [number, number];
+  /** Smallest per-transfer bandwidth (and capacity, which a lone transfer has to itself) on the route, bytes/ms, up and down. */
+  readonly bottleneckUp: number;
+  readonly bottleneckDown: number;
+  /** A one-link route (the star's): its (link << 1) | direction-bit index for UP; -1 for longer routes. */
+  readonly singleUp: number;
+  /** Propagation of a one-link route, ms. */
+  readonly propagationMs: number;
   readonly instantaneous: boolean;
 }
 
@@ -60,6 +65,8 @@ export class Network {
   private readonly linkModel: Int32Array;
   private readonly linkModels: LinkSampler[] = [];
   private readonly linkStreams: StreamTable;
+  /** Per link: propagation delay each way, ms (a typed array: the hot path reads no link object). */
+  private readonly propagationMs: Float64Array;
   /** Per (device, node): the route, computed at first use and dropped when the graph changes. */
   private readonly pairRoutes: (PairRoute | undefined)[];
   // Degradations in force (faults), per (device, node): factors 1, 0, 1 when none.
@@ -86,6 +93,7 @@ export class Network {
     this.linkStream = new Int32Array(links.length * 2).fill(-1);
     this.linkStreams = streams.table();
     this.linkModel = new Int32Array(links.length);
+    this.propagationMs = Float64Array.from(links, (link) => link.propagationMs);
     this.pairRoutes = new Array<PairRoute | undefined>(pairs).fill(undefined);
     this.latencyFactor = new Float64Array(pairs).fill(1);
     this.addedLatency = new Float64Array(pairs);
@@ -116,7 +124,7 @@ export class Network {
 
   /** Nominal one-way route latency between any two vertices (node-node for migrations, device-device...); vertex ids as in ResolvedNetwork. */
   nominalLatencyBetween(a: number, b: number): number {
-    return this.routes.route(a, b)?.nominalLatencyMs ?? Infinity;
+    return this.routes.nominalLatencyMs(a, b);
   }
 
   /** Vertex index of a device or a node (ResolvedNetwork's order). */
@@ -153,7 +161,7 @@ export class Network {
   /** Bytes per ms from the device to the node now (bottleneck, degradation included); Infinity when transfer time is not modelled. */
   bytesPerMs(device: number, node: number): number {
     const route = this.pairRoute(device, node);
-    return route === undefined ? 0 : route.bottleneck[UP] * this.bandwidthFactor[device * this.nodeCount + node];
+    return route === undefined ? 0 : route.bottleneckUp * this.bandwidthFactor[device * this.nodeCount + node];
   }
 
   /** Draws the one-way time of `bytes` from device to node (UP) or back (DOWN), ms. */
@@ -163,15 +171,31 @@ export class Network {
     if (route === undefined) throw new SimulationError(`no route between device ${this.scenario.devices[device].id} and node ${this.scenario.nodes[node].id}`);
     const degraded = this.degradedPair[pair] === 1;
     if (route.instantaneous && !degraded) return 0;
-    const count = route.links.length;
-    let delay = 0;
-    for (let k = 0; k < count; k++) {
-      // Summed in the order the transfer crosses the links.
-      const i = direction === UP ? k : count - 1 - k;
-      delay += this.linkDraw(route.links[i], (route.forward[i] === 1) === (direction === UP));
+    let delay: number;
+    const single = route.singleUp;
+    if (single >= 0) {
+      // The star's case, one direct link, written out: the hot path of every run.
+      const index = single ^ direction;
+      const stream = this.linkStream[index];
+      if (stream < 0) delay = this.linkDraw(index);
+      else {
+        this.linkStreams.select(stream);
+        const model = this.linkModels[this.linkModel[single >> 1]];
+        delay = model.latency();
+        if (model.jitter !== undefined) delay += model.jitter();
+        if (route.propagationMs > 0) delay += route.propagationMs;
+      }
+    } else {
+      delay = 0;
+      const count = route.links.length;
+      for (let k = 0; k < count; k++) {
+        // Summed in the order the transfer crosses the links.
+        const i = direction === UP ? k : count - 1 - k;
+        delay += this.linkDraw((route.links[i] << 1) | ((route.forward[i] === 1) === (direction === UP) ? 0 : 1));
+      }
     }
     if (degraded) delay = delay * this.latencyFactor[pair] + this.addedLatency[pair];
-    const bytesPerMs = route.bottleneck[direction];
+    const bytesPerMs = direction === UP ? route.bottleneckUp : route.bottleneckDown;
     if (bytes > 0 && bytesPerMs !== Infinity) delay += bytes / (bytesPerMs * this.bandwidthFactor[pair]);
     if (!(delay >= 0)) {
       throw new SimulationError(`link ${this.scenario.devices[device].id} <-> ${this.scenario.nodes[node].id}: one-way delay draw ${delay} ms is negative; truncate latency or jitter with "min"`);
@@ -190,19 +214,19 @@ export class Network {
     }
   }
 
-  /** One link's latency + jitter (+ propagation) draw, crossed forward (from -> to) or not. */
-  private linkDraw(link: number, forward: boolean): number {
-    const index = (link << 1) | (forward ? 0 : 1);
+  /** One link's latency + jitter (+ propagation) draw; index = (link << 1) | 0 crossed forward (from -> to), | 1 back. */
+  private linkDraw(index: number): number {
+    const link = index >> 1;
     let stream = this.linkStream[index];
     if (stream < 0) {
-      stream = this.linkStreams.add(this.streamName(link, forward));
+      stream = this.linkStreams.add(this.streamName(link, (index & 1) === 0));
       this.linkStream[index] = stream;
     }
     this.linkStreams.select(stream);
     const model = this.linkModels[this.linkModel[link]];
     let delay = model.latency();
     if (model.jitter !== undefined) delay += model.jitter();
-    const propagation = this.network.links[link].propagationMs;
+    const propagation = this.propagationMs[link];
     if (propagation > 0) delay += propagation;
     return delay;
   }
@@ -216,15 +240,19 @@ export class Network {
   }
 
   private pairRoute(device: number, node: number): PairRoute | undefined {
+    // Small, so the hot path inlines it; building a route is apart.
+    return this.pairRoutes[device * this.nodeCount + node] ?? this.buildPairRoute(device, node);
+  }
+
+  private buildPairRoute(device: number, node: number): PairRoute | undefined {
     const pair = device * this.nodeCount + node;
-    const cached = this.pairRoutes[pair];
-    if (cached !== undefined) return cached;
     // Asked from the node's side: one routing tree per node serves every device (routes.ts).
     const route = this.routes.route(this.nodeVertex(node), device);
     if (route === undefined) return undefined;
     const count = route.links.length;
-    const links = new Int32Array(count);
-    const forward = new Uint8Array(count);
+    // Plain arrays of small integers: far smaller than typed arrays at a handful of entries, and there is one route per pair.
+    const links: number[] = new Array<number>(count);
+    const forward: number[] = new Array<number>(count);
     const bottleneck: [number, number] = [Infinity, Infinity];
     let instantaneous = true;
     for (let k = 0; k < count; k++) {
@@ -239,7 +267,16 @@ export class Network {
       bottleneck[UP] = Math.min(bottleneck[UP], model.bytesPerMs, upCapacity);
       bottleneck[DOWN] = Math.min(bottleneck[DOWN], model.bytesPerMs, downCapacity);
     }
-    const result: PairRoute = { links, forward, nominalLatencyMs: route.nominalLatencyMs, bottleneck, instantaneous };
+    const result: PairRoute = {
+      links,
+      forward,
+      nominalLatencyMs: route.nominalLatencyMs,
+      bottleneckUp: bottleneck[UP],
+      bottleneckDown: bottleneck[DOWN],
+      singleUp: count === 1 ? (links[0] << 1) | (forward[0] === 1 ? 0 : 1) : -1,
+      propagationMs: count === 1 ? this.propagationMs[links[0]] : 0,
+      instantaneous,
+    };
     this.pairRoutes[pair] = result;
     return result;
   }

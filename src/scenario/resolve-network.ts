@@ -155,14 +155,14 @@ export function resolveNetwork(network: NetworkDocument, devices: readonly Resol
   const nominalLatencyMs = devices.map((device) =>
     nodes.map((node) => {
       // Asked from the node's side: one routing tree per node serves every device (routes.ts).
-      const route = routes.route(nodeVertex(node.index), device.index);
+      const nominal = routes.nominalLatencyMs(nodeVertex(node.index), device.index);
       // A mistake already reported (an unknown vertex...) is the cause: one mistake, one message.
-      if (route === undefined && ctx.issues.length === issuesBefore + unreachable.size && usesNode(device, node) && !unreachable.has(`${device.group}/${node.id}`)) {
+      if (nominal === Infinity && ctx.issues.length === issuesBefore + unreachable.size && usesNode(device, node) && !unreachable.has(`${device.group}/${node.id}`)) {
         // Once per device group and node, not once per member.
         unreachable.add(`${device.group}/${node.id}`);
         ctx.fail("network", `${device.id} -> ${node.id}`, `a route from device ${device.group} to node ${node.id}, which serves its workload: add links joining them`);
       }
-      return route?.nominalLatencyMs ?? Infinity;
+      return nominal;
     }),
   );
   return { vertices, links, nominalLatencyMs };
@@ -173,6 +173,9 @@ function usesNode(device: ResolvedDevice, node: ResolvedNode): boolean {
   return device.workloads.some((w) => (w.family === "frames" ? node.frames !== undefined : node.llm !== undefined));
 }
 
+/** Shared by every link without a capacity (a star has one link per device and node). */
+const NO_CAPACITY: readonly [number, number] = Object.freeze([Infinity, Infinity] as [number, number]);
+
 function graphLink(kind: "direct" | "graph", from: number, to: number, parameters: ResolvedLink, entry: LinkEntry | undefined, index: number | undefined, ctx: ResolveContext): ResolvedNetworkLink {
   const propagationMs = (entry?.distanceKm ?? 0) * PROPAGATION_MS_PER_KM;
   const capacity = entry?.capacity;
@@ -182,9 +185,9 @@ function graphLink(kind: "direct" | "graph", from: number, to: number, parameter
     return (bitsPerSecond ?? Infinity) / 8 / 1000;
   };
   const path = `network.links[${index}].capacity`;
-  const capacityBytesPerMs: [number, number] =
+  const capacityBytesPerMs: readonly [number, number] =
     capacity === undefined
-      ? [Infinity, Infinity]
+      ? NO_CAPACITY
       : typeof capacity === "object"
         ? [bytesPerMs(capacity.forward, `${path}.forward`), bytesPerMs(capacity.reverse, `${path}.reverse`)]
         : [bytesPerMs(capacity, path), bytesPerMs(capacity, path)];

@@ -29,7 +29,7 @@ export interface Route {
   readonly links: readonly number[];
   /** Per link of `links`: true when it is crossed from its `from` end to its `to` end. */
   readonly forward: readonly boolean[];
-  /** Sum of the links' nominal latencies (ms) in route order; 0 from a vertex to itself. */
+  /** Sum of the links' nominal latencies (ms); 0 from a vertex to itself. */
   readonly nominalLatencyMs: number;
 }
 
@@ -112,9 +112,17 @@ export class Routes {
     }
     links.reverse();
     forward.reverse();
+    return { links, forward, nominalLatencyMs: this.nominalLatencyMs(from, to) };
+  }
+
+  /** The shortest route's nominal latency (ms) without building it; Infinity when unreachable. */
+  nominalLatencyMs(from: number, to: number): number {
+    const tree = this.tree(from);
+    if (from !== to && tree.via[to] < 0) return Infinity;
+    // Summed from the target back, the one order every caller gets.
     let nominal = 0;
-    for (const link of links) nominal += this.links[link].nominalLatencyMs;
-    return { links, forward, nominalLatencyMs: nominal };
+    for (let v = to; v !== from; v = this.ends[tree.via[v]] ^ v) nominal += this.links[tree.via[v]].nominalLatencyMs;
+    return nominal;
   }
 
   /** Takes a link out of (false) or back into (true) service. */
