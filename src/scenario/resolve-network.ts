@@ -157,20 +157,19 @@ export function resolveNetwork(network: NetworkDocument, devices: readonly Resol
       // Asked from the node's side: one routing tree per node serves every device (routes.ts).
       const nominal = routes.nominalLatencyMs(nodeVertex(node.index), device.index);
       // A mistake already reported (an unknown vertex...) is the cause: one mistake, one message.
-      if (nominal === Infinity && ctx.issues.length === issuesBefore + unreachable.size && usesNode(device, node) && !unreachable.has(`${device.group}/${node.id}`)) {
+      if (nominal === Infinity && ctx.issues.length === issuesBefore + unreachable.size && !unreachable.has(`${device.group}/${node.id}`)) {
         // Once per device group and node, not once per member.
         unreachable.add(`${device.group}/${node.id}`);
-        ctx.fail("network", `${device.id} -> ${node.id}`, `a route from device ${device.group} to node ${node.id}, which serves its workload: add links joining them`);
+        ctx.fail(
+          "network",
+          `${device.id} -> ${node.id}`,
+          `a route from device ${device.group} to node ${node.id} (schedulers may send work to any node, and the results' latency table has every pair): add links joining them`,
+        );
       }
       return nominal;
     }),
   );
   return { vertices, links, nominalLatencyMs };
-}
-
-/** A node that serves some workload of the device (its scheduler may send work there). */
-function usesNode(device: ResolvedDevice, node: ResolvedNode): boolean {
-  return device.workloads.some((w) => (w.family === "frames" ? node.frames !== undefined : node.llm !== undefined));
 }
 
 /** Shared by every link without a capacity (a star has one link per device and node). */

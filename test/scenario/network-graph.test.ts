@@ -185,7 +185,7 @@ describe("graph mistakes: one problem each, at its path", () => {
     expect(found[0].expected).toMatch(/did you mean "access-point-1"/);
   });
 
-  it("a device that cannot reach a node serving its workload is refused at resolve time", () => {
+  it("a device that cannot reach a node is refused at resolve time", () => {
     const found = problems(doc({ topology: "graph", vertices: [{ id: "sw", kind: "switch" }], links: [{ between: ["cam", "sw"] }] }));
     expect(found).toEqual([{ path: "network", expected: expect.stringMatching(/route from device cam to node edge/) }]);
   });
