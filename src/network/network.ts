@@ -1,7 +1,8 @@
 import { SimulationError } from "../errors.js";
 import type { RandomStreams, StreamTable } from "../engine/rng.js";
 import type { Sampler } from "../random/distributions.js";
-import type { ResolvedLink } from "../scenario/resolved.js";
+import type { ResolvedLink, ResolvedNetwork } from "../scenario/resolved.js";
+import { RELAY_KINDS, type Route, Routes } from "./topology/routes.js";
 
 /** Direction of a transfer between a device and a node. */
 export const UP = 0;
@@ -12,8 +13,7 @@ export type Direction = typeof UP | typeof DOWN;
 export interface NetworkScenario {
   readonly devices: readonly { readonly id: string; readonly index: number }[];
   readonly nodes: readonly { readonly id: string; readonly index: number }[];
-  /** links[device][node]. */
-  readonly links: readonly (readonly ResolvedLink[])[];
+  readonly network: ResolvedNetwork;
 }
 
 interface LinkSampler {
@@ -24,25 +24,52 @@ interface LinkSampler {
   instantaneous: boolean;
 }
 
+/** A device-node route as transfers use it: links from the device to the node. */
+interface PairRoute {
+  readonly links: readonly number[];
+  /** 1 where the link is crossed from its `from` end going device -> node. */
+  readonly forward: readonly number[];
+  readonly nominalLatencyMs: number;
+  /** Smallest per-transfer bandwidth (and capacity, which a lone transfer has to itself) on the route, bytes/ms, up and down. */
+  readonly bottleneckUp: number;
+  readonly bottleneckDown: number;
+  /** A one-link route (the star's): its (link << 1) | direction-bit index for UP; -1 for longer routes. */
+  readonly singleUp: number;
+  /** Propagation of a one-link route, ms. */
+  readonly propagationMs: number;
+  readonly instantaneous: boolean;
+}
+
 /**
- * The one network model of every workload kind (issue 13): a link per (device, node) with a base
- * latency, jitter and bandwidth; a one-way transfer takes base + jitter (times an active
- * degradation's factor, plus its added latency) + bytes / bandwidth.
+ * The one network model of every workload kind (issues 13, 15): a graph of devices, nodes and
+ * other vertices; a transfer between a device and a node follows the shortest route by nominal
+ * latency (topology/routes.ts) and takes, summed over the route's links, latency + jitter +
+ * propagation (times an active degradation's factor, plus its added latency), plus bytes over the
+ * route's bottleneck bandwidth. Capacity is not shared yet: a lone transfer has a link's capacity
+ * to itself (the flow model, N2, adds sharing).
  *
- * Stream naming, the one rule: the draws of the transfers from device d to node n come from the
- * stream `link/<d>/<n>/up` (and `.../down` back), created at its first use, so adding a device or
- * a node never shifts another link's draws. A negative one-way delay is an error, never clamped.
+ * Stream naming, the one rule: the draws of a link in one direction come from its own stream,
+ * created at its first use, so adding a device, node or link never shifts another link's draws:
+ * `link/<device>/<node>/<up|down>` for the star shorthand's direct links (unchanged from the
+ * star), `link/<from>--<to>/<forward|reverse>` for graph links. A negative one-way delay is an
+ * error, never clamped.
  */
 export class Network {
+  private readonly deviceCount: number;
   private readonly nodeCount: number;
-  /** Per (device, node, direction): index into the stream table, or -1 before first use. */
+  private readonly network: ResolvedNetwork;
+  private readonly routes: Routes;
+  /** Per (link, direction): index into the stream table, or -1 before first use. */
   private readonly linkStream: Int32Array;
-  /** Per (device, node): index into linkModels (links with equal parameters share one compiled sampler). */
+  /** Per link: index into linkModels (links with equal parameters share one compiled sampler). */
   private readonly linkModel: Int32Array;
   private readonly linkModels: LinkSampler[] = [];
   private readonly linkStreams: StreamTable;
-  private readonly nominal: Float64Array;
-  // Degradations in force (faults): factors 1, 0, 1 when none.
+  /** Per link: propagation delay each way, ms (a typed array: the hot path reads no link object). */
+  private readonly propagationMs: Float64Array;
+  /** Per (device, node): the route, computed at first use and dropped when the graph changes. */
+  private readonly pairRoutes: (PairRoute | undefined)[];
+  // Degradations in force (faults), per (device, node): factors 1, 0, 1 when none.
   private readonly latencyFactor: Float64Array;
   private readonly addedLatency: Float64Array;
   private readonly bandwidthFactor: Float64Array;
@@ -53,75 +80,130 @@ export class Network {
     private readonly scenario: NetworkScenario,
     streams: RandomStreams,
   ) {
-    const devices = scenario.devices.length;
-    const nodes = scenario.nodes.length;
-    this.nodeCount = nodes;
-    const pairs = devices * nodes;
-    this.linkStream = new Int32Array(pairs * 2).fill(-1);
+    this.network = scenario.network;
+    this.deviceCount = scenario.devices.length;
+    this.nodeCount = scenario.nodes.length;
+    const pairs = this.deviceCount * this.nodeCount;
+    const links = this.network.links;
+    this.routes = new Routes(
+      this.network.vertices.map((v) => v.id),
+      Uint8Array.from(this.network.vertices, (v) => (RELAY_KINDS.has(v.kind) ? 1 : 0)),
+      links,
+    );
+    this.linkStream = new Int32Array(links.length * 2).fill(-1);
     this.linkStreams = streams.table();
-    this.linkModel = new Int32Array(pairs);
-    this.nominal = new Float64Array(pairs);
+    this.linkModel = new Int32Array(links.length);
+    this.propagationMs = Float64Array.from(links, (link) => link.propagationMs);
+    this.pairRoutes = new Array<PairRoute | undefined>(pairs).fill(undefined);
     this.latencyFactor = new Float64Array(pairs).fill(1);
     this.addedLatency = new Float64Array(pairs);
     this.bandwidthFactor = new Float64Array(pairs).fill(1);
     this.degradedPair = new Uint8Array(pairs);
     const models = new Map<ResolvedLink, number>();
-    for (let device = 0; device < devices; device++) {
-      for (let node = 0; node < nodes; node++) {
-        const link = scenario.links[device][node];
-        let model = models.get(link);
-        if (model === undefined) {
-          model = this.linkModels.length;
-          models.set(link, model);
-          this.linkModels.push({
-            latency: link.latency.bind(this.linkStreams.uniform),
-            jitter: link.jitter === undefined ? undefined : link.jitter.bind(this.linkStreams.uniform),
-            bytesPerMs: link.bytesPerMs,
-            instantaneous: link.latency.isConstant && link.latency.exactMean === 0 && link.jitter === undefined && link.bytesPerMs === Infinity,
-          });
-        }
-        const pair = device * nodes + node;
-        this.linkModel[pair] = model;
-        this.nominal[pair] = link.nominalLatencyMs;
+    links.forEach((link, i) => {
+      const p = link.parameters;
+      let model = models.get(p);
+      if (model === undefined) {
+        model = this.linkModels.length;
+        models.set(p, model);
+        this.linkModels.push({
+          latency: p.latency.bind(this.linkStreams.uniform),
+          jitter: p.jitter === undefined ? undefined : p.jitter.bind(this.linkStreams.uniform),
+          bytesPerMs: p.bytesPerMs,
+          instantaneous: p.latency.isConstant && p.latency.exactMean === 0 && p.jitter === undefined && p.bytesPerMs === Infinity,
+        });
       }
+      this.linkModel[i] = model;
+    });
+  }
+
+  /** Nominal one-way latency of the device's route to the node (sum of its links' mean latency + jitter + propagation); Infinity when unreachable. */
+  nominalLatencyMs(device: number, node: number): number {
+    return this.pairRoute(device, node)?.nominalLatencyMs ?? Infinity;
+  }
+
+  /** Nominal one-way route latency between any two vertices (node-node for migrations, device-device...); vertex ids as in ResolvedNetwork. */
+  nominalLatencyBetween(a: number, b: number): number {
+    return this.routes.nominalLatencyMs(a, b);
+  }
+
+  /** Vertex index of a device or a node (ResolvedNetwork's order). */
+  deviceVertex(device: number): number {
+    return device;
+  }
+
+  nodeVertex(node: number): number {
+    return this.deviceCount + node;
+  }
+
+  /** The current shortest route between two vertices, or undefined when none. */
+  route(from: number, to: number): Route | undefined {
+    return this.routes.route(from, to);
+  }
+
+  /** Takes a link out of service (false) or back (true); routes are recomputed where it matters. */
+  setLinkUp(link: number, up: boolean): void {
+    this.routes.setLinkUp(link, up);
+    this.invalidate(link);
+  }
+
+  /** Drops cached device-node routes after `link` changed (only its device's, when one end is a device); without a link, all of them. */
+  invalidate(link?: number): void {
+    const l = link === undefined ? undefined : this.network.links[link];
+    const device = l === undefined ? -1 : l.from < this.deviceCount ? l.from : l.to < this.deviceCount ? l.to : -1;
+    if (device >= 0) this.pairRoutes.fill(undefined, device * this.nodeCount, (device + 1) * this.nodeCount);
+    else {
+      this.pairRoutes.fill(undefined);
+      if (link === undefined) this.routes.invalidate();
     }
   }
 
-  /** Mean one-way latency (base + jitter) of the link, what a latency matrix shows. */
-  nominalLatencyMs(device: number, node: number): number {
-    return this.nominal[device * this.nodeCount + node];
-  }
-
-  /** Bytes per ms of the link now (degradation included); Infinity when transfer time is not modelled. */
+  /** Bytes per ms from the device to the node now (bottleneck, degradation included); Infinity when transfer time is not modelled. */
   bytesPerMs(device: number, node: number): number {
-    const pair = device * this.nodeCount + node;
-    return this.linkModels[this.linkModel[pair]].bytesPerMs * this.bandwidthFactor[pair];
+    const route = this.pairRoute(device, node);
+    return route === undefined ? 0 : route.bottleneckUp * this.bandwidthFactor[device * this.nodeCount + node];
   }
 
   /** Draws the one-way time of `bytes` from device to node (UP) or back (DOWN), ms. */
   transferMs(device: number, node: number, direction: Direction, bytes: number): number {
     const pair = device * this.nodeCount + node;
-    const link = this.linkModels[this.linkModel[pair]];
+    const route = this.pairRoute(device, node);
+    if (route === undefined) throw new SimulationError(`no route between device ${this.scenario.devices[device].id} and node ${this.scenario.nodes[node].id}`);
     const degraded = this.degradedPair[pair] === 1;
-    if (link.instantaneous && !degraded) return 0;
-    const index = (pair << 1) | direction;
-    let stream = this.linkStream[index];
-    if (stream < 0) {
-      stream = this.linkStreams.add(`link/${this.scenario.devices[device].id}/${this.scenario.nodes[node].id}/${direction === UP ? "up" : "down"}`);
-      this.linkStream[index] = stream;
+    if (route.instantaneous && !degraded) return 0;
+    let delay: number;
+    const single = route.singleUp;
+    if (single >= 0) {
+      // The star's case, one direct link, written out: the hot path of every run.
+      const index = single ^ direction;
+      const stream = this.linkStream[index];
+      if (stream < 0) delay = this.linkDraw(index);
+      else {
+        this.linkStreams.select(stream);
+        const model = this.linkModels[this.linkModel[single >> 1]];
+        delay = model.latency();
+        if (model.jitter !== undefined) delay += model.jitter();
+        if (route.propagationMs > 0) delay += route.propagationMs;
+      }
+    } else {
+      delay = 0;
+      const count = route.links.length;
+      for (let k = 0; k < count; k++) {
+        // Summed in the order the transfer crosses the links.
+        const i = direction === UP ? k : count - 1 - k;
+        delay += this.linkDraw((route.links[i] << 1) | ((route.forward[i] === 1) === (direction === UP) ? 0 : 1));
+      }
     }
-    this.linkStreams.select(stream);
-    let delay = link.latency();
-    if (link.jitter !== undefined) delay += link.jitter();
     if (degraded) delay = delay * this.latencyFactor[pair] + this.addedLatency[pair];
-    if (bytes > 0 && link.bytesPerMs !== Infinity) delay += bytes / (link.bytesPerMs * this.bandwidthFactor[pair]);
+    const bytesPerMs = direction === UP ? route.bottleneckUp : route.bottleneckDown;
+    if (bytes > 0 && bytesPerMs !== Infinity) delay += bytes / (bytesPerMs * this.bandwidthFactor[pair]);
     if (!(delay >= 0)) {
       throw new SimulationError(`link ${this.scenario.devices[device].id} <-> ${this.scenario.nodes[node].id}: one-way delay draw ${delay} ms is negative; truncate latency or jitter with "min"`);
     }
     return delay;
   }
 
-  /** Applies (or, with factors 1, 0, 1, lifts) a degradation on the links from `devices` to `node`. */
+  /** Applies (or, with factors 1, 0, 1, lifts) a degradation on the routes from `devices` to `node`. */
   setLinkDegradation(node: number, devices: readonly number[], latencyFactor: number, addedLatencyMs: number, bandwidthFactor: number): void {
     for (const device of devices) {
       const pair = device * this.nodeCount + node;
@@ -130,5 +212,72 @@ export class Network {
       this.bandwidthFactor[pair] = bandwidthFactor;
       this.degradedPair[pair] = latencyFactor !== 1 || addedLatencyMs !== 0 || bandwidthFactor !== 1 ? 1 : 0;
     }
+  }
+
+  /** One link's latency + jitter (+ propagation) draw; index = (link << 1) | 0 crossed forward (from -> to), | 1 back. */
+  private linkDraw(index: number): number {
+    const link = index >> 1;
+    let stream = this.linkStream[index];
+    if (stream < 0) {
+      stream = this.linkStreams.add(this.streamName(link, (index & 1) === 0));
+      this.linkStream[index] = stream;
+    }
+    this.linkStreams.select(stream);
+    const model = this.linkModels[this.linkModel[link]];
+    let delay = model.latency();
+    if (model.jitter !== undefined) delay += model.jitter();
+    const propagation = this.propagationMs[link];
+    if (propagation > 0) delay += propagation;
+    return delay;
+  }
+
+  private streamName(link: number, forward: boolean): string {
+    const l = this.network.links[link];
+    const from = this.network.vertices[l.from].id;
+    const to = this.network.vertices[l.to].id;
+    if (l.kind === "direct") return `link/${from}/${to}/${forward ? "up" : "down"}`;
+    return `link/${from}--${to}/${forward ? "forward" : "reverse"}`;
+  }
+
+  private pairRoute(device: number, node: number): PairRoute | undefined {
+    // Small, so the hot path inlines it; building a route is apart.
+    return this.pairRoutes[device * this.nodeCount + node] ?? this.buildPairRoute(device, node);
+  }
+
+  private buildPairRoute(device: number, node: number): PairRoute | undefined {
+    const pair = device * this.nodeCount + node;
+    // Asked from the node's side: one routing tree per node serves every device (routes.ts).
+    const route = this.routes.route(this.nodeVertex(node), device);
+    if (route === undefined) return undefined;
+    const count = route.links.length;
+    // Plain arrays of small integers: far smaller than typed arrays at a handful of entries, and there is one route per pair.
+    const links: number[] = new Array<number>(count);
+    const forward: number[] = new Array<number>(count);
+    const bottleneck: [number, number] = [Infinity, Infinity];
+    let instantaneous = true;
+    for (let k = 0; k < count; k++) {
+      // The route runs node -> device: reverse it, and its directions.
+      const i = count - 1 - k;
+      const link = this.network.links[route.links[i]];
+      links[k] = route.links[i];
+      forward[k] = route.forward[i] ? 0 : 1;
+      const model = this.linkModels[this.linkModel[links[k]]];
+      instantaneous &&= model.instantaneous && link.propagationMs === 0;
+      const [upCapacity, downCapacity] = forward[k] === 1 ? link.capacityBytesPerMs : [link.capacityBytesPerMs[1], link.capacityBytesPerMs[0]];
+      bottleneck[UP] = Math.min(bottleneck[UP], model.bytesPerMs, upCapacity);
+      bottleneck[DOWN] = Math.min(bottleneck[DOWN], model.bytesPerMs, downCapacity);
+    }
+    const result: PairRoute = {
+      links,
+      forward,
+      nominalLatencyMs: route.nominalLatencyMs,
+      bottleneckUp: bottleneck[UP],
+      bottleneckDown: bottleneck[DOWN],
+      singleUp: count === 1 ? (links[0] << 1) | (forward[0] === 1 ? 0 : 1) : -1,
+      propagationMs: count === 1 ? this.propagationMs[links[0]] : 0,
+      instantaneous,
+    };
+    this.pairRoutes[pair] = result;
+    return result;
   }
 }

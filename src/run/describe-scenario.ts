@@ -52,6 +52,6 @@ export function nominalLatencyTable(scenario: ResolvedScenario): Results["networ
   return {
     devices: rows.map((device) => (perDevice ? device.id : device.group)),
     nodes: scenario.nodes.map((node) => node.id),
-    nominalLatencyMs: rows.map((device) => scenario.nodes.map((node) => scenario.links[device.index][node.index].nominalLatencyMs)),
+    nominalLatencyMs: rows.map((device) => scenario.nodes.map((node) => scenario.network.nominalLatencyMs[device.index][node.index])),
   };
 }

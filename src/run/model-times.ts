@@ -34,15 +34,21 @@ export function modelTimeIssues(scenario: ResolvedScenario): InputIssue[] {
     bytes = Math.max(bytes, 1, scenario.migration.stateBytes);
     for (const device of groupFirsts(scenario.devices)) for (const w of device.workloads) if (w.family === "frames") bytes = Math.max(bytes, w.requestBytes, w.resultBytes);
   }
-  issues.push(...linkIssues(scenario.links, bytes, scenario.faults));
+  issues.push(
+    ...linkIssues(
+      scenario.network.links.map((link) => link.parameters),
+      bytes,
+      scenario.faults,
+    ),
+  );
   return issues;
 }
 
 /** Transfers of `bytes` over every link (and every degradation of it) must take at most MAX_DRAW_MS. */
-function linkIssues(links: readonly (readonly ResolvedLink[])[], bytes: number, faults: readonly ResolvedFault[]): InputIssue[] {
+function linkIssues(links: readonly ResolvedLink[], bytes: number, faults: readonly ResolvedFault[]): InputIssue[] {
   const issues: InputIssue[] = [];
   // Links are shared objects (one per distinct parameter set): each is looked at once.
-  const distinct = [...new Set(links.flat())];
+  const distinct = [...new Set(links)];
   if (distinct.length === 0) return issues;
   const slowest = distinct.reduce((a, b) => (b.bytesPerMs < a.bytesPerMs ? b : a));
   const transferMs = bytes / slowest.bytesPerMs;

@@ -48,3 +48,8 @@ export const DEFAULT_TIME_SCALE = 1;
 export const DEFAULT_STAGE_MAX_ATTEMPTS = 1;
 /** A link degradation changes only what it states. */
 export const DEFAULT_LINK_DEGRADATION = { latencyMultiplier: 1, addedLatencyMs: 0, bandwidthFactor: 1 } as const;
+
+/** A network without `topology` is today's star: a direct link per (device, node). */
+export const DEFAULT_TOPOLOGY = "star" as const;
+/** Light in fibre: about 5 us per km one way (ITU-T G.114; docs/network.md). */
+export const PROPAGATION_MS_PER_KM = 0.005;

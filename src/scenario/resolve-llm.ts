@@ -241,11 +241,11 @@ export function checkPipelineReference(
   workload: Extract<LlmWorkload, { type: "pipeline" }>,
   path: string,
   reference: { id: string; serving: ServingSpec },
-  link: ResolvedLink,
+  route: Pick<ResolvedLink, "nominalLatencyMs">,
 ): void {
   workload.stages.forEach((stage, s) => {
     for (const outcome of ["passed", "failed"] as const) {
-      const toolMs = attemptToolMs(reference.serving, stage[outcome], stage.outputShare, link.nominalLatencyMs);
+      const toolMs = attemptToolMs(reference.serving, stage[outcome], stage.outputShare, route.nominalLatencyMs);
       if (toolMs < 0) {
         ctx.fail(
           `${path}.stages[${s}].${outcome}.time`,

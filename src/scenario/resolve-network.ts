@@ -1,124 +1,247 @@
 import { RandomStreams } from "../engine/rng.js";
+import { RELAY_KINDS, Routes } from "../network/topology/routes.js";
 import type { DistributionSpec } from "../random/distribution-spec.js";
 import { compileDistribution, meanOf, type CompiledDistribution } from "../random/distributions.js";
 import { suggestName } from "../text/nearest-name.js";
 import { parseBandwidth } from "./bandwidth.js";
+import { DEFAULT_TOPOLOGY, PROPAGATION_MS_PER_KM } from "./defaults.js";
 import type { ResolveContext } from "./resolve-context.js";
-import type { ResolvedLink } from "./resolved.js";
+import type { ResolvedLink, ResolvedNetwork, ResolvedNetworkLink, ResolvedVertex } from "./resolved.js";
+import type { ResolvedDevice, ResolvedNode } from "./resolved-scenario.js";
 import type { ScenarioDocument } from "./schema.js";
 
 type NetworkDocument = NonNullable<ScenarioDocument["network"]>;
 type Params = NonNullable<NetworkDocument["default"]>;
+type LinkEntry = NonNullable<NetworkDocument["links"]>[number];
 
 /**
- * links[device][node] of the one network, for every workload family: a link's parameters come
- * from its `links` entry, else the latency matrix (base latency only), else `default`. A
- * constant negative latency or jitter is refused here, at its path (a run would throw at the
- * first transfer; it is never clamped). Links with equal parameters share one object.
+ * The one network graph of every workload family (docs/network.md). Direct links (the star
+ * shorthand): in a star topology one per (device, node) pair, in a graph only the matrix cells and
+ * the device-node entries of `links`; their parameters come from the `links` entry, else the
+ * matrix (base latency only), else `default`. Graph links: the other `links` entries, between any
+ * two vertices (a device group expands to a link per member). A constant negative latency or
+ * jitter is refused at its path (never clamped); links with equal parameters share one object.
  */
-export function resolveLinks(
-  network: NetworkDocument,
-  devices: readonly { id: string; group: string; index: number }[],
-  nodes: readonly { id: string; index: number }[],
-  ctx: ResolveContext,
-): ResolvedLink[][] {
-  const nodeIndex = new Map(nodes.map((node) => [node.id, node.index]));
-  const groupMembers = new Map<string, number[]>();
-  for (const device of devices) {
-    for (const key of new Set([device.id, device.group])) {
-      const members = groupMembers.get(key) ?? [];
-      members.push(device.index);
-      groupMembers.set(key, members);
+export function resolveNetwork(network: NetworkDocument, devices: readonly ResolvedDevice[], nodes: readonly ResolvedNode[], ctx: ResolveContext): ResolvedNetwork {
+  const issuesBefore = ctx.issues.length;
+  const vertices: ResolvedVertex[] = [
+    ...devices.map((d): ResolvedVertex => ({ id: d.id, kind: "device", position: undefined, rangeM: undefined })),
+    ...nodes.map((n): ResolvedVertex => ({ id: n.id, kind: "node", position: undefined, rangeM: undefined })),
+  ];
+  const nodeVertex = (node: number): number => devices.length + node;
+  // Which vertices an id names: a device or a device group's members, a node, another vertex.
+  // A node id equal to a device id is refused with the nodes; the lookups stay apart so that
+  // mistake is reported once, there, and not again here.
+  const deviceNamed = new Map<string, number[]>();
+  for (const d of devices) {
+    for (const key of new Set([d.id, d.group])) {
+      const list = deviceNamed.get(key) ?? [];
+      list.push(d.index);
+      deviceNamed.set(key, list);
     }
   }
-  const knownDevices = (typed: string): string => suggestName(typed, [...new Set(devices.map((d) => d.group))]);
-  const knownNodes = (typed: string): string =>
-    suggestName(
-      typed,
-      nodes.map((n) => n.id),
-    );
-  const links = network.links ?? [];
-  const defaults: Params = network.default ?? {};
-  const perLink: (number | undefined)[][] = devices.map(() => nodes.map(() => undefined));
+  const nodeNamed = new Map(nodes.map((n) => [n.id, nodeVertex(n.index)]));
+  const otherNamed = new Map<string, number>();
+  (network.vertices ?? []).forEach((v, i) => {
+    if (deviceNamed.has(v.id) || nodeNamed.has(v.id) || otherNamed.has(v.id)) {
+      ctx.fail(`network.vertices[${i}].id`, v.id, "an id no device, device group, node or other vertex has");
+      return;
+    }
+    otherNamed.set(v.id, vertices.length);
+    vertices.push({ id: v.id, kind: v.kind, position: v.position, rangeM: v.range });
+  });
+  /** The vertices of a link end; `between: [device, node]` is read in that order first, as the star did. */
+  const lookup = (id: string, k: number): number[] | undefined => {
+    const node = nodeNamed.get(id);
+    const device = deviceNamed.get(id);
+    if (k === 1 && node !== undefined) return [node];
+    if (device !== undefined) return device;
+    if (node !== undefined) return [node];
+    const other = otherNamed.get(id);
+    return other === undefined ? undefined : [other];
+  };
+  const allNames = [...deviceNamed.keys(), ...nodeNamed.keys(), ...otherNamed.keys()];
+  const isDevice = (v: number): boolean => v < devices.length;
+  const isNode = (v: number): boolean => v >= devices.length && v < devices.length + nodes.length;
+  const known = (typed: string): string => suggestName(typed, allNames);
+
+  const params = new LinkParameters(network.default ?? {}, ctx);
+  const links: ResolvedNetworkLink[] = [];
+  const entries = network.links ?? [];
+  const directEntry: (number | undefined)[][] = devices.map(() => nodes.map(() => undefined));
   const baseLatency: (number | undefined)[][] = devices.map(() => nodes.map(() => undefined));
+  const graphEntries: { index: number; from: number[]; to: number[] }[] = [];
+  entries.forEach((entry, index) => {
+    const ends = entry.between.map((id, k) => {
+      const members = lookup(id, k);
+      if (members === undefined) ctx.fail(`network.links[${index}].between[${k}]`, id, `a device, device group, node or vertex id: ${known(id)}`);
+      return members;
+    });
+    const [a, b] = ends;
+    if (a === undefined || b === undefined) return;
+    const flip = isNode(a[0]) && isDevice(b[0]);
+    const [deviceEnd, nodeEnd] = flip ? [b, a] : [a, b];
+    if (isDevice(deviceEnd[0]) && isNode(nodeEnd[0])) {
+      for (const d of deviceEnd) directEntry[d][nodeEnd[0] - devices.length] = index;
+    } else graphEntries.push({ index, from: a, to: b });
+  });
 
   const matrix = network.latencyMatrix;
   if (matrix !== undefined) {
-    if (matrix.values.length !== matrix.rows.length) {
-      ctx.fail("network.latencyMatrix.values", `${matrix.values.length} rows`, `${matrix.rows.length} rows, one per entry of rows`);
-    }
+    if (matrix.values.length !== matrix.rows.length) ctx.fail("network.latencyMatrix.values", `${matrix.values.length} rows`, `${matrix.rows.length} rows, one per entry of rows`);
     matrix.rows.forEach((row, r) => {
-      const members = groupMembers.get(row);
-      if (members === undefined) ctx.fail(`network.latencyMatrix.rows[${r}]`, row, `a device id: ${knownDevices(row)}`);
+      const members = deviceNamed.get(row);
+      if (members === undefined) ctx.fail(`network.latencyMatrix.rows[${r}]`, row, `a device id: ${suggestName(row, [...new Set(devices.map((d) => d.group))])}`);
       const values = matrix.values[r] ?? [];
       if (values.length !== matrix.columns.length) ctx.fail(`network.latencyMatrix.values[${r}]`, values, `${matrix.columns.length} values, one per column`);
       matrix.columns.forEach((column, c) => {
-        const n = nodeIndex.get(column);
+        const n = nodeNamed.get(column);
         if (n === undefined) {
-          if (r === 0) ctx.fail(`network.latencyMatrix.columns[${c}]`, column, `a node id: ${knownNodes(column)}`);
+          if (r === 0)
+            ctx.fail(
+              `network.latencyMatrix.columns[${c}]`,
+              column,
+              `a node id: ${suggestName(
+                column,
+                nodes.map((x) => x.id),
+              )}`,
+            );
           return;
         }
         if (values[c] !== undefined && values[c] < 0) ctx.fail(`network.latencyMatrix.values[${r}][${c}]`, values[c], "a non-negative latency");
-        for (const d of members ?? []) baseLatency[d][n] = values[c];
+        if (members !== undefined) for (const d of members) baseLatency[d][n - devices.length] = values[c];
       });
     });
   }
 
-  links.forEach((link, index) => {
-    const path = `network.links[${index}].between`;
-    const [deviceId, nodeId] = link.between;
-    const members = groupMembers.get(deviceId);
-    const n = nodeIndex.get(nodeId);
-    if (members === undefined) ctx.fail(`${path}[0]`, deviceId, `a device id: ${knownDevices(deviceId)}`);
-    if (n === undefined) ctx.fail(`${path}[1]`, nodeId, `a node id: ${knownNodes(nodeId)}`);
-    if (members === undefined || n === undefined) return;
-    for (const d of members) perLink[d][n] = index;
-  });
+  const star = (network.topology ?? DEFAULT_TOPOLOGY) === "star";
+  for (const device of devices) {
+    for (const node of nodes) {
+      const entryIndex = directEntry[device.index][node.index];
+      const base = baseLatency[device.index][node.index];
+      if (!star && entryIndex === undefined && base === undefined) continue;
+      const entry = entryIndex === undefined ? undefined : entries[entryIndex];
+      const parameters = params.resolve(entry, entryIndex, base);
+      links.push(graphLink("direct", device.index, nodeVertex(node.index), parameters, entry, entryIndex, ctx));
+    }
+  }
+  const pairs = new Set<string>();
+  for (const { index, from, to } of graphEntries) {
+    const entry = entries[index];
+    const parameters = params.resolve(entry, index, undefined);
+    for (const a of from) {
+      for (const b of to) {
+        const pair = a < b ? `${a}/${b}` : `${b}/${a}`;
+        if (a === b || pairs.has(pair)) {
+          ctx.fail(
+            `network.links[${index}].between`,
+            entry.between,
+            a === b ? "two different vertices" : `one link per pair of vertices: ${vertices[a].id} and ${vertices[b].id} are joined by an earlier entry`,
+          );
+          continue;
+        }
+        pairs.add(pair);
+        links.push(graphLink("graph", a, b, parameters, entry, index, ctx));
+      }
+    }
+  }
 
-  const estimateStreams = new RandomStreams("nominal-latency");
-  const cache = new Map<string, ResolvedLink>();
-  const byOrigin = new Map<string, ResolvedLink>();
-  // A spec is checked once, where it is written, however many links use it.
-  const checked = new Set<string>();
-  return devices.map((device) =>
+  const routes = new Routes(
+    vertices.map((v) => v.id),
+    Uint8Array.from(vertices, (v) => (RELAY_KINDS.has(v.kind) ? 1 : 0)),
+    links,
+  );
+  const unreachable = new Set<string>();
+  const nominalLatencyMs = devices.map((device) =>
     nodes.map((node) => {
-      const linkIndex = perLink[device.index][node.index];
-      const specific = linkIndex === undefined ? undefined : links[linkIndex];
-      const pathOf = (key: keyof Params): string => (specific?.[key] !== undefined ? `network.links[${linkIndex}].${key}` : `network.default.${key}`);
-      // Most pairs share their parameters: look them up by where they come from before hashing the specs.
-      const origin = `${linkIndex ?? -1}|${baseLatency[device.index][node.index] ?? ""}`;
-      const known = byOrigin.get(origin);
-      if (known !== undefined) return known;
-      const latencySpec: DistributionSpec = specific?.latency ?? baseLatency[device.index][node.index] ?? defaults.latency ?? 0;
-      const jitterSpec = specific?.jitter ?? defaults.jitter;
-      const bandwidthSpec = specific?.bandwidth !== undefined ? specific.bandwidth : defaults.bandwidth;
-      const key = JSON.stringify([latencySpec, jitterSpec ?? null, bandwidthSpec ?? null]);
-      const cached = cache.get(key);
-      if (cached !== undefined) {
-        byOrigin.set(origin, cached);
-        return cached;
+      // Asked from the node's side: one routing tree per node serves every device (routes.ts).
+      const nominal = routes.nominalLatencyMs(nodeVertex(node.index), device.index);
+      // A mistake already reported (an unknown vertex...) is the cause: one mistake, one message.
+      if (nominal === Infinity && ctx.issues.length === issuesBefore + unreachable.size && !unreachable.has(`${device.group}/${node.id}`)) {
+        // Once per device group and node, not once per member.
+        unreachable.add(`${device.group}/${node.id}`);
+        ctx.fail(
+          "network",
+          `${device.id} -> ${node.id}`,
+          `a route from device ${device.group} to node ${node.id} (schedulers may send work to any node, and the results' latency table has every pair): add links joining them`,
+        );
       }
-      const latency = checkedDelay(latencySpec, pathOf("latency"), ctx, checked) ?? compileDistribution(0, "");
-      const jitter = jitterSpec === undefined ? undefined : checkedDelay(jitterSpec, pathOf("jitter"), ctx, checked);
-      let bytesPerMs = Infinity;
-      if (bandwidthSpec !== undefined && bandwidthSpec !== null) {
-        const bitsPerSecond = parseBandwidth(bandwidthSpec);
-        if (bitsPerSecond === undefined) ctx.fail(pathOf("bandwidth"), bandwidthSpec, 'a bandwidth: bits per second, or a string such as "100 Mbit/s"');
-        else bytesPerMs = bitsPerSecond / 8 / 1000;
-      }
-      const nominalLatencyMs = meanOf(latency, estimateStreams.stream(`latency/${key}`)) + (jitter === undefined ? 0 : meanOf(jitter, estimateStreams.stream(`jitter/${key}`)));
-      const resolved: ResolvedLink = {
-        latency,
-        jitter,
-        bytesPerMs,
-        nominalLatencyMs,
-        description: `${latency.description}${jitter ? ` + ${jitter.description}` : ""}${bytesPerMs === Infinity ? "" : `, ${(bytesPerMs * 8) / 1000} Mbit/s`}`,
-      };
-      cache.set(key, resolved);
-      byOrigin.set(origin, resolved);
-      return resolved;
+      return nominal;
     }),
   );
+  return { vertices, links, nominalLatencyMs };
+}
+
+/** Shared by every link without a capacity (a star has one link per device and node). */
+const NO_CAPACITY: readonly [number, number] = Object.freeze([Infinity, Infinity] as [number, number]);
+
+function graphLink(kind: "direct" | "graph", from: number, to: number, parameters: ResolvedLink, entry: LinkEntry | undefined, index: number | undefined, ctx: ResolveContext): ResolvedNetworkLink {
+  const propagationMs = (entry?.distanceKm ?? 0) * PROPAGATION_MS_PER_KM;
+  const capacity = entry?.capacity;
+  const bytesPerMs = (spec: string | number, path: string): number => {
+    const bitsPerSecond = parseBandwidth(spec);
+    if (bitsPerSecond === undefined) ctx.fail(path, spec, 'a capacity: bits per second, or a string such as "100 Mbit/s"');
+    return (bitsPerSecond ?? Infinity) / 8 / 1000;
+  };
+  const path = `network.links[${index}].capacity`;
+  const capacityBytesPerMs: readonly [number, number] =
+    capacity === undefined
+      ? NO_CAPACITY
+      : typeof capacity === "object"
+        ? [bytesPerMs(capacity.forward, `${path}.forward`), bytesPerMs(capacity.reverse, `${path}.reverse`)]
+        : [bytesPerMs(capacity, path), bytesPerMs(capacity, path)];
+  return { kind, from, to, parameters, propagationMs, capacityBytesPerMs, nominalLatencyMs: parameters.nominalLatencyMs + propagationMs };
+}
+
+/** Latency, jitter and bandwidth of links, compiled once per distinct set (what the star did, unchanged, so its draws and nominal values stay). */
+class LinkParameters {
+  private readonly estimateStreams = new RandomStreams("nominal-latency");
+  private readonly cache = new Map<string, ResolvedLink>();
+  private readonly byOrigin = new Map<string, ResolvedLink>();
+  // A spec is checked once, where it is written, however many links use it.
+  private readonly checked = new Set<string>();
+
+  constructor(
+    private readonly defaults: Params,
+    private readonly ctx: ResolveContext,
+  ) {}
+
+  resolve(specific: LinkEntry | undefined, linkIndex: number | undefined, baseLatency: number | undefined): ResolvedLink {
+    const { defaults, ctx } = this;
+    const pathOf = (key: keyof Params): string => (specific?.[key] !== undefined ? `network.links[${linkIndex}].${key}` : `network.default.${key}`);
+    // Most pairs share their parameters: look them up by where they come from before hashing the specs.
+    const origin = `${linkIndex ?? -1}|${baseLatency ?? ""}`;
+    const known = this.byOrigin.get(origin);
+    if (known !== undefined) return known;
+    const latencySpec: DistributionSpec = specific?.latency ?? baseLatency ?? defaults.latency ?? 0;
+    const jitterSpec = specific?.jitter ?? defaults.jitter;
+    const bandwidthSpec = specific?.bandwidth !== undefined ? specific.bandwidth : defaults.bandwidth;
+    const key = JSON.stringify([latencySpec, jitterSpec ?? null, bandwidthSpec ?? null]);
+    const cached = this.cache.get(key);
+    if (cached !== undefined) {
+      this.byOrigin.set(origin, cached);
+      return cached;
+    }
+    const latency = checkedDelay(latencySpec, pathOf("latency"), ctx, this.checked) ?? compileDistribution(0, "");
+    const jitter = jitterSpec === undefined ? undefined : checkedDelay(jitterSpec, pathOf("jitter"), ctx, this.checked);
+    let bytesPerMs = Infinity;
+    if (bandwidthSpec !== undefined && bandwidthSpec !== null) {
+      const bitsPerSecond = parseBandwidth(bandwidthSpec);
+      if (bitsPerSecond === undefined) ctx.fail(pathOf("bandwidth"), bandwidthSpec, 'a bandwidth: bits per second, or a string such as "100 Mbit/s"');
+      else bytesPerMs = bitsPerSecond / 8 / 1000;
+    }
+    const nominalLatencyMs = meanOf(latency, this.estimateStreams.stream(`latency/${key}`)) + (jitter === undefined ? 0 : meanOf(jitter, this.estimateStreams.stream(`jitter/${key}`)));
+    const resolved: ResolvedLink = {
+      latency,
+      jitter,
+      bytesPerMs,
+      nominalLatencyMs,
+      description: `${latency.description}${jitter ? ` + ${jitter.description}` : ""}${bytesPerMs === Infinity ? "" : `, ${(bytesPerMs * 8) / 1000} Mbit/s`}`,
+    };
+    this.cache.set(key, resolved);
+    this.byOrigin.set(origin, resolved);
+    return resolved;
+  }
 }
 
 /** A latency or jitter: a constant must not be negative (a one-way delay below zero is a mistake in the file). */

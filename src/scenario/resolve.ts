@@ -15,7 +15,7 @@ import { resolveDevices, resolveWorkloads } from "./resolve-devices.js";
 import { resolveFaults } from "./resolve-faults.js";
 import { FrameResolver } from "./resolve-frames.js";
 import { checkPipelineReference } from "./resolve-llm.js";
-import { resolveLinks } from "./resolve-network.js";
+import { resolveNetwork } from "./resolve-network.js";
 import { resolveNodes } from "./resolve-nodes.js";
 import { resolvePolicies } from "./resolve-policies.js";
 import { normaliseScenario, type NormalScenario } from "./resolve-shorthands.js";
@@ -104,7 +104,7 @@ function resolveDocument(doc: ScenarioDocument, rawJson: unknown, ctx: ResolveCo
     frames,
     ctx,
   );
-  const links = resolveLinks(doc.network ?? {}, devices, nodes, ctx);
+  const network = resolveNetwork(doc.network ?? {}, devices, nodes, ctx);
   checkBaselines(normal, policies, devices, nodes, cloudNode, roleKnown, frames, ctx);
 
   const healthCheckIntervalMs = doc.healthCheck?.interval ?? D.DEFAULT_HEALTH_CHECK_INTERVAL_MS;
@@ -126,7 +126,7 @@ function resolveDocument(doc: ScenarioDocument, rawJson: unknown, ctx: ResolveCo
   const migration = { modelLoadMs: doc.migration?.modelLoadTime ?? D.DEFAULT_MODEL_LOAD_MS, preloaded: doc.migration?.preloaded ?? false, stateBytes: doc.migration?.stateBytes ?? 0 };
   if (!(migration.modelLoadMs >= 0)) ctx.fail("migration.modelLoadTime", doc.migration?.modelLoadTime, "a non-negative duration");
   if (ctx.issues.length > 0) return undefined;
-  checkPipelines(normal, devices, nodes, links, ctx);
+  checkPipelines(normal, devices, nodes, network, ctx);
 
   const collaboration = doc.collaboration ?? {};
   const hash = createHash("sha256")
@@ -145,7 +145,7 @@ function resolveDocument(doc: ScenarioDocument, rawJson: unknown, ctx: ResolveCo
     qos,
     devices,
     nodes,
-    links,
+    network,
     serviceClasses: frames.serviceClasses,
     policies,
     healthCheckIntervalMs,
@@ -259,7 +259,7 @@ function checkBaselines(
 }
 
 /** Pipeline stages measured on a reference node: the node must serve a language model, and each measured time must hold its exchange there. */
-function checkPipelines(normal: NormalScenario, devices: readonly ResolvedDevice[], nodes: readonly ResolvedNode[], links: ResolvedScenario["links"], ctx: ResolveContext): void {
+function checkPipelines(normal: NormalScenario, devices: readonly ResolvedDevice[], nodes: readonly ResolvedNode[], network: ResolvedScenario["network"], ctx: ResolveContext): void {
   const firstOfGroup = new Map<string, ResolvedDevice>();
   for (const device of devices) if (!firstOfGroup.has(device.group)) firstOfGroup.set(device.group, device);
   for (const group of normal.devices) {
@@ -272,7 +272,7 @@ function checkPipelines(normal: NormalScenario, devices: readonly ResolvedDevice
         ctx.fail(`${path}.referenceNode`, reference.id, "a node with a language-model service (the stage figures were measured on its model)");
         return;
       }
-      checkPipelineReference(ctx, workload, path, { id: reference.id, serving: reference.llm }, links[first.index][reference.index]);
+      checkPipelineReference(ctx, workload, path, { id: reference.id, serving: reference.llm }, { nominalLatencyMs: network.nominalLatencyMs[first.index][reference.index] });
     });
   }
 }

@@ -2,7 +2,7 @@ import type { CompiledDistribution } from "../random/distributions.js";
 import type { HardwareProfile } from "./profile-schema.js";
 import type { QualityCurve } from "../llm/quality.js";
 import type { PolicyEntry } from "../policies/policy-entry.js";
-import type { BackgroundLoad, MigrationSettings, MonitorSettings, NodeService, ResolvedFault, ResolvedLink, ServiceClass } from "./resolved.js";
+import type { BackgroundLoad, MigrationSettings, MonitorSettings, NodeService, ResolvedFault, ResolvedNetwork, ServiceClass } from "./resolved.js";
 import type { LlmWorkload, ServingSpec } from "../llm/resolved.js";
 
 /**
@@ -29,8 +29,8 @@ export interface ResolvedScenario {
   readonly qos: QosDeadlines;
   readonly devices: readonly ResolvedDevice[];
   readonly nodes: readonly ResolvedNode[];
-  /** links[device][node], one model for every workload kind. */
-  readonly links: readonly (readonly ResolvedLink[])[];
+  /** The one network graph of every workload kind (docs/network.md). */
+  readonly network: ResolvedNetwork;
   /** Distinct (model, frame size) pairs of frame workloads; frame workloads and slot services index into this list. */
   readonly serviceClasses: readonly ServiceClass[];
   /** The policy combinations compared on the same arrivals (one run each). */

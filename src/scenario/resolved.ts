@@ -21,6 +21,46 @@ export interface ResolvedLink {
   readonly description: string;
 }
 
+/** What a vertex of the network graph is (devices and nodes come from their own sections). */
+export type VertexKind = "device" | "node" | "access-point" | "base-station" | "switch" | "router" | "interface";
+
+export interface ResolvedVertex {
+  readonly id: string;
+  readonly kind: VertexKind;
+  /** Metres; access points and base stations (mobility attaches devices by it). */
+  readonly position: { readonly x: number; readonly y: number } | undefined;
+  /** Radio range, metres. */
+  readonly rangeM: number | undefined;
+}
+
+/** A link of the network graph, both directions. */
+export interface ResolvedNetworkLink {
+  /** direct: the star shorthand's link of a (device, node) pair (streams `link/<device>/<node>/<up|down>`); graph: streams `link/<from>--<to>/<forward|reverse>`. */
+  readonly kind: "direct" | "graph";
+  /** Vertex indices; forward is from -> to (a direct link's from is the device). */
+  readonly from: number;
+  readonly to: number;
+  /** Latency, jitter and per-transfer bandwidth (objects shared between links with equal parameters). */
+  readonly parameters: ResolvedLink;
+  /** Propagation delay each way, ms (distance x 5 us/km). */
+  readonly propagationMs: number;
+  /** Capacity shared by concurrent transfers, bytes per ms, [forward, reverse]; Infinity: no contention. */
+  readonly capacityBytesPerMs: readonly [number, number];
+  /** parameters.nominalLatencyMs + propagationMs: the routing weight. */
+  readonly nominalLatencyMs: number;
+}
+
+/**
+ * The network graph: vertices are the devices (vertex i = device i), then the nodes (vertex
+ * devices.length + j = node j), then the scenario's other vertices in order.
+ */
+export interface ResolvedNetwork {
+  readonly vertices: readonly ResolvedVertex[];
+  readonly links: readonly ResolvedNetworkLink[];
+  /** Nominal one-way route latency, [device][node] (the shortest route's sum of link nominals). */
+  readonly nominalLatencyMs: readonly (readonly number[])[];
+}
+
 export interface SchedulerEntry {
   readonly name: string;
   /** Distinguishes two entries of the same policy with different options. */

@@ -8,6 +8,8 @@ import {
   DEFAULT_MODEL_LOAD_MS,
   DEFAULT_MONITOR,
   DEFAULT_REQUEST_OVERHEAD_BYTES,
+  DEFAULT_TOPOLOGY,
+  PROPAGATION_MS_PER_KM,
 } from "./defaults.js";
 
 /** The parts of the scenario format every workload family shares: ids, the network, health checks, faults, monitoring. */
@@ -26,12 +28,36 @@ const linkParameters = {
   bandwidth: z.union([bandwidthSchema, z.null()]).optional().meta({ description: "null: no transfer-time term." }),
 };
 
+/** Capacity shared by the transfers crossing a link in one direction (N2's fluid model shares it; today a lone transfer gets all of it). */
+const capacity = z.union([bandwidthSchema, z.strictObject({ forward: bandwidthSchema, reverse: bandwidthSchema })]).meta({
+  description: "Capacity per direction, shared by concurrent transfers: one bandwidth for both directions, or { forward, reverse } (forward: from between[0] to between[1]). Absent: no contention.",
+});
+
 const link = z.strictObject({
   between: z.tuple([idSchema, idSchema]).meta({
-    description: "A device (or device group) id and a node id; the link serves both directions with independent draws.",
+    description:
+      "Two vertex ids: a device (or device group), a node, or an entry of `vertices`. A device (group) and a node: the direct link of that pair (overriding the matrix and the default). Any other pair: a graph link, both directions with independent draws.",
   }),
   ...linkParameters,
+  distanceKm: z
+    .number()
+    .nonnegative()
+    .optional()
+    .meta({ description: `Length of the link: adds ${PROPAGATION_MS_PER_KM * 1000} us/km of propagation delay each way (light in fibre, ITU-T G.114). Default 0.` }),
+  capacity: capacity.optional(),
 });
+
+const vertex = z
+  .strictObject({
+    id: idSchema,
+    kind: z.enum(["access-point", "base-station", "switch", "router", "interface"]).meta({
+      description:
+        "access-point, base-station, switch and router forward traffic; an interface (e.g. a node's second network interface, a host of a measured latency matrix) is an endpoint only, like devices and nodes.",
+    }),
+    position: z.strictObject({ x: z.number(), y: z.number() }).optional().meta({ description: "Position in metres (access points and base stations: where devices attach)." }),
+    range: z.number().positive().optional().meta({ description: "Radio range in metres (access points and base stations)." }),
+  })
+  .meta({ description: "A vertex of the network graph besides the devices and nodes." });
 
 const latencyMatrix = z
   .strictObject({
@@ -39,13 +65,20 @@ const latencyMatrix = z
     columns: z.array(idSchema).min(1).meta({ description: "Node ids." }),
     values: z.array(z.array(durationSchema)).meta({ description: "Base one-way latency rows x columns." }),
   })
-  .meta({ description: "A base-latency matrix; jitter and bandwidth come from `default`." });
+  .meta({ description: "A base-latency matrix: a direct link per (device, node) cell; jitter and bandwidth come from `default`." });
 
 export const networkSchema = z
   .strictObject({
-    default: z.strictObject(linkParameters).optional().meta({ description: "Parameters of every link not listed." }),
+    topology: z
+      .enum(["star", "graph"])
+      .optional()
+      .meta({
+        description: `star: a direct link between every device and every node (parameters from links, the matrix, the default), plus any graph links listed. graph: only the links listed and the matrix cells; transfers follow the shortest route by nominal latency. Default ${DEFAULT_TOPOLOGY}.`,
+      }),
+    vertices: z.array(vertex).optional().meta({ description: "Access points, base stations, switches, routers and interfaces; devices and nodes are vertices already." }),
+    default: z.strictObject(linkParameters).optional().meta({ description: "Parameters of every link that does not state them." }),
     latencyMatrix: latencyMatrix.optional(),
-    links: z.array(link).optional().meta({ description: "Per-link parameters, overriding the matrix and the default." }),
+    links: z.array(link).optional().meta({ description: "Direct device-node links (overriding the matrix and the default) and graph links between any two vertices." }),
     bytesPerToken: z
       .number()
       .positive()
@@ -58,7 +91,10 @@ export const networkSchema = z
       .optional()
       .meta({ description: `Queries: bytes added to every request (headers, JSON). Default ${DEFAULT_REQUEST_OVERHEAD_BYTES}.` }),
   })
-  .meta({ description: "One network for every workload: a link per (device, node) with latency, jitter and bandwidth." });
+  .meta({
+    description:
+      "One network for every workload: a graph of devices, nodes and other vertices joined by links with latency, jitter, bandwidth, length and capacity; a transfer follows the shortest route by nominal latency (docs/network.md).",
+  });
 
 export const healthCheckSchema = z
   .strictObject({

@@ -130,7 +130,12 @@ describe("several query workloads on one device", () => {
         { ...user, workloads: [frames, { ...query, streamPrefix: "device/user/workload-1" }] },
         { ...user, id: "camera", group: "camera", index: 1, workloads: [{ ...frames, streamPrefix: "device/camera" }] },
       ],
-      links: [scenario.links[0], scenario.links[0]],
+      network: {
+        // The camera enters the graph as vertex 1, with the same direct links as the user.
+        vertices: [scenario.network.vertices[0], { ...scenario.network.vertices[0], id: "camera" }, ...scenario.network.vertices.slice(1)],
+        links: [...scenario.network.links.map((l) => ({ ...l, to: l.to + 1 })), ...scenario.network.links.map((l) => ({ ...l, from: 1, to: l.to + 1 }))],
+        nominalLatencyMs: [scenario.network.nominalLatencyMs[0], scenario.network.nominalLatencyMs[0]],
+      },
     };
     const run = simulate(mixed).runs[0];
     expect(Math.abs(run.jobs.generated - 240)).toBeLessThan(62);
