@@ -99,6 +99,18 @@ describe("FlowNetwork: hand-worked timelines", () => {
     expect(net.linkUsage(0).bytes).toBeCloseTo(120, 9);
   });
 
+  it("finishes flows due at the same time in id order, with one engine event pending however many flows share a link", () => {
+    const sim = new Simulator();
+    const net = new FlowNetwork(sim, [10]);
+    const order: number[] = [];
+    const ids = Array.from({ length: 1000 }, () => net.start([0], 100, (id) => order.push(id)));
+    // Every start moved every flow's completion; a queue entry per move would leave ~500,000 behind.
+    expect(sim.pendingEvents).toBe(1);
+    sim.run();
+    expect(order).toEqual(ids);
+    expect(sim.now).toBeCloseTo(100_000 / 10, 6);
+  });
+
   it("rejects bad input", () => {
     const net = new FlowNetwork(new Simulator(), [10]);
     expect(() => net.addLink(0)).toThrow(RangeError);

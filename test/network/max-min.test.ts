@@ -3,7 +3,7 @@ import { RandomStreams } from "../../src/engine/rng.js";
 import { type MaxMinProblem, solveMaxMin, UNLIMITED } from "../../src/network/flows/max-min.js";
 
 /** A random problem: `links` links of capacity 1..100, `flows` flows over 1..4 distinct links, some bounded. */
-export function randomProblem(seed: string, links: number, flows: number): MaxMinProblem {
+function randomProblem(seed: string, links: number, flows: number): MaxMinProblem {
   const u = new RandomStreams(seed).stream("problem");
   const capacities = Array.from({ length: links }, () => (u() < 0.1 ? UNLIMITED : 1 + Math.floor(u() * 100)));
   const flowLinks: number[][] = [];

@@ -1,4 +1,5 @@
 import type { EventHandle, Simulator } from "../../engine/simulator.js";
+import { CompletionHeap } from "./completion-heap.js";
 import { LinkLedger, type LinkUsage } from "./link-ledger.js";
 import { solveMaxMin, UNLIMITED } from "./max-min.js";
 
@@ -20,7 +21,7 @@ export interface FlowCost {
   linksVisited: number;
   /** Progressive-filling rounds, summed over events. */
   rounds: number;
-  /** Completion events (re)scheduled because a rate changed. */
+  /** Completion times moved because a rate changed. */
   reschedules: number;
 }
 
@@ -48,7 +49,6 @@ interface Flow {
   /** Time `remaining` was last advanced to. */
   updated: number;
   onDone: FlowDone;
-  event: EventHandle;
   /** Stamp of the last component search that reached this flow. */
   seen: number;
   /** Crosses no limited link and has no bound (or carries no bytes): done at once, in no link's list. */
@@ -62,10 +62,12 @@ const NO_EVENT = -1;
  * links and gets the max-min fair rate (solveMaxMin). Rates change only when a flow starts, ends
  * or is cancelled, and then only for the flows in the connected component of the links it
  * crosses (links joined by flows; a link with no capacity joins nothing, as it constrains
- * nothing). Remaining bytes are advanced lazily, at those changes only. Each flow has one
- * completion event, moved only when its rate changed: the Simulator's queue is already the
- * priority queue of completion dates (SimGrid's Lazy heap), so a change costs O(component) and
- * no global scan; a single next-completion event would need a scan or a second heap.
+ * nothing). Remaining bytes are advanced lazily, at those changes only. Completion times sit in
+ * an indexed heap (CompletionHeap, SimGrid's Lazy action heap), moved in place only when a rate
+ * changed, and one engine event waits for the earliest: one event per flow rescheduled at each
+ * change left a cancelled record per move in the engine's lazily-cancelling queue, which
+ * overflowed it at 1,000 flows per link (measured). A flow event costs the component's solve
+ * plus O(log n) per moved flow.
  */
 export class FlowNetwork {
   private readonly capacities: number[] = [];
@@ -76,6 +78,9 @@ export class FlowNetwork {
   private readonly freeSlots: number[] = [];
   private readonly byId = new Map<number, Flow>();
   private readonly kind: number;
+  private readonly completions = new CompletionHeap();
+  private wakeup: EventHandle = NO_EVENT;
+  private wakeTime = 0;
   private nextId = 0;
   private stamp = 0;
   private linkSeen = new Int32Array(64);
@@ -93,7 +98,7 @@ export class FlowNetwork {
   ) {
     this.warmup = options.warmup ?? 0;
     this.ledger = new LinkLedger(this.warmup);
-    this.kind = sim.registerKind((slot) => this.complete(slot));
+    this.kind = sim.registerKind(() => this.complete());
     for (const capacity of capacities) this.addLink(capacity);
   }
 
@@ -151,7 +156,6 @@ export class FlowNetwork {
       rate: 0,
       updated: now,
       onDone,
-      event: NO_EVENT,
       seen: 0,
       instant: bytes === 0 || (!limited && bound === UNLIMITED),
     };
@@ -162,7 +166,8 @@ export class FlowNetwork {
       for (let k = 0; k < path.length; k++) this.ledger.addInstant(path[k], now, bytes);
       flow.remaining = 0;
       flow.rate = UNLIMITED;
-      flow.event = this.sim.scheduleKind(0, this.kind, slot);
+      this.completions.set(slot, flow.id, now);
+      this.arm();
       return flow.id;
     }
     const component = this.collect(flow, false);
@@ -176,6 +181,7 @@ export class FlowNetwork {
     }
     component.flows.push(flow);
     this.resolve(component);
+    this.arm();
     return flow.id;
   }
 
@@ -185,6 +191,7 @@ export class FlowNetwork {
     if (flow === undefined) return false;
     this.cost.events++;
     this.finish(flow);
+    this.arm();
     return true;
   }
 
@@ -224,12 +231,27 @@ export class FlowNetwork {
     return now > this.warmup ? (this.inFlightArea + open) / (now - this.warmup) : undefined;
   }
 
-  private complete(slot: number): void {
-    const flow = this.slots[slot] as Flow;
-    flow.event = NO_EVENT;
+  /** The engine event: the first flow in the heap is done. */
+  private complete(): void {
+    this.wakeup = NO_EVENT;
+    const flow = this.slots[this.completions.top()] as Flow;
     this.cost.events++;
     this.finish(flow);
     flow.onDone(flow.id);
+    this.arm();
+  }
+
+  /** Keeps the one engine event at the earliest completion (a rate of 0 has none: Infinity). */
+  private arm(): void {
+    const time = this.completions.topTime();
+    if (this.wakeup !== NO_EVENT) {
+      if (time === this.wakeTime) return;
+      this.sim.cancel(this.wakeup);
+      this.wakeup = NO_EVENT;
+    }
+    if (time === Number.POSITIVE_INFINITY) return;
+    this.wakeTime = time;
+    this.wakeup = this.sim.scheduleKindAt(time > this.sim.now ? time : this.sim.now, this.kind, 0);
   }
 
   /** Removes a flow (done or cancelled) and re-solves what it shared links with. */
@@ -239,7 +261,7 @@ export class FlowNetwork {
     this.byId.delete(flow.id);
     this.slots[flow.slot] = undefined;
     this.freeSlots.push(flow.slot);
-    if (flow.event !== NO_EVENT) this.sim.cancel(flow.event);
+    this.completions.remove(flow.slot);
     if (flow.instant) return;
     const component = this.collect(flow, true);
     this.advance(component, now);
@@ -334,9 +356,8 @@ export class FlowNetwork {
       if (rate === flow.rate) continue;
       for (let k = 0; k < flow.links.length; k++) if (this.capacities[flow.links[k]] === UNLIMITED) this.shiftLoad(flow.links[k], rate - flow.rate);
       flow.rate = rate;
-      if (flow.event !== NO_EVENT) this.sim.cancel(flow.event);
       // A zero rate (a link saturated to the last rounding bit) has no completion until a rate changes.
-      flow.event = rate > 0 ? this.sim.scheduleKind(flow.remaining / rate, this.kind, flow.slot) : NO_EVENT;
+      this.completions.set(flow.slot, flow.id, rate > 0 ? flow.updated + flow.remaining / rate : Number.POSITIVE_INFINITY);
       this.cost.reschedules++;
     }
     // A limited link's load is the exact sum of its flows' rates (no drift from many deltas).
