@@ -111,6 +111,20 @@ describe("FlowNetwork: hand-worked timelines", () => {
     expect(sim.now).toBeCloseTo(100_000 / 10, 6);
   });
 
+  it("re-solves when a link's capacity changes mid-transfer", () => {
+    // 100 B at 10 B/ms; at 5 ms (50 B left) the link drops to 5 B/ms: 10 ms more, done at 15 ms.
+    const sim = new Simulator();
+    const net = new FlowNetwork(sim, [10, undefined]);
+    let at = -1;
+    net.start([0], 100, () => (at = sim.now));
+    sim.schedule(5, () => net.setCapacity(0, 5));
+    sim.run();
+    expect(at).toBeCloseTo(15, 9);
+    expect(net.linkUsage(0).bytes).toBeCloseTo(100, 9);
+    expect(() => net.setCapacity(1, 5)).toThrow(RangeError);
+    expect(() => net.setCapacity(0, Infinity)).toThrow(RangeError);
+  });
+
   it("rejects bad input", () => {
     const net = new FlowNetwork(new Simulator(), [10]);
     expect(() => net.addLink(0)).toThrow(RangeError);
@@ -129,7 +143,6 @@ function randomTraffic(seed: string, links: number, flows: number, onStep?: (net
   const capacities = Array.from({ length: links }, () => (u() < 0.1 ? undefined : 1 + Math.floor(u() * 50)));
   const net = new FlowNetwork(sim, capacities);
   const completions: Array<[number, number]> = [];
-  const started: Array<{ links: number[]; bytes: number }> = [];
   let t = 0;
   for (let i = 0; i < flows; i++) {
     t += -Math.log(1 - u()) * 2;
@@ -139,11 +152,14 @@ function randomTraffic(seed: string, links: number, flows: number, onStep?: (net
     const bytes = Math.floor(u() * 500);
     const bound = u() < 0.15 ? 1 + u() * 10 : UNLIMITED;
     const cancelAfter = u() < 0.1 ? u() * 50 : -1;
+    // Now and then a limited link changes capacity (a degradation or a repair).
+    const resized = Math.floor(u() * links);
+    const newCapacity = u() < 0.05 && capacities[resized] !== undefined ? 1 + Math.floor(u() * 50) : undefined;
     sim.scheduleKindAt(
       t,
       sim.registerKind(() => {
         const id = net.start([...path], bytes, (done) => completions.push([done, sim.now]), bound);
-        started.push({ links: [...path], bytes });
+        if (newCapacity !== undefined) net.setCapacity(resized, newCapacity);
         if (cancelAfter >= 0) sim.schedule(cancelAfter, () => net.cancel(id));
       }),
       0,
@@ -153,7 +169,7 @@ function randomTraffic(seed: string, links: number, flows: number, onStep?: (net
     if (sim.run({ maxEvents: 1 }) === 0) break;
     onStep?.(net);
   }
-  return { sim, net, completions, started };
+  return { sim, net, completions };
 }
 
 describe("FlowNetwork: against a full recompute and conservation laws", () => {

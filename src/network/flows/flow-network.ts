@@ -214,6 +214,24 @@ export class FlowNetwork {
     return flows.map((f) => ({ id: f.id, links: [...f.links], bound: f.bound, rate: f.rate, remaining: this.remainingBytes(f.id) as number }));
   }
 
+  /**
+   * Changes a link's capacity from now on (a degradation, a repair), re-solving its component.
+   * Only between positive finite capacities: whether a link constrains at all is fixed when it
+   * is added (it decides which flows finish at once and how components are joined).
+   */
+  setCapacity(link: number, capacity: number): void {
+    const old = this.capacities[link];
+    if (old === undefined || old === UNLIMITED) throw new RangeError(`link ${link} has no capacity to change`);
+    if (!(capacity > 0 && capacity < UNLIMITED)) throw new RangeError(`a link capacity must be a positive finite number of bytes/ms, got ${capacity}`);
+    const now = this.sim.now;
+    const component = this.collect(link, false);
+    this.advance(component, now);
+    this.capacities[link] = capacity;
+    this.cost.events++;
+    this.resolve(component);
+    this.arm();
+  }
+
   capacityOf(link: number): number {
     return this.capacities[link];
   }
@@ -284,10 +302,11 @@ export class FlowNetwork {
   }
 
   /**
-   * The flows that share a limited link with `seed`, transitively, sorted by id, and those
-   * links sorted by index; the seed itself only with `includeSeed` (it is in the link lists).
+   * The flows that share a limited link with `seed` (a flow, or a limited link), transitively,
+   * sorted by id, and those links sorted by index; a seed flow itself only with `includeSeed`
+   * (it is in the link lists).
    */
-  private collect(seed: Flow, includeSeed: boolean): { flows: Flow[]; links: number[] } {
+  private collect(seed: Flow | number, includeSeed: boolean): { flows: Flow[]; links: number[] } {
     const stamp = ++this.stamp;
     const flows: Flow[] = [];
     const links: number[] = [];
@@ -299,7 +318,10 @@ export class FlowNetwork {
         links.push(link);
       }
     };
-    visitLinksOf(seed);
+    if (typeof seed === "number") {
+      this.linkSeen[seed] = stamp;
+      links.push(seed);
+    } else visitLinksOf(seed);
     for (let i = 0; i < links.length; i++) {
       const list = this.linkFlows[links[i]];
       for (let j = 0; j < list.length; j++) {
@@ -311,7 +333,7 @@ export class FlowNetwork {
       }
     }
     // A flow on no limited link (bound only) is found by no link: it is its own component.
-    if (includeSeed && seed.seen !== stamp) flows.push(seed);
+    if (includeSeed && typeof seed !== "number" && seed.seen !== stamp) flows.push(seed);
     flows.sort((a, b) => a.id - b.id);
     links.sort((a, b) => a - b);
     return { flows, links };
