@@ -38,19 +38,41 @@ export interface SolveCost {
  * and has no bound gets UNLIMITED (it finishes at once). `cost`, when given, receives the rounds.
  */
 export function solveMaxMin(problem: MaxMinProblem, cost?: SolveCost): Float64Array {
-  const { capacities, flowLinks } = problem;
-  const linkCount = capacities.length;
+  const { flowLinks } = problem;
   const flowCount = flowLinks.length;
+  const flowStart = new Int32Array(flowCount + 1);
+  for (let f = 0; f < flowCount; f++) flowStart[f + 1] = flowStart[f] + flowLinks[f].length;
+  const flowLink = new Int32Array(flowStart[flowCount]);
+  const bounds = new Float64Array(flowCount).fill(UNLIMITED);
+  for (let f = 0; f < flowCount; f++) {
+    flowLink.set(flowLinks[f], flowStart[f]);
+    const bound = problem.bounds?.[f];
+    if (bound !== undefined) bounds[f] = bound;
+  }
+  return solveMaxMinPacked({ capacities: problem.capacities, flowCount, flowStart, flowLink, bounds }, cost);
+}
+
+/** The same problem packed: flow f crosses links flowLink[flowStart[f] .. flowStart[f + 1]). */
+export interface PackedMaxMinProblem {
+  readonly capacities: ArrayLike<number>;
+  readonly flowCount: number;
+  readonly flowStart: ArrayLike<number>;
+  readonly flowLink: ArrayLike<number>;
+  /** Each flow's bound (UNLIMITED = none). */
+  readonly bounds: ArrayLike<number>;
+}
+
+/** solveMaxMin on the packed form: what FlowNetwork calls, without an array per flow. */
+export function solveMaxMinPacked(problem: PackedMaxMinProblem, cost?: SolveCost): Float64Array {
+  const { capacities, flowCount, flowStart, flowLink, bounds } = problem;
+  const linkCount = capacities.length;
   const rates = new Float64Array(flowCount);
   const remaining = new Float64Array(linkCount);
   const unfrozenOnLink = new Int32Array(linkCount);
   const frozen = new Uint8Array(flowCount);
   // Flows per link as a CSR array (offsets into one index list), built in flow order.
   const linkStart = new Int32Array(linkCount + 1);
-  for (let f = 0; f < flowCount; f++) {
-    const links = flowLinks[f];
-    for (let k = 0; k < links.length; k++) linkStart[links[k] + 1]++;
-  }
+  for (let i = 0; i < flowStart[flowCount]; i++) linkStart[flowLink[i] + 1]++;
   for (let l = 0; l < linkCount; l++) {
     linkStart[l + 1] += linkStart[l];
     remaining[l] = capacities[l];
@@ -59,17 +81,16 @@ export function solveMaxMin(problem: MaxMinProblem, cost?: SolveCost): Float64Ar
   const fill = linkStart.slice(0, linkCount);
   let unfrozen = flowCount;
   for (let f = 0; f < flowCount; f++) {
-    const links = flowLinks[f];
     let constrained = false;
-    for (let k = 0; k < links.length; k++) {
-      const l = links[k];
+    for (let i = flowStart[f]; i < flowStart[f + 1]; i++) {
+      const l = flowLink[i];
       linkFlows[fill[l]++] = f;
       if (capacities[l] !== UNLIMITED) {
         unfrozenOnLink[l]++;
         constrained = true;
       }
     }
-    if (!constrained && boundOf(problem, f) === UNLIMITED) {
+    if (!constrained && bounds[f] === UNLIMITED) {
       rates[f] = UNLIMITED;
       frozen[f] = 1;
       unfrozen--;
@@ -77,17 +98,16 @@ export function solveMaxMin(problem: MaxMinProblem, cost?: SolveCost): Float64Ar
   }
   // Bounded flows by (bound, position): the next one to reach its bound is always the first unfrozen.
   const bounded: number[] = [];
-  for (let f = 0; f < flowCount; f++) if (frozen[f] === 0 && boundOf(problem, f) !== UNLIMITED) bounded.push(f);
-  bounded.sort((a, b) => boundOf(problem, a) - boundOf(problem, b) || a - b);
+  for (let f = 0; f < flowCount; f++) if (frozen[f] === 0 && bounds[f] !== UNLIMITED) bounded.push(f);
+  bounded.sort((a, b) => bounds[a] - bounds[b] || a - b);
   let nextBounded = 0;
 
   const freeze = (f: number, rate: number): void => {
     rates[f] = rate;
     frozen[f] = 1;
     unfrozen--;
-    const links = flowLinks[f];
-    for (let k = 0; k < links.length; k++) {
-      const l = links[k];
+    for (let i = flowStart[f]; i < flowStart[f + 1]; i++) {
+      const l = flowLink[i];
       if (capacities[l] === UNLIMITED) continue;
       remaining[l] -= rate;
       unfrozenOnLink[l]--;
@@ -111,8 +131,8 @@ export function solveMaxMin(problem: MaxMinProblem, cost?: SolveCost): Float64Ar
     }
     while (nextBounded < bounded.length && frozen[bounded[nextBounded]] === 1) nextBounded++;
     const boundFlow = nextBounded < bounded.length ? bounded[nextBounded] : -1;
-    if (boundFlow >= 0 && boundOf(problem, boundFlow) <= bestShare) {
-      freeze(boundFlow, boundOf(problem, boundFlow));
+    if (boundFlow >= 0 && bounds[boundFlow] <= bestShare) {
+      freeze(boundFlow, bounds[boundFlow]);
       continue;
     }
     // Every unfrozen flow crosses a limited link or has a bound, so one of the two exists.
@@ -123,9 +143,4 @@ export function solveMaxMin(problem: MaxMinProblem, cost?: SolveCost): Float64Ar
   }
   if (cost !== undefined) cost.rounds += rounds;
   return rates;
-}
-
-function boundOf(problem: MaxMinProblem, flow: number): number {
-  const bound = problem.bounds?.[flow];
-  return bound === undefined ? UNLIMITED : bound;
 }
