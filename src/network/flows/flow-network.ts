@@ -41,7 +41,6 @@ interface Flow {
   slot: number;
   links: Int32Array;
   bound: number;
-  bytes: number;
   remaining: number;
   rate: number;
   /** Time `remaining` was last advanced to. */
@@ -148,7 +147,6 @@ export class FlowNetwork {
       slot,
       links: path,
       bound,
-      bytes,
       remaining: bytes,
       rate: 0,
       updated: now,
