@@ -35,8 +35,6 @@ interface PairRoute {
   readonly bottleneckDown: number;
   /** A one-link route (the star's): its (link << 1) | direction-bit index for UP; -1 for longer routes. */
   readonly singleUp: number;
-  /** Propagation of a one-link route, ms. */
-  readonly propagationMs: number;
   readonly instantaneous: boolean;
 }
 
@@ -54,6 +52,10 @@ interface PairRoute {
  * star), `link/<from>--<to>/<forward|reverse>` for graph links. A negative one-way delay is an
  * error, never clamped.
  */
+/** pairSingle values that are not a link: a route of several links; a route not computed yet. */
+const MULTI_HOP = -1;
+const UNBUILT = -2;
+
 export class Network {
   private readonly deviceCount: number;
   private readonly nodeCount: number;
@@ -67,6 +69,13 @@ export class Network {
   private readonly linkStreams: StreamTable;
   /** Per link: propagation delay each way, ms (a typed array: the hot path reads no link object). */
   private readonly propagationMs: Float64Array;
+  /**
+   * Per (device, node), the hot path's view of the route in typed arrays (dense, no object per
+   * pair to chase): the single link's `(link << 1) | direction-bit` of an UP transfer, MULTI_HOP,
+   * or UNBUILT; and the bottleneck bytes/ms UP and DOWN. The star's pairs never leave this path.
+   */
+  private readonly pairSingle: Int32Array;
+  private readonly pairBottleneck: Float64Array;
   /** Per (device, node): the route, computed at first use and dropped when the graph changes. */
   private readonly pairRoutes: (PairRoute | undefined)[];
   // Degradations in force (faults), per (device, node): factors 1, 0, 1 when none.
@@ -95,6 +104,8 @@ export class Network {
     this.linkModel = new Int32Array(links.length);
     this.propagationMs = Float64Array.from(links, (link) => link.propagationMs);
     this.pairRoutes = new Array<PairRoute | undefined>(pairs).fill(undefined);
+    this.pairSingle = new Int32Array(pairs).fill(UNBUILT);
+    this.pairBottleneck = new Float64Array(pairs * 2);
     this.latencyFactor = new Float64Array(pairs).fill(1);
     this.addedLatency = new Float64Array(pairs);
     this.bandwidthFactor = new Float64Array(pairs).fill(1);
@@ -151,9 +162,12 @@ export class Network {
   invalidate(link?: number): void {
     const l = link === undefined ? undefined : this.network.links[link];
     const device = l === undefined ? -1 : l.from < this.deviceCount ? l.from : l.to < this.deviceCount ? l.to : -1;
-    if (device >= 0) this.pairRoutes.fill(undefined, device * this.nodeCount, (device + 1) * this.nodeCount);
-    else {
+    if (device >= 0) {
+      this.pairRoutes.fill(undefined, device * this.nodeCount, (device + 1) * this.nodeCount);
+      this.pairSingle.fill(UNBUILT, device * this.nodeCount, (device + 1) * this.nodeCount);
+    } else {
       this.pairRoutes.fill(undefined);
+      this.pairSingle.fill(UNBUILT);
       if (link === undefined) this.routes.invalidate();
     }
   }
@@ -167,25 +181,31 @@ export class Network {
   /** Draws the one-way time of `bytes` from device to node (UP) or back (DOWN), ms. */
   transferMs(device: number, node: number, direction: Direction, bytes: number): number {
     const pair = device * this.nodeCount + node;
-    const route = this.pairRoute(device, node);
-    if (route === undefined) throw new SimulationError(`no route between device ${this.scenario.devices[device].id} and node ${this.scenario.nodes[node].id}`);
+    let single = this.pairSingle[pair];
+    if (single === UNBUILT) {
+      if (this.buildPairRoute(device, node) === undefined) throw new SimulationError(`no route between device ${this.scenario.devices[device].id} and node ${this.scenario.nodes[node].id}`);
+      single = this.pairSingle[pair];
+    }
     const degraded = this.degradedPair[pair] === 1;
-    if (route.instantaneous && !degraded) return 0;
     let delay: number;
-    const single = route.singleUp;
     if (single >= 0) {
-      // The star's case, one direct link, written out: the hot path of every run.
+      // The star's case, one direct link, written out over typed arrays: the hot path of every run.
+      const link = single >> 1;
+      const model = this.linkModels[this.linkModel[link]];
+      const propagation = this.propagationMs[link];
+      if (model.instantaneous && propagation === 0 && !degraded) return 0;
       const index = single ^ direction;
       const stream = this.linkStream[index];
       if (stream < 0) delay = this.linkDraw(index);
       else {
         this.linkStreams.select(stream);
-        const model = this.linkModels[this.linkModel[single >> 1]];
         delay = model.latency();
         if (model.jitter !== undefined) delay += model.jitter();
-        if (route.propagationMs > 0) delay += route.propagationMs;
+        if (propagation > 0) delay += propagation;
       }
     } else {
+      const route = this.pairRoutes[pair] as PairRoute;
+      if (route.instantaneous && !degraded) return 0;
       delay = 0;
       const count = route.links.length;
       for (let k = 0; k < count; k++) {
@@ -195,7 +215,7 @@ export class Network {
       }
     }
     if (degraded) delay = delay * this.latencyFactor[pair] + this.addedLatency[pair];
-    const bytesPerMs = direction === UP ? route.bottleneckUp : route.bottleneckDown;
+    const bytesPerMs = this.pairBottleneck[(pair << 1) | direction];
     if (bytes > 0 && bytesPerMs !== Infinity) delay += bytes / (bytesPerMs * this.bandwidthFactor[pair]);
     if (!(delay >= 0)) {
       throw new SimulationError(`link ${this.scenario.devices[device].id} <-> ${this.scenario.nodes[node].id}: one-way delay draw ${delay} ms is negative; truncate latency or jitter with "min"`);
@@ -274,10 +294,12 @@ export class Network {
       bottleneckUp: bottleneck[UP],
       bottleneckDown: bottleneck[DOWN],
       singleUp: count === 1 ? (links[0] << 1) | (forward[0] === 1 ? 0 : 1) : -1,
-      propagationMs: count === 1 ? this.propagationMs[links[0]] : 0,
       instantaneous,
     };
     this.pairRoutes[pair] = result;
+    this.pairSingle[pair] = count === 1 ? result.singleUp : MULTI_HOP;
+    this.pairBottleneck[pair << 1] = result.bottleneckUp;
+    this.pairBottleneck[(pair << 1) | 1] = result.bottleneckDown;
     return result;
   }
 }
