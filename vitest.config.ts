@@ -28,14 +28,27 @@ const PROCESS_TESTS = [
   "test/sweep/sweep-reliability.test.ts",
 ];
 
+/**
+ * In-process but slow (statistical runs, every chart rendered, a million-event queue): in the full
+ * suite only, so `npm run test:unit` stays under a minute on a 2-core machine.
+ */
+const SLOW_TESTS = [
+  "test/engine/pending-events.test.ts",
+  "test/network/flows-ps.test.ts",
+  "test/report/frame-charts.test.ts",
+  "test/report/legacy-results.test.ts",
+  "test/report/llm-report.test.ts",
+  "test/run/work-estimate.test.ts",
+];
+
 export default defineConfig({
   test: {
     // Statistical validation runs simulate millions of tasks: allow them time without a wall-clock assertion.
     testTimeout: 300_000,
     hookTimeout: 60_000,
     projects: [
-      { extends: true, test: { name: "unit", include: ["test/**/*.test.ts"], exclude: PROCESS_TESTS } },
-      { extends: true, test: { name: "process", include: PROCESS_TESTS } },
+      { extends: true, test: { name: "unit", include: ["test/**/*.test.ts"], exclude: [...PROCESS_TESTS, ...SLOW_TESTS] } },
+      { extends: true, test: { name: "process", include: [...PROCESS_TESTS, ...SLOW_TESTS] } },
     ],
   },
 });
