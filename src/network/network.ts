@@ -49,7 +49,8 @@ interface PairRoute {
  * Stream naming, the one rule: the draws of a link in one direction come from its own stream,
  * created at its first use, so adding a device, node or link never shifts another link's draws:
  * `link/<device>/<node>/<up|down>` for the star shorthand's direct links (unchanged from the
- * star), `link/<from>--<to>/<forward|reverse>` for graph links. A negative one-way delay is an
+ * star); on a route of several links, `link/<from>--<to>/<forward|reverse>/<device>`, a stream per
+ * device per link, so a link many devices cross shifts no device's draws when another is added. A negative one-way delay is an
  * error, never clamped.
  */
 /** pairSingle values that are not a link: a route of several links; a route not computed yet. */
@@ -61,8 +62,10 @@ export class Network {
   private readonly nodeCount: number;
   private readonly network: ResolvedNetwork;
   private readonly routes: Routes;
-  /** Per (link, direction): index into the stream table, or -1 before first use. */
+  /** Per (link, direction): index into the stream table, or -1 before first use (links crossed alone: the star's). */
   private readonly linkStream: Int32Array;
+  /** Per (device, link, direction) of routes of several links: index into the stream table (see deviceLinkDraw). */
+  private readonly deviceLinkStream = new Map<number, number>();
   /** Per link: index into linkModels (links with equal parameters share one compiled sampler). */
   private readonly linkModel: Int32Array;
   private readonly linkModels: LinkSampler[] = [];
@@ -211,7 +214,7 @@ export class Network {
       for (let k = 0; k < count; k++) {
         // Summed in the order the transfer crosses the links.
         const i = direction === UP ? k : count - 1 - k;
-        delay += this.linkDraw((route.links[i] << 1) | ((route.forward[i] === 1) === (direction === UP) ? 0 : 1));
+        delay += this.deviceLinkDraw(device, (route.links[i] << 1) | ((route.forward[i] === 1) === (direction === UP) ? 0 : 1));
       }
     }
     if (degraded) delay = delay * this.latencyFactor[pair] + this.addedLatency[pair];
@@ -234,14 +237,33 @@ export class Network {
     }
   }
 
-  /** One link's latency + jitter (+ propagation) draw; index = (link << 1) | 0 crossed forward (from -> to), | 1 back. */
+  /** One link's latency + jitter (+ propagation) draw from the link's own stream; index = (link << 1) | 0 crossed forward (from -> to), | 1 back. */
   private linkDraw(index: number): number {
-    const link = index >> 1;
     let stream = this.linkStream[index];
     if (stream < 0) {
-      stream = this.linkStreams.add(this.streamName(link, (index & 1) === 0));
+      stream = this.linkStreams.add(this.streamName(index >> 1, (index & 1) === 0));
       this.linkStream[index] = stream;
     }
+    return this.draw(stream, index >> 1);
+  }
+
+  /**
+   * A link of a route of several links, drawn for one device from the stream
+   * `<the link's stream name>/<device id>`: a link many devices cross (a backhaul, an access point's
+   * uplink) gives each device draws of its own, so adding a device (or moving one) never shifts
+   * another device's draws. Costs one stream per device per link it crosses.
+   */
+  private deviceLinkDraw(device: number, index: number): number {
+    const key = device * this.linkStream.length + index;
+    let stream = this.deviceLinkStream.get(key);
+    if (stream === undefined) {
+      stream = this.linkStreams.add(`${this.streamName(index >> 1, (index & 1) === 0)}/${this.scenario.devices[device].id}`);
+      this.deviceLinkStream.set(key, stream);
+    }
+    return this.draw(stream, index >> 1);
+  }
+
+  private draw(stream: number, link: number): number {
     this.linkStreams.select(stream);
     const model = this.linkModels[this.linkModel[link]];
     let delay = model.latency();

@@ -103,7 +103,7 @@ describe("a transfer on a graph route (hand-worked)", () => {
     expect(s.network.vertices[vertex(s, "ap")]).toEqual({ id: "ap", kind: "access-point", position: { x: 0, y: 10 }, rangeM: 50 });
   });
 
-  it("draws each graph link from its own stream link/<from>--<to>/<forward|reverse>", () => {
+  it("draws each link of a route from a stream of its own per device, link/<from>--<to>/<forward|reverse>/<device>", () => {
     const jittery = resolveScenario(
       doc({
         topology: "graph",
@@ -117,15 +117,34 @@ describe("a transfer on a graph route (hand-worked)", () => {
     );
     const streams = new RandomStreams(7);
     const draws = Array.from({ length: 3 }, () => new Network(jittery, new RandomStreams(7)).transferMs(0, 0, UP, 0));
-    const a = streams.stream("link/cam--sw/forward");
-    const b = streams.stream("link/sw--edge/forward");
+    const a = streams.stream("link/cam--sw/forward/cam");
+    const b = streams.stream("link/sw--edge/forward/cam");
     expect(draws[0]).toBe(1 + a() + (3 + b()));
     // The reverse direction has streams of its own.
     const down = new Network(jittery, new RandomStreams(7)).transferMs(0, 0, DOWN, 0);
     const c = new RandomStreams(7);
-    const sw = c.stream("link/sw--edge/reverse");
-    const cam = c.stream("link/cam--sw/reverse");
+    const sw = c.stream("link/sw--edge/reverse/cam");
+    const cam = c.stream("link/cam--sw/reverse/cam");
     expect(down).toBe(3 + sw() + (1 + cam()));
+  });
+
+  it("a device added behind a shared link shifts no other device's draws on it", () => {
+    const links = [
+      { between: ["cam", "sw"], latency: { dist: "uniform", low: "1 ms", high: "2 ms" } },
+      { between: ["sw", "edge"], latency: { dist: "uniform", low: "3 ms", high: "4 ms" } },
+    ];
+    const alone = resolveScenario(doc({ topology: "graph", vertices: [{ id: "sw", kind: "switch" }], links }), {});
+    const withOther = doc({ topology: "graph", vertices: [{ id: "sw", kind: "switch" }], links: [...links, { between: ["cam2", "sw"], latency: "1 ms" }] });
+    (withOther.devices as unknown[]).push({ id: "cam2", workloads: [{ type: "arrivals", model: "m", frameSizePx: 300, interarrival: { dist: "exponential", mean: "100 ms" } }] });
+    const shared = resolveScenario(withOther, {});
+    const one = new Network(alone, new RandomStreams(7));
+    const two = new Network(shared, new RandomStreams(7));
+    const cam2 = shared.devices.findIndex((d) => d.id === "cam2");
+    for (let k = 0; k < 5; k++) {
+      // The other camera's transfers come first and cross sw--edge too: cam's draws must not move.
+      two.transferMs(cam2, 0, UP, 0);
+      expect(two.transferMs(0, 0, UP, 0)).toBe(one.transferMs(0, 0, UP, 0));
+    }
   });
 
   it("a negative draw on a route is a SimulationError, never clamped", () => {
