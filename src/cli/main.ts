@@ -309,8 +309,9 @@ async function runCommand(args: RunArgs): Promise<void> {
   else await writeStdout(`${formatSummary(results)}\n\nwrote ${resultsFile}${args.tasks ? ` and ${resolve(args.tasks)}` : ""}\n`);
   if (args.report) {
     // The chart stack (vega, vega-lite, resvg) is loaded only when charts are drawn: it costs a few hundred ms of every start.
-    const { renderReport } = await import("./report-command.js");
-    const printed = await renderReport(results, outDir, undefined, print);
-    if (!args.quiet && !args.json) await writeStdout(printed);
+    const [{ reportOutput }, { writeReport }] = await Promise.all([import("./report-command.js"), import("../report/write-report.js")]);
+    const printed = reportOutput(await writeReport(results, outDir, undefined, print), outDir, args.quiet === true);
+    // --quiet: the report's files after results.json, as `simulate report --quiet` prints them.
+    if (!args.json) await writeStdout(printed);
   }
 }

@@ -33,8 +33,12 @@ export async function reportCommand(args: ReportArgs): Promise<void> {
     folders: ["charts"],
     inputs: [{ what: "results file", file: resolve(args.results) }],
   });
-  const summary = await writeReport(results, outDir, formats, options);
-  await writeStdout(args.quiet ? summary.files.map((file) => `${file}\n`).join("") : summaryText(summary, outDir));
+  await writeStdout(reportOutput(await writeReport(results, outDir, formats, options), outDir, args.quiet === true));
+}
+
+/** What a report prints: the files written (quiet: only them, one per line), or the charts drawn, skipped and why, any warning, the report's path. */
+export function reportOutput(summary: ReportSummary, outDir: string, quiet: boolean): string {
+  return quiet ? summary.files.map((file) => `${file}\n`).join("") : summaryText(summary, outDir);
 }
 
 /** Renders into `outDir` and returns what to print: files written, charts skipped and why, any warning. */

@@ -142,6 +142,8 @@ async function finishSummary(summary: SweepSummary, outDir: string, charts: Prin
   // Loaded only when charts are drawn (see runCommand in main.ts).
   const { writeSweepCharts } = await import("../sweep/write-sweep-charts.js");
   const drawn = await writeSweepCharts(summary, outDir, charts);
+  // A chart drawn with warnings is drawn, but the user should know (as `simulate fit` and `report` say).
+  for (const warning of drawn.warnings) process.stderr.write(`warning: ${warning}\n`);
   if (quiet) {
     await writeStdout(`${join(outDir, "charts")}\n`);
     return;

@@ -192,6 +192,17 @@ describe("--quiet", () => {
     expect(run.stdout).toBe(`${join(out, "summary.json")}\n${join(out, "summary.csv")}\n`);
   });
 
+  it("a run with --report --quiet prints results.json, then only the report's files", () => {
+    const dir = tempDir("continuum-quiet-run-report-");
+    const run = runCli([TESTBED, "--duration", "20 s", "--out", dir, "--report", "--quiet"], REPO, HANG_MS);
+    expect(run.code, run.stderr).toBe(0);
+    const lines = run.stdout.trim().split("\n");
+    expect(lines[0]).toBe(join(dir, "results.json"));
+    expect(lines).toContain(join(dir, "index.html"));
+    expect(lines.length).toBeGreaterThan(2);
+    for (const line of lines) expect(existsSync(line), line).toBe(true);
+  });
+
   it("report --quiet prints only the files it wrote", () => {
     const dir = tempDir("continuum-quiet-report-");
     expect(runCli([TESTBED, "--duration", "20 s", "--out", dir, "--quiet"]).stdout).toBe(`${join(dir, "results.json")}\n`);
