@@ -47,6 +47,14 @@ export function chartFileBase(chartDir: string, id: string, width: ChartWidth): 
 const CHART_EXTENSIONS = [".vl.json", ".svg", ".png", ".pdf"] as const;
 
 /**
+ * Removes every file a chart can have (any format, any width): a chart now skipped must not leave
+ * the files of an earlier rendering beside the note that it is not drawn.
+ */
+export function removeChartFiles(chartDir: string, id: string): void {
+  for (const width of REPORT_WIDTHS) for (const ext of CHART_EXTENSIONS) rmSync(`${chartFileBase(chartDir, id, width)}${ext}`, { force: true });
+}
+
+/**
  * Draws the charts of the results into `<outDir>/charts/` (`.vl.json` always; `.svg`, `.png` and
  * `.pdf` when asked), at each asked print width, and, with "html", `<outDir>/index.html` (its charts
  * at the first width asked): the charts of every workload family the runs have (a family no run has
@@ -64,8 +72,7 @@ export async function writeReport(results: ReportResults, outDir: string, format
     const outcomes = widths.map((width) => ({ width, outcome: chart.build(results, width) }));
     const first = outcomes[0].outcome;
     if (first.kind === "skipped") {
-      // Files from an earlier rendering would otherwise sit beside the note that the chart is not drawn.
-      for (const width of REPORT_WIDTHS) for (const ext of CHART_EXTENSIONS) rmSync(`${chartFileBase(chartDir, chart.id, width)}${ext}`, { force: true });
+      removeChartFiles(chartDir, chart.id);
       summary.skipped.push({ id: chart.id, title: chart.title, reason: first.reason });
       entries.push({ id: chart.id, title: chart.title, kind: "skipped", reason: first.reason });
       continue;

@@ -1,4 +1,3 @@
-import { rmSync } from "node:fs";
 import { join } from "node:path";
 import type { ChartOutcome } from "../report/chart.js";
 import { sweepHeatmapChart } from "../report/charts/sweep-heatmap.js";
@@ -6,7 +5,7 @@ import { plotAxes } from "../report/charts/sweep-input.js";
 import { sweepMetricVsAxisChart } from "../report/charts/sweep-metric-vs-axis.js";
 import { DEFAULT_DPI, DEFAULT_REPORT_WIDTHS, type PrintOptions } from "../report/print.js";
 import type { ChartWidth } from "../report/style.js";
-import { chartFileBase, writeChartFiles } from "../report/write-report.js";
+import { chartFileBase, removeChartFiles, writeChartFiles } from "../report/write-report.js";
 import type { SweepSummary } from "./summary.js";
 
 export interface SweepChartsReport {
@@ -37,21 +36,20 @@ export async function writeSweepCharts(summary: SweepSummary, outDir: string, pr
   }
   const chartDir = join(outDir, "charts");
   for (const job of jobs) {
-    let drawn = false;
-    for (const width of print.widths) {
-      const outcome = job.build(width);
-      const base = chartFileBase(chartDir, job.id, width);
-      if (outcome.kind === "skipped") {
-        // Files from an earlier drawing would otherwise sit beside the note that the chart is not drawn.
-        for (const ext of [".vl.json", ".svg", ".png"]) rmSync(`${base}${ext}`, { force: true });
-        if (width === print.widths[0]) report.skipped.push({ id: job.id, reason: outcome.reason });
-        continue;
-      }
-      const written = await writeChartFiles(base, outcome.spec, job.id, ["svg", "png"], print.dpi);
-      report.warnings.push(...written.warnings.map((w) => `${job.id}: ${w}`));
-      drawn = true;
+    // Whether a chart is drawn depends on the data, not the width: the first width decides, as in writeReport.
+    const outcomes = print.widths.map((width) => ({ width, outcome: job.build(width) }));
+    const first = outcomes[0].outcome;
+    if (first.kind === "skipped") {
+      removeChartFiles(chartDir, job.id);
+      report.skipped.push({ id: job.id, reason: first.reason });
+      continue;
     }
-    if (drawn) report.drawn.push(job.id);
+    for (const { width, outcome } of outcomes) {
+      if (outcome.kind === "skipped") continue;
+      const written = await writeChartFiles(chartFileBase(chartDir, job.id, width), outcome.spec, job.id, ["svg", "png"], print.dpi);
+      report.warnings.push(...written.warnings.map((w) => `${job.id}: ${w}`));
+    }
+    report.drawn.push(job.id);
   }
   return report;
 }
