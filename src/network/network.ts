@@ -1,5 +1,6 @@
 import { SimulationError } from "../errors.js";
 import type { RandomStreams, StreamTable } from "../engine/rng.js";
+import type { LinkResults } from "../metrics/network-results.js";
 import type { Sampler } from "../random/distributions.js";
 import type { ResolvedLink, ResolvedNetwork } from "../scenario/resolved.js";
 import { RELAY_KINDS, type Route, Routes } from "./topology/routes.js";
@@ -235,6 +236,33 @@ export class Network {
       this.bandwidthFactor[pair] = bandwidthFactor;
       this.degradedPair[pair] = latencyFactor !== 1 || addedLatencyMs !== 0 || bandwidthFactor !== 1 ? 1 : 0;
     }
+  }
+
+  // The contract of issue 15's wiring (NET implements; the world's mobility driver calls) ----------
+
+  /**
+   * Moves wireless device `device`'s access link to access point `ap` (an index into
+   * `network.wireless.accessPoints`), or detaches it (`ap` null: out of every AP's range). Its
+   * transfers, in flight or started later, wait until `readyAtMs` (Infinity while detached), then
+   * go on over the new route with the bytes not yet delivered. The device's routes are recomputed.
+   */
+  attach(device: number, ap: number | null, readyAtMs: number): void {
+    throw new SimulationError(`Network.attach(${device}, ${ap}, ${readyAtMs}): not implemented yet (issue 15 wiring)`);
+  }
+
+  /** Sets how fast a wireless device may send over its access hop now, bytes/ms (distance-dependent rate); asked at each transfer start and resume. */
+  setWirelessRate(rate: (device: number, nowMs: number) => number): void {
+    throw new SimulationError(`Network.setWirelessRate(${typeof rate}): not implemented yet (issue 15 wiring)`);
+  }
+
+  /** Transfers of `device` that waited for a handover or for coverage so far, and their total wait, ms. */
+  waitsOf(device: number): { transfers: number; waitMs: number } {
+    throw new SimulationError(`Network.waitsOf(${device}): not implemented yet (issue 15 wiring)`);
+  }
+
+  /** Per-link results over the measurement window (null when no link has a capacity and no AP an air capacity). */
+  linkResults(endMs: number): LinkResults | null {
+    throw new SimulationError(`Network.linkResults(${endMs}): not implemented yet (issue 15 wiring)`);
   }
 
   /** One link's latency + jitter (+ propagation) draw from the link's own stream; index = (link << 1) | 0 crossed forward (from -> to), | 1 back. */

@@ -169,7 +169,7 @@ export function resolveNetwork(network: NetworkDocument, devices: readonly Resol
       return nominal;
     }),
   );
-  return { vertices, links, nominalLatencyMs };
+  return { vertices, links, nominalLatencyMs, wireless: undefined };
 }
 
 /** Shared by every link without a capacity (a star has one link per device and node). */

@@ -1,4 +1,6 @@
 /** Parts of the one resolved scenario (src/scenario/resolved-scenario.ts) shared by its sections. */
+import type { MobilitySettings } from "../network/mobility/models.js";
+import type { AccessSettings } from "../network/wireless/access.js";
 import type { CompiledDistribution } from "../random/distributions.js";
 
 export interface ServiceClass {
@@ -35,8 +37,12 @@ export interface ResolvedVertex {
 
 /** A link of the network graph, both directions. */
 export interface ResolvedNetworkLink {
-  /** direct: the star shorthand's link of a (device, node) pair (streams `link/<device>/<node>/<up|down>`); graph: streams `link/<from>--<to>/<forward|reverse>`. */
-  readonly kind: "direct" | "graph";
+  /**
+   * direct: the star shorthand's link of a (device, node) pair (streams `link/<device>/<node>/<up|down>`); graph: streams
+   * `link/<from>--<to>/<forward|reverse>`; access: a wireless device's hop to its current access point (from = the device,
+   * to = the access point at time 0 as the resolver found it; the world moves it at handovers, Network.attach).
+   */
+  readonly kind: "direct" | "graph" | "access";
   /** Vertex indices; forward is from -> to (a direct link's from is the device). */
   readonly from: number;
   readonly to: number;
@@ -59,6 +65,26 @@ export interface ResolvedNetwork {
   readonly links: readonly ResolvedNetworkLink[];
   /** Nominal one-way route latency, [device][node] (the shortest route's sum of link nominals). */
   readonly nominalLatencyMs: readonly (readonly number[])[];
+  /** Devices that move and attach to access points by radio (docs/mobility.md); undefined when no device group has `mobility`. */
+  readonly wireless: ResolvedWireless | undefined;
+}
+
+/**
+ * Wireless access (issue 15): the devices of groups with `mobility` reach the graph through one
+ * access link each, to the access point (or base station) they are attached to now. The access
+ * points' air interfaces are shared by the devices attached to them.
+ */
+export interface ResolvedWireless {
+  /** Per device index: how it moves; undefined for a wired device. */
+  readonly mobility: readonly (MobilitySettings | undefined)[];
+  /** Hysteresis, handover delay, path loss, distance-dependent rate. */
+  readonly settings: AccessSettings;
+  /** Vertex indices of the access points and base stations devices may attach to, in vertex order. */
+  readonly accessPoints: readonly number[];
+  /** Per access point (same order): the air capacity its attached devices share, bytes per ms, [up (device to AP), down]; Infinity: no contention. */
+  readonly airCapacityBytesPerMs: readonly (readonly [number, number])[];
+  /** Per device index: its access link's index in `links` (kind "access"), -1 for a wired device. */
+  readonly accessLink: readonly number[];
 }
 
 export interface SchedulerEntry {

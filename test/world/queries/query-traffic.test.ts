@@ -135,6 +135,7 @@ describe("several query workloads on one device", () => {
         vertices: [scenario.network.vertices[0], { ...scenario.network.vertices[0], id: "camera" }, ...scenario.network.vertices.slice(1)],
         links: [...scenario.network.links.map((l) => ({ ...l, to: l.to + 1 })), ...scenario.network.links.map((l) => ({ ...l, from: 1, to: l.to + 1 }))],
         nominalLatencyMs: [scenario.network.nominalLatencyMs[0], scenario.network.nominalLatencyMs[0]],
+        wireless: undefined,
       },
     };
     const run = simulate(mixed).runs[0];
