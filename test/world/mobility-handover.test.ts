@@ -8,6 +8,7 @@ import { Network } from "../../src/network/network.js";
 import { simulate } from "../../src/run/simulate.js";
 import { loadScenarioFile } from "../../src/scenario/resolve.js";
 import { MobilityDriver, type MobilityNetwork } from "../../src/world/mobility-driver.js";
+import type { TaskRecord } from "../../src/world/frames/frame-traffic.js";
 import { REPO } from "../cli/helpers.js";
 
 const FILE = join(REPO, "scenarios", "mobility-handover.json");
@@ -64,5 +65,35 @@ describe("scenarios/mobility-handover.json", () => {
     const first = once();
     expect(Date.now() - started).toBeLessThan(20_000);
     expect(once()).toBe(first);
+  });
+
+  // Runs after the merge too: schedulers see the route as it is after each handover (ClusterView asks the network at every placement).
+  it.skipIf(!networkWired())("nearest-healthy sends each frame to the edge node behind the device's access point at that moment", () => {
+    const scenario = loadScenarioFile(FILE, {}, (d) => (d.duration = "2 min"));
+    // The attachment timeline, independently: the driver alone over a recording network.
+    const sim = new Simulator();
+    const timeline = new Map<number, { at: number; ap: number | null }[]>();
+    const recorder: MobilityNetwork = {
+      attach: (device, ap) => timeline.set(device, [...(timeline.get(device) ?? []), { at: sim.now, ap }]),
+      setWirelessRate: () => {},
+      waitsOf: () => ({ transfers: 0, waitMs: 0 }),
+    };
+    const end = scenario.durationMs + scenario.drainMs;
+    new MobilityDriver(sim, new RandomStreams(scenario.seed), scenario, recorder, end).start();
+    sim.run({ until: end });
+    const records: TaskRecord[] = [];
+    simulate({ ...scenario, policies: scenario.policies.filter((p) => p.label === "nearest-healthy") }, { taskSink: () => (record) => records.push({ ...record }) });
+    expect(records.length).toBeGreaterThan(1000);
+    let checked = 0;
+    for (const record of records) {
+      const device = scenario.devices.findIndex((d) => d.id === record.device);
+      const changes = timeline.get(device) ?? [];
+      // A frame created within 1 ms of a change may be placed on either side of it.
+      if (changes.some((c) => Math.abs(c.at - record.createdAt) < 1)) continue;
+      const now = changes.filter((c) => c.at <= record.createdAt).pop();
+      expect(record.node).toBe(`edge-${(now?.ap ?? -1) + 1}`);
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(records.length * 0.99);
   });
 });
