@@ -23,6 +23,8 @@ type LinkEntry = NonNullable<NetworkDocument["links"]>[number];
  * matrix (base latency only), else `default`. Graph links: the other `links` entries, between any
  * two vertices (a device group expands to a link per member). A constant negative latency or
  * jitter is refused at its path (never clamped); links with equal parameters share one object.
+ * Devices of groups with `mobility` have no link of their own: one "access" link each, to their
+ * access point (resolve-wireless.ts).
  */
 export function resolveNetwork(
   network: NetworkDocument,
@@ -30,7 +32,7 @@ export function resolveNetwork(
   nodes: readonly ResolvedNode[],
   ctx: ResolveContext,
   /** The device groups as written (their `mobility`) and the master seed: for wireless access. */
-  mobile: { readonly groups: readonly DeviceAt[]; readonly seed: number | string } = { groups: [], seed: 0 },
+  mobile: { readonly groups: readonly DeviceAt[]; readonly seed: number | string },
 ): ResolvedNetwork {
   const issuesBefore = ctx.issues.length;
   const vertices: ResolvedVertex[] = [
