@@ -6,6 +6,8 @@ import { suggestName } from "../text/nearest-name.js";
 import { parseBandwidth } from "./bandwidth.js";
 import { DEFAULT_TOPOLOGY, PROPAGATION_MS_PER_KM } from "./defaults.js";
 import type { ResolveContext } from "./resolve-context.js";
+import type { DeviceAt } from "./resolve-shorthands.js";
+import { resolveWireless } from "./resolve-wireless.js";
 import type { ResolvedLink, ResolvedNetwork, ResolvedNetworkLink, ResolvedVertex } from "./resolved.js";
 import type { ResolvedDevice, ResolvedNode } from "./resolved-scenario.js";
 import type { ScenarioDocument } from "./schema.js";
@@ -21,8 +23,17 @@ type LinkEntry = NonNullable<NetworkDocument["links"]>[number];
  * matrix (base latency only), else `default`. Graph links: the other `links` entries, between any
  * two vertices (a device group expands to a link per member). A constant negative latency or
  * jitter is refused at its path (never clamped); links with equal parameters share one object.
+ * Devices of groups with `mobility` have no link of their own: one "access" link each, to their
+ * access point (resolve-wireless.ts).
  */
-export function resolveNetwork(network: NetworkDocument, devices: readonly ResolvedDevice[], nodes: readonly ResolvedNode[], ctx: ResolveContext): ResolvedNetwork {
+export function resolveNetwork(
+  network: NetworkDocument,
+  devices: readonly ResolvedDevice[],
+  nodes: readonly ResolvedNode[],
+  ctx: ResolveContext,
+  /** The device groups as written (their `mobility`) and the master seed: for wireless access. */
+  mobile: { readonly groups: readonly DeviceAt[]; readonly seed: number | string },
+): ResolvedNetwork {
   const issuesBefore = ctx.issues.length;
   const vertices: ResolvedVertex[] = [
     ...devices.map((d): ResolvedVertex => ({ id: d.id, kind: "device", position: undefined, rangeM: undefined })),
@@ -42,14 +53,22 @@ export function resolveNetwork(network: NetworkDocument, devices: readonly Resol
   }
   const nodeNamed = new Map(nodes.map((n) => [n.id, nodeVertex(n.index)]));
   const otherNamed = new Map<string, number>();
+  const vertexEntry: number[] = vertices.map(() => -1);
   (network.vertices ?? []).forEach((v, i) => {
     if (deviceNamed.has(v.id) || nodeNamed.has(v.id) || otherNamed.has(v.id)) {
       ctx.fail(`network.vertices[${i}].id`, v.id, "an id no device, device group, node or other vertex has");
       return;
     }
     otherNamed.set(v.id, vertices.length);
+    vertexEntry.push(i);
     vertices.push({ id: v.id, kind: v.kind, position: v.position, rangeM: v.range });
   });
+  // Devices that move reach the graph by radio only (their access link follows their access point).
+  const movingGroups = new Set(mobile.groups.filter((g) => g.doc.mobility !== undefined).map((g) => g.doc.id));
+  const moving = (deviceIndex: number): boolean => movingGroups.has(devices[deviceIndex].group);
+  const wiredGroups = [...new Set(devices.filter((d) => !moving(d.index)).map((d) => d.group))];
+  const byRadio = (id: string): string =>
+    `a wired device (group) here: ${id} moves (mobility) and reaches the network by radio, through the access point it is attached to${wiredGroups.length > 0 ? `; ${suggestName(id, wiredGroups)}` : ""}`;
   /** The vertices of a link end; `between: [device, node]` is read in that order first, as the star did. */
   const lookup = (id: string, k: number): number[] | undefined => {
     const node = nodeNamed.get(id);
@@ -75,6 +94,10 @@ export function resolveNetwork(network: NetworkDocument, devices: readonly Resol
     const ends = entry.between.map((id, k) => {
       const members = lookup(id, k);
       if (members === undefined) ctx.fail(`network.links[${index}].between[${k}]`, id, `a device, device group, node or vertex id: ${known(id)}`);
+      else if (isDevice(members[0]) && moving(members[0])) {
+        ctx.fail(`network.links[${index}].between[${k}]`, id, byRadio(id));
+        return undefined;
+      }
       return members;
     });
     const [a, b] = ends;
@@ -90,8 +113,12 @@ export function resolveNetwork(network: NetworkDocument, devices: readonly Resol
   if (matrix !== undefined) {
     if (matrix.values.length !== matrix.rows.length) ctx.fail("network.latencyMatrix.values", `${matrix.values.length} rows`, `${matrix.rows.length} rows, one per entry of rows`);
     matrix.rows.forEach((row, r) => {
-      const members = deviceNamed.get(row);
+      let members = deviceNamed.get(row);
       if (members === undefined) ctx.fail(`network.latencyMatrix.rows[${r}]`, row, `a device id: ${suggestName(row, [...new Set(devices.map((d) => d.group))])}`);
+      else if (moving(members[0])) {
+        ctx.fail(`network.latencyMatrix.rows[${r}]`, row, byRadio(row));
+        members = undefined;
+      }
       const values = matrix.values[r] ?? [];
       if (values.length !== matrix.columns.length) ctx.fail(`network.latencyMatrix.values[${r}]`, values, `${matrix.columns.length} values, one per column`);
       matrix.columns.forEach((column, c) => {
@@ -116,19 +143,20 @@ export function resolveNetwork(network: NetworkDocument, devices: readonly Resol
 
   const star = (network.topology ?? DEFAULT_TOPOLOGY) === "star";
   for (const device of devices) {
+    if (moving(device.index)) continue;
     for (const node of nodes) {
       const entryIndex = directEntry[device.index][node.index];
       const base = baseLatency[device.index][node.index];
       if (!star && entryIndex === undefined && base === undefined) continue;
       const entry = entryIndex === undefined ? undefined : entries[entryIndex];
-      const parameters = params.resolve(entry, entryIndex, base);
+      const parameters = params.resolve(entry, entryIndex === undefined ? undefined : `network.links[${entryIndex}]`, base);
       links.push(graphLink("direct", device.index, nodeVertex(node.index), parameters, entry, entryIndex, ctx));
     }
   }
   const pairs = new Set<string>();
   for (const { index, from, to } of graphEntries) {
     const entry = entries[index];
-    const parameters = params.resolve(entry, index, undefined);
+    const parameters = params.resolve(entry, `network.links[${index}]`, undefined);
     for (const a of from) {
       for (const b of to) {
         const pair = a < b ? `${a}/${b}` : `${b}/${a}`;
@@ -146,18 +174,39 @@ export function resolveNetwork(network: NetworkDocument, devices: readonly Resol
     }
   }
 
+  const wireless =
+    movingGroups.size === 0
+      ? undefined
+      : resolveWireless(
+          network,
+          { groups: mobile.groups, devices, vertices, vertexEntry, seed: mobile.seed, hop: params.resolve(network.wireless, "network.wireless", undefined), noCapacity: NO_CAPACITY },
+          links,
+          ctx,
+        );
   const routes = new Routes(
     vertices.map((v) => v.id),
     Uint8Array.from(vertices, (v) => (RELAY_KINDS.has(v.kind) ? 1 : 0)),
     links,
   );
   const unreachable = new Set<string>();
+  // A moving device may attach to any access point: every access point must reach every node.
+  for (const ap of wireless?.accessPoints ?? []) {
+    for (const node of nodes) {
+      if (routes.nominalLatencyMs(nodeVertex(node.index), ap) < Infinity || ctx.issues.length > issuesBefore + unreachable.size) continue;
+      unreachable.add(`${vertices[ap].id}/${node.id}`);
+      ctx.fail(
+        "network",
+        `${vertices[ap].id} -> ${node.id}`,
+        `a route from access point ${vertices[ap].id} to node ${node.id} (moving devices may attach to any access point, and schedulers may send their work to any node): add links joining them`,
+      );
+    }
+  }
   const nominalLatencyMs = devices.map((device) =>
     nodes.map((node) => {
       // Asked from the node's side: one routing tree per node serves every device (routes.ts).
       const nominal = routes.nominalLatencyMs(nodeVertex(node.index), device.index);
       // A mistake already reported (an unknown vertex...) is the cause: one mistake, one message.
-      if (nominal === Infinity && ctx.issues.length === issuesBefore + unreachable.size && !unreachable.has(`${device.group}/${node.id}`)) {
+      if (nominal === Infinity && !moving(device.index) && ctx.issues.length === issuesBefore + unreachable.size && !unreachable.has(`${device.group}/${node.id}`)) {
         // Once per device group and node, not once per member.
         unreachable.add(`${device.group}/${node.id}`);
         ctx.fail(
@@ -169,11 +218,11 @@ export function resolveNetwork(network: NetworkDocument, devices: readonly Resol
       return nominal;
     }),
   );
-  return { vertices, links, nominalLatencyMs, wireless: undefined };
+  return { vertices, links, nominalLatencyMs, wireless };
 }
 
 /** Shared by every link without a capacity (a star has one link per device and node). */
-const NO_CAPACITY: readonly [number, number] = Object.freeze([Infinity, Infinity] as [number, number]);
+export const NO_CAPACITY: readonly [number, number] = Object.freeze([Infinity, Infinity] as [number, number]);
 
 function graphLink(kind: "direct" | "graph", from: number, to: number, parameters: ResolvedLink, entry: LinkEntry | undefined, index: number | undefined, ctx: ResolveContext): ResolvedNetworkLink {
   const propagationMs = (entry?.distanceKm ?? 0) * PROPAGATION_MS_PER_KM;
@@ -206,11 +255,12 @@ class LinkParameters {
     private readonly ctx: ResolveContext,
   ) {}
 
-  resolve(specific: LinkEntry | undefined, linkIndex: number | undefined, baseLatency: number | undefined): ResolvedLink {
+  /** `specific`: a link's own parameters (a `links` entry, `network.wireless`) written at `specificPath`; what it leaves out comes from the default. */
+  resolve(specific: Params | undefined, specificPath: string | undefined, baseLatency: number | undefined): ResolvedLink {
     const { defaults, ctx } = this;
-    const pathOf = (key: keyof Params): string => (specific?.[key] !== undefined ? `network.links[${linkIndex}].${key}` : `network.default.${key}`);
+    const pathOf = (key: keyof Params): string => (specific?.[key] !== undefined ? `${specificPath}.${key}` : `network.default.${key}`);
     // Most pairs share their parameters: look them up by where they come from before hashing the specs.
-    const origin = `${linkIndex ?? -1}|${baseLatency ?? ""}`;
+    const origin = `${specificPath ?? ""}|${baseLatency ?? ""}`;
     const known = this.byOrigin.get(origin);
     if (known !== undefined) return known;
     const latencySpec: DistributionSpec = specific?.latency ?? baseLatency ?? defaults.latency ?? 0;

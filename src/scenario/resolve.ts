@@ -104,7 +104,7 @@ function resolveDocument(doc: ScenarioDocument, rawJson: unknown, ctx: ResolveCo
     frames,
     ctx,
   );
-  const network = resolveNetwork(doc.network ?? {}, devices, nodes, ctx);
+  const network = resolveNetwork(doc.network ?? {}, devices, nodes, ctx, { groups: normal.devices, seed: doc.seed ?? D.DEFAULT_SEED });
   checkBaselines(normal, policies, devices, nodes, cloudNode, roleKnown, frames, ctx);
 
   const healthCheckIntervalMs = doc.healthCheck?.interval ?? D.DEFAULT_HEALTH_CHECK_INTERVAL_MS;

@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { accessSettingsShape } from "../network/mobility/schema.js";
 import { distributionSpecSchema, durationSchema } from "../random/distribution-spec.js";
 import {
   DEFAULT_BYTES_PER_TOKEN,
@@ -56,6 +57,13 @@ const vertex = z
     }),
     position: z.strictObject({ x: z.number(), y: z.number() }).optional().meta({ description: "Position in metres (access points and base stations: where devices attach)." }),
     range: z.number().positive().optional().meta({ description: "Radio range in metres (access points and base stations)." }),
+    capacity: z
+      .union([bandwidthSchema, z.strictObject({ up: bandwidthSchema, down: bandwidthSchema })])
+      .optional()
+      .meta({
+        description:
+          "Access points and base stations: the air interface's capacity, shared by the devices attached to it: one bandwidth for both directions, or { up (device to AP), down }. Absent: no contention.",
+      }),
   })
   .meta({ description: "A vertex of the network graph besides the devices and nodes." });
 
@@ -79,6 +87,13 @@ export const networkSchema = z
     default: z.strictObject(linkParameters).optional().meta({ description: "Parameters of every link that does not state them." }),
     latencyMatrix: latencyMatrix.optional(),
     links: z.array(link).optional().meta({ description: "Direct device-node links (overriding the matrix and the default) and graph links between any two vertices." }),
+    wireless: z
+      .strictObject({ ...linkParameters, ...accessSettingsShape })
+      .optional()
+      .meta({
+        description:
+          "Devices with `mobility` attach by radio to the nearest access point or base station in range (network.vertices with position and range) and hand over as they move. latency, jitter and bandwidth are the wireless hop's, as a link's (default: network.default's).",
+      }),
     bytesPerToken: z
       .number()
       .positive()

@@ -1,5 +1,6 @@
 import * as z from "zod";
 import { distributionSpecSchema, durationSchema } from "../random/distribution-spec.js";
+import { mobilitySchema } from "../network/mobility/schema.js";
 import { DEFAULT_CONTEXT_TOKENS, DEFAULT_SHARING } from "./defaults.js";
 import { idSchema } from "./schema-common.js";
 import { workloadSchema } from "./schema-workloads.js";
@@ -135,6 +136,7 @@ export const deviceSchema = z.strictObject({
   localNodes: z.array(idSchema).min(1).optional().meta({
     description: "Queries without localModel: the edge nodes the 'local' route uses (the least busy one is chosen per query). Default: every non-cloud node with a language-model service.",
   }),
+  mobility: mobilitySchema.optional(),
 });
 
 export type NodeDocument = z.output<typeof nodeSchema>;

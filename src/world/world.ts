@@ -5,6 +5,7 @@ import type { ResolvedScenario } from "../scenario/resolved-scenario.js";
 import type { Scheduler } from "../schedulers/types.js";
 import type { QueryRouter } from "../llm/routers/types.js";
 import { FaultInjector, type FaultRecord, type FaultTarget } from "./faults.js";
+import { MobilityDriver } from "./mobility-driver.js";
 import { NodeActivity } from "./node-activity.js";
 import type { ComputeUnit, Traffic, TrafficContext } from "./traffic-context.js";
 import { createComputeUnit, servicesContend } from "./compute-unit.js";
@@ -37,6 +38,8 @@ export class World implements FaultTarget {
   readonly activity: NodeActivity;
   readonly frames: FrameTraffic | undefined;
   readonly queries: QueryTraffic | undefined;
+  /** Moving devices and their access points (docs/mobility.md); undefined when no device group has `mobility`. */
+  readonly mobility: MobilityDriver | undefined;
   private readonly faults: FaultInjector;
   private readonly traffics: Traffic[] = [];
   /** Per node: the compute units by name ("accelerator", "cpu"), created on first use. */
@@ -59,6 +62,7 @@ export class World implements FaultTarget {
     this.activity = new NodeActivity(nodes, scenario.warmupMs, scenario.durationMs);
     this.units = scenario.nodes.map(() => new Map());
     this.faults = new FaultInjector(this.sim, scenario, this.streams, this, this.endOfRun);
+    this.mobility = scenario.network.wireless === undefined ? undefined : new MobilityDriver(this.sim, this.streams, scenario, this.network, this.endOfRun);
     const context: TrafficContext = {
       sim: this.sim,
       streams: this.streams,
@@ -96,6 +100,8 @@ export class World implements FaultTarget {
   }
 
   run(): void {
+    // Devices are attached before any transfer can start.
+    this.mobility?.start();
     this.faults.start();
     for (const traffic of this.traffics) traffic.start();
     this.sim.run({ until: this.endOfRun });

@@ -1,8 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { RandomStreams } from "../../src/engine/rng.js";
 import { createTrajectory } from "../../src/network/mobility/models.js";
-import { InputError } from "../../src/errors.js";
-import { ACCESS_DEFAULTS, accessPointSchema, accessSchema, MOBILITY_DEFAULTS, mobilitySchema, resolveAccess, resolveAccessPoints, resolveMobility } from "../../src/network/mobility/schema.js";
+import { ACCESS_DEFAULTS, accessSchema, MOBILITY_DEFAULTS, mobilitySchema, resolveAccess, resolveMobility } from "../../src/network/mobility/schema.js";
 import { WirelessAccess } from "../../src/network/wireless/access.js";
 import { hysteresisDistanceRatio, pathLossDb, rateAtDistance } from "../../src/network/wireless/radio.js";
 
@@ -49,25 +48,11 @@ describe("schema fragment and defaults", () => {
   it("mobility specs resolve to the models' units (ms, rad), with NS-3 Gauss-Markov defaults", () => {
     const gm = resolveMobility(mobilitySchema.parse({ model: "gauss-markov", area: { width: 100, height: 50 }, meanSpeedMps: 3, meanDirectionDeg: 90 }));
     expect(gm).toMatchObject({ alpha: MOBILITY_DEFAULTS.alpha, stepMs: 1000, speedSdMps: 1, directionSdRad: 1, meanDirectionRad: Math.PI / 2, start: null });
-    const rwp = resolveMobility(mobilitySchema.parse({ model: "random-waypoint", area: { width: 100, height: 50 }, speedMps: [1, 5], pauseS: 2 }));
+    const rwp = resolveMobility(mobilitySchema.parse({ model: "random-waypoint", area: { width: 100, height: 50 }, speedMps: [1, 5], pause: "2 s" }));
     expect(rwp).toMatchObject({ speedMps: { min: 1, max: 5 }, pauseMs: { min: 2000, max: 2000 }, stationaryStart: true });
     expect(mobilitySchema.safeParse({ model: "random-waypoint", area: { width: 100, height: 50 }, speedMps: [0, 5] }).success).toBe(false);
     expect(mobilitySchema.safeParse({ model: "teleport" }).success).toBe(false);
     expect(mobilitySchema.safeParse({ model: "random-waypoint", area: { width: 100, height: 50 }, speedMps: [5, 1] }).success).toBe(false);
-  });
-
-  it("access points: Mb/s to bit/s, and a repeated id refused at its path", () => {
-    const specs = [
-      { id: "a", x: 0, y: 0, rangeM: 50, capacityMbps: 100 },
-      { id: "a", x: 9, y: 0, rangeM: 50, capacityMbps: 100 },
-    ].map((spec) => accessPointSchema.parse(spec));
-    expect(resolveAccessPoints(specs.slice(0, 1), "s.json", "accessPoints")).toEqual([{ id: "a", position: { x: 0, y: 0 }, rangeM: 50, capacityBps: 100e6 }]);
-    expect(() => resolveAccessPoints(specs, "s.json", "accessPoints")).toThrow(InputError);
-    try {
-      resolveAccessPoints(specs, "s.json", "accessPoints");
-    } catch (error) {
-      expect((error as InputError).issues[0].path).toBe("accessPoints[1].id");
-    }
   });
 
   it("a static device never hands over and keeps its AP's full capacity", () => {

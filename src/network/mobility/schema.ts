@@ -1,22 +1,23 @@
 import { z } from "zod";
-import { InputError } from "../../errors.js";
-import type { AccessPoint, AccessSettings } from "../wireless/access.js";
+import { durationSchema } from "../../random/distribution-spec.js";
+import type { AccessSettings } from "../wireless/access.js";
 import type { MobilitySettings, TraceSample } from "./models.js";
 
 /**
- * The scenario-format fragment for mobility and wireless access, for the lead to plug into the
- * scenario schema, and the resolvers that apply the defaults. Every default is stated once, here:
+ * The scenario format's mobility (`devices[].mobility`) and wireless access settings
+ * (`network.wireless`; access points are `network.vertices`), and the resolvers that apply the
+ * defaults. Every default is stated once, here:
  * the `.meta` descriptions quote these constants and the resolvers read them.
  */
 export const MOBILITY_DEFAULTS = {
-  /** Pause at a waypoint or after a random-direction epoch, s. */
-  pauseS: 0,
+  /** Pause at a waypoint or after a random-direction epoch, ms. */
+  pauseMs: 0,
   /** Random waypoint starts in its stationary state (Navidi & Camp 2004), so results need no warm-up. */
   stationaryStart: true,
   /** Gauss-Markov memory: NS-3 GaussMarkovMobilityModel Alpha = 1. */
   alpha: 1,
-  /** Gauss-Markov step: NS-3 TimeStep = 1 s. */
-  stepS: 1,
+  /** Gauss-Markov step, ms: NS-3 TimeStep = 1 s. */
+  stepMs: 1000,
   /** Gauss-Markov speed noise sd: NS-3 NormalVelocity = Normal(0, 1) m/s. */
   speedSdMps: 1,
   /** Gauss-Markov direction noise sd: NS-3 NormalDirection = Normal(0, 1) rad. */
@@ -50,11 +51,17 @@ const range = (what: string, min: z.ZodNumber) =>
   z
     .union([min, z.tuple([min, min]).refine(([low, high]) => low <= high, { message: "expected [min, max] with min not above max" })])
     .meta({ description: `${what}: one value, or [min, max] drawn uniform.` });
+/** A duration as everywhere in the format ("2 s", or a number of ms), never negative. */
+const time = durationSchema.refine((ms) => ms >= 0, { message: "expected a duration not below 0" });
+const timeRange = (what: string) =>
+  z
+    .union([time, z.tuple([time, time]).refine(([low, high]) => low <= high, { message: "expected [min, max] with min not above max" })])
+    .meta({ description: `${what}: one duration, or [min, max] drawn uniform.` });
 const area = z
   .strictObject({ width: positive.meta({ description: "Width, m." }), height: positive.meta({ description: "Height, m." }) })
   .meta({ description: "The rectangle [0, width] x [0, height] the device moves in, m." });
 const point = z.strictObject({ x: z.number(), y: z.number() });
-const pause = range(`Pause, s (default ${MOBILITY_DEFAULTS.pauseS})`, nonNegative).optional();
+const pause = timeRange(`Pause (default ${MOBILITY_DEFAULTS.pauseMs} ms)`).optional();
 
 export const mobilitySchema = z
   .discriminatedUnion("model", [
@@ -63,7 +70,7 @@ export const mobilitySchema = z
       model: z.literal("random-waypoint"),
       area,
       speedMps: range("Speed of each leg, m/s (above 0: with 0 allowed the mean speed decays, Yoon et al. 2003)", positive),
-      pauseS: pause,
+      pause,
       stationaryStart: z
         .boolean()
         .optional()
@@ -73,8 +80,8 @@ export const mobilitySchema = z
       model: z.literal("random-direction"),
       area,
       speedMps: range("Speed, m/s", positive),
-      travelS: range("How long each direction is kept, s (the device reflects off the border meanwhile)", positive),
-      pauseS: pause,
+      travel: timeRange("How long each direction is kept (the device reflects off the border meanwhile)"),
+      pause,
     }),
     z.strictObject({
       model: z.literal("gauss-markov"),
@@ -89,72 +96,75 @@ export const mobilitySchema = z
       speedSdMps: nonNegative.optional().meta({ description: `Speed noise sd, m/s (default ${MOBILITY_DEFAULTS.speedSdMps}, NS-3).` }),
       meanDirectionDeg: z.number().optional().meta({ description: "Mean direction, degrees from the x axis (default: drawn uniform from the device's stream)." }),
       directionSdRad: nonNegative.optional().meta({ description: `Direction noise sd, rad (default ${MOBILITY_DEFAULTS.directionSdRad}, NS-3).` }),
-      stepS: positive.optional().meta({ description: `Update step, s (default ${MOBILITY_DEFAULTS.stepS}, NS-3).` }),
+      step: durationSchema
+        .refine((ms) => ms > 0, { message: "expected a positive duration" })
+        .optional()
+        .meta({ description: `Update step (default ${MOBILITY_DEFAULTS.stepMs} ms, NS-3).` }),
       start: point.optional().meta({ description: "Start point, m (default: uniform in the area)." }),
     }),
     z.strictObject({
       model: z.literal("trace"),
-      file: z.string().min(1).meta({ description: "CSV with columns time (s), device, x (m), y (m); linear between samples, held after the last." }),
-      device: z.string().min(1).optional().meta({ description: "The trace's device id to follow (default: the device's own id)." }),
+      file: z
+        .string()
+        .min(1)
+        .meta({ description: "CSV with columns time (s), device, x (m), y (m), relative to the scenario file; linear between samples, held before the first and after the last." }),
+      device: z.string().min(1).optional().meta({ description: "The trace's device id to follow (default: the device's own id, `<group>-<k>` in a group)." }),
     }),
   ])
-  .meta({ description: "How a device moves; positions are evaluated lazily at the events that need them." });
+  .meta({
+    description:
+      "How the group's devices move (each from its own random stream); a device with mobility reaches the network by radio, through the access point (network.vertices) it is attached to, never by a link of its own.",
+  });
 
-export type MobilitySpec = z.infer<typeof mobilitySchema>;
+export type MobilitySpec = z.output<typeof mobilitySchema>;
 
-export const accessPointSchema = z.strictObject({
-  id: z.string().min(1),
-  x: z.number().meta({ description: "Position x, m." }),
-  y: z.number().meta({ description: "Position y, m." }),
-  rangeM: positive.meta({ description: "Coverage radius, m." }),
-  capacityMbps: positive.meta({ description: "Capacity shared by the attached devices, Mb/s." }),
-});
+/** The access settings of `network.wireless` (the wireless hop's latency, jitter and bandwidth sit beside them, as `network.default`'s). */
+export const accessSettingsShape = {
+  hysteresis: z
+    .strictObject({ value: nonNegative, unit: z.enum(["m", "dB"]) })
+    .optional()
+    .meta({ description: `How much nearer (m) or stronger (dB, log-distance) another AP must be to hand over (default ${ACCESS_DEFAULTS.hysteresisDb} dB).` }),
+  handoverDelay: time
+    .optional()
+    .meta({ description: `Time after a change of AP during which the device's transfers wait (default ${ACCESS_DEFAULTS.handoverDelayMs} ms, ITU-R M.2134 LTE interruption).` }),
+  pathLoss: z
+    .strictObject({
+      exponent: positive.optional().meta({ description: `n (default ${ACCESS_DEFAULTS.pathLossExponent}, NS-3).` }),
+      referenceDistanceM: positive.optional().meta({ description: `d0, m (default ${ACCESS_DEFAULTS.referenceDistanceM}, NS-3).` }),
+      referenceLossDb: z
+        .number()
+        .optional()
+        .meta({ description: `PL(d0), dB (default ${ACCESS_DEFAULTS.referenceLossDb}, NS-3).` }),
+    })
+    .optional()
+    .meta({ description: "Log-distance path loss PL(d) = PL(d0) + 10 n log10(d / d0)." }),
+  rateFallsWithDistance: z
+    .strictObject({
+      txPowerDbm: z
+        .number()
+        .optional()
+        .meta({ description: `Transmit power, dBm (default ${ACCESS_DEFAULTS.txPowerDbm}, NS-3 WifiPhy).` }),
+      bandwidthMHz: positive.optional().meta({ description: `Channel width, MHz (default ${ACCESS_DEFAULTS.bandwidthMHz}, NS-3 WifiPhy).` }),
+      noiseFigureDb: nonNegative.optional().meta({ description: `Receiver noise figure, dB (default ${ACCESS_DEFAULTS.noiseFigureDb}, NS-3 WifiPhy).` }),
+      efficiency: z
+        .number()
+        .positive()
+        .max(1)
+        .optional()
+        .meta({ description: `Share of the Shannon rate delivered (default ${ACCESS_DEFAULTS.efficiency}, Cisco).` }),
+    })
+    .optional()
+    .meta({
+      description: "When set, a device sends at most efficiency B log2(1 + SNR(d)) at distance d from its AP; absent, only the AP's air capacity (shared by the attached devices) limits it.",
+    }),
+};
 
-export const accessSchema = z
-  .strictObject({
-    hysteresis: z
-      .strictObject({ value: nonNegative, unit: z.enum(["m", "dB"]) })
-      .optional()
-      .meta({ description: `How much nearer (m) or stronger (dB, log-distance) another AP must be to hand over (default ${ACCESS_DEFAULTS.hysteresisDb} dB).` }),
-    handoverDelayMs: nonNegative
-      .optional()
-      .meta({ description: `Time after a change of AP during which transfers wait, ms (default ${ACCESS_DEFAULTS.handoverDelayMs}, ITU-R M.2134 LTE interruption).` }),
-    pathLoss: z
-      .strictObject({
-        exponent: positive.optional().meta({ description: `n (default ${ACCESS_DEFAULTS.pathLossExponent}, NS-3).` }),
-        referenceDistanceM: positive.optional().meta({ description: `d0, m (default ${ACCESS_DEFAULTS.referenceDistanceM}, NS-3).` }),
-        referenceLossDb: z
-          .number()
-          .optional()
-          .meta({ description: `PL(d0), dB (default ${ACCESS_DEFAULTS.referenceLossDb}, NS-3).` }),
-      })
-      .optional()
-      .meta({ description: "Log-distance path loss PL(d) = PL(d0) + 10 n log10(d / d0)." }),
-    rateFallsWithDistance: z
-      .strictObject({
-        txPowerDbm: z
-          .number()
-          .optional()
-          .meta({ description: `Transmit power, dBm (default ${ACCESS_DEFAULTS.txPowerDbm}, NS-3 WifiPhy).` }),
-        bandwidthMHz: positive.optional().meta({ description: `Channel width, MHz (default ${ACCESS_DEFAULTS.bandwidthMHz}, NS-3 WifiPhy).` }),
-        noiseFigureDb: nonNegative.optional().meta({ description: `Receiver noise figure, dB (default ${ACCESS_DEFAULTS.noiseFigureDb}, NS-3 WifiPhy).` }),
-        efficiency: z
-          .number()
-          .positive()
-          .max(1)
-          .optional()
-          .meta({ description: `Share of the Shannon rate delivered (default ${ACCESS_DEFAULTS.efficiency}, Cisco).` }),
-      })
-      .optional()
-      .meta({ description: "When set, rate = min(capacity, efficiency B log2(1 + SNR(d))); absent, an attached device may use the whole capacity." }),
-  })
-  .meta({ description: "Attachment to the nearest AP in range and handover with hysteresis and delay." });
+export const accessSchema = z.strictObject(accessSettingsShape);
+export type AccessSpec = z.output<typeof accessSchema>;
 
-export type AccessSpec = z.infer<typeof accessSchema>;
-
-const asRange = (value: number | [number, number] | undefined, fallback: number, scale: number) => {
+const asRange = (value: number | [number, number] | undefined, fallback: number) => {
   const [min, max] = value === undefined ? [fallback, fallback] : typeof value === "number" ? [value, value] : value;
-  return { min: min * scale, max: max * scale };
+  return { min, max };
 };
 
 /**
@@ -170,17 +180,17 @@ export function resolveMobility(spec: MobilitySpec, traceSamples?: readonly Trac
       return {
         model: "random-waypoint",
         area: spec.area,
-        speedMps: asRange(spec.speedMps, 0, 1),
-        pauseMs: asRange(spec.pauseS, MOBILITY_DEFAULTS.pauseS, 1000),
+        speedMps: asRange(spec.speedMps, 0),
+        pauseMs: asRange(spec.pause, MOBILITY_DEFAULTS.pauseMs),
         stationaryStart: spec.stationaryStart ?? MOBILITY_DEFAULTS.stationaryStart,
       };
     case "random-direction":
       return {
         model: "random-direction",
         area: spec.area,
-        speedMps: asRange(spec.speedMps, 0, 1),
-        travelMs: asRange(spec.travelS, 0, 1000),
-        pauseMs: asRange(spec.pauseS, MOBILITY_DEFAULTS.pauseS, 1000),
+        speedMps: asRange(spec.speedMps, 0),
+        travelMs: asRange(spec.travel, 0),
+        pauseMs: asRange(spec.pause, MOBILITY_DEFAULTS.pauseMs),
       };
     case "gauss-markov":
       return {
@@ -191,7 +201,7 @@ export function resolveMobility(spec: MobilitySpec, traceSamples?: readonly Trac
         speedSdMps: spec.speedSdMps ?? MOBILITY_DEFAULTS.speedSdMps,
         meanDirectionRad: spec.meanDirectionDeg === undefined ? null : (spec.meanDirectionDeg * Math.PI) / 180,
         directionSdRad: spec.directionSdRad ?? MOBILITY_DEFAULTS.directionSdRad,
-        stepMs: (spec.stepS ?? MOBILITY_DEFAULTS.stepS) * 1000,
+        stepMs: spec.step ?? MOBILITY_DEFAULTS.stepMs,
         start: spec.start ?? null,
       };
     case "trace":
@@ -200,7 +210,7 @@ export function resolveMobility(spec: MobilitySpec, traceSamples?: readonly Trac
   }
 }
 
-/** A parsed access spec with its defaults applied. */
+/** Parsed access settings (`network.wireless`) with their defaults applied. */
 export function resolveAccess(spec: AccessSpec): AccessSettings {
   const pathLoss = {
     exponent: spec.pathLoss?.exponent ?? ACCESS_DEFAULTS.pathLossExponent,
@@ -210,7 +220,7 @@ export function resolveAccess(spec: AccessSpec): AccessSettings {
   const rate = spec.rateFallsWithDistance;
   return {
     hysteresis: spec.hysteresis ?? { unit: "dB", value: ACCESS_DEFAULTS.hysteresisDb },
-    handoverDelayMs: spec.handoverDelayMs ?? ACCESS_DEFAULTS.handoverDelayMs,
+    handoverDelayMs: spec.handoverDelay ?? ACCESS_DEFAULTS.handoverDelayMs,
     pathLoss,
     rate:
       rate === undefined
@@ -223,18 +233,4 @@ export function resolveAccess(spec: AccessSpec): AccessSettings {
             efficiency: rate.efficiency ?? ACCESS_DEFAULTS.efficiency,
           },
   };
-}
-
-/** Parsed access points in the access model's units (bit/s); ids must be distinct (issues at `path[i].id`). */
-export function resolveAccessPoints(specs: readonly z.infer<typeof accessPointSchema>[], source: string, path: string): AccessPoint[] {
-  const seen = new Set<string>();
-  const issues = specs.flatMap((spec, index) => {
-    if (!seen.has(spec.id)) {
-      seen.add(spec.id);
-      return [];
-    }
-    return [{ path: `${path}[${index}].id`, value: spec.id, expected: "an id no other access point has" }];
-  });
-  if (issues.length > 0) throw new InputError(source, issues);
-  return specs.map((spec) => ({ id: spec.id, position: { x: spec.x, y: spec.y }, rangeM: spec.rangeM, capacityBps: spec.capacityMbps * 1e6 }));
 }

@@ -46,6 +46,8 @@ interface DeviceState {
   changes: AttachmentChange[];
   /** No change other than those listed happens before this time. */
   knownUntil: number;
+  /** Changes dropped by `forget` (so the first kept one is the initial attachment only when none was). */
+  dropped: number;
 }
 
 /**
@@ -83,7 +85,7 @@ export class WirelessAccess {
     const leg = trajectory.legAt(start);
     const first = this.nearestInRange(leg, start, -1);
     const initial: AttachmentChange = { time: start, fromAp: null, toAp: first < 0 ? null : this.accessPoints[first].id };
-    this.devices.set(id, { trajectory, start, changes: [initial], knownUntil: start });
+    this.devices.set(id, { trajectory, start, changes: [initial], knownUntil: start, dropped: 0 });
   }
 
   /** The device's AP at time t (after any change at exactly t), since when, and when its transfers may go. */
@@ -92,7 +94,7 @@ export class WirelessAccess {
     while (state.knownUntil < t && state.knownUntil < this.horizonMs) this.findNext(state);
     const index = lastAtOrBefore(state.changes, t);
     const change = state.changes[index];
-    const delay = index === 0 ? 0 : this.settings.handoverDelayMs;
+    const delay = index + state.dropped === 0 ? 0 : this.settings.handoverDelayMs;
     return { ap: change.toAp, since: change.time, readyAt: change.toAp === null ? Infinity : change.time + delay };
   }
 
@@ -107,10 +109,27 @@ export class WirelessAccess {
     }
   }
 
-  /** Attachment changes of the device up to and including t (the initial attachment left out). */
+  /** Attachment changes of the device up to and including t (the initial attachment left out; none dropped by `forget`). */
   changesUntil(device: string, t: number): AttachmentChange[] {
     this.attachment(device, t);
-    return this.state(device).changes.filter((change, index) => index > 0 && change.time <= t);
+    const state = this.state(device);
+    return state.changes.filter((change, index) => index + state.dropped > 0 && change.time <= t);
+  }
+
+  /**
+   * Drops what no later query needs: the device's changes before the one in force at t, and its
+   * trajectory's legs that end before t. Queries must not go before t afterwards. A long run calls
+   * it as its clock passes each change, so memory stays flat however many handovers happen.
+   */
+  forget(device: string, t: number): void {
+    const state = this.state(device);
+    const keep = lastAtOrBefore(state.changes, Math.min(t, state.knownUntil));
+    if (keep > 0) {
+      state.changes = state.changes.slice(keep);
+      state.dropped += keep;
+    }
+    // The search for the next change resumes from knownUntil: its leg must stay.
+    state.trajectory.forget(Math.min(t, state.knownUntil));
   }
 
   /** Handovers (from one AP straight to another) up to and including t. */
