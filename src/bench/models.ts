@@ -1,4 +1,5 @@
 import type { ScenarioInput } from "../scenario/schema.js";
+import { mobileModel } from "./mobile-model.js";
 
 /**
  * The benchmark models, as ordinary scenario documents: they run through the same loader,
@@ -85,5 +86,11 @@ export const BENCH_MODELS: readonly BenchModel[] = [
     name: "testbed-1h",
     description: "scenarios/edge-ai-testbed.json for one simulated hour (three schedulers)",
     scenario: { file: "scenarios/edge-ai-testbed.json", duration: "1 h" },
+  },
+  {
+    name: "mobile-10k",
+    description:
+      "10,000 devices moving by random waypoint (1-15 m/s, pauses 0-30 s) over 100 APs (4 Mbit/s of air each, shared) and 20 edge nodes, one request of 20 kB every 10 s per device, nearest-healthy, one simulated hour",
+    scenario: mobileModel("mobile-10k"),
   },
 ];
