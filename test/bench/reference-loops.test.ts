@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { erlangC, mmcMeanWait, Streams } from "../../bench/reference/common.mjs";
+import seedrandom from "seedrandom";
+import { erlangC, mmcMeanWait, Streams, streamSeed } from "../../bench/reference/common.mjs";
 import { checkEdgeOffload, EDGE_OFFLOAD, runEdgeOffload } from "../../bench/reference/edge-offload.mjs";
 import { checkMm1, MM1, runMm1 } from "../../bench/reference/mm1.mjs";
 import { BENCH_MODELS } from "../../src/bench/models.js";
@@ -33,6 +34,15 @@ describe("the reference loops' generator", () => {
       const expected = simulator.stream(name);
       for (let k = 0; k < 5; k++) expect(reference.uniform(index)).toBe(expected());
     }
+  });
+
+  it("seeds and steps as seedrandom's Alea does (the package is the oracle), for names of any length", () => {
+    const names = ["x", "device/device-999/arrivals", "link/device-123/edge-9/down", "é/ünïcode/名前"];
+    const reference = new Streams("master", names.length, (i) => names[i]);
+    names.forEach((name, index) => {
+      const alea = seedrandom.alea(streamSeed("master", name));
+      for (let k = 0; k < 20; k++) expect(reference.uniform(index)).toBe(alea());
+    });
   });
 
   it("Erlang C: rho for one server, 2 rho^2 / (1 + rho) for two, and the textbook sum for twenty", () => {
