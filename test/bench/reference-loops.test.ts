@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import seedrandom from "seedrandom";
-import { erlangC, mmcMeanWait, Streams, streamSeed } from "../../bench/reference/common.mjs";
+import { BatchMeans, erlangC, mmcMeanWait, Streams, streamSeed } from "../../bench/reference/common.mjs";
 import { checkEdgeOffload, EDGE_OFFLOAD, runEdgeOffload } from "../../bench/reference/edge-offload.mjs";
 import { checkMm1, MM1, runMm1 } from "../../bench/reference/mm1.mjs";
 import { BENCH_MODELS } from "../../src/bench/models.js";
@@ -61,6 +61,32 @@ describe("the reference loops' generator", () => {
     expect(erlangC(c, a)).toBeCloseTo(top / (below + top), 12);
     expect(mmcMeanWait(0.9, 1, 1)).toBeCloseTo(9, 12);
     expect(mmcMeanWait(2, 1, 2)).toBe(Number.POSITIVE_INFINITY);
+  });
+});
+
+describe("batch means", () => {
+  it("gives the standard error of the batch means, worked by hand", () => {
+    // 32 batches of 2 values whose batch b has mean b: the batch means 0..31 have variance
+    // 32 x 33 / 12 = 88 (n - 1 divisor), so SE = sqrt(88 / 32).
+    const batches = new BatchMeans(64, 32);
+    for (let b = 0; b < 32; b++) {
+      batches.add(b - 1);
+      batches.add(b + 1);
+    }
+    const summary = batches.summary();
+    expect(summary.count).toBe(64);
+    expect(summary.mean).toBeCloseTo(15.5, 12);
+    expect(summary.se).toBeCloseTo(Math.sqrt(88 / 32), 12);
+  });
+
+  it("puts values beyond the expected count in the last batch", () => {
+    const batches = new BatchMeans(4, 2);
+    for (const value of [1, 1, 3, 3, 3, 3]) batches.add(value);
+    // Batch means 1 and 3 about the mean of all six values, 7/3: deviations -4/3 and 2/3, so
+    // SE = sqrt((16/9 + 4/9) / 1 / 2) = sqrt(10) / 3.
+    const summary = batches.summary();
+    expect(summary.mean).toBeCloseTo(7 / 3, 12);
+    expect(summary.se).toBeCloseTo(Math.sqrt(10) / 3, 12);
   });
 });
 
