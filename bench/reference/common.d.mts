@@ -15,6 +15,7 @@ export declare class BatchMeans {
   add(value: number): void;
   summary(): MeanWithError;
 }
+export declare function histogramPercentile(histogram: Uint32Array, binMs: number, count: number, q: number): number;
 export declare function iidSummary(count: number, sum: number, sumOfSquares: number): MeanWithError;
 export declare function erlangC(c: number, a: number): number;
 export declare function mmcMeanWait(lambda: number, mu: number, c: number): number;

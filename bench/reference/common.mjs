@@ -135,6 +135,17 @@ export class BatchMeans {
   }
 }
 
+/** The upper edge of the bin where a histogram of `count` values (bins of binMs) first reaches q. */
+export function histogramPercentile(histogram, binMs, count, q) {
+  const target = Math.ceil(q * count);
+  let seen = 0;
+  for (let bin = 0; bin < histogram.length; bin++) {
+    seen += histogram[bin];
+    if (seen >= target) return (bin + 1) * binMs;
+  }
+  return Number.POSITIVE_INFINITY;
+}
+
 /** Mean and standard error of independent values (sums kept by the loop). */
 export function iidSummary(count, sum, sumOfSquares) {
   const mean = sum / count;

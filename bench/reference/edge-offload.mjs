@@ -10,7 +10,7 @@
 //
 // Pending events sit in a binary heap on typed arrays (time, then insertion order for ties);
 // requests are rows of typed-array columns reused through a free list.
-import { BatchMeans, iidSummary, mainIfRun, mmcMeanWait, Streams } from "./common.mjs";
+import { BatchMeans, histogramPercentile, iidSummary, mainIfRun, mmcMeanWait, Streams } from "./common.mjs";
 
 /** The benchmark's parameters (src/bench/models.ts, `edge("edge-offload", 1.6)`). */
 export const EDGE_OFFLOAD = { devices: 1000, gapMeanMs: 100, linkMeanMs: 10, nodes: 10, slots: 2, serviceMeanMs: 1.6, durationMs: 60_000, seed: 1 };
@@ -282,19 +282,8 @@ export function runEdgeOffload({ devices, gapMeanMs, linkMeanMs, nodes, slots, s
     utilisation: { mean: busySum / (nodes * slots * durationMs), se: Math.sqrt(busySquares) / (nodes * slots * durationMs) },
     meanSojournAtNodeMs: wait.mean + serviceSum / delivered,
     meanTotalMs: totalSum / delivered,
-    p95TotalMs: percentile(histogram, delivered, 0.95),
+    p95TotalMs: histogramPercentile(histogram, BIN_MS, delivered, 0.95),
   };
-}
-
-/** The bin's upper edge where the cumulative count first reaches q (resolution BIN_MS). */
-function percentile(histogram, count, q) {
-  const target = Math.ceil(q * count);
-  let seen = 0;
-  for (let bin = 0; bin < histogram.length; bin++) {
-    seen += histogram[bin];
-    if (seen >= target) return (bin + 1) * BIN_MS;
-  }
-  return Number.POSITIVE_INFINITY;
 }
 
 /**

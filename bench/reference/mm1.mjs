@@ -5,7 +5,7 @@
 //
 // A single-server FIFO queue needs no event set: the pending events are the next arrival and the
 // next departure, compared directly, and the waiting requests' arrival times sit in a ring buffer.
-import { BatchMeans, mainIfRun, Streams } from "./common.mjs";
+import { BatchMeans, histogramPercentile, mainIfRun, Streams } from "./common.mjs";
 
 /** The benchmark's parameters (src/bench/models.ts, `queue("mm1", 0.9, 1, 1_000_000)`). */
 export const MM1 = { lambda: 0.9, mu: 1, n: 1_000_000, seed: 1 };
@@ -89,19 +89,8 @@ export function runMm1({ lambda, mu, n, seed }) {
     meanWaitMs: wait.mean,
     waitSeMs: wait.se,
     meanSojournMs: sojournSum / wait.count,
-    p95SojournMs: percentile(histogram, wait.count, 0.95),
+    p95SojournMs: histogramPercentile(histogram, BIN_MS, wait.count, 0.95),
   };
-}
-
-/** The bin's upper edge where the cumulative count first reaches q (resolution BIN_MS). */
-function percentile(histogram, count, q) {
-  const target = Math.ceil(q * count);
-  let seen = 0;
-  for (let bin = 0; bin < histogram.length; bin++) {
-    seen += histogram[bin];
-    if (seen >= target) return (bin + 1) * BIN_MS;
-  }
-  return Number.POSITIVE_INFINITY;
 }
 
 /**
