@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import { BENCH_MODELS } from "./models.js";
 import { measureFit } from "./fit-throughput.js";
 import { measureSweep, SWEEP_BENCH_FILE, SWEEP_BENCH_WORKERS, type SweepThroughput } from "./sweep-throughput.js";
+import { parseVsReferenceArgs, runVsReference } from "./vs-reference.js";
 
 /**
  * `npm run bench [-- --json] [-- model ...]`: each model runs in a fresh Node process and its wall
@@ -10,12 +11,21 @@ import { measureSweep, SWEEP_BENCH_FILE, SWEEP_BENCH_WORKERS, type SweepThroughp
  */
 const args = process.argv.slice(2);
 const asJson = args.includes("--json");
+/** `npm run bench -- --vs-reference [model ...] [--pairs N]` runs only the comparison with the hand-written loops (vs-reference.ts). */
+const vsReference = args.includes("--vs-reference");
+if (vsReference) {
+  const options = parseVsReferenceArgs(args);
+  if ("error" in options) {
+    process.stderr.write(`${options.error}\n`);
+    process.exitCode = 2;
+  } else process.exitCode = runVsReference(options);
+}
 const selected = args.filter((arg) => !arg.startsWith("--"));
-const models = selected.length > 0 ? BENCH_MODELS.filter((m) => selected.includes(m.name)) : BENCH_MODELS;
+const models = vsReference ? [] : selected.length > 0 ? BENCH_MODELS.filter((m) => selected.includes(m.name)) : BENCH_MODELS;
 /** `npm run bench -- sweep` runs only the sweep throughput; with no names, everything runs. */
-const runSweepBench = selected.length === 0 || selected.includes("sweep");
+const runSweepBench = !vsReference && (selected.length === 0 || selected.includes("sweep"));
 /** `npm run bench -- fit`: the time to fit 100,000 samples. */
-const runFitBench = selected.length === 0 || selected.includes("fit");
+const runFitBench = !vsReference && (selected.length === 0 || selected.includes("fit"));
 const script = fileURLToPath(new URL("./bench-one.js", import.meta.url));
 
 interface Line {
