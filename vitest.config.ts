@@ -33,6 +33,7 @@ const PROCESS_TESTS = [
  * suite only, so `npm run test:unit` stays under a minute on a 2-core machine.
  */
 const SLOW_TESTS = [
+  "test/bench/reference-loops.test.ts",
   "test/engine/pending-events.test.ts",
   "test/network/flows-ps.test.ts",
   "test/report/frame-charts.test.ts",

@@ -58,7 +58,9 @@ export class Streams {
     state[at + 1] = state[at + 2];
     const carry = t | 0;
     state[at + 3] = carry;
-    return (state[at + 2] = t - carry);
+    const value = t - carry;
+    state[at + 2] = value;
+    return value;
   }
 
   /** An exponential draw of the given mean from stream i (1 - u is in (0, 1], so the log is finite). */
