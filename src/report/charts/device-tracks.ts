@@ -39,8 +39,16 @@ export interface MapFrame {
 export function mapFrame(mobility: MobilityResults, width: ChartWidth): MapFrame {
   const xs: number[] = [];
   const ys: number[] = [];
-  for (const ap of mobility.accessPoints) xs.push(ap.x - ap.rangeM, ap.x + ap.rangeM), ys.push(ap.y - ap.rangeM, ap.y + ap.rangeM);
-  for (const track of mobility.tracks) for (const p of track.points) xs.push(p.x), ys.push(p.y);
+  for (const ap of mobility.accessPoints) {
+    xs.push(ap.x - ap.rangeM, ap.x + ap.rangeM);
+    ys.push(ap.y - ap.rangeM, ap.y + ap.rangeM);
+  }
+  for (const track of mobility.tracks) {
+    for (const p of track.points) {
+      xs.push(p.x);
+      ys.push(p.y);
+    }
+  }
   const span = (values: number[]): [number, number] => {
     const lo = Math.min(...values);
     const hi = Math.max(...values);
