@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { ChartOutcome, DrawnChart } from "../../src/report/chart.js";
 import { CHARTS } from "../../src/report/charts/index.js";
+import { buildHtmlReport } from "../../src/report/html-report.js";
 import { deviceTracksChart, mapFrame, OUT_OF_RANGE, rangeCircles, trackPoints } from "../../src/report/charts/device-tracks.js";
 import { drawnLinks, linkLabel, linkPoints, linkUtilisationChart, MAX_DRAWN_LINKS } from "../../src/report/charts/link-utilisation.js";
 import { policyColourScale } from "../../src/report/policy-colours.js";
@@ -181,5 +182,30 @@ describe("device tracks over the access point map", () => {
     expect(frame.height).toBeLessThanOrEqual(300);
     expect(frame.width).toBeLessThan(frame.height);
     expect((frame.x[1] - frame.x[0]) / frame.width).toBeCloseTo((frame.y[1] - frame.y[0]) / frame.height, 9);
+  });
+});
+
+describe("the report's tables of the two sections", () => {
+  /** The rows of one table of the page, as cell texts. */
+  const rows = (html: string, id: string): string[][] => {
+    const body = new RegExp(`<table id="${id}">[\\s\\S]*?<tbody>([\\s\\S]*?)</tbody>`).exec(html)?.[1] ?? "";
+    return [...body.matchAll(/<tr>(.*?)<\/tr>/g)].map((row) => [...row[1].matchAll(/<td>(.*?)<\/td>/g)].map((cell) => cell[1]));
+  };
+
+  it("a star network's report has neither table", () => {
+    const html = buildHtmlReport(fixture(), []);
+    expect(html).not.toContain("links-table");
+    expect(html).not.toContain("mobility-table");
+  });
+
+  it("the links table has the charted directions of every run; the mobility table a row per run and group", () => {
+    const results = withNetworkSections();
+    const html = buildHtmlReport(results, []);
+    const links = rows(html, "links-table");
+    expect(links).toHaveLength(3 * MAX_DRAWN_LINKS);
+    // First run, uplink forward: the ramp 0 -> 1 has mean 0.5; 100 Mbit/s; flows 3 x 0.5.
+    expect(links[0]).toEqual([results.runs[0].label, "cam-ap → edge", "100", "50.0%", "1.50", "7", expect.any(String), "2.50"]);
+    expect(links.map((row) => row[1])).not.toContain("core → switch");
+    expect(rows(html, "mobility-table")).toEqual(results.runs.map((run) => [run.label, "cars", "2", "144.0", "8", "2"]));
   });
 });
