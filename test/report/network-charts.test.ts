@@ -112,6 +112,16 @@ describe("link utilisation over time", () => {
     expect(rendered.warnings).toEqual([]);
     expect(layoutProblemsOfSvg(rendered.svg, width)).toEqual([]);
   });
+
+  it.each([1, 2, 3])("with %i link direction(s) (a single panel is the widest) it passes the layout check at both widths", async (count) => {
+    const few = withNetworkSections();
+    for (const run of few.runs) if (run.links !== null) run.links.links = run.links.links.slice(0, count);
+    for (const width of WIDTHS) {
+      const rendered = await renderSvg(drawn(linkUtilisationChart(few, width)).spec);
+      expect(rendered.warnings).toEqual([]);
+      expect(layoutProblemsOfSvg(rendered.svg, width), `${count} at ${width}`).toEqual([]);
+    }
+  });
 });
 
 describe("device tracks over the access point map", () => {
@@ -169,6 +179,30 @@ describe("device tracks over the access point map", () => {
     const frame = mapFrame(mobility, width);
     const area = readSvgGeometry(rendered.svg).plotAreas[0];
     expect((area.x1 - area.x0) / (area.y1 - area.y0)).toBeCloseTo((frame.x[1] - frame.x[0]) / (frame.y[1] - frame.y[0]), 2);
+  });
+
+  it("a 10 x 10 grid of access points (the mobile-10k shape): no names, no legend, colours repeat (the caption says so), and the layout check passes", async () => {
+    const grid = withNetworkSections();
+    const aps = Array.from({ length: 100 }, (_, i) => ({ id: `ap-${i}`, x: (i % 10) * 100, y: Math.floor(i / 10) * 100, rangeM: 70 }));
+    // Five devices on diagonal-ish straight lines, a point every 50 m, attached to the AP whose cell they are in.
+    const tracks = [0, 1, 2, 3, 4].map((d) => ({
+      device: `walker-${d}`,
+      points: Array.from({ length: 19 }, (_, k) => {
+        const x = k * 50;
+        const y = (d * 200 + k * 25) % 900;
+        return { t: k * 5000, x, y, ap: `ap-${Math.round(y / 100) * 10 + Math.round(x / 100)}` };
+      }),
+    }));
+    for (const run of grid.runs) if (run.mobility !== null) Object.assign(run.mobility, { accessPoints: aps, tracks });
+    for (const width of WIDTHS) {
+      const chart = drawn(deviceTracksChart(grid, width));
+      expect(chart.caption).toContain("colour, which repeats");
+      expect(find(chart.spec, (node) => node.field === "attached")[0].legend).toBeNull();
+      expect(find(chart.spec, (node) => (node.mark as { type?: string } | undefined)?.type === "text")).toEqual([]);
+      const rendered = await renderSvg(chart.spec);
+      expect(rendered.warnings).toEqual([]);
+      expect(layoutProblemsOfSvg(rendered.svg, width), width).toEqual([]);
+    }
   });
 
   it("a tall map keeps one scale: narrower, not stretched", () => {

@@ -163,7 +163,8 @@ export function deviceTracksChart(results: ReportResults, width: ChartWidth = "c
       },
       {
         data: { values: mobility.accessPoints.map((ap) => ({ ap: ap.id, x: ap.x, y: ap.y })) },
-        mark: { type: "point", shape: "triangle-up", filled: true, size: 70, stroke: "#000000", strokeWidth: 0.8 },
+        // Smaller markers on a dense map, where the tracks would hide among them.
+        mark: { type: "point", shape: "triangle-up", filled: true, size: aps.length > MAX_LABELLED_APS ? 30 : 70, stroke: "#000000", strokeWidth: 0.8 },
         encoding: { color: apColour },
       },
       ...(labelled
