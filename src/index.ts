@@ -10,6 +10,7 @@ export { loadScenarioFile, resolveScenario, type LoadOptions } from "./scenario/
 export type { ResolvedScenario } from "./scenario/resolved-scenario.js";
 export { simulate, type SimulateOptions } from "./run/simulate.js";
 export type { FrameResults, GroupResults, JobCounts, QueryResults, Results, RunNodeResults, RunResults } from "./metrics/results-schema.js";
+export type { DeviceMobilityResult, LinkResult, LinkResults, MobilityResults } from "./metrics/network-results.js";
 export { InputError, type InputIssue, SimulationError } from "./errors.js";
 export { OutputError } from "./io/output-error.js";
 

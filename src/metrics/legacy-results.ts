@@ -14,6 +14,7 @@ import { RESULTS_SCHEMA, type JobCounts, type NodeDescription, type Results, typ
  * - per device group of an llm file, only the violation rate is recorded: late and violations are
  *   derived from it assuming no unfinished late query (the rate itself is copied).
  * Files older than results@1 with time series (no `lost`, `faults`, ...) convert with those empty.
+ * Neither old format modelled shared links or moving devices: `links` and `mobility` are null.
  */
 
 export const LEGACY_RESULTS_SCHEMA = "continuum-sim/results@1";
@@ -91,6 +92,8 @@ function convertSchedulerRun(run: SchedulerResults): RunResults {
       },
     },
     queries: null,
+    links: null,
+    mobility: null,
     events: run.events,
   };
 }
@@ -164,6 +167,8 @@ function convertRouterRun(run: LlmRunResults): RunResults {
     timeInViolationMs: null,
     frames: null,
     queries: { ...rest, jobs },
+    links: null,
+    mobility: null,
     events,
   };
 }

@@ -1,4 +1,5 @@
 import type { LlmGroupResults, LlmNodeResults, LlmRunResults } from "../llm/llm-results.js";
+import type { LinkResults, MobilityResults } from "./network-results.js";
 import type { FaultResult, MigrationResult, NodeResults, SchedulerResults } from "./results.js";
 import type { StageSummary } from "./stage-stats.js";
 
@@ -102,6 +103,10 @@ export interface RunResults {
   timeInViolationMs: number | null;
   frames: FrameResults | null;
   queries: QueryResults | null;
+  /** Capacity-limited links and access points' air interfaces (issue 15); null when the scenario has none. */
+  links: LinkResults | null;
+  /** Moving devices: handovers, coverage, waits, tracks (issue 15); null when no device group has `mobility`. */
+  mobility: MobilityResults | null;
   events: number;
 }
 

@@ -1,4 +1,5 @@
 import * as z from "zod";
+import type { LinkResults, MobilityResults } from "./network-results.js";
 import { RESULTS_SCHEMA, type Results, type RunResults } from "./results-schema.js";
 
 /*
@@ -179,6 +180,29 @@ const group = z.object({
     .nullable(),
 });
 
+/** A share of capacity, [0, 1] in theory; not capped at 1 so that floating-point noise in a bin never makes a file unreadable. */
+const share = z.number().nonnegative();
+
+const link = z.object({
+  id: z.string(),
+  direction: z.enum(["forward", "reverse"]),
+  capacityMbps: num,
+  bytes: num,
+  utilisation: share,
+  meanFlows: num,
+  peakFlows: count,
+  series: z.array(share),
+});
+
+const links = z.object({ binWidthMs: z.number().positive(), links: z.array(link), meanFlowsInFlight: num });
+
+const mobility = z.object({
+  devices: z.array(z.object({ device: z.string(), group: z.string(), handovers: count, coverageLosses: count, outOfCoverageMs: num, transfersDelayed: count, waitMs: num })),
+  groups: z.array(z.object({ group: z.string(), devices: count, handoversPerDeviceHour: num, jobsDelayed: count, jobsLateAfterWait: count })),
+  tracks: z.array(z.object({ device: z.string(), points: z.array(z.object({ t: num, x: num, y: num, ap: z.string().nullable() })) })),
+  accessPoints: z.array(z.object({ id: z.string(), x: num, y: num, rangeM: z.number().positive() })),
+});
+
 const runFields = {
   label: z.string(),
   policies: z.object({ frames: z.string().nullable(), queries: z.string().nullable() }),
@@ -192,6 +216,12 @@ const runFields = {
   timeInViolationMs: nullableNum,
   frames: frames.nullable(),
   queries: queries.nullable(),
+  /*
+   * Issue 15's sections. A results@2 file written before them has neither key: it reads as null (a
+   * run without capacity-limited links or moving devices), so the version stays results@2.
+   */
+  links: links.nullable().default(null),
+  mobility: mobility.nullable().default(null),
   events: count,
 };
 
@@ -205,6 +235,11 @@ export const compactRunResultsShape = z.object({
   ...runFields,
   frames: frames.omit({ timeSeries: true, latencyCdf: true }).nullable(),
   queries: queries.omit({ timeSeries: true }).nullable(),
+  links: links
+    .extend({ links: z.array(link.omit({ series: true })) })
+    .nullable()
+    .default(null),
+  mobility: mobility.omit({ tracks: true }).nullable().default(null),
 });
 
 const serviceDescription = z.union([
@@ -247,5 +282,9 @@ export const resultsShape = z.object({
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const _resultsMatch: Same<z.infer<typeof resultsShape>, Results> = true;
 const _runMatches: Same<z.infer<typeof runResultsShape>, RunResults> = true;
+const _linksMatch: Same<z.infer<typeof links>, LinkResults> = true;
+const _mobilityMatches: Same<z.infer<typeof mobility>, MobilityResults> = true;
 void _resultsMatch;
 void _runMatches;
+void _linksMatch;
+void _mobilityMatches;

@@ -1,4 +1,5 @@
 import type { TopLevelSpec } from "vega-lite";
+import type { LinkResults, MobilityResults } from "../metrics/network-results.js";
 import type { FrameResults, QueryResults } from "../metrics/results-schema.js";
 import type { ReportResults, ReportRun } from "./results-input.js";
 import type { ChartWidth } from "./style.js";
@@ -28,12 +29,16 @@ export interface ChartDefinition<R = ReportResults> {
   id: string;
   title: string;
   family?: "frames" | "queries";
+  /** A run section the chart draws (issue 15): a report lists the chart only when some run has it (a star network has neither). */
+  section?: "links" | "mobility";
   /** `width`: the print width to lay the chart out for (default one column); see CHART_WIDTHS. */
   build(results: R, width?: ChartWidth): ChartOutcome;
 }
 
 export type FrameRun = ReportRun & { frames: FrameResults };
 export type QueryRun = ReportRun & { queries: QueryResults };
+export type LinkRun = ReportRun & { links: LinkResults };
+export type MobilityRun = ReportRun & { mobility: MobilityResults };
 
 /** The runs with frame jobs (a mixed scenario's runs have both sections). */
 export function frameRuns(results: Pick<ReportResults, "runs">): FrameRun[] {
@@ -43,6 +48,16 @@ export function frameRuns(results: Pick<ReportResults, "runs">): FrameRun[] {
 /** The runs with language-model queries. */
 export function queryRuns(results: Pick<ReportResults, "runs">): QueryRun[] {
   return results.runs.filter((run): run is QueryRun => run.queries !== null);
+}
+
+/** The runs with capacity-limited links or air interfaces. */
+export function linkRuns(results: Pick<ReportResults, "runs">): LinkRun[] {
+  return results.runs.filter((run): run is LinkRun => run.links !== null);
+}
+
+/** The runs with moving devices. */
+export function mobilityRuns(results: Pick<ReportResults, "runs">): MobilityRun[] {
+  return results.runs.filter((run): run is MobilityRun => run.mobility !== null);
 }
 
 export function skipped(reason: string): SkippedChart {

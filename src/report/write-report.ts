@@ -95,10 +95,14 @@ export async function writeReport(results: ReportResults, outDir: string, format
   return summary;
 }
 
-/** The charts a report of these results lists: those of every workload family the runs have (a family no run has is not listed at all). */
+/**
+ * The charts a report of these results lists: those of every workload family the runs have, and of
+ * the run sections (links, mobility) some run has; a family or section no run has is not listed at all.
+ */
 export function reportCharts(results: ReportResults, charts: readonly ChartDefinition[] = CHARTS): ChartDefinition[] {
   const families = familiesOf(results);
-  return charts.filter((chart) => chart.family === undefined || families[chart.family]);
+  const has = (section: "links" | "mobility"): boolean => results.runs.some((run) => run[section] !== null);
+  return charts.filter((chart) => (chart.family === undefined || families[chart.family]) && (chart.section === undefined || has(chart.section)));
 }
 
 export interface ChartFiles {

@@ -14,6 +14,7 @@ import type { TaskSink } from "../world/frames/frame-traffic.js";
 import type { QuerySink } from "../world/queries/query-traffic.js";
 import { World } from "../world/world.js";
 import { describeScenario, nominalLatencyTable } from "./describe-scenario.js";
+import { networkSections, waitedOf } from "./network-sections.js";
 
 export interface SimulateOptions {
   /** Per-job output: frames and queries of the run with this label. */
@@ -139,6 +140,7 @@ function assembleRun(scenario: ResolvedScenario, entry: PolicyEntry, world: Worl
     group.queries = part.queries;
     group.jobs = addJobCounts([group.jobs, part.jobs]);
   }
+  const { links, mobility } = networkSections(world, [waitedOf(frames), waitedOf(queries)], [...groups.keys()]);
   const statistics: Record<string, number | number[]> = { ...(scheduler?.statistics?.() ?? {}), ...(router?.statistics?.() ?? {}) };
   return {
     label: entry.label,
@@ -161,6 +163,8 @@ function assembleRun(scenario: ResolvedScenario, entry: PolicyEntry, world: Worl
     timeInViolationMs: frames?.timeInViolationMs ?? null,
     frames: frames?.section ?? null,
     queries: queries?.section ?? null,
+    links,
+    mobility,
     events: world.events,
   };
 }

@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import type { LinkResult, LinkResults, MobilityResults } from "../metrics/network-results.js";
 import type { FrameResults, QueryResults, Results, RunResults } from "../metrics/results-schema.js";
 import type { JsonValue } from "./plan-types.js";
 import { InputError } from "../errors.js";
@@ -23,10 +24,12 @@ export interface RunRecord {
   results: CompactResults;
 }
 
-/** One run of results@2 as a sweep keeps it: without the time series and the latency CDF. */
-export type CompactRunResults = Omit<RunResults, "frames" | "queries"> & {
+/** One run of results@2 as a sweep keeps it: without the time series (links' series and device tracks included) and the latency CDF. */
+export type CompactRunResults = Omit<RunResults, "frames" | "queries" | "links" | "mobility"> & {
   frames: Omit<FrameResults, "timeSeries" | "latencyCdf"> | null;
   queries: Omit<QueryResults, "timeSeries"> | null;
+  links: (Omit<LinkResults, "links"> & { links: Omit<LinkResult, "series">[] }) | null;
+  mobility: Omit<MobilityResults, "tracks"> | null;
 };
 export type CompactResults = Omit<Results, "runs"> & { runs: CompactRunResults[] };
 
@@ -45,7 +48,9 @@ export function compactResults(results: Results): CompactResults {
     runs: results.runs.map((run) => {
       const frames = run.frames === null ? null : (({ timeSeries: _series, latencyCdf: _cdf, ...rest }) => rest)(run.frames);
       const queries = run.queries === null ? null : (({ timeSeries: _series, ...rest }) => rest)(run.queries);
-      return { ...run, frames, queries };
+      const links = run.links === null ? null : { ...run.links, links: run.links.links.map(({ series: _series, ...rest }) => rest) };
+      const mobility = run.mobility === null ? null : (({ tracks: _tracks, ...rest }) => rest)(run.mobility);
+      return { ...run, frames, queries, links, mobility };
     }),
   };
 }

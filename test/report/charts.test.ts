@@ -14,8 +14,8 @@ import { OKABE_ITO } from "../../src/report/style.js";
 import { fixture, frames, withFutureFields, withoutTimeSeriesAndNetwork } from "./fixtures.js";
 import type { FrameRun } from "../../src/report/chart.js";
 
-/** The frame charts of the one chart list (and the network matrix, which belongs to no family). */
-const FRAME_CHARTS = CHARTS.filter((chart) => chart.family !== "queries");
+/** The frame charts of the one chart list (and the network matrix, which belongs to no family); the shared-link and mobility charts have their own tests (network-charts.test.ts). */
+const FRAME_CHARTS = CHARTS.filter((chart) => chart.family !== "queries" && chart.section === undefined);
 
 function drawn(outcome: ChartOutcome): DrawnChart {
   if (outcome.kind !== "chart") throw new Error(`expected a chart, got skipped: ${outcome.reason}`);

@@ -154,6 +154,38 @@ describe("sweep chart over three axes (shared-jetson)", () => {
   });
 });
 
+describe("sweep chart over a long axis and a short one (shared-uplink: 13 camera counts x 2 capacities)", () => {
+  function longAndShort(): SweepChartInput {
+    const cameras = [1, 5, 10, 15, 20, 25, 30, 33, 36, 38, 40, 42, 44];
+    const capacities = ["42.25 Mbit/s", "84.5 Mbit/s"];
+    const cells: Cell[] = cameras.flatMap((n) =>
+      capacities.map((capacity, c) => ({ values: { cameras: n, capacity }, label: "nearest-healthy", metrics: { "frames.latency.networkUp.mean": stats(2 + 5 / (c + 1) + n) } })),
+    );
+    return {
+      sweep: {
+        sampling: { method: "grid" },
+        axes: [
+          { name: "cameras", path: "/devices/0/count", values: cameras },
+          { name: "capacity", path: "/network/links/1/capacity", values: capacities },
+        ],
+        metrics: ["frames.latency.networkUp.mean"],
+      },
+      cells,
+    };
+  }
+
+  it("against the long axis: a dash per capacity; against the short one: skipped (13 panels would not fit), naming the charts that draw those cells", () => {
+    const input = longAndShort();
+    const long = drawn(sweepMetricVsAxisChart(input, "frames.latency.networkUp.mean", "cameras")).spec as unknown as { facet?: unknown; layer: Layer[] };
+    expect(long.facet).toBeUndefined();
+    expect(long.layer.find((l) => l.mark.type === "line")?.encoding.strokeDash?.scale?.domain).toEqual(["capacity=42.25 Mbit/s", "capacity=84.5 Mbit/s"]);
+    const short = sweepMetricVsAxisChart(input, "frames.latency.networkUp.mean", "capacity");
+    expect(short.kind).toBe("skipped");
+    expect(short.kind === "skipped" && short.reason).toContain("13 values, at most 6");
+    expect(short.kind === "skipped" && short.reason).toContain("heatmap");
+  });
+});
+
 describe("sweep heatmap", () => {
   /** Two axes, two policies; one cell with almost nothing completed. */
   function grid(): SweepChartInput {

@@ -16,4 +16,12 @@ describe("sweep chart titles say what a metric is and its unit", () => {
     expect(metricTitle("migrations")).toBe("migrations");
     expect(metricTitle("events")).toBe("events");
   });
+
+  it("shared links and moving devices (issue 15), by their index in the run's list", () => {
+    expect(metricTitle("frames.latency.networkUp.mean")).toBe("network up mean (ms)");
+    expect(metricTitle("links.links.0.utilisation")).toBe("link direction 0 utilisation");
+    expect(metricTitle("links.meanFlowsInFlight")).toBe("transfers in flight on shared links");
+    expect(metricTitle("mobility.groups.1.handoversPerDeviceHour")).toBe("group 1 handovers per device-hour");
+    expect(metricTitle("mobility.devices.3.waitMs")).toBe("moving device 3 transfer wait (ms)");
+  });
 });

@@ -7,7 +7,9 @@ import { llmPrivacyCostChart } from "../llm/llm-privacy-cost.js";
 import { llmTradeoffsChart } from "../llm/llm-tradeoffs.js";
 import { latencyCdfChart } from "./latency-cdf.js";
 import { latencyOverTimeChart } from "./latency-over-time.js";
+import { deviceTracksChart } from "./device-tracks.js";
 import { learningCurveChart } from "./learning-curve.js";
+import { linkUtilisationChart } from "./link-utilisation.js";
 import { migrationsChart } from "./migrations.js";
 import { networkHeatmapChart } from "./network-heatmap.js";
 import { nodeLoadOverTimeChart } from "./node-load-over-time.js";
@@ -17,7 +19,8 @@ import { violationRateChart } from "./violation-rate.js";
 /**
  * Every chart of the report, in report order: the frame charts (from `runs[].frames`), then the
  * query charts (from `runs[].queries`); a report draws the charts of the families its runs have
- * (both for a mixed scenario). `id` names the files in <out>/charts/.
+ * (both for a mixed scenario), and the network charts of the run sections it has (links, mobility).
+ * `id` names the files in <out>/charts/.
  */
 export const CHARTS: readonly ChartDefinition[] = [
   { id: "latency-cdf", title: "Latency distribution", family: "frames", build: (r, width) => latencyCdfChart(r, { width }) },
@@ -28,6 +31,8 @@ export const CHARTS: readonly ChartDefinition[] = [
   { id: "node-load", title: "Node utilisation and queue length over time", family: "frames", build: nodeLoadOverTimeChart },
   { id: "migrations", title: "Migrations over time", family: "frames", build: migrationsChart },
   { id: "learning-curve", title: "Learning curve", family: "frames", build: learningCurveChart },
+  { id: "link-utilisation", title: "Shared link utilisation over time", section: "links", build: linkUtilisationChart },
+  { id: "device-tracks", title: "Device tracks over the access point map", section: "mobility", build: deviceTracksChart },
   { id: "llm-latency", title: "Time to first token and total latency", family: "queries", build: (r, w) => llmLatencyChart(r, w) },
   { id: "llm-tradeoffs", title: "Cost, quality and privacy trade-off", family: "queries", build: llmTradeoffsChart },
   { id: "llm-privacy-cost", title: "Privacy and cost per router", family: "queries", build: llmPrivacyCostChart },

@@ -105,10 +105,11 @@ export function metricTitle(metric: string): string {
     "policyStatistics.finalThreshold": "learned threshold",
     migrations: "migrations",
     timeInViolationMs: "time in violation (ms)",
+    "links.meanFlowsInFlight": "transfers in flight on shared links",
   };
   if (known[metric] !== undefined) return known[metric];
   const latency = /^(frames|queries)\.latency\.(\w+)\.(\w+)$/.exec(metric);
-  const stageNames: Record<string, string> = { total: "total latency", ttft: "time to first token" };
+  const stageNames: Record<string, string> = { total: "total latency", ttft: "time to first token", networkUp: "network up", networkDown: "network down" };
   if (latency !== null) {
     const stage = latency[1] === "queries" && latency[2] === "total" ? "query total latency" : (stageNames[latency[2]] ?? latency[2]);
     return `${stage} ${latency[3]}${latency[3] === "count" ? "" : " (ms)"}`;
@@ -130,6 +131,24 @@ export function metricTitle(metric: string): string {
     };
     const service = node[2] === undefined ? "" : ` ${node[2]}`;
     return `node ${node[1]}${service} ${field[node[3]] ?? node[3]}${node[4] !== undefined ? ` ${node[4]}` : ""}`;
+  }
+  // A link direction or a moving device by its index in the run's list (the path has no name).
+  const link = /^links\.links\.(\d+)\.(\w+)$/.exec(metric);
+  if (link !== null) {
+    const field: Record<string, string> = { utilisation: "utilisation", bytes: "bytes", meanFlows: "mean transfers", peakFlows: "peak transfers", capacityMbps: "capacity (Mbit/s)" };
+    return `link direction ${link[1]} ${field[link[2]] ?? link[2]}`;
+  }
+  const moving = /^mobility\.(groups|devices)\.(\d+)\.(\w+)$/.exec(metric);
+  if (moving !== null) {
+    const field: Record<string, string> = {
+      handoversPerDeviceHour: "handovers per device-hour",
+      jobsDelayed: "jobs delayed by handovers",
+      jobsLateAfterWait: "jobs late after a wait",
+      handovers: "handovers",
+      outOfCoverageMs: "time out of range (ms)",
+      waitMs: "transfer wait (ms)",
+    };
+    return `${moving[1] === "groups" ? "group" : "moving device"} ${moving[2]} ${field[moving[3]] ?? moving[3]}`;
   }
   return metric;
 }

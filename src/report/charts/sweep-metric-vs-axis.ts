@@ -25,6 +25,12 @@ const PLOT_HEIGHTS: Record<ChartWidth, number> = { column: 160, double: 230 };
 const MAX_DASHES = 4;
 const PANEL_LAYOUT: Record<ChartWidth, { columns: number; height: number }> = { column: { columns: 2, height: 100 }, double: { columns: 4, height: 140 } };
 const PANEL_SPACING = 8;
+/**
+ * The most panels a chart splits into (3 rows at one column, 2 at two): beyond, the chart would be
+ * taller than a page column allows, and it is skipped; the same cells are drawn against the
+ * panel axis (a dash per value of this one) and, with two axes, in the heatmap.
+ */
+const MAX_PANELS = 6;
 const DASHES = [
   [1, 0],
   [5, 3],
@@ -50,6 +56,11 @@ export function sweepMetricVsAxisChart(input: SweepChartInput, metric: string, a
   const others = plotAxes(input).filter((a) => a.name !== axisName && a.values.length > 1);
   const combinations = others.reduce((n, a) => n * a.values.length, 1);
   const panelAxis = combinations > MAX_DASHES ? others[0] : undefined;
+  if (panelAxis !== undefined && panelAxis.values.length > MAX_PANELS) {
+    return skipped(
+      `${metric} against ${axisName} would need a panel per ${panelAxis.name} (${panelAxis.values.length} values, at most ${MAX_PANELS}): the chart against ${panelAxis.name}${plotAxes(input).length === 2 ? " and the heatmap draw" : " draws"} the same cells`,
+    );
+  }
   const dashAxes = panelAxis === undefined ? others : others.slice(1);
   const share = isShareMetric(metric);
   const points: Point[] = input.cells.flatMap((cell) => {
