@@ -55,3 +55,10 @@ export interface MobilityResults {
   /** Access points for the map: position and range, m. */
   accessPoints: { id: string; x: number; y: number; rangeM: number }[];
 }
+
+/** Per device group: jobs with at least one transfer that waited for a handover or coverage, and of those the ones that violated a deadline (each traffic family counts its own; simulate sums them). */
+export interface JobsWaited {
+  group: string;
+  jobsDelayed: number;
+  jobsLateAfterWait: number;
+}

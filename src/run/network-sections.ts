@@ -1,33 +1,14 @@
-import type { LinkResults, MobilityResults } from "../metrics/network-results.js";
+import type { JobsWaited, LinkResults, MobilityResults } from "../metrics/network-results.js";
 import type { ResolvedNetwork } from "../scenario/resolved.js";
 import type { World } from "../world/world.js";
 
 /*
  * A run's `links` and `mobility` sections (issue 15), assembled by simulate (src/run/simulate.ts)
- * from the network and the world's mobility driver. Two things here are seams for the merge of the
- * issue's three parts, each a one-line change once the others are in:
- * - `mobilityDriverOf(world)` reads `world.mobility`, which the mobility helper adds to World
- *   (becomes `world.mobility`);
- * - `waitedOf(part)` reads the traffics' `waited` arrays, which the network helper adds to
- *   FrameFamilyResults / QueryFamilyResults (becomes `part.waited`).
+ * from the network and the world's mobility driver. `waitedOf(part)` reads the traffics' `waited`
+ * arrays (FrameFamilyResults / QueryFamilyResults).
  */
 
-/** Per device group: jobs with at least one transfer that waited for a handover or coverage, and of those the ones that violated a deadline. */
-export interface JobsWaited {
-  group: string;
-  jobsDelayed: number;
-  jobsLateAfterWait: number;
-}
-
-/** What simulate needs of the world's mobility driver. */
-export interface MobilityDriver {
-  results(endMs: number, waited: readonly JobsWaited[]): MobilityResults;
-}
-
-/** The world's mobility driver; undefined when no device moves. */
-export function mobilityDriverOf(world: World): MobilityDriver | undefined {
-  return (world as World & { mobility?: MobilityDriver }).mobility;
-}
+export type { JobsWaited };
 
 /** A traffic family's per-group waits (none before the network records them). */
 export function waitedOf(part: object | undefined): readonly JobsWaited[] {
@@ -62,6 +43,6 @@ export function networkSections(world: World, waited: readonly (readonly JobsWai
   // The run's end: World.run leaves the clock at durationMs + drainMs (or later, past a last event).
   const end = world.sim.now;
   const links = hasSharedCapacity(world.scenario.network) ? world.network.linkResults(end) : null;
-  const mobility = mobilityDriverOf(world)?.results(end, sumWaited(waited, groupOrder)) ?? null;
+  const mobility = world.mobility?.results(end, sumWaited(waited, groupOrder)) ?? null;
   return { links, mobility };
 }

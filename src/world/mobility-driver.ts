@@ -1,6 +1,6 @@
 import type { RandomStreams } from "../engine/rng.js";
 import type { Simulator } from "../engine/simulator.js";
-import type { DeviceMobilityResult, MobilityResults } from "../metrics/network-results.js";
+import type { DeviceMobilityResult, JobsWaited, MobilityResults } from "../metrics/network-results.js";
 import { createTrajectory, mobilityStreamName } from "../network/mobility/models.js";
 import type { Trajectory } from "../network/mobility/trajectory.js";
 import { WirelessAccess } from "../network/wireless/access.js";
@@ -20,13 +20,6 @@ export interface MobilityScenario {
   readonly warmupMs: number;
   readonly durationMs: number;
   readonly binWidthMs: number;
-}
-
-/** Jobs of a group whose transfers waited for a handover or coverage, summed over the workload families by the caller. */
-export interface GroupWaits {
-  readonly group: string;
-  readonly jobsDelayed: number;
-  readonly jobsLateAfterWait: number;
 }
 
 /** Devices whose tracks the results keep (the first of each moving group, then in order): enough for a readable map. */
@@ -123,7 +116,7 @@ export class MobilityDriver {
   }
 
   /** The moving devices' results over the window, for results@2's runs[].mobility. */
-  results(endMs: number, waited: readonly GroupWaits[]): MobilityResults {
+  results(endMs: number, waited: readonly JobsWaited[]): MobilityResults {
     const { warmupMs, durationMs } = this.scenario;
     const windowEnd = Math.min(durationMs, endMs);
     const devices: DeviceMobilityResult[] = this.deviceOf.map((deviceIndex, slot) => {
