@@ -1,9 +1,13 @@
-import { SimulationError } from "../errors.js";
 import type { RandomStreams, StreamTable } from "../engine/rng.js";
+import type { Simulator } from "../engine/simulator.js";
+import { SimulationError } from "../errors.js";
 import type { LinkResults } from "../metrics/network-results.js";
 import type { Sampler } from "../random/distributions.js";
 import type { ResolvedLink, ResolvedNetwork } from "../scenario/resolved.js";
+import { FlowNetwork } from "./flows/flow-network.js";
+import { LinkMeter, type MeteredLink } from "./link-results.js";
 import { RELAY_KINDS, type Route, Routes } from "./topology/routes.js";
+import { type DeliveryHandler, SharedTransfers, type TransferPaths } from "./transfers.js";
 
 /** Direction of a transfer between a device and a node. */
 export const UP = 0;
@@ -15,6 +19,10 @@ export interface NetworkScenario {
   readonly devices: readonly { readonly id: string; readonly index: number }[];
   readonly nodes: readonly { readonly id: string; readonly index: number }[];
   readonly network: ResolvedNetwork;
+  /** The measurement window and its bins, for link results (ResolvedScenario has them; absent: [0, 0), no link results). */
+  readonly warmupMs?: number;
+  readonly durationMs?: number;
+  readonly binWidthMs?: number;
 }
 
 interface LinkSampler {
@@ -37,6 +45,9 @@ interface PairRoute {
   /** A one-link route (the star's): its (link << 1) | direction-bit index for UP; -1 for longer routes. */
   readonly singleUp: number;
   readonly instantaneous: boolean;
+  /** Per direction (UP, DOWN): the FlowNetwork links crossed (limited link directions, the AP's air interface), and the smallest per-transfer bandwidth. */
+  readonly flowLinks: readonly [readonly number[], readonly number[]];
+  readonly perTransfer: readonly [number, number];
 }
 
 /**
@@ -57,6 +68,8 @@ interface PairRoute {
 /** pairSingle values that are not a link: a route of several links; a route not computed yet. */
 const MULTI_HOP = -1;
 const UNBUILT = -2;
+/** A route the network delivers over itself (a limited link direction or a wireless device): transfer() returns NaN for its shared directions. */
+const SHARED = -3;
 
 export class Network {
   private readonly deviceCount: number;
@@ -88,10 +101,22 @@ export class Network {
   private readonly bandwidthFactor: Float64Array;
   /** 1 where a degradation is active (one load on the hot path instead of three). */
   private readonly degradedPair: Uint8Array;
+  /** Per link: 1 for a wireless device's access link (its own streams, `access/<device>/<up|down>`). */
+  private readonly accessKind: Uint8Array;
+  /** Per (link << 1 | direction-bit), the FlowNetwork link of a capacity-limited direction, else -1; per (access point << 1 | UP/DOWN), its air interface's. */
+  private readonly flowLink: Int32Array;
+  private readonly airFlowLink: Int32Array;
+  /** Per device: 1 when wireless; the index of the access point it is attached to (-1 detached or wired). */
+  private readonly wirelessDevice: Uint8Array;
+  private readonly apOf: Int32Array;
+  private readonly deliveries: DeliveryHandler[] = [];
+  private readonly shared: SharedTransfers | undefined;
+  private readonly meter: LinkMeter | undefined;
 
   constructor(
     private readonly scenario: NetworkScenario,
     streams: RandomStreams,
+    sim?: Simulator,
   ) {
     this.network = scenario.network;
     this.deviceCount = scenario.devices.length;
@@ -130,6 +155,45 @@ export class Network {
       }
       this.linkModel[i] = model;
     });
+    this.accessKind = Uint8Array.from(links, (link) => (link.kind === "access" ? 1 : 0));
+    const wireless = this.network.wireless;
+    this.wirelessDevice = new Uint8Array(this.deviceCount);
+    this.apOf = new Int32Array(this.deviceCount).fill(-1);
+    wireless?.accessLink.forEach((link, device) => {
+      if (link < 0) return;
+      this.wirelessDevice[device] = 1;
+      this.apOf[device] = wireless.accessPoints.indexOf(links[link].to);
+    });
+    // The metered link directions, in results order: graph links in link order, forward before reverse, then the air interfaces.
+    const capacities: number[] = [];
+    const metered: MeteredLink[] = [];
+    const meter = (id: string, direction: "forward" | "reverse", capacity: number): number => {
+      if (capacity === Infinity) return -1;
+      capacities.push(capacity);
+      metered.push({ id, direction, flowLink: capacities.length - 1 });
+      return capacities.length - 1;
+    };
+    const vertexId = (v: number): string => this.network.vertices[v].id;
+    this.flowLink = new Int32Array(links.length * 2);
+    links.forEach((link, i) => {
+      this.flowLink[i << 1] = meter(`${vertexId(link.from)}--${vertexId(link.to)}`, "forward", link.capacityBytesPerMs[0]);
+      this.flowLink[(i << 1) | 1] = meter(`${vertexId(link.from)}--${vertexId(link.to)}`, "reverse", link.capacityBytesPerMs[1]);
+    });
+    const aps = wireless?.accessPoints ?? [];
+    this.airFlowLink = new Int32Array(aps.length * 2);
+    aps.forEach((ap, a) => {
+      const [up, down] = (wireless as NonNullable<typeof wireless>).airCapacityBytesPerMs[a];
+      this.airFlowLink[(a << 1) | UP] = meter(`${vertexId(ap)}/air`, "forward", up);
+      this.airFlowLink[(a << 1) | DOWN] = meter(`${vertexId(ap)}/air`, "reverse", down);
+    });
+    if (sim === undefined) {
+      if (metered.length > 0 || wireless !== undefined) throw new SimulationError("a network with capacity-limited links or wireless devices needs the simulator (new Network(scenario, streams, sim))");
+      return;
+    }
+    const warmupMs = scenario.warmupMs ?? 0;
+    const flows = new FlowNetwork(sim, capacities, { warmup: warmupMs });
+    this.shared = new SharedTransfers(sim, flows, this.paths(), this.wirelessDevice, (device) => scenario.devices[device].id, this.deliveries);
+    this.meter = new LinkMeter(sim, flows, metered, { warmupMs, durationMs: scenario.durationMs ?? 0, binWidthMs: scenario.binWidthMs ?? 0 });
   }
 
   /** Nominal one-way latency of the device's route to the node (sum of its links' mean latency + jitter + propagation); Infinity when unreachable. */
@@ -182,14 +246,38 @@ export class Network {
     return route === undefined ? 0 : route.bottleneckUp * this.bandwidthFactor[device * this.nodeCount + node];
   }
 
-  /** Draws the one-way time of `bytes` from device to node (UP) or back (DOWN), ms. */
-  transferMs(device: number, node: number, direction: Direction, bytes: number): number {
+  /**
+   * Registers what runs when a transfer the network delivers itself has arrived: `handler(arg)`,
+   * synchronously, with `lastDeliveryWaitMs` set. Returns the `kind` to pass to `transfer`.
+   */
+  registerDelivery(handler: DeliveryHandler): number {
+    this.deliveries.push(handler);
+    return this.deliveries.length - 1;
+  }
+
+  /** While a delivery handler runs: how long the transfer delivered waited for a handover or coverage, ms (0: never). */
+  get lastDeliveryWaitMs(): number {
+    return this.shared === undefined ? 0 : this.shared.lastDeliveryWaitMs;
+  }
+
+  /**
+   * The one transfer call: `bytes` from device to node (UP) or back (DOWN). Returns the one-way
+   * time, ms, when it is fixed now (the route crosses no capacity-limited link direction and the
+   * device is wired): the caller schedules the arrival. Otherwise returns NaN and the network
+   * delivers it itself: `kind(arg)` (from registerDelivery) runs at the last byte.
+   */
+  transfer(device: number, node: number, direction: Direction, bytes: number, kind: number, arg: number): number {
     const pair = device * this.nodeCount + node;
     let single = this.pairSingle[pair];
     if (single === UNBUILT) {
-      if (this.buildPairRoute(device, node) === undefined) throw new SimulationError(`no route between device ${this.scenario.devices[device].id} and node ${this.scenario.nodes[node].id}`);
+      if (this.buildPairRoute(device, node) === undefined) {
+        // A detached wireless device has no route: its transfer waits for the next attach.
+        if (this.wirelessDevice[device] === 1) return this.sharedTransfer(device, node, direction, bytes, kind, arg);
+        throw new SimulationError(`no route between device ${this.scenario.devices[device].id} and node ${this.scenario.nodes[node].id}`);
+      }
       single = this.pairSingle[pair];
     }
+    if (single === SHARED) return this.sharedTransfer(device, node, direction, bytes, kind, arg);
     const degraded = this.degradedPair[pair] === 1;
     let delay: number;
     if (single >= 0) {
@@ -221,10 +309,88 @@ export class Network {
     if (degraded) delay = delay * this.latencyFactor[pair] + this.addedLatency[pair];
     const bytesPerMs = this.pairBottleneck[(pair << 1) | direction];
     if (bytes > 0 && bytesPerMs !== Infinity) delay += bytes / (bytesPerMs * this.bandwidthFactor[pair]);
-    if (!(delay >= 0)) {
-      throw new SimulationError(`link ${this.scenario.devices[device].id} <-> ${this.scenario.nodes[node].id}: one-way delay draw ${delay} ms is negative; truncate latency or jitter with "min"`);
-    }
+    if (!(delay >= 0)) this.negativeDelay(device, node, delay);
     return delay;
+  }
+
+  /**
+   * Migration state (and any node-to-node transfer) over the shortest node-node route, drawn for
+   * `device` (a multi-link route's streams are per device). Same contract as `transfer`: the
+   * time when fixed, NaN when the network delivers `kind(arg)` itself. Throws when no route joins
+   * the nodes (hasNodeRoute says).
+   */
+  transferBetween(device: number, from: number, to: number, bytes: number, kind: number, arg: number): number {
+    const route = this.routes.route(this.nodeVertex(from), this.nodeVertex(to));
+    if (route === undefined) throw new SimulationError(`no route between nodes ${this.scenario.nodes[from].id} and ${this.scenario.nodes[to].id}`);
+    let latency = 0;
+    let perTransfer = Infinity;
+    let bottleneck = Infinity;
+    const flowLinks: number[] = [];
+    const count = route.links.length;
+    for (let k = 0; k < count; k++) {
+      const link = route.links[k];
+      const index = (link << 1) | (route.forward[k] ? 0 : 1);
+      latency += count === 1 ? this.linkDraw(index) : this.deviceLinkDraw(device, index);
+      const model = this.linkModels[this.linkModel[link]];
+      perTransfer = Math.min(perTransfer, model.bytesPerMs);
+      bottleneck = Math.min(bottleneck, model.bytesPerMs, this.network.links[link].capacityBytesPerMs[index & 1]);
+      if (this.flowLink[index] >= 0) flowLinks.push(this.flowLink[index]);
+    }
+    if (!(latency >= 0)) throw new SimulationError(`route ${this.scenario.nodes[from].id} -> ${this.scenario.nodes[to].id}: one-way delay draw ${latency} ms is negative; truncate latency or jitter with "min"`);
+    if (flowLinks.length === 0) return bytes > 0 && bottleneck !== Infinity ? latency + bytes / bottleneck : latency;
+    (this.shared as SharedTransfers).startFixed(device, latency, flowLinks, perTransfer, bytes, kind, arg);
+    return Number.NaN;
+  }
+
+  /** Whether a route joins two nodes (node-node links through relays). */
+  hasNodeRoute(from: number, to: number): boolean {
+    return from !== to && this.routes.nominalLatencyMs(this.nodeVertex(from), this.nodeVertex(to)) < Infinity;
+  }
+
+  private negativeDelay(device: number, node: number, delay: number): never {
+    throw new SimulationError(`link ${this.scenario.devices[device].id} <-> ${this.scenario.nodes[node].id}: one-way delay draw ${delay} ms is negative; truncate latency or jitter with "min"`);
+  }
+
+  /** A pair whose route is shared: the fixed time of a direction that crosses no limited link (wired device), else NaN and the network delivers. */
+  private sharedTransfer(device: number, node: number, direction: Direction, bytes: number, kind: number, arg: number): number {
+    const pair = device * this.nodeCount + node;
+    const route = this.pairRoutes[pair];
+    if (this.wirelessDevice[device] === 0 && (route as PairRoute).flowLinks[direction].length === 0) {
+      const latency = this.routeLatency(device, node, direction);
+      const bytesPerMs = this.pairBottleneck[(pair << 1) | direction];
+      return bytes > 0 && bytesPerMs !== Infinity ? latency + bytes / (bytesPerMs * this.bandwidthFactor[pair]) : latency;
+    }
+    (this.shared as SharedTransfers).start(device, node, direction, bytes, kind, arg);
+    return Number.NaN;
+  }
+
+  /** The draw of the pair's route now, in crossing order, degradation included; never negative. */
+  private routeLatency(device: number, node: number, direction: number): number {
+    const pair = device * this.nodeCount + node;
+    const route = this.pairRoute(device, node);
+    if (route === undefined) throw new SimulationError(`no route between device ${this.scenario.devices[device].id} and node ${this.scenario.nodes[node].id}`);
+    let delay = 0;
+    const count = route.links.length;
+    for (let k = 0; k < count; k++) {
+      const i = direction === UP ? k : count - 1 - k;
+      const link = route.links[i];
+      const index = (link << 1) | ((route.forward[i] === 1) === (direction === UP) ? 0 : 1);
+      // An access link is the device's own: one stream per direction; a lone link as the star's; else per device.
+      delay += this.accessKind[link] === 1 || count === 1 ? this.linkDraw(index) : this.deviceLinkDraw(device, index);
+    }
+    if (this.degradedPair[pair] === 1) delay = delay * this.latencyFactor[pair] + this.addedLatency[pair];
+    if (!(delay >= 0)) this.negativeDelay(device, node, delay);
+    return delay;
+  }
+
+  private paths(): TransferPaths {
+    return {
+      latencyMs: (device, node, direction) => this.routeLatency(device, node, direction),
+      flowPath: (device, node, direction) => {
+        const route = this.pairRoute(device, node) as PairRoute;
+        return { links: route.flowLinks[direction], bound: route.perTransfer[direction] * this.bandwidthFactor[device * this.nodeCount + node] };
+      },
+    };
   }
 
   /** Applies (or, with factors 1, 0, 1, lifts) a degradation on the routes from `devices` to `node`. */
@@ -247,22 +413,34 @@ export class Network {
    * go on over the new route with the bytes not yet delivered. The device's routes are recomputed.
    */
   attach(device: number, ap: number | null, readyAtMs: number): void {
-    throw new SimulationError(`Network.attach(${device}, ${ap}, ${readyAtMs}): not implemented yet (issue 15 wiring)`);
+    const wireless = this.network.wireless;
+    const link = wireless === undefined ? -1 : wireless.accessLink[device];
+    if (wireless === undefined || link < 0) throw new SimulationError(`device ${this.scenario.devices[device].id} is not wireless: it has no access link to move`);
+    if (ap !== null && !(Number.isInteger(ap) && ap >= 0 && ap < wireless.accessPoints.length)) throw new RangeError(`no access point ${ap} (there are ${wireless.accessPoints.length})`);
+    // Held first (their bytes left are read on the old route), then the route moves.
+    (this.shared as SharedTransfers).hold(device, ap === null ? Infinity : readyAtMs);
+    this.apOf[device] = ap ?? -1;
+    if (ap === null) this.routes.setLinkUp(link, false);
+    else {
+      this.routes.setLinkUp(link, true);
+      this.routes.moveLinkEnd(link, wireless.accessPoints[ap]);
+    }
+    this.invalidate(link);
   }
 
   /** Sets how fast a wireless device may send over its access hop now, bytes/ms (distance-dependent rate); asked at each transfer start and resume. */
   setWirelessRate(rate: (device: number, nowMs: number) => number): void {
-    throw new SimulationError(`Network.setWirelessRate(${typeof rate}): not implemented yet (issue 15 wiring)`);
+    (this.shared as SharedTransfers).setWirelessRate(rate);
   }
 
-  /** Transfers of `device` that waited for a handover or for coverage so far, and their total wait, ms. */
+  /** Transfers of `device` that waited for a handover or for coverage so far (counted when they went on), and their total wait, ms. */
   waitsOf(device: number): { transfers: number; waitMs: number } {
-    throw new SimulationError(`Network.waitsOf(${device}): not implemented yet (issue 15 wiring)`);
+    return this.shared === undefined ? { transfers: 0, waitMs: 0 } : this.shared.waitsOf(device);
   }
 
   /** Per-link results over the measurement window (null when no link has a capacity and no AP an air capacity). */
   linkResults(endMs: number): LinkResults | null {
-    throw new SimulationError(`Network.linkResults(${endMs}): not implemented yet (issue 15 wiring)`);
+    return this.meter === undefined ? null : this.meter.results(endMs);
   }
 
   /** One link's latency + jitter (+ propagation) draw from the link's own stream; index = (link << 1) | 0 crossed forward (from -> to), | 1 back. */
@@ -306,6 +484,7 @@ export class Network {
     const from = this.network.vertices[l.from].id;
     const to = this.network.vertices[l.to].id;
     if (l.kind === "direct") return `link/${from}/${to}/${forward ? "up" : "down"}`;
+    if (l.kind === "access") return `access/${from}/${forward ? "up" : "down"}`;
     return `link/${from}--${to}/${forward ? "forward" : "reverse"}`;
   }
 
@@ -324,6 +503,8 @@ export class Network {
     const links: number[] = new Array<number>(count);
     const forward: number[] = new Array<number>(count);
     const bottleneck: [number, number] = [Infinity, Infinity];
+    const perTransfer: [number, number] = [Infinity, Infinity];
+    const flowLinks: [number[], number[]] = [[], []];
     let instantaneous = true;
     for (let k = 0; k < count; k++) {
       // The route runs node -> device: reverse it, and its directions.
@@ -336,6 +517,17 @@ export class Network {
       const [upCapacity, downCapacity] = forward[k] === 1 ? link.capacityBytesPerMs : [link.capacityBytesPerMs[1], link.capacityBytesPerMs[0]];
       bottleneck[UP] = Math.min(bottleneck[UP], model.bytesPerMs, upCapacity);
       bottleneck[DOWN] = Math.min(bottleneck[DOWN], model.bytesPerMs, downCapacity);
+      perTransfer[UP] = Math.min(perTransfer[UP], model.bytesPerMs);
+      perTransfer[DOWN] = perTransfer[UP];
+      const upIndex = (links[k] << 1) | (forward[k] === 1 ? 0 : 1);
+      if (this.flowLink[upIndex] >= 0) flowLinks[UP].push(this.flowLink[upIndex]);
+      if (this.flowLink[upIndex ^ 1] >= 0) flowLinks[DOWN].push(this.flowLink[upIndex ^ 1]);
+    }
+    const ap = this.apOf[device];
+    if (ap >= 0) {
+      // Every transfer of a device attached to an AP crosses its air interface, in its direction.
+      if (this.airFlowLink[(ap << 1) | UP] >= 0) flowLinks[UP].push(this.airFlowLink[(ap << 1) | UP]);
+      if (this.airFlowLink[(ap << 1) | DOWN] >= 0) flowLinks[DOWN].push(this.airFlowLink[(ap << 1) | DOWN]);
     }
     const result: PairRoute = {
       links,
@@ -345,9 +537,12 @@ export class Network {
       bottleneckDown: bottleneck[DOWN],
       singleUp: count === 1 ? (links[0] << 1) | (forward[0] === 1 ? 0 : 1) : -1,
       instantaneous,
+      flowLinks,
+      perTransfer,
     };
     this.pairRoutes[pair] = result;
-    this.pairSingle[pair] = count === 1 ? result.singleUp : MULTI_HOP;
+    const shared = this.wirelessDevice[device] === 1 || flowLinks[UP].length > 0 || flowLinks[DOWN].length > 0;
+    this.pairSingle[pair] = shared ? SHARED : count === 1 ? result.singleUp : MULTI_HOP;
     this.pairBottleneck[pair << 1] = result.bottleneckUp;
     this.pairBottleneck[(pair << 1) | 1] = result.bottleneckDown;
     return result;
