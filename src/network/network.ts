@@ -269,15 +269,8 @@ export class Network {
   transfer(device: number, node: number, direction: Direction, bytes: number, kind: number, arg: number): number {
     const pair = device * this.nodeCount + node;
     let single = this.pairSingle[pair];
-    if (single === UNBUILT) {
-      if (this.buildPairRoute(device, node) === undefined) {
-        // A detached wireless device has no route: its transfer waits for the next attach.
-        if (this.wirelessDevice[device] === 1) return this.sharedTransfer(device, node, direction, bytes, kind, arg);
-        throw new SimulationError(`no route between device ${this.scenario.devices[device].id} and node ${this.scenario.nodes[node].id}`);
-      }
-      single = this.pairSingle[pair];
-    }
-    if (single === SHARED) return this.sharedTransfer(device, node, direction, bytes, kind, arg);
+    if (single === UNBUILT) single = this.firstUse(device, node);
+    if (single < MULTI_HOP) return this.sharedTransfer(device, node, direction, bytes, kind, arg);
     const degraded = this.degradedPair[pair] === 1;
     let delay: number;
     if (single >= 0) {
@@ -345,6 +338,13 @@ export class Network {
   /** Whether a route joins two nodes (node-node links through relays). */
   hasNodeRoute(from: number, to: number): boolean {
     return from !== to && this.routes.nominalLatencyMs(this.nodeVertex(from), this.nodeVertex(to)) < Infinity;
+  }
+
+  /** Builds a pair's route at its first transfer; a detached wireless device has none: SHARED (its transfer waits for the next attach). */
+  private firstUse(device: number, node: number): number {
+    if (this.buildPairRoute(device, node) !== undefined) return this.pairSingle[device * this.nodeCount + node];
+    if (this.wirelessDevice[device] === 1) return SHARED;
+    throw new SimulationError(`no route between device ${this.scenario.devices[device].id} and node ${this.scenario.nodes[node].id}`);
   }
 
   private negativeDelay(device: number, node: number, delay: number): never {
