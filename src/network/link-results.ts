@@ -1,5 +1,6 @@
 import type { Simulator } from "../engine/simulator.js";
 import type { LinkResult, LinkResults } from "../metrics/network-results.js";
+import type { ResolvedNetwork } from "../scenario/resolved.js";
 import type { FlowNetwork } from "./flows/flow-network.js";
 
 /** A capacity-limited link direction as results name it, and its FlowNetwork link. */
@@ -7,6 +8,38 @@ export interface MeteredLink {
   readonly id: string;
   readonly direction: "forward" | "reverse";
   readonly flowLink: number;
+}
+
+/**
+ * The link directions the flow model meters, in results order: graph links in link order,
+ * forward before reverse, then the access points' air interfaces (forward = up); each a
+ * FlowNetwork link. `flowLink[(link << 1) | direction-bit]` and `airFlowLink[(ap << 1) | up 0 / down 1]`:
+ * its FlowNetwork link, -1 where the capacity is Infinity (no contention: not a flow link).
+ */
+export function meteredLinks(network: ResolvedNetwork): { capacities: number[]; metered: MeteredLink[]; flowLink: Int32Array; airFlowLink: Int32Array } {
+  const capacities: number[] = [];
+  const metered: MeteredLink[] = [];
+  const meter = (id: string, direction: "forward" | "reverse", capacity: number): number => {
+    if (capacity === Infinity) return -1;
+    capacities.push(capacity);
+    metered.push({ id, direction, flowLink: capacities.length - 1 });
+    return capacities.length - 1;
+  };
+  const vertexId = (v: number): string => network.vertices[v].id;
+  const flowLink = new Int32Array(network.links.length * 2);
+  network.links.forEach((link, i) => {
+    flowLink[i << 1] = meter(`${vertexId(link.from)}--${vertexId(link.to)}`, "forward", link.capacityBytesPerMs[0]);
+    flowLink[(i << 1) | 1] = meter(`${vertexId(link.from)}--${vertexId(link.to)}`, "reverse", link.capacityBytesPerMs[1]);
+  });
+  const wireless = network.wireless;
+  const aps = wireless?.accessPoints ?? [];
+  const airFlowLink = new Int32Array(aps.length * 2);
+  aps.forEach((ap, a) => {
+    const [up, down] = (wireless as NonNullable<typeof wireless>).airCapacityBytesPerMs[a];
+    airFlowLink[a << 1] = meter(`${vertexId(ap)}/air`, "forward", up);
+    airFlowLink[(a << 1) | 1] = meter(`${vertexId(ap)}/air`, "reverse", down);
+  });
+  return { capacities, metered, flowLink, airFlowLink };
 }
 
 /** bytes/ms to Mbit/s (8 bits, 1,000 ms, 10^6 bits). */
@@ -38,7 +71,7 @@ export class LinkMeter {
     for (let k = 1; warmupMs + k * binWidthMs < durationMs; k++) this.boundaries.push(warmupMs + k * binWidthMs);
     this.boundaries.push(durationMs);
     const kind = sim.registerKind((k) => this.sample(k));
-    this.boundaries.forEach((time, k) => sim.scheduleKindAt(time, kind, k));
+    for (let k = 0; k < this.boundaries.length; k++) sim.scheduleKindAt(this.boundaries[k], kind, k);
   }
 
   /** The results over the window (what has been sampled when the run ended before durationMs); null with no metered link. */

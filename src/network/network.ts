@@ -2,17 +2,16 @@ import type { RandomStreams, StreamTable } from "../engine/rng.js";
 import type { Simulator } from "../engine/simulator.js";
 import { SimulationError } from "../errors.js";
 import type { LinkResults } from "../metrics/network-results.js";
-import type { Sampler } from "../random/distributions.js";
-import type { ResolvedLink, ResolvedNetwork } from "../scenario/resolved.js";
+import type { ResolvedNetwork } from "../scenario/resolved.js";
 import { FlowNetwork } from "./flows/flow-network.js";
-import { LinkMeter, type MeteredLink } from "./link-results.js";
+import { type LinkSampler, LinkDraws } from "./link-draws.js";
+import { type PairRoute, pairRouteOf } from "./pair-route.js";
+import { LinkMeter, meteredLinks } from "./link-results.js";
 import { RELAY_KINDS, type Route, Routes } from "./topology/routes.js";
 import { type DeliveryHandler, SharedTransfers, type TransferPaths } from "./transfers.js";
+import { type Direction, DOWN, UP } from "./direction.js";
 
-/** Direction of a transfer between a device and a node. */
-export const UP = 0;
-export const DOWN = 1;
-export type Direction = typeof UP | typeof DOWN;
+export { type Direction, DOWN, UP } from "./direction.js";
 
 /** What the network needs of a scenario. */
 export interface NetworkScenario {
@@ -25,38 +24,15 @@ export interface NetworkScenario {
   readonly binWidthMs?: number;
 }
 
-interface LinkSampler {
-  latency: Sampler;
-  jitter: Sampler | undefined;
-  bytesPerMs: number;
-  /** A link with constant zero latency, no jitter and no bandwidth limit delivers at once. */
-  instantaneous: boolean;
-}
-
-/** A device-node route as transfers use it: links from the device to the node. */
-interface PairRoute {
-  readonly links: readonly number[];
-  /** 1 where the link is crossed from its `from` end going device -> node. */
-  readonly forward: readonly number[];
-  readonly nominalLatencyMs: number;
-  /** Smallest per-transfer bandwidth (and capacity, which a lone transfer has to itself) on the route, bytes/ms, up and down. */
-  readonly bottleneckUp: number;
-  readonly bottleneckDown: number;
-  /** A one-link route (the star's): its (link << 1) | direction-bit index for UP; -1 for longer routes. */
-  readonly singleUp: number;
-  readonly instantaneous: boolean;
-  /** Per direction (UP, DOWN): the FlowNetwork links crossed (limited link directions, the AP's air interface), and the smallest per-transfer bandwidth. */
-  readonly flowLinks: readonly [readonly number[], readonly number[]];
-  readonly perTransfer: readonly [number, number];
-}
-
 /**
  * The one network model of every workload kind (issues 13, 15): a graph of devices, nodes and
  * other vertices; a transfer between a device and a node follows the shortest route by nominal
  * latency (topology/routes.ts) and takes, summed over the route's links, latency + jitter +
  * propagation (times an active degradation's factor, plus its added latency), plus bytes over the
- * route's bottleneck bandwidth. Capacity is not shared yet: a lone transfer has a link's capacity
- * to itself (the flow model, N2, adds sharing).
+ * route's bottleneck bandwidth. A route that crosses a capacity-limited link direction, and every
+ * transfer of a wireless device (reaching the graph by its access link to its access point, whose
+ * air interface its attached devices share), is delivered by the network itself: the latency
+ * draw, then a max-min fair flow (transfers.ts, docs/network-sharing.md).
  *
  * Stream naming, the one rule: the draws of a link in one direction come from its own stream,
  * created at its first use, so adding a device, node or link never shifts another link's draws:
@@ -78,11 +54,10 @@ export class Network {
   private readonly routes: Routes;
   /** Per (link, direction): index into the stream table, or -1 before first use (links crossed alone: the star's). */
   private readonly linkStream: Int32Array;
-  /** Per (device, link, direction) of routes of several links: index into the stream table (see deviceLinkDraw). */
-  private readonly deviceLinkStream = new Map<number, number>();
   /** Per link: index into linkModels (links with equal parameters share one compiled sampler). */
   private readonly linkModel: Int32Array;
-  private readonly linkModels: LinkSampler[] = [];
+  private readonly linkModels: readonly LinkSampler[];
+  private readonly draws: LinkDraws;
   private readonly linkStreams: StreamTable;
   /** Per link: propagation delay each way, ms (a typed array: the hot path reads no link object). */
   private readonly propagationMs: Float64Array;
@@ -128,10 +103,13 @@ export class Network {
       Uint8Array.from(this.network.vertices, (v) => (RELAY_KINDS.has(v.kind) ? 1 : 0)),
       links,
     );
-    this.linkStream = new Int32Array(links.length * 2).fill(-1);
-    this.linkStreams = streams.table();
-    this.linkModel = new Int32Array(links.length);
-    this.propagationMs = Float64Array.from(links, (link) => link.propagationMs);
+    // The hot path reads the draws' arrays directly (no object in between).
+    this.draws = new LinkDraws(this.network, scenario.devices, streams);
+    this.linkStream = this.draws.linkStream;
+    this.linkStreams = this.draws.linkStreams;
+    this.linkModel = this.draws.linkModel;
+    this.linkModels = this.draws.linkModels;
+    this.propagationMs = this.draws.propagationMs;
     this.pairRoutes = new Array<PairRoute | undefined>(pairs).fill(undefined);
     this.pairSingle = new Int32Array(pairs).fill(UNBUILT);
     this.pairBottleneck = new Float64Array(pairs * 2);
@@ -139,22 +117,6 @@ export class Network {
     this.addedLatency = new Float64Array(pairs);
     this.bandwidthFactor = new Float64Array(pairs).fill(1);
     this.degradedPair = new Uint8Array(pairs);
-    const models = new Map<ResolvedLink, number>();
-    links.forEach((link, i) => {
-      const p = link.parameters;
-      let model = models.get(p);
-      if (model === undefined) {
-        model = this.linkModels.length;
-        models.set(p, model);
-        this.linkModels.push({
-          latency: p.latency.bind(this.linkStreams.uniform),
-          jitter: p.jitter === undefined ? undefined : p.jitter.bind(this.linkStreams.uniform),
-          bytesPerMs: p.bytesPerMs,
-          instantaneous: p.latency.isConstant && p.latency.exactMean === 0 && p.jitter === undefined && p.bytesPerMs === Infinity,
-        });
-      }
-      this.linkModel[i] = model;
-    });
     this.accessKind = Uint8Array.from(links, (link) => (link.kind === "access" ? 1 : 0));
     const wireless = this.network.wireless;
     this.wirelessDevice = new Uint8Array(this.deviceCount);
@@ -164,30 +126,12 @@ export class Network {
       this.wirelessDevice[device] = 1;
       this.apOf[device] = wireless.accessPoints.indexOf(links[link].to);
     });
-    // The metered link directions, in results order: graph links in link order, forward before reverse, then the air interfaces.
-    const capacities: number[] = [];
-    const metered: MeteredLink[] = [];
-    const meter = (id: string, direction: "forward" | "reverse", capacity: number): number => {
-      if (capacity === Infinity) return -1;
-      capacities.push(capacity);
-      metered.push({ id, direction, flowLink: capacities.length - 1 });
-      return capacities.length - 1;
-    };
-    const vertexId = (v: number): string => this.network.vertices[v].id;
-    this.flowLink = new Int32Array(links.length * 2);
-    links.forEach((link, i) => {
-      this.flowLink[i << 1] = meter(`${vertexId(link.from)}--${vertexId(link.to)}`, "forward", link.capacityBytesPerMs[0]);
-      this.flowLink[(i << 1) | 1] = meter(`${vertexId(link.from)}--${vertexId(link.to)}`, "reverse", link.capacityBytesPerMs[1]);
-    });
-    const aps = wireless?.accessPoints ?? [];
-    this.airFlowLink = new Int32Array(aps.length * 2);
-    aps.forEach((ap, a) => {
-      const [up, down] = (wireless as NonNullable<typeof wireless>).airCapacityBytesPerMs[a];
-      this.airFlowLink[(a << 1) | UP] = meter(`${vertexId(ap)}/air`, "forward", up);
-      this.airFlowLink[(a << 1) | DOWN] = meter(`${vertexId(ap)}/air`, "reverse", down);
-    });
+    const { capacities, metered, flowLink, airFlowLink } = meteredLinks(this.network);
+    this.flowLink = flowLink;
+    this.airFlowLink = airFlowLink;
     if (sim === undefined) {
-      if (metered.length > 0 || wireless !== undefined) throw new SimulationError("a network with capacity-limited links or wireless devices needs the simulator (new Network(scenario, streams, sim))");
+      if (metered.length > 0 || wireless !== undefined)
+        throw new SimulationError("a network with capacity-limited links or wireless devices needs the simulator (new Network(scenario, streams, sim))");
       return;
     }
     const warmupMs = scenario.warmupMs ?? 0;
@@ -281,7 +225,7 @@ export class Network {
       if (model.instantaneous && propagation === 0 && !degraded) return 0;
       const index = single ^ direction;
       const stream = this.linkStream[index];
-      if (stream < 0) delay = this.linkDraw(index);
+      if (stream < 0) delay = this.draws.linkDraw(index);
       else {
         this.linkStreams.select(stream);
         delay = model.latency();
@@ -296,7 +240,7 @@ export class Network {
       for (let k = 0; k < count; k++) {
         // Summed in the order the transfer crosses the links.
         const i = direction === UP ? k : count - 1 - k;
-        delay += this.deviceLinkDraw(device, (route.links[i] << 1) | ((route.forward[i] === 1) === (direction === UP) ? 0 : 1));
+        delay += this.draws.deviceLinkDraw(device, (route.links[i] << 1) | ((route.forward[i] === 1) === (direction === UP) ? 0 : 1));
       }
     }
     if (degraded) delay = delay * this.latencyFactor[pair] + this.addedLatency[pair];
@@ -323,13 +267,14 @@ export class Network {
     for (let k = 0; k < count; k++) {
       const link = route.links[k];
       const index = (link << 1) | (route.forward[k] ? 0 : 1);
-      latency += count === 1 ? this.linkDraw(index) : this.deviceLinkDraw(device, index);
+      latency += count === 1 ? this.draws.linkDraw(index) : this.draws.deviceLinkDraw(device, index);
       const model = this.linkModels[this.linkModel[link]];
       perTransfer = Math.min(perTransfer, model.bytesPerMs);
       bottleneck = Math.min(bottleneck, model.bytesPerMs, this.network.links[link].capacityBytesPerMs[index & 1]);
       if (this.flowLink[index] >= 0) flowLinks.push(this.flowLink[index]);
     }
-    if (!(latency >= 0)) throw new SimulationError(`route ${this.scenario.nodes[from].id} -> ${this.scenario.nodes[to].id}: one-way delay draw ${latency} ms is negative; truncate latency or jitter with "min"`);
+    if (!(latency >= 0))
+      throw new SimulationError(`route ${this.scenario.nodes[from].id} -> ${this.scenario.nodes[to].id}: one-way delay draw ${latency} ms is negative; truncate latency or jitter with "min"`);
     if (flowLinks.length === 0) return bytes > 0 && bottleneck !== Infinity ? latency + bytes / bottleneck : latency;
     (this.shared as SharedTransfers).startFixed(device, latency, flowLinks, perTransfer, bytes, kind, arg);
     return Number.NaN;
@@ -376,7 +321,7 @@ export class Network {
       const link = route.links[i];
       const index = (link << 1) | ((route.forward[i] === 1) === (direction === UP) ? 0 : 1);
       // An access link is the device's own: one stream per direction; a lone link as the star's; else per device.
-      delay += this.accessKind[link] === 1 || count === 1 ? this.linkDraw(index) : this.deviceLinkDraw(device, index);
+      delay += this.accessKind[link] === 1 || count === 1 ? this.draws.linkDraw(index) : this.draws.deviceLinkDraw(device, index);
     }
     if (this.degradedPair[pair] === 1) delay = delay * this.latencyFactor[pair] + this.addedLatency[pair];
     if (!(delay >= 0)) this.negativeDelay(device, node, delay);
@@ -388,7 +333,7 @@ export class Network {
       latencyMs: (device, node, direction) => this.routeLatency(device, node, direction),
       flowPath: (device, node, direction) => {
         const route = this.pairRoute(device, node) as PairRoute;
-        return { links: route.flowLinks[direction], bound: route.perTransfer[direction] * this.bandwidthFactor[device * this.nodeCount + node] };
+        return { links: route.flowLinks[direction], bound: route.perTransfer * this.bandwidthFactor[device * this.nodeCount + node] };
       },
     };
   }
@@ -443,51 +388,6 @@ export class Network {
     return this.meter === undefined ? null : this.meter.results(endMs);
   }
 
-  /** One link's latency + jitter (+ propagation) draw from the link's own stream; index = (link << 1) | 0 crossed forward (from -> to), | 1 back. */
-  private linkDraw(index: number): number {
-    let stream = this.linkStream[index];
-    if (stream < 0) {
-      stream = this.linkStreams.add(this.streamName(index >> 1, (index & 1) === 0));
-      this.linkStream[index] = stream;
-    }
-    return this.draw(stream, index >> 1);
-  }
-
-  /**
-   * A link of a route of several links, drawn for one device from the stream
-   * `<the link's stream name>/<device id>`: a link many devices cross (a backhaul, an access point's
-   * uplink) gives each device draws of its own, so adding a device (or moving one) never shifts
-   * another device's draws. Costs one stream per device per link it crosses.
-   */
-  private deviceLinkDraw(device: number, index: number): number {
-    const key = device * this.linkStream.length + index;
-    let stream = this.deviceLinkStream.get(key);
-    if (stream === undefined) {
-      stream = this.linkStreams.add(`${this.streamName(index >> 1, (index & 1) === 0)}/${this.scenario.devices[device].id}`);
-      this.deviceLinkStream.set(key, stream);
-    }
-    return this.draw(stream, index >> 1);
-  }
-
-  private draw(stream: number, link: number): number {
-    this.linkStreams.select(stream);
-    const model = this.linkModels[this.linkModel[link]];
-    let delay = model.latency();
-    if (model.jitter !== undefined) delay += model.jitter();
-    const propagation = this.propagationMs[link];
-    if (propagation > 0) delay += propagation;
-    return delay;
-  }
-
-  private streamName(link: number, forward: boolean): string {
-    const l = this.network.links[link];
-    const from = this.network.vertices[l.from].id;
-    const to = this.network.vertices[l.to].id;
-    if (l.kind === "direct") return `link/${from}/${to}/${forward ? "up" : "down"}`;
-    if (l.kind === "access") return `access/${from}/${forward ? "up" : "down"}`;
-    return `link/${from}--${to}/${forward ? "forward" : "reverse"}`;
-  }
-
   private pairRoute(device: number, node: number): PairRoute | undefined {
     // Small, so the hot path inlines it; building a route is apart.
     return this.pairRoutes[device * this.nodeCount + node] ?? this.buildPairRoute(device, node);
@@ -498,48 +398,12 @@ export class Network {
     // Asked from the node's side: one routing tree per node serves every device (routes.ts).
     const route = this.routes.route(this.nodeVertex(node), device);
     if (route === undefined) return undefined;
-    const count = route.links.length;
-    // Plain arrays of small integers: far smaller than typed arrays at a handful of entries, and there is one route per pair.
-    const links: number[] = new Array<number>(count);
-    const forward: number[] = new Array<number>(count);
-    const bottleneck: [number, number] = [Infinity, Infinity];
-    const perTransfer: [number, number] = [Infinity, Infinity];
-    const flowLinks: [number[], number[]] = [[], []];
-    let instantaneous = true;
-    for (let k = 0; k < count; k++) {
-      // The route runs node -> device: reverse it, and its directions.
-      const i = count - 1 - k;
-      const link = this.network.links[route.links[i]];
-      links[k] = route.links[i];
-      forward[k] = route.forward[i] ? 0 : 1;
-      const model = this.linkModels[this.linkModel[links[k]]];
-      instantaneous &&= model.instantaneous && link.propagationMs === 0;
-      const [upCapacity, downCapacity] = forward[k] === 1 ? link.capacityBytesPerMs : [link.capacityBytesPerMs[1], link.capacityBytesPerMs[0]];
-      bottleneck[UP] = Math.min(bottleneck[UP], model.bytesPerMs, upCapacity);
-      bottleneck[DOWN] = Math.min(bottleneck[DOWN], model.bytesPerMs, downCapacity);
-      perTransfer[UP] = Math.min(perTransfer[UP], model.bytesPerMs);
-      perTransfer[DOWN] = perTransfer[UP];
-      const upIndex = (links[k] << 1) | (forward[k] === 1 ? 0 : 1);
-      if (this.flowLink[upIndex] >= 0) flowLinks[UP].push(this.flowLink[upIndex]);
-      if (this.flowLink[upIndex ^ 1] >= 0) flowLinks[DOWN].push(this.flowLink[upIndex ^ 1]);
-    }
     const ap = this.apOf[device];
-    if (ap >= 0) {
-      // Every transfer of a device attached to an AP crosses its air interface, in its direction.
-      if (this.airFlowLink[(ap << 1) | UP] >= 0) flowLinks[UP].push(this.airFlowLink[(ap << 1) | UP]);
-      if (this.airFlowLink[(ap << 1) | DOWN] >= 0) flowLinks[DOWN].push(this.airFlowLink[(ap << 1) | DOWN]);
-    }
-    const result: PairRoute = {
-      links,
-      forward,
-      nominalLatencyMs: route.nominalLatencyMs,
-      bottleneckUp: bottleneck[UP],
-      bottleneckDown: bottleneck[DOWN],
-      singleUp: count === 1 ? (links[0] << 1) | (forward[0] === 1 ? 0 : 1) : -1,
-      instantaneous,
-      flowLinks,
-      perTransfer,
-    };
+    // Every transfer of a device attached to an AP crosses its air interface, in its direction.
+    const air: [number, number] = ap >= 0 ? [this.airFlowLink[(ap << 1) | UP], this.airFlowLink[(ap << 1) | DOWN]] : [-1, -1];
+    const result = pairRouteOf(route, this.network, this.draws, this.flowLink, air);
+    const count = result.links.length;
+    const flowLinks = result.flowLinks;
     this.pairRoutes[pair] = result;
     const shared = this.wirelessDevice[device] === 1 || flowLinks[UP].length > 0 || flowLinks[DOWN].length > 0;
     this.pairSingle[pair] = shared ? SHARED : count === 1 ? result.singleUp : MULTI_HOP;

@@ -101,7 +101,10 @@ describe("frames sharing one uplink: processor sharing, insensitive", () => {
 
   it("same seed, same bytes; the downlink (no bytes) and a star keep their fixed path", () => {
     const doc = uplinkScenario(0.5, 60);
-    const hash = (): string => createHash("sha256").update(JSON.stringify(run(doc).results.runs)).digest("hex");
+    const hash = (): string =>
+      createHash("sha256")
+        .update(JSON.stringify(run(doc).results.runs))
+        .digest("hex");
     expect(hash()).toBe(hash());
   });
 });

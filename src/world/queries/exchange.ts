@@ -68,10 +68,13 @@ export function exchange(ctx: ExchangeContext, device: number, target: Target, p
         callbacks.firstToken(times);
         lastTokenWaiting?.();
       };
-      const down = node === undefined ? 0 : deliveries.send(device, node, DOWN, llm.bytesPerToken, () => {
-        noteWait();
-        arrived();
-      });
+      const down =
+        node === undefined
+          ? 0
+          : deliveries.send(device, node, DOWN, llm.bytesPerToken, () => {
+              noteWait();
+              arrived();
+            });
       if (Number.isNaN(down)) return;
       times.firstTokenAt = sim.now + down;
       sim.schedule(down, () => callbacks.firstToken(times));
@@ -81,18 +84,21 @@ export function exchange(ctx: ExchangeContext, device: number, target: Target, p
       // The eval rate a user of the node measures; warm-up queries are not measured.
       if (node !== undefined && measured) ctx.decodeRate[node].add((outputTokens / Math.max(times.decode, 1e-9)) * 1000);
       const sentAt = sim.now;
-      const down = node === undefined ? 0 : deliveries.send(device, node, DOWN, llm.bytesPerToken, () => {
-        noteWait();
-        // Tokens stream in order: the last cannot arrive before the first.
-        const finish = (): void => {
-          lastTokenWaiting = undefined;
-          times.doneAt = sim.now;
-          times.network = up + (times.doneAt - sentAt);
-          callbacks.done(times);
-        };
-        if (Number.isNaN(times.firstTokenAt)) lastTokenWaiting = finish;
-        else finish();
-      });
+      const down =
+        node === undefined
+          ? 0
+          : deliveries.send(device, node, DOWN, llm.bytesPerToken, () => {
+              noteWait();
+              // Tokens stream in order: the last cannot arrive before the first.
+              const finish = (): void => {
+                lastTokenWaiting = undefined;
+                times.doneAt = sim.now;
+                times.network = up + (times.doneAt - sentAt);
+                callbacks.done(times);
+              };
+              if (Number.isNaN(times.firstTokenAt)) lastTokenWaiting = finish;
+              else finish();
+            });
       if (Number.isNaN(down)) return;
       // Tokens stream in order: the last cannot arrive before the first.
       times.doneAt = Math.max(sim.now + down, times.firstTokenAt);
