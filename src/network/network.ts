@@ -362,8 +362,6 @@ export class Network {
     const link = wireless === undefined ? -1 : wireless.accessLink[device];
     if (wireless === undefined || link < 0) throw new SimulationError(`device ${this.scenario.devices[device].id} is not wireless: it has no access link to move`);
     if (ap !== null && !(Number.isInteger(ap) && ap >= 0 && ap < wireless.accessPoints.length)) throw new RangeError(`no access point ${ap} (there are ${wireless.accessPoints.length})`);
-    // Held first (their bytes left are read on the old route), then the route moves.
-    (this.shared as SharedTransfers).hold(device, ap === null ? Infinity : readyAtMs);
     this.apOf[device] = ap ?? -1;
     if (ap === null) this.routes.setLinkUp(link, false);
     else {
@@ -371,6 +369,8 @@ export class Network {
       this.routes.moveLinkEnd(link, wireless.accessPoints[ap]);
     }
     this.invalidate(link);
+    // After the move: a transfer released at once (readyAtMs now) takes the new route.
+    (this.shared as SharedTransfers).hold(device, ap === null ? Infinity : readyAtMs);
   }
 
   /** Sets how fast a wireless device may send over its access hop now, bytes/ms (distance-dependent rate); asked at each transfer start and resume. */

@@ -190,6 +190,17 @@ describe("the wireless hop: attach, handover, coverage", () => {
     expect(network.waitsOf(0)).toEqual({ transfers: 1, waitMs: 2 });
   });
 
+  it("a handover with no delay: the transfer goes on at once over the new route, and did not wait", () => {
+    const { sim, network, arrived, send } = harness(wirelessScenario());
+    network.attach(0, 0, 0);
+    send(0, 0, 0, UP, 10_000, 1);
+    sim.schedule(8, () => network.attach(0, 1, 8));
+    sim.run();
+    // 5,000 bytes left at 8: latency 6 over ap-b, then 2.5 ms at 2000 bytes/ms.
+    expect(arrived.get(1)).toEqual({ at: 16.5, waitMs: 0 });
+    expect(network.waitsOf(0)).toEqual({ transfers: 0, waitMs: 0 });
+  });
+
   it("a transfer in its latency phase at a handover starts over whole on the new route", () => {
     const { sim, network, arrived, send } = harness(wirelessScenario());
     network.attach(0, 0, 0);
