@@ -11,6 +11,7 @@ import { resolveScenario } from "../../src/scenario/resolve.js";
 import type { ResolvedScenario } from "../../src/scenario/resolved-scenario.js";
 import { World } from "../../src/world/world.js";
 import { REPO } from "../cli/helpers.js";
+import { boardAndCloud, llmScenario } from "../llm/llm-helpers.js";
 import { runScenario } from "./run-scenario.js";
 
 type Doc = Record<string, any>;
@@ -119,5 +120,50 @@ describe("migration state over a node-node link", () => {
   it("no state: the switch is immediate, as before", () => {
     const { results } = runScenario(crashOnGraph(0));
     expect(results.runs[1].migrations[0].switchMs).toBe(0);
+  });
+});
+
+describe("queries whose transfers waited for coverage", () => {
+  it("a user out of range until after the last query is created: every query waits, and misses its deadline", () => {
+    const s = llmScenario(
+      boardAndCloud({
+        network: {
+          topology: "graph",
+          vertices: [{ id: "ap-a", kind: "access-point" }],
+          links: [
+            { between: ["user", "ap-a"], latency: "1 ms" },
+            { between: ["ap-a", "board"], latency: "1 ms" },
+            { between: ["ap-a", "cloud"], latency: "20 ms" },
+          ],
+          requestOverheadBytes: 0,
+        },
+      }),
+    );
+    const scenario: ResolvedScenario = {
+      ...s,
+      network: {
+        ...s.network,
+        links: s.network.links.map((link, i) => (i === 0 ? { ...link, kind: "access" as const } : link)),
+        wireless: {
+          mobility: [undefined],
+          settings: { hysteresis: { unit: "m", value: 0 }, handoverDelayMs: 0, pathLoss: { exponent: 3, referenceDb: 40 }, rate: null } as unknown as AccessSettings,
+          accessPoints: [s.network.vertices.findIndex((v) => v.id === "ap-a")],
+          airCapacityBytesPerMs: [[Infinity, Infinity]],
+          accessLink: [0],
+        },
+      },
+    };
+    const router = { name: "local", route: () => "local" as const };
+    const world = new World(scenario, { frames: undefined, queries: router }, {});
+    world.network.attach(0, 0, 0);
+    world.sim.schedule(0, () => world.network.attach(0, null, Infinity));
+    // Back 10 s after the last creation (150 s): every query waited at least 10 s, over its 3 s time to first token.
+    world.sim.schedule(160_000, () => world.network.attach(0, 0, 160_000));
+    world.run();
+    const results = world.queries?.results();
+    const created = results?.groups[0].jobs.generated ?? 0;
+    expect(created).toBeGreaterThan(0);
+    expect(results?.waited).toEqual([{ group: "user", jobsDelayed: created, jobsLateAfterWait: created }]);
+    expect(world.network.waitsOf(0).transfers).toBe(created);
   });
 });
