@@ -378,9 +378,14 @@ export class Network {
     (this.shared as SharedTransfers).setWirelessRate(rate);
   }
 
-  /** Transfers of `device` that waited for a handover or for coverage so far (counted when they went on), and their total wait, ms. */
+  /** Transfers of `device` that waited for a handover or for coverage so far, and their total wait, ms (those waiting now: their wait so far). */
   waitsOf(device: number): { transfers: number; waitMs: number } {
     return this.shared === undefined ? { transfers: 0, waitMs: 0 } : this.shared.waitsOf(device);
+  }
+
+  /** The `arg`s of the transfers waiting now (a handover, no coverage) whose delivery is `kind`: jobs still held when the run ends. */
+  heldArgs(kind: number): number[] {
+    return this.shared === undefined ? [] : this.shared.heldArgs(kind);
   }
 
   /** Per-link results over the measurement window (null when no link has a capacity and no AP an air capacity). */

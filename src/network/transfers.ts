@@ -146,8 +146,24 @@ export class SharedTransfers {
     else if (readyAtMs < Infinity) this.releaseEvent[device] = this.sim.scheduleKindAt(readyAtMs, this.releaseKind, device);
   }
 
+  /** Transfers of the device that waited, and their total wait, ms; those held now count with their wait so far. */
   waitsOf(device: number): { transfers: number; waitMs: number } {
-    return { transfers: this.waitedTransfers[device], waitMs: this.waitedMs[device] };
+    const now = this.sim.now;
+    let transfers = this.waitedTransfers[device];
+    let waitMs = this.waitedMs[device];
+    for (const transfer of this.inFlight[device]) {
+      if (transfer.phase !== HELD || !(now > transfer.heldSince)) continue;
+      if (transfer.waitMs === 0) transfers++;
+      waitMs += now - transfer.heldSince;
+    }
+    return { transfers, waitMs };
+  }
+
+  /** The args of the transfers held now whose delivery is `kind` (a job still waiting at the end of the run), in start order. */
+  heldArgs(kind: number): number[] {
+    const held: Transfer[] = [];
+    for (const list of this.inFlight) for (const transfer of list) if (transfer.phase === HELD && transfer.kind === kind) held.push(transfer);
+    return held.sort((a, b) => a.id - b.id).map((transfer) => transfer.arg);
   }
 
   /** The held transfers of a device go on, in the order they started. */

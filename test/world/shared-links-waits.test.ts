@@ -85,6 +85,28 @@ describe("jobs whose transfers waited for coverage", () => {
   });
 });
 
+describe("jobs still waiting when the run ends", () => {
+  it("frames held at the end count as waited (unfinished-late past the deadline), and their wait so far in waitsOf", () => {
+    const scenario = wirelessCamera("100 ms");
+    const world = new World(scenario, { frames: { name: "edge", place: () => 0 }, queries: undefined });
+    world.network.attach(0, 0, 0);
+    // Out of range from 900 ms to the end.
+    world.sim.schedule(900, () => world.network.attach(0, null, Infinity));
+    world.run();
+    const end = scenario.durationMs + scenario.drainMs;
+    // Held: the answer of the frame of 890 ms (in its latency phase at 900) and the frames of 900..990 ms.
+    const created = [890, ...Array.from({ length: 10 }, (_, k) => 900 + 10 * k)];
+    const late = created.filter((t) => end - t > 100).length;
+    expect(world.frames?.results().waited).toEqual([{ group: "cam", jobsDelayed: 11, jobsLateAfterWait: late }]);
+    const heldSince = [900, ...created.slice(1)];
+    expect(world.network.waitsOf(0).transfers).toBe(11);
+    expect(world.network.waitsOf(0).waitMs).toBeCloseTo(
+      heldSince.reduce((sum, t) => sum + (end - t), 0),
+      9,
+    );
+  });
+});
+
 describe("migration state over a node-node link", () => {
   const demo = JSON.parse(readFileSync(join(REPO, "scenarios", "node-overload-migration.json"), "utf8")) as Doc;
 

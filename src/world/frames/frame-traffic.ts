@@ -165,6 +165,9 @@ export class FrameTraffic implements Traffic, SlotServiceEvents {
 
   finish(endMs: number): void {
     const pool = this.pool;
+    // A frame whose transfer is still held (its device out of range) waited too.
+    for (const task of this.network.heldArgs(this.uplinkDelivery)) pool.waited[task] = 1;
+    for (const task of this.network.heldArgs(this.downlinkDelivery)) pool.waited[task] = 1;
     pool.forEachLive((task) => {
       const createdAt = pool.createdAt[task];
       if (!this.recorder.measured(createdAt)) return;
