@@ -211,8 +211,8 @@ export class SharedTransfers {
 
   private afterLatency(transfer: Transfer, latencyMs: number): void {
     transfer.phase = LATENCY;
-    if (latencyMs > 0) transfer.handle = this.sim.scheduleKind(latencyMs, this.latencyKind, transfer.slot);
-    else this.startFlow(transfer);
+    // An event even for no latency: a delivery never runs inside the call that started the transfer.
+    transfer.handle = this.sim.scheduleKind(latencyMs, this.latencyKind, transfer.slot);
   }
 
   private latencyDone(slot: number): void {

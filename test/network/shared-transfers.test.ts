@@ -232,6 +232,17 @@ describe("the wireless hop: attach, handover, coverage", () => {
     expect(arrived.get(1)?.at).toBeCloseTo(3 + 4, 9);
   });
 
+  it("a delivery never runs inside the transfer call, even with no latency and no bytes", () => {
+    const s = wirelessScenario();
+    const instant = { ...s, network: { ...s.network, links: s.network.links.map((l) => ({ ...l, parameters: { ...l.parameters, latency: uniform(0, 0) } })) } };
+    const { sim, network, arrived, send } = harness(instant);
+    network.attach(0, 0, 0);
+    send(0, 0, 0, UP, 0, 1);
+    sim.schedule(0, () => expect(arrived.has(1)).toBe(false));
+    sim.run();
+    expect(arrived.get(1)).toEqual({ at: 0, waitMs: 0 });
+  });
+
   it("sending before the first attach is a SimulationError (the world attaches at t=0)", () => {
     const { network, kind } = harness(wirelessScenario());
     expect(() => network.transfer(0, 0, UP, 1, kind, 0)).toThrow(SimulationError);
