@@ -9,6 +9,7 @@ import type { Direction, Network } from "./network.js";
 export class DeliveryClosures {
   private readonly closures: (((delayMs: number) => void) | undefined)[] = [];
   private readonly startedAt: number[] = [];
+  private readonly tags: number[] = [];
   private readonly free: number[] = [];
   private readonly kind: number;
 
@@ -20,12 +21,12 @@ export class DeliveryClosures {
   }
 
   /**
-   * Sends `bytes` between device and node. Returns the one-way time when it is fixed now (the
+   * Sends `bytes` between device and node (`tag`: what the caller finds it by in heldTags). Returns the one-way time when it is fixed now (the
    * caller schedules, as before shared links); else NaN, and `arrived(delayMs)` runs at the last
    * byte (synchronously, Network.lastDeliveryWaitMs readable).
    */
-  send(device: number, node: number, direction: Direction, bytes: number, arrived: (delayMs: number) => void): number {
-    const slot = this.reserve(arrived);
+  send(device: number, node: number, direction: Direction, bytes: number, tag: number, arrived: (delayMs: number) => void): number {
+    const slot = this.reserve(arrived, tag);
     const delay = this.network.transfer(device, node, direction, bytes, this.kind, slot);
     if (!Number.isNaN(delay)) this.release(slot);
     return delay;
@@ -33,15 +34,21 @@ export class DeliveryClosures {
 
   /** Node to node (migration state of `device`): as `send`. */
   sendBetween(device: number, from: number, to: number, bytes: number, arrived: (delayMs: number) => void): number {
-    const slot = this.reserve(arrived);
+    const slot = this.reserve(arrived, device);
     const delay = this.network.transferBetween(device, from, to, bytes, this.kind, slot);
     if (!Number.isNaN(delay)) this.release(slot);
     return delay;
   }
 
-  private reserve(arrived: (delayMs: number) => void): number {
+  /** The tags of the transfers held now (their device out of range), in start order: jobs still waiting when the run ends. */
+  heldTags(): number[] {
+    return this.network.heldArgs(this.kind).map((slot) => this.tags[slot]);
+  }
+
+  private reserve(arrived: (delayMs: number) => void, tag: number): number {
     const slot = this.free.length > 0 ? (this.free.pop() as number) : this.closures.length;
     this.closures[slot] = arrived;
+    this.tags[slot] = tag;
     this.startedAt[slot] = this.now();
     return slot;
   }

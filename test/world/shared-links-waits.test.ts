@@ -145,37 +145,44 @@ describe("migration state over a node-node link", () => {
   });
 });
 
-describe("queries whose transfers waited for coverage", () => {
-  it("a user out of range until after the last query is created: every query waits, and misses its deadline", () => {
-    const s = llmScenario(
-      boardAndCloud({
-        network: {
-          topology: "graph",
-          vertices: [{ id: "ap-a", kind: "access-point" }],
-          links: [
-            { between: ["user", "ap-a"], latency: "1 ms" },
-            { between: ["ap-a", "board"], latency: "1 ms" },
-            { between: ["ap-a", "cloud"], latency: "20 ms" },
-          ],
-          requestOverheadBytes: 0,
-        },
-      }),
-    );
-    const scenario: ResolvedScenario = {
-      ...s,
+/** boardAndCloud's user, wireless by hand: its link to ap-a is its access link (no air capacity). */
+function wirelessUser(): ResolvedScenario {
+  const s = llmScenario(
+    boardAndCloud({
       network: {
-        ...s.network,
-        links: s.network.links.map((link, i) => (i === 0 ? { ...link, kind: "access" as const } : link)),
-        wireless: {
-          mobility: [undefined],
-          settings: { hysteresis: { unit: "m", value: 0 }, handoverDelayMs: 0, pathLoss: { exponent: 3, referenceDb: 40 }, rate: null } as unknown as AccessSettings,
-          accessPoints: [s.network.vertices.findIndex((v) => v.id === "ap-a")],
-          airCapacityBytesPerMs: [[Infinity, Infinity]],
-          accessLink: [0],
-        },
+        topology: "graph",
+        vertices: [{ id: "ap-a", kind: "access-point" }],
+        links: [
+          { between: ["user", "ap-a"], latency: "1 ms" },
+          { between: ["ap-a", "board"], latency: "1 ms" },
+          { between: ["ap-a", "cloud"], latency: "20 ms" },
+        ],
+        requestOverheadBytes: 0,
       },
-    };
-    const router = { name: "local", route: () => "local" as const };
+    }),
+  );
+  const scenario: ResolvedScenario = {
+    ...s,
+    network: {
+      ...s.network,
+      links: s.network.links.map((link, i) => (i === 0 ? { ...link, kind: "access" as const } : link)),
+      wireless: {
+        mobility: [undefined],
+        settings: { hysteresis: { unit: "m", value: 0 }, handoverDelayMs: 0, pathLoss: { exponent: 3, referenceDb: 40 }, rate: null } as unknown as AccessSettings,
+        accessPoints: [s.network.vertices.findIndex((v) => v.id === "ap-a")],
+        airCapacityBytesPerMs: [[Infinity, Infinity]],
+        accessLink: [0],
+      },
+    },
+  };
+  return scenario;
+}
+
+describe("queries whose transfers waited for coverage", () => {
+  const router = { name: "local", route: () => "local" as const };
+
+  it("a user out of range until after the last query is created: every query waits, and misses its deadline", () => {
+    const scenario = wirelessUser();
     const world = new World(scenario, { frames: undefined, queries: router }, {});
     world.network.attach(0, 0, 0);
     world.sim.schedule(0, () => world.network.attach(0, null, Infinity));
@@ -187,5 +194,17 @@ describe("queries whose transfers waited for coverage", () => {
     expect(created).toBeGreaterThan(0);
     expect(results?.waited).toEqual([{ group: "user", jobsDelayed: created, jobsLateAfterWait: created }]);
     expect(world.network.waitsOf(0).transfers).toBe(created);
+  });
+
+  it("a user out of range to the end: its queries still held count as waited and late (unfinished past the deadline)", () => {
+    const world = new World(wirelessUser(), { frames: undefined, queries: router }, {});
+    world.network.attach(0, 0, 0);
+    world.sim.schedule(0, () => world.network.attach(0, null, Infinity));
+    world.run();
+    const results = world.queries?.results();
+    const created = results?.groups[0].jobs.generated ?? 0;
+    expect(created).toBeGreaterThan(0);
+    expect(results?.groups[0].jobs.completed).toBe(0);
+    expect(results?.waited).toEqual([{ group: "user", jobsDelayed: created, jobsLateAfterWait: created }]);
   });
 });

@@ -22,6 +22,8 @@ export interface ExchangeTimes {
 }
 
 export interface ExchangeCallbacks {
+  /** The query the exchange belongs to: its transfers still held when the run ends are found by it (DeliveryClosures.heldTags). */
+  readonly query: number;
   firstToken(times: ExchangeTimes): void;
   done(times: ExchangeTimes): void;
 }
@@ -71,7 +73,7 @@ export function exchange(ctx: ExchangeContext, device: number, target: Target, p
       const down =
         node === undefined
           ? 0
-          : deliveries.send(device, node, DOWN, llm.bytesPerToken, () => {
+          : deliveries.send(device, node, DOWN, llm.bytesPerToken, callbacks.query, () => {
               noteWait();
               arrived();
             });
@@ -87,7 +89,7 @@ export function exchange(ctx: ExchangeContext, device: number, target: Target, p
       const down =
         node === undefined
           ? 0
-          : deliveries.send(device, node, DOWN, llm.bytesPerToken, () => {
+          : deliveries.send(device, node, DOWN, llm.bytesPerToken, callbacks.query, () => {
               noteWait();
               // Tokens stream in order: the last cannot arrive before the first.
               const finish = (): void => {
@@ -126,7 +128,7 @@ export function exchange(ctx: ExchangeContext, device: number, target: Target, p
   const fixedUp =
     node === undefined
       ? 0
-      : deliveries.send(device, node, UP, promptTokens * llm.bytesPerToken + llm.requestOverheadBytes, (delayMs) => {
+      : deliveries.send(device, node, UP, promptTokens * llm.bytesPerToken + llm.requestOverheadBytes, callbacks.query, (delayMs) => {
           noteWait();
           up = delayMs;
           sim.schedule(overhead, submit);

@@ -147,6 +147,11 @@ export class QueryTraffic implements Traffic {
   finish(endMs: number): void {
     this.endMs = endMs;
     const s = this.scenario;
+    // A query whose transfer is still held (its device out of range) waited too.
+    for (const id of this.exchanges.deliveries.heldTags()) {
+      const query = this.inFlight.get(id);
+      if (query !== undefined) query.waited = true;
+    }
     for (const query of this.inFlight.values()) {
       const elapsed = endMs - query.createdAt;
       const late = elapsed > s.qos.totalDeadlineMs || (!query.firstTokenSeen && elapsed > s.qos.ttftDeadlineMs);
@@ -343,6 +348,7 @@ export class QueryTraffic implements Traffic {
       if (target.node !== undefined) offDevicePrompt = info.promptTokens;
       if (mode === "cloud") cloudPrompt = info.promptTokens;
       exchange(this.exchanges, device.index, target, info.promptTokens, info.outputTokens, measured, {
+        query: id,
         firstToken,
         done: (times) => {
           if (!times.refused && !times.lost) charge(finalServing, info.promptTokens, info.outputTokens, mode === "cloud");
@@ -359,6 +365,7 @@ export class QueryTraffic implements Traffic {
     finalServing = cloudTarget.server.spec;
     if (localTarget.node !== undefined) offDevicePrompt = info.promptTokens;
     exchange(this.exchanges, device.index, localTarget, info.promptTokens, draft, measured, {
+      query: id,
       firstToken: () => undefined,
       done: (first) => {
         if (first.refused || first.lost) {
@@ -370,6 +377,7 @@ export class QueryTraffic implements Traffic {
         if (localTarget.node === undefined) offDevicePrompt = cloudPromptTokens;
         cloudPrompt = cloudPromptTokens;
         exchange(this.exchanges, device.index, cloudTarget, cloudPromptTokens, info.outputTokens, measured, {
+          query: id,
           firstToken,
           done: (times) => {
             if (!times.refused && !times.lost) charge(finalServing, cloudPromptTokens, info.outputTokens, true);
