@@ -261,7 +261,6 @@ export class Network {
     if (route === undefined) throw new SimulationError(`no route between nodes ${this.scenario.nodes[from].id} and ${this.scenario.nodes[to].id}`);
     let latency = 0;
     let perTransfer = Infinity;
-    let bottleneck = Infinity;
     const flowLinks: number[] = [];
     const count = route.links.length;
     for (let k = 0; k < count; k++) {
@@ -270,12 +269,12 @@ export class Network {
       latency += count === 1 ? this.draws.linkDraw(index) : this.draws.deviceLinkDraw(device, index);
       const model = this.linkModels[this.linkModel[link]];
       perTransfer = Math.min(perTransfer, model.bytesPerMs);
-      bottleneck = Math.min(bottleneck, model.bytesPerMs, this.network.links[link].capacityBytesPerMs[index & 1]);
       if (this.flowLink[index] >= 0) flowLinks.push(this.flowLink[index]);
     }
     if (!(latency >= 0))
       throw new SimulationError(`route ${this.scenario.nodes[from].id} -> ${this.scenario.nodes[to].id}: one-way delay draw ${latency} ms is negative; truncate latency or jitter with "min"`);
-    if (flowLinks.length === 0) return bytes > 0 && bottleneck !== Infinity ? latency + bytes / bottleneck : latency;
+    // No limited link crossed: a fixed time, bytes over the smallest per-transfer bandwidth.
+    if (flowLinks.length === 0) return bytes > 0 && perTransfer !== Infinity ? latency + bytes / perTransfer : latency;
     (this.shared as SharedTransfers).startFixed(device, latency, flowLinks, perTransfer, bytes, kind, arg);
     return Number.NaN;
   }
