@@ -68,7 +68,9 @@ export class LinkMeter {
     this.busyPeak = links.map(() => 0);
     const { warmupMs, durationMs, binWidthMs } = window;
     if (links.length === 0 || !(durationMs > warmupMs) || !(binWidthMs > 0)) return;
-    for (let k = 1; warmupMs + k * binWidthMs < durationMs; k++) this.boundaries.push(warmupMs + k * binWidthMs);
+    // The bins of the run's other series (TimeSeriesRecorder): ceil(window / width), the last one cut at durationMs.
+    const bins = Math.max(1, Math.ceil((durationMs - warmupMs) / binWidthMs));
+    for (let k = 1; k < bins; k++) this.boundaries.push(warmupMs + k * binWidthMs);
     this.boundaries.push(durationMs);
     const kind = sim.registerKind((k) => this.sample(k));
     for (let k = 0; k < this.boundaries.length; k++) sim.scheduleKindAt(this.boundaries[k], kind, k);
