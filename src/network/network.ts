@@ -1,42 +1,27 @@
-import { SimulationError } from "../errors.js";
 import type { RandomStreams, StreamTable } from "../engine/rng.js";
+import type { Simulator } from "../engine/simulator.js";
+import { SimulationError } from "../errors.js";
 import type { LinkResults } from "../metrics/network-results.js";
-import type { Sampler } from "../random/distributions.js";
-import type { ResolvedLink, ResolvedNetwork } from "../scenario/resolved.js";
+import type { ResolvedNetwork } from "../scenario/resolved.js";
+import { FlowNetwork } from "./flows/flow-network.js";
+import { type LinkSampler, LinkDraws } from "./link-draws.js";
+import { type PairRoute, pairRouteOf } from "./pair-route.js";
+import { LinkMeter, meteredLinks } from "./link-results.js";
 import { RELAY_KINDS, type Route, Routes } from "./topology/routes.js";
+import { type DeliveryHandler, SharedTransfers, type TransferPaths } from "./transfers.js";
+import { type Direction, DOWN, UP } from "./direction.js";
 
-/** Direction of a transfer between a device and a node. */
-export const UP = 0;
-export const DOWN = 1;
-export type Direction = typeof UP | typeof DOWN;
+export { type Direction, DOWN, UP } from "./direction.js";
 
 /** What the network needs of a scenario. */
 export interface NetworkScenario {
   readonly devices: readonly { readonly id: string; readonly index: number }[];
   readonly nodes: readonly { readonly id: string; readonly index: number }[];
   readonly network: ResolvedNetwork;
-}
-
-interface LinkSampler {
-  latency: Sampler;
-  jitter: Sampler | undefined;
-  bytesPerMs: number;
-  /** A link with constant zero latency, no jitter and no bandwidth limit delivers at once. */
-  instantaneous: boolean;
-}
-
-/** A device-node route as transfers use it: links from the device to the node. */
-interface PairRoute {
-  readonly links: readonly number[];
-  /** 1 where the link is crossed from its `from` end going device -> node. */
-  readonly forward: readonly number[];
-  readonly nominalLatencyMs: number;
-  /** Smallest per-transfer bandwidth (and capacity, which a lone transfer has to itself) on the route, bytes/ms, up and down. */
-  readonly bottleneckUp: number;
-  readonly bottleneckDown: number;
-  /** A one-link route (the star's): its (link << 1) | direction-bit index for UP; -1 for longer routes. */
-  readonly singleUp: number;
-  readonly instantaneous: boolean;
+  /** The measurement window and its bins, for link results (ResolvedScenario has them; absent: [0, 0), no link results). */
+  readonly warmupMs?: number;
+  readonly durationMs?: number;
+  readonly binWidthMs?: number;
 }
 
 /**
@@ -44,8 +29,10 @@ interface PairRoute {
  * other vertices; a transfer between a device and a node follows the shortest route by nominal
  * latency (topology/routes.ts) and takes, summed over the route's links, latency + jitter +
  * propagation (times an active degradation's factor, plus its added latency), plus bytes over the
- * route's bottleneck bandwidth. Capacity is not shared yet: a lone transfer has a link's capacity
- * to itself (the flow model, N2, adds sharing).
+ * route's bottleneck bandwidth. A route that crosses a capacity-limited link direction, and every
+ * transfer of a wireless device (reaching the graph by its access link to its access point, whose
+ * air interface its attached devices share), is delivered by the network itself: the latency
+ * draw, then a max-min fair flow (transfers.ts, docs/network-sharing.md).
  *
  * Stream naming, the one rule: the draws of a link in one direction come from its own stream,
  * created at its first use, so adding a device, node or link never shifts another link's draws:
@@ -57,6 +44,8 @@ interface PairRoute {
 /** pairSingle values that are not a link: a route of several links; a route not computed yet. */
 const MULTI_HOP = -1;
 const UNBUILT = -2;
+/** A route the network delivers over itself (a limited link direction or a wireless device): transfer() returns NaN for its shared directions. */
+const SHARED = -3;
 
 export class Network {
   private readonly deviceCount: number;
@@ -65,11 +54,10 @@ export class Network {
   private readonly routes: Routes;
   /** Per (link, direction): index into the stream table, or -1 before first use (links crossed alone: the star's). */
   private readonly linkStream: Int32Array;
-  /** Per (device, link, direction) of routes of several links: index into the stream table (see deviceLinkDraw). */
-  private readonly deviceLinkStream = new Map<number, number>();
   /** Per link: index into linkModels (links with equal parameters share one compiled sampler). */
   private readonly linkModel: Int32Array;
-  private readonly linkModels: LinkSampler[] = [];
+  private readonly linkModels: readonly LinkSampler[];
+  private readonly draws: LinkDraws;
   private readonly linkStreams: StreamTable;
   /** Per link: propagation delay each way, ms (a typed array: the hot path reads no link object). */
   private readonly propagationMs: Float64Array;
@@ -88,10 +76,22 @@ export class Network {
   private readonly bandwidthFactor: Float64Array;
   /** 1 where a degradation is active (one load on the hot path instead of three). */
   private readonly degradedPair: Uint8Array;
+  /** Per link: 1 for a wireless device's access link (its own streams, `access/<device>/<up|down>`). */
+  private readonly accessKind: Uint8Array;
+  /** Per (link << 1 | direction-bit), the FlowNetwork link of a capacity-limited direction, else -1; per (access point << 1 | UP/DOWN), its air interface's. */
+  private readonly flowLink: Int32Array;
+  private readonly airFlowLink: Int32Array;
+  /** Per device: 1 when wireless; the index of the access point it is attached to (-1 detached or wired). */
+  private readonly wirelessDevice: Uint8Array;
+  private readonly apOf: Int32Array;
+  private readonly deliveries: DeliveryHandler[] = [];
+  private readonly shared: SharedTransfers | undefined;
+  private readonly meter: LinkMeter | undefined;
 
   constructor(
     private readonly scenario: NetworkScenario,
     streams: RandomStreams,
+    sim?: Simulator,
   ) {
     this.network = scenario.network;
     this.deviceCount = scenario.devices.length;
@@ -103,10 +103,13 @@ export class Network {
       Uint8Array.from(this.network.vertices, (v) => (RELAY_KINDS.has(v.kind) ? 1 : 0)),
       links,
     );
-    this.linkStream = new Int32Array(links.length * 2).fill(-1);
-    this.linkStreams = streams.table();
-    this.linkModel = new Int32Array(links.length);
-    this.propagationMs = Float64Array.from(links, (link) => link.propagationMs);
+    // The hot path reads the draws' arrays directly (no object in between).
+    this.draws = new LinkDraws(this.network, scenario.devices, streams);
+    this.linkStream = this.draws.linkStream;
+    this.linkStreams = this.draws.linkStreams;
+    this.linkModel = this.draws.linkModel;
+    this.linkModels = this.draws.linkModels;
+    this.propagationMs = this.draws.propagationMs;
     this.pairRoutes = new Array<PairRoute | undefined>(pairs).fill(undefined);
     this.pairSingle = new Int32Array(pairs).fill(UNBUILT);
     this.pairBottleneck = new Float64Array(pairs * 2);
@@ -114,22 +117,27 @@ export class Network {
     this.addedLatency = new Float64Array(pairs);
     this.bandwidthFactor = new Float64Array(pairs).fill(1);
     this.degradedPair = new Uint8Array(pairs);
-    const models = new Map<ResolvedLink, number>();
-    links.forEach((link, i) => {
-      const p = link.parameters;
-      let model = models.get(p);
-      if (model === undefined) {
-        model = this.linkModels.length;
-        models.set(p, model);
-        this.linkModels.push({
-          latency: p.latency.bind(this.linkStreams.uniform),
-          jitter: p.jitter === undefined ? undefined : p.jitter.bind(this.linkStreams.uniform),
-          bytesPerMs: p.bytesPerMs,
-          instantaneous: p.latency.isConstant && p.latency.exactMean === 0 && p.jitter === undefined && p.bytesPerMs === Infinity,
-        });
-      }
-      this.linkModel[i] = model;
+    this.accessKind = Uint8Array.from(links, (link) => (link.kind === "access" ? 1 : 0));
+    const wireless = this.network.wireless;
+    this.wirelessDevice = new Uint8Array(this.deviceCount);
+    this.apOf = new Int32Array(this.deviceCount).fill(-1);
+    wireless?.accessLink.forEach((link, device) => {
+      if (link < 0) return;
+      this.wirelessDevice[device] = 1;
+      this.apOf[device] = wireless.accessPoints.indexOf(links[link].to);
     });
+    const { capacities, metered, flowLink, airFlowLink } = meteredLinks(this.network);
+    this.flowLink = flowLink;
+    this.airFlowLink = airFlowLink;
+    if (sim === undefined) {
+      if (metered.length > 0 || wireless !== undefined)
+        throw new SimulationError("a network with capacity-limited links or wireless devices needs the simulator (new Network(scenario, streams, sim))");
+      return;
+    }
+    const warmupMs = scenario.warmupMs ?? 0;
+    const flows = new FlowNetwork(sim, capacities, { warmup: warmupMs });
+    this.shared = new SharedTransfers(sim, flows, this.paths(), this.wirelessDevice, (device) => scenario.devices[device].id, this.deliveries);
+    this.meter = new LinkMeter(sim, flows, metered, { warmupMs, durationMs: scenario.durationMs ?? 0, binWidthMs: scenario.binWidthMs ?? 0 });
   }
 
   /** Nominal one-way latency of the device's route to the node (sum of its links' mean latency + jitter + propagation); Infinity when unreachable. */
@@ -182,14 +190,31 @@ export class Network {
     return route === undefined ? 0 : route.bottleneckUp * this.bandwidthFactor[device * this.nodeCount + node];
   }
 
-  /** Draws the one-way time of `bytes` from device to node (UP) or back (DOWN), ms. */
-  transferMs(device: number, node: number, direction: Direction, bytes: number): number {
+  /**
+   * Registers what runs when a transfer the network delivers itself has arrived: `handler(arg)`,
+   * synchronously, with `lastDeliveryWaitMs` set. Returns the `kind` to pass to `transfer`.
+   */
+  registerDelivery(handler: DeliveryHandler): number {
+    this.deliveries.push(handler);
+    return this.deliveries.length - 1;
+  }
+
+  /** While a delivery handler runs: how long the transfer delivered waited for a handover or coverage, ms (0: never). */
+  get lastDeliveryWaitMs(): number {
+    return this.shared === undefined ? 0 : this.shared.lastDeliveryWaitMs;
+  }
+
+  /**
+   * The one transfer call: `bytes` from device to node (UP) or back (DOWN). Returns the one-way
+   * time, ms, when it is fixed now (the route crosses no capacity-limited link direction and the
+   * device is wired): the caller schedules the arrival. Otherwise returns NaN and the network
+   * delivers it itself: `kind(arg)` (from registerDelivery) runs at the last byte.
+   */
+  transfer(device: number, node: number, direction: Direction, bytes: number, kind: number, arg: number): number {
     const pair = device * this.nodeCount + node;
     let single = this.pairSingle[pair];
-    if (single === UNBUILT) {
-      if (this.buildPairRoute(device, node) === undefined) throw new SimulationError(`no route between device ${this.scenario.devices[device].id} and node ${this.scenario.nodes[node].id}`);
-      single = this.pairSingle[pair];
-    }
+    if (single === UNBUILT) single = this.firstUse(device, node);
+    if (single < MULTI_HOP) return this.sharedTransfer(device, node, direction, bytes, kind, arg);
     const degraded = this.degradedPair[pair] === 1;
     let delay: number;
     if (single >= 0) {
@@ -200,7 +225,7 @@ export class Network {
       if (model.instantaneous && propagation === 0 && !degraded) return 0;
       const index = single ^ direction;
       const stream = this.linkStream[index];
-      if (stream < 0) delay = this.linkDraw(index);
+      if (stream < 0) delay = this.draws.linkDraw(index);
       else {
         this.linkStreams.select(stream);
         delay = model.latency();
@@ -215,16 +240,101 @@ export class Network {
       for (let k = 0; k < count; k++) {
         // Summed in the order the transfer crosses the links.
         const i = direction === UP ? k : count - 1 - k;
-        delay += this.deviceLinkDraw(device, (route.links[i] << 1) | ((route.forward[i] === 1) === (direction === UP) ? 0 : 1));
+        delay += this.draws.deviceLinkDraw(device, (route.links[i] << 1) | ((route.forward[i] === 1) === (direction === UP) ? 0 : 1));
       }
     }
     if (degraded) delay = delay * this.latencyFactor[pair] + this.addedLatency[pair];
     const bytesPerMs = this.pairBottleneck[(pair << 1) | direction];
     if (bytes > 0 && bytesPerMs !== Infinity) delay += bytes / (bytesPerMs * this.bandwidthFactor[pair]);
-    if (!(delay >= 0)) {
-      throw new SimulationError(`link ${this.scenario.devices[device].id} <-> ${this.scenario.nodes[node].id}: one-way delay draw ${delay} ms is negative; truncate latency or jitter with "min"`);
-    }
+    if (!(delay >= 0)) this.negativeDelay(device, node, delay);
     return delay;
+  }
+
+  /**
+   * Migration state (and any node-to-node transfer) over the shortest node-node route, drawn for
+   * `device` (a multi-link route's streams are per device). Same contract as `transfer`: the
+   * time when fixed, NaN when the network delivers `kind(arg)` itself. Throws when no route joins
+   * the nodes (hasNodeRoute says).
+   */
+  transferBetween(device: number, from: number, to: number, bytes: number, kind: number, arg: number): number {
+    const route = this.routes.route(this.nodeVertex(from), this.nodeVertex(to));
+    if (route === undefined) throw new SimulationError(`no route between nodes ${this.scenario.nodes[from].id} and ${this.scenario.nodes[to].id}`);
+    let latency = 0;
+    let perTransfer = Infinity;
+    const flowLinks: number[] = [];
+    const count = route.links.length;
+    for (let k = 0; k < count; k++) {
+      const link = route.links[k];
+      const index = (link << 1) | (route.forward[k] ? 0 : 1);
+      latency += count === 1 ? this.draws.linkDraw(index) : this.draws.deviceLinkDraw(device, index);
+      const model = this.linkModels[this.linkModel[link]];
+      perTransfer = Math.min(perTransfer, model.bytesPerMs);
+      if (this.flowLink[index] >= 0) flowLinks.push(this.flowLink[index]);
+    }
+    if (!(latency >= 0))
+      throw new SimulationError(`route ${this.scenario.nodes[from].id} -> ${this.scenario.nodes[to].id}: one-way delay draw ${latency} ms is negative; truncate latency or jitter with "min"`);
+    // No limited link crossed: a fixed time, bytes over the smallest per-transfer bandwidth.
+    if (flowLinks.length === 0) return bytes > 0 && perTransfer !== Infinity ? latency + bytes / perTransfer : latency;
+    (this.shared as SharedTransfers).startFixed(device, latency, flowLinks, perTransfer, bytes, kind, arg);
+    return Number.NaN;
+  }
+
+  /** Whether a route joins two nodes (node-node links through relays). */
+  hasNodeRoute(from: number, to: number): boolean {
+    return from !== to && this.routes.nominalLatencyMs(this.nodeVertex(from), this.nodeVertex(to)) < Infinity;
+  }
+
+  /** Builds a pair's route at its first transfer; a detached wireless device has none: SHARED (its transfer waits for the next attach). */
+  private firstUse(device: number, node: number): number {
+    if (this.buildPairRoute(device, node) !== undefined) return this.pairSingle[device * this.nodeCount + node];
+    if (this.wirelessDevice[device] === 1) return SHARED;
+    throw new SimulationError(`no route between device ${this.scenario.devices[device].id} and node ${this.scenario.nodes[node].id}`);
+  }
+
+  private negativeDelay(device: number, node: number, delay: number): never {
+    throw new SimulationError(`link ${this.scenario.devices[device].id} <-> ${this.scenario.nodes[node].id}: one-way delay draw ${delay} ms is negative; truncate latency or jitter with "min"`);
+  }
+
+  /** A pair whose route is shared: the fixed time of a direction that crosses no limited link (wired device), else NaN and the network delivers. */
+  private sharedTransfer(device: number, node: number, direction: Direction, bytes: number, kind: number, arg: number): number {
+    const pair = device * this.nodeCount + node;
+    const route = this.pairRoutes[pair];
+    if (this.wirelessDevice[device] === 0 && (route as PairRoute).flowLinks[direction].length === 0) {
+      const latency = this.routeLatency(device, node, direction);
+      const bytesPerMs = this.pairBottleneck[(pair << 1) | direction];
+      return bytes > 0 && bytesPerMs !== Infinity ? latency + bytes / (bytesPerMs * this.bandwidthFactor[pair]) : latency;
+    }
+    (this.shared as SharedTransfers).start(device, node, direction, bytes, kind, arg);
+    return Number.NaN;
+  }
+
+  /** The draw of the pair's route now, in crossing order, degradation included; never negative. */
+  private routeLatency(device: number, node: number, direction: number): number {
+    const pair = device * this.nodeCount + node;
+    const route = this.pairRoute(device, node);
+    if (route === undefined) throw new SimulationError(`no route between device ${this.scenario.devices[device].id} and node ${this.scenario.nodes[node].id}`);
+    let delay = 0;
+    const count = route.links.length;
+    for (let k = 0; k < count; k++) {
+      const i = direction === UP ? k : count - 1 - k;
+      const link = route.links[i];
+      const index = (link << 1) | ((route.forward[i] === 1) === (direction === UP) ? 0 : 1);
+      // An access link is the device's own: one stream per direction; a lone link as the star's; else per device.
+      delay += this.accessKind[link] === 1 || count === 1 ? this.draws.linkDraw(index) : this.draws.deviceLinkDraw(device, index);
+    }
+    if (this.degradedPair[pair] === 1) delay = delay * this.latencyFactor[pair] + this.addedLatency[pair];
+    if (!(delay >= 0)) this.negativeDelay(device, node, delay);
+    return delay;
+  }
+
+  private paths(): TransferPaths {
+    return {
+      latencyMs: (device, node, direction) => this.routeLatency(device, node, direction),
+      flowPath: (device, node, direction) => {
+        const route = this.pairRoute(device, node) as PairRoute;
+        return { links: route.flowLinks[direction], bound: route.perTransfer * this.bandwidthFactor[device * this.nodeCount + node] };
+      },
+    };
   }
 
   /** Applies (or, with factors 1, 0, 1, lifts) a degradation on the routes from `devices` to `node`. */
@@ -247,66 +357,39 @@ export class Network {
    * go on over the new route with the bytes not yet delivered. The device's routes are recomputed.
    */
   attach(device: number, ap: number | null, readyAtMs: number): void {
-    throw new SimulationError(`Network.attach(${device}, ${ap}, ${readyAtMs}): not implemented yet (issue 15 wiring)`);
+    const wireless = this.network.wireless;
+    const link = wireless === undefined ? -1 : wireless.accessLink[device];
+    if (wireless === undefined || link < 0) throw new SimulationError(`device ${this.scenario.devices[device].id} is not wireless: it has no access link to move`);
+    if (ap !== null && !(Number.isInteger(ap) && ap >= 0 && ap < wireless.accessPoints.length)) throw new RangeError(`no access point ${ap} (there are ${wireless.accessPoints.length})`);
+    this.apOf[device] = ap ?? -1;
+    if (ap === null) this.routes.setLinkUp(link, false);
+    else {
+      this.routes.setLinkUp(link, true);
+      this.routes.moveLinkEnd(link, wireless.accessPoints[ap]);
+    }
+    this.invalidate(link);
+    // After the move: a transfer released at once (readyAtMs now) takes the new route.
+    (this.shared as SharedTransfers).hold(device, ap === null ? Infinity : readyAtMs);
   }
 
   /** Sets how fast a wireless device may send over its access hop now, bytes/ms (distance-dependent rate); asked at each transfer start and resume. */
   setWirelessRate(rate: (device: number, nowMs: number) => number): void {
-    throw new SimulationError(`Network.setWirelessRate(${typeof rate}): not implemented yet (issue 15 wiring)`);
+    (this.shared as SharedTransfers).setWirelessRate(rate);
   }
 
-  /** Transfers of `device` that waited for a handover or for coverage so far, and their total wait, ms. */
+  /** Transfers of `device` that waited for a handover or for coverage so far, and their total wait, ms (those waiting now: their wait so far). */
   waitsOf(device: number): { transfers: number; waitMs: number } {
-    throw new SimulationError(`Network.waitsOf(${device}): not implemented yet (issue 15 wiring)`);
+    return this.shared === undefined ? { transfers: 0, waitMs: 0 } : this.shared.waitsOf(device);
+  }
+
+  /** The `arg`s of the transfers waiting now (a handover, no coverage) whose delivery is `kind`: jobs still held when the run ends. */
+  heldArgs(kind: number): number[] {
+    return this.shared === undefined ? [] : this.shared.heldArgs(kind);
   }
 
   /** Per-link results over the measurement window (null when no link has a capacity and no AP an air capacity). */
   linkResults(endMs: number): LinkResults | null {
-    throw new SimulationError(`Network.linkResults(${endMs}): not implemented yet (issue 15 wiring)`);
-  }
-
-  /** One link's latency + jitter (+ propagation) draw from the link's own stream; index = (link << 1) | 0 crossed forward (from -> to), | 1 back. */
-  private linkDraw(index: number): number {
-    let stream = this.linkStream[index];
-    if (stream < 0) {
-      stream = this.linkStreams.add(this.streamName(index >> 1, (index & 1) === 0));
-      this.linkStream[index] = stream;
-    }
-    return this.draw(stream, index >> 1);
-  }
-
-  /**
-   * A link of a route of several links, drawn for one device from the stream
-   * `<the link's stream name>/<device id>`: a link many devices cross (a backhaul, an access point's
-   * uplink) gives each device draws of its own, so adding a device (or moving one) never shifts
-   * another device's draws. Costs one stream per device per link it crosses.
-   */
-  private deviceLinkDraw(device: number, index: number): number {
-    const key = device * this.linkStream.length + index;
-    let stream = this.deviceLinkStream.get(key);
-    if (stream === undefined) {
-      stream = this.linkStreams.add(`${this.streamName(index >> 1, (index & 1) === 0)}/${this.scenario.devices[device].id}`);
-      this.deviceLinkStream.set(key, stream);
-    }
-    return this.draw(stream, index >> 1);
-  }
-
-  private draw(stream: number, link: number): number {
-    this.linkStreams.select(stream);
-    const model = this.linkModels[this.linkModel[link]];
-    let delay = model.latency();
-    if (model.jitter !== undefined) delay += model.jitter();
-    const propagation = this.propagationMs[link];
-    if (propagation > 0) delay += propagation;
-    return delay;
-  }
-
-  private streamName(link: number, forward: boolean): string {
-    const l = this.network.links[link];
-    const from = this.network.vertices[l.from].id;
-    const to = this.network.vertices[l.to].id;
-    if (l.kind === "direct") return `link/${from}/${to}/${forward ? "up" : "down"}`;
-    return `link/${from}--${to}/${forward ? "forward" : "reverse"}`;
+    return this.meter === undefined ? null : this.meter.results(endMs);
   }
 
   private pairRoute(device: number, node: number): PairRoute | undefined {
@@ -319,35 +402,15 @@ export class Network {
     // Asked from the node's side: one routing tree per node serves every device (routes.ts).
     const route = this.routes.route(this.nodeVertex(node), device);
     if (route === undefined) return undefined;
-    const count = route.links.length;
-    // Plain arrays of small integers: far smaller than typed arrays at a handful of entries, and there is one route per pair.
-    const links: number[] = new Array<number>(count);
-    const forward: number[] = new Array<number>(count);
-    const bottleneck: [number, number] = [Infinity, Infinity];
-    let instantaneous = true;
-    for (let k = 0; k < count; k++) {
-      // The route runs node -> device: reverse it, and its directions.
-      const i = count - 1 - k;
-      const link = this.network.links[route.links[i]];
-      links[k] = route.links[i];
-      forward[k] = route.forward[i] ? 0 : 1;
-      const model = this.linkModels[this.linkModel[links[k]]];
-      instantaneous &&= model.instantaneous && link.propagationMs === 0;
-      const [upCapacity, downCapacity] = forward[k] === 1 ? link.capacityBytesPerMs : [link.capacityBytesPerMs[1], link.capacityBytesPerMs[0]];
-      bottleneck[UP] = Math.min(bottleneck[UP], model.bytesPerMs, upCapacity);
-      bottleneck[DOWN] = Math.min(bottleneck[DOWN], model.bytesPerMs, downCapacity);
-    }
-    const result: PairRoute = {
-      links,
-      forward,
-      nominalLatencyMs: route.nominalLatencyMs,
-      bottleneckUp: bottleneck[UP],
-      bottleneckDown: bottleneck[DOWN],
-      singleUp: count === 1 ? (links[0] << 1) | (forward[0] === 1 ? 0 : 1) : -1,
-      instantaneous,
-    };
+    const ap = this.apOf[device];
+    // Every transfer of a device attached to an AP crosses its air interface, in its direction.
+    const air: [number, number] = ap >= 0 ? [this.airFlowLink[(ap << 1) | UP], this.airFlowLink[(ap << 1) | DOWN]] : [-1, -1];
+    const result = pairRouteOf(route, this.network, this.draws, this.flowLink, air);
+    const count = result.links.length;
+    const flowLinks = result.flowLinks;
     this.pairRoutes[pair] = result;
-    this.pairSingle[pair] = count === 1 ? result.singleUp : MULTI_HOP;
+    const shared = this.wirelessDevice[device] === 1 || flowLinks[UP].length > 0 || flowLinks[DOWN].length > 0;
+    this.pairSingle[pair] = shared ? SHARED : count === 1 ? result.singleUp : MULTI_HOP;
     this.pairBottleneck[pair << 1] = result.bottleneckUp;
     this.pairBottleneck[(pair << 1) | 1] = result.bottleneckDown;
     return result;

@@ -4,6 +4,7 @@ import type { Network } from "../network/network.js";
 import type { FrameResults, GroupResults, JobCounts, QueryResults, RunNodeResults } from "../metrics/results-schema.js";
 import type { MigrationResult } from "../metrics/results.js";
 import type { ResolvedScenario } from "../scenario/resolved-scenario.js";
+import type { GroupWaits } from "./job-waits.js";
 
 /**
  * A compute unit of a node (its accelerator, or its CPU) shared by the services whose inference
@@ -55,6 +56,8 @@ export interface FrameFamilyResults {
   readonly migrations: readonly MigrationResult[];
   /** With a monitoring policy: time in violation; null otherwise. */
   readonly timeInViolationMs: number | null;
+  /** Per device group with frame workloads, in scenario order: jobs whose transfers waited for a handover or for coverage. */
+  readonly waited: readonly GroupWaits[];
 }
 
 export interface QueryFamilyResults {
@@ -63,6 +66,8 @@ export interface QueryFamilyResults {
   readonly nodes: readonly RunNodeResults["llm"][];
   /** Per device group with query workloads, in scenario order. */
   readonly groups: readonly { group: string; devices: number; jobs: JobCounts; queries: NonNullable<GroupResults["queries"]> }[];
+  /** Per device group with query workloads, in scenario order: jobs whose transfers waited for a handover or for coverage. */
+  readonly waited: readonly GroupWaits[];
 }
 
 /**

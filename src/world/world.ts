@@ -53,7 +53,7 @@ export class World implements FaultTarget {
   ) {
     this.sim = new Simulator(Math.max(1024, scenario.devices.length * 4));
     this.streams = new RandomStreams(scenario.seed);
-    this.network = new Network(scenario, this.streams);
+    this.network = new Network(scenario, this.streams, this.sim);
     const nodes = scenario.nodes.length;
     this.knownHealthy = new Uint8Array(nodes).fill(1);
     this.up = new Uint8Array(nodes).fill(1);

@@ -107,3 +107,24 @@ describe("routes on a hand-worked graph", () => {
     expect(sum).toBe(nodes * (100 * 6 + 9_900 * 10));
   });
 });
+
+describe("moveLinkEnd: an access link moved to another access point", () => {
+  it("gives, from cached trees and fresh ones, the routes a fresh Routes built with the link already moved gives", () => {
+    // L0 moves from s1 to z-switch: dev then reaches node by z (1 + 3 = 4 ms) instead of s1 (6 ms).
+    const routes = new Routes(ids, relays, graph);
+    // Trees cached from every vertex before the move (node's is the one Network asks).
+    for (let v = 0; v < ids.length; v++) routes.route(v, 0);
+    routes.moveLinkEnd(0, 2);
+    const moved = graph.map((link, i) => (i === 0 ? { ...link, to: 2 } : link));
+    const fresh = new Routes(ids, relays, moved);
+    for (let a = 0; a < ids.length; a++) {
+      for (let b = 0; b < ids.length; b++) expect(routes.route(a, b), `${ids[a]} -> ${ids[b]}`).toEqual(fresh.route(a, b));
+    }
+    expect(routes.route(4, 0)).toEqual({ links: [3, 0], forward: [false, false], nominalLatencyMs: 4 });
+    expect(routes.endsOf(0)).toEqual({ from: 0, to: 2 });
+    // And back: as the original graph.
+    routes.moveLinkEnd(0, 1);
+    const original = new Routes(ids, relays, graph);
+    for (let a = 0; a < ids.length; a++) for (let b = 0; b < ids.length; b++) expect(routes.route(a, b)).toEqual(original.route(a, b));
+  });
+});

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { RandomStreams } from "../../src/engine/rng.js";
+import { Simulator } from "../../src/engine/simulator.js";
 import { InputError, SimulationError } from "../../src/errors.js";
 import { DOWN, Network, UP } from "../../src/network/network.js";
 import { simulate } from "../../src/run/simulate.js";
@@ -92,13 +93,25 @@ describe("a transfer on a graph route (hand-worked)", () => {
     }),
     {},
   );
-  const network = new Network(s, new RandomStreams(1));
+  const sim = new Simulator();
+  const network = new Network(s, new RandomStreams(1), sim);
+  // A route over a capacity-limited link is delivered by the network: the time is measured at delivery.
+  let deliveredAt = Number.NaN;
+  const delivered = network.registerDelivery(() => {
+    deliveredAt = sim.now;
+  });
+  const timed = (direction: typeof UP | typeof DOWN, bytes: number): number => {
+    const start = sim.now;
+    expect(network.transfer(0, 0, direction, bytes, delivered, 0)).toBeNaN();
+    sim.run();
+    return deliveredAt - start;
+  };
 
-  it("takes the sum of latency and propagation plus bytes over the bottleneck, per direction", () => {
+  it("takes the sum of latency and propagation plus bytes over the bottleneck, per direction (a lone flow has the capacity to itself)", () => {
     expect(network.nominalLatencyMs(0, 0)).toBe(6.5);
     expect(s.network.nominalLatencyMs).toEqual([[6.5]]);
-    expect(network.transferMs(0, 0, UP, 10_000)).toBeCloseTo(6.5 + 10_000 / 2000, 12);
-    expect(network.transferMs(0, 0, DOWN, 10_000)).toBeCloseTo(6.5 + 10_000 / 1000, 12);
+    expect(timed(UP, 10_000)).toBeCloseTo(6.5 + 10_000 / 2000, 12);
+    expect(timed(DOWN, 10_000)).toBeCloseTo(6.5 + 10_000 / 1000, 12);
     expect(network.bytesPerMs(0, 0)).toBe(2000);
   });
 
@@ -119,12 +132,12 @@ describe("a transfer on a graph route (hand-worked)", () => {
       {},
     );
     const streams = new RandomStreams(7);
-    const draws = Array.from({ length: 3 }, () => new Network(jittery, new RandomStreams(7)).transferMs(0, 0, UP, 0));
+    const draws = Array.from({ length: 3 }, () => new Network(jittery, new RandomStreams(7)).transfer(0, 0, UP, 0, 0, 0));
     const a = streams.stream("link/cam--sw/forward/cam");
     const b = streams.stream("link/sw--edge/forward/cam");
     expect(draws[0]).toBe(1 + a() + (3 + b()));
     // The reverse direction has streams of its own.
-    const down = new Network(jittery, new RandomStreams(7)).transferMs(0, 0, DOWN, 0);
+    const down = new Network(jittery, new RandomStreams(7)).transfer(0, 0, DOWN, 0, 0, 0);
     const c = new RandomStreams(7);
     const sw = c.stream("link/sw--edge/reverse/cam");
     const cam = c.stream("link/cam--sw/reverse/cam");
@@ -145,8 +158,8 @@ describe("a transfer on a graph route (hand-worked)", () => {
     const cam2 = shared.devices.findIndex((d) => d.id === "cam2");
     for (let k = 0; k < 5; k++) {
       // The other camera's transfers come first and cross sw--edge too: cam's draws must not move.
-      two.transferMs(cam2, 0, UP, 0);
-      expect(two.transferMs(0, 0, UP, 0)).toBe(one.transferMs(0, 0, UP, 0));
+      two.transfer(cam2, 0, UP, 0, 0, 0);
+      expect(two.transfer(0, 0, UP, 0, 0, 0)).toBe(one.transfer(0, 0, UP, 0, 0, 0));
     }
   });
 
@@ -162,7 +175,7 @@ describe("a transfer on a graph route (hand-worked)", () => {
       }),
       {},
     );
-    expect(() => new Network(negative, new RandomStreams(1)).transferMs(0, 0, UP, 0)).toThrow(SimulationError);
+    expect(() => new Network(negative, new RandomStreams(1)).transfer(0, 0, UP, 0, 0, 0)).toThrow(SimulationError);
   });
 });
 
@@ -187,13 +200,13 @@ describe("a device re-attached: routes and transfers follow the graph", () => {
     );
     const network = new Network(s, new RandomStreams(1));
     const camToApA = s.network.links.findIndex((l) => s.network.vertices[l.to].id === "ap-a" && l.from === 0);
-    expect(network.transferMs(0, 0, UP, 0)).toBe(2);
+    expect(network.transfer(0, 0, UP, 0, 0, 0)).toBe(2);
     expect(network.nominalLatencyMs(0, 0)).toBe(2);
     network.setLinkUp(camToApA, false);
     expect(network.nominalLatencyMs(0, 0)).toBe(5);
-    expect(network.transferMs(0, 0, DOWN, 0)).toBe(5);
+    expect(network.transfer(0, 0, DOWN, 0, 0, 0)).toBe(5);
     network.setLinkUp(camToApA, true);
-    expect(network.transferMs(0, 0, UP, 0)).toBe(2);
+    expect(network.transfer(0, 0, UP, 0, 0, 0)).toBe(2);
   });
 });
 

@@ -13,6 +13,10 @@ export interface LinkUsage {
   windowBytes: number;
   /** Time with at least one flow on the link, in [warmup, now), ms. */
   windowBusyMs: number;
+  /** Integral of the number of flows on the link over [warmup, now), flow·ms (over the window's length: the mean flows). */
+  windowFlowArea: number;
+  /** The most flows on the link at once in [warmup, now]. */
+  windowPeakFlows: number;
   /** Time-average load / capacity over [warmup, now); undefined for a link with no capacity or an empty window. */
   utilisation: number | undefined;
   /** Flows on the link now. */
@@ -26,6 +30,8 @@ export class LinkLedger {
   private bytes: number[] = [];
   private windowBytes: number[] = [];
   private windowBusy: number[] = [];
+  private windowFlowArea: number[] = [];
+  private windowPeak: number[] = [];
 
   constructor(private readonly warmup: number) {}
 
@@ -37,6 +43,8 @@ export class LinkLedger {
     this.bytes.push(0);
     this.windowBytes.push(0);
     this.windowBusy.push(0);
+    this.windowFlowArea.push(0);
+    this.windowPeak.push(0);
     return this.load.length - 1;
   }
 
@@ -49,7 +57,12 @@ export class LinkLedger {
     const windowFrom = from > this.warmup ? from : this.warmup;
     if (now > windowFrom) {
       this.windowBytes[link] += load * (now - windowFrom);
-      if (this.flowCount[link] > 0) this.windowBusy[link] += now - windowFrom;
+      const flows = this.flowCount[link];
+      if (flows > 0) {
+        this.windowBusy[link] += now - windowFrom;
+        this.windowFlowArea[link] += flows * (now - windowFrom);
+        if (flows > this.windowPeak[link]) this.windowPeak[link] = flows;
+      }
     }
     this.since[link] = now;
   }
@@ -61,7 +74,9 @@ export class LinkLedger {
 
   /** Changes the number of flows on a link whose segment was closed at the current time. */
   addFlows(link: number, delta: number): void {
-    this.flowCount[link] += delta;
+    const flows = this.flowCount[link] + delta;
+    this.flowCount[link] = flows;
+    if (this.since[link] >= this.warmup && flows > this.windowPeak[link]) this.windowPeak[link] = flows;
   }
 
   /** Bytes that crossed a link in no time (a flow at unlimited rate). */
@@ -91,6 +106,8 @@ export class LinkLedger {
       bytes: this.bytes[link] + load * open,
       windowBytes,
       windowBusyMs: this.windowBusy[link] + (this.flowCount[link] > 0 ? openInWindow : 0),
+      windowFlowArea: this.windowFlowArea[link] + this.flowCount[link] * openInWindow,
+      windowPeakFlows: openInWindow > 0 && this.flowCount[link] > this.windowPeak[link] ? this.flowCount[link] : this.windowPeak[link],
       utilisation: capacity === Number.POSITIVE_INFINITY || !(windowLength > 0) ? undefined : windowBytes / (capacity * windowLength),
       flows: this.flowCount[link],
     };

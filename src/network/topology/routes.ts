@@ -51,10 +51,12 @@ export class Routes {
   private readonly weightNs: Float64Array;
   /** Both ends of each link, XOR-ed: the far end of link l from v is ends[l] ^ v. */
   private readonly ends: Int32Array;
+  /** Each link's ends now (moveLinkEnd changes `to`); forward is from -> to. */
+  private readonly fromOf: Int32Array;
+  private readonly toOf: Int32Array;
   private readonly up: Uint8Array;
-  /** Incident links per vertex (CSR). */
-  private readonly start: Int32Array;
-  private readonly incident: Int32Array;
+  /** Incident links per vertex, in link order (as a fresh build lists them, so a moved link ties as it would there). */
+  private readonly incident: number[][];
   private readonly trees = new Map<number, Tree>();
 
   /**
@@ -75,21 +77,41 @@ export class Routes {
     });
     this.weightNs = new Float64Array(links.length);
     this.ends = Int32Array.from(links, (link) => link.from ^ link.to);
+    this.fromOf = Int32Array.from(links, (link) => link.from);
+    this.toOf = Int32Array.from(links, (link) => link.to);
     this.up = new Uint8Array(links.length).fill(1);
-    const degree = new Int32Array(n + 1);
+    this.incident = Array.from({ length: n }, () => []);
     links.forEach((link, i) => {
       this.weightNs[i] = Math.round(link.nominalLatencyMs * NS_PER_MS);
-      degree[link.from + 1]++;
-      degree[link.to + 1]++;
+      this.incident[link.from].push(i);
+      this.incident[link.to].push(i);
     });
-    for (let v = 0; v < n; v++) degree[v + 1] += degree[v];
-    this.start = degree;
-    this.incident = new Int32Array(links.length * 2);
-    const fill = degree.slice(0, n);
-    links.forEach((link, i) => {
-      this.incident[fill[link.from]++] = i;
-      this.incident[fill[link.to]++] = i;
-    });
+  }
+
+  /**
+   * Moves link `link`'s `to` end to `vertex` (a wireless device's access link to its new access
+   * point): its `from` end, weight and direction are kept. Cached trees are updated as for any
+   * change of the link: the endpoint-only end is relabelled in place (invalidate).
+   */
+  moveLinkEnd(link: number, vertex: number): void {
+    const old = this.toOf[link];
+    if (old === vertex) return;
+    const from = this.fromOf[link];
+    const list = this.incident[old];
+    list.splice(list.indexOf(link), 1);
+    const target = this.incident[vertex];
+    let at = target.length;
+    while (at > 0 && target[at - 1] > link) at--;
+    target.splice(at, 0, link);
+    this.toOf[link] = vertex;
+    this.ends[link] = from ^ vertex;
+    // The old end's trees may have reached `from` through it: relabelling `from` (endpoint-only) fixes them.
+    this.invalidate(link);
+  }
+
+  /** The current ends of a link (after moves). */
+  endsOf(link: number): { from: number; to: number } {
+    return { from: this.fromOf[link], to: this.toOf[link] };
   }
 
   /** Number of cached trees (one per source asked since the last change that dropped them). */
@@ -104,11 +126,11 @@ export class Routes {
     const links: number[] = [];
     const forward: boolean[] = [];
     for (let v = to; v !== from; ) {
-      const link = this.links[tree.via[v]];
-      links.push(tree.via[v]);
+      const l = tree.via[v];
+      links.push(l);
       // Walking back from the target: the link was crossed towards v.
-      forward.push(link.to === v);
-      v = link.to === v ? link.from : link.to;
+      forward.push(this.toOf[l] === v);
+      v = this.ends[l] ^ v;
     }
     links.reverse();
     forward.reverse();
@@ -149,7 +171,8 @@ export class Routes {
       this.trees.clear();
       return;
     }
-    const { from, to } = this.links[link];
+    const from = this.fromOf[link];
+    const to = this.toOf[link];
     for (const [source, tree] of [...this.trees]) {
       if (this.relays[from] === 1 && this.relays[to] === 1) this.trees.delete(source);
       else if (this.relays[from] === 0 && from !== source && (this.relays[to] === 1 || to === source)) this.relabel(tree, source, from);
@@ -164,11 +187,11 @@ export class Routes {
     tree.dist[v] = Infinity;
     tree.hops[v] = 0;
     tree.via[v] = -1;
-    for (let k = this.start[v]; k < this.start[v + 1]; k++) {
-      const l = this.incident[k];
+    const incident = this.incident[v];
+    for (let k = 0; k < incident.length; k++) {
+      const l = incident[k];
       if (this.up[l] === 0) continue;
-      const link = this.links[l];
-      const u = link.from === v ? link.to : link.from;
+      const u = this.ends[l] ^ v;
       if (u !== source && this.relays[u] === 0) continue;
       this.offer(tree, u, v, l);
     }
@@ -206,8 +229,9 @@ export class Routes {
       if (done[u] === 1) continue;
       done[u] = 1;
       if (u !== source && this.relays[u] === 0) continue;
-      for (let k = this.start[u]; k < this.start[u + 1]; k++) {
-        const l = this.incident[k];
+      const incident = this.incident[u];
+      for (let k = 0; k < incident.length; k++) {
+        const l = incident[k];
         if (this.up[l] === 0) continue;
         const v = this.ends[l] ^ u;
         if (done[v] === 1 || v === source) continue;

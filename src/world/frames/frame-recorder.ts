@@ -149,7 +149,7 @@ export class FrameRecorder {
     this.closeBin(this.series.binCount - 1, this.durationMs);
   }
 
-  results(migrations: FrameFamilyResults["migrations"], timeInViolationMs: number | null): FrameFamilyResults {
+  results(migrations: FrameFamilyResults["migrations"], timeInViolationMs: number | null): Omit<FrameFamilyResults, "waited"> {
     const overall = newStageSet();
     for (const meter of this.meters) mergeStageSets(overall, meter.stages);
     mergeStageSets(overall, this.localMeter.stages);

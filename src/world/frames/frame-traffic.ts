@@ -5,6 +5,7 @@ import type { Sampler } from "../../random/distributions.js";
 import type { FrameWorkload } from "../../scenario/resolved-scenario.js";
 import { DROP, LOCAL_NODE, type Scheduler, type TaskOutcome, type TaskRequest } from "../../schedulers/types.js";
 import type { FrameFamilyResults, Traffic, TrafficContext } from "../traffic-context.js";
+import { JobWaits } from "../job-waits.js";
 import { FrameClusterView } from "./cluster-view.js";
 import { FrameRecorder } from "./frame-recorder.js";
 import { LocalExecutor } from "./local-executor.js";
@@ -80,6 +81,10 @@ export class FrameTraffic implements Traffic, SlotServiceEvents {
   private readonly arrivalKind: number;
   private readonly reachNodeKind: number;
   private readonly deliveredKind: number;
+  /** Network deliveries (a transfer over a shared link or from a wireless device): the uplink reached the node; the answer reached the device. */
+  private readonly uplinkDelivery: number;
+  private readonly downlinkDelivery: number;
+  private readonly waits: JobWaits;
   // Read on every event: kept here rather than behind the context.
   private readonly sim: Simulator;
   private readonly network: Network;
@@ -139,6 +144,9 @@ export class FrameTraffic implements Traffic, SlotServiceEvents {
     this.arrivalKind = ctx.sim.registerKind((source) => this.onArrival(source));
     this.reachNodeKind = ctx.sim.registerKind((task) => this.servers.arrive(task));
     this.deliveredKind = ctx.sim.registerKind((task) => this.onDelivered(task));
+    this.uplinkDelivery = ctx.network.registerDelivery((task) => this.onUplinkDelivered(task));
+    this.downlinkDelivery = ctx.network.registerDelivery((task) => this.onDownlinkDelivered(task));
+    this.waits = new JobWaits(scenario, "frames");
   }
 
   start(): void {
@@ -157,18 +165,25 @@ export class FrameTraffic implements Traffic, SlotServiceEvents {
 
   finish(endMs: number): void {
     const pool = this.pool;
+    // A frame whose transfer is still held (its device out of range) waited too.
+    for (const task of this.network.heldArgs(this.uplinkDelivery)) pool.waited[task] = 1;
+    for (const task of this.network.heldArgs(this.downlinkDelivery)) pool.waited[task] = 1;
     pool.forEachLive((task) => {
       const createdAt = pool.createdAt[task];
-      if (this.recorder.measured(createdAt)) this.recorder.unfinished(pool.device[task], createdAt, endMs, this.deadline);
+      if (!this.recorder.measured(createdAt)) return;
+      this.recorder.unfinished(pool.device[task], createdAt, endMs, this.deadline);
+      if (pool.waited[task] === 1) this.waits.add(pool.device[task], endMs - createdAt > this.deadline);
     });
     this.recorder.finish();
+    this.migration.finish(endMs);
   }
 
   results(): FrameFamilyResults {
-    return this.recorder.results(
+    const results = this.recorder.results(
       this.migration.records.map((record) => ({ ...record })),
       this.migration.monitored ? this.migration.timeInViolationMs : null,
     );
+    return { ...results, waited: this.waits.results() };
   }
 
   get inFlight(): number {
@@ -246,10 +261,26 @@ export class FrameTraffic implements Traffic, SlotServiceEvents {
     node = this.migration.route(device, node, now);
     pool.node[task] = node;
     this.outstandingCount[node]++;
-    const delay = this.network.transferMs(device, node, UP, requestBytes);
+    const delay = this.network.transfer(device, node, UP, requestBytes, this.uplinkDelivery, task);
     pool.networkUpMs[task] = delay;
     if (delay === 0) this.servers.arrive(task);
-    else sim.scheduleKind(delay, this.reachNodeKind, task);
+    else if (delay > 0) sim.scheduleKind(delay, this.reachNodeKind, task);
+    // NaN: the network delivers it (onUplinkDelivered).
+  }
+
+  /** A frame's uplink the network delivered (shared link, wireless device): its time is measured now. */
+  private onUplinkDelivered(task: number): void {
+    const pool = this.pool;
+    pool.networkUpMs[task] = this.sim.now - pool.createdAt[task];
+    if (this.network.lastDeliveryWaitMs > 0) pool.waited[task] = 1;
+    this.servers.arrive(task);
+  }
+
+  /** An answer's downlink the network delivered; enqueuedAt holds when it left the node. */
+  private onDownlinkDelivered(task: number): void {
+    const pool = this.pool;
+    if (this.network.lastDeliveryWaitMs > 0) pool.waited[task] = 1;
+    this.onDelivered(task, this.sim.now - pool.enqueuedAt[task]);
   }
 
   // The errors of an arrival, out of the hot function: its size decides whether V8 inlines it.
@@ -271,13 +302,13 @@ export class FrameTraffic implements Traffic, SlotServiceEvents {
   served(task: number): void {
     const pool = this.pool;
     const device = pool.device[task];
-    const delay = this.network.transferMs(device, pool.node[task], DOWN, this.sourceResultBytes[pool.source[task]]);
+    const delay = this.network.transfer(device, pool.node[task], DOWN, this.sourceResultBytes[pool.source[task]], this.downlinkDelivery, task);
     if (delay === 0) this.onDelivered(task, delay);
-    else {
+    else if (delay > 0) {
       // The downlink time is carried in enqueuedAt, free once the frame has left the queue.
       pool.enqueuedAt[task] = delay;
       this.sim.scheduleKind(delay, this.deliveredKind, task);
-    }
+    } else pool.enqueuedAt[task] = this.sim.now; // NaN: the network delivers it; the time is measured then.
   }
 
   private onDelivered(task: number, downlink = this.pool.enqueuedAt[task]): void {
@@ -302,6 +333,7 @@ export class FrameTraffic implements Traffic, SlotServiceEvents {
     if (this.scheduler.observe !== undefined) this.observe(task, downlink, total, late);
     if (this.recorder.measured(createdAt)) {
       const device = pool.device[task];
+      if (pool.waited[task] === 1) this.waits.add(device, late);
       this.recorder.completed(device, pool.node[task], createdAt, pool.networkUpMs[task], pool.queueingMs[task], pool.preprocessingMs[task], pool.inferenceMs[task], downlink, total, late);
       if (this.taskSink !== undefined) this.report(task, downlink, total, late);
     }
@@ -323,7 +355,10 @@ export class FrameTraffic implements Traffic, SlotServiceEvents {
     const pool = this.pool;
     const node = pool.node[task];
     this.outstandingCount[node]--;
-    if (this.recorder.measured(pool.createdAt[task])) count(pool.device[task], node, pool.createdAt[task]);
+    if (this.recorder.measured(pool.createdAt[task])) {
+      count(pool.device[task], node, pool.createdAt[task]);
+      if (pool.waited[task] === 1) this.waits.add(pool.device[task], false);
+    }
     pool.release(task);
   }
 

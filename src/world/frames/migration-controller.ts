@@ -1,5 +1,6 @@
 import { SimulationError } from "../../errors.js";
 import type { MigrationResult } from "../../metrics/results.js";
+import { DeliveryClosures } from "../../network/delivery-closures.js";
 import type { ClusterView, Scheduler } from "../../schedulers/types.js";
 import type { TrafficContext } from "../traffic-context.js";
 import { RecentLatency } from "./recent-latency.js";
@@ -7,9 +8,12 @@ import { RecentLatency } from "./recent-latency.js";
 /**
  * QoS monitoring and session migration for a policy that implements `monitor`: every monitor
  * interval it sees the nodes' recent latency percentile and may move sessions. A move is
- * make-before-break: the device's frames still go to the old node until the switch completes
- * (model load, unless preloaded, plus the state transfer: the link's nominal latency + stateBytes
- * / the link's bandwidth now). Time in violation: monitor intervals (after the warm-up) at whose
+ * make-before-break: the device's frames still go to the old node until the switch completes:
+ * the state transfer, then the model load (unless preloaded). When a route joins the old node to
+ * the new one, the state (stateBytes) travels over it as any transfer (a flow on a
+ * capacity-limited link, sharing it with frames) and the switch ends at its arrival plus the
+ * load; with no node-node route (the star), the state transfer is the device's route's nominal
+ * latency + stateBytes / its bandwidth now. Time in violation: monitor intervals (after the warm-up) at whose
  * tick at least one node's recent percentile exceeded the frame deadline.
  */
 export class MigrationController {
@@ -21,6 +25,7 @@ export class MigrationController {
   private readonly redirectNode: Int32Array;
   private readonly redirectUntil: Float64Array;
   private readonly redirectMigration: Int32Array;
+  private readonly deliveries: DeliveryClosures;
 
   constructor(
     private readonly ctx: TrafficContext,
@@ -33,6 +38,12 @@ export class MigrationController {
     this.redirectNode = new Int32Array(devices).fill(-1);
     this.redirectUntil = new Float64Array(devices);
     this.redirectMigration = new Int32Array(devices).fill(-1);
+    this.deliveries = new DeliveryClosures(ctx.network, () => ctx.sim.now);
+  }
+
+  /** The run ended: a switch whose state had not arrived took at least until the end. */
+  finish(endMs: number): void {
+    for (const record of this.records) if (Number.isNaN(record.switchMs)) record.switchMs = endMs - record.timeMs;
   }
 
   /** Starts the monitor ticks (monitoring policies only). */
@@ -88,10 +99,14 @@ export class MigrationController {
     }
     const settings = scenario.migration;
     const network = this.ctx.network;
-    const stateTransfer = settings.stateBytes > 0 ? network.nominalLatencyMs(device, to) + settings.stateBytes / network.bytesPerMs(device, to) : 0;
-    const switchMs = (settings.preloaded ? 0 : settings.modelLoadMs) + stateTransfer;
+    const now = this.ctx.sim.now;
+    const load = settings.preloaded ? 0 : settings.modelLoadMs;
+    const overGraph = settings.stateBytes > 0 && network.hasNodeRoute(from, to);
+    const stateTransfer = settings.stateBytes > 0 && !overGraph ? network.nominalLatencyMs(device, to) + settings.stateBytes / network.bytesPerMs(device, to) : 0;
+    // Over the graph the switch time is known when the state arrives (stateArrived).
+    const switchMs = overGraph ? Number.NaN : load + stateTransfer;
     this.records.push({
-      timeMs: this.ctx.sim.now,
+      timeMs: now,
       device: scenario.devices[device].id,
       from: scenario.nodes[from].id,
       to: scenario.nodes[to].id,
@@ -99,11 +114,31 @@ export class MigrationController {
       switchMs,
       requestsDuringSwitch: 0,
     });
+    const record = this.records.length - 1;
     // A session leaving a node known to be down cannot be served there meanwhile: it switches at once.
-    if (switchMs > 0 && this.ctx.knownHealthy[from] === 1) {
-      this.redirectNode[device] = from;
-      this.redirectUntil[device] = this.ctx.sim.now + switchMs;
-      this.redirectMigration[device] = this.records.length - 1;
+    const redirect = this.ctx.knownHealthy[from] === 1;
+    if (overGraph) {
+      if (redirect) {
+        this.redirectNode[device] = from;
+        this.redirectUntil[device] = Infinity;
+        this.redirectMigration[device] = record;
+      }
+      const arrived = (): void => this.stateArrived(device, record, load);
+      const delay = this.deliveries.sendBetween(device, from, to, settings.stateBytes, arrived);
+      if (!Number.isNaN(delay)) this.ctx.sim.schedule(delay, arrived);
+      return;
     }
+    if (switchMs > 0 && redirect) {
+      this.redirectNode[device] = from;
+      this.redirectUntil[device] = now + switchMs;
+      this.redirectMigration[device] = record;
+    }
+  }
+
+  /** A migration's state reached the new node: the switch ends after the model load. */
+  private stateArrived(device: number, record: number, load: number): void {
+    const now = this.ctx.sim.now;
+    this.records[record].switchMs = now + load - this.records[record].timeMs;
+    if (this.redirectMigration[device] === record && this.redirectNode[device] >= 0) this.redirectUntil[device] = now + load;
   }
 }

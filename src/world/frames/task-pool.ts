@@ -21,6 +21,8 @@ export class TaskPool {
   sequence: Float64Array;
   /** 1 while the record holds a request in flight. */
   live: Uint8Array;
+  /** 1 once a transfer of the request waited for a handover or for coverage (Network.lastDeliveryWaitMs). */
+  waited: Uint8Array;
   private free: Int32Array;
   private freeCount = 0;
   private used = 0;
@@ -40,6 +42,7 @@ export class TaskPool {
     this.epoch = new Int32Array(capacity);
     this.sequence = new Float64Array(capacity);
     this.live = new Uint8Array(capacity);
+    this.waited = new Uint8Array(capacity);
     this.free = new Int32Array(capacity);
   }
 
@@ -50,7 +53,7 @@ export class TaskPool {
 
   /** Bytes held by the typed arrays (the pool's whole footprint). */
   get allocatedBytes(): number {
-    return this.createdAt.length * (7 * 8 + 5 * 4 + 1);
+    return this.createdAt.length * (7 * 8 + 5 * 4 + 2);
   }
 
   allocate(): number {
@@ -62,6 +65,7 @@ export class TaskPool {
       task = this.used++;
     }
     this.live[task] = 1;
+    this.waited[task] = 0;
     return task;
   }
 
@@ -92,6 +96,9 @@ export class TaskPool {
     const live = new Uint8Array(capacity);
     live.set(this.live);
     this.live = live;
+    const waited = new Uint8Array(capacity);
+    waited.set(this.waited);
+    this.waited = waited;
     this.free = growInt32(this.free, capacity);
   }
 }

@@ -24,7 +24,7 @@ export function buildQueryResults(
   servers: readonly (BatchServer | undefined)[],
   deviceServers: readonly (BatchServer | undefined)[],
   endMs: number,
-): QueryFamilyResults {
+): Omit<QueryFamilyResults, "waited"> {
   const measuredMs = scenario.durationMs - scenario.warmupMs;
   const perSecond = (x: number): number => (measuredMs > 0 ? x / (measuredMs / 1000) : 0);
   const latency = {} as Record<LlmStage, StageSummary>;

@@ -2,7 +2,9 @@ import type { Uniform } from "../../engine/rng.js";
 import { answerQuality } from "../../llm/quality.js";
 import type { ServingSpec } from "../../llm/resolved.js";
 import type { QueryInfo, QueryRouter, RouteMode } from "../../llm/routers/types.js";
+import { DeliveryClosures } from "../../network/delivery-closures.js";
 import type { QueryWorkload, ResolvedDevice, ResolvedScenario } from "../../scenario/resolved-scenario.js";
+import { JobWaits } from "../job-waits.js";
 import type { QueryFamilyResults, Traffic, TrafficContext } from "../traffic-context.js";
 import { BatchServer } from "./batch-server.js";
 import { type ExchangeContext, type ExchangeTimes, exchange } from "./exchange.js";
@@ -46,7 +48,10 @@ export type QuerySink = (record: QueryRecord) => void;
 interface InFlight {
   readonly createdAt: number;
   readonly group: GroupMeter;
+  readonly device: number;
   firstTokenSeen: boolean;
+  /** A transfer of the query waited for a handover or for coverage. */
+  waited: boolean;
 }
 
 const HOUR_MS = 3_600_000;
@@ -71,6 +76,7 @@ export class QueryTraffic implements Traffic {
   /** Per device: its group's meter (undefined for a device without query workloads). */
   private readonly groupOf: (GroupMeter | undefined)[];
   private readonly inFlight = new Map<number, InFlight>();
+  private readonly waits: JobWaits;
   private nextQueryId = 0;
   /** Per device and workload index: the stream of its answers' good / not-good judgements (looked up once). */
   private readonly qualityStreams = new Map<string, Uniform>();
@@ -107,7 +113,8 @@ export class QueryTraffic implements Traffic {
     );
     this.deviceServers = s.devices.map((device) => (device.localServing === undefined ? undefined : new BatchServer(sim, device.localServing, s.warmupMs, s.durationMs, undefined)));
     this.routes = new QueryRoutes(s, this.servers, this.deviceServers, context.knownHealthy, () => sim.now);
-    this.exchanges = { sim, network: context.network, llm: s.llm, decodeRate: this.meter.decodeRate };
+    this.exchanges = { sim, network: context.network, deliveries: new DeliveryClosures(context.network, () => sim.now), llm: s.llm, decodeRate: this.meter.decodeRate };
+    this.waits = new JobWaits(s, "queries");
     this.pipelines = new Pipelines(
       sim,
       s,
@@ -140,15 +147,22 @@ export class QueryTraffic implements Traffic {
   finish(endMs: number): void {
     this.endMs = endMs;
     const s = this.scenario;
+    // A query whose transfer is still held (its device out of range) waited too.
+    for (const id of this.exchanges.deliveries.heldTags()) {
+      const query = this.inFlight.get(id);
+      if (query !== undefined) query.waited = true;
+    }
     for (const query of this.inFlight.values()) {
       const elapsed = endMs - query.createdAt;
-      this.meter.unfinishedAtEnd(query.group, query.createdAt, elapsed > s.qos.totalDeadlineMs || (!query.firstTokenSeen && elapsed > s.qos.ttftDeadlineMs));
+      const late = elapsed > s.qos.totalDeadlineMs || (!query.firstTokenSeen && elapsed > s.qos.ttftDeadlineMs);
+      this.meter.unfinishedAtEnd(query.group, query.createdAt, late);
+      if (query.waited) this.waits.add(query.device, late);
     }
     this.meter.jobsUnfinished = this.pipelines.unfinished;
   }
 
   results(): QueryFamilyResults {
-    return buildQueryResults(this.scenario, this.meter, this.servers, this.deviceServers, this.endMs);
+    return { ...buildQueryResults(this.scenario, this.meter, this.servers, this.deviceServers, this.endMs), waited: this.waits.results() };
   }
 
   private stream(name: string): Uniform {
@@ -226,7 +240,7 @@ export class QueryTraffic implements Traffic {
     const createdAt = sim.now;
     const id = this.nextQueryId++;
     const group = this.groupOf[device.index] as GroupMeter;
-    const flight: InFlight = { createdAt, group, firstTokenSeen: false };
+    const flight: InFlight = { createdAt, group, device: device.index, firstTokenSeen: false, waited: false };
     if (measured) {
       this.meter.created(group);
       this.inFlight.set(id, flight);
@@ -236,6 +250,7 @@ export class QueryTraffic implements Traffic {
     const cloud = this.routes.cloud();
     const totals = { network: 0, queueing: 0, prefill: 0, decode: 0 };
     const add = (t: ExchangeTimes): void => {
+      if (t.waited) flight.waited = true;
       totals.network += t.network;
       totals.queueing += t.queueing;
       totals.prefill += t.prefill;
@@ -260,6 +275,7 @@ export class QueryTraffic implements Traffic {
       const ttftMs = ttftAt - createdAt;
       const totalMs = times.doneAt - createdAt;
       const violated = failed || ttftMs > s.qos.ttftDeadlineMs || totalMs > s.qos.totalDeadlineMs;
+      if (measured && flight.waited) this.waits.add(device.index, !failed && violated);
       let quality = 0;
       let good = false;
       if (!failed) {
@@ -332,6 +348,7 @@ export class QueryTraffic implements Traffic {
       if (target.node !== undefined) offDevicePrompt = info.promptTokens;
       if (mode === "cloud") cloudPrompt = info.promptTokens;
       exchange(this.exchanges, device.index, target, info.promptTokens, info.outputTokens, measured, {
+        query: id,
         firstToken,
         done: (times) => {
           if (!times.refused && !times.lost) charge(finalServing, info.promptTokens, info.outputTokens, mode === "cloud");
@@ -348,6 +365,7 @@ export class QueryTraffic implements Traffic {
     finalServing = cloudTarget.server.spec;
     if (localTarget.node !== undefined) offDevicePrompt = info.promptTokens;
     exchange(this.exchanges, device.index, localTarget, info.promptTokens, draft, measured, {
+      query: id,
       firstToken: () => undefined,
       done: (first) => {
         if (first.refused || first.lost) {
@@ -359,6 +377,7 @@ export class QueryTraffic implements Traffic {
         if (localTarget.node === undefined) offDevicePrompt = cloudPromptTokens;
         cloudPrompt = cloudPromptTokens;
         exchange(this.exchanges, device.index, cloudTarget, cloudPromptTokens, info.outputTokens, measured, {
+          query: id,
           firstToken,
           done: (times) => {
             if (!times.refused && !times.lost) charge(finalServing, cloudPromptTokens, info.outputTokens, true);

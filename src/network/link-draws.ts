@@ -1,0 +1,104 @@
+import type { RandomStreams, StreamTable } from "../engine/rng.js";
+import type { Sampler } from "../random/distributions.js";
+import type { ResolvedLink, ResolvedNetwork } from "../scenario/resolved.js";
+
+export interface LinkSampler {
+  latency: Sampler;
+  jitter: Sampler | undefined;
+  bytesPerMs: number;
+  /** A link with constant zero latency, no jitter and no bandwidth limit delivers at once. */
+  instantaneous: boolean;
+}
+
+/**
+ * The latency + jitter + propagation draws of the network's links, by the one stream rule
+ * (network.ts): a link crossed alone (the star's) from `link/<device>/<node>/<up|down>` or
+ * `link/<from>--<to>/<forward|reverse>`, a link of a longer route per device
+ * (`.../<device>`), a wireless device's access link from `access/<device>/<up|down>`. Streams are
+ * created at first use. An index is `(link << 1) | 0` crossed forward (from -> to), `| 1` back.
+ */
+export class LinkDraws {
+  /** Per (link, direction): index into the stream table, or -1 before first use. */
+  readonly linkStream: Int32Array;
+  readonly linkStreams: StreamTable;
+  /** Per link: index into linkModels (links with equal parameters share one compiled sampler). */
+  readonly linkModel: Int32Array;
+  readonly linkModels: LinkSampler[] = [];
+  /** Per link: propagation delay each way, ms (a typed array: the hot path reads no link object). */
+  readonly propagationMs: Float64Array;
+  /** Per (device, link, direction) of routes of several links: index into the stream table (see deviceLinkDraw). */
+  private readonly deviceLinkStream = new Map<number, number>();
+
+  constructor(
+    private readonly network: ResolvedNetwork,
+    private readonly devices: readonly { readonly id: string }[],
+    streams: RandomStreams,
+  ) {
+    const links = network.links;
+    this.linkStream = new Int32Array(links.length * 2).fill(-1);
+    this.linkStreams = streams.table();
+    this.linkModel = new Int32Array(links.length);
+    this.propagationMs = Float64Array.from(links, (link) => link.propagationMs);
+    const models = new Map<ResolvedLink, number>();
+    links.forEach((link, i) => {
+      const p = link.parameters;
+      let model = models.get(p);
+      if (model === undefined) {
+        model = this.linkModels.length;
+        models.set(p, model);
+        this.linkModels.push({
+          latency: p.latency.bind(this.linkStreams.uniform),
+          jitter: p.jitter === undefined ? undefined : p.jitter.bind(this.linkStreams.uniform),
+          bytesPerMs: p.bytesPerMs,
+          instantaneous: p.latency.isConstant && p.latency.exactMean === 0 && p.jitter === undefined && p.bytesPerMs === Infinity,
+        });
+      }
+      this.linkModel[i] = model;
+    });
+  }
+
+  /** One link's latency + jitter (+ propagation) draw from the link's own stream; index = (link << 1) | 0 crossed forward (from -> to), | 1 back. */
+  linkDraw(index: number): number {
+    let stream = this.linkStream[index];
+    if (stream < 0) {
+      stream = this.linkStreams.add(this.streamName(index >> 1, (index & 1) === 0));
+      this.linkStream[index] = stream;
+    }
+    return this.draw(stream, index >> 1);
+  }
+
+  /**
+   * A link of a route of several links, drawn for one device from the stream
+   * `<the link's stream name>/<device id>`: a link many devices cross (a backhaul, an access point's
+   * uplink) gives each device draws of its own, so adding a device (or moving one) never shifts
+   * another device's draws. Costs one stream per device per link it crosses.
+   */
+  deviceLinkDraw(device: number, index: number): number {
+    const key = device * this.linkStream.length + index;
+    let stream = this.deviceLinkStream.get(key);
+    if (stream === undefined) {
+      stream = this.linkStreams.add(`${this.streamName(index >> 1, (index & 1) === 0)}/${this.devices[device].id}`);
+      this.deviceLinkStream.set(key, stream);
+    }
+    return this.draw(stream, index >> 1);
+  }
+
+  private draw(stream: number, link: number): number {
+    this.linkStreams.select(stream);
+    const model = this.linkModels[this.linkModel[link]];
+    let delay = model.latency();
+    if (model.jitter !== undefined) delay += model.jitter();
+    const propagation = this.propagationMs[link];
+    if (propagation > 0) delay += propagation;
+    return delay;
+  }
+
+  private streamName(link: number, forward: boolean): string {
+    const l = this.network.links[link];
+    const from = this.network.vertices[l.from].id;
+    const to = this.network.vertices[l.to].id;
+    if (l.kind === "direct") return `link/${from}/${to}/${forward ? "up" : "down"}`;
+    if (l.kind === "access") return `access/${from}/${forward ? "up" : "down"}`;
+    return `link/${from}--${to}/${forward ? "forward" : "reverse"}`;
+  }
+}

@@ -1,0 +1,43 @@
+import type { ResolvedScenario } from "../scenario/resolved-scenario.js";
+
+/** One group's jobs whose transfers waited (FrameFamilyResults / QueryFamilyResults `waited`). */
+export interface GroupWaits {
+  group: string;
+  /** Measured jobs with at least one transfer that waited for a handover or for coverage. */
+  jobsDelayed: number;
+  /** Of those, jobs that missed a deadline (late, or unfinished past it at the end). */
+  jobsLateAfterWait: number;
+}
+
+/**
+ * Per device group with a workload of one family (scenario order, as the family's other group
+ * figures), the measured jobs whose transfers waited; a job is counted once, when it ends.
+ */
+export class JobWaits {
+  private readonly groupOfDevice: Int32Array;
+  private readonly groups: GroupWaits[] = [];
+
+  constructor(scenario: Pick<ResolvedScenario, "devices">, family: "frames" | "queries") {
+    this.groupOfDevice = new Int32Array(scenario.devices.length).fill(-1);
+    for (const device of scenario.devices) {
+      if (!device.workloads.some((workload) => workload.family === family)) continue;
+      let group = this.groups.findIndex((g) => g.group === device.group);
+      if (group < 0) {
+        group = this.groups.length;
+        this.groups.push({ group: device.group, jobsDelayed: 0, jobsLateAfterWait: 0 });
+      }
+      this.groupOfDevice[device.index] = group;
+    }
+  }
+
+  /** A measured job of `device` that waited has ended (`late`: it missed a deadline). */
+  add(device: number, late: boolean): void {
+    const group = this.groups[this.groupOfDevice[device]];
+    group.jobsDelayed++;
+    if (late) group.jobsLateAfterWait++;
+  }
+
+  results(): GroupWaits[] {
+    return this.groups.map((g) => ({ ...g }));
+  }
+}
