@@ -4,16 +4,11 @@ import type { World } from "../world/world.js";
 
 /*
  * A run's `links` and `mobility` sections (issue 15), assembled by simulate (src/run/simulate.ts)
- * from the network and the world's mobility driver. `waitedOf(part)` reads the traffics' `waited`
- * arrays (FrameFamilyResults / QueryFamilyResults).
+ * from the network and the world's mobility driver, with the traffics' `waited`
+ * arrays (FrameFamilyResults / QueryFamilyResults) summed per group.
  */
 
 export type { JobsWaited };
-
-/** A traffic family's per-group waits (none before the network records them). */
-export function waitedOf(part: object | undefined): readonly JobsWaited[] {
-  return (part as { waited?: readonly JobsWaited[] } | undefined)?.waited ?? [];
-}
 
 /** The families' per-group waits summed per group, groups in `order` (scenario order); groups no family lists are left out. */
 export function sumWaited(parts: readonly (readonly JobsWaited[])[], order: readonly string[]): JobsWaited[] {

@@ -14,7 +14,7 @@ import type { TaskSink } from "../world/frames/frame-traffic.js";
 import type { QuerySink } from "../world/queries/query-traffic.js";
 import { World } from "../world/world.js";
 import { describeScenario, nominalLatencyTable } from "./describe-scenario.js";
-import { networkSections, waitedOf } from "./network-sections.js";
+import { networkSections } from "./network-sections.js";
 
 export interface SimulateOptions {
   /** Per-job output: frames and queries of the run with this label. */
@@ -140,7 +140,7 @@ function assembleRun(scenario: ResolvedScenario, entry: PolicyEntry, world: Worl
     group.queries = part.queries;
     group.jobs = addJobCounts([group.jobs, part.jobs]);
   }
-  const { links, mobility } = networkSections(world, [waitedOf(frames), waitedOf(queries)], [...groups.keys()]);
+  const { links, mobility } = networkSections(world, [frames?.waited ?? [], queries?.waited ?? []], [...groups.keys()]);
   const statistics: Record<string, number | number[]> = { ...(scheduler?.statistics?.() ?? {}), ...(router?.statistics?.() ?? {}) };
   return {
     label: entry.label,

@@ -1,13 +1,5 @@
+import type { JobsWaited } from "../metrics/network-results.js";
 import type { ResolvedScenario } from "../scenario/resolved-scenario.js";
-
-/** One group's jobs whose transfers waited (FrameFamilyResults / QueryFamilyResults `waited`). */
-export interface GroupWaits {
-  group: string;
-  /** Measured jobs with at least one transfer that waited for a handover or for coverage. */
-  jobsDelayed: number;
-  /** Of those, jobs that missed a deadline (late, or unfinished past it at the end). */
-  jobsLateAfterWait: number;
-}
 
 /**
  * Per device group with a workload of one family (scenario order, as the family's other group
@@ -15,7 +7,7 @@ export interface GroupWaits {
  */
 export class JobWaits {
   private readonly groupOfDevice: Int32Array;
-  private readonly groups: GroupWaits[] = [];
+  private readonly groups: JobsWaited[] = [];
 
   constructor(scenario: Pick<ResolvedScenario, "devices">, family: "frames" | "queries") {
     this.groupOfDevice = new Int32Array(scenario.devices.length).fill(-1);
@@ -37,7 +29,7 @@ export class JobWaits {
     if (late) group.jobsLateAfterWait++;
   }
 
-  results(): GroupWaits[] {
+  results(): JobsWaited[] {
     return this.groups.map((g) => ({ ...g }));
   }
 }

@@ -4,7 +4,7 @@ import type { Network } from "../network/network.js";
 import type { FrameResults, GroupResults, JobCounts, QueryResults, RunNodeResults } from "../metrics/results-schema.js";
 import type { MigrationResult } from "../metrics/results.js";
 import type { ResolvedScenario } from "../scenario/resolved-scenario.js";
-import type { GroupWaits } from "./job-waits.js";
+import type { JobsWaited } from "../metrics/network-results.js";
 
 /**
  * A compute unit of a node (its accelerator, or its CPU) shared by the services whose inference
@@ -57,7 +57,7 @@ export interface FrameFamilyResults {
   /** With a monitoring policy: time in violation; null otherwise. */
   readonly timeInViolationMs: number | null;
   /** Per device group with frame workloads, in scenario order: jobs whose transfers waited for a handover or for coverage. */
-  readonly waited: readonly GroupWaits[];
+  readonly waited: readonly JobsWaited[];
 }
 
 export interface QueryFamilyResults {
@@ -67,7 +67,7 @@ export interface QueryFamilyResults {
   /** Per device group with query workloads, in scenario order. */
   readonly groups: readonly { group: string; devices: number; jobs: JobCounts; queries: NonNullable<GroupResults["queries"]> }[];
   /** Per device group with query workloads, in scenario order: jobs whose transfers waited for a handover or for coverage. */
-  readonly waited: readonly GroupWaits[];
+  readonly waited: readonly JobsWaited[];
 }
 
 /**

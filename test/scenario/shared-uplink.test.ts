@@ -1,6 +1,5 @@
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { Network } from "../../src/network/network.js";
+import { describe, expect, it } from "vitest";
 import { simulate } from "../../src/run/simulate.js";
 import { loadScenarioFile } from "../../src/scenario/resolve.js";
 import { loadSweepFile } from "../../src/sweep/load-sweep.js";
@@ -11,13 +10,6 @@ import { REPO } from "../cli/helpers.js";
  * Poisson transfers is an M/G/1 processor-sharing queue (Ben Fredj et al., SIGCOMM 2001; Kleinrock
  * 1976): mean transfer time (b/C)/(1 - rho), rho = n lambda b / C, whatever the size law; the
  * knee is at rho = 1, n* = C / (lambda b). Every constant below is the scenario's stated figure.
- *
- * FOR THE LEAD: the sharing itself exists only once the network part (transfers as flows,
- * Network.linkResults) is merged. Until then Network.linkResults is a stub that throws, so the
- * "after the merge" block below skips itself (NET_MERGED is false) and the first block runs the
- * scenario with linkResults stubbed to null. After the merge, the second block runs by itself:
- * run this file once then (`npx vitest run test/scenario/shared-uplink.test.ts`; about 30 runs of up
- * to 2 min simulated, estimated well under a minute, not measured).
  */
 
 const FILE = join(REPO, "scenarios", "shared-uplink.json");
@@ -36,9 +28,6 @@ const rho = (cameras: number): number => (cameras * RATE_PER_S * FRAME_BYTES * 8
 /** Mean upload (network-up stage) by processor sharing: the links' latency, then the shared transfer. */
 const psUploadMs = (cameras: number): number => LATENCY_MS + LONE_MS / (1 - rho(cameras));
 
-/** The network part's linkResults is still the contract's stub (it throws "not implemented yet"). */
-const NET_MERGED = !String(Network.prototype.linkResults).includes("not implemented yet");
-
 function run(cameras: number, seed: number, duration: string) {
   const scenario = loadScenarioFile(FILE, {}, (document) => {
     (document.devices as { count: number }[])[0].count = cameras;
@@ -48,12 +37,7 @@ function run(cameras: number, seed: number, duration: string) {
   return simulate(scenario).runs[0];
 }
 
-describe("shared-uplink.json as shipped (runs before and after the network part is merged)", () => {
-  beforeAll(() => {
-    if (!NET_MERGED) vi.spyOn(Network.prototype, "linkResults").mockReturnValue(null);
-  });
-  afterAll(() => vi.restoreAllMocks());
-
+describe("shared-uplink.json as shipped", () => {
   it("states a knee inside its sweep: n* = C / (lambda b) = 39.1 cameras, and 30 cameras at rho 0.77", () => {
     expect(LONE_MS).toBeCloseTo(5.112, 3);
     expect(KNEE).toBeCloseTo(39.12, 2);
@@ -74,11 +58,10 @@ describe("shared-uplink.json as shipped (runs before and after the network part 
     expect(up?.min).toBeCloseTo(LATENCY_MS + LONE_MS, 6);
     // Nothing else is a bottleneck: the edge node is far from full.
     expect(result.nodes[0].utilisation).toBeLessThan(0.25);
-    if (!NET_MERGED) expect(up?.mean).toBeCloseTo(LATENCY_MS + LONE_MS, 6);
   });
 });
 
-describe.skipIf(!NET_MERGED)("AFTER THE MERGE: the latency knee is processor sharing's", () => {
+describe("the latency knee is processor sharing's", () => {
   /** Independent replications (seeds 1..R): the mean of their means, and its standard error from their spread. */
   function meanUpload(cameras: number, replications: number, duration: string): { mean: number; se: number } {
     const means = Array.from({ length: replications }, (_, r) => run(cameras, r + 1, duration).frames?.latency.networkUp.mean ?? Number.NaN);

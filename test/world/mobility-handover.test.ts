@@ -3,8 +3,6 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { RandomStreams } from "../../src/engine/rng.js";
 import { Simulator } from "../../src/engine/simulator.js";
-import { SimulationError } from "../../src/errors.js";
-import { Network } from "../../src/network/network.js";
 import { simulate } from "../../src/run/simulate.js";
 import { loadScenarioFile } from "../../src/scenario/resolve.js";
 import { MobilityDriver, type MobilityNetwork } from "../../src/world/mobility-driver.js";
@@ -12,18 +10,6 @@ import type { TaskRecord } from "../../src/world/frames/frame-traffic.js";
 import { REPO } from "../cli/helpers.js";
 
 const FILE = join(REPO, "scenarios", "mobility-handover.json");
-
-/** Network.attach is a stub until the NET part is merged: the world-level runs wait for it. */
-function networkWired(): boolean {
-  const scenario = loadScenarioFile(FILE);
-  try {
-    new Network(scenario, new RandomStreams(1)).waitsOf(0);
-    return true;
-  } catch (error) {
-    if (error instanceof SimulationError && /not implemented/.test(error.message)) return false;
-    throw error;
-  }
-}
 
 describe("scenarios/mobility-handover.json", () => {
   it("resolves: twelve moving cameras, five access points, one access link each", () => {
@@ -56,7 +42,7 @@ describe("scenarios/mobility-handover.json", () => {
   });
 
   // Runs after the lead merges the NET part (Network.attach and the flows): skipped while it is a stub.
-  it.skipIf(!networkWired())("runs in a few seconds, and the same seed gives byte-identical results", () => {
+  it("runs in a few seconds, and the same seed gives byte-identical results", () => {
     const started = Date.now();
     const once = (): string => {
       const { simulator: _version, ...results } = simulate(loadScenarioFile(FILE));
@@ -68,7 +54,7 @@ describe("scenarios/mobility-handover.json", () => {
   });
 
   // Runs after the merge too: schedulers see the route as it is after each handover (ClusterView asks the network at every placement).
-  it.skipIf(!networkWired())("nearest-healthy sends each frame to the edge node behind the device's access point at that moment", () => {
+  it("nearest-healthy sends each frame to the edge node behind the device's access point at that moment", () => {
     const scenario = loadScenarioFile(FILE, {}, (d) => (d.duration = "2 min"));
     // The attachment timeline, independently: the driver alone over a recording network.
     const sim = new Simulator();
