@@ -8,6 +8,9 @@ export interface LinkSampler {
   bytesPerMs: number;
   /** A link with constant zero latency, no jitter and no bandwidth limit delivers at once. */
   instantaneous: boolean;
+  /** Constant latency and no jitter: its draw is `constantMs` (+ propagation) and consumes no random number, so it needs no stream. */
+  constant: boolean;
+  constantMs: number;
 }
 
 /**
@@ -51,6 +54,8 @@ export class LinkDraws {
           jitter: p.jitter === undefined ? undefined : p.jitter.bind(this.linkStreams.uniform),
           bytesPerMs: p.bytesPerMs,
           instantaneous: p.latency.isConstant && p.latency.exactMean === 0 && p.jitter === undefined && p.bytesPerMs === Infinity,
+          constant: p.latency.isConstant && p.jitter === undefined,
+          constantMs: p.latency.isConstant ? (p.latency.exactMean as number) : Number.NaN,
         });
       }
       this.linkModel[i] = model;
@@ -59,6 +64,8 @@ export class LinkDraws {
 
   /** One link's latency + jitter (+ propagation) draw from the link's own stream; index = (link << 1) | 0 crossed forward (from -> to), | 1 back. */
   linkDraw(index: number): number {
+    const model = this.linkModels[this.linkModel[index >> 1]];
+    if (model.constant) return model.constantMs + this.propagationMs[index >> 1];
     let stream = this.linkStream[index];
     if (stream < 0) {
       stream = this.linkStreams.add(this.streamName(index >> 1, (index & 1) === 0));
@@ -71,9 +78,13 @@ export class LinkDraws {
    * A link of a route of several links, drawn for one device from the stream
    * `<the link's stream name>/<device id>`: a link many devices cross (a backhaul, an access point's
    * uplink) gives each device draws of its own, so adding a device (or moving one) never shifts
-   * another device's draws. Costs one stream per device per link it crosses.
+   * another device's draws. Costs one stream per device per link it crosses, except on links of
+   * constant latency without jitter, which draw nothing (a moving device crosses many of them:
+   * 10,000 devices of mobile-10k would otherwise hold streams for every AP uplink they ever used).
    */
   deviceLinkDraw(device: number, index: number): number {
+    const model = this.linkModels[this.linkModel[index >> 1]];
+    if (model.constant) return model.constantMs + this.propagationMs[index >> 1];
     const key = device * this.linkStream.length + index;
     let stream = this.deviceLinkStream.get(key);
     if (stream === undefined) {

@@ -62,7 +62,9 @@ export class World implements FaultTarget {
     this.activity = new NodeActivity(nodes, scenario.warmupMs, scenario.durationMs);
     this.units = scenario.nodes.map(() => new Map());
     this.faults = new FaultInjector(this.sim, scenario, this.streams, this, this.endOfRun);
-    this.mobility = scenario.network.wireless === undefined ? undefined : new MobilityDriver(this.sim, this.streams, scenario, this.network, this.endOfRun);
+    // A resolved scenario has wireless access only for moving devices; a hand-built one may attach its devices itself (tests).
+    const moving = scenario.network.wireless?.mobility.some((m) => m !== undefined) ?? false;
+    this.mobility = moving ? new MobilityDriver(this.sim, this.streams, scenario, this.network, this.endOfRun) : undefined;
     const context: TrafficContext = {
       sim: this.sim,
       streams: this.streams,

@@ -1,7 +1,8 @@
 /**
- * The world's side of issue 15's wiring that the scenario format cannot express yet: a wireless
- * camera attached by hand (the mobility driver is another part's), whose frames wait while it is
- * out of coverage; and a migration whose state crosses a node-node link.
+ * The world's side of issue 15's wiring, on timelines written by hand: a wireless camera attached
+ * by hand (no mobility: the world builds no mobility driver, so the test decides when it is out of
+ * coverage), whose frames wait while it is out of coverage; and a migration whose state crosses a
+ * node-node link.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
