@@ -102,7 +102,8 @@ export class MobilityDriver {
 
   /** Attaches every moving device at the current time (the start) and schedules each one's next change. */
   start(): void {
-    this.network.setWirelessRate((device, now) => this.rateBytesPerMs(device, now));
+    // Without a distance law every attached device may use its AP's whole air (the flow model shares it): nothing to ask per transfer.
+    if (this.scenario.network.wireless?.settings.rate != null) this.network.setWirelessRate((device, now) => this.rateBytesPerMs(device, now));
     const now = this.sim.now;
     for (let slot = 0; slot < this.deviceOf.length; slot++) {
       const { ap, readyAt } = this.access.attachment(this.idOf(slot), now);
