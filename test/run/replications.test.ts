@@ -78,10 +78,10 @@ describe("replicationSummary", () => {
 
   it("names entries of arrays of the same length in every replication, and only the length of the others", () => {
     const a = summary[0].figures;
-    expect(a["nodes"].mean).toBe(2);
+    expect(a.nodes.mean).toBe(2);
     expect(a["nodes.1.utilisation"].mean).toBeCloseTo(0.5, 12);
     // 0, 1, 2, 3, 4 migrations: their count is a figure, "the first migration" is not.
-    expect(a["migrations"].mean).toBe(2);
+    expect(a.migrations.mean).toBe(2);
     expect(Object.keys(a).some((path) => path.startsWith("migrations."))).toBe(false);
     expect(Object.keys(a)).toEqual(["jobs.violationRate", "jobs.completed", "nodes", "nodes.0.utilisation", "nodes.1.utilisation", "migrations"]);
   });
