@@ -1,9 +1,9 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Results } from "../../src/metrics/results-schema.js";
 import { compactResults } from "../../src/sweep/run-record.js";
-import { runCli, tempDir } from "./helpers.js";
+import { REPO, runCli, tempDir } from "./helpers.js";
 
 /* `simulate <scenario> --replications N [--jobs J]` as a user runs it (docs/results.md, "replications"). */
 
@@ -72,6 +72,17 @@ describe("simulate --replications", () => {
     const result = runCli([SCENARIO, ...SHORT, "--out", out, "--replications", "2", "--jobs", "1"], undefined, 240_000);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/2 replications of master seed 1: the tables are replication 0's \(seed \d+\)/);
+  });
+
+  it("refuses a scenario with a module policy (exit 2, nothing written): replications run on workers, as sweep runs", () => {
+    const file = join(root, "module.json");
+    const testbed = JSON.parse(readFileSync(join(REPO, SCENARIO), "utf8")) as Record<string, unknown>;
+    writeFileSync(file, JSON.stringify({ ...testbed, policies: [{ policy: "module", path: join(REPO, "examples/policies/shortest-queue.mjs"), label: "mine" }] }));
+    const out = join(root, "module-out");
+    const result = runCli([file, ...SHORT, "--out", out, "--allow-exec", "--replications", "2"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("built-in policies only with --replications");
+    expect(existsSync(out)).toBe(false);
   });
 
   it.each([
