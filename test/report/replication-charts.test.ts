@@ -2,6 +2,7 @@ import { join } from "node:path";
 import type { TopLevelSpec } from "vega-lite";
 import { describe, expect, it } from "vitest";
 import { violationBars, violationRateChart } from "../../src/report/charts/violation-rate.js";
+import { llmPrivacyCostChart, privacyBars } from "../../src/report/llm/llm-privacy-cost.js";
 import { renderSvg } from "../../src/report/render.js";
 import { parseReportResults, type ReportResults } from "../../src/report/results-input.js";
 import type { ChartWidth } from "../../src/report/style.js";
@@ -12,18 +13,18 @@ import { readScenarioJson } from "../../src/scenario/resolve.js";
 import { REPO } from "../cli/helpers.js";
 import { layoutProblemsOfSpec } from "./chart-geometry.js";
 
-/* The violation-rate chart of results with replications: the mean rate as the bar, its 95% interval as an error bar. */
+/* The charts of results with replications that draw intervals: violation-rate and llm-privacy-cost's shares (the mean as the bar, its 95% interval as an error bar). */
 
 const FILE = join(REPO, "scenarios", "edge-ai-testbed.json");
 const WIDTHS: readonly ChartWidth[] = ["column", "double"];
 /** t(0.975, 3) from a Student t table: 4 replications. */
 const T_975_3 = 3.182;
 
-async function replicated(count: number): Promise<ReportResults> {
-  const document = { ...(readScenarioJson(FILE) as Record<string, unknown>), duration: "20 s" };
-  const plan = planReplications(FILE, document, resolveAndCheck(FILE, document, undefined), { count, jobs: 1, maxEvents: undefined });
-  const results = await runReplications(plan, () => simulate(resolveAndCheck(FILE, plan.firstDocument, undefined)));
-  return parseReportResults(JSON.parse(JSON.stringify(results)), FILE);
+async function replicated(count: number, file = FILE, duration = "20 s"): Promise<ReportResults> {
+  const document = { ...(readScenarioJson(file) as Record<string, unknown>), duration };
+  const plan = planReplications(file, document, resolveAndCheck(file, document, undefined), { count, jobs: 1, maxEvents: undefined });
+  const results = await runReplications(plan, () => simulate(resolveAndCheck(file, plan.firstDocument, undefined)));
+  return parseReportResults(JSON.parse(JSON.stringify(results)), file);
 }
 
 function chartSpec(results: ReportResults, width: ChartWidth): TopLevelSpec {
@@ -90,5 +91,32 @@ describe("violation-rate chart with replications", async () => {
     const spec = chartSpec(wide, width);
     expect(rows(spec).some((row) => row.inside === true)).toBe(true);
     expect(await layoutProblemsOfSpec(spec, width)).toEqual([]);
+  });
+});
+
+describe("llm-privacy-cost chart with replications", async () => {
+  const file = join(REPO, "scenarios", "llm-routing.json");
+  const results = await replicated(3, file, "20 min");
+  const section = results.replications;
+  if (section === undefined) throw new Error("no replications section");
+
+  it("draws each router's mean share with the t interval from the replications' own shares (t(0.975, 2) = 4.303)", () => {
+    const bars = privacyBars(results).filter((b) => b.measure === "reached the cloud");
+    expect(bars.length).toBe(results.runs.length);
+    bars.forEach((bar, i) => {
+      const shares = section.runs.map((runs) => runs[i].queries?.privacy.shareOfQueriesToCloud as number);
+      const mean = shares.reduce((a, b) => a + b, 0) / 3;
+      const half = (4.303 * Math.sqrt(shares.reduce((a, v) => a + (v - mean) ** 2, 0) / 2)) / Math.sqrt(3);
+      expect(bar.share).toBeCloseTo(mean, 12);
+      expect(bar.interval?.low).toBeCloseTo(Math.max(0, mean - half), 4);
+      expect(bar.interval?.high).toBeCloseTo(Math.min(1, mean + half), 4);
+    });
+    expect(JSON.stringify(llmPrivacyCostChart(results))).toContain('"errorbar"');
+  });
+
+  it.each(WIDTHS)("passes the layout check at %s width", async (width) => {
+    const outcome = llmPrivacyCostChart(results, width);
+    if (outcome.kind !== "chart") throw new Error(`skipped: ${outcome.reason}`);
+    expect(await layoutProblemsOfSpec(outcome.spec, width)).toEqual([]);
   });
 });
