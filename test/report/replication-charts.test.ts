@@ -3,6 +3,7 @@ import type { TopLevelSpec } from "vega-lite";
 import { describe, expect, it } from "vitest";
 import { violationBars, violationRateChart } from "../../src/report/charts/violation-rate.js";
 import { llmPrivacyCostChart, privacyBars } from "../../src/report/llm/llm-privacy-cost.js";
+import { buildHtmlReport } from "../../src/report/html-report.js";
 import { renderSvg } from "../../src/report/render.js";
 import { parseReportResults, type ReportResults } from "../../src/report/results-input.js";
 import type { ChartWidth } from "../../src/report/style.js";
@@ -68,6 +69,12 @@ describe("violation-rate chart with replications", async () => {
 
   it.each(WIDTHS)("passes the layout check at %s width", async (width) => {
     expect(await layoutProblemsOfSpec(chartSpec(results, width), width)).toEqual([]);
+  });
+
+  it("index.html says the tables are replication 0's", () => {
+    expect(buildHtmlReport(results, [])).toContain(`4 of master seed 1; the tables are replication 0`);
+    const { replications: _section, ...single } = results;
+    expect(buildHtmlReport(single, [])).not.toContain("replication 0");
   });
 
   it("keeps the axis title of a single run (vega-lite would append the error bar's field to it)", async () => {
