@@ -10,7 +10,10 @@ import type { FitArgs } from "./fit-command.js";
 import { OutputError, describeCause, isSystemError } from "../io/output-error.js";
 import { printOptions } from "../report/print.js";
 import type { ReportArgs } from "./report-command.js";
+import type { Results } from "../metrics/results-schema.js";
 import { runScenarioFile } from "../run/run-scenario.js";
+import { checkReplications, MIN_REPLICATIONS } from "../run/replication-count.js";
+import { resolveJobs } from "../sweep/jobs.js";
 import { profilesCommand, sampleCommand, validateCommand } from "./info-commands.js";
 import { runSummaryJson } from "./run-json.js";
 import { writeStdout } from "./stdout.js";
@@ -39,6 +42,9 @@ interface RunArgs {
   allowExec?: boolean;
   /** Refuse a run whose estimated event count is above this (default DEFAULT_MAX_EVENTS). */
   maxEvents?: number;
+  /** --replications N: N seeds derived from the master seed, on --jobs threads (src/run/replications.ts). */
+  replications?: number;
+  jobs?: number;
 }
 
 /** --max-events, the same for a run, a sweep and validate (the default is stated once, in work-estimate.ts). */
@@ -92,9 +98,15 @@ export async function main(argv: string[]): Promise<number> {
           .option("dpi", DPI_OPTION)
           .option("allow-exec", { type: "boolean", describe: "Allow the scenario to run code it names (module and external policies); see docs/reliability.md" })
           .option("max-events", MAX_EVENTS_OPTION)
+          .option("replications", {
+            type: "number",
+            describe: `Run N replications (N >= ${MIN_REPLICATIONS}), seeds derived from the master seed as a sweep's; results.json gains every figure's mean and 95% interval, runs[] is replication 0's`,
+          })
+          .option("jobs", { type: "number", describe: "With --replications: threads that simulate (default: all cores)" })
           .example("$0 scenarios/edge-ai-testbed.json", "Run the published testbed with all its policies")
           .example("$0 scenarios/edge-ai-testbed.json --seed 7 --duration '2 min' --out out/", "Another seed, shorter, elsewhere")
-          .example("$0 scenarios/edge-ai-testbed.json --report", "Run, then write charts/ and index.html beside results.json"),
+          .example("$0 scenarios/edge-ai-testbed.json --report", "Run, then write charts/ and index.html beside results.json")
+          .example("$0 scenarios/edge-ai-testbed.json --replications 10 --jobs 2", "Ten replications on two cores, with 95% intervals"),
       (args) => guard(() => blameOverrides(args, () => runCommand(args))),
     )
     .command<{ scenario: string; maxEvents?: number; quiet?: boolean; json?: boolean }>(
@@ -293,6 +305,13 @@ function readScenarioDocument(file: string, overrides: Overrides = {}): unknown 
   return document;
 }
 
+/** Under the tables of a replicated run: whose they are, and where the intervals went. */
+function replicationNote(results: Results): string {
+  const section = results.replications;
+  if (section === undefined) return "";
+  return `${section.seeds.length} replications of master seed ${section.masterSeed}: the tables are replication 0's (seed ${results.seed}); every figure's mean and 95% interval are in results.json "replications"\n`;
+}
+
 async function runCommand(args: RunArgs): Promise<void> {
   // Checked before simulating: a bad --width must not cost a whole run first.
   if (!args.report && (args.width !== undefined || args.dpi !== undefined)) {
@@ -301,12 +320,16 @@ async function runCommand(args: RunArgs): Promise<void> {
     ]);
   }
   const print = printOptions(args);
+  if (args.jobs !== undefined && args.replications === undefined) {
+    throw new InputError("--jobs", [{ path: "", value: args.jobs, expected: "to be given with --replications (one run simulates on one thread)" }]);
+  }
+  const replications = args.replications === undefined ? undefined : { count: checkReplications(args.replications), jobs: resolveJobs(args.jobs) };
   const document = readScenarioDocument(args.scenario, { seed: args.seed, duration: args.duration });
-  const { results, outDir, resultsFile } = await runScenarioFile(args.scenario, document, args);
+  const { results, outDir, resultsFile } = await runScenarioFile(args.scenario, document, { ...args, replications });
   // The files are written: a reader that has gone (EPIPE) only means nothing more is printed, and the report is still drawn.
   if (args.json) await writeStdout(`${JSON.stringify(runSummaryJson(results, resultsFile))}\n`);
   else if (args.quiet) await writeStdout(`${[resultsFile, ...(args.tasks ? [resolve(args.tasks)] : [])].join("\n")}\n`);
-  else await writeStdout(`${formatSummary(results)}\n\nwrote ${resultsFile}${args.tasks ? ` and ${resolve(args.tasks)}` : ""}\n`);
+  else await writeStdout(`${formatSummary(results)}\n\n${replicationNote(results)}wrote ${resultsFile}${args.tasks ? ` and ${resolve(args.tasks)}` : ""}\n`);
   if (args.report) {
     // The chart stack (vega, vega-lite, resvg) is loaded only when charts are drawn: it costs a few hundred ms of every start.
     const [{ reportOutput }, { writeReport }] = await Promise.all([import("./report-command.js"), import("../report/write-report.js")]);

@@ -1,5 +1,4 @@
 import { existsSync } from "node:fs";
-import { availableParallelism } from "node:os";
 import { join, resolve } from "node:path";
 import { InputError, SimulationError } from "../errors.js";
 import { type ClusterJobOptions, DEFAULT_SHARD_JOBS, DEFAULT_SHARDS, EXAMPLE_IMAGE, INSTALLED_BIN, pathInImage, safeName } from "../sweep/emit-cluster.js";
@@ -12,6 +11,7 @@ import { checkOutputTargets } from "../io/output-targets.js";
 import { folderRunSource, PLAN_FILE, readPlanFile, SUMMARY_FILES, SWEEP_FILES, SWEEP_FOLDERS } from "../sweep/output-folder.js";
 import type { SweepPlan } from "../sweep/plan-types.js";
 import { runSweep, writeSummaryFiles } from "../sweep/run-sweep.js";
+import { resolveJobs } from "../sweep/jobs.js";
 import { parseShard } from "../sweep/shard.js";
 import { buildSummary, type SweepSummary } from "../sweep/summary.js";
 import { printOptions, type PrintOptions } from "../report/print.js";
@@ -50,8 +50,7 @@ export const EMIT_TARGETS = ["k8s", "slurm"] as const;
 
 /** `simulate sweep`: run (or emit cluster jobs for) a sweep; exit 1 when any run failed, after all the others ran. */
 export async function sweepCommand(args: SweepArgs): Promise<void> {
-  const jobs = args.jobs ?? availableParallelism();
-  if (!(Number.isInteger(jobs) && jobs >= 1)) throw new InputError("--jobs", [{ path: "", value: args.jobs, expected: "a whole number of worker threads, at least 1" }]);
+  const jobs = resolveJobs(args.jobs);
   const shard = args.shard === undefined ? undefined : parseShard(args.shard);
   const maxEvents = resolveMaxEvents(args.maxEvents);
   // Checked before any run: a bad --width must not cost the whole sweep first.

@@ -1,5 +1,6 @@
 import type { LlmGroupResults, LlmNodeResults, LlmRunResults } from "../llm/llm-results.js";
 import type { LinkResults, MobilityResults } from "./network-results.js";
+import type { ReplicationResults } from "./replication-results.js";
 import type { FaultResult, MigrationResult, NodeResults, SchedulerResults } from "./results.js";
 import type { StageSummary } from "./stage-stats.js";
 
@@ -58,6 +59,8 @@ export interface Results {
   /** Mean one-way latency from each device (or device group, beyond 256 devices) to each node. */
   network: { devices: string[]; nodes: string[]; nominalLatencyMs: number[][] };
   runs: RunResults[];
+  /** Only in a run with --replications N: the seeds, each replication's runs and every figure's 95% interval; `runs` is replication 0's. */
+  replications?: ReplicationResults;
 }
 
 export type ServiceDescription =

@@ -258,6 +258,9 @@ const serviceDescription = z.union([
   }),
 ]);
 
+/** src/sweep/statistics.ts MetricSummary: one figure over the replications. */
+const metricSummary = z.object({ n: count, missing: count, mean: nullableNum, sd: nullableNum, ci95: nullableNum, ciLow: nullableNum, ciHigh: nullableNum });
+
 export const resultsShape = z.object({
   schema: z.literal(RESULTS_SCHEMA),
   simulator: z.object({ name: z.literal("continuum-sim"), version: z.string() }),
@@ -276,6 +279,14 @@ export const resultsShape = z.object({
   quantiles: z.object({ method: z.string(), relativeError: num, timeSeriesRelativeError: num }),
   network: z.object({ devices: z.array(z.string()), nodes: z.array(z.string()), nominalLatencyMs: z.array(z.array(num)) }),
   runs: z.array(runResultsShape).min(1),
+  replications: z
+    .object({
+      masterSeed: z.union([z.number(), z.string()]),
+      seeds: z.array(z.number().int()).min(2),
+      runs: z.array(z.array(compactRunResultsShape)).min(2),
+      summary: z.array(z.object({ label: z.string(), figures: z.record(z.string(), metricSummary) })),
+    })
+    .optional(),
 });
 
 // Compile time: the schema and the contract's types describe the same object, in both directions.

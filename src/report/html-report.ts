@@ -43,6 +43,15 @@ function scenarioTable(results: ReportResults): string {
   const rows: Array<[string, string]> = [
     ["scenario", results.scenario.name],
     ["seed", String(results.seed)],
+    // With replications the tables are replication 0's; the charts that draw intervals say so in their captions.
+    ...(results.replications === undefined
+      ? []
+      : [
+          [
+            "replications",
+            `${results.replications.seeds.length} of master seed ${results.replications.masterSeed}; the tables are replication 0's (the seed above); every figure's mean and 95% interval are in results.json "replications"`,
+          ] as [string, string],
+        ]),
     ["scenario hash (sha256)", results.scenario.hash],
     ["devices", String(results.scenario.devices)],
     ["nodes", String(results.scenario.nodes.length)],

@@ -32,6 +32,8 @@ export interface RunFileOptions {
   tasks?: string;
   allowExec?: boolean;
   maxEvents?: number;
+  /** --replications N (checked, N >= 2) on --jobs threads: runs[] is replication 0's and results gain `replications`. */
+  replications?: { count: number; jobs: number };
 }
 
 export interface ScenarioRun {
@@ -54,10 +56,15 @@ export function resolveAndCheck(file: string, document: unknown, maxEvents: numb
  */
 export async function runScenarioFile(file: string, document: unknown, options: RunFileOptions): Promise<ScenarioRun> {
   const baseDir = dirname(resolve(file));
-  const scenario = resolveAndCheck(file, document, options.maxEvents);
+  let scenario = resolveAndCheck(file, document, options.maxEvents);
   checkAllowExec(codeNamedIn(document, baseDir), options.allowExec, file);
   const outDir = resolve(options.out ?? join("reports", scenario.name));
   checkOutputTargets(runOutputTargets(file, outDir, options));
+  // Loaded only for --replications: the worker pool is no part of a plain run's start-up.
+  const { replications } = options;
+  const replicas = replications === undefined ? undefined : await import("./replications.js");
+  const replication = replications === undefined ? undefined : replicas?.planReplications(file, document, scenario, { ...replications, maxEvents: options.maxEvents });
+  if (replication !== undefined) scenario = resolveAndCheck(file, replication.firstDocument, options.maxEvents);
   let writer: CsvFileWriter | undefined;
   try {
     const columns = jobColumns(scenario.families);
@@ -65,11 +72,13 @@ export async function runScenarioFile(file: string, document: unknown, options: 
     const sink = writer;
     const listKey = policyListKey(document);
     const modules = await loadModulePolicies(scenario.policies, baseDir, listKey);
-    const results = simulate(scenario, {
-      ...modules,
-      taskSink: sink === undefined ? undefined : (label) => (record) => sink.row(columns.frameRow(label, record)),
-      querySink: sink === undefined ? undefined : (label) => (record) => sink.row(columns.queryRow(label, record)),
-    });
+    const simulateFirst = (): Results =>
+      simulate(scenario, {
+        ...modules,
+        taskSink: sink === undefined ? undefined : (label) => (record) => sink.row(columns.frameRow(label, record)),
+        querySink: sink === undefined ? undefined : (label) => (record) => sink.row(columns.queryRow(label, record)),
+      });
+    const results = replicas === undefined || replication === undefined ? simulateFirst() : await replicas.runReplications(replication, simulateFirst);
     const resultsFile = join(outDir, "results.json");
     writeFileAtomic(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
     writer?.commit();

@@ -5,11 +5,12 @@ import { writeFileAtomic } from "../io/atomic-file.js";
 import { OutputError } from "../io/output-error.js";
 import { setPointer } from "./json-pointer.js";
 import type { JsonValue, RunSpec } from "./plan-types.js";
-import { compactResults, failedDir, RUN_SCHEMA, runsDir, type FailureRecord, type RunRecord } from "./run-record.js";
+import { compactResults, failedDir, RUN_SCHEMA, runsDir, type CompactResults, type FailureRecord, type RunRecord } from "./run-record.js";
 
 /** What a worker needs to run any run of a sweep (sent once, when the worker starts). */
 export interface RunContext {
-  outDir: string;
+  /** Where each run writes runs/<id>.json (or failed/<id>.json); absent: nothing is written and the outcome carries the results (a scenario's --replications). */
+  outDir?: string;
   sweepHash: string;
   base: Record<string, JsonValue>;
   profileDirs: string[];
@@ -24,7 +25,7 @@ export interface RunContext {
  * `output` is set when the run's file could not be written (disk full, file size limit...): not
  * the run's fault, and every next run would fail the same way, so the sweep stops.
  */
-export type RunOutcome = { id: string; ok: true } | { id: string; ok: false; error: string; output?: { file: string; reason: string; code?: string } };
+export type RunOutcome = { id: string; ok: true; results?: CompactResults } | { id: string; ok: false; error: string; output?: { file: string; reason: string; code?: string } };
 
 /** The scenario document of a run: the base with the cell's values written in and the run's seed. */
 export function runScenarioDocument(context: RunContext, run: RunSpec): Record<string, JsonValue> {
@@ -39,13 +40,21 @@ export function runFiles(outDir: string, id: string): { record: string; failure:
   return { record: join(runsDir(outDir), `${id}.json`), failure: join(failedDir(outDir), `${id}.json`) };
 }
 
-/** Simulates one run and writes runs/<id>.json atomically; a throw is written to failed/<id>.json instead. */
+/**
+ * Simulates one run and writes runs/<id>.json atomically; a throw is written to failed/<id>.json
+ * instead. Without an output folder nothing is written: the outcome carries the results or the error.
+ */
 export function executeRun(context: RunContext, run: RunSpec): RunOutcome {
+  if (context.outDir === undefined) {
+    try {
+      return { id: run.id, ok: true, results: simulateRun(context, run) };
+    } catch (error) {
+      return { id: run.id, ok: false, error: error instanceof Error ? error.message : String(error) };
+    }
+  }
   const { record: recordFile, failure: failedFile } = runFiles(context.outDir, run.id);
   try {
-    const document = runScenarioDocument(context, run);
-    const where = { profileDirs: context.profileDirs, baseDir: context.baseDir };
-    const results = compactResults(simulateScenarioDocument(document, where, `run ${run.id}`, context.maxEvents));
+    const results = simulateRun(context, run);
     const record: RunRecord = {
       schema: RUN_SCHEMA,
       sweepHash: context.sweepHash,
@@ -69,4 +78,9 @@ export function executeRun(context: RunContext, run: RunSpec): RunOutcome {
     }
     return { id: run.id, ok: false, error: message, output };
   }
+}
+
+function simulateRun(context: RunContext, run: RunSpec): CompactResults {
+  const where = { profileDirs: context.profileDirs, baseDir: context.baseDir };
+  return compactResults(simulateScenarioDocument(runScenarioDocument(context, run), where, `run ${run.id}`, context.maxEvents));
 }

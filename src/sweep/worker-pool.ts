@@ -11,7 +11,8 @@ const WORKER_URL = new URL("./run-worker.js", import.meta.url);
 /**
  * Runs `runs` on `jobs` worker threads, feeding each worker its next run as soon as it reports.
  * Order of completion is irrelevant: each run writes its own file and the summary is built from
- * the files, sorted. A worker that dies (out of memory, a native crash) fails its run and is
+ * the files, sorted (or, without an output folder, each outcome carries its results and the
+ * caller files them by run). A worker that dies (out of memory, a native crash) fails its run and is
  * replaced, so the other runs go on.
  */
 export async function runOnWorkers(context: RunContext, runs: readonly RunSpec[], jobs: number, onOutcome: (outcome: RunOutcome, run: RunSpec) => undefined | "stop"): Promise<void> {
@@ -50,10 +51,14 @@ export async function runOnWorkers(context: RunContext, runs: readonly RunSpec[]
           resolvePromise();
           return;
         }
-        guarded = Object.values(runFiles(context.outDir, current.id)).map((file) => {
-          const path = temporaryName(file, worker.threadId);
-          return { path, release: guardTemporary({ kind: "path", path }) };
-        });
+        const outDir = context.outDir;
+        guarded =
+          outDir === undefined
+            ? []
+            : Object.values(runFiles(outDir, current.id)).map((file) => {
+                const path = temporaryName(file, worker.threadId);
+                return { path, release: guardTemporary({ kind: "path", path }) };
+              });
         worker.postMessage(current);
       };
       worker.on("message", (outcome: RunOutcome) => {

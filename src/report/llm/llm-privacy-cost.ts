@@ -1,14 +1,15 @@
 import type { TopLevelSpec } from "vega-lite";
 import { queryRuns, round, skipped, type ChartOutcome } from "../chart.js";
 import { policyColourScale } from "../policy-colours.js";
+import { figureInterval, intervalCaption, replicationCount } from "../replication-intervals.js";
 import { CHART_CONFIG, CHART_WIDTHS, STAGE_COLOURS, type ChartWidth } from "../style.js";
 import { listNames } from "./llm-chart.js";
 import type { ReportResults } from "../results-input.js";
 
-/** The two privacy shares, in bar order; viridis colours, so they never look like routers. */
+/** The two privacy shares, in bar order; viridis colours, so they never look like routers. `figure`: its path in results.json `replications.summary[].figures`. */
 export const PRIVACY_MEASURES = [
-  { key: "offDevice", label: "left the device", colour: STAGE_COLOURS[0] },
-  { key: "toCloud", label: "reached the cloud", colour: STAGE_COLOURS[2] },
+  { key: "offDevice", label: "left the device", colour: STAGE_COLOURS[0], figure: "queries.privacy.shareOfQueriesOffDevice" },
+  { key: "toCloud", label: "reached the cloud", colour: STAGE_COLOURS[2], figure: "queries.privacy.shareOfQueriesToCloud" },
 ] as const;
 
 /** The parts of the money (results@2 `queries.cost`), stacked in this order. */
@@ -21,8 +22,10 @@ export const COST_PARTS = [
 export interface PrivacyBar {
   router: string;
   measure: (typeof PRIVACY_MEASURES)[number]["label"];
-  /** A share in [0, 1]. */
+  /** A share in [0, 1]; with replications, the mean share. */
   share: number;
+  /** With replications: the 95% interval of the mean share, cut to [0, 1]. */
+  interval?: { low: number; high: number };
 }
 
 export interface CostBar {
@@ -35,9 +38,14 @@ export interface CostBar {
 
 /** Share of queries off device (privacy.shareOfQueriesOffDevice) and to the cloud (shareOfQueriesToCloud) per router. */
 export function privacyBars(results: ReportResults): PrivacyBar[] {
+  const replicated = replicationCount(results) !== undefined;
   return queryRuns(results).flatMap((run) => {
     const shares = { offDevice: run.queries.privacy.shareOfQueriesOffDevice, toCloud: run.queries.privacy.shareOfQueriesToCloud };
-    return PRIVACY_MEASURES.flatMap(({ key, label }) => {
+    return PRIVACY_MEASURES.flatMap(({ key, label, figure }) => {
+      if (replicated) {
+        const mean = figureInterval(results, run.label, figure);
+        return mean === undefined ? [] : [{ router: run.label, measure: label, share: mean.mean, interval: { low: Math.max(0, mean.low), high: Math.min(1, mean.high) } }];
+      }
       const share = shares[key];
       return share === null ? [] : [{ router: run.label, measure: label, share }];
     });
@@ -53,6 +61,8 @@ export function costBars(results: ReportResults): CostBar[] {
   });
 }
 
+const SHARE_TITLE = "share of queries (%)";
+
 /** Room left of the two panels for the router names. */
 const NAME_ROOM = 115;
 const GAP = 12;
@@ -66,6 +76,7 @@ export function llmPrivacyCostChart(results: ReportResults, width: ChartWidth = 
   const bars = privacyBars(results);
   const costs = costBars(results);
   if (bars.length === 0 && costs.length === 0) return skipped("no router has a measured query, so there are no shares or money to draw");
+  const replications = replicationCount(results);
   const drawn = new Set([...bars.map((b) => b.router), ...costs.map((c) => c.router)]);
   const routers = policyColourScale(results).domain.filter((label) => drawn.has(label));
   const panel = Math.floor((CHART_WIDTHS[width] - NAME_ROOM - GAP - 10) / 2);
@@ -78,7 +89,7 @@ export function llmPrivacyCostChart(results: ReportResults, width: ChartWidth = 
     config: CHART_CONFIG,
     hconcat: [
       {
-        data: { values: bars.map((b) => ({ ...b, share: round(b.share, 4) })) },
+        data: { values: bars.map(({ interval, ...b }) => ({ ...b, share: round(b.share, 4), ...(interval === undefined ? {} : { low: round(interval.low, 4), high: round(interval.high, 4) }) })) },
         width: panel,
         height: 24 * routers.length,
         encoding: { y: { ...y, axis: { labelLimit: NAME_ROOM - 8 } }, yOffset: { field: "measure", type: "nominal", sort: measures, scale: { domain: measures, paddingInner: 0 } } },
@@ -86,10 +97,19 @@ export function llmPrivacyCostChart(results: ReportResults, width: ChartWidth = 
           {
             mark: { type: "bar", height: { band: 1 } },
             encoding: {
-              x: { field: "share", type: "quantitative", title: "share of queries (%)", scale: { domain: [0, 1], nice: false }, axis: { format: ".0%", values: [0, 0.5, 1] } },
+              x: { field: "share", type: "quantitative", title: SHARE_TITLE, scale: { domain: [0, 1], nice: false }, axis: { format: ".0%", values: [0, 0.5, 1] } },
               color: { field: "measure", type: "nominal", title: "prompt", sort: measures, scale: { domain: measures, range: PRIVACY_MEASURES.map((m) => m.colour) }, legend },
             },
           },
+          ...(replications === undefined
+            ? []
+            : [
+                {
+                  // With replications: the 95% interval of the mean share (the axis title repeated, so vega-lite does not append ", low" to it).
+                  mark: { type: "errorbar" as const, ticks: { size: 4 }, color: "#000000", thickness: 1 },
+                  encoding: { x: { field: "low", type: "quantitative" as const, title: SHARE_TITLE }, x2: { field: "high" } },
+                },
+              ]),
           {
             // A zero share is a zero-length bar: written out, so it does not read as a missing value.
             transform: [{ filter: "datum.share === 0" }],
@@ -120,6 +140,7 @@ export function llmPrivacyCostChart(results: ReportResults, width: ChartWidth = 
     "Per router: the share of measured queries whose prompt left the device (to an edge node or the cloud) and that reached the cloud, " +
     "and the money per 1,000 completed queries over the measured window, split into API fees, electricity and hardware. " +
     "QoS violations are in the over-time chart and the table." +
+    (replications === undefined ? "" : ` Shares: ${intervalCaption(replications)}; money: replication 0.`) +
     (noShares.length > 0 ? ` No shares (no measured query): ${listNames(noShares)}.` : "") +
     (noCost.length > 0 ? ` No money bar (no completed query): ${listNames(noCost)}.` : "");
   return { kind: "chart", spec, caption };
