@@ -2,8 +2,8 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { median } from "simple-statistics";
+import { PACKAGE_ROOT } from "../sweep/emit-cluster.js";
 
 /**
  * `npm run bench -- startup [--pairs N] [--json]`: issue 16's start-up target, "a run of a 1-second
@@ -40,6 +40,16 @@ export function summariseStartup(pairs: readonly { runSeconds: number; nodeSecon
   };
 }
 
+/** Writes the timed scenario (STARTUP_SCENARIO for 1 s) into `dir` and returns its path; test/cli/startup-imports.test.ts runs the same file. */
+export function writeOneSecondScenario(dir: string): string {
+  const scenario = JSON.parse(readFileSync(join(PACKAGE_ROOT, STARTUP_SCENARIO), "utf8")) as Record<string, unknown>;
+  // The copy lives elsewhere: its $schema path would point nowhere.
+  delete scenario.$schema;
+  const file = join(dir, "one-second.json");
+  writeFileSync(file, JSON.stringify({ ...scenario, duration: "1 s", warmup: "0 s" }));
+  return file;
+}
+
 function timeProcess(args: string[], what: string): number {
   const started = process.hrtime.bigint();
   const child = spawnSync(process.execPath, args, { encoding: "utf8" });
@@ -58,15 +68,10 @@ export function parseStartupPairs(args: readonly string[]): number | { error: st
 
 /** Runs the pairs, prints the summary (text, or one JSON line) and returns the exit code. */
 export function runStartup(pairs: number, asJson: boolean): number {
-  const root = fileURLToPath(new URL("../../", import.meta.url));
-  const bin = join(root, "dist/cli/bin.js");
+  const bin = join(PACKAGE_ROOT, "dist/cli/bin.js");
   const work = mkdtempSync(join(tmpdir(), "continuum-startup-"));
   try {
-    const scenario = JSON.parse(readFileSync(join(root, STARTUP_SCENARIO), "utf8")) as Record<string, unknown>;
-    delete scenario.$schema;
-    const file = join(work, "one-second.json");
-    writeFileSync(file, JSON.stringify({ ...scenario, duration: "1 s", warmup: "0 s" }));
-    const run = [bin, "run", file, "--out", join(work, "out"), "--quiet"];
+    const run = [bin, "run", writeOneSecondScenario(work), "--out", join(work, "out"), "--quiet"];
     const loadBefore = loadavg()[0];
     const timed: { runSeconds: number; nodeSeconds: number }[] = [];
     for (let i = 0; i < pairs; i++) timed.push({ runSeconds: timeProcess(run, "simulate run"), nodeSeconds: timeProcess(["-e", "0"], "node -e 0") });
