@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { BENCH_MODELS } from "./models.js";
 import { measureFit } from "./fit-throughput.js";
+import { parseStartupPairs, runStartup } from "./startup.js";
 import { measureSweep, SWEEP_BENCH_FILE, SWEEP_BENCH_WORKERS, type SweepThroughput } from "./sweep-throughput.js";
 import { parseVsReferenceArgs, runVsReference } from "./vs-reference.js";
 
@@ -26,6 +27,8 @@ const models = vsReference ? [] : selected.length > 0 ? BENCH_MODELS.filter((m) 
 const runSweepBench = !vsReference && (selected.length === 0 || selected.includes("sweep"));
 /** `npm run bench -- fit`: the time to fit 100,000 samples. */
 const runFitBench = !vsReference && (selected.length === 0 || selected.includes("fit"));
+/** `npm run bench -- startup [--pairs N]`: a 1-second run against `node -e 0` (startup.ts). */
+const runStartupBench = !vsReference && (selected.length === 0 || selected.includes("startup"));
 const script = fileURLToPath(new URL("./bench-one.js", import.meta.url));
 
 interface Line {
@@ -125,4 +128,12 @@ if (runSweepBench) {
       );
     }
   }
+}
+
+if (runStartupBench) {
+  const pairs = parseStartupPairs(args);
+  if (typeof pairs !== "number") {
+    process.stderr.write(`${pairs.error}\n`);
+    process.exitCode = 2;
+  } else if (runStartup(pairs, asJson) !== 0) process.exitCode = 1;
 }

@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+// First: zod reads the setting as each schema is built (zod-jitless.ts).
+import "./zod-jitless.js";
 import { hideBin } from "yargs/helpers";
 import { EXIT_SIMULATION_ERROR, main } from "./main.js";
 

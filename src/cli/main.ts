@@ -14,11 +14,10 @@ import type { Results } from "../metrics/results-schema.js";
 import { runScenarioFile } from "../run/run-scenario.js";
 import { checkReplications, MIN_REPLICATIONS } from "../run/replication-count.js";
 import { resolveJobs } from "../sweep/jobs.js";
-import { profilesCommand, sampleCommand, validateCommand } from "./info-commands.js";
 import { runSummaryJson } from "./run-json.js";
 import { writeStdout } from "./stdout.js";
-import { EMIT_TARGETS, mergeCommand, sweepCommand, type MergeArgs, type SweepArgs } from "./sweep-command.js";
-import { DEFAULT_SHARD_JOBS, DEFAULT_SHARDS } from "../sweep/emit-cluster.js";
+import type { MergeArgs, SweepArgs } from "./sweep-command.js";
+import { DEFAULT_SHARD_JOBS, DEFAULT_SHARDS, EMIT_TARGETS } from "../sweep/emit-cluster.js";
 import { formatSummary } from "./summary.js";
 
 /** Exit codes: 0 ok, 1 simulation error, 2 bad input. */
@@ -119,7 +118,7 @@ export async function main(argv: string[]): Promise<number> {
           .option("quiet", QUIET_OPTION)
           .option("json", JSON_OPTION)
           .example("$0 validate scenarios/edge-ai-testbed.json", "Prints 'ok' or every problem with its JSON path"),
-      (args) => guard(() => validateCommand(args.scenario, () => readScenarioDocument(args.scenario), args.maxEvents, args)),
+      (args) => guard(async () => (await import("./info-commands.js")).validateCommand(args.scenario, () => readScenarioDocument(args.scenario), args.maxEvents, args)),
     )
     .command<{ spec: string; n: number; seed: string; quiet?: boolean }>(
       "sample <spec>",
@@ -132,7 +131,7 @@ export async function main(argv: string[]): Promise<number> {
           .option("quiet", QUIET_OPTION)
           .example(`$0 sample '{"dist":"exponential","mean":"20 ms"}' -n 5`, "Five exponential draws")
           .example(`$0 sample '{"preset":"5g-stable-calibrated"}' -n 100000 --seed 3`, "The calibrated 5G link jitter"),
-      (args) => guard(() => sampleCommand(args.spec, args.n, args.seed)),
+      (args) => guard(async () => (await import("./info-commands.js")).sampleCommand(args.spec, args.n, args.seed)),
     )
     .command<ReportArgs>(
       "report <results>",
@@ -177,7 +176,7 @@ export async function main(argv: string[]): Promise<number> {
             "$0 sweep sweeps/devices-vs-scheduler.json --emit k8s --shards 8 --image REGISTRY/continuum-sim:VERSION > sweep.yaml",
             "Kubernetes: the volume claim, an Indexed Job of 8 shards, the merge Job",
           ),
-      (args) => guard(() => sweepCommand(args)),
+      (args) => guard(async () => (await import("./sweep-command.js")).sweepCommand(args)),
     )
     .command<MergeArgs>(
       "merge <dirs...>",
@@ -191,7 +190,7 @@ export async function main(argv: string[]): Promise<number> {
           .option("dpi", DPI_OPTION)
           .option("quiet", QUIET_OPTION)
           .example("$0 merge out/shard-0 out/shard-1 out/shard-2 --out out/merged", "One summary from three shards"),
-      (args) => guard(() => mergeCommand(args)),
+      (args) => guard(async () => (await import("./sweep-command.js")).mergeCommand(args)),
     )
     .command<FitArgs>(
       "fit <file>",
@@ -218,7 +217,7 @@ export async function main(argv: string[]): Promise<number> {
           .option("json", JSON_OPTION)
           .example("$0 profiles", "One line per profile: id, role, accelerator, models")
           .example("$0 profiles --json", "The list as JSON: id, name, role, accelerator, models, llm paths and their models"),
-      (args) => guard(() => profilesCommand(args)),
+      (args) => guard(async () => (await import("./info-commands.js")).profilesCommand(args)),
     )
     .strict()
     .help()
@@ -230,9 +229,25 @@ export async function main(argv: string[]): Promise<number> {
       usageError = message;
       knownOptions = Object.keys((usage as unknown as { getDescriptions(): Record<string, unknown> }).getDescriptions());
     });
+  skipHelpCache(parser);
   await parser.parseAsync();
   if (usageError !== undefined) return usageFailure(explainUsageError(usageError, knownOptions, argv));
   return pending === undefined ? EXIT_OK : runGuarded(pending);
+}
+
+/** What skipHelpCache reaches inside yargs (18.x; not in its published types). */
+interface YargsUsageInternals {
+  getInternalMethods?: () => { getUsageInstance(): { cacheHelpMessage?: () => void } };
+}
+
+/**
+ * yargs renders a named command's whole help text (cliui, string-width: some 50-90 ms of a 0.5 s
+ * run) after its handler, only so that a later showHelp() can print it. This CLI never does: its
+ * fail() prints one line and points at --help, which yargs renders afresh. So the cache is skipped.
+ */
+function skipHelpCache(parser: object): void {
+  const usage = (parser as YargsUsageInternals).getInternalMethods?.().getUsageInstance();
+  if (usage?.cacheHelpMessage !== undefined) usage.cacheHelpMessage = () => {};
 }
 
 /**

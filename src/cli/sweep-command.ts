@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { InputError, SimulationError } from "../errors.js";
-import { type ClusterJobOptions, DEFAULT_SHARD_JOBS, DEFAULT_SHARDS, EXAMPLE_IMAGE, INSTALLED_BIN, pathInImage, safeName } from "../sweep/emit-cluster.js";
+import { type ClusterJobOptions, DEFAULT_SHARD_JOBS, EMIT_TARGETS, DEFAULT_SHARDS, EXAMPLE_IMAGE, INSTALLED_BIN, pathInImage, safeName } from "../sweep/emit-cluster.js";
 import { SLURM_CONTAINERS, type SlurmContainer, slurmArrayScript, slurmResultsDir } from "../sweep/emit-slurm.js";
 import { setPointer } from "../sweep/json-pointer.js";
 import { checkAllowExec, codeNamedIn, type NamedCode } from "../schedulers/named-code.js";
@@ -45,8 +45,6 @@ export interface MergeArgs {
   dpi?: number;
   quiet?: boolean;
 }
-
-export const EMIT_TARGETS = ["k8s", "slurm"] as const;
 
 /** `simulate sweep`: run (or emit cluster jobs for) a sweep; exit 1 when any run failed, after all the others ran. */
 export async function sweepCommand(args: SweepArgs): Promise<void> {

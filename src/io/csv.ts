@@ -1,4 +1,17 @@
-import { parse } from "csv-parse/sync";
+import { createRequire } from "node:module";
+import type * as CsvParseSync from "csv-parse/sync";
+
+/**
+ * csv-parse is required on the first CSV read, not imported: its ES build is ten modules a run
+ * without traces would load for nothing (start-up, docs/performance.md); the CommonJS build the
+ * same package ships for `require` is the same parser in one file, and a require can be lazy
+ * where the callers (trace readers, resolving a scenario) are synchronous.
+ */
+let csvParse: typeof CsvParseSync.parse | undefined;
+function csvParser(): typeof CsvParseSync.parse {
+  csvParse ??= (createRequire(import.meta.url)("csv-parse/sync") as typeof CsvParseSync).parse;
+  return csvParse;
+}
 
 /**
  * The one CSV reader (traces, `simulate fit`): csv-parse, RFC 4180 quoting included (a quoted cell
@@ -28,7 +41,7 @@ const REASONS: Record<string, string> = {
 /** Parses CSV text into rows of trimmed cells; `comments` drops lines that start with `#`. */
 export function parseCsv(text: string, options: { comments?: boolean } = {}): string[][] {
   try {
-    return parse(text, {
+    return csvParser()(text, {
       bom: true,
       trim: true,
       skip_empty_lines: true,

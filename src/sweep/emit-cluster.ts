@@ -10,6 +10,8 @@ import { InputError } from "../errors.js";
 import { SIMULATOR_VERSION } from "../version.js";
 import type { SweepPlan } from "./plan-types.js";
 
+/** The cluster job files `simulate sweep --emit` can print (here, not in the command, so the CLI's option list needs no sweep code). */
+export const EMIT_TARGETS = ["k8s", "slurm"] as const;
 /** Shards when --shards is not given. */
 export const DEFAULT_SHARDS = 4;
 /** Worker threads (and CPUs) per shard when --jobs is not given: the cluster, not the pod, provides the parallelism. */
