@@ -6,10 +6,11 @@ const MIN_BUCKETS = 16;
 /** Events sampled from the head of the queue to choose the bucket width (Brown, 1988). */
 const WIDTH_SAMPLE = 25;
 /**
- * Removals between two checks of the bucket width; at a check the width is re-estimated when more
- * than one removal in OVERRUN_SHARE had to search past a whole year of empty buckets.
+ * Every OVERRUN_CHECK searches past a whole year of empty buckets, the width is re-estimated if
+ * they came within OVERRUN_SHARE x as many pushes (more than one removal in OVERRUN_SHARE
+ * overran, pushes standing for removals in a steady state).
  */
-const CALIBRATION_PERIOD = 64;
+const OVERRUN_CHECK = 16;
 const OVERRUN_SHARE = 4;
 
 /**
@@ -41,9 +42,9 @@ export class CalendarQueue extends EventSlots implements PendingEvents {
   /** Bucket number (not list index) being scanned: floor(time / width) of the last removal. */
   private currentBucket = 0;
   private lastTime = 0;
-  /** Removals, and searches past a whole year, since the width was last estimated or checked. */
-  private removals = 0;
+  /** Searches past a whole year since the width was last estimated or checked, and `nextSeq` then. */
   private overruns = 0;
+  private pushesAtCheck = 0;
 
   constructor(initialCapacity = 1024) {
     const capacity = Math.max(16, initialCapacity);
@@ -116,7 +117,11 @@ export class CalendarQueue extends EventSlots implements PendingEvents {
 
   /** The earliest event, left in place with `currentBucket` on its bucket; -1 when empty (cancelled ones are unlinked at once). */
   private findEarliest(): number {
-    return this.stored === 0 ? -1 : this.scanYear();
+    if (this.stored === 0) return -1;
+    const slot = this.scanYear();
+    if (this.overruns < OVERRUN_CHECK || !this.rebuiltForOverruns()) return slot;
+    // The lists were rebuilt: scan again so that `currentBucket` is on the event's new bucket.
+    return this.scanYear();
   }
 
   /** Scans one year of buckets from the current one; falls back to a direct search of the heads. */
@@ -152,21 +157,22 @@ export class CalendarQueue extends EventSlots implements PendingEvents {
     this.stored--;
     this.releaseSlot(slot);
     if (this.stored < this.bucketCount / 2 && this.bucketCount > MIN_BUCKETS) this.resize(this.bucketCount / 2);
-    else if (++this.removals >= CALIBRATION_PERIOD) this.checkWidth();
   }
 
   /**
    * Re-estimates the width when too many removals searched past a year. The width is otherwise
    * set only when the bucket count changes, so a queue that never grows past 2 x MIN_BUCKETS
    * events keeps its initial 1 ms: events seconds apart (a language-model run) then overran the
-   * 16 ms year at almost every removal (3.6M of 6.3M in llm-cost-20k). Checked every
-   * CALIBRATION_PERIOD removals, so the O(n log n) rebuild costs O(log n) a removal at worst.
+   * 16 ms year at almost every removal (3.6M of 6.3M in llm-cost-20k). An overrun scans every
+   * bucket (O(n)), so a rebuild (O(n log n)) once per OVERRUN_CHECK of them adds O(log n) to each
+   * at worst, and nothing is counted on the common path.
    */
-  private checkWidth(): void {
-    const overrun = this.overruns * OVERRUN_SHARE > this.removals;
-    this.removals = 0;
+  private rebuiltForOverruns(): boolean {
+    const overran = this.overruns * OVERRUN_SHARE > this.nextSeq - this.pushesAtCheck;
     this.overruns = 0;
-    if (overrun) this.resize(this.bucketCount);
+    this.pushesAtCheck = this.nextSeq;
+    if (overran) this.resize(this.bucketCount);
+    return overran;
   }
 
   protected growRecords(capacity: number): void {
@@ -224,8 +230,8 @@ export class CalendarQueue extends EventSlots implements PendingEvents {
     slots.sort((a, b) => this.time[a] - this.time[b] || this.seq[a] - this.seq[b]);
     this.setBuckets(count, this.estimateWidth(slots));
     for (const slot of slots) this.insert(slot, Math.floor(this.time[slot] / this.width));
-    this.removals = 0;
     this.overruns = 0;
+    this.pushesAtCheck = this.nextSeq;
   }
 
   /** Three times the mean gap between the earliest events, ignoring gaps over twice the first mean (Brown's rule). */
