@@ -1,10 +1,17 @@
 import type { PendingEvents } from "./event-queue.js";
-import { CANCELLED_KIND, EventSlots } from "./event-slots.js";
+import { EventSlots } from "./event-slots.js";
 import { growFloat64, growInt32 } from "./typed-arrays.js";
 
 const MIN_BUCKETS = 16;
 /** Events sampled from the head of the queue to choose the bucket width (Brown, 1988). */
 const WIDTH_SAMPLE = 25;
+/**
+ * Every OVERRUN_CHECK searches past a whole year of empty buckets, the width is re-estimated if
+ * they came within OVERRUN_SHARE x as many pushes (more than one removal in OVERRUN_SHARE
+ * overran, pushes standing for removals in a steady state).
+ */
+const OVERRUN_CHECK = 16;
+const OVERRUN_SHARE = 4;
 
 /**
  * A calendar queue (R. Brown, "Calendar queues", CACM 31(10), 1988) of pending events ordered by
@@ -24,7 +31,7 @@ const WIDTH_SAMPLE = 25;
 export class CalendarQueue extends EventSlots implements PendingEvents {
   private seq: Float64Array;
   private next: Int32Array;
-  /** Events in the lists, including cancelled ones not yet removed. */
+  /** Events in the lists (a cancelled one leaves at once). */
   private stored = 0;
 
   private heads: Int32Array = new Int32Array(0);
@@ -35,6 +42,9 @@ export class CalendarQueue extends EventSlots implements PendingEvents {
   /** Bucket number (not list index) being scanned: floor(time / width) of the last removal. */
   private currentBucket = 0;
   private lastTime = 0;
+  /** Searches past a whole year since the width was last estimated or checked, and `nextSeq` then. */
+  private overruns = 0;
+  private pushesAtCheck = 0;
 
   constructor(initialCapacity = 1024) {
     const capacity = Math.max(16, initialCapacity);
@@ -47,14 +57,45 @@ export class CalendarQueue extends EventSlots implements PendingEvents {
   push(time: number, kind: number, arg: number): number {
     const slot = this.newRecord(time, kind, arg);
     this.seq[slot] = this.nextSeq++;
-    this.insert(slot);
-    // A peek may have moved the scan past this event's bucket (an event later than `until`).
     const bucket = Math.floor(time / this.width);
+    this.insert(slot, bucket);
+    // A peek may have moved the scan past this event's bucket (an event later than `until`).
     if (bucket < this.currentBucket) this.currentBucket = bucket;
     this.stored++;
     this.liveCount++;
     if (this.stored > 2 * this.bucketCount) this.resize(this.bucketCount * 2);
     return this.handleOf(slot);
+  }
+
+  /**
+   * Cancels a pending event and unlinks it at once (a sorted list averages under two events, so
+   * finding its predecessor is O(1) on average). Left in place, a cancelled record was stepped over
+   * at its removal and counted towards the bucket count: a model that cancels and reschedules at
+   * every change (the batched server at every batch change) kept one for each.
+   */
+  override cancel(handle: number): boolean {
+    const slot = this.pendingSlot(handle);
+    if (slot < 0) return false;
+    const list = Math.floor(this.time[slot] / this.width) & this.mask;
+    let previous = -1;
+    let current = this.heads[list];
+    while (current !== slot) {
+      previous = current;
+      current = this.next[current];
+    }
+    const following = this.next[slot];
+    if (previous < 0) this.heads[list] = following;
+    else this.next[previous] = following;
+    if (this.tails[list] === slot) this.tails[list] = previous;
+    this.stored--;
+    this.liveCount--;
+    this.releaseSlot(slot);
+    return true;
+  }
+
+  /** The bucket count, the bucket width (ms) and the records in the lists: for tests and diagnostics. */
+  get layout(): { buckets: number; widthMs: number; records: number } {
+    return { buckets: this.bucketCount, widthMs: this.width, records: this.stored };
   }
 
   peekTime(): number {
@@ -74,17 +115,13 @@ export class CalendarQueue extends EventSlots implements PendingEvents {
     return slot;
   }
 
-  /**
-   * The earliest live event, left in place with `currentBucket` on its bucket; -1 when empty.
-   * Cancelled events met at the head of a list are removed on the way.
-   */
+  /** The earliest event, left in place with `currentBucket` on its bucket; -1 when empty (cancelled ones are unlinked at once). */
   private findEarliest(): number {
-    for (;;) {
-      if (this.stored === 0) return -1;
-      const slot = this.scanYear();
-      if (this.kind[slot] !== CANCELLED_KIND) return slot;
-      this.removeHead(slot);
-    }
+    if (this.stored === 0) return -1;
+    const slot = this.scanYear();
+    if (this.overruns < OVERRUN_CHECK || !this.rebuiltForOverruns()) return slot;
+    // The lists were rebuilt: scan again so that `currentBucket` is on the event's new bucket.
+    return this.scanYear();
   }
 
   /** Scans one year of buckets from the current one; falls back to a direct search of the heads. */
@@ -101,6 +138,7 @@ export class CalendarQueue extends EventSlots implements PendingEvents {
       }
     }
     // Nothing within a year: the next event is far ahead. Its list head is the earliest of all heads.
+    this.overruns++;
     let best = -1;
     for (let list = 0; list < this.bucketCount; list++) {
       const head = heads[list];
@@ -121,6 +159,22 @@ export class CalendarQueue extends EventSlots implements PendingEvents {
     if (this.stored < this.bucketCount / 2 && this.bucketCount > MIN_BUCKETS) this.resize(this.bucketCount / 2);
   }
 
+  /**
+   * Re-estimates the width when too many removals searched past a year. The width is otherwise
+   * set only when the bucket count changes, so a queue that never grows past 2 x MIN_BUCKETS
+   * events keeps its initial 1 ms: events seconds apart (a language-model run) then overran the
+   * 16 ms year at almost every removal (3.6M of 6.3M in llm-cost-20k). An overrun scans every
+   * bucket (O(n)), so a rebuild (O(n log n)) once per OVERRUN_CHECK of them adds O(log n) to each
+   * at worst, and nothing is counted on the common path.
+   */
+  private rebuiltForOverruns(): boolean {
+    const overran = this.overruns * OVERRUN_SHARE > this.nextSeq - this.pushesAtCheck;
+    this.overruns = 0;
+    this.pushesAtCheck = this.nextSeq;
+    if (overran) this.resize(this.bucketCount);
+    return overran;
+  }
+
   protected growRecords(capacity: number): void {
     this.seq = growFloat64(this.seq, capacity);
     this.next = growInt32(this.next, capacity);
@@ -132,8 +186,9 @@ export class CalendarQueue extends EventSlots implements PendingEvents {
     return ta < tb || (ta === tb && this.seq[a] < this.seq[b]);
   }
 
-  private insert(slot: number): void {
-    const list = Math.floor(this.time[slot] / this.width) & this.mask;
+  /** Links `slot` into the list of bucket number `bucket` (floor(time / width), computed once by the caller). */
+  private insert(slot: number, bucket: number): void {
+    const list = bucket & this.mask;
     const tail = this.tails[list];
     this.next[slot] = -1;
     if (tail < 0) {
@@ -174,7 +229,9 @@ export class CalendarQueue extends EventSlots implements PendingEvents {
     }
     slots.sort((a, b) => this.time[a] - this.time[b] || this.seq[a] - this.seq[b]);
     this.setBuckets(count, this.estimateWidth(slots));
-    for (const slot of slots) this.insert(slot);
+    for (const slot of slots) this.insert(slot, Math.floor(this.time[slot] / this.width));
+    this.overruns = 0;
+    this.pushesAtCheck = this.nextSeq;
   }
 
   /** Three times the mean gap between the earliest events, ignoring gaps over twice the first mean (Brown's rule). */

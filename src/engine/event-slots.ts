@@ -11,7 +11,8 @@ const GENERATION_MASK = (1 << 30) - 1;
  * The event records both pending-event sets share: `time`, `kind` and `arg` per slot in typed
  * arrays, slots recycled through a free list, and handles that pack (generation, slot) so a stale
  * handle can never cancel the event that reuses its slot (slot < 2^22, generation < 2^30: an
- * exact integer in a double). Cancellation is lazy: the record is marked and skipped later.
+ * exact integer in a double). Cancellation here is lazy (the record is marked and skipped later);
+ * a subclass may remove the record at once instead.
  */
 export abstract class EventSlots {
   protected time: Float64Array;
@@ -44,10 +45,16 @@ export abstract class EventSlots {
 
   /** Kind of a pending event by handle, or CANCELLED_KIND when it ran or was cancelled. */
   kindOfHandle(handle: number): number {
+    const slot = this.pendingSlot(handle);
+    return slot < 0 ? CANCELLED_KIND : this.kind[slot];
+  }
+
+  /** The slot of a pending, not cancelled event by handle; -1 when it ran or was cancelled. */
+  protected pendingSlot(handle: number): number {
     const slot = handle % SLOT_SPACE;
     const generation = (handle - slot) / SLOT_SPACE;
-    if (slot >= this.slotCount || this.generation[slot] !== generation) return CANCELLED_KIND;
-    return this.kind[slot];
+    if (slot >= this.slotCount || this.generation[slot] !== generation || this.kind[slot] === CANCELLED_KIND) return -1;
+    return slot;
   }
 
   /** Argument of a pending event by handle (meaningful only while kindOfHandle is not CANCELLED_KIND). */

@@ -57,9 +57,16 @@ export class BatchServer {
   private lastUpdate = 0;
   private nextEvent: number | undefined;
   private nextTarget: ActiveJob | undefined;
+  /** The event kind of this server's phase ends (a registered handler: no closure per event). */
+  private readonly phaseEndKind: number;
   /** Share of the compute unit's speed the service has now (cached: a change is integrated at the old one first). */
   private speed = 1;
+  /** Tokens per ms of one query in each phase for the batch and speed now; set by `updateRates`. */
+  private prefillRate = 0;
+  private decodeRate = 0;
   private readonly unitId: number;
+  private readonly told: ServerJob[] = [];
+  private readonly prefilled: boolean[] = [];
 
   // Time-weighted statistics, clipped to the window.
   private lastStat = 0;
@@ -83,6 +90,7 @@ export class BatchServer {
     private readonly windowTo: number,
     private readonly placement: ServerPlacement | undefined,
   ) {
+    this.phaseEndKind = sim.registerKind(() => this.phaseEnd());
     this.unitId = placement === undefined ? -1 : placement.unit.register(() => this.speedChanged());
     if (placement !== undefined) this.speed = placement.unit.speedOf(this.unitId);
   }
@@ -199,21 +207,34 @@ export class BatchServer {
     if (now > this.lastStat) this.lastStat = now;
   }
 
-  private rate(entry: ActiveJob): number {
+  /**
+   * Each phase's per-query rate for the batch and speed now: once per integration step rather than
+   * once per query (the same expression, so the same doubles as a per-query computation).
+   */
+  private updateRates(): void {
     const spec = this.spec;
-    const base = (entry.decoding ? spec.decodeTokensPerMs : spec.prefillTokensPerMs) * this.speed;
-    if (spec.independentStreams) return base;
+    const prefill = spec.prefillTokensPerMs * this.speed;
+    const decode = spec.decodeTokensPerMs * this.speed;
+    if (spec.independentStreams) {
+      this.prefillRate = prefill;
+      this.decodeRate = decode;
+      return;
+    }
     const b = this.active.length;
-    const speedups = entry.decoding ? spec.decodeSpeedup : spec.prefillSpeedup;
-    return (base * speedups[Math.min(b, speedups.length) - 1]) / b;
+    if (b === 0) return;
+    this.prefillRate = (prefill * spec.prefillSpeedup[Math.min(b, spec.prefillSpeedup.length) - 1]) / b;
+    this.decodeRate = (decode * spec.decodeSpeedup[Math.min(b, spec.decodeSpeedup.length) - 1]) / b;
   }
 
   /** Brings every active query's remaining work up to now at the rates of the batch (and speed) as it was. */
   private advance(): void {
     const now = this.sim.now;
     const dt = now - this.lastUpdate;
-    if (dt > 0) {
-      for (const entry of this.active) entry.remaining -= this.rate(entry) * dt;
+    if (dt > 0 && this.active.length > 0) {
+      this.updateRates();
+      const prefillStep = this.prefillRate * dt;
+      const decodeStep = this.decodeRate * dt;
+      for (const entry of this.active) entry.remaining -= entry.decoding ? decodeStep : prefillStep;
     }
     this.accumulate(now);
     this.lastUpdate = now;
@@ -258,46 +279,61 @@ export class BatchServer {
     this.nextEvent = undefined;
     this.nextTarget = undefined;
     let best = Infinity;
+    this.updateRates();
     for (const entry of this.active) {
-      const t = Math.max(0, entry.remaining) / this.rate(entry);
+      const t = Math.max(0, entry.remaining) / (entry.decoding ? this.decodeRate : this.prefillRate);
       // Strictly less: on a tie the query that joined the batch first finishes first.
       if (t < best) {
         best = t;
         this.nextTarget = entry;
       }
     }
-    if (this.nextTarget !== undefined) this.nextEvent = this.sim.schedule(best, () => this.phaseEnd());
+    if (this.nextTarget !== undefined) this.nextEvent = this.sim.scheduleKind(best, this.phaseEndKind, 0);
   }
 
   private phaseEnd(): void {
     this.nextEvent = undefined;
     this.advance();
     if (this.nextTarget !== undefined) this.nextTarget.remaining = 0;
-    const callbacks: Array<() => void> = [];
+    // The queries to tell, in batch order, and whether each finished its prefill (else its output).
+    // Scratch arrays, overwritten from index 0 (truncating them cost a runtime call): a phase end
+    // runs only from the event loop, never inside its own callbacks.
+    const told = this.told;
+    const prefilled = this.prefilled;
+    let toldCount = 0;
     const now = this.sim.now;
     const counted = this.inWindow();
-    for (let i = 0; i < this.active.length; i++) {
-      const entry = this.active[i];
-      if (entry.remaining > TOKEN_EPSILON) continue;
+    const active = this.active;
+    // Compacts the batch in place, keeping order (a splice per finished query allocated an array).
+    let kept = 0;
+    for (let i = 0; i < active.length; i++) {
+      const entry = active[i];
+      if (entry.remaining > TOKEN_EPSILON) {
+        active[kept++] = entry;
+        continue;
+      }
+      told[toldCount] = entry.job;
+      prefilled[toldCount++] = !entry.decoding;
       if (!entry.decoding) {
         entry.decoding = true;
         entry.remaining = entry.job.outputTokens;
         entry.job.prefillEndedAt = now;
         if (counted) this.promptTokens += entry.job.promptTokens;
-        callbacks.push(() => entry.job.firstToken());
-      } else {
-        this.active.splice(i--, 1);
-        if (counted) {
-          this.served++;
-          this.outputTokens += entry.job.outputTokens;
-        }
-        callbacks.push(() => entry.job.done());
+        active[kept++] = entry;
+      } else if (counted) {
+        this.served++;
+        this.outputTokens += entry.job.outputTokens;
       }
     }
+    // pop, not a length store: setting length is a runtime call.
+    while (active.length > kept) active.pop();
     this.admit();
     if (this.active.length === 0) this.busyChanged(false);
     this.reschedule();
     // After the state is consistent: a callback may submit to this server again.
-    for (const callback of callbacks) callback();
+    for (let i = 0; i < toldCount; i++) {
+      if (prefilled[i]) told[i].firstToken();
+      else told[i].done();
+    }
   }
 }
