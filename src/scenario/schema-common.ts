@@ -187,14 +187,9 @@ export const migrationSchema = z
   .strictObject({
     modelLoadTime: durationSchema.optional().meta({ description: `Time to load the model on the target node. Default ${DEFAULT_MODEL_LOAD_MS} ms (estimate).` }),
     preloaded: z.boolean().optional().meta({ description: "Models are already loaded everywhere: no load time. Default false." }),
-    stateBytes: z
-      .number()
-      .int()
-      .nonnegative()
-      .optional()
-      .meta({
-        description: "Session state sent to the target: over the node-to-node route when the graph has one (shared with other transfers there), else over the device's route to the target. Default 0.",
-      }),
+    stateBytes: z.number().int().nonnegative().optional().meta({
+      description: "Session state sent to the target: over the node-to-node route when the graph has one (shared with other transfers there), else over the device's route to the target. Default 0.",
+    }),
   })
   .meta({ description: "Cost of a session migration; during the switch the old node keeps serving the session (make-before-break)." });
 

@@ -57,6 +57,10 @@ function partialRuns(results: ReportResults): string[] {
   });
 }
 
+function labelBeside(leftOfRule: boolean) {
+  return { type: "text" as const, align: leftOfRule ? ("right" as const) : ("left" as const), baseline: "bottom" as const, dx: leftOfRule ? -3 : 3, dy: -2, fontSize: 9, color: "#333333" };
+}
+
 /** Chart 1: cumulative distribution of total latency per scheduler, with the QoS deadline as a labelled rule. */
 export function latencyCdfChart(results: ReportResults, options: LatencyCdfOptions = {}): ChartOutcome {
   const width = options.width ?? "column";
@@ -108,8 +112,9 @@ export function latencyCdfChart(results: ReportResults, options: LatencyCdfOptio
               layer: [
                 { mark: { type: "rule" as const, strokeDash: [4, 3], color: "#555555", strokeWidth: 1 }, encoding: { x: { field: "ms", type: "quantitative" as const } } },
                 {
-                  // Low on the plot, right of the rule: the curves are steep there, so the label stays clear of them.
-                  mark: { type: "text" as const, align: "left" as const, baseline: "bottom" as const, dx: 3, dy: -2, fontSize: 9, color: "#333333" },
+                  // Low on the plot, right of the rule (the curves are steep there, so the label stays clear of them); left of it when
+                  // the deadline ends the axis (no completion past it), where a label on the right would leave the chart.
+                  mark: labelBeside(deadline >= maxMs),
                   encoding: { x: { field: "ms", type: "quantitative" as const }, y: { datum: 2 }, text: { field: "label" } },
                 },
               ],
