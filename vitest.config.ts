@@ -39,7 +39,9 @@ const SLOW_TESTS = [
   "test/report/frame-charts.test.ts",
   "test/report/legacy-results.test.ts",
   "test/report/llm-report.test.ts",
+  "test/report/network-charts.test.ts",
   "test/scenario/shared-uplink.test.ts",
+  "test/world/mobility-handover.test.ts",
   "test/run/work-estimate.test.ts",
   // Two statistical runs of about 200,000 frames on a shared uplink (~6 s).
   "test/world/shared-links.test.ts",
