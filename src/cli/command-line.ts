@@ -35,7 +35,10 @@ export function explainUsageError(message: string, knownOptions: readonly string
   // yargs describes positionals beside options; only options are suggested for an option.
   const options = knownOptions.filter((name) => !POSITIONALS.has(name) && name !== "help").map((name) => `--${name}`);
   const typedOptions = new Set(argv.filter((arg) => arg.startsWith("-")).map((arg) => arg.replace(/^-+/, "").replace(/=.*$/, "")));
-  const names = unknown[1].split(", ");
+  // yargs lists an unknown --dry-run twice, as typed and camel-cased ("dryRun"): one mistake, one message.
+  const camel = (name: string): string => name.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
+  const camelOfTyped = new Set([...typedOptions].filter((name) => name.includes("-")).map(camel));
+  const names = unknown[1].split(", ").filter((name) => typedOptions.has(name) || !camelOfTyped.has(name));
   return names
     .map((name) => {
       if (!typedOptions.has(name))

@@ -27,6 +27,14 @@ describe("the command line is checked whole before any work", () => {
     expect(readdirSync(dir)).toEqual([]);
   });
 
+  it("a misspelt hyphenated option is one message (yargs also lists it camel-cased, as an argument)", () => {
+    const run = runCli([TESTBED, "--dry-run", "--out", join(tempDir(), "out")]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("unknown option --dry-run;");
+    expect(run.stderr).not.toContain("dryRun");
+    expect(run.stderr.split("\n").filter((line) => line.startsWith("simulate:") || line.startsWith("unexpected"))).toHaveLength(1);
+  });
+
   it("an unexpected extra argument is named as an argument, not an option", () => {
     const run = runCli([TESTBED, "extra", "--out", join(tempDir(), "out")]);
     expect(run.code).toBe(2);
