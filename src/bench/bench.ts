@@ -4,6 +4,7 @@ import { BENCH_MODELS } from "./models.js";
 import { measureFit } from "./fit-throughput.js";
 import { measureSweep, SWEEP_BENCH_FILE, SWEEP_BENCH_WORKERS, type SweepThroughput } from "./sweep-throughput.js";
 import { parseVsReferenceArgs, runVsReference } from "./vs-reference.js";
+import { formatScale, measureScale } from "./scale-model.js";
 
 /**
  * `npm run bench [-- --json] [-- model ...]`: each model runs in a fresh Node process and its wall
@@ -26,6 +27,8 @@ const models = vsReference ? [] : selected.length > 0 ? BENCH_MODELS.filter((m) 
 const runSweepBench = !vsReference && (selected.length === 0 || selected.includes("sweep"));
 /** `npm run bench -- fit`: the time to fit 100,000 samples. */
 const runFitBench = !vsReference && (selected.length === 0 || selected.includes("fit"));
+/** `npm run bench -- scale`: memory and set-up time against the device count (scale-model.ts). */
+const runScaleBench = !vsReference && (selected.length === 0 || selected.includes("scale"));
 const script = fileURLToPath(new URL("./bench-one.js", import.meta.url));
 
 interface Line {
@@ -124,5 +127,16 @@ if (runSweepBench) {
         `  ${m.workers} worker(s): ${m.runs} runs in ${m.wallSeconds.toFixed(2)} s = ${m.runsPerSecond.toFixed(1)} runs/s${factor === null || m.workers === 1 ? "" : `, speed-up ${factor.toFixed(2)}x`}\n`,
       );
     }
+  }
+}
+
+if (runScaleBench) {
+  try {
+    const rows = measureScale();
+    if (asJson) for (const row of rows) process.stdout.write(`${JSON.stringify({ name: "scale", ...row })}\n`);
+    else process.stdout.write(formatScale(rows));
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n`);
+    process.exitCode = 1;
   }
 }

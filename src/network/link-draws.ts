@@ -28,6 +28,14 @@ export class LinkDraws {
   readonly propagationMs: Float64Array;
   /** Per (device, link, direction) of routes of several links: index into the stream table (see deviceLinkDraw). */
   private readonly deviceLinkStream = new Map<number, number>();
+  /**
+   * The implicit direct links (ResolvedNetwork.direct): per (row, node), the index into linkModels
+   * and the propagation delay; per (device, node, direction) used so far, the stream (sparse: a
+   * device uses few of its nodes' links, and a dense table would be 8 bytes per pair).
+   */
+  readonly directModel: Int32Array;
+  readonly directPropagationMs: Float64Array;
+  readonly directStreams = new IntTable();
 
   constructor(
     private readonly network: ResolvedNetwork,
@@ -40,8 +48,7 @@ export class LinkDraws {
     this.linkModel = new Int32Array(links.length);
     this.propagationMs = Float64Array.from(links, (link) => link.propagationMs);
     const models = new Map<ResolvedLink, number>();
-    links.forEach((link, i) => {
-      const p = link.parameters;
+    const modelOf = (p: ResolvedLink): number => {
       let model = models.get(p);
       if (model === undefined) {
         model = this.linkModels.length;
@@ -53,8 +60,34 @@ export class LinkDraws {
           instantaneous: p.latency.isConstant && p.latency.exactMean === 0 && p.jitter === undefined && p.bytesPerMs === Infinity,
         });
       }
-      this.linkModel[i] = model;
+      return model;
+    };
+    // Direct rows first: a star's samplers are numbered as when its links were objects (the order does not change a draw anyway).
+    const rows = network.direct?.rows ?? [];
+    const width = rows.length === 0 ? 0 : rows[0].length;
+    this.directModel = new Int32Array(rows.length * width);
+    this.directPropagationMs = new Float64Array(rows.length * width);
+    rows.forEach((row, r) => {
+      row.forEach((link, node) => {
+        this.directModel[r * width + node] = modelOf(link.parameters);
+        this.directPropagationMs[r * width + node] = link.propagationMs;
+      });
     });
+    links.forEach((link, i) => {
+      this.linkModel[i] = modelOf(link.parameters);
+    });
+  }
+
+  /** The stream of the direct link of (device, node) in `direction` (0 up, 1 down), `link/<device>/<node>/<up|down>` as the star's link objects had, created at first use. */
+  directStream(device: number, node: number, nodeCount: number, direction: number): number {
+    const key = (device * nodeCount + node) * 2 + direction;
+    let stream = this.directStreams.get(key);
+    if (stream < 0) {
+      const vertices = this.network.vertices;
+      stream = this.linkStreams.add(`link/${vertices[device].id}/${vertices[this.devices.length + node].id}/${direction === 0 ? "up" : "down"}`);
+      this.directStreams.set(key, stream);
+    }
+    return stream;
   }
 
   /** One link's latency + jitter (+ propagation) draw from the link's own stream; index = (link << 1) | 0 crossed forward (from -> to), | 1 back. */
@@ -101,4 +134,57 @@ export class LinkDraws {
     if (l.kind === "access") return `access/${from}/${forward ? "up" : "down"}`;
     return `link/${from}--${to}/${forward ? "forward" : "reverse"}`;
   }
+}
+
+/**
+ * A map from non-negative integers (below 2^53) to non-negative int32s, -1 when absent: open
+ * addressing over two typed arrays, so an entry costs 24 bytes at most and no object, and a
+ * lookup no Map hashing of a heap number.
+ */
+export class IntTable {
+  private keys = new Float64Array(16).fill(-1);
+  private values = new Int32Array(16);
+  private count = 0;
+
+  get size(): number {
+    return this.count;
+  }
+
+  get(key: number): number {
+    const mask = this.keys.length - 1;
+    for (let slot = hashOf(key) & mask; ; slot = (slot + 1) & mask) {
+      const k = this.keys[slot];
+      if (k === key) return this.values[slot];
+      if (k < 0) return -1;
+    }
+  }
+
+  set(key: number, value: number): void {
+    if ((this.count + 1) * 2 > this.keys.length) this.grow();
+    const mask = this.keys.length - 1;
+    for (let slot = hashOf(key) & mask; ; slot = (slot + 1) & mask) {
+      const k = this.keys[slot];
+      if (k === key || k < 0) {
+        if (k < 0) this.count++;
+        this.keys[slot] = key;
+        this.values[slot] = value;
+        return;
+      }
+    }
+  }
+
+  private grow(): void {
+    const { keys, values } = this;
+    this.keys = new Float64Array(keys.length * 2).fill(-1);
+    this.values = new Int32Array(keys.length * 2);
+    this.count = 0;
+    for (let i = 0; i < keys.length; i++) if (keys[i] >= 0) this.set(keys[i], values[i]);
+  }
+}
+
+/** Spreads consecutive keys (a device's pairs) over the table: the low and high 32 bits mixed by a multiplicative hash. */
+function hashOf(key: number): number {
+  const low = key >>> 0;
+  const high = (key / 4294967296) >>> 0;
+  return Math.imul(low ^ Math.imul(high, 0x85ebca6b), 0x9e3779b1) >>> 0;
 }

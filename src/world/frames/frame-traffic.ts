@@ -13,6 +13,9 @@ import { MigrationController } from "./migration-controller.js";
 import { type SlotServiceEvents, SlotServices } from "./slot-server.js";
 import { TaskPool } from "./task-pool.js";
 
+/** Requests the task pool is sized for at the start (it grows beyond). */
+const POOL_PRESIZE_MAX = 1 << 16;
+
 /** Called for every measured frame that completes, for per-task output. */
 export type TaskSink = (record: TaskRecord) => void;
 
@@ -107,7 +110,9 @@ export class FrameTraffic implements Traffic, SlotServiceEvents {
     for (const device of scenario.devices) {
       for (const workload of device.workloads) if (workload.family === "frames") this.sources.push({ device: device.index, workload, streamPrefix: workload.streamPrefix });
     }
-    this.pool = new TaskPool(Math.max(1024, scenario.devices.length * 4));
+    // Presized for a few requests per device, up to a cap: beyond it the pool doubles as it fills
+    // (a million devices never have four million requests in flight; presized, 300 bytes each).
+    this.pool = new TaskPool(Math.min(Math.max(1024, scenario.devices.length * 4), POOL_PRESIZE_MAX));
     this.nextArrival = new Float64Array(this.sources.length);
     this.sourceClass = Int32Array.from(this.sources.map((source) => source.workload.serviceClass));
     this.sourceDevice = Int32Array.from(this.sources.map((source) => source.device));
