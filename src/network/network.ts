@@ -4,7 +4,8 @@ import { SimulationError } from "../errors.js";
 import type { LinkResults } from "../metrics/network-results.js";
 import type { ResolvedNetwork } from "../scenario/resolved.js";
 import { FlowNetwork } from "./flows/flow-network.js";
-import { IntTable, type LinkSampler, LinkDraws } from "./link-draws.js";
+import { type LinkSampler, LinkDraws } from "./link-draws.js";
+import { PairDegradations } from "./pair-degradations.js";
 import { type PairRoute, pairRouteOf } from "./pair-route.js";
 import { LinkMeter, meteredLinks } from "./link-results.js";
 import { RELAY_KINDS, type Route, Routes } from "./topology/routes.js";
@@ -78,15 +79,8 @@ export class Network {
   private readonly directRowOf: Int32Array | undefined;
   private readonly directModel: Int32Array;
   private readonly directPropagationMs: Float64Array;
-  /**
-   * Degradations (faults), sparse: per (device, node) ever degraded an entry of `degradation`
-   * (latency factor, added latency, bandwidth factor), in force when `degradationActive`; none
-   * in force: factors 1, 0, 1, and the hot path checks one counter.
-   */
-  private readonly degradationOf = new IntTable();
-  private readonly degradation: number[] = [];
-  private readonly degradationActive: number[] = [];
-  private activeDegradations = 0;
+  /** Degradations (faults) in force, per (device, node), sparse (pair-degradations.ts). */
+  private readonly degradations = new PairDegradations();
   /** Per link: 1 for a wireless device's access link (its own streams, `access/<device>/<up|down>`). */
   private readonly accessKind: Uint8Array;
   /** Per (link << 1 | direction-bit), the FlowNetwork link of a capacity-limited direction, else -1; per (access point << 1 | UP/DOWN), its air interface's. */
@@ -235,7 +229,7 @@ export class Network {
     let single = this.pairSingle[pair];
     if (single === UNBUILT) single = this.firstUse(device, node);
     if (single < MULTI_HOP) return this.sharedTransfer(device, node, direction, bytes, kind, arg);
-    const degradation = this.degradationIn(pair);
+    const degradation = this.degradations.entryOf(pair);
     const degraded = degradation >= 0;
     let delay: number;
     if (single >= 0) {
@@ -273,7 +267,7 @@ export class Network {
     const cell = (this.directRowOf as Int32Array)[device] * this.nodeCount + node;
     const model = this.linkModels[this.directModel[cell]];
     const propagation = this.directPropagationMs[cell];
-    const degradation = this.degradationIn(device * this.nodeCount + node);
+    const degradation = this.degradations.entryOf(device * this.nodeCount + node);
     if (model.instantaneous && propagation === 0 && degradation < 0) return 0;
     this.linkStreams.select(this.draws.directStream(device, node, this.nodeCount, direction));
     let delay = model.latency();
@@ -287,24 +281,17 @@ export class Network {
     let delay = latency;
     let factor = 1;
     if (degradation >= 0) {
-      delay = delay * this.degradation[degradation * 3] + this.degradation[degradation * 3 + 1];
-      factor = this.degradation[degradation * 3 + 2];
+      delay = this.degradations.latency(degradation, delay);
+      factor = this.degradations.bandwidthFactor(degradation);
     }
     if (bytes > 0 && bytesPerMs !== Infinity) delay += bytes / (bytesPerMs * factor);
     if (!(delay >= 0)) this.negativeDelay(device, node, delay);
     return delay;
   }
 
-  /** The degradation in force on the pair (an index into `degradation`), or -1. */
-  private degradationIn(pair: number): number {
-    if (this.activeDegradations === 0) return -1;
-    const entry = this.degradationOf.get(pair);
-    return entry >= 0 && this.degradationActive[entry] === 1 ? entry : -1;
-  }
-
   private bandwidthFactor(pair: number): number {
-    const entry = this.degradationIn(pair);
-    return entry < 0 ? 1 : this.degradation[entry * 3 + 2];
+    const entry = this.degradations.entryOf(pair);
+    return entry < 0 ? 1 : this.degradations.bandwidthFactor(entry);
   }
 
   /**
@@ -379,8 +366,8 @@ export class Network {
       // An access link is the device's own: one stream per direction; a lone link as the star's; else per device.
       delay += this.accessKind[link] === 1 || count === 1 ? this.draws.linkDraw(index) : this.draws.deviceLinkDraw(device, index);
     }
-    const degradation = this.degradationIn(pair);
-    if (degradation >= 0) delay = delay * this.degradation[degradation * 3] + this.degradation[degradation * 3 + 1];
+    const degradation = this.degradations.entryOf(pair);
+    if (degradation >= 0) delay = this.degradations.latency(degradation, delay);
     if (!(delay >= 0)) this.negativeDelay(device, node, delay);
     return delay;
   }
@@ -397,21 +384,7 @@ export class Network {
 
   /** Applies (or, with factors 1, 0, 1, lifts) a degradation on the routes from `devices` to `node`. */
   setLinkDegradation(node: number, devices: readonly number[], latencyFactor: number, addedLatencyMs: number, bandwidthFactor: number): void {
-    const active = latencyFactor !== 1 || addedLatencyMs !== 0 || bandwidthFactor !== 1 ? 1 : 0;
-    for (const device of devices) {
-      const pair = device * this.nodeCount + node;
-      let entry = this.degradationOf.get(pair);
-      if (entry < 0) {
-        // Lifting a degradation never applied leaves nothing behind.
-        if (active === 0) continue;
-        entry = this.degradationActive.length;
-        this.degradationOf.set(pair, entry);
-        this.degradationActive.push(0);
-      }
-      this.degradation.splice(entry * 3, 3, latencyFactor, addedLatencyMs, bandwidthFactor);
-      this.activeDegradations += active - this.degradationActive[entry];
-      this.degradationActive[entry] = active;
-    }
+    for (const device of devices) this.degradations.set(device * this.nodeCount + node, latencyFactor, addedLatencyMs, bandwidthFactor);
   }
 
   // The contract of issue 15's wiring (NET implements; the world's mobility driver calls) ----------

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import seedrandom from "seedrandom";
 import { RandomStreams } from "../../src/engine/rng.js";
-import { IntTable } from "../../src/network/link-draws.js";
+import { IntTable } from "../../src/network/int-table.js";
 import { DOWN, Network, UP } from "../../src/network/network.js";
 import { resolveScenario } from "../../src/scenario/resolve.js";
 import type { ResolvedScenario } from "../../src/scenario/resolved-scenario.js";
