@@ -5,6 +5,7 @@ import { measureFit } from "./fit-throughput.js";
 import { parseStartupPairs, runStartup } from "./startup.js";
 import { measureSweep, SWEEP_BENCH_FILE, SWEEP_BENCH_WORKERS, type SweepThroughput } from "./sweep-throughput.js";
 import { parseVsReferenceArgs, runVsReference } from "./vs-reference.js";
+import { formatScale, measureScale } from "./scale-model.js";
 
 /**
  * `npm run bench [-- --json] [-- model ...]`: each model runs in a fresh Node process and its wall
@@ -29,6 +30,8 @@ const runSweepBench = !vsReference && (selected.length === 0 || selected.include
 const runFitBench = !vsReference && (selected.length === 0 || selected.includes("fit"));
 /** `npm run bench -- startup [--pairs N]`: a 1-second run against `node -e 0` (startup.ts). */
 const runStartupBench = !vsReference && (selected.length === 0 || selected.includes("startup"));
+/** `npm run bench -- scale`: memory and set-up time against the device count (scale-model.ts). */
+const runScaleBench = !vsReference && (selected.length === 0 || selected.includes("scale"));
 const script = fileURLToPath(new URL("./bench-one.js", import.meta.url));
 
 interface Line {
@@ -136,4 +139,15 @@ if (runStartupBench) {
     process.stderr.write(`${pairs.error}\n`);
     process.exitCode = 2;
   } else if (runStartup(pairs, asJson) !== 0) process.exitCode = 1;
+}
+
+if (runScaleBench) {
+  try {
+    const rows = measureScale();
+    if (asJson) for (const row of rows) process.stdout.write(`${JSON.stringify({ name: "scale", ...row })}\n`);
+    else process.stdout.write(formatScale(rows));
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n`);
+    process.exitCode = 1;
+  }
 }

@@ -1,10 +1,10 @@
-import seedrandom from "seedrandom";
-
 /** A source of uniform numbers in [0, 1). */
 export type Uniform = () => number;
 
 /** 2^-32: Alea's carry scale. */
 const TWO_POW_MINUS_32 = 2.3283064365386963e-10;
+/** Stream states per chunk of RandomStreams (32 kB). */
+const STREAMS_PER_CHUNK = 1024;
 /** Alea's multiplier (Baagøe's Alea, as in seedrandom 3). */
 const ALEA_MULTIPLIER = 2091639;
 
@@ -20,6 +20,13 @@ const ALEA_MULTIPLIER = 2091639;
  */
 export class RandomStreams {
   private readonly streams = new Map<string, Uniform>();
+  /**
+   * Stream states, STREAMS_PER_CHUNK to a Float64Array: a Float64Array of its own per stream cost
+   * about 300 bytes (array, buffer, backing store), twice per device of a million (issue 16).
+   * Chunks are never reallocated, so a stream's closure holds its chunk and offset for good.
+   */
+  private chunk = new Float64Array(0);
+  private used = 0;
 
   constructor(readonly masterSeed: number | string) {}
 
@@ -27,9 +34,15 @@ export class RandomStreams {
   stream(name: string): Uniform {
     let uniform = this.streams.get(name);
     if (uniform === undefined) {
-      const state = new Float64Array(4);
-      seedAlea(this.seedFor(name), state, 0);
-      uniform = () => aleaStep(state, 0);
+      if (this.used === this.chunk.length) {
+        this.chunk = new Float64Array(STREAMS_PER_CHUNK * 4);
+        this.used = 0;
+      }
+      const state = this.chunk;
+      const offset = this.used;
+      this.used += 4;
+      seedAleaDirect(this.seedFor(name), state, offset);
+      uniform = () => aleaStep(state, offset);
       this.streams.set(name, uniform);
     }
     return uniform;
@@ -77,14 +90,6 @@ export class StreamTable {
   select(index: number): void {
     this.offset = index * 4;
   }
-}
-
-function seedAlea(seed: string, state: Float64Array, offset: number): void {
-  const initial = seedrandom.alea(seed, { state: true }).state() as unknown as { s0: number; s1: number; s2: number; c: number };
-  state[offset] = initial.s0;
-  state[offset + 1] = initial.s1;
-  state[offset + 2] = initial.s2;
-  state[offset + 3] = initial.c;
 }
 
 /** Baagøe's Mash as in seedrandom 3.0.5 lib/alea.js, with its running state passed in and out. */

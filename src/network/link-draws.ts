@@ -1,6 +1,7 @@
 import type { RandomStreams, StreamTable } from "../engine/rng.js";
 import type { Sampler } from "../random/distributions.js";
 import type { ResolvedLink, ResolvedNetwork } from "../scenario/resolved.js";
+import { IntTable } from "./int-table.js";
 
 export interface LinkSampler {
   latency: Sampler;
@@ -31,6 +32,14 @@ export class LinkDraws {
   readonly propagationMs: Float64Array;
   /** Per (device, link, direction) of routes of several links: index into the stream table (see deviceLinkDraw). */
   private readonly deviceLinkStream = new Map<number, number>();
+  /**
+   * The implicit direct links (ResolvedNetwork.direct): per (row, node), the index into linkModels
+   * and the propagation delay; per (device, node, direction) used so far, the stream (sparse: a
+   * device uses few of its nodes' links, and a dense table would be 8 bytes per pair).
+   */
+  readonly directModel: Int32Array;
+  readonly directPropagationMs: Float64Array;
+  readonly directStreams = new IntTable();
 
   constructor(
     private readonly network: ResolvedNetwork,
@@ -43,8 +52,7 @@ export class LinkDraws {
     this.linkModel = new Int32Array(links.length);
     this.propagationMs = Float64Array.from(links, (link) => link.propagationMs);
     const models = new Map<ResolvedLink, number>();
-    links.forEach((link, i) => {
-      const p = link.parameters;
+    const modelOf = (p: ResolvedLink): number => {
       let model = models.get(p);
       if (model === undefined) {
         model = this.linkModels.length;
@@ -58,8 +66,34 @@ export class LinkDraws {
           constantMs: p.latency.isConstant ? (p.latency.exactMean as number) : Number.NaN,
         });
       }
-      this.linkModel[i] = model;
+      return model;
+    };
+    // Direct rows first: a star's samplers are numbered as when its links were objects (the order does not change a draw anyway).
+    const rows = network.direct?.rows ?? [];
+    const width = rows.length === 0 ? 0 : rows[0].length;
+    this.directModel = new Int32Array(rows.length * width);
+    this.directPropagationMs = new Float64Array(rows.length * width);
+    rows.forEach((row, r) => {
+      row.forEach((link, node) => {
+        this.directModel[r * width + node] = modelOf(link.parameters);
+        this.directPropagationMs[r * width + node] = link.propagationMs;
+      });
     });
+    links.forEach((link, i) => {
+      this.linkModel[i] = modelOf(link.parameters);
+    });
+  }
+
+  /** The stream of the direct link of (device, node) in `direction` (0 up, 1 down), `link/<device>/<node>/<up|down>` as the star's link objects had, created at first use. */
+  directStream(device: number, node: number, nodeCount: number, direction: number): number {
+    const key = (device * nodeCount + node) * 2 + direction;
+    let stream = this.directStreams.get(key);
+    if (stream < 0) {
+      const vertices = this.network.vertices;
+      stream = this.linkStreams.add(`link/${vertices[device].id}/${vertices[this.devices.length + node].id}/${direction === 0 ? "up" : "down"}`);
+      this.directStreams.set(key, stream);
+    }
+    return stream;
   }
 
   /** One link's latency + jitter (+ propagation) draw from the link's own stream; index = (link << 1) | 0 crossed forward (from -> to), | 1 back. */

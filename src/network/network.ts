@@ -5,6 +5,7 @@ import type { LinkResults } from "../metrics/network-results.js";
 import type { ResolvedNetwork } from "../scenario/resolved.js";
 import { FlowNetwork } from "./flows/flow-network.js";
 import { type LinkSampler, LinkDraws } from "./link-draws.js";
+import { PairDegradations } from "./pair-degradations.js";
 import { type PairRoute, pairRouteOf } from "./pair-route.js";
 import { LinkMeter, meteredLinks } from "./link-results.js";
 import { RELAY_KINDS, type Route, Routes } from "./topology/routes.js";
@@ -51,7 +52,7 @@ export class Network {
   private readonly deviceCount: number;
   private readonly nodeCount: number;
   private readonly network: ResolvedNetwork;
-  private readonly routes: Routes;
+  private builtRoutes: Routes | undefined;
   /** Per (link, direction): index into the stream table, or -1 before first use (links crossed alone: the star's). */
   private readonly linkStream: Int32Array;
   /** Per link: index into linkModels (links with equal parameters share one compiled sampler). */
@@ -70,12 +71,16 @@ export class Network {
   private readonly pairBottleneck: Float64Array;
   /** Per (device, node): the route, computed at first use and dropped when the graph changes. */
   private readonly pairRoutes: (PairRoute | undefined)[];
-  // Degradations in force (faults), per (device, node): factors 1, 0, 1 when none.
-  private readonly latencyFactor: Float64Array;
-  private readonly addedLatency: Float64Array;
-  private readonly bandwidthFactor: Float64Array;
-  /** 1 where a degradation is active (one load on the hot path instead of three). */
-  private readonly degradedPair: Uint8Array;
+  /**
+   * The star of direct links only (ResolvedNetwork.direct): per device its row, and per (row,
+   * node) the sampler and propagation; the per-pair arrays above are then empty (issue 16: per
+   * pair they cost about 45 bytes, 4.5 kB per device at 100 nodes).
+   */
+  private readonly directRowOf: Int32Array | undefined;
+  private readonly directModel: Int32Array;
+  private readonly directPropagationMs: Float64Array;
+  /** Degradations (faults) in force, per (device, node), sparse (pair-degradations.ts). */
+  private readonly degradations = new PairDegradations();
   /** Per link: 1 for a wireless device's access link (its own streams, `access/<device>/<up|down>`). */
   private readonly accessKind: Uint8Array;
   /** Per (link << 1 | direction-bit), the FlowNetwork link of a capacity-limited direction, else -1; per (access point << 1 | UP/DOWN), its air interface's. */
@@ -96,13 +101,9 @@ export class Network {
     this.network = scenario.network;
     this.deviceCount = scenario.devices.length;
     this.nodeCount = scenario.nodes.length;
-    const pairs = this.deviceCount * this.nodeCount;
+    const direct = this.network.direct;
+    const pairs = direct === undefined ? this.deviceCount * this.nodeCount : 0;
     const links = this.network.links;
-    this.routes = new Routes(
-      this.network.vertices.map((v) => v.id),
-      Uint8Array.from(this.network.vertices, (v) => (RELAY_KINDS.has(v.kind) ? 1 : 0)),
-      links,
-    );
     // The hot path reads the draws' arrays directly (no object in between).
     this.draws = new LinkDraws(this.network, scenario.devices, streams);
     this.linkStream = this.draws.linkStream;
@@ -110,13 +111,12 @@ export class Network {
     this.linkModel = this.draws.linkModel;
     this.linkModels = this.draws.linkModels;
     this.propagationMs = this.draws.propagationMs;
+    this.directRowOf = direct?.rowOf;
+    this.directModel = this.draws.directModel;
+    this.directPropagationMs = this.draws.directPropagationMs;
     this.pairRoutes = new Array<PairRoute | undefined>(pairs).fill(undefined);
     this.pairSingle = new Int32Array(pairs).fill(UNBUILT);
     this.pairBottleneck = new Float64Array(pairs * 2);
-    this.latencyFactor = new Float64Array(pairs).fill(1);
-    this.addedLatency = new Float64Array(pairs);
-    this.bandwidthFactor = new Float64Array(pairs).fill(1);
-    this.degradedPair = new Uint8Array(pairs);
     this.accessKind = Uint8Array.from(links, (link) => (link.kind === "access" ? 1 : 0));
     const wireless = this.network.wireless;
     this.wirelessDevice = new Uint8Array(this.deviceCount);
@@ -140,8 +140,19 @@ export class Network {
     this.meter = new LinkMeter(sim, flows, metered, { warmupMs, durationMs: scenario.durationMs ?? 0, binWidthMs: scenario.binWidthMs ?? 0 });
   }
 
+  /** The routing graph, built at its first use (a direct-only star's transfers never need it, and it costs a sort of every vertex id). */
+  private get routes(): Routes {
+    this.builtRoutes ??= new Routes(
+      this.network.vertices.map((v) => v.id),
+      Uint8Array.from(this.network.vertices, (v) => (RELAY_KINDS.has(v.kind) ? 1 : 0)),
+      this.network.links,
+    );
+    return this.builtRoutes;
+  }
+
   /** Nominal one-way latency of the device's route to the node (sum of its links' mean latency + jitter + propagation); Infinity when unreachable. */
   nominalLatencyMs(device: number, node: number): number {
+    if (this.directRowOf !== undefined) return (this.network.direct as NonNullable<ResolvedNetwork["direct"]>).rows[this.directRowOf[device]][node].nominalLatencyMs;
     return this.pairRoute(device, node)?.nominalLatencyMs ?? Infinity;
   }
 
@@ -159,7 +170,7 @@ export class Network {
     return this.deviceCount + node;
   }
 
-  /** The current shortest route between two vertices, or undefined when none. */
+  /** The current shortest route between two vertices, or undefined when none (a direct-only star's device-node routes are not in the graph: transfer and nominalLatencyMs know them). */
   route(from: number, to: number): Route | undefined {
     return this.routes.route(from, to);
   }
@@ -186,8 +197,10 @@ export class Network {
 
   /** Bytes per ms from the device to the node now (bottleneck, degradation included); Infinity when transfer time is not modelled. */
   bytesPerMs(device: number, node: number): number {
+    const factor = this.bandwidthFactor(device * this.nodeCount + node);
+    if (this.directRowOf !== undefined) return this.linkModels[this.directModel[this.directRowOf[device] * this.nodeCount + node]].bytesPerMs * factor;
     const route = this.pairRoute(device, node);
-    return route === undefined ? 0 : route.bottleneckUp * this.bandwidthFactor[device * this.nodeCount + node];
+    return route === undefined ? 0 : route.bottleneckUp * factor;
   }
 
   /**
@@ -211,11 +224,13 @@ export class Network {
    * delivers it itself: `kind(arg)` (from registerDelivery) runs at the last byte.
    */
   transfer(device: number, node: number, direction: Direction, bytes: number, kind: number, arg: number): number {
+    if (this.directRowOf !== undefined) return this.directTransfer(device, node, direction, bytes);
     const pair = device * this.nodeCount + node;
     let single = this.pairSingle[pair];
     if (single === UNBUILT) single = this.firstUse(device, node);
     if (single < MULTI_HOP) return this.sharedTransfer(device, node, direction, bytes, kind, arg);
-    const degraded = this.degradedPair[pair] === 1;
+    const degradation = this.degradations.entryOf(pair);
+    const degraded = degradation >= 0;
     let delay: number;
     if (single >= 0) {
       // The star's case, one direct link, written out over typed arrays: the hot path of every run.
@@ -243,11 +258,40 @@ export class Network {
         delay += this.draws.deviceLinkDraw(device, (route.links[i] << 1) | ((route.forward[i] === 1) === (direction === UP) ? 0 : 1));
       }
     }
-    if (degraded) delay = delay * this.latencyFactor[pair] + this.addedLatency[pair];
     const bytesPerMs = this.pairBottleneck[(pair << 1) | direction];
-    if (bytes > 0 && bytesPerMs !== Infinity) delay += bytes / (bytesPerMs * this.bandwidthFactor[pair]);
+    return this.degradedTime(device, node, delay, degradation, bytes, bytesPerMs);
+  }
+
+  /** The star's one direct link, written out over typed arrays: the hot path of every star run, and the same draws as when its links were objects. */
+  private directTransfer(device: number, node: number, direction: Direction, bytes: number): number {
+    const cell = (this.directRowOf as Int32Array)[device] * this.nodeCount + node;
+    const model = this.linkModels[this.directModel[cell]];
+    const propagation = this.directPropagationMs[cell];
+    const degradation = this.degradations.entryOf(device * this.nodeCount + node);
+    if (model.instantaneous && propagation === 0 && degradation < 0) return 0;
+    this.linkStreams.select(this.draws.directStream(device, node, this.nodeCount, direction));
+    let delay = model.latency();
+    if (model.jitter !== undefined) delay += model.jitter();
+    if (propagation > 0) delay += propagation;
+    return this.degradedTime(device, node, delay, degradation, bytes, model.bytesPerMs);
+  }
+
+  /** A fixed transfer's time from its latency draw: the degradation in force (entry `degradation`, -1 none) applied, then bytes over the bottleneck. */
+  private degradedTime(device: number, node: number, latency: number, degradation: number, bytes: number, bytesPerMs: number): number {
+    let delay = latency;
+    let factor = 1;
+    if (degradation >= 0) {
+      delay = this.degradations.latency(degradation, delay);
+      factor = this.degradations.bandwidthFactor(degradation);
+    }
+    if (bytes > 0 && bytesPerMs !== Infinity) delay += bytes / (bytesPerMs * factor);
     if (!(delay >= 0)) this.negativeDelay(device, node, delay);
     return delay;
+  }
+
+  private bandwidthFactor(pair: number): number {
+    const entry = this.degradations.entryOf(pair);
+    return entry < 0 ? 1 : this.degradations.bandwidthFactor(entry);
   }
 
   /**
@@ -302,7 +346,7 @@ export class Network {
     if (this.wirelessDevice[device] === 0 && (route as PairRoute).flowLinks[direction].length === 0) {
       const latency = this.routeLatency(device, node, direction);
       const bytesPerMs = this.pairBottleneck[(pair << 1) | direction];
-      return bytes > 0 && bytesPerMs !== Infinity ? latency + bytes / (bytesPerMs * this.bandwidthFactor[pair]) : latency;
+      return bytes > 0 && bytesPerMs !== Infinity ? latency + bytes / (bytesPerMs * this.bandwidthFactor(pair)) : latency;
     }
     (this.shared as SharedTransfers).start(device, node, direction, bytes, kind, arg);
     return Number.NaN;
@@ -322,7 +366,8 @@ export class Network {
       // An access link is the device's own: one stream per direction; a lone link as the star's; else per device.
       delay += this.accessKind[link] === 1 || count === 1 ? this.draws.linkDraw(index) : this.draws.deviceLinkDraw(device, index);
     }
-    if (this.degradedPair[pair] === 1) delay = delay * this.latencyFactor[pair] + this.addedLatency[pair];
+    const degradation = this.degradations.entryOf(pair);
+    if (degradation >= 0) delay = this.degradations.latency(degradation, delay);
     if (!(delay >= 0)) this.negativeDelay(device, node, delay);
     return delay;
   }
@@ -332,20 +377,14 @@ export class Network {
       latencyMs: (device, node, direction) => this.routeLatency(device, node, direction),
       flowPath: (device, node, direction) => {
         const route = this.pairRoute(device, node) as PairRoute;
-        return { links: route.flowLinks[direction], bound: route.perTransfer * this.bandwidthFactor[device * this.nodeCount + node] };
+        return { links: route.flowLinks[direction], bound: route.perTransfer * this.bandwidthFactor(device * this.nodeCount + node) };
       },
     };
   }
 
   /** Applies (or, with factors 1, 0, 1, lifts) a degradation on the routes from `devices` to `node`. */
   setLinkDegradation(node: number, devices: readonly number[], latencyFactor: number, addedLatencyMs: number, bandwidthFactor: number): void {
-    for (const device of devices) {
-      const pair = device * this.nodeCount + node;
-      this.latencyFactor[pair] = latencyFactor;
-      this.addedLatency[pair] = addedLatencyMs;
-      this.bandwidthFactor[pair] = bandwidthFactor;
-      this.degradedPair[pair] = latencyFactor !== 1 || addedLatencyMs !== 0 || bandwidthFactor !== 1 ? 1 : 0;
-    }
+    for (const device of devices) this.degradations.set(device * this.nodeCount + node, latencyFactor, addedLatencyMs, bandwidthFactor);
   }
 
   // The contract of issue 15's wiring (NET implements; the world's mobility driver calls) ----------

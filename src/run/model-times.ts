@@ -36,7 +36,8 @@ export function modelTimeIssues(scenario: ResolvedScenario): InputIssue[] {
   }
   issues.push(
     ...linkIssues(
-      scenario.network.links.map((link) => link.parameters),
+      // A star of direct links only keeps them per row (ResolvedNetwork.direct), not in links.
+      [...scenario.network.links, ...(scenario.network.direct?.rows.flat() ?? [])].map((link) => link.parameters),
       bytes,
       scenario.faults,
     ),

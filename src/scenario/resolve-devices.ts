@@ -71,9 +71,13 @@ export function resolveDevices(
     const localService = frames.localService(profile, firstFrame?.[0], path);
     for (let i = 0; i < count; i++) {
       const id = count === 1 ? doc.id : `${doc.id}-${i}`;
+      // Object.assign onto a fresh literal, not a spread: once optimised, a spread here gave every
+      // device's workload a hidden class of its own (issue 16: 650 bytes per device).
       const deviceWorkloads: DeviceWorkload[] = perWorkload.map((w, k) => {
         const workload = w[i];
-        return "family" in workload ? { ...workload, streamPrefix: streamPrefix(id, k) } : { ...workload, family: "queries" as const, streamPrefix: streamPrefix(id, k) };
+        return "family" in workload
+          ? Object.assign({}, workload, { streamPrefix: streamPrefix(id, k) })
+          : Object.assign({}, workload, { family: "queries" as const, streamPrefix: streamPrefix(id, k) });
       });
       devices.push({ id, group: doc.id, index: devices.length, profile: doc.profile, workloads: deviceWorkloads, localService, localServing, localNodes });
     }

@@ -8,7 +8,7 @@ import { DEFAULT_TOPOLOGY, PROPAGATION_MS_PER_KM } from "./defaults.js";
 import type { ResolveContext } from "./resolve-context.js";
 import type { DeviceAt } from "./resolve-shorthands.js";
 import { resolveWireless } from "./resolve-wireless.js";
-import type { ResolvedLink, ResolvedNetwork, ResolvedNetworkLink, ResolvedVertex } from "./resolved.js";
+import type { DirectLink, ResolvedLink, ResolvedNetwork, ResolvedNetworkLink, ResolvedVertex } from "./resolved.js";
 import type { ResolvedDevice, ResolvedNode } from "./resolved-scenario.js";
 import type { ScenarioDocument } from "./schema.js";
 
@@ -87,8 +87,10 @@ export function resolveNetwork(
   const params = new LinkParameters(network.default ?? {}, ctx);
   const links: ResolvedNetworkLink[] = [];
   const entries = network.links ?? [];
-  const directEntry: (number | undefined)[][] = devices.map(() => nodes.map(() => undefined));
-  const baseLatency: (number | undefined)[][] = devices.map(() => nodes.map(() => undefined));
+  // What names each device's direct links, in the order written (a later entry or matrix row wins a
+  // cell): devices named alike share one row of cells, so nothing here is per (device, node).
+  const naming: string[] = devices.map(() => "");
+  const directEntries: { index: number; devices: readonly number[]; node: number }[] = [];
   const graphEntries: { index: number; from: number[]; to: number[] }[] = [];
   entries.forEach((entry, index) => {
     const ends = entry.between.map((id, k) => {
@@ -105,11 +107,14 @@ export function resolveNetwork(
     const flip = isNode(a[0]) && isDevice(b[0]);
     const [deviceEnd, nodeEnd] = flip ? [b, a] : [a, b];
     if (isDevice(deviceEnd[0]) && isNode(nodeEnd[0])) {
-      for (const d of deviceEnd) directEntry[d][nodeEnd[0] - devices.length] = index;
+      directEntries.push({ index, devices: deviceEnd, node: nodeEnd[0] - devices.length });
+      for (const d of deviceEnd) naming[d] += `e${directEntries.length - 1},`;
     } else graphEntries.push({ index, from: a, to: b });
   });
 
   const matrix = network.latencyMatrix;
+  /** Per matrix row: its members (undefined when refused) and its base latency per node. */
+  const matrixRows: { members: readonly number[] | undefined; base: (number | undefined)[] }[] = [];
   if (matrix !== undefined) {
     if (matrix.values.length !== matrix.rows.length) ctx.fail("network.latencyMatrix.values", `${matrix.values.length} rows`, `${matrix.rows.length} rows, one per entry of rows`);
     matrix.rows.forEach((row, r) => {
@@ -120,6 +125,9 @@ export function resolveNetwork(
         members = undefined;
       }
       const values = matrix.values[r] ?? [];
+      const base: (number | undefined)[] = nodes.map(() => undefined);
+      matrixRows.push({ members, base });
+      if (members !== undefined) for (const d of members) naming[d] += `m${r},`;
       if (values.length !== matrix.columns.length) ctx.fail(`network.latencyMatrix.values[${r}]`, values, `${matrix.columns.length} values, one per column`);
       matrix.columns.forEach((column, c) => {
         const n = nodeNamed.get(column);
@@ -136,21 +144,67 @@ export function resolveNetwork(
           return;
         }
         if (values[c] !== undefined && values[c] < 0) ctx.fail(`network.latencyMatrix.values[${r}][${c}]`, values[c], "a non-negative latency");
-        if (members !== undefined) for (const d of members) baseLatency[d][n - devices.length] = values[c];
+        base[n - devices.length] = values[c];
       });
     });
   }
 
   const star = (network.topology ?? DEFAULT_TOPOLOGY) === "star";
+  // One row of cells per distinct naming, in the order of its first device (the order the cells
+  // were resolved in when they were per device, so issues come in the same order).
+  const rowOfNaming = new Map<string, number>();
+  const rowOf = new Int32Array(devices.length);
+  const cells: { entryIndex: number | undefined; base: number | undefined }[][] = [];
+  for (const device of devices) {
+    let row = rowOfNaming.get(naming[device.index]);
+    if (row === undefined) {
+      row = cells.length;
+      rowOfNaming.set(naming[device.index], row);
+      const rowCells = nodes.map(() => ({ entryIndex: undefined as number | undefined, base: undefined as number | undefined }));
+      for (const write of naming[device.index].split(",")) {
+        if (write.startsWith("e")) {
+          const direct = directEntries[Number(write.slice(1))];
+          rowCells[direct.node].entryIndex = direct.index;
+        } else if (write.startsWith("m"))
+          matrixRows[Number(write.slice(1))].base.forEach((base, n) => {
+            if (base !== undefined) rowCells[n].base = base;
+          });
+      }
+      cells.push(rowCells);
+    }
+    rowOf[device.index] = row;
+  }
+  naming.length = 0;
+  const cellParameters = (cell: { entryIndex: number | undefined; base: number | undefined }): ResolvedLink =>
+    params.resolve(cell.entryIndex === undefined ? undefined : entries[cell.entryIndex], cell.entryIndex === undefined ? undefined : `network.links[${cell.entryIndex}]`, cell.base);
+  // A star of direct links only (no relay could offer another route, no capacity to share): every
+  // route is its direct link, held per row (ResolvedNetwork.direct) instead of per pair.
+  const directOnly = star && graphEntries.length === 0 && otherNamed.size === 0 && movingGroups.size === 0 && directEntries.every(({ index }) => entries[index].capacity === undefined);
+  if (directOnly) {
+    const rows = cells.map((rowCells) =>
+      rowCells.map((cell): DirectLink => {
+        const { parameters, propagationMs, nominalLatencyMs } = graphLink(
+          "direct",
+          -1,
+          -1,
+          cellParameters(cell),
+          cell.entryIndex === undefined ? undefined : entries[cell.entryIndex],
+          cell.entryIndex,
+          ctx,
+        );
+        return { parameters, propagationMs, nominalLatencyMs };
+      }),
+    );
+    const nominalRows = rows.map((row) => row.map((link) => link.nominalLatencyMs));
+    return { vertices, links, direct: { rowOf, rows }, nominalLatencyMs: devices.map((device) => nominalRows[rowOf[device.index]]), wireless: undefined };
+  }
   for (const device of devices) {
     if (moving(device.index)) continue;
     for (const node of nodes) {
-      const entryIndex = directEntry[device.index][node.index];
-      const base = baseLatency[device.index][node.index];
-      if (!star && entryIndex === undefined && base === undefined) continue;
-      const entry = entryIndex === undefined ? undefined : entries[entryIndex];
-      const parameters = params.resolve(entry, entryIndex === undefined ? undefined : `network.links[${entryIndex}]`, base);
-      links.push(graphLink("direct", device.index, nodeVertex(node.index), parameters, entry, entryIndex, ctx));
+      const cell = cells[rowOf[device.index]][node.index];
+      if (!star && cell.entryIndex === undefined && cell.base === undefined) continue;
+      const entry = cell.entryIndex === undefined ? undefined : entries[cell.entryIndex];
+      links.push(graphLink("direct", device.index, nodeVertex(node.index), cellParameters(cell), entry, cell.entryIndex, ctx));
     }
   }
   const pairs = new Set<string>();
@@ -218,7 +272,7 @@ export function resolveNetwork(
       return nominal;
     }),
   );
-  return { vertices, links, nominalLatencyMs, wireless };
+  return { vertices, links, direct: undefined, nominalLatencyMs, wireless };
 }
 
 /** Shared by every link without a capacity (a star has one link per device and node). */

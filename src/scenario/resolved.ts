@@ -56,14 +56,38 @@ export interface ResolvedNetworkLink {
   readonly nominalLatencyMs: number;
 }
 
+/** A direct link of the star shorthand as `ResolvedNetwork.direct` holds it: one object per distinct cell, shared by every device whose row it is. */
+export type DirectLink = Pick<ResolvedNetworkLink, "parameters" | "propagationMs" | "nominalLatencyMs">;
+
+/**
+ * The star shorthand's direct links without an object per (device, node) pair (issue 16: a
+ * million devices times a hundred nodes would be a hundred million links). Devices that the
+ * `links` entries and latency matrix rows name alike share one row of links, so the memory is
+ * one int per device plus one link per (row, node). Streams and draws are those of the links the
+ * star materialised (`link/<device>/<node>/<up|down>`), so results are the same.
+ */
+export interface DirectLinks {
+  /** Per device index: its row in `rows`. */
+  readonly rowOf: Int32Array;
+  /** Per row, per node index: the direct link of every device of that row to that node. */
+  readonly rows: readonly (readonly DirectLink[])[];
+}
+
 /**
  * The network graph: vertices are the devices (vertex i = device i), then the nodes (vertex
  * devices.length + j = node j), then the scenario's other vertices in order.
  */
 export interface ResolvedNetwork {
   readonly vertices: readonly ResolvedVertex[];
+  /** Empty when `direct` is set (the star's links are there). */
   readonly links: readonly ResolvedNetworkLink[];
-  /** Nominal one-way route latency, [device][node] (the shortest route's sum of link nominals). */
+  /**
+   * Set for a star that is only its direct links (no other vertex, no link between other
+   * vertices, no moving device, no capacity on a direct link): then every device-node route is
+   * its direct link and `links` is empty. Undefined otherwise (the direct links are in `links`).
+   */
+  readonly direct: DirectLinks | undefined;
+  /** Nominal one-way route latency, [device][node] (the shortest route's sum of link nominals); devices with equal rows may share one array. */
   readonly nominalLatencyMs: readonly (readonly number[])[];
   /** Devices that move and attach to access points by radio (docs/mobility.md); undefined when no device group has `mobility`. */
   readonly wireless: ResolvedWireless | undefined;

@@ -262,7 +262,8 @@ describe("the wireless hop: attach, handover, coverage", () => {
 
 function uniform(low: number, high: number) {
   const s = scenario(["cam"], ["edge"], { default: { latency: { dist: "uniform", low: `${low} ms`, high: `${high} ms` } } });
-  return s.network.links[0].parameters.latency;
+  // A star of direct links only holds them per row (issue 16).
+  return (s.network.direct?.rows[0][0] ?? s.network.links[0]).parameters.latency;
 }
 
 describe("determinism", () => {

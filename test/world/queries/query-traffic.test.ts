@@ -135,6 +135,8 @@ describe("several query workloads on one device", () => {
         vertices: [scenario.network.vertices[0], { ...scenario.network.vertices[0], id: "camera" }, ...scenario.network.vertices.slice(1)],
         links: [...scenario.network.links.map((l) => ({ ...l, to: l.to + 1 })), ...scenario.network.links.map((l) => ({ ...l, from: 1, to: l.to + 1 }))],
         nominalLatencyMs: [scenario.network.nominalLatencyMs[0], scenario.network.nominalLatencyMs[0]],
+        // A star of direct links only keeps them per row (links is then empty): the camera takes the user's row.
+        direct: scenario.network.direct === undefined ? undefined : { ...scenario.network.direct, rowOf: Int32Array.of(scenario.network.direct.rowOf[0], scenario.network.direct.rowOf[0]) },
         wireless: undefined,
       },
     };

@@ -1,0 +1,22 @@
+import { BUILTIN_PROFILE_DIR } from "../scenario/profiles.js";
+import { resolveScenario } from "../scenario/resolve.js";
+import { simulate } from "../run/simulate.js";
+import { scaleModel } from "./scale-model.js";
+
+/** Runs the scale model at argv[2] devices in this process and prints one JSON line (the parent times the process). */
+const devices = Number(process.argv[2]);
+if (!Number.isInteger(devices) || devices < 1) {
+  process.stderr.write(`scale-one: a device count, not ${process.argv[2]}\n`);
+  process.exit(2);
+}
+const started = process.hrtime.bigint();
+const scenario = resolveScenario(scaleModel(devices), { profileDirs: [BUILTIN_PROFILE_DIR] }, `scale-${devices}`);
+const resolveSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+const results = simulate(scenario);
+process.stdout.write(
+  `${JSON.stringify({
+    requests: results.runs.reduce((sum, run) => sum + run.jobs.generated, 0),
+    resolveSeconds,
+    peakRssMiB: process.resourceUsage().maxRSS / 1024,
+  })}\n`,
+);
