@@ -1,3 +1,5 @@
+import type { ResolveContext } from "./resolve-context.js";
+
 const BITS_PER_UNIT: Readonly<Record<string, number>> = {
   "bit/s": 1,
   bps: 1,
@@ -31,4 +33,11 @@ export function parseBandwidth(value: number | string): number | undefined {
   const factor = BITS_PER_UNIT[key];
   if (factor === undefined || !(amount > 0)) return undefined;
   return amount * factor;
+}
+
+/** A capacity as written (bits/s, or a string such as "100 Mbit/s") in bytes per ms: the one reader of link and air capacities. */
+export function capacityBytesPerMs(spec: string | number, path: string, ctx: ResolveContext): number {
+  const bitsPerSecond = parseBandwidth(spec);
+  if (bitsPerSecond === undefined) ctx.fail(path, spec, 'a capacity: bits per second, or a string such as "100 Mbit/s"');
+  return (bitsPerSecond ?? Infinity) / 8 / 1000;
 }

@@ -3,7 +3,7 @@ import { RELAY_KINDS, Routes } from "../network/topology/routes.js";
 import type { DistributionSpec } from "../random/distribution-spec.js";
 import { compileDistribution, meanOf, type CompiledDistribution } from "../random/distributions.js";
 import { suggestName } from "../text/nearest-name.js";
-import { parseBandwidth } from "./bandwidth.js";
+import { capacityBytesPerMs, parseBandwidth } from "./bandwidth.js";
 import { DEFAULT_TOPOLOGY, PROPAGATION_MS_PER_KM } from "./defaults.js";
 import type { ResolveContext } from "./resolve-context.js";
 import type { DeviceAt } from "./resolve-shorthands.js";
@@ -281,19 +281,15 @@ export const NO_CAPACITY: readonly [number, number] = Object.freeze([Infinity, I
 function graphLink(kind: "direct" | "graph", from: number, to: number, parameters: ResolvedLink, entry: LinkEntry | undefined, index: number | undefined, ctx: ResolveContext): ResolvedNetworkLink {
   const propagationMs = (entry?.distanceKm ?? 0) * PROPAGATION_MS_PER_KM;
   const capacity = entry?.capacity;
-  const bytesPerMs = (spec: string | number, path: string): number => {
-    const bitsPerSecond = parseBandwidth(spec);
-    if (bitsPerSecond === undefined) ctx.fail(path, spec, 'a capacity: bits per second, or a string such as "100 Mbit/s"');
-    return (bitsPerSecond ?? Infinity) / 8 / 1000;
-  };
   const path = `network.links[${index}].capacity`;
-  const capacityBytesPerMs: readonly [number, number] =
-    capacity === undefined
-      ? NO_CAPACITY
-      : typeof capacity === "object"
-        ? [bytesPerMs(capacity.forward, `${path}.forward`), bytesPerMs(capacity.reverse, `${path}.reverse`)]
-        : [bytesPerMs(capacity, path), bytesPerMs(capacity, path)];
-  return { kind, from, to, parameters, propagationMs, capacityBytesPerMs, nominalLatencyMs: parameters.nominalLatencyMs + propagationMs };
+  let perDirection: readonly [number, number] = NO_CAPACITY;
+  if (typeof capacity === "object") perDirection = [capacityBytesPerMs(capacity.forward, `${path}.forward`, ctx), capacityBytesPerMs(capacity.reverse, `${path}.reverse`, ctx)];
+  else if (capacity !== undefined) {
+    // Read once: a bad value is one problem, not one per direction.
+    const both = capacityBytesPerMs(capacity, path, ctx);
+    perDirection = [both, both];
+  }
+  return { kind, from, to, parameters, propagationMs, capacityBytesPerMs: perDirection, nominalLatencyMs: parameters.nominalLatencyMs + propagationMs };
 }
 
 /** Latency, jitter and bandwidth of links, compiled once per distinct set (what the star did, unchanged, so its draws and nominal values stay). */

@@ -5,7 +5,7 @@ import { type MobilitySpec, resolveAccess, resolveMobility } from "../network/mo
 import { readMobilityTrace } from "../network/mobility/trace.js";
 import { type AccessPoint, WirelessAccess } from "../network/wireless/access.js";
 import { suggestName } from "../text/nearest-name.js";
-import { parseBandwidth } from "./bandwidth.js";
+import { capacityBytesPerMs } from "./bandwidth.js";
 import type { ResolveContext } from "./resolve-context.js";
 import type { DeviceAt } from "./resolve-shorthands.js";
 import type { ResolvedLink, ResolvedNetworkLink, ResolvedVertex, ResolvedWireless } from "./resolved.js";
@@ -87,15 +87,10 @@ export function resolveWireless(network: NetworkDocument, input: WirelessInput, 
 /** An access point's air capacity, bytes/ms [up, down]; Infinity when not given. */
 function airCapacity(doc: VertexDocument | undefined, entry: number, ctx: ResolveContext): readonly [number, number] {
   const capacity = doc?.capacity;
-  const bytesPerMs = (spec: string | number, path: string): number => {
-    const bitsPerSecond = parseBandwidth(spec);
-    if (bitsPerSecond === undefined) ctx.fail(path, spec, 'a capacity: bits per second, or a string such as "100 Mbit/s"');
-    return (bitsPerSecond ?? Infinity) / 8 / 1000;
-  };
   const path = `network.vertices[${entry}].capacity`;
   if (capacity === undefined) return [Infinity, Infinity];
-  if (typeof capacity === "object") return [bytesPerMs(capacity.up, `${path}.up`), bytesPerMs(capacity.down, `${path}.down`)];
-  const both = bytesPerMs(capacity, path);
+  if (typeof capacity === "object") return [capacityBytesPerMs(capacity.up, `${path}.up`, ctx), capacityBytesPerMs(capacity.down, `${path}.down`, ctx)];
+  const both = capacityBytesPerMs(capacity, path, ctx);
   return [both, both];
 }
 

@@ -202,6 +202,10 @@ describe("one mistake, one message at its path", () => {
     expect(problems(doc((d) => (d.network.vertices[1].capacity = { up: "fast", down: "80 Mbit/s" }))).map((p) => p.path)).toEqual(["network.vertices[1].capacity.up"]);
   });
 
+  it("a link capacity that is not a bandwidth: one problem at its path (link and air capacities have one reader)", () => {
+    expect(problems(doc((d) => (d.network.links[0].capacity = "fast"))).map((p) => p.path)).toEqual(["network.links[0].capacity"]);
+  });
+
   it("an access point that cannot reach a node (instead of every device)", () => {
     const found = problems(doc((d) => d.network.links.splice(5, 1)));
     // sw-b no longer reaches the core: ap-b cannot reach edge-a, ap-a cannot reach edge-b; the pole (wired, at sw-a) cannot reach edge-b.
