@@ -34,12 +34,13 @@ const EDGE_EVENTS_PER_REQUEST = 5;
 const LLM_EVENTS_PER_QUERY = 7;
 
 /**
- * State per device and per device-node pair, bytes, measured (heap + array buffers after
- * resolving, building and running a world of 20,000 devices with few arrivals, so the per-device
- * random streams exist): edge 1,700 per device + 60 per pair; language-model 1,950 per device
- * (2,310 with an on-device model) + 33 per pair; rounded up to one figure for both.
+ * State per device and per link object, bytes, measured. Frames: 1,564 MiB peak RSS for
+ * 1,000,000 devices x 100 nodes (`npm run bench -- scale`, 2026-12-01, after a star of direct
+ * links stopped holding an object per device-node pair), rounded up. Language models: 1,950 per
+ * device (2,310 with an on-device model), measured before that change, rounded up. A link object
+ * (a graph, or a star with capacities or other vertices: one per device-node pair) 64.
  */
-const BYTES_PER_DEVICE = 2500;
+const BYTES_PER_DEVICE = { frames: 1600, queries: 2500 } as const;
 const BYTES_PER_LINK = 64;
 /** Per trace row: edge keeps its arrival times (8 B, copied per device); a language-model run also its tokens and one scheduled closure per row (estimated). */
 const BYTES_PER_TRACE_ROW = { edge: 16, llm: 200 } as const;
@@ -69,6 +70,10 @@ export interface WorkEstimate {
   readonly traceBytes: number;
   readonly devices: number;
   readonly nodes: number;
+  /** Link objects of the resolved network (none for a star of direct links only, held per row of devices). */
+  readonly links: number;
+  /** State per device: the language-model figure when any device has a query workload. */
+  readonly bytesPerDevice: number;
   /** Largest first (per run). */
   readonly contributions: readonly WorkContribution[];
 }
@@ -100,7 +105,9 @@ export function scenarioScaleIssues(doc: { duration: number; drain?: number; dev
   const devices = counts.reduce((sum, count) => sum + count, 0);
   const largest = counts.reduce((best, count, i) => (count > counts[best] ? i : best), 0);
   const where = { path: counts[largest] === 1 ? "devices" : `devices[${largest}].count`, value: counts[largest] === 1 ? `${devices} devices` : counts[largest] };
-  const memory = memoryIssue(devices, doc.nodes.length, 0, where);
+  // Before expansion neither the families' mix nor the link objects are known: the smaller per-device figure, and the
+  // links are counted after resolving (checkWork), where their number is.
+  const memory = memoryIssue(devices, BYTES_PER_DEVICE.frames, 0, 0, where);
   if (memory !== undefined) issues.push(memory);
   else if (devices > MAX_PENDING_EVENTS) {
     issues.push({
@@ -143,7 +150,16 @@ export function estimateWork(scenario: ResolvedScenario): WorkEstimate {
   });
   const events = perRun.reduce((sum, contributions) => sum + total(contributions), 0);
   const largest = perRun.reduce((a, b) => (total(b) > total(a) ? b : a), perRun[0] ?? []);
-  return { runs: perRun.length, events, traceBytes, devices: scenario.devices.length, nodes: scenario.nodes.length, contributions: [...largest].sort((a, b) => b.events - a.events) };
+  return {
+    runs: perRun.length,
+    events,
+    traceBytes,
+    devices: scenario.devices.length,
+    nodes: scenario.nodes.length,
+    links: scenario.network.links.length,
+    bytesPerDevice: scenario.families.queries ? BYTES_PER_DEVICE.queries : BYTES_PER_DEVICE.frames,
+    contributions: [...largest].sort((a, b) => b.events - a.events),
+  };
 }
 
 /**
@@ -224,7 +240,7 @@ export function refuseExcessiveWork(estimate: WorkEstimate, maxEvents: number, s
         (Number.isFinite(estimate.events) ? `${top.advice}, or raise --max-events (default ${formatCount(DEFAULT_MAX_EVENTS)}, about an hour)` : top.advice),
     });
   }
-  const memory = memoryIssue(estimate.devices, estimate.nodes, estimate.traceBytes, { path: "devices", value: `${estimate.devices} devices` });
+  const memory = memoryIssue(estimate.devices, estimate.bytesPerDevice, estimate.links, estimate.traceBytes, { path: "devices", value: `${estimate.devices} devices` });
   if (memory !== undefined) issues.push(memory);
   if (issues.length > 0) throw new InputError(source, issues);
 }
@@ -234,19 +250,15 @@ function heapLimitBytes(): number {
   return getHeapStatistics().heap_size_limit;
 }
 
-function stateBytes(devices: number, nodes: number, extraBytes: number): number {
-  return devices * BYTES_PER_DEVICE + devices * nodes * BYTES_PER_LINK + extraBytes;
-}
-
-function memoryIssue(devices: number, nodes: number, traceBytes: number, where: { path: string; value: unknown }): InputIssue | undefined {
-  const bytes = stateBytes(devices, nodes, traceBytes);
+function memoryIssue(devices: number, bytesPerDevice: number, links: number, traceBytes: number, where: { path: string; value: unknown }): InputIssue | undefined {
+  const bytes = devices * bytesPerDevice + links * BYTES_PER_LINK + traceBytes;
   const limit = heapLimitBytes();
   if (bytes <= limit * HEAP_SHARE) return undefined;
   return {
     ...where,
     expected:
-      `a scenario whose state fits in memory: ${devices} devices x ${nodes} nodes need about ${formatBytes(bytes)} ` +
-      `(${BYTES_PER_DEVICE} B per device + ${BYTES_PER_LINK} B per device-node link${traceBytes > 0 ? ` + ${formatBytes(traceBytes)} of trace rows` : ""}), ` +
+      `a scenario whose state fits in memory: ${devices} devices${links > 0 ? ` and ${links} links` : ""} need about ${formatBytes(bytes)} ` +
+      `(${bytesPerDevice} B per device${links > 0 ? ` + ${BYTES_PER_LINK} B per link` : ""}${traceBytes > 0 ? ` + ${formatBytes(traceBytes)} of trace rows` : ""}), ` +
       `above ${HEAP_SHARE * 100}% of the ${formatBytes(limit)} JavaScript heap limit; use fewer devices or nodes, or raise the limit with NODE_OPTIONS=--max-old-space-size=<MiB>`,
   };
 }
