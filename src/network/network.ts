@@ -2,7 +2,7 @@ import type { RandomStreams, StreamTable } from "../engine/rng.js";
 import type { Simulator } from "../engine/simulator.js";
 import { SimulationError } from "../errors.js";
 import type { LinkResults } from "../metrics/network-results.js";
-import type { ResolvedNetwork } from "../scenario/resolved.js";
+import type { ResolvedNetwork, ResolvedWireless } from "../scenario/resolved.js";
 import { FlowNetwork } from "./flows/flow-network.js";
 import { type LinkSampler, LinkDraws } from "./link-draws.js";
 import { PairDegradations } from "./pair-degradations.js";
@@ -153,6 +153,15 @@ export class Network {
   /** Nominal one-way latency of the device's route to the node (sum of its links' mean latency + jitter + propagation); Infinity when unreachable. */
   nominalLatencyMs(device: number, node: number): number {
     if (this.directRowOf !== undefined) return (this.network.direct as NonNullable<ResolvedNetwork["direct"]>).rows[this.directRowOf[device]][node].nominalLatencyMs;
+    if (this.wirelessDevice[device] === 1) {
+      // A moving device's one link is its access hop, so its route is the hop plus its AP's route, summed in the order the
+      // routing tree sums the device's own (the same double). No route object: schedulers ask every node at every frame,
+      // and a route built per (device, node) after each handover was a tenth of mobile-10k's time.
+      const ap = this.apOf[device];
+      if (ap < 0) return Infinity;
+      const wireless = this.network.wireless as ResolvedWireless;
+      return this.routes.nominalLatencyMs(this.nodeVertex(node), wireless.accessPoints[ap], this.network.links[wireless.accessLink[device]].nominalLatencyMs);
+    }
     return this.pairRoute(device, node)?.nominalLatencyMs ?? Infinity;
   }
 

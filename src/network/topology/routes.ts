@@ -138,11 +138,11 @@ export class Routes {
   }
 
   /** The shortest route's nominal latency (ms) without building it; Infinity when unreachable. */
-  nominalLatencyMs(from: number, to: number): number {
+  nominalLatencyMs(from: number, to: number, start = 0): number {
     const tree = this.tree(from);
     if (from !== to && tree.via[to] < 0) return Infinity;
-    // Summed from the target back, the one order every caller gets.
-    let nominal = 0;
+    // Summed from the target back, the one order every caller gets; `start`: what was summed before `to` (a host's last link, see Network.nominalLatencyMs).
+    let nominal = start;
     for (let v = to; v !== from; v = this.ends[tree.via[v]] ^ v) nominal += this.links[tree.via[v]].nominalLatencyMs;
     return nominal;
   }
