@@ -4,7 +4,7 @@ import { Simulator } from "../../src/engine/simulator.js";
 import { SimulationError } from "../../src/errors.js";
 import { DeliveryClosures } from "../../src/network/delivery-closures.js";
 import { DOWN, type Direction, Network, UP } from "../../src/network/network.js";
-import type { AccessSettings } from "../../src/network/wireless/access.js";
+import { withHandAttachedDevice } from "./hand-wireless.js";
 import { resolveScenario } from "../../src/scenario/resolve.js";
 import type { ResolvedScenario } from "../../src/scenario/resolved-scenario.js";
 
@@ -28,8 +28,6 @@ function harness(s: ResolvedScenario) {
   };
   return { sim, network, arrived, send, kind };
 }
-
-const vertex = (s: ResolvedScenario, id: string): number => s.network.vertices.findIndex((v) => v.id === id);
 
 describe("transfers over a capacity-limited link share it, max-min fair (hand-worked)", () => {
   // cam-a, cam-b -> sw (1 ms) -> edge (2 ms, capacity 8 Mbit/s = 1000 bytes/ms each way); cam-c -> edge directly (3 ms).
@@ -156,25 +154,15 @@ function wirelessScenario(): ResolvedScenario {
       { between: ["ap-b", "edge"], latency: "5 ms" },
     ],
   });
-  const links = s.network.links.map((link, i) => (i === 0 ? { ...link, kind: "access" as const } : link));
-  const settings = { hysteresis: { unit: "m", value: 0 }, handoverDelayMs: 2, pathLoss: { exponent: 3, referenceDb: 40 }, rate: null } as unknown as AccessSettings;
-  return {
-    ...s,
-    network: {
-      ...s.network,
-      links,
-      wireless: {
-        mobility: [undefined],
-        settings,
-        accessPoints: [vertex(s, "ap-a"), vertex(s, "ap-b")],
-        airCapacityBytesPerMs: [
-          [1000, 1000],
-          [2000, 2000],
-        ],
-        accessLink: [0],
-      },
-    },
-  };
+  return withHandAttachedDevice(
+    s,
+    ["ap-a", "ap-b"],
+    [
+      [1000, 1000],
+      [2000, 2000],
+    ],
+    2,
+  );
 }
 
 describe("the wireless hop: attach, handover, coverage", () => {

@@ -4,10 +4,10 @@
  * coverage), whose frames wait while it is out of coverage; and a migration whose state crosses a
  * node-node link.
  */
+import { withHandAttachedDevice } from "../network/hand-wireless.js";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { AccessSettings } from "../../src/network/wireless/access.js";
 import { resolveScenario } from "../../src/scenario/resolve.js";
 import type { ResolvedScenario } from "../../src/scenario/resolved-scenario.js";
 import { World } from "../../src/world/world.js";
@@ -42,24 +42,15 @@ function wirelessCamera(deadline: string): ResolvedScenario {
     },
     {},
   );
-  const vertex = (id: string): number => s.network.vertices.findIndex((v) => v.id === id);
-  return {
-    ...s,
-    network: {
-      ...s.network,
-      links: s.network.links.map((link, i) => (i === 0 ? { ...link, kind: "access" as const } : link)),
-      wireless: {
-        mobility: [undefined],
-        settings: { hysteresis: { unit: "m", value: 0 }, handoverDelayMs: 2, pathLoss: { exponent: 3, referenceDb: 40 }, rate: null } as unknown as AccessSettings,
-        accessPoints: [vertex("ap-a"), vertex("ap-b")],
-        airCapacityBytesPerMs: [
-          [1000, 1000],
-          [2000, 2000],
-        ],
-        accessLink: [0],
-      },
-    },
-  };
+  return withHandAttachedDevice(
+    s,
+    ["ap-a", "ap-b"],
+    [
+      [1000, 1000],
+      [2000, 2000],
+    ],
+    2,
+  );
 }
 
 describe("jobs whose transfers waited for coverage", () => {
@@ -162,21 +153,7 @@ function wirelessUser(): ResolvedScenario {
       },
     }),
   );
-  const scenario: ResolvedScenario = {
-    ...s,
-    network: {
-      ...s.network,
-      links: s.network.links.map((link, i) => (i === 0 ? { ...link, kind: "access" as const } : link)),
-      wireless: {
-        mobility: [undefined],
-        settings: { hysteresis: { unit: "m", value: 0 }, handoverDelayMs: 0, pathLoss: { exponent: 3, referenceDb: 40 }, rate: null } as unknown as AccessSettings,
-        accessPoints: [s.network.vertices.findIndex((v) => v.id === "ap-a")],
-        airCapacityBytesPerMs: [[Infinity, Infinity]],
-        accessLink: [0],
-      },
-    },
-  };
-  return scenario;
+  return withHandAttachedDevice(s, ["ap-a"], [[Infinity, Infinity]], 0);
 }
 
 describe("queries whose transfers waited for coverage", () => {
