@@ -12,6 +12,7 @@ import { parseJsonText, readJsonFile } from "./json-text.js";
 import { BUILTIN_PROFILE_DIR, ProfileLibrary } from "./profiles.js";
 import { ResolveContext } from "./resolve-context.js";
 import { resolveDevices, resolveWorkloads } from "./resolve-devices.js";
+import { resolveControl } from "./resolve-control.js";
 import { resolveFaults } from "./resolve-faults.js";
 import { FrameResolver } from "./resolve-frames.js";
 import { checkPipelineReference } from "./resolve-llm.js";
@@ -125,6 +126,7 @@ function resolveDocument(doc: ScenarioDocument, rawJson: unknown, ctx: ResolveCo
   if (!(monitor.cooldownMs >= 0)) ctx.fail("monitor.cooldown", monitorDoc.cooldown, "a non-negative duration");
   const migration = { modelLoadMs: doc.migration?.modelLoadTime ?? D.DEFAULT_MODEL_LOAD_MS, preloaded: doc.migration?.preloaded ?? false, stateBytes: doc.migration?.stateBytes ?? 0 };
   if (!(migration.modelLoadMs >= 0)) ctx.fail("migration.modelLoadTime", doc.migration?.modelLoadTime, "a non-negative duration");
+  const control = resolveControl(doc.control, nodes, devices, ctx);
   if (ctx.issues.length > 0) return undefined;
   checkPipelines(normal, devices, nodes, network, ctx);
 
@@ -170,6 +172,7 @@ function resolveDocument(doc: ScenarioDocument, rawJson: unknown, ctx: ResolveCo
       electricityUsdPerKWh: doc.electricityUsdPerKWh ?? D.DEFAULT_ELECTRICITY_USD_PER_KWH,
     },
     families: normal.families,
+    control,
     profiles: ctx.profiles,
   });
 }

@@ -4,6 +4,7 @@ import type { QualityCurve } from "../llm/quality.js";
 import type { PolicyEntry } from "../policies/policy-entry.js";
 import type { BackgroundLoad, MigrationSettings, MonitorSettings, NodeService, ResolvedFault, ResolvedNetwork, ServiceClass } from "./resolved.js";
 import type { LlmWorkload, ServingSpec } from "../llm/resolved.js";
+import type { ResolvedControl } from "../control/types.js";
 
 /**
  * The one resolved scenario (issue 13): every workload kind and every service model in one shape.
@@ -44,6 +45,8 @@ export interface ResolvedScenario {
   readonly llm: LlmSettings;
   /** Which workload families occur (a run builds only what it needs). */
   readonly families: { readonly frames: boolean; readonly queries: boolean };
+  /** The control plane (issue 17, docs/control-plane.md); undefined: every service runs from time 0. Optional so hand-built scenarios (tests) may omit it. */
+  readonly control?: ResolvedControl;
   readonly profiles: Readonly<Record<string, HardwareProfile>>;
 }
 

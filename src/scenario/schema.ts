@@ -3,6 +3,7 @@ import { durationSchema } from "../random/distribution-spec.js";
 import { DEFAULT_QUALITY } from "../llm/quality.js";
 import { DEFAULT_COLLABORATION, DEFAULT_CONTEXT_TOKENS, DEFAULT_ELECTRICITY_USD_PER_KWH, DEFAULT_LOAD_SCALE, DEFAULT_SEED } from "./defaults.js";
 import { faultSchema, healthCheckSchema, idSchema, metricsSchema, migrationSchema, monitorSchema, networkSchema } from "./schema-common.js";
+import { controlSchema } from "./schema-control.js";
 import { deviceSchema, nodeSchema } from "./schema-nodes.js";
 import { policyEntrySchema } from "./schema-policies.js";
 
@@ -81,6 +82,7 @@ export const scenarioSchema = z
       description: "Node crashes (at a time, or from MTBF/MTTR draws) and link degradations: jobs on a crashed node are lost; policies avoid nodes known down.",
     }),
     metrics: metricsSchema.optional(),
+    control: controlSchema.optional(),
     collaboration: z
       .strictObject({
         draftRatio: z
