@@ -1,30 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { Simulator } from "../../../src/engine/simulator.js";
-import type { ServingSpec } from "../../../src/llm/resolved.js";
 import { BatchServer, type ServerJob } from "../../../src/world/queries/batch-server.js";
+import { servingSpec } from "./serving-spec.js";
 
 /** Plain processor sharing: 100 prompt tokens/s and 10 output tokens/s in all, split evenly over a batch of up to 3. */
-const SPEC: ServingSpec = {
-  model: "m",
-  quantization: "q",
-  path: "gpu",
-  paramsB: 1,
-  prefillTokensPerMs: 0.1,
-  decodeTokensPerMs: 0.01,
-  requestOverheadMs: 0,
-  maxBatch: 3,
-  decodeSpeedup: [1, 1, 1],
-  prefillSpeedup: [1, 1, 1],
-  independentStreams: false,
-  queueCapacity: Infinity,
-  contextTokens: 4096,
-  inputUsdPerToken: 0,
-  outputUsdPerToken: 0,
-  memoryMiB: 0,
-  usableMemoryMiB: undefined,
-  ramMiB: 0,
-  power: undefined,
-};
+const SPEC = servingSpec({ maxBatch: 3, decodeSpeedup: [1, 1, 1], prefillSpeedup: [1, 1, 1] });
 
 type Log = Array<[string, number]>;
 

@@ -1,31 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { Simulator } from "../../../src/engine/simulator.js";
-import type { ServingSpec } from "../../../src/llm/resolved.js";
 import type { ComputeUnit } from "../../../src/world/traffic-context.js";
 import { BatchServer, type ServerJob } from "../../../src/world/queries/batch-server.js";
+import { servingSpec } from "./serving-spec.js";
 
 /** One model: 100 prompt tokens/s, 10 output tokens/s alone, batch of 2 at 1.5x aggregate decode. */
-const SPEC: ServingSpec = {
-  model: "m",
-  quantization: "q",
-  path: "gpu",
-  paramsB: 1,
-  prefillTokensPerMs: 0.1,
-  decodeTokensPerMs: 0.01,
-  requestOverheadMs: 0,
-  maxBatch: 2,
-  decodeSpeedup: [1, 1.5],
-  prefillSpeedup: [1, 1],
-  independentStreams: false,
-  queueCapacity: Infinity,
-  contextTokens: 4096,
-  inputUsdPerToken: 0,
-  outputUsdPerToken: 0,
-  memoryMiB: 0,
-  usableMemoryMiB: undefined,
-  ramMiB: 0,
-  power: undefined,
-};
+const SPEC = servingSpec({ maxBatch: 2, decodeSpeedup: [1, 1.5], prefillSpeedup: [1, 1] });
 
 /** A unit whose speed the test sets, recording what the server tells it. */
 class FakeUnit implements ComputeUnit {
