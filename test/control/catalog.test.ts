@@ -117,14 +117,7 @@ describe("the catalog's views, a propagation delay late", () => {
       [1099, job(0)],
       [1100, job(0)],
     ]);
-    expect(seen).toEqual([
-      "800 d0 wait 0 listed",
-      "900 d0 wait 0 listed",
-      "1060 d0 wait 0 listed",
-      "1060 d1 wait 0 gone",
-      "1099 d0 wait 0 listed",
-      "1100 d0 wait 0 gone",
-    ]);
+    expect(seen).toEqual(["800 d0 wait 0 listed", "900 d0 wait 0 listed", "1060 d0 wait 0 listed", "1060 d1 wait 0 gone", "1099 d0 wait 0 listed", "1100 d0 wait 0 gone"]);
     // Queries: device 0 at 800 and 1100, device 1 at 1060.
     expect(catalog.results().discoveryQueries).toBe(3);
   });
