@@ -210,15 +210,18 @@ export class Catalog {
   }
 
   /**
-   * Consul's reaper runs every reapIntervalMs from the agent's start (time 0); a service critical
-   * since c is removed at its first run at or after c + deregisterCriticalAfterMs. One event per
+   * Consul's reaper runs every reapIntervalMs from the agent's start (time 0) and removes a
+   * service critical for MORE than the setting (agent.go reapServicesInternal:
+   * `cs.CriticalFor() > timeout`): critical since c, it goes at the first run after
+   * c + deregisterCriticalAfterMs, strictly (a run at exactly that time finds it critical for
+   * exactly the setting and keeps it). One event per
    * critical service, only when the setting is finite.
    */
   private becomeCritical(key: number): void {
     const after = this.settings.deregisterCriticalAfterMs;
     if (!Number.isFinite(after)) return;
     const interval = this.settings.reapIntervalMs;
-    const reapAt = Math.ceil((this.sim.now + after) / interval) * interval;
+    const reapAt = (Math.floor((this.sim.now + after) / interval) + 1) * interval;
     this.reapEvent[key] = this.sim.scheduleKindAt(reapAt, this.reapKind, key);
   }
 
