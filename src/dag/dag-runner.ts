@@ -1,3 +1,4 @@
+import { SimulationError } from "../errors.js";
 import type { RandomStreams } from "../engine/rng.js";
 import type { Simulator } from "../engine/simulator.js";
 import type { Sampler } from "../random/distributions.js";
@@ -77,6 +78,8 @@ export class DagRunner implements StationClient {
   private readonly jobs: (Job | undefined)[] = [];
   private readonly freeSlots: number[] = [];
   private readonly samplers: Sampler[][];
+  /** Inputs per stage: a new job's countdown to each join. */
+  private readonly inputCounts: Int32Array;
   private readonly arrivedKind: number;
   private readonly client: number;
   private submitted = 0;
@@ -92,6 +95,7 @@ export class DagRunner implements StationClient {
   ) {
     // One stream per (stage, host): a stage's draws at one place do not move with another stage's or place's.
     this.samplers = app.stages.map((stage) => stage.hosts.map((host) => host.serviceTime.bind(streams.stream(`dag/${app.id}/${stage.id}/${placeName(app, host.place)}/service`))));
+    this.inputCounts = Int32Array.from(app.stages, (stage) => stage.inputs.length);
     this.arrivedKind = sim.registerKind((token) => this.delivered(token));
     this.client = stations.addClient(this);
   }
@@ -117,6 +121,7 @@ export class DagRunner implements StationClient {
     for (let s = 0; s < stageCount; s++) {
       const stage = app.stages[s];
       const host = stage.hosts[hosts[s]];
+      if (host === undefined) throw new SimulationError(`placement of ${app.id} chose host ${hosts[s]} for stage ${stage.id}, which has ${stage.hosts.length}`);
       stations[s] = this.stations.station(stage.service, host.place, device, host.slots);
       this.stations.expect(stations[s]);
     }
@@ -126,7 +131,7 @@ export class DagRunner implements StationClient {
       arrivalMs: this.sim.now,
       hosts,
       stations,
-      inputsLeft: Int32Array.from(app.stages, (stage) => stage.inputs.length),
+      inputsLeft: this.inputCounts.slice(),
       waitMs: new Float64Array(stageCount),
       serviceMs: new Float64Array(stageCount),
       transferStart: new Float64Array(edgeCount),
@@ -150,20 +155,18 @@ export class DagRunner implements StationClient {
   }
 
   started(token: number, waitMs: number): void {
-    const { job, stage } = this.visit(token);
-    job.waitMs[stage] = waitMs;
+    const stageCount = this.app.stages.length;
+    const slot = Math.floor(token / stageCount);
+    (this.jobs[slot] as Job).waitMs[token - slot * stageCount] = waitMs;
   }
 
   finished(token: number, serviceMs: number): void {
-    const { slot, job, stage } = this.visit(token);
-    job.serviceMs[stage] = serviceMs;
-    for (const k of this.app.stages[stage].outputs) this.send(slot, job, k);
-  }
-
-  private visit(token: number): { slot: number; job: Job; stage: number } {
     const stageCount = this.app.stages.length;
     const slot = Math.floor(token / stageCount);
-    return { slot, job: this.jobs[slot] as Job, stage: token - slot * stageCount };
+    const stage = token - slot * stageCount;
+    const job = this.jobs[slot] as Job;
+    job.serviceMs[stage] = serviceMs;
+    for (const k of this.app.stages[stage].outputs) this.send(slot, job, k);
   }
 
   private placeOf(job: Job, end: number): Place {

@@ -144,3 +144,61 @@ describe("placement policies", () => {
     });
   }
 });
+
+describe("whole graph against an independent enumeration, on random graphs", () => {
+  /** A random layered DAG of `stages` stages on the device and `nodes` nodes, each stage on 1-3 random places. */
+  function randomApp(seed: number, stages: number, nodes: number): { spec: ApplicationSpec; net: FakeNetwork } {
+    const u = new RandomStreams(seed).stream("graph");
+    const pick = (n: number): number => Math.floor(u() * n);
+    const names = ["device", ...Array.from({ length: nodes }, (_, i) => `n${i}`)];
+    const specStages = Array.from({ length: stages }, (_, i) => {
+      const places = [...new Set(Array.from({ length: 1 + pick(3) }, () => names[pick(names.length)]))];
+      return { id: `s${i}`, service: `S${i}`, hosts: places.map((place) => ({ place, serviceTime: 1 + pick(20), slots: 1 })) };
+    });
+    const edges = [{ from: "device", to: "s0", bytes: pick(5000) }];
+    for (let i = 1; i < stages; i++) {
+      // One or two predecessors among the earlier stages: forks and joins, acyclic by construction.
+      const preds = [...new Set([pick(i), pick(i)])];
+      for (const p of preds) edges.push({ from: `s${p}`, to: `s${i}`, bytes: pick(5000) });
+    }
+    const hasOutput = new Set(edges.map((e) => e.from));
+    for (let i = 0; i < stages; i++) if (!hasOutput.has(`s${i}`)) edges.push({ from: `s${i}`, to: "device", bytes: pick(5000) });
+    const pairs: [number, number, number][] = [];
+    for (let a = ON_DEVICE; a < nodes; a++) for (let b = a + 1; b < nodes; b++) pairs.push([a, b, pick(30)]);
+    return { spec: { id: `random-${seed}`, stages: specStages, edges }, net: FakeNetwork.of(pairs, 100) };
+  }
+
+  /** Every assignment by recursion over stage indices (not the policy's odometer over the topological order): the minimum expected latency. */
+  function bruteForceMinimum(dag: ReturnType<typeof defineApplication>, estimates: PlacementEstimates): number {
+    const hosts = new Int32Array(dag.stages.length);
+    const visit = (s: number): number => {
+      if (s === dag.stages.length) return expectedLatencyMs(dag, hosts, estimates);
+      let best = Infinity;
+      for (let h = 0; h < dag.stages[s].hosts.length; h++) {
+        hosts[s] = h;
+        best = Math.min(best, visit(s + 1));
+      }
+      return best;
+    };
+    return visit(0);
+  }
+
+  it("exhaustive reaches the minimum; per stage and the local search never beat it, and the local search never loses to per stage", () => {
+    let perStageWorse = 0;
+    for (let seed = 1; seed <= 40; seed++) {
+      const { spec, net } = randomApp(seed, 5, 3);
+      const dag = defineApplication(spec, ["n0", "n1", "n2"], new RandomStreams(1));
+      const estimates = idleEstimates(net);
+      const minimum = bruteForceMinimum(dag, estimates);
+      const whole = expectedLatencyMs(dag, wholeGraphPlacement()(dag, estimates), estimates);
+      const local = expectedLatencyMs(dag, wholeGraphPlacement(1)(dag, estimates), estimates);
+      const greedy = expectedLatencyMs(dag, perStagePlacement(dag, estimates), estimates);
+      expect(whole).toBe(minimum);
+      expect(local).toBeGreaterThanOrEqual(minimum);
+      expect(local).toBeLessThanOrEqual(greedy);
+      if (greedy > minimum) perStageWorse++;
+    }
+    // The case is not trivial: per stage misses the optimum on some graphs.
+    expect(perStageWorse).toBeGreaterThan(0);
+  });
+});
