@@ -1,3 +1,4 @@
+import { SimulationError } from "../errors.js";
 import type { Simulator } from "../engine/simulator.js";
 import { growFloat64, growInt32 } from "../engine/typed-arrays.js";
 import type { Sampler } from "../random/distributions.js";
@@ -56,7 +57,7 @@ export class Stations {
     return this.clients.length - 1;
   }
 
-  /** The station of `service` on `place` (on `device` when the place is ON_DEVICE), created with `slots` servers at its first use. */
+  /** The station of `service` on `place` (on `device` when the place is ON_DEVICE), created with `slots` servers at its first use; later uses must give the same `slots`. */
   station(service: string, place: Place, device: number, slots: number): number {
     const key = place === ON_DEVICE ? `${service}\u0000d${device}` : `${service}\u0000n${place}`;
     let id = this.keys.get(key);
@@ -70,6 +71,9 @@ export class Stations {
       }
       this.slots[id] = slots;
       this.queues.push(new IntQueue());
+    } else if (this.slots[id] !== slots) {
+      // defineApplication checks this within an application; two applications sharing a station must agree too.
+      throw new SimulationError(`service ${service} on place ${place} has ${this.slots[id]} slots, and a stage asks for ${slots}: one station per service and place`);
     }
     return id;
   }

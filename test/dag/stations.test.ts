@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { RandomStreams } from "../../src/engine/rng.js";
+import { Simulator } from "../../src/engine/simulator.js";
+import { SimulationError } from "../../src/errors.js";
+import { defineApplication } from "../../src/dag/application.js";
+import { type DagJobRecord, DagRunner } from "../../src/dag/dag-runner.js";
+import { Stations } from "../../src/dag/stations.js";
 import { perStagePlacement } from "../../src/dag/placement.js";
 import type { ApplicationSpec } from "../../src/dag/types.js";
 import { compileDistribution } from "../../src/random/distributions.js";
@@ -127,5 +132,33 @@ describe("a two-slot station is an M/M/2 queue", () => {
     const { mean, se } = batchMeans(h.records.slice(2_000).map((r) => r.waitMs[0]));
     expect(se).toBeLessThan(0.03 * expected);
     expect(Math.abs(mean - expected)).toBeLessThan(3 * se);
+  });
+});
+
+describe("stations shared by two applications", () => {
+  it("two applications' stages of one service on one place queue at one station, and must agree on its slots", () => {
+    const sim = new Simulator();
+    const streams = new RandomStreams(1);
+    const stations = new Stations(sim);
+    const one = (id: string, slots: number): ApplicationSpec => ({
+      id,
+      stages: [{ id: "a", service: "S", hosts: [{ place: "n0", serviceTime: 4, slots }] }],
+      edges: [
+        { from: "device", to: "a", bytes: 0 },
+        { from: "a", to: "device", bytes: 0 },
+      ],
+    });
+    const ends: number[] = [];
+    const observer = { submitted: () => {}, completed: (r: DagJobRecord) => ends.push(r.endMs) };
+    const network = uniformNetwork(1, 0);
+    const first = new DagRunner(sim, defineApplication(one("x", 1), ["n0"], streams), stations, network, perStagePlacement, streams, observer);
+    const second = new DagRunner(sim, defineApplication(one("y", 1), ["n0"], streams), stations, network, perStagePlacement, streams, observer);
+    first.submit(0);
+    second.submit(0);
+    sim.run();
+    // One slot for both: 0-4, then 4-8.
+    expect(ends).toEqual([4, 8]);
+    const third = new DagRunner(sim, defineApplication(one("z", 2), ["n0"], streams), stations, network, perStagePlacement, streams, observer);
+    expect(() => third.submit(0)).toThrow(SimulationError);
   });
 });
