@@ -15,10 +15,15 @@ import { type ApplicationSpec, DEVICE_END, DEVICE_NAME, type DagApplication, typ
 export function defineApplication(spec: ApplicationSpec, nodes: readonly string[], streams: RandomStreams): DagApplication {
   const issues: InputIssue[] = [];
   const stageIndex = new Map<string, number>();
+  /** Stage ids in declaration order, once each: the list an unknown stage's suggestion reads. */
+  const stageIds: string[] = [];
   spec.stages.forEach((stage, i) => {
     if (stage.id === DEVICE_NAME) issues.push({ path: `stages[${i}].id`, value: stage.id, expected: `a stage id other than "${DEVICE_NAME}" (it names the device in edges)` });
     else if (stageIndex.has(stage.id)) issues.push({ path: `stages[${i}].id`, value: stage.id, problem: "duplicate stage id", expected: `first used by stages[${stageIndex.get(stage.id)}]` });
-    else stageIndex.set(stage.id, i);
+    else {
+      stageIndex.set(stage.id, i);
+      stageIds.push(stage.id);
+    }
   });
   const placeNames = [DEVICE_NAME, ...nodes];
   const nodeIndex = new Map(nodes.map((id, i) => [id, i]));
@@ -30,7 +35,7 @@ export function defineApplication(spec: ApplicationSpec, nodes: readonly string[
     const end = (name: string, key: "from" | "to"): number | undefined => {
       if (name === DEVICE_NAME) return DEVICE_END;
       const index = stageIndex.get(name);
-      if (index === undefined) issues.push({ path: `edges[${k}].${key}`, value: name, problem: "no such stage", expected: suggestName(name, [DEVICE_NAME, ...stageIndex.keys()]) });
+      if (index === undefined) issues.push({ path: `edges[${k}].${key}`, value: name, problem: "no such stage", expected: suggestName(name, [DEVICE_NAME, ...stageIds]) });
       return index;
     };
     const from = end(edge.from, "from");

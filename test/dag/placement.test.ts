@@ -141,6 +141,15 @@ describe("placement policies", () => {
       h.sim.run();
       const byJob = [...h.records].sort((a, b) => a.job - b.job);
       expect(byJob.map((r) => r.places[0])).toEqual([E, secondJobOn]);
+      const shares = h.results.results(h.sim.now, []).stages[0].places;
+      expect(shares).toEqual(
+        secondJobOn === E
+          ? [{ place: "edge", runs: 2, share: 1 }]
+          : [
+              { place: "edge", runs: 1, share: 0.5 },
+              { place: "cloud", runs: 1, share: 0.5 },
+            ],
+      );
     });
   }
 });
@@ -183,8 +192,9 @@ describe("whole graph against an independent enumeration, on random graphs", () 
     return visit(0);
   }
 
-  it("exhaustive reaches the minimum; per stage and the local search never beat it, and the local search never loses to per stage", () => {
+  it("exhaustive reaches the minimum; per stage and the local search never beat it, the local search never loses to per stage but can stop short", () => {
     let perStageWorse = 0;
+    let localWorse = 0;
     for (let seed = 1; seed <= 40; seed++) {
       const { spec, net } = randomApp(seed, 5, 3);
       const dag = defineApplication(spec, ["n0", "n1", "n2"], new RandomStreams(1));
@@ -197,8 +207,12 @@ describe("whole graph against an independent enumeration, on random graphs", () 
       expect(local).toBeGreaterThanOrEqual(minimum);
       expect(local).toBeLessThanOrEqual(greedy);
       if (greedy > minimum) perStageWorse++;
+      if (local > minimum) localWorse++;
     }
-    // The case is not trivial: per stage misses the optimum on some graphs.
+    // The case is not trivial: per stage misses the optimum on some graphs (8 of the 40).
     expect(perStageWorse).toBeGreaterThan(0);
+    // And the local search is no exhaustive search: it stops short of the optimum on some (2 of the 40), fewer than per stage.
+    expect(localWorse).toBeGreaterThan(0);
+    expect(localWorse).toBeLessThan(perStageWorse);
   });
 });

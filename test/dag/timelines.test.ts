@@ -67,6 +67,18 @@ describe("fork and join", () => {
     expect(results.edges[0].transfer.mean).toBe(1);
   });
 
+  it("jobs that arrived before the warm-up are not counted", () => {
+    const h = harness(forkJoin, NODES, uniformNetwork(4, 1), perStagePlacement, 1, 0.25);
+    h.runner.submit(0);
+    h.sim.schedule(0.5, () => h.runner.submit(0));
+    h.sim.run();
+    const results = h.results.results(h.sim.now, h.runner.inFlightArrivalsMs());
+    // Only the job at 0.5 (16.5 ms, late).
+    expect(results.jobs).toMatchObject({ generated: 1, completed: 1, late: 1, violations: 1 });
+    expect(results.latency.mean).toBe(16.5);
+    expect(results.stages[1].wait.mean).toBe(3);
+  });
+
   it("a job still in flight at the end is unfinished, and unfinished-late once its age passes the deadline", () => {
     const h = harness(forkJoin, NODES, uniformNetwork(4, 1), perStagePlacement);
     h.runner.submit(0);
