@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { RandomStreams } from "../../src/engine/rng.js";
-import { perStagePlacement } from "../../src/dag/placement.js";
+import { perStagePlacement, wholeGraphPlacement } from "../../src/dag/placement.js";
 import type { ApplicationSpec } from "../../src/dag/types.js";
 import { compileDistribution } from "../../src/random/distributions.js";
-import { batchMeans, harness, uniformNetwork } from "./harness.js";
+import { batchMeans, FakeNetwork, harness, uniformNetwork } from "./harness.js";
 
 /**
  * Three M/M/1 stages in series on three nodes, Poisson arrivals, a zero-latency network: a tandem
@@ -85,5 +85,47 @@ describe("determinism", () => {
     const c = runTandem(6, 2_000).records;
     expect(b).toEqual(a);
     expect(c).not.toEqual(a);
+  });
+
+  it("with a choice of places, random service and two devices, whole-graph placement reading the queues: the same seed, the same records", () => {
+    const spec: ApplicationSpec = {
+      id: "choices",
+      stages: [
+        { id: "a", service: "A", hosts: ["device", "edge", "cloud"].map((place, i) => ({ place, serviceTime: { dist: "exponential", mean: 6 - 2 * i }, slots: 1 })) },
+        { id: "b", service: "B", hosts: ["edge", "cloud"].map((place, i) => ({ place, serviceTime: { dist: "exponential", mean: 5 - 3 * i }, slots: 2 })) },
+        { id: "c", service: "C", hosts: [{ place: "edge", serviceTime: { dist: "lognormal", mean: 2, cv: 0.5 }, slots: 1 }] },
+      ],
+      edges: [
+        { from: "device", to: "a", bytes: 2000 },
+        { from: "a", to: "b", bytes: 500 },
+        { from: "a", to: "c", bytes: 500 },
+        { from: "b", to: "device", bytes: 100 },
+        { from: "c", to: "device", bytes: 100 },
+      ],
+    };
+    const run = (seed: number) => {
+      const network = FakeNetwork.of(
+        [
+          [-1, 0, 1],
+          [-1, 1, 15],
+          [0, 1, 10],
+        ],
+        1000,
+      );
+      const h = harness(spec, ["edge", "cloud"], network, wholeGraphPlacement(), seed);
+      const gap = compileDistribution({ dist: "exponential", mean: 2 }, "interarrival").bind(new RandomStreams(seed).stream("arrivals"));
+      let submitted = 0;
+      const arrive = (): void => {
+        h.runner.submit(submitted % 2);
+        if (++submitted < 3_000) h.sim.schedule(gap(), arrive);
+      };
+      h.sim.schedule(0, arrive);
+      h.sim.run();
+      return h.records;
+    };
+    const a = run(9);
+    expect(new Set(a.map((r) => r.places.join())).size).toBeGreaterThan(1);
+    expect(run(9)).toEqual(a);
+    expect(run(10)).not.toEqual(a);
   });
 });
