@@ -25,6 +25,8 @@ export function defineApplication(spec: ApplicationSpec, nodes: readonly string[
       stageIds.push(stage.id);
     }
   });
+  if (nodes.includes(DEVICE_NAME))
+    issues.push({ path: "", value: undefined, problem: `a node is named "${DEVICE_NAME}"`, expected: `in an application "${DEVICE_NAME}" names the job's own device: rename the node` });
   const placeNames = [DEVICE_NAME, ...nodes];
   const nodeIndex = new Map(nodes.map((id, i) => [id, i]));
   const stationSlots = new Map<string, { slots: number; path: string }>();

@@ -51,7 +51,7 @@ function expectedFinishMs(app: DagApplication, s: number, host: number, hosts: I
 }
 
 /**
- * Per stage (greedy, as iFogSim2's edgewards module placement goes stage by stage): in topological
+ * Per stage (greedy): in topological
  * order, each stage on the host where it is expected to finish first given where its inputs were
  * placed (transfer in + expected wait + mean service). It does not look ahead: the sink edge's way
  * back and the successors' costs do not count.

@@ -97,6 +97,12 @@ describe("defining an application", () => {
     ]);
   });
 
+  it("a node named like the device is refused: a host there would be ambiguous", () => {
+    expect(() => defineApplication({ id: "x", stages: [stage("a", "edge")], edges: [edge("device", "a"), edge("a", "device")] }, ["edge", "device"], new RandomStreams(1))).toThrow(
+      'a node is named "device"',
+    );
+  });
+
   it("a bad service time is reported at its path", () => {
     const issues = issuesOf({ id: "dist", stages: [{ id: "a", service: "A", hosts: [host("edge", { dist: "normal", mean: 5, sd: -1 })] }], edges: [edge("device", "a"), edge("a", "device")] });
     expect(issues.map((i) => i.path)).toEqual(["stages[0].hosts[0].serviceTime.sd"]);
