@@ -1,0 +1,231 @@
+import { SimulationError } from "../errors.js";
+import type { RandomStreams } from "../engine/rng.js";
+import type { Simulator } from "../engine/simulator.js";
+import type { Sampler } from "../random/distributions.js";
+import type { PlacementEstimates, PlacementPolicy } from "./placement.js";
+import type { StationClient, Stations } from "./stations.js";
+import { DEVICE_END, type DagApplication, ON_DEVICE, type Place, placeName } from "./types.js";
+
+/**
+ * The network as the graphs see it: an interface of their own so that tests can give a fixed
+ * latency or a rate, and the world's Network can satisfy it later (its `transfer` has the same
+ * contract: a fixed time, or NaN and a delivery at the last byte). Places are ON_DEVICE (the
+ * job's device) or node indices; a transfer between a place and itself never reaches it.
+ */
+export interface DagNetwork {
+  /**
+   * Starts `bytes` from `from` to `to` for a job of `device`, now. Returns its time, ms, when that
+   * is fixed now (the runner schedules the arrival); NaN when the network delivers it itself, by
+   * calling the runner's `delivered(token)` at the last byte.
+   */
+  transfer(device: number, from: Place, to: Place, bytes: number, token: number): number;
+  /** Expected time of such a transfer, for placement. */
+  expectedTransferMs(device: number, from: Place, to: Place, bytes: number): number;
+}
+
+/** One job through the graph, as recorded when its last byte is back on the device. */
+export interface DagJobRecord {
+  /** Sequence number of the job in the runner, from 0 in order of submission. */
+  job: number;
+  device: number;
+  arrivalMs: number;
+  endMs: number;
+  /** endMs - arrivalMs: from the job's arrival at its device to the last byte back there. */
+  latencyMs: number;
+  /** Where each stage ran, by stage index. */
+  places: Place[];
+  /** Wait in its station's queue and service there, by stage index. */
+  waitMs: number[];
+  serviceMs: number[];
+  /** Transfer time of each edge, by edge index (0 between a place and itself). */
+  transferMs: number[];
+}
+
+/** Who hears of the jobs: each submission, each job back on its device. */
+export interface DagObserver {
+  submitted(device: number, arrivalMs: number): void;
+  completed(record: DagJobRecord): void;
+}
+
+/** A job in flight. */
+interface Job {
+  sequence: number;
+  device: number;
+  arrivalMs: number;
+  hosts: Int32Array;
+  /** The station of each stage's host. */
+  stations: Int32Array;
+  /** Inputs still to arrive, per stage: the stage queues when its last input is in (a join). */
+  inputsLeft: Int32Array;
+  waitMs: Float64Array;
+  serviceMs: Float64Array;
+  transferStart: Float64Array;
+  transferMs: Float64Array;
+  sinksLeft: number;
+}
+
+/**
+ * Runs jobs of one application over shared stations. `submit(device)` starts a job now on that
+ * device: the placement policy chooses a host per stage from the stations' state at that moment,
+ * the source edges leave the device, each stage queues at its (service, place) station once its
+ * last input is in, and on finishing sends its bytes along every output edge (a fork); the job is
+ * recorded when its last sink edge is back on the device.
+ *
+ * Event arguments: a transfer is job slot * edges + edge, a station visit job slot * stages +
+ * stage; job slots are reused once a job ends.
+ */
+export class DagRunner implements StationClient {
+  private readonly jobs: (Job | undefined)[] = [];
+  private readonly freeSlots: number[] = [];
+  private readonly samplers: Sampler[][];
+  /** Inputs per stage: a new job's countdown to each join. */
+  private readonly inputCounts: Int32Array;
+  private readonly arrivedKind: number;
+  private readonly client: number;
+  private submitted = 0;
+
+  constructor(
+    private readonly sim: Simulator,
+    readonly app: DagApplication,
+    private readonly stations: Stations,
+    private readonly network: DagNetwork,
+    private readonly placement: PlacementPolicy,
+    streams: RandomStreams,
+    private readonly observer: DagObserver,
+  ) {
+    // One stream per (stage, host): a stage's draws at one place do not move with another stage's or place's.
+    this.samplers = app.stages.map((stage) => stage.hosts.map((host) => host.serviceTime.bind(streams.stream(`dag/${app.id}/${stage.id}/${placeName(app, host.place)}/service`))));
+    this.inputCounts = Int32Array.from(app.stages, (stage) => stage.inputs.length);
+    this.arrivedKind = sim.registerKind((token) => this.delivered(token));
+    this.client = stations.addClient(this);
+  }
+
+  /** Jobs submitted and not yet back. */
+  get inFlight(): number {
+    return this.jobs.length - this.freeSlots.length;
+  }
+
+  /** Arrival times of the jobs still in flight, in order of submission (for the unfinished and unfinished-late counts at the end). */
+  inFlightArrivalsMs(): number[] {
+    const live = this.jobs.filter((job): job is Job => job !== undefined).sort((a, b) => a.sequence - b.sequence);
+    return live.map((job) => job.arrivalMs);
+  }
+
+  /** Starts a job on `device` now. */
+  submit(device: number): void {
+    const app = this.app;
+    const stageCount = app.stages.length;
+    const edgeCount = app.edges.length;
+    const hosts = this.placement(app, this.estimatesFor(device));
+    const stations = new Int32Array(stageCount);
+    for (let s = 0; s < stageCount; s++) {
+      const stage = app.stages[s];
+      const host = stage.hosts[hosts[s]];
+      if (host === undefined) throw new SimulationError(`placement of ${app.id} chose host ${hosts[s]} for stage ${stage.id}, which has ${stage.hosts.length}`);
+      stations[s] = this.stations.station(stage.service, host.place, device, host.slots);
+      this.stations.expect(stations[s]);
+    }
+    const job: Job = {
+      sequence: this.submitted++,
+      device,
+      arrivalMs: this.sim.now,
+      hosts,
+      stations,
+      inputsLeft: this.inputCounts.slice(),
+      waitMs: new Float64Array(stageCount),
+      serviceMs: new Float64Array(stageCount),
+      transferStart: new Float64Array(edgeCount),
+      transferMs: new Float64Array(edgeCount),
+      sinksLeft: app.sinkEdges.length,
+    };
+    const slot = this.freeSlots.length > 0 ? (this.freeSlots.pop() as number) : this.jobs.length;
+    this.jobs[slot] = job;
+    this.observer.submitted(device, job.arrivalMs);
+    for (const k of app.sourceEdges) this.send(slot, job, k);
+  }
+
+  /** The last byte of transfer `token` arrived (scheduled here for a fixed time; called by the network otherwise). */
+  delivered(token: number): void {
+    const edgeCount = this.app.edges.length;
+    const slot = Math.floor(token / edgeCount);
+    const k = token - slot * edgeCount;
+    const job = this.jobs[slot] as Job;
+    job.transferMs[k] = this.sim.now - job.transferStart[k];
+    this.arrived(slot, job, k);
+  }
+
+  started(token: number, waitMs: number): void {
+    const stageCount = this.app.stages.length;
+    const slot = Math.floor(token / stageCount);
+    (this.jobs[slot] as Job).waitMs[token - slot * stageCount] = waitMs;
+  }
+
+  finished(token: number, serviceMs: number): void {
+    const stageCount = this.app.stages.length;
+    const slot = Math.floor(token / stageCount);
+    const stage = token - slot * stageCount;
+    const job = this.jobs[slot] as Job;
+    job.serviceMs[stage] = serviceMs;
+    for (const k of this.app.stages[stage].outputs) this.send(slot, job, k);
+  }
+
+  private placeOf(job: Job, end: number): Place {
+    return end === DEVICE_END ? ON_DEVICE : this.app.stages[end].hosts[job.hosts[end]].place;
+  }
+
+  /** Edge `k` of the job leaves now; between a place and itself it arrives at once (the bytes stay in memory). */
+  private send(slot: number, job: Job, k: number): void {
+    const edge = this.app.edges[k];
+    const from = this.placeOf(job, edge.from);
+    const to = this.placeOf(job, edge.to);
+    job.transferStart[k] = this.sim.now;
+    if (from === to) {
+      job.transferMs[k] = 0;
+      this.arrived(slot, job, k);
+      return;
+    }
+    const token = slot * this.app.edges.length + k;
+    const ms = this.network.transfer(job.device, from, to, edge.bytes, token);
+    if (!Number.isNaN(ms)) this.sim.scheduleKind(ms, this.arrivedKind, token);
+  }
+
+  private arrived(slot: number, job: Job, k: number): void {
+    const to = this.app.edges[k].to;
+    if (to === DEVICE_END) {
+      if (--job.sinksLeft === 0) this.complete(slot, job);
+      return;
+    }
+    if (--job.inputsLeft[to] > 0) return;
+    this.stations.enter(job.stations[to], this.samplers[to][job.hosts[to]], this.client, slot * this.app.stages.length + to);
+  }
+
+  private complete(slot: number, job: Job): void {
+    this.jobs[slot] = undefined;
+    this.freeSlots.push(slot);
+    const now = this.sim.now;
+    this.observer.completed({
+      job: job.sequence,
+      device: job.device,
+      arrivalMs: job.arrivalMs,
+      endMs: now,
+      latencyMs: now - job.arrivalMs,
+      places: Array.from(job.hosts, (h, s) => this.app.stages[s].hosts[h].place),
+      waitMs: Array.from(job.waitMs),
+      serviceMs: Array.from(job.serviceMs),
+      transferMs: Array.from(job.transferMs),
+    });
+  }
+
+  /** Estimates for a job of `device` arriving now: the network's expected transfers, the stations' queues as they are. */
+  private estimatesFor(device: number): PlacementEstimates {
+    const app = this.app;
+    return {
+      transferMs: (from, to, bytes) => (from === to ? 0 : this.network.expectedTransferMs(device, from, to, bytes)),
+      waitMs: (s, h) => {
+        const stage = app.stages[s];
+        const host = stage.hosts[h];
+        return this.stations.expectedWaitMs(this.stations.station(stage.service, host.place, device, host.slots), host.meanServiceMs);
+      },
+    };
+  }
+}
