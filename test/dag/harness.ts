@@ -83,17 +83,3 @@ export function harness(spec: ApplicationSpec, nodes: readonly string[], network
   }
   return { sim, app, runner, records, results };
 }
-
-/** Mean and standard error of `values` from `batches` consecutive batch means (their spread absorbs the autocorrelation of a queue's sojourns). */
-export function batchMeans(values: readonly number[], batches = 25): { mean: number; se: number } {
-  const size = Math.floor(values.length / batches);
-  const means: number[] = [];
-  for (let b = 0; b < batches; b++) {
-    let sum = 0;
-    for (let i = b * size; i < (b + 1) * size; i++) sum += values[i];
-    means.push(sum / size);
-  }
-  const mean = means.reduce((a, m) => a + m, 0) / batches;
-  const variance = means.reduce((a, m) => a + (m - mean) ** 2, 0) / (batches - 1);
-  return { mean, se: Math.sqrt(variance / batches) };
-}

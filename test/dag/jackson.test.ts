@@ -3,7 +3,8 @@ import { RandomStreams } from "../../src/engine/rng.js";
 import { perStagePlacement, wholeGraphPlacement } from "../../src/dag/placement.js";
 import type { ApplicationSpec } from "../../src/dag/types.js";
 import { compileDistribution } from "../../src/random/distributions.js";
-import { batchMeans, FakeNetwork, harness, uniformNetwork } from "./harness.js";
+import { batchMeans } from "../batch-means.js";
+import { FakeNetwork, harness, uniformNetwork } from "./harness.js";
 
 /**
  * Three M/M/1 stages in series on three nodes, Poisson arrivals, a zero-latency network: a tandem
@@ -58,7 +59,10 @@ describe("stages in series are a Jackson tandem", () => {
 
   it("end-to-end mean sojourn = sum 1/(mu_i - lambda)", () => {
     const expected = MU.reduce((sum, mu) => sum + 1 / (mu - LAMBDA), 0); // 2.5 + 1.538 + 0.714 = 4.753 ms
-    const { mean, se } = batchMeans(measured.map((r) => r.latencyMs));
+    const { mean, se } = batchMeans(
+      measured.map((r) => r.latencyMs),
+      25,
+    );
     expect(se).toBeLessThan(0.02 * expected);
     expect(Math.abs(mean - expected)).toBeLessThan(3 * se);
   });
@@ -66,8 +70,14 @@ describe("stages in series are a Jackson tandem", () => {
   for (let i = 0; i < MU.length; i++) {
     it(`stage ${i}: mean wait rho/(mu - lambda) and mean sojourn 1/(mu - lambda)`, () => {
       const mu = MU[i];
-      const wait = batchMeans(measured.map((r) => r.waitMs[i]));
-      const sojourn = batchMeans(measured.map((r) => r.waitMs[i] + r.serviceMs[i]));
+      const wait = batchMeans(
+        measured.map((r) => r.waitMs[i]),
+        25,
+      );
+      const sojourn = batchMeans(
+        measured.map((r) => r.waitMs[i] + r.serviceMs[i]),
+        25,
+      );
       expect(Math.abs(wait.mean - LAMBDA / mu / (mu - LAMBDA))).toBeLessThan(3 * wait.se);
       expect(Math.abs(sojourn.mean - 1 / (mu - LAMBDA))).toBeLessThan(3 * sojourn.se);
     });

@@ -8,7 +8,8 @@ import { Stations } from "../../src/dag/stations.js";
 import { perStagePlacement } from "../../src/dag/placement.js";
 import type { ApplicationSpec } from "../../src/dag/types.js";
 import { compileDistribution } from "../../src/random/distributions.js";
-import { batchMeans, harness, uniformNetwork } from "./harness.js";
+import { batchMeans } from "../batch-means.js";
+import { harness, uniformNetwork } from "./harness.js";
 
 /** Stations: c servers, FIFO, shared by the stages of one service on one place, one per device for stages on the device. */
 
@@ -129,7 +130,10 @@ describe("a two-slot station is an M/M/2 queue", () => {
     h.sim.schedule(gap(), arrive);
     h.sim.run();
     const expected = erlangC(2, lambda / mu) / (2 * mu - lambda); // C(2, 1.5) = 0.643: 1.286 ms
-    const { mean, se } = batchMeans(h.records.slice(2_000).map((r) => r.waitMs[0]));
+    const { mean, se } = batchMeans(
+      h.records.slice(2_000).map((r) => r.waitMs[0]),
+      25,
+    );
     expect(se).toBeLessThan(0.03 * expected);
     expect(Math.abs(mean - expected)).toBeLessThan(3 * se);
   });

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { RandomStreams } from "../../src/engine/rng.js";
 import { Simulator } from "../../src/engine/simulator.js";
 import { FlowNetwork } from "../../src/network/flows/flow-network.js";
+import { batchMeans } from "../batch-means.js";
 
 /**
  * One shared link with Poisson flow arrivals is an M/G/1 processor-sharing queue (Ben Fredj et
@@ -47,16 +48,11 @@ function runPs(seed: string, rho: number, size: (u: () => number) => number): Ps
 }
 
 /** Mean and standard error of `value(i)` over the flows after warm-up, from batch means. */
-function batchMeans(value: (i: number) => number): { mean: number; se: number } {
-  const means: number[] = [];
-  for (let b = 0; b < BATCHES; b++) {
-    let sum = 0;
-    for (let i = 0; i < BATCH_FLOWS; i++) sum += value(WARMUP_FLOWS + b * BATCH_FLOWS + i);
-    means.push(sum / BATCH_FLOWS);
-  }
-  const mean = means.reduce((a, b) => a + b, 0) / BATCHES;
-  const variance = means.reduce((a, m) => a + (m - mean) ** 2, 0) / (BATCHES - 1);
-  return { mean, se: Math.sqrt(variance / BATCHES) };
+function flowBatchMeans(value: (i: number) => number): { mean: number; se: number } {
+  return batchMeans(
+    Float64Array.from({ length: BATCHES * BATCH_FLOWS }, (_, i) => value(WARMUP_FLOWS + i)),
+    BATCHES,
+  );
 }
 
 const exponential = (u: () => number): number => -Math.log(1 - u()) * MEAN_SIZE;
@@ -66,18 +62,18 @@ describe("one shared link is a processor-sharing queue", () => {
   for (const rho of [0.5, 0.8]) {
     it(`M/M/1-PS at rho ${rho}: mean transfer time (E[S]/C)/(1-rho), and E[T/x] = 1/(C(1-rho)) (PS, not FIFO)`, () => {
       const run = runPs(`mm1-ps-${rho}`, rho, exponential);
-      const time = batchMeans((i) => run.times[i]);
+      const time = flowBatchMeans((i) => run.times[i]);
       const expected = MEAN_SIZE / CAPACITY / (1 - rho);
       expect(Math.abs(time.mean - expected)).toBeLessThan(3 * time.se);
       // The slowdown T/x has the same mean for every size under PS; under FIFO small flows would wait as long as big ones.
-      const slowdown = batchMeans((i) => run.times[i] / run.sizes[i]);
+      const slowdown = flowBatchMeans((i) => run.times[i] / run.sizes[i]);
       expect(Math.abs(slowdown.mean - 1 / (CAPACITY * (1 - rho)))).toBeLessThan(3 * slowdown.se);
     });
   }
 
   it("M/D/1-PS at rho 0.8 has the same mean as M/M/1-PS (insensitivity; FIFO M/D/1 would give 30 ms, not 50)", () => {
     const run = runPs("md1-ps-0.8", 0.8, deterministic);
-    const time = batchMeans((i) => run.times[i]);
+    const time = flowBatchMeans((i) => run.times[i]);
     expect(Math.abs(time.mean - MEAN_SIZE / CAPACITY / 0.2)).toBeLessThan(3 * time.se);
   });
 

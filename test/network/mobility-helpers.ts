@@ -1,5 +1,6 @@
 import type { Leg } from "../../src/network/mobility/geometry.js";
 import type { Trajectory } from "../../src/network/mobility/trajectory.js";
+import { meanAndSe } from "../batch-means.js";
 
 /** An axis-aligned cell [x0, x1] x [y0, y1], metres. */
 export interface Cell {
@@ -46,9 +47,5 @@ export function cellShares(trajectory: Trajectory, cells: Cell[], total: number,
       });
     }
   }
-  return perBatch.map((shares) => {
-    const mean = shares.reduce((s, v) => s + v, 0) / batches;
-    const variance = shares.reduce((s, v) => s + (v - mean) ** 2, 0) / (batches - 1);
-    return { mean, se: Math.sqrt(variance / batches) };
-  });
+  return perBatch.map((shares) => meanAndSe(shares));
 }

@@ -4,6 +4,7 @@ import type { TaskRecord } from "../../src/world/frames/frame-traffic.js";
 
 import { resolveScenario as resolveDocument } from "../../src/scenario/resolve.js";
 import { simulate } from "../../src/run/simulate.js";
+import { batchMeans } from "../batch-means.js";
 
 const resolveScenario = (doc: unknown) => resolveDocument(doc, {});
 
@@ -41,16 +42,8 @@ function runWithBatches(arrivalRatePerMs: number, slots: number, requests: numbe
   const scenario = queueScenario(arrivalRatePerMs, slots, requests);
   const waits: number[] = [];
   const results = simulate(scenario, { taskSink: () => (record: TaskRecord) => waits.push(record.queueing) });
-  const size = Math.floor(waits.length / batches);
-  const batchMeans: number[] = [];
-  for (let b = 0; b < batches; b++) {
-    let sum = 0;
-    for (let i = b * size; i < (b + 1) * size; i++) sum += waits[i];
-    batchMeans.push(sum / size);
-  }
-  const grand = batchMeans.reduce((s, v) => s + v, 0) / batches;
-  const variance = batchMeans.reduce((s, v) => s + (v - grand) ** 2, 0) / (batches - 1);
-  const stats: BatchMeans = { mean: grand, standardError: Math.sqrt(variance / batches), batches };
+  const { mean, se } = batchMeans(waits, batches);
+  const stats: BatchMeans = { mean, standardError: se, batches };
   return { results, stats, completed: waits.length };
 }
 

@@ -11,6 +11,7 @@ import type { LinkResults } from "../../src/metrics/network-results.js";
 import { simulate } from "../../src/run/simulate.js";
 import { resolveScenario } from "../../src/scenario/resolve.js";
 import type { TaskRecord } from "../../src/world/frames/frame-traffic.js";
+import { batchMeans } from "../batch-means.js";
 
 type Doc = Record<string, any>;
 
@@ -60,20 +61,6 @@ function run(doc: Doc): { records: TaskRecord[]; links: LinkResults | null; resu
   return { records, links, results };
 }
 
-/** Mean and standard error from 20 batch means of consecutive values. */
-function batchMeans(values: readonly number[], batches = 20): { mean: number; se: number } {
-  const size = Math.floor(values.length / batches);
-  const means: number[] = [];
-  for (let b = 0; b < batches; b++) {
-    let sum = 0;
-    for (let i = b * size; i < (b + 1) * size; i++) sum += values[i];
-    means.push(sum / size);
-  }
-  const mean = means.reduce((a, b) => a + b, 0) / batches;
-  const variance = means.reduce((a, m) => a + (m - mean) ** 2, 0) / (batches - 1);
-  return { mean, se: Math.sqrt(variance / batches) };
-}
-
 describe("frames sharing one uplink: processor sharing, insensitive", () => {
   for (const [rho, durationS] of [
     [0.5, 2_000],
@@ -82,7 +69,10 @@ describe("frames sharing one uplink: processor sharing, insensitive", () => {
     it(`rho = ${rho}: mean upload time (b/C)/(1 - rho) and the link's utilisation rho, within 3 SE`, () => {
       const { records, links } = run(uplinkScenario(rho, durationS));
       expect(records.length).toBeGreaterThan(80_000);
-      const upload = batchMeans(records.map((r) => r.networkUp));
+      const upload = batchMeans(
+        records.map((r) => r.networkUp),
+        20,
+      );
       const expected = SERVICE_MS / (1 - rho);
       expect(Math.abs(upload.mean - expected)).toBeLessThan(3 * upload.se);
       // FIFO (M/D/1) would be far off: the test tells the two apart.
@@ -90,7 +80,7 @@ describe("frames sharing one uplink: processor sharing, insensitive", () => {
       expect(Math.abs(fifo - expected)).toBeGreaterThan(6 * upload.se);
       const link = links?.links[0];
       expect(link).toMatchObject({ id: "sw--edge", direction: "forward", capacityMbps: 8 });
-      const utilisation = batchMeans(link?.series ?? []);
+      const utilisation = batchMeans(link?.series ?? [], 20);
       expect(Math.abs((link?.utilisation ?? 0) - rho)).toBeLessThan(3 * utilisation.se);
       // The series' mean is the window's utilisation (equal bins).
       expect(utilisation.mean).toBeCloseTo(link?.utilisation ?? 0, 9);
