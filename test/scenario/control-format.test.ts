@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { InputError } from "../../src/errors.js";
@@ -204,6 +205,25 @@ describe("the control section resolves", () => {
       }),
     ).control;
     expect(c?.deployments[0]).toMatchObject({ replicas: 1, minReplicas: 0, maxReplicas: 3, autoscaler: { scaleToZeroAfterMs: 30_000 } });
+  });
+});
+
+describe("docs/scenario-format.md", () => {
+  it("its control example resolves on the fixture's nodes: the shared layer once, the given and estimated load times", () => {
+    const text = readFileSync(join(REPO, "docs", "scenario-format.md"), "utf8");
+    const block = /## Control plane[\s\S]*?```json\n([\s\S]*?)```/.exec(text);
+    expect(block).not.toBeNull();
+    const c = resolveScenario(
+      doc((d) => {
+        d.control = JSON.parse((block as RegExpExecArray)[1]);
+      }),
+    ).control;
+    expect(c?.layers.map((l) => l.digest)).toEqual(["debian-12-slim", "tflite-runtime-2.14", "llama-cpp-r36.4"]);
+    expect(c?.nodes[0].cachedLayers).toEqual([0, 1]);
+    // 0.8 GB at the default 90 MB/s: 8e8 / 9e4 bytes per ms = 8,888.9 ms, an estimate.
+    expect(c?.deployments[1].loadMs[1]).toBeCloseTo(8e8 / 9e4, 9);
+    expect(c?.deployments[1]).toMatchObject({ replicas: 1, minReplicas: 0, maxReplicas: 1, readyAtStart: false });
+    expect(c?.timeline.map((e) => e.kind)).toEqual(["leave", "join"]);
   });
 });
 
