@@ -114,7 +114,9 @@ function loadTimes(doc: DeploymentDocument, path: string, candidates: readonly n
   }
   for (const n of candidates) {
     // The key that gives this node's time: its own id, else "default" (undefined: none, an estimate).
-    const key = byNode === undefined ? undefined : byNode[input.nodes[n].id] !== undefined ? input.nodes[n].id : byNode.default !== undefined ? "default" : undefined;
+    // Own keys only: a node named "constructor" is not Object's.
+    const id = input.nodes[n].id;
+    const key = byNode === undefined ? undefined : Object.hasOwn(byNode, id) ? id : Object.hasOwn(byNode, "default") ? "default" : undefined;
     const ms = typeof given === "number" ? given : key === undefined ? undefined : byNode?.[key];
     if (ms !== undefined && !(ms >= 0)) ctx.fail(key === undefined ? `${path}.loadTime` : `${path}.loadTime.${key}`, ms, "a non-negative duration");
     loadMs[n] = ms ?? modelBytes / input.modelReadBytesPerMs;

@@ -189,6 +189,17 @@ describe("the control section resolves", () => {
     expect(Array.from(c?.deployments[0].loadMs ?? []).slice(0, 3)).toEqual([0, 0, 0]);
   });
 
+  it("a per-node load time without a default: the other candidates get the estimate", () => {
+    const c = resolveScenario(
+      doc((d) => {
+        Object.assign(d.control.deployments[0], { modelSize: "45 MB", loadTime: { jetson: "9 s" } });
+      }),
+    ).control;
+    // 45 MB at 90 MB/s = 500 ms.
+    expect(Array.from(c?.deployments[0].loadMs ?? []).slice(0, 3)).toEqual([500, 9000, 500]);
+    expect(c?.deployments[0].loadSource.slice(0, 3)).toEqual(["estimate", "scenario", "estimate"]);
+  });
+
   it("accepts a request no candidate can hold (the replica stays pending; the results say why)", () => {
     const d = doc((x) => {
       x.control.deployments[0].requests = { cpu: 64, memory: "1 TiB", accelerator: 4 };
