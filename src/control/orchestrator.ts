@@ -1,6 +1,7 @@
 import type { EventHandle, Simulator } from "../engine/simulator.js";
 import { fits, type Resources, scoreNode, unschedulableReason } from "./pod-scoring.js";
 import type { Provision, Provisioner } from "./provisioning.js";
+import { appendStep, type ProvisioningEntry, provisioningRecord } from "./replica-records.js";
 import type { PendingRecord, ProvisioningReason, ProvisioningRecord, ReplicaStep, ResolvedControl } from "./types.js";
 
 /**
@@ -57,17 +58,6 @@ interface PendingRequest {
   readonly requestedAtMs: number;
   /** Index into the deployment's pending records. */
   readonly record: number;
-}
-
-/** A provisioning record in the making: the fixed part, and the provisioning it reads its times from (none: ready at start). */
-interface ProvisioningEntry {
-  readonly replica: Replica;
-  readonly reason: ProvisioningReason;
-  readonly requestedAtMs: number;
-  readonly scheduledAtMs: number;
-  readonly provision: Provision | undefined;
-  readonly cachedLayers: number;
-  coldStart: boolean;
 }
 
 interface DeploymentState {
@@ -196,26 +186,7 @@ export class Orchestrator {
   results(d: number): { replicas: readonly ReplicaStep[]; provisioning: readonly ProvisioningRecord[]; pending: readonly PendingRecord[] } {
     const state = this.states[d];
     const deployment = this.control.deployments[d];
-    const provisioning = state.entries.map((entry): ProvisioningRecord => {
-      const p = entry.provision;
-      const source = deployment.loadSource[entry.replica.node];
-      return {
-        deployment: deployment.id,
-        node: this.nodeIds[entry.replica.node],
-        reason: entry.reason,
-        requestedAtMs: entry.requestedAtMs,
-        scheduledAtMs: entry.scheduledAtMs,
-        // NaN: the stage was not reached (cancelled, node lost, or the run ended first).
-        pullEndMs: p === undefined ? entry.scheduledAtMs : p.pullEndMs,
-        bytesPulled: p === undefined ? 0 : p.bytesPulled,
-        layersPulled: p === undefined ? 0 : p.layersPulled,
-        layersCached: p === undefined ? entry.cachedLayers : p.layersCached,
-        startEndMs: p === undefined ? entry.scheduledAtMs : p.startEndMs,
-        readyAtMs: p === undefined ? entry.scheduledAtMs : Number.isNaN(p.readyAtMs) ? null : p.readyAtMs,
-        loadSource: source === "estimate" ? "estimate" : "scenario",
-        coldStart: entry.coldStart,
-      };
-    });
+    const provisioning = state.entries.map((entry) => provisioningRecord(entry, deployment, this.nodeIds[entry.node]));
     return { replicas: state.steps, provisioning, pending: state.pendingRecords };
   }
 
@@ -277,7 +248,7 @@ export class Orchestrator {
     const image = this.control.deployments[d].image;
     this.provisioner.cacheImage(node, image);
     const entries = this.states[d].entries;
-    entries.push({ replica, reason, requestedAtMs, scheduledAtMs: this.sim.now, provision: undefined, cachedLayers: this.control.images[image].layers.length, coldStart: false });
+    entries.push({ node: replica.node, reason, requestedAtMs, scheduledAtMs: this.sim.now, provision: undefined, cachedLayers: this.control.images[image].layers.length, coldStart: false });
     replica.entry = entries.length - 1;
     this.becameReady(replica);
   }
@@ -288,7 +259,7 @@ export class Orchestrator {
     replica.state = "provisioning";
     replica.provision = this.provisioner.provision(replica.node, deployment.image, deployment.startMs, deployment.loadMs[replica.node], () => this.becameReady(replica));
     const entries = this.states[replica.deployment].entries;
-    entries.push({ replica, reason, requestedAtMs, scheduledAtMs: this.sim.now, provision: replica.provision, cachedLayers: 0, coldStart: false });
+    entries.push({ node: replica.node, reason, requestedAtMs, scheduledAtMs: this.sim.now, provision: replica.provision, cachedLayers: 0, coldStart: false });
     replica.entry = entries.length - 1;
     this.step(replica.deployment);
   }
@@ -375,15 +346,11 @@ export class Orchestrator {
     this.evictions[node] = undefined;
   }
 
-  /** Appends the deployment's counts now (one step per time: a later change at the same time replaces it; unchanged counts add none unless `force`). */
+  /** Appends the deployment's counts now (replica-records.ts). */
   private step(d: number, atMs = this.sim.now, force = false): void {
     const state = this.states[d];
     let ready = 0;
     for (const r of state.replicas) if (r.state === "ready") ready++;
-    const step: ReplicaStep = { atMs, desired: state.desired, ready, pending: state.pending.length };
-    const steps = state.steps;
-    const last = steps[steps.length - 1];
-    if (last !== undefined && last.atMs === atMs) steps[steps.length - 1] = step;
-    else if (force || last === undefined || last.desired !== step.desired || last.ready !== step.ready || last.pending !== step.pending) steps.push(step);
+    appendStep(state.steps, { atMs, desired: state.desired, ready, pending: state.pending.length }, force);
   }
 }
