@@ -175,9 +175,8 @@ export class Provisioner {
       return;
     }
     this.bytesAtPullRate += bytes;
-    // An empty layer arrives now, after the calls in progress (no flow to share).
-    if (bytes === 0) this.sim.schedule(0, arrived);
-    else this.pullLinks.start([node], bytes, arrived);
+    // An empty layer is an instant flow: it arrives now, in an event of its own.
+    this.pullLinks.start([node], bytes, arrived);
   }
 
   private arrived(node: number, layer: number): void {

@@ -64,6 +64,16 @@ describe("provisioning: pull, then container start, then model load", () => {
     expect(orchestrator.results(0).provisioning[0]).toMatchObject({ bytesPulled: 0, layersPulled: 0, layersCached: 1, pullEndMs: 0 });
   });
 
+  it("an empty layer is pulled in no time", () => {
+    const s = scenarioOf(["edge"]);
+    const control = controlOf({ nodes: [nodeOf()], layers: [{ digest: "empty", bytes: 0 }], deployments: [deploymentOf(0, 1, { startMs: 5 })] });
+    const { sim, orchestrator, ready } = orchestratorOf(s, control);
+    orchestrator.start();
+    sim.run();
+    expect(ready.map((r) => r.atMs)).toEqual([5]);
+    expect(orchestrator.results(0).provisioning[0]).toMatchObject({ layersPulled: 1, bytesPulled: 0, pullEndMs: 0 });
+  });
+
   // Replica A needs three 3,000-byte layers, replica B one 1,000-byte layer, both asked for at 0.
   // Limit 3: A's three share 1000 bytes/ms (333.3 each), done at 9 ms; B's then alone: 10 ms.
   // Limit 4: all four share (250 each): B's done at 4 ms; A's have 2,000 left each at 4 ms, then
