@@ -72,7 +72,7 @@ interface DeploymentState {
 
 export class Orchestrator {
   private readonly free: Writable<Resources>[];
-  /** Per node: 1 unless crashed (nodeDown); 1 unless it left (timeline). */
+  /** Per node: 1 unless crashed (nodeDown until nodeUp, whether present or not); 1 unless it left (timeline). */
   private readonly up: Uint8Array;
   private readonly present: Uint8Array;
   private readonly evictions: (EventHandle | undefined)[];
@@ -165,11 +165,13 @@ export class Orchestrator {
     this.retryPending(-1);
   }
 
-  /** A node joins (timeline): up and present from now; pending replicas are tried (those placed on it: reason "join"). */
+  /**
+   * A node joins (timeline): present from now; pending replicas are tried (those placed on it:
+   * reason "join"). Whether it is up stays what nodeDown / nodeUp said: a node that crashed and has
+   * not recovered joins down, and is placed on after its nodeUp.
+   */
   join(node: number): void {
     this.present[node] = 1;
-    this.up[node] = 1;
-    this.cancelEviction(node);
     this.retryPending(node);
   }
 

@@ -104,4 +104,24 @@ describe("node crash: lost, restarted in place if back in time, else evicted and
     ]);
     expect(orchestrator.results(0).provisioning[1]).toMatchObject({ node: "b", reason: "restart", requestedAtMs: 350_000 });
   });
+
+  it("a node that crashed, left and joined is placed on only once it has recovered", () => {
+    // One replica, candidates a and b, 3 s to provision (image cached). a crashes at 10 s
+    // and leaves at 20 s (its replica goes to b at once: 3 s), b leaves at 30 s (pending), a joins at 40 s
+    // still crashed (nothing placed), recovers at 50 s: the replica lands on a, ready at 53 s.
+    const { sim, orchestrator, ready } = orchestratorOf(s, control);
+    orchestrator.start();
+    sim.schedule(10_000, () => orchestrator.nodeDown(0));
+    sim.schedule(20_000, () => orchestrator.leave(0));
+    sim.schedule(30_000, () => orchestrator.leave(1));
+    sim.schedule(40_000, () => orchestrator.join(0));
+    sim.schedule(50_000, () => orchestrator.nodeUp(0));
+    sim.run();
+    expect(ready.map((r) => [r.atMs, r.node])).toEqual([
+      [0, "a"],
+      [23_000, "b"],
+      [53_000, "a"],
+    ]);
+    expect(orchestrator.results(0).pending).toMatchObject([{ atMs: 30_000, untilMs: 50_000 }]);
+  });
 });
