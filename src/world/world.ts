@@ -11,6 +11,9 @@ import type { ComputeUnit, Traffic, TrafficContext } from "./traffic-context.js"
 import { createComputeUnit, servicesContend } from "./compute-unit.js";
 import { FrameTraffic, type FrameTrafficOptions } from "./frames/frame-traffic.js";
 import { QueryTraffic, type QueryTrafficOptions } from "./queries/query-traffic.js";
+import { ControlPlane } from "../control/control-plane.js";
+import type { ServiceHost } from "../control/types.js";
+import { type WorldControl, WorldServiceHost } from "./service-host.js";
 
 /** The policies of one run, one per workload family present. */
 export interface WorldPolicies {
@@ -21,6 +24,8 @@ export interface WorldPolicies {
 export interface WorldOptions {
   readonly frames?: FrameTrafficOptions;
   readonly queries?: QueryTrafficOptions;
+  /** Builds the control plane of a scenario with `control` (default: ControlPlane); tests inject a hand-made one. */
+  readonly controlPlane?: (host: ServiceHost, world: World) => WorldControl;
 }
 
 /**
@@ -40,6 +45,12 @@ export class World implements FaultTarget {
   readonly queries: QueryTraffic | undefined;
   /** Moving devices and their access points (docs/mobility.md); undefined when no device group has `mobility`. */
   readonly mobility: MobilityDriver | undefined;
+  /** The control plane (issue 17, docs/control-plane.md); undefined for a scenario without `control`. */
+  readonly control: WorldControl | undefined;
+  /** Per node: 1 while it is out of the cluster (the control plane's timeline: absent at start, or left). */
+  private readonly absent: Uint8Array;
+  /** Per node: 1 while a fault's crash holds it down (a join during a crash leaves it down until the recovery). */
+  private readonly crashed: Uint8Array;
   private readonly faults: FaultInjector;
   private readonly traffics: Traffic[] = [];
   /** Per node: the compute units by name ("accelerator", "cpu"), created on first use. */
@@ -65,6 +76,15 @@ export class World implements FaultTarget {
     // A resolved scenario has wireless access only for moving devices; a hand-built one may attach its devices itself (tests).
     const moving = scenario.network.wireless?.mobility.some((m) => m !== undefined) ?? false;
     this.mobility = moving ? new MobilityDriver(this.sim, this.streams, scenario, this.network, this.endOfRun) : undefined;
+    this.absent = new Uint8Array(nodes);
+    this.crashed = new Uint8Array(nodes);
+    let host: WorldServiceHost | undefined;
+    const control = scenario.control;
+    if (control !== undefined) {
+      host = new WorldServiceHost(nodes, this, () => this.sim.now);
+      const build = options.controlPlane ?? ((h) => new ControlPlane(this.sim, this.streams, scenario, control, this.network, h));
+      this.control = build(host, this);
+    } else this.control = undefined;
     const context: TrafficContext = {
       sim: this.sim,
       streams: this.streams,
@@ -74,7 +94,15 @@ export class World implements FaultTarget {
       up: this.up,
       unit: (node, family) => this.unit(node, family),
       contends: (node) => servicesContend(scenario.nodes[node]),
-      loadChanged: (node, family, level) => this.activity.loadChanged(node, family, level, this.sim.now),
+      // Without a control plane nothing else integrates the levels: the one call of before.
+      loadChanged:
+        host === undefined
+          ? (node, family, level) => this.activity.loadChanged(node, family, level, this.sim.now)
+          : (node, family, level) => {
+              this.activity.loadChanged(node, family, level, this.sim.now);
+              (host as WorldServiceHost).loadChanged(node, family, level, this.sim.now);
+            },
+      control: this.control,
     };
     if (scenario.families.frames) {
       if (policies.frames === undefined) throw new Error("a scenario with frame workloads needs a frame policy");
@@ -86,6 +114,10 @@ export class World implements FaultTarget {
       this.queries = new QueryTraffic(context, policies.queries, options.queries ?? {});
       this.traffics.push(this.queries);
     }
+    // A node whose first timeline event is a join is not in the cluster until then (the control plane calls join).
+    control?.nodes.forEach((node, index) => {
+      if (!node.presentAtStart) this.leave(index);
+    });
   }
 
   /** The unit a node's service of `family` runs on; services naming the same unit share one object. */
@@ -104,12 +136,14 @@ export class World implements FaultTarget {
   run(): void {
     // Devices are attached before any transfer can start.
     this.mobility?.start();
+    this.control?.start();
     this.faults.start();
     for (const traffic of this.traffics) traffic.start();
     this.sim.run({ until: this.endOfRun });
     const end = this.sim.now > this.endOfRun ? this.sim.now : this.endOfRun;
     this.activity.finish(end);
     for (const traffic of this.traffics) traffic.finish(end);
+    this.control?.finish(end);
   }
 
   get events(): number {
@@ -130,22 +164,64 @@ export class World implements FaultTarget {
     return this.knownHealthy[node] === 1;
   }
 
+  /** A fault's crash: the node goes down and the control plane is told (its replicas there are lost). */
   crashNode(node: number): void {
+    if (this.up[node] === 0) return;
+    this.crashed[node] = 1;
+    this.goDown(node);
+    this.control?.nodeDown(node);
+  }
+
+  /** A fault's recovery: the node is up again, unless it left the cluster meanwhile (it comes back at its join). */
+  recoverNode(node: number): void {
+    this.crashed[node] = 0;
+    if (this.up[node] === 1 || this.absent[node] === 1) return;
+    this.goUp(node);
+    this.control?.nodeUp(node);
+  }
+
+  /** A health check's verdict: what policies see, and the catalog's health (forwarded when it changes). */
+  setKnownHealth(node: number, healthy: boolean): void {
+    // A node out of the cluster has no agent to answer: the injector, which knows only its own crashes, would pass it.
+    if (healthy && this.absent[node] === 1) return;
+    const known = healthy ? 1 : 0;
+    if (this.knownHealthy[node] === known) return;
+    this.knownHealthy[node] = known;
+    this.control?.setPassing(node, healthy);
+  }
+
+  // HostedWorld: what the control plane's timeline does (through WorldServiceHost) -------------
+  /** A graceful leave: known at once (the agent deregisters), so the health view follows without a check. */
+  leave(node: number): void {
+    this.absent[node] = 1;
+    this.knownHealthy[node] = 0;
+    this.goDown(node);
+  }
+
+  /** A join: known at once (the agent registers); a node a fault still holds down comes up at the recovery. */
+  join(node: number): void {
+    this.absent[node] = 0;
+    if (this.crashed[node] === 1) return;
+    this.knownHealthy[node] = 1;
+    this.goUp(node);
+  }
+
+  jobsAt(node: number, family: "frames" | "llm"): number {
+    return family === "frames" ? (this.frames?.jobsAt(node) ?? 0) : (this.queries?.jobsAt(node) ?? 0);
+  }
+
+  private goDown(node: number): void {
     if (this.up[node] === 0) return;
     this.up[node] = 0;
     this.activity.downChanged(node, true, this.sim.now);
     for (const traffic of this.traffics) traffic.crashNode(node);
   }
 
-  recoverNode(node: number): void {
+  private goUp(node: number): void {
     if (this.up[node] === 1) return;
     this.up[node] = 1;
     this.activity.downChanged(node, false, this.sim.now);
     for (const traffic of this.traffics) traffic.recoverNode(node);
-  }
-
-  setKnownHealth(node: number, healthy: boolean): void {
-    this.knownHealthy[node] = healthy ? 1 : 0;
   }
 
   setLinkDegradation(node: number, devices: readonly number[], latencyFactor: number, addedLatencyMs: number, bandwidthFactor: number): void {

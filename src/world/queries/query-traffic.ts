@@ -5,6 +5,7 @@ import type { QueryInfo, QueryRouter, RouteMode } from "../../llm/routers/types.
 import { DeliveryClosures } from "../../network/delivery-closures.js";
 import type { QueryWorkload, ResolvedDevice, ResolvedScenario } from "../../scenario/resolved-scenario.js";
 import { JobWaits } from "../job-waits.js";
+import type { WorldControl } from "../service-host.js";
 import type { QueryFamilyResults, Traffic, TrafficContext } from "../traffic-context.js";
 import { BatchServer } from "./batch-server.js";
 import { type ExchangeContext, type ExchangeTimes, exchange } from "./exchange.js";
@@ -109,10 +110,11 @@ export class QueryTraffic implements Traffic {
         : new BatchServer(sim, node.llm, s.warmupMs, s.durationMs, {
             unit: context.unit(node.index, "llm"),
             loadChanged: (level) => context.loadChanged(node.index, "llm", level),
+            control: context.control === undefined ? undefined : servingControl(context.control, node.index),
           }),
     );
     this.deviceServers = s.devices.map((device) => (device.localServing === undefined ? undefined : new BatchServer(sim, device.localServing, s.warmupMs, s.durationMs, undefined)));
-    this.routes = new QueryRoutes(s, this.servers, this.deviceServers, context.knownHealthy, () => sim.now);
+    this.routes = new QueryRoutes(s, this.servers, this.deviceServers, context.knownHealthy, () => sim.now, context.control);
     this.exchanges = { sim, network: context.network, deliveries: new DeliveryClosures(context.network, () => sim.now), llm: s.llm, decodeRate: this.meter.decodeRate };
     this.waits = new JobWaits(s, "queries");
     this.pipelines = new Pipelines(
@@ -141,6 +143,11 @@ export class QueryTraffic implements Traffic {
 
   recoverNode(node: number): void {
     this.servers[node]?.recover();
+  }
+
+  /** Queries on the way to, waiting at or served by the node's language model (the control plane's jobs metric). */
+  jobsAt(node: number): number {
+    return this.servers[node]?.outstanding ?? 0;
   }
 
   /** Classifies the measured queries still in flight at `endMs`. */
@@ -226,18 +233,47 @@ export class QueryTraffic implements Traffic {
   }
 
   private newQuery(device: ResolvedDevice, workload: number, info: QueryInfo): void {
+    if (this.context.control !== undefined) {
+      this.discover(device, workload, info, this.context.sim.now);
+      return;
+    }
     const mode = this.routes.feasible(this.router.route(info, this.routes.view), device.index);
     this.runQuery(device, workload, info, this.context.sim.now >= this.scenario.warmupMs, () => undefined, mode);
+  }
+
+  // With a control plane (issue 17), as for frames: the device asks the catalog first (a
+  // discovery wait when its cached answer is stale), then a query bound for a node waits in the
+  // activator while its model is scaled to zero; only then is it routed. The wait since its
+  // creation counts as its queueing. (Pipeline stages are routed at once: they skip both.)
+
+  private discover(device: ResolvedDevice, workload: number, info: QueryInfo, createdAt: number): void {
+    const control = this.context.control as WorldControl;
+    const wait = this.reachesNodes(device) ? control.discover(device.index, "llm") : 0;
+    if (wait > 0) this.context.sim.schedule(wait, () => this.hold(device, workload, info, createdAt));
+    else this.hold(device, workload, info, createdAt);
+  }
+
+  /** False for a device whose every query is answered by its own model: it never asks the catalog. */
+  private reachesNodes(device: ResolvedDevice): boolean {
+    return device.localServing === undefined || device.localNodes.length > 0 || this.scenario.llm.cloudNode !== undefined;
+  }
+
+  private hold(device: ResolvedDevice, workload: number, info: QueryInfo, createdAt: number): void {
+    const route = (): void => {
+      const mode = this.routes.feasible(this.router.route(info, this.routes.view), device.index);
+      this.runQuery(device, workload, info, createdAt >= this.scenario.warmupMs, () => undefined, mode, createdAt);
+    };
+    if (!this.reachesNodes(device)) route();
+    else if (!(this.context.control as WorldControl).hold(device.index, "llm", route)) route();
   }
 
   /**
    * Runs one routed query; `finished` is called once it has completed, been refused or been lost.
    * Pipelines pass their attempt's tokens here like any query.
    */
-  private runQuery(device: ResolvedDevice, workload: number, info: QueryInfo, measured: boolean, finished: (outcome: QueryOutcome) => void, mode: RouteMode): void {
+  private runQuery(device: ResolvedDevice, workload: number, info: QueryInfo, measured: boolean, finished: (outcome: QueryOutcome) => void, mode: RouteMode, createdAt = this.context.sim.now): void {
     const s = this.scenario;
     const sim = this.context.sim;
-    const createdAt = sim.now;
     const id = this.nextQueryId++;
     const group = this.groupOf[device.index] as GroupMeter;
     const flight: InFlight = { createdAt, group, device: device.index, firstTokenSeen: false, waited: false };
@@ -248,7 +284,8 @@ export class QueryTraffic implements Traffic {
     const local = mode === "cloud" ? undefined : this.routes.local(device.index);
     if (local?.node !== undefined) this.routes.sentLocal(device.index);
     const cloud = this.routes.cloud();
-    const totals = { network: 0, queueing: 0, prefill: 0, decode: 0 };
+    // Queueing starts with the wait before routing (a control plane's discovery and activator; 0 otherwise).
+    const totals = { network: 0, queueing: sim.now - createdAt, prefill: 0, decode: 0 };
     const add = (t: ExchangeTimes): void => {
       if (t.waited) flight.waited = true;
       totals.network += t.network;
@@ -387,6 +424,12 @@ export class QueryTraffic implements Traffic {
       },
     });
   }
+}
+
+/** The control plane as one node's language model sees it. */
+function servingControl(control: WorldControl, node: number): { accepting(): boolean; rejected(): void } {
+  const accepting = control.accepting.llm;
+  return { accepting: () => accepting[node] === 1, rejected: () => control.rejected(node, "llm") };
 }
 
 function clamp01(x: number): number {
