@@ -130,6 +130,15 @@ describe("frame traffic under a control plane (a fake one)", () => {
     expect(jobsDuringRelease).toBe(4);
   });
 
+  it("frames held to the end of the run are generated and unfinished", () => {
+    const { frames, fake } = run(doc(), (fake) => {
+      fake.holding = () => true;
+    });
+    expect(fake.held).toHaveLength(20);
+    expect(frames.jobs.generated).toBe(20);
+    expect(frames.jobs.unfinished).toBe(20);
+  });
+
   it("the busy integral the autoscaler reads is the slot service's level integrated since 0", () => {
     const { fake } = run(doc(), () => undefined);
     const host = fake.host as NonNullable<FakeControl["host"]>;

@@ -88,6 +88,16 @@ describe("query traffic under a control plane (a fake one)", () => {
     expect(waited.queueing - plain.queueing).toBeCloseTo(5, 6);
   });
 
+  it("queries held to the end of the run (no replica ever ready) are generated and unfinished, not forgotten", () => {
+    const { section, fake } = run((fake) => {
+      fake.holding = () => true;
+    });
+    expect(fake.held).toHaveLength(14);
+    expect(section.jobs.generated).toBe(14);
+    expect(section.jobs.unfinished).toBe(14);
+    expect(section.jobs.completed).toBe(0);
+  });
+
   it("the llm jobs metric is the server's outstanding queries, and its busy integral the batch's busy time", () => {
     let during = Number.NaN;
     let before = Number.NaN;

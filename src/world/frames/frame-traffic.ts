@@ -6,8 +6,8 @@ import type { FrameWorkload } from "../../scenario/resolved-scenario.js";
 import { DROP, LOCAL_NODE, type Scheduler, type TaskOutcome, type TaskRequest } from "../../schedulers/types.js";
 import type { FrameFamilyResults, Traffic, TrafficContext } from "../traffic-context.js";
 import { JobWaits } from "../job-waits.js";
-import type { WorldControl } from "../service-host.js";
 import { ControlledFrameClusterView, FrameClusterView } from "./cluster-view.js";
+import { FrameAdmission } from "./frame-admission.js";
 import { FrameRecorder } from "./frame-recorder.js";
 import { LocalExecutor } from "./local-executor.js";
 import { MigrationController } from "./migration-controller.js";
@@ -89,12 +89,10 @@ export class FrameTraffic implements Traffic, SlotServiceEvents {
   private readonly uplinkDelivery: number;
   private readonly downlinkDelivery: number;
   private readonly waits: JobWaits;
-  /** The control plane (undefined without one: frames are placed at once, as before issue 17). */
-  private readonly control: WorldControl | undefined;
+  /** With a control plane: the way to placement (undefined without one: frames are placed at once, as before issue 17). */
+  private readonly admission: FrameAdmission | undefined;
   /** With a control plane: the view, which also asks the catalog (the same object as `view`). */
   private readonly controlledView: ControlledFrameClusterView | undefined;
-  /** With a control plane: a frame's discovery answer came (the event carries the frame). */
-  private readonly discoveredKind: number;
   // Read on every event: kept here rather than behind the context.
   private readonly sim: Simulator;
   private readonly network: Network;
@@ -150,7 +148,6 @@ export class FrameTraffic implements Traffic, SlotServiceEvents {
     this.servers = new SlotServices(ctx, this.pool, this.recorder.meters, this.sourceClass, this);
     this.local = new LocalExecutor(ctx, this.pool, this.recorder.localMeter, this.sources, (task) => this.onLocalDone(task));
     this.migration = new MigrationController(ctx, scheduler, scenario.durationMs + scenario.drainMs);
-    this.control = ctx.control;
     this.controlledView = ctx.control === undefined ? undefined : new ControlledFrameClusterView(ctx, this.servers, this.local, this.migration, this.outstandingCount, ctx.control);
     this.view = this.controlledView ?? new FrameClusterView(ctx, this.servers, this.local, this.migration, this.outstandingCount);
     this.request = { sequence: 0, device: 0, deviceId: "", model: "", frameSizePx: 0, requestBytes: 0, createdAt: 0 };
@@ -160,7 +157,7 @@ export class FrameTraffic implements Traffic, SlotServiceEvents {
     this.deliveredKind = ctx.sim.registerKind((task) => this.onDelivered(task));
     this.uplinkDelivery = ctx.network.registerDelivery((task) => this.onUplinkDelivered(task));
     this.downlinkDelivery = ctx.network.registerDelivery((task) => this.onDownlinkDelivered(task));
-    this.discoveredKind = ctx.control === undefined ? -1 : ctx.sim.registerKind((task) => this.afterDiscovery(task));
+    this.admission = ctx.control === undefined ? undefined : new FrameAdmission(ctx.sim, ctx.control, this.pool, (task) => this.placeAdmitted(task));
     this.waits = new JobWaits(scenario, "frames");
   }
 
@@ -268,8 +265,8 @@ export class FrameTraffic implements Traffic, SlotServiceEvents {
     pool.sequence[task] = request.sequence;
     // The wait between the frame's creation and its placement (none without a control plane): its queueing so far.
     pool.queueingMs[task] = 0;
-    if (this.control !== undefined) {
-      this.discover(task);
+    if (this.admission !== undefined) {
+      this.admission.admit(task);
       return;
     }
     this.dispatch(task, this.scheduler.place(request, this.view), device, requestBytes, now);
@@ -302,27 +299,9 @@ export class FrameTraffic implements Traffic, SlotServiceEvents {
     // NaN: the network delivers it (onUplinkDelivered).
   }
 
-  // With a control plane (issue 17) ---------------------------------------------------------------
-  // A frame first asks the catalog where its service is (a discovery wait when the device's cached
-  // answer is stale), then, when every replica is scaled to zero, waits in the activator for one
-  // (a cold start); only then does the policy place it, seeing the catalog as the device does. The
-  // time from creation to placement is the frame's first queueing (pool.queueingMs), so its
-  // stages still add up to its total.
-
-  private discover(task: number): void {
-    const wait = (this.control as WorldControl).discover(this.pool.device[task], "frames");
-    if (wait > 0) this.sim.scheduleKind(wait, this.discoveredKind, task);
-    else this.afterDiscovery(task);
-  }
-
-  private afterDiscovery(task: number): void {
-    // Held frames are rare (scale to zero): a closure each is fine.
-    if ((this.control as WorldControl).hold(this.pool.device[task], "frames", () => this.placeControlled(task))) return;
-    this.placeControlled(task);
-  }
-
-  /** Places a frame whose request record was overwritten since its creation: rebuilt from the pool. */
-  private placeControlled(task: number): void {
+  /** With a control plane: the frame is admitted (FrameAdmission); the policy sees the catalog as its device does. */
+  private placeAdmitted(task: number): void {
+    // The request record was overwritten since the frame was created: rebuilt from the pool.
     const pool = this.pool;
     const now = this.sim.now;
     const source = pool.source[task];

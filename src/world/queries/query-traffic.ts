@@ -77,6 +77,9 @@ export class QueryTraffic implements Traffic {
   /** Per device: its group's meter (undefined for a device without query workloads). */
   private readonly groupOf: (GroupMeter | undefined)[];
   private readonly inFlight = new Map<number, InFlight>();
+  /** With a control plane: measured queries not routed yet (a discovery wait, or held for a replica), by admission number; counted at the end if still there. */
+  private readonly admitting = new Map<number, InFlight>();
+  private nextAdmission = 0;
   private readonly waits: JobWaits;
   private nextQueryId = 0;
   /** Per device and workload index: the stream of its answers' good / not-good judgements (looked up once). */
@@ -158,6 +161,10 @@ export class QueryTraffic implements Traffic {
     for (const id of this.exchanges.deliveries.heldTags()) {
       const query = this.inFlight.get(id);
       if (query !== undefined) query.waited = true;
+    }
+    for (const query of this.admitting.values()) {
+      this.meter.created(query.group);
+      this.inFlight.set(this.nextQueryId++, query);
     }
     for (const query of this.inFlight.values()) {
       const elapsed = endMs - query.createdAt;
@@ -249,8 +256,10 @@ export class QueryTraffic implements Traffic {
   private discover(device: ResolvedDevice, workload: number, info: QueryInfo, createdAt: number): void {
     const control = this.context.control as WorldControl;
     const wait = this.reachesNodes(device) ? control.discover(device.index, "llm") : 0;
-    if (wait > 0) this.context.sim.schedule(wait, () => this.hold(device, workload, info, createdAt));
-    else this.hold(device, workload, info, createdAt);
+    const admission = this.nextAdmission++;
+    if (createdAt >= this.scenario.warmupMs) this.admitting.set(admission, { createdAt, group: this.groupOf[device.index] as GroupMeter, device: device.index, firstTokenSeen: false, waited: false });
+    if (wait > 0) this.context.sim.schedule(wait, () => this.hold(device, workload, info, createdAt, admission));
+    else this.hold(device, workload, info, createdAt, admission);
   }
 
   /** False for a device whose every query is answered by its own model: it never asks the catalog. */
@@ -258,8 +267,9 @@ export class QueryTraffic implements Traffic {
     return device.localServing === undefined || device.localNodes.length > 0 || this.scenario.llm.cloudNode !== undefined;
   }
 
-  private hold(device: ResolvedDevice, workload: number, info: QueryInfo, createdAt: number): void {
+  private hold(device: ResolvedDevice, workload: number, info: QueryInfo, createdAt: number, admission: number): void {
     const route = (): void => {
+      this.admitting.delete(admission);
       const mode = this.routes.feasible(this.router.route(info, this.routes.view), device.index);
       this.runQuery(device, workload, info, createdAt >= this.scenario.warmupMs, () => undefined, mode, createdAt);
     };
