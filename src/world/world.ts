@@ -4,15 +4,16 @@ import { Network } from "../network/network.js";
 import type { ResolvedScenario } from "../scenario/resolved-scenario.js";
 import type { Scheduler } from "../schedulers/types.js";
 import type { QueryRouter } from "../llm/routers/types.js";
-import { FaultInjector, type FaultRecord, type FaultTarget } from "./faults.js";
+import { FaultInjector, type FaultRecord } from "./faults.js";
 import { MobilityDriver } from "./mobility-driver.js";
 import { NodeActivity } from "./node-activity.js";
+import { NodeStates } from "./node-states.js";
 import type { ComputeUnit, Traffic, TrafficContext } from "./traffic-context.js";
 import { createComputeUnit, servicesContend } from "./compute-unit.js";
 import { FrameTraffic, type FrameTrafficOptions } from "./frames/frame-traffic.js";
 import { QueryTraffic, type QueryTrafficOptions } from "./queries/query-traffic.js";
 import { ControlPlane } from "../control/control-plane.js";
-import type { ServiceHost } from "../control/types.js";
+import type { ServiceFamily, ServiceHost } from "../control/types.js";
 import { type WorldControl, WorldServiceHost } from "./service-host.js";
 
 /** The policies of one run, one per workload family present. */
@@ -34,12 +35,12 @@ export interface WorldOptions {
  * present (frames, queries) plugged into them. A node hosting a detector and a language model is
  * one node: one crash takes both services down, one link carries both, one power figure.
  */
-export class World implements FaultTarget {
+export class World {
   readonly sim: Simulator;
   readonly streams: RandomStreams;
   readonly network: Network;
-  readonly knownHealthy: Uint8Array;
-  readonly up: Uint8Array;
+  /** Up or down, known health and membership of each node (faults and the control plane's timeline move them). */
+  readonly nodes: NodeStates;
   readonly activity: NodeActivity;
   readonly frames: FrameTraffic | undefined;
   readonly queries: QueryTraffic | undefined;
@@ -47,10 +48,6 @@ export class World implements FaultTarget {
   readonly mobility: MobilityDriver | undefined;
   /** The control plane (issue 17, docs/control-plane.md); undefined for a scenario without `control`. */
   readonly control: WorldControl | undefined;
-  /** Per node: 1 while it is out of the cluster (the control plane's timeline: absent at start, or left). */
-  private readonly absent: Uint8Array;
-  /** Per node: 1 while a fault's crash holds it down (a join during a crash leaves it down until the recovery). */
-  private readonly crashed: Uint8Array;
   private readonly faults: FaultInjector;
   private readonly traffics: Traffic[] = [];
   /** Per node: the compute units by name ("accelerator", "cpu"), created on first use. */
@@ -66,32 +63,40 @@ export class World implements FaultTarget {
     this.streams = new RandomStreams(scenario.seed);
     this.network = new Network(scenario, this.streams, this.sim);
     const nodes = scenario.nodes.length;
-    this.knownHealthy = new Uint8Array(nodes).fill(1);
-    this.up = new Uint8Array(nodes).fill(1);
+    this.nodes = new NodeStates(nodes, this.network, {
+      wentDown: (node) => {
+        this.activity.downChanged(node, true, this.sim.now);
+        for (const traffic of this.traffics) traffic.crashNode(node);
+      },
+      wentUp: (node) => {
+        this.activity.downChanged(node, false, this.sim.now);
+        for (const traffic of this.traffics) traffic.recoverNode(node);
+      },
+    });
     this.endOfRun = scenario.durationMs + scenario.drainMs;
     // Rates and time averages cover the arrival window [warmup, duration): a drain never dilutes them.
     this.activity = new NodeActivity(nodes, scenario.warmupMs, scenario.durationMs);
     this.units = scenario.nodes.map(() => new Map());
-    this.faults = new FaultInjector(this.sim, scenario, this.streams, this, this.endOfRun);
+    this.faults = new FaultInjector(this.sim, scenario, this.streams, this.nodes, this.endOfRun);
     // A resolved scenario has wireless access only for moving devices; a hand-built one may attach its devices itself (tests).
     const moving = scenario.network.wireless?.mobility.some((m) => m !== undefined) ?? false;
     this.mobility = moving ? new MobilityDriver(this.sim, this.streams, scenario, this.network, this.endOfRun) : undefined;
-    this.absent = new Uint8Array(nodes);
-    this.crashed = new Uint8Array(nodes);
     let host: WorldServiceHost | undefined;
     const control = scenario.control;
     if (control !== undefined) {
-      host = new WorldServiceHost(nodes, this, () => this.sim.now);
+      const world = { leave: (node: number) => this.nodes.leave(node), join: (node: number) => this.nodes.join(node), jobsAt: (node: number, family: ServiceFamily) => this.jobsAt(node, family) };
+      host = new WorldServiceHost(nodes, world, () => this.sim.now);
       const build = options.controlPlane ?? ((h) => new ControlPlane(this.sim, this.streams, scenario, control, this.network, h));
       this.control = build(host, this);
+      this.nodes.control = this.control;
     } else this.control = undefined;
     const context: TrafficContext = {
       sim: this.sim,
       streams: this.streams,
       scenario,
       network: this.network,
-      knownHealthy: this.knownHealthy,
-      up: this.up,
+      knownHealthy: this.nodes.knownHealthy,
+      up: this.nodes.up,
       unit: (node, family) => this.unit(node, family),
       contends: (node) => servicesContend(scenario.nodes[node]),
       // Without a control plane nothing else integrates the levels: the one call of before.
@@ -116,7 +121,7 @@ export class World implements FaultTarget {
     }
     // A node whose first timeline event is a join is not in the cluster until then (the control plane calls join).
     control?.nodes.forEach((node, index) => {
-      if (!node.presentAtStart) this.leave(index);
+      if (!node.presentAtStart) this.nodes.leave(index);
     });
   }
 
@@ -155,76 +160,8 @@ export class World implements FaultTarget {
     return this.faults.records;
   }
 
-  // FaultTarget: what the fault injector acts on ------------------------------------------------
-  isUp(node: number): boolean {
-    return this.up[node] === 1;
-  }
-
-  isHealthy(node: number): boolean {
-    return this.knownHealthy[node] === 1;
-  }
-
-  /** A fault's crash: the node goes down and the control plane is told (its replicas there are lost). */
-  crashNode(node: number): void {
-    if (this.up[node] === 0) return;
-    this.crashed[node] = 1;
-    this.goDown(node);
-    this.control?.nodeDown(node);
-  }
-
-  /** A fault's recovery: the node is up again, unless it left the cluster meanwhile (it comes back at its join). */
-  recoverNode(node: number): void {
-    this.crashed[node] = 0;
-    if (this.up[node] === 1 || this.absent[node] === 1) return;
-    this.goUp(node);
-    this.control?.nodeUp(node);
-  }
-
-  /** A health check's verdict: what policies see, and the catalog's health (forwarded when it changes). */
-  setKnownHealth(node: number, healthy: boolean): void {
-    // A node out of the cluster has no agent to answer: the injector, which knows only its own crashes, would pass it.
-    if (healthy && this.absent[node] === 1) return;
-    const known = healthy ? 1 : 0;
-    if (this.knownHealthy[node] === known) return;
-    this.knownHealthy[node] = known;
-    this.control?.setPassing(node, healthy);
-  }
-
-  // HostedWorld: what the control plane's timeline does (through WorldServiceHost) -------------
-  /** A graceful leave: known at once (the agent deregisters), so the health view follows without a check. */
-  leave(node: number): void {
-    this.absent[node] = 1;
-    this.knownHealthy[node] = 0;
-    this.goDown(node);
-  }
-
-  /** A join: known at once (the agent registers); a node a fault still holds down comes up at the recovery. */
-  join(node: number): void {
-    this.absent[node] = 0;
-    if (this.crashed[node] === 1) return;
-    this.knownHealthy[node] = 1;
-    this.goUp(node);
-  }
-
+  /** Jobs waiting or in service at the node's service of `family` (the control plane's jobs metric). */
   jobsAt(node: number, family: "frames" | "llm"): number {
     return family === "frames" ? (this.frames?.jobsAt(node) ?? 0) : (this.queries?.jobsAt(node) ?? 0);
-  }
-
-  private goDown(node: number): void {
-    if (this.up[node] === 0) return;
-    this.up[node] = 0;
-    this.activity.downChanged(node, true, this.sim.now);
-    for (const traffic of this.traffics) traffic.crashNode(node);
-  }
-
-  private goUp(node: number): void {
-    if (this.up[node] === 1) return;
-    this.up[node] = 1;
-    this.activity.downChanged(node, false, this.sim.now);
-    for (const traffic of this.traffics) traffic.recoverNode(node);
-  }
-
-  setLinkDegradation(node: number, devices: readonly number[], latencyFactor: number, addedLatencyMs: number, bandwidthFactor: number): void {
-    this.network.setLinkDegradation(node, devices, latencyFactor, addedLatencyMs, bandwidthFactor);
   }
 }

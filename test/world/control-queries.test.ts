@@ -25,8 +25,7 @@ function scenario() {
   );
 }
 
-function run(setup: (fake: FakeControl) => void) {
-  const s = scenario();
+function run(setup: (fake: FakeControl) => void, s = scenario()) {
   const fake = new FakeControl(s.nodes.length);
   setup(fake);
   const records: QueryRecord[] = [];
@@ -96,6 +95,30 @@ describe("query traffic under a control plane (a fake one)", () => {
     expect(section.jobs.generated).toBe(14);
     expect(section.jobs.unfinished).toBe(14);
     expect(section.jobs.completed).toBe(0);
+  });
+
+  it("a query its device's own model answers asks no catalog and is never held", () => {
+    const phone = withControl(
+      llmScenario(
+        boardAndCloud({
+          devices: [
+            {
+              id: "phone",
+              profile: "test-board",
+              localModel: { model: "llama-3.2-1b", quantization: "Q4_0" },
+              workload: { type: "queries", interarrival: "10 s", promptTokens: 200, outputTokens: 50 },
+            },
+          ],
+          nodes: [{ id: "cloud", profile: "test-cloud", serve: { model: "big", quantization: "served" } }],
+        }),
+      ),
+    );
+    const { fake, section } = run((fake) => {
+      fake.holding = () => true;
+    }, phone);
+    expect(fake.discovered).toEqual([]);
+    expect(fake.held).toEqual([]);
+    expect(section.jobs.completed).toBe(14);
   });
 
   it("the llm jobs metric is the server's outstanding queries, and its busy integral the batch's busy time", () => {

@@ -240,41 +240,38 @@ export class QueryTraffic implements Traffic {
   }
 
   private newQuery(device: ResolvedDevice, workload: number, info: QueryInfo): void {
-    if (this.context.control !== undefined) {
-      this.discover(device, workload, info, this.context.sim.now);
+    const mode = this.routes.feasible(this.router.route(info, this.routes.view), device.index);
+    // A query answered by the device's own model asks no catalog.
+    if (this.context.control !== undefined && (mode !== "local" || this.deviceServers[device.index] === undefined)) {
+      this.admit(device, workload, info, mode);
       return;
     }
-    const mode = this.routes.feasible(this.router.route(info, this.routes.view), device.index);
     this.runQuery(device, workload, info, this.context.sim.now >= this.scenario.warmupMs, () => undefined, mode);
   }
 
-  // With a control plane (issue 17), as for frames: the device asks the catalog first (a
-  // discovery wait when its cached answer is stale), then a query bound for a node waits in the
-  // activator while its model is scaled to zero; only then is it routed. The wait since its
-  // creation counts as its queueing. (Pipeline stages are routed at once: they skip both.)
-
-  private discover(device: ResolvedDevice, workload: number, info: QueryInfo, createdAt: number): void {
+  /**
+   * With a control plane (issue 17), a query bound for a node, as a frame (FrameAdmission): its
+   * device asks the catalog first (a discovery wait when its cached answer is stale), then, while
+   * the model is scaled to zero, it waits in the activator for a ready replica (the sources are
+   * in frame-admission.ts). Only then is its node
+   * chosen (runQuery); the router chose its route at creation. The wait since its creation is
+   * its first queueing. Pipeline stages are run at once (they skip both: a known limit).
+   */
+  private admit(device: ResolvedDevice, workload: number, info: QueryInfo, mode: RouteMode): void {
     const control = this.context.control as WorldControl;
-    const wait = this.reachesNodes(device) ? control.discover(device.index, "llm") : 0;
+    const createdAt = this.context.sim.now;
     const admission = this.nextAdmission++;
     if (createdAt >= this.scenario.warmupMs) this.admitting.set(admission, { createdAt, group: this.groupOf[device.index] as GroupMeter, device: device.index, firstTokenSeen: false, waited: false });
-    if (wait > 0) this.context.sim.schedule(wait, () => this.hold(device, workload, info, createdAt, admission));
-    else this.hold(device, workload, info, createdAt, admission);
-  }
-
-  /** False for a device whose every query is answered by its own model: it never asks the catalog. */
-  private reachesNodes(device: ResolvedDevice): boolean {
-    return device.localServing === undefined || device.localNodes.length > 0 || this.scenario.llm.cloudNode !== undefined;
-  }
-
-  private hold(device: ResolvedDevice, workload: number, info: QueryInfo, createdAt: number, admission: number): void {
-    const route = (): void => {
+    const run = (): void => {
       this.admitting.delete(admission);
-      const mode = this.routes.feasible(this.router.route(info, this.routes.view), device.index);
       this.runQuery(device, workload, info, createdAt >= this.scenario.warmupMs, () => undefined, mode, createdAt);
     };
-    if (!this.reachesNodes(device)) route();
-    else if (!(this.context.control as WorldControl).hold(device.index, "llm", route)) route();
+    const hold = (): void => {
+      if (!control.hold(device.index, "llm", run)) run();
+    };
+    const wait = control.discover(device.index, "llm");
+    if (wait > 0) this.context.sim.schedule(wait, hold);
+    else hold();
   }
 
   /**
