@@ -84,6 +84,10 @@ export class World {
     let host: WorldServiceHost | undefined;
     const control = scenario.control;
     if (control !== undefined) {
+      // A node whose first timeline event is a join is out of the cluster until then (the control plane calls join).
+      control.nodes.forEach((node, index) => {
+        if (!node.presentAtStart) this.nodes.leave(index);
+      });
       const world = { leave: (node: number) => this.nodes.leave(node), join: (node: number) => this.nodes.join(node), jobsAt: (node: number, family: ServiceFamily) => this.jobsAt(node, family) };
       host = new WorldServiceHost(nodes, world, () => this.sim.now);
       const build = options.controlPlane ?? ((h) => new ControlPlane(this.sim, this.streams, scenario, control, this.network, h));
@@ -119,10 +123,10 @@ export class World {
       this.queries = new QueryTraffic(context, policies.queries, options.queries ?? {});
       this.traffics.push(this.queries);
     }
-    // A node whose first timeline event is a join is not in the cluster until then (the control plane calls join).
-    control?.nodes.forEach((node, index) => {
-      if (!node.presentAtStart) this.nodes.leave(index);
-    });
+    // The traffics begin with what is down already: nodes absent at start (or any the control plane took out while built).
+    if (control !== undefined) {
+      for (let node = 0; node < nodes; node++) if (this.nodes.up[node] === 0) for (const traffic of this.traffics) traffic.crashNode(node);
+    }
   }
 
   /** The unit a node's service of `family` runs on; services naming the same unit share one object. */

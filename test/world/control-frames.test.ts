@@ -183,4 +183,43 @@ describe("frame traffic under a control plane (a fake one)", () => {
     expect(fake.downUp).toEqual([]);
     expect(fake.passing).toEqual([]);
   });
+
+  it("faults and the timeline: a join during a crash waits for the recovery; a recovery after a leave waits for the join", () => {
+    const faulty = (extra: Doc) => doc({ duration: "100 s", healthCheck: { interval: "10 s", timeout: "1 s" }, faults: [{ type: "crash", node: "near", at: "35 s", recoverAfter: "35 s" }], ...extra });
+    const upAt = (times: number[], timeline: [number, "leave" | "join"][]) => {
+      const seen: number[] = [];
+      const { fake } = run(faulty({}), (fake) => {
+        fake.onStart = () => {
+          for (const [at, event] of timeline) fake.at(at, () => (event === "leave" ? fake.host?.nodeLeft(0) : fake.host?.nodeJoined(0)));
+          for (const at of times) fake.at(at, () => seen.push((fake.world as World).nodes.up[0]));
+        };
+      });
+      return { seen, fake };
+    };
+    // Crash at 35 s, leave at 50 s, join at 60 s: still crashed; the recovery at 70 s brings it up and is told.
+    const a = upAt(
+      [55_000, 65_000, 75_000],
+      [
+        [50_000, "leave"],
+        [60_000, "join"],
+      ],
+    );
+    expect(a.seen).toEqual([0, 0, 1]);
+    expect(a.fake.downUp).toEqual([
+      { node: 0, down: true, at: 35_000 },
+      { node: 0, down: false, at: 70_000 },
+    ]);
+    // Leave at 30 s: the crash at 35 s finds it down (nothing happens), its recovery at 70 s leaves it out; the join at 80 s brings it up.
+    const b = upAt(
+      [75_000, 85_000],
+      [
+        [30_000, "leave"],
+        [80_000, "join"],
+      ],
+    );
+    expect(b.seen).toEqual([0, 1]);
+    expect(b.fake.downUp).toEqual([]);
+    // No probe passes the absent node: its health stays known down until the join.
+    expect(b.fake.passing).toEqual([]);
+  });
 });

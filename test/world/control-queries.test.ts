@@ -10,7 +10,7 @@ import { FakeControl, withControl } from "./control-fake.js";
  * alone), a query every 10 s from 10 s to 140 s: each is done before the next, so every query
  * is served alone.
  */
-function scenario() {
+function scenario(absentAtStart: readonly string[] = []) {
   return withControl(
     llmScenario(
       boardAndCloud({
@@ -22,6 +22,7 @@ function scenario() {
         ],
       }),
     ),
+    absentAtStart,
   );
 }
 
@@ -95,6 +96,16 @@ describe("query traffic under a control plane (a fake one)", () => {
     expect(section.jobs.generated).toBe(14);
     expect(section.jobs.unfinished).toBe(14);
     expect(section.jobs.completed).toBe(0);
+  });
+
+  it("boards absent at start (their first timeline event a join) take no query: one absent, the other takes all; both absent, every query is lost", () => {
+    const one = run(() => undefined, scenario(["board"]));
+    expect(one.servers[0]?.served).toBe(0);
+    expect(one.servers[1]?.served).toBe(14);
+    const both = run(() => undefined, scenario(["board", "board2"]));
+    expect(both.section.jobs.lost).toBe(14);
+    // Lost at a node that is down, not rejected by the catalog.
+    expect(both.fake.rejections).toEqual([]);
   });
 
   it("a query its device's own model answers asks no catalog and is never held", () => {
