@@ -25,7 +25,11 @@ export interface WorldPolicies {
 export interface WorldOptions {
   readonly frames?: FrameTrafficOptions;
   readonly queries?: QueryTrafficOptions;
-  /** Builds the control plane of a scenario with `control` (default: ControlPlane); tests inject a hand-made one. */
+  /**
+   * Builds the control plane of a scenario with `control` (default: ControlPlane); tests inject a
+   * hand-made one. Called while the world is built: its clock, streams, network and node states
+   * exist, its traffics not yet.
+   */
   readonly controlPlane?: (host: ServiceHost, world: World) => WorldControl;
 }
 
