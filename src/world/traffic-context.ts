@@ -5,6 +5,7 @@ import type { FrameResults, GroupResults, JobCounts, QueryResults, RunNodeResult
 import type { MigrationResult } from "../metrics/results.js";
 import type { ResolvedScenario } from "../scenario/resolved-scenario.js";
 import type { JobsWaited } from "../metrics/network-results.js";
+import type { WorldControl } from "./service-host.js";
 
 /**
  * A compute unit of a node (its accelerator, or its CPU) shared by the services whose inference
@@ -44,6 +45,11 @@ export interface TrafficContext {
    * the measurement window: the node's utilisation and the busy part of its energy.
    */
   loadChanged(node: number, family: "frames" | "llm", level: number): void;
+  /**
+   * The control plane (issue 17), undefined for a scenario without `control`: then every service
+   * takes jobs from time 0 and the traffics never call it (their per-job path checks this once).
+   */
+  readonly control: WorldControl | undefined;
 }
 
 /** What a family contributes to one run's results (built by the family, assembled by the world). */

@@ -4,13 +4,17 @@ import { Network } from "../network/network.js";
 import type { ResolvedScenario } from "../scenario/resolved-scenario.js";
 import type { Scheduler } from "../schedulers/types.js";
 import type { QueryRouter } from "../llm/routers/types.js";
-import { FaultInjector, type FaultRecord, type FaultTarget } from "./faults.js";
+import { FaultInjector, type FaultRecord } from "./faults.js";
 import { MobilityDriver } from "./mobility-driver.js";
 import { NodeActivity } from "./node-activity.js";
+import { NodeStates } from "./node-states.js";
 import type { ComputeUnit, Traffic, TrafficContext } from "./traffic-context.js";
 import { createComputeUnit, servicesContend } from "./compute-unit.js";
 import { FrameTraffic, type FrameTrafficOptions } from "./frames/frame-traffic.js";
 import { QueryTraffic, type QueryTrafficOptions } from "./queries/query-traffic.js";
+import { ControlPlane } from "../control/control-plane.js";
+import type { ServiceFamily, ServiceHost } from "../control/types.js";
+import { type WorldControl, WorldServiceHost } from "./service-host.js";
 
 /** The policies of one run, one per workload family present. */
 export interface WorldPolicies {
@@ -21,6 +25,12 @@ export interface WorldPolicies {
 export interface WorldOptions {
   readonly frames?: FrameTrafficOptions;
   readonly queries?: QueryTrafficOptions;
+  /**
+   * Builds the control plane of a scenario with `control` (default: ControlPlane); tests inject a
+   * hand-made one. Called while the world is built: its clock, streams, network and node states
+   * exist, its traffics not yet.
+   */
+  readonly controlPlane?: (host: ServiceHost, world: World) => WorldControl;
 }
 
 /**
@@ -29,17 +39,19 @@ export interface WorldOptions {
  * present (frames, queries) plugged into them. A node hosting a detector and a language model is
  * one node: one crash takes both services down, one link carries both, one power figure.
  */
-export class World implements FaultTarget {
+export class World {
   readonly sim: Simulator;
   readonly streams: RandomStreams;
   readonly network: Network;
-  readonly knownHealthy: Uint8Array;
-  readonly up: Uint8Array;
+  /** Up or down, known health and membership of each node (faults and the control plane's timeline move them). */
+  readonly nodes: NodeStates;
   readonly activity: NodeActivity;
   readonly frames: FrameTraffic | undefined;
   readonly queries: QueryTraffic | undefined;
   /** Moving devices and their access points (docs/mobility.md); undefined when no device group has `mobility`. */
   readonly mobility: MobilityDriver | undefined;
+  /** The control plane (issue 17, docs/control-plane.md); undefined for a scenario without `control`. */
+  readonly control: WorldControl | undefined;
   private readonly faults: FaultInjector;
   private readonly traffics: Traffic[] = [];
   /** Per node: the compute units by name ("accelerator", "cpu"), created on first use. */
@@ -55,26 +67,55 @@ export class World implements FaultTarget {
     this.streams = new RandomStreams(scenario.seed);
     this.network = new Network(scenario, this.streams, this.sim);
     const nodes = scenario.nodes.length;
-    this.knownHealthy = new Uint8Array(nodes).fill(1);
-    this.up = new Uint8Array(nodes).fill(1);
+    this.nodes = new NodeStates(nodes, this.network, {
+      wentDown: (node) => {
+        this.activity.downChanged(node, true, this.sim.now);
+        for (const traffic of this.traffics) traffic.crashNode(node);
+      },
+      wentUp: (node) => {
+        this.activity.downChanged(node, false, this.sim.now);
+        for (const traffic of this.traffics) traffic.recoverNode(node);
+      },
+    });
     this.endOfRun = scenario.durationMs + scenario.drainMs;
     // Rates and time averages cover the arrival window [warmup, duration): a drain never dilutes them.
     this.activity = new NodeActivity(nodes, scenario.warmupMs, scenario.durationMs);
     this.units = scenario.nodes.map(() => new Map());
-    this.faults = new FaultInjector(this.sim, scenario, this.streams, this, this.endOfRun);
+    this.faults = new FaultInjector(this.sim, scenario, this.streams, this.nodes, this.endOfRun);
     // A resolved scenario has wireless access only for moving devices; a hand-built one may attach its devices itself (tests).
     const moving = scenario.network.wireless?.mobility.some((m) => m !== undefined) ?? false;
     this.mobility = moving ? new MobilityDriver(this.sim, this.streams, scenario, this.network, this.endOfRun) : undefined;
+    let host: WorldServiceHost | undefined;
+    const control = scenario.control;
+    if (control !== undefined) {
+      // A node whose first timeline event is a join is out of the cluster until then (the control plane calls join).
+      control.nodes.forEach((node, index) => {
+        if (!node.presentAtStart) this.nodes.leave(index);
+      });
+      const world = { leave: (node: number) => this.nodes.leave(node), join: (node: number) => this.nodes.join(node), jobsAt: (node: number, family: ServiceFamily) => this.jobsAt(node, family) };
+      host = new WorldServiceHost(nodes, world, () => this.sim.now);
+      const build = options.controlPlane ?? ((h) => new ControlPlane(this.sim, this.streams, scenario, control, this.network, h));
+      this.control = build(host, this);
+      this.nodes.control = this.control;
+    } else this.control = undefined;
     const context: TrafficContext = {
       sim: this.sim,
       streams: this.streams,
       scenario,
       network: this.network,
-      knownHealthy: this.knownHealthy,
-      up: this.up,
+      knownHealthy: this.nodes.knownHealthy,
+      up: this.nodes.up,
       unit: (node, family) => this.unit(node, family),
       contends: (node) => servicesContend(scenario.nodes[node]),
-      loadChanged: (node, family, level) => this.activity.loadChanged(node, family, level, this.sim.now),
+      // Without a control plane nothing else integrates the levels: the one call of before.
+      loadChanged:
+        host === undefined
+          ? (node, family, level) => this.activity.loadChanged(node, family, level, this.sim.now)
+          : (node, family, level) => {
+              this.activity.loadChanged(node, family, level, this.sim.now);
+              (host as WorldServiceHost).loadChanged(node, family, level, this.sim.now);
+            },
+      control: this.control,
     };
     if (scenario.families.frames) {
       if (policies.frames === undefined) throw new Error("a scenario with frame workloads needs a frame policy");
@@ -85,6 +126,10 @@ export class World implements FaultTarget {
       if (policies.queries === undefined) throw new Error("a scenario with query workloads needs a query policy");
       this.queries = new QueryTraffic(context, policies.queries, options.queries ?? {});
       this.traffics.push(this.queries);
+    }
+    // The traffics begin with what is down already: nodes absent at start (or any the control plane took out while built).
+    if (control !== undefined) {
+      for (let node = 0; node < nodes; node++) if (this.nodes.up[node] === 0) for (const traffic of this.traffics) traffic.crashNode(node);
     }
   }
 
@@ -104,12 +149,14 @@ export class World implements FaultTarget {
   run(): void {
     // Devices are attached before any transfer can start.
     this.mobility?.start();
+    this.control?.start();
     this.faults.start();
     for (const traffic of this.traffics) traffic.start();
     this.sim.run({ until: this.endOfRun });
     const end = this.sim.now > this.endOfRun ? this.sim.now : this.endOfRun;
     this.activity.finish(end);
     for (const traffic of this.traffics) traffic.finish(end);
+    this.control?.finish(end);
   }
 
   get events(): number {
@@ -121,34 +168,8 @@ export class World implements FaultTarget {
     return this.faults.records;
   }
 
-  // FaultTarget: what the fault injector acts on ------------------------------------------------
-  isUp(node: number): boolean {
-    return this.up[node] === 1;
-  }
-
-  isHealthy(node: number): boolean {
-    return this.knownHealthy[node] === 1;
-  }
-
-  crashNode(node: number): void {
-    if (this.up[node] === 0) return;
-    this.up[node] = 0;
-    this.activity.downChanged(node, true, this.sim.now);
-    for (const traffic of this.traffics) traffic.crashNode(node);
-  }
-
-  recoverNode(node: number): void {
-    if (this.up[node] === 1) return;
-    this.up[node] = 1;
-    this.activity.downChanged(node, false, this.sim.now);
-    for (const traffic of this.traffics) traffic.recoverNode(node);
-  }
-
-  setKnownHealth(node: number, healthy: boolean): void {
-    this.knownHealthy[node] = healthy ? 1 : 0;
-  }
-
-  setLinkDegradation(node: number, devices: readonly number[], latencyFactor: number, addedLatencyMs: number, bandwidthFactor: number): void {
-    this.network.setLinkDegradation(node, devices, latencyFactor, addedLatencyMs, bandwidthFactor);
+  /** Jobs waiting or in service at the node's service of `family` (the control plane's jobs metric). */
+  jobsAt(node: number, family: "frames" | "llm"): number {
+    return family === "frames" ? (this.frames?.jobsAt(node) ?? 0) : (this.queries?.jobsAt(node) ?? 0);
   }
 }

@@ -1,6 +1,7 @@
 import { meanOf } from "../../random/distributions.js";
 import { RandomStreams } from "../../engine/rng.js";
 import type { ClusterView } from "../../schedulers/types.js";
+import type { WorldControl } from "../service-host.js";
 import type { TrafficContext } from "../traffic-context.js";
 import type { LocalExecutor } from "./local-executor.js";
 import type { MigrationController } from "./migration-controller.js";
@@ -115,5 +116,31 @@ export class FrameClusterView implements ClusterView {
   }
   recentLatency(node: number): number {
     return this.migration.recentLatency(node);
+  }
+}
+
+/**
+ * The view with a control plane (issue 17): a node is healthy for the policy only when the
+ * catalog, as the viewer sees it (late by the propagation delay), also lists its slot service.
+ * The viewer is the device whose frame is being placed (FrameTraffic sets it around `place`);
+ * -1 otherwise (monitor ticks, migrations): the policy's cluster-wide view. A subclass, so that a
+ * run without a control plane reads isHealthy as before, with no check added.
+ */
+export class ControlledFrameClusterView extends FrameClusterView {
+  viewer = -1;
+
+  constructor(
+    ctx: TrafficContext,
+    servers: SlotServices,
+    local: LocalExecutor,
+    migration: MigrationController,
+    outstandingCount: Int32Array,
+    private readonly control: WorldControl,
+  ) {
+    super(ctx, servers, local, migration, outstandingCount);
+  }
+
+  override isHealthy(node: number): boolean {
+    return super.isHealthy(node) && this.control.listedFor(this.viewer, node, "frames");
   }
 }

@@ -6,7 +6,8 @@ import type { FrameWorkload } from "../../scenario/resolved-scenario.js";
 import { DROP, LOCAL_NODE, type Scheduler, type TaskOutcome, type TaskRequest } from "../../schedulers/types.js";
 import type { FrameFamilyResults, Traffic, TrafficContext } from "../traffic-context.js";
 import { JobWaits } from "../job-waits.js";
-import { FrameClusterView } from "./cluster-view.js";
+import { ControlledFrameClusterView, FrameClusterView } from "./cluster-view.js";
+import { FrameAdmission } from "./frame-admission.js";
 import { FrameRecorder } from "./frame-recorder.js";
 import { LocalExecutor } from "./local-executor.js";
 import { MigrationController } from "./migration-controller.js";
@@ -88,6 +89,10 @@ export class FrameTraffic implements Traffic, SlotServiceEvents {
   private readonly uplinkDelivery: number;
   private readonly downlinkDelivery: number;
   private readonly waits: JobWaits;
+  /** With a control plane: the way to placement (undefined without one: frames are placed at once, as before issue 17). */
+  private readonly admission: FrameAdmission | undefined;
+  /** With a control plane: the view, which also asks the catalog (the same object as `view`). */
+  private readonly controlledView: ControlledFrameClusterView | undefined;
   // Read on every event: kept here rather than behind the context.
   private readonly sim: Simulator;
   private readonly network: Network;
@@ -143,7 +148,8 @@ export class FrameTraffic implements Traffic, SlotServiceEvents {
     this.servers = new SlotServices(ctx, this.pool, this.recorder.meters, this.sourceClass, this);
     this.local = new LocalExecutor(ctx, this.pool, this.recorder.localMeter, this.sources, (task) => this.onLocalDone(task));
     this.migration = new MigrationController(ctx, scheduler, scenario.durationMs + scenario.drainMs);
-    this.view = new FrameClusterView(ctx, this.servers, this.local, this.migration, this.outstandingCount);
+    this.controlledView = ctx.control === undefined ? undefined : new ControlledFrameClusterView(ctx, this.servers, this.local, this.migration, this.outstandingCount, ctx.control);
+    this.view = this.controlledView ?? new FrameClusterView(ctx, this.servers, this.local, this.migration, this.outstandingCount);
     this.request = { sequence: 0, device: 0, deviceId: "", model: "", frameSizePx: 0, requestBytes: 0, createdAt: 0 };
     this.outcome = { sequence: 0, device: 0, node: 0, createdAt: 0, totalMs: 0, networkMs: 0, queueingMs: 0, preprocessingMs: 0, inferenceMs: 0, violatedQos: false };
     this.arrivalKind = ctx.sim.registerKind((source) => this.onArrival(source));
@@ -151,6 +157,7 @@ export class FrameTraffic implements Traffic, SlotServiceEvents {
     this.deliveredKind = ctx.sim.registerKind((task) => this.onDelivered(task));
     this.uplinkDelivery = ctx.network.registerDelivery((task) => this.onUplinkDelivered(task));
     this.downlinkDelivery = ctx.network.registerDelivery((task) => this.onDownlinkDelivered(task));
+    this.admission = ctx.control === undefined ? undefined : new FrameAdmission(ctx.sim, ctx.control, this.pool, (task) => this.placeAdmitted(task));
     this.waits = new JobWaits(scenario, "frames");
   }
 
@@ -189,6 +196,11 @@ export class FrameTraffic implements Traffic, SlotServiceEvents {
       this.migration.monitored ? this.migration.timeInViolationMs : null,
     );
     return { ...results, waited: this.waits.results() };
+  }
+
+  /** Frames waiting or in service at the node's slot service (the control plane's jobs metric). */
+  jobsAt(node: number): number {
+    return this.servers.hasService(node) ? this.servers.jobs(node) : 0;
   }
 
   get inFlight(): number {
@@ -251,9 +263,22 @@ export class FrameTraffic implements Traffic, SlotServiceEvents {
     pool.device[task] = device;
     pool.source[task] = source;
     pool.sequence[task] = request.sequence;
-    let node = this.scheduler.place(request, this.view);
+    // The wait between the frame's creation and its placement (none without a control plane): its queueing so far.
+    pool.queueingMs[task] = 0;
+    if (this.admission !== undefined) {
+      this.admission.admit(task);
+      return;
+    }
+    this.dispatch(task, this.scheduler.place(request, this.view), device, requestBytes, now);
+  }
+
+  /** Sends the placed frame: dropped, run on its device, or up to its node. */
+  private dispatch(task: number, placed: number, device: number, requestBytes: number, now: number): void {
+    const pool = this.pool;
+    let node = placed;
     if (node === DROP) {
-      if (this.recorder.measured(now)) this.recorder.dropped(device, now);
+      const createdAt = pool.createdAt[task];
+      if (this.recorder.measured(createdAt)) this.recorder.dropped(device, createdAt);
       pool.release(task);
       return;
     }
@@ -270,14 +295,38 @@ export class FrameTraffic implements Traffic, SlotServiceEvents {
     const delay = this.network.transfer(device, node, UP, requestBytes, this.uplinkDelivery, task);
     pool.networkUpMs[task] = delay;
     if (delay === 0) this.servers.arrive(task);
-    else if (delay > 0) sim.scheduleKind(delay, this.reachNodeKind, task);
+    else if (delay > 0) this.sim.scheduleKind(delay, this.reachNodeKind, task);
     // NaN: the network delivers it (onUplinkDelivered).
+  }
+
+  /** With a control plane: the frame is admitted (FrameAdmission); the policy sees the catalog as its device does. */
+  private placeAdmitted(task: number): void {
+    // The request record was overwritten since the frame was created: rebuilt from the pool.
+    const pool = this.pool;
+    const now = this.sim.now;
+    const source = pool.source[task];
+    const device = pool.device[task];
+    const request = this.request;
+    request.sequence = pool.sequence[task];
+    request.device = device;
+    request.deviceId = this.view.deviceId(device);
+    request.model = this.sourceModel[source];
+    request.frameSizePx = this.sourceFrameSizePx[source];
+    request.requestBytes = this.sourceRequestBytes[source];
+    request.createdAt = pool.createdAt[task];
+    pool.queueingMs[task] = now - pool.createdAt[task];
+    const view = this.controlledView as ControlledFrameClusterView;
+    view.viewer = device;
+    const node = this.scheduler.place(request, view);
+    view.viewer = -1;
+    this.dispatch(task, node, device, request.requestBytes, now);
   }
 
   /** A frame's uplink the network delivered (shared link, wireless device): its time is measured now. */
   private onUplinkDelivered(task: number): void {
     const pool = this.pool;
-    pool.networkUpMs[task] = this.sim.now - pool.createdAt[task];
+    // Since its placement: the wait before it (a control plane's) is its queueing.
+    pool.networkUpMs[task] = this.sim.now - pool.createdAt[task] - pool.queueingMs[task];
     if (this.network.lastDeliveryWaitMs > 0) pool.waited[task] = 1;
     this.servers.arrive(task);
   }

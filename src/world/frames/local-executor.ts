@@ -44,8 +44,8 @@ export class LocalExecutor {
   run(task: number, now: number): void {
     const pool = this.pool;
     const device = pool.device[task];
+    // queueingMs holds the wait before placement (FrameTraffic); the device's own queue adds to it.
     pool.networkUpMs[task] = 0;
-    pool.queueingMs[task] = 0;
     if (this.busy[device] === 0) {
       this.start(task, device, now);
       return;
@@ -79,7 +79,7 @@ export class LocalExecutor {
     const queue = this.queues[device];
     if (queue !== undefined && queue.size > 0) {
       const next = queue.shift();
-      pool.queueingMs[next] = now - pool.enqueuedAt[next];
+      pool.queueingMs[next] += now - pool.enqueuedAt[next];
       this.start(next, device, now);
     }
     this.done(task);

@@ -75,6 +75,8 @@ export class SlotServices {
   // Read on every event: kept here rather than behind ctx.
   private readonly sim: Simulator;
   private readonly up: Uint8Array;
+  /** Per node, 1 while its slot service takes new frames (the control plane's; undefined without one: always). */
+  private readonly accepting: Uint8Array | undefined;
 
   constructor(
     private readonly ctx: TrafficContext,
@@ -86,6 +88,7 @@ export class SlotServices {
   ) {
     this.sim = ctx.sim;
     this.up = ctx.up;
+    this.accepting = ctx.control?.accepting.frames;
     const nodes = ctx.scenario.nodes;
     const spec = nodes.map((node) => node.frames);
     this.queues = nodes.map(() => new IntQueue());
@@ -155,6 +158,11 @@ export class SlotServices {
     return this.queues[node].size + this.cpuQueues[node].size;
   }
 
+  /** Frames waiting or in service at the node (either stage): the control plane's jobs metric. */
+  jobs(node: number): number {
+    return this.waiting(node) + this.busy[node] + this.cpuBusy[node];
+  }
+
   /** How long the oldest waiting frame has waited, ms (0 when none waits). */
   queueDelay(node: number): number {
     let oldest = Infinity;
@@ -175,7 +183,11 @@ export class SlotServices {
       this.events.lost(task);
       return;
     }
-    this.pool.queueingMs[task] = 0;
+    const accepting = this.accepting;
+    if (accepting !== undefined && accepting[node] === 0) {
+      this.reject(task, node);
+      return;
+    }
     if (this.twoStage[node] === 1) {
       if (this.cpuBusy[node] < this.cpuSlots[node]) this.startPreprocessing(task, node, now);
       else this.enqueue(task, node, this.cpuQueues[node], now);
@@ -187,6 +199,12 @@ export class SlotServices {
       return;
     }
     this.enqueue(task, node, this.queues[node], now);
+  }
+
+  /** The node's service is gone (scaled down, evicted) and the frame's sender saw it late: lost, and counted by the catalog as stale. */
+  private reject(task: number, node: number): void {
+    (this.ctx.control as NonNullable<TrafficContext["control"]>).rejected(node, "frames");
+    this.events.lost(task);
   }
 
   /** The frame waits in `queue` if fewer than queueCapacity frames wait at the node; else it is refused. */

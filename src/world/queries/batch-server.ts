@@ -30,6 +30,12 @@ export interface ServerPlacement {
   readonly unit: ComputeUnit;
   /** Told 1 when the batch becomes non-empty, 0 when it empties. */
   readonly loadChanged: (level: number) => void;
+  /**
+   * With a control plane (issue 17): whether the node's language model takes new queries now
+   * (ControlPlane.accepting), and what to tell it of a query that came anyway (a stale view).
+   * Undefined without one: the model runs from time 0.
+   */
+  readonly control?: { accepting(): boolean; rejected(): void };
 }
 
 /** Below this many tokens a phase counts as finished (the residue of rate x time rounding). */
@@ -147,10 +153,19 @@ export class BatchServer {
     this.lastUpdate = this.sim.now;
   }
 
-  /** Accepts a query; refuses it (false) when it does not fit the context window or the queue is full; loses it ("lost") while down. */
+  /**
+   * Accepts a query; refuses it (false) when it does not fit the context window or the queue is
+   * full; loses it ("lost") while down or while the control plane runs no replica of it here.
+   */
   submit(job: ServerJob): boolean | "lost" {
     this.used = true;
     if (!this.up) {
+      if (this.inWindow()) this.lost++;
+      return "lost";
+    }
+    const control = this.placement?.control;
+    if (control !== undefined && !control.accepting()) {
+      control.rejected();
       if (this.inWindow()) this.lost++;
       return "lost";
     }

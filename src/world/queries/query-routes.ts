@@ -1,5 +1,6 @@
 import type { RouteMode, RouterView } from "../../llm/routers/types.js";
 import type { ResolvedScenario } from "../../scenario/resolved-scenario.js";
+import type { WorldControl } from "../service-host.js";
 import type { BatchServer } from "./batch-server.js";
 
 /** Where an exchange runs: a server, and the node it sits on (undefined: the device itself). */
@@ -12,6 +13,10 @@ export interface Target {
  * The routes a device's queries can take: its own model or its least busy local edge node (the
  * local route), and the cloud node. Only nodes with a language-model service are ever targets
  * (the resolver lists them in localNodes and cloudNode).
+ *
+ * With a control plane (issue 17) a node is known up for a device only when the catalog, as that
+ * device sees it, also lists the node's language model; the cloud route is judged by the
+ * router's cluster-wide view (viewer -1), since `hasCloud` names no device.
  */
 export class QueryRoutes {
   /** Per device: where the next tie-break starts; advanced each time a query is sent on the local route to a node. */
@@ -26,6 +31,7 @@ export class QueryRoutes {
     private readonly deviceServers: readonly (BatchServer | undefined)[],
     private readonly knownHealthy: Uint8Array,
     now: () => number,
+    private readonly control: WorldControl | undefined,
   ) {
     this.tieBreak = new Int32Array(scenario.devices.length);
     const cloudNode = scenario.llm.cloudNode;
@@ -35,7 +41,7 @@ export class QueryRoutes {
       },
       localOutstanding: (d) => this.localKnownUp(d)?.server.outstanding ?? Infinity,
       hasLocal: (d) => this.localKnownUp(d) !== undefined,
-      hasCloud: () => cloudNode !== undefined && knownHealthy[cloudNode] === 1,
+      hasCloud: () => cloudNode !== undefined && knownHealthy[cloudNode] === 1 && (control === undefined || control.listedFor(-1, cloudNode, "llm")),
     };
   }
 
@@ -67,13 +73,13 @@ export class QueryRoutes {
     let best = -1;
     for (let k = 0; k < nodes.length; k++) {
       const node = nodes[(start + k) % nodes.length];
-      if (this.knownHealthy[node] === 0) continue;
+      if (this.knownHealthy[node] === 0 || (this.control !== undefined && !this.control.listedFor(deviceIndex, node, "llm"))) continue;
       if (best < 0 || this.server(node).outstanding < this.server(best).outstanding) best = node;
     }
     return best < 0 ? undefined : { server: this.server(best), node: best };
   }
 
-  /** With every local node known down: the least busy of them anyway (the query will be lost if it is still down). */
+  /** With every local node known down (or unlisted): the least busy of them anyway (the query will be lost if it is still down, or rejected there). */
   private localAnyHealth(deviceIndex: number): Target | undefined {
     let best = -1;
     for (const node of this.scenario.devices[deviceIndex].localNodes) if (best < 0 || this.server(node).outstanding < this.server(best).outstanding) best = node;

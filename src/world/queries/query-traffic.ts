@@ -5,6 +5,7 @@ import type { QueryInfo, QueryRouter, RouteMode } from "../../llm/routers/types.
 import { DeliveryClosures } from "../../network/delivery-closures.js";
 import type { QueryWorkload, ResolvedDevice, ResolvedScenario } from "../../scenario/resolved-scenario.js";
 import { JobWaits } from "../job-waits.js";
+import type { WorldControl } from "../service-host.js";
 import type { QueryFamilyResults, Traffic, TrafficContext } from "../traffic-context.js";
 import { BatchServer } from "./batch-server.js";
 import { type ExchangeContext, type ExchangeTimes, exchange } from "./exchange.js";
@@ -76,6 +77,9 @@ export class QueryTraffic implements Traffic {
   /** Per device: its group's meter (undefined for a device without query workloads). */
   private readonly groupOf: (GroupMeter | undefined)[];
   private readonly inFlight = new Map<number, InFlight>();
+  /** With a control plane: measured queries not routed yet (a discovery wait, or held for a replica), by admission number; counted at the end if still there. */
+  private readonly admitting = new Map<number, InFlight>();
+  private nextAdmission = 0;
   private readonly waits: JobWaits;
   private nextQueryId = 0;
   /** Per device and workload index: the stream of its answers' good / not-good judgements (looked up once). */
@@ -109,10 +113,11 @@ export class QueryTraffic implements Traffic {
         : new BatchServer(sim, node.llm, s.warmupMs, s.durationMs, {
             unit: context.unit(node.index, "llm"),
             loadChanged: (level) => context.loadChanged(node.index, "llm", level),
+            control: context.control === undefined ? undefined : servingControl(context.control, node.index),
           }),
     );
     this.deviceServers = s.devices.map((device) => (device.localServing === undefined ? undefined : new BatchServer(sim, device.localServing, s.warmupMs, s.durationMs, undefined)));
-    this.routes = new QueryRoutes(s, this.servers, this.deviceServers, context.knownHealthy, () => sim.now);
+    this.routes = new QueryRoutes(s, this.servers, this.deviceServers, context.knownHealthy, () => sim.now, context.control);
     this.exchanges = { sim, network: context.network, deliveries: new DeliveryClosures(context.network, () => sim.now), llm: s.llm, decodeRate: this.meter.decodeRate };
     this.waits = new JobWaits(s, "queries");
     this.pipelines = new Pipelines(
@@ -143,6 +148,11 @@ export class QueryTraffic implements Traffic {
     this.servers[node]?.recover();
   }
 
+  /** Queries on the way to, waiting at or served by the node's language model (the control plane's jobs metric). */
+  jobsAt(node: number): number {
+    return this.servers[node]?.outstanding ?? 0;
+  }
+
   /** Classifies the measured queries still in flight at `endMs`. */
   finish(endMs: number): void {
     this.endMs = endMs;
@@ -151,6 +161,10 @@ export class QueryTraffic implements Traffic {
     for (const id of this.exchanges.deliveries.heldTags()) {
       const query = this.inFlight.get(id);
       if (query !== undefined) query.waited = true;
+    }
+    for (const query of this.admitting.values()) {
+      this.meter.created(query.group);
+      this.inFlight.set(this.nextQueryId++, query);
     }
     for (const query of this.inFlight.values()) {
       const elapsed = endMs - query.createdAt;
@@ -227,17 +241,46 @@ export class QueryTraffic implements Traffic {
 
   private newQuery(device: ResolvedDevice, workload: number, info: QueryInfo): void {
     const mode = this.routes.feasible(this.router.route(info, this.routes.view), device.index);
+    // A query answered by the device's own model asks no catalog.
+    if (this.context.control !== undefined && (mode !== "local" || this.deviceServers[device.index] === undefined)) {
+      this.admit(device, workload, info, mode);
+      return;
+    }
     this.runQuery(device, workload, info, this.context.sim.now >= this.scenario.warmupMs, () => undefined, mode);
+  }
+
+  /**
+   * With a control plane (issue 17), a query bound for a node, as a frame (FrameAdmission): its
+   * device asks the catalog first (a discovery wait when its cached answer is stale), then, while
+   * the model is scaled to zero, it waits in the activator for a ready replica (the sources are
+   * in frame-admission.ts). Only then is its node
+   * chosen (runQuery); the router chose its route at creation. The wait since its creation is
+   * its first queueing. Pipeline stages are run at once (they skip both: a known limit).
+   */
+  private admit(device: ResolvedDevice, workload: number, info: QueryInfo, mode: RouteMode): void {
+    const control = this.context.control as WorldControl;
+    const createdAt = this.context.sim.now;
+    const admission = this.nextAdmission++;
+    if (createdAt >= this.scenario.warmupMs) this.admitting.set(admission, { createdAt, group: this.groupOf[device.index] as GroupMeter, device: device.index, firstTokenSeen: false, waited: false });
+    const run = (): void => {
+      this.admitting.delete(admission);
+      this.runQuery(device, workload, info, createdAt >= this.scenario.warmupMs, () => undefined, mode, createdAt);
+    };
+    const hold = (): void => {
+      if (!control.hold(device.index, "llm", run)) run();
+    };
+    const wait = control.discover(device.index, "llm");
+    if (wait > 0) this.context.sim.schedule(wait, hold);
+    else hold();
   }
 
   /**
    * Runs one routed query; `finished` is called once it has completed, been refused or been lost.
    * Pipelines pass their attempt's tokens here like any query.
    */
-  private runQuery(device: ResolvedDevice, workload: number, info: QueryInfo, measured: boolean, finished: (outcome: QueryOutcome) => void, mode: RouteMode): void {
+  private runQuery(device: ResolvedDevice, workload: number, info: QueryInfo, measured: boolean, finished: (outcome: QueryOutcome) => void, mode: RouteMode, createdAt = this.context.sim.now): void {
     const s = this.scenario;
     const sim = this.context.sim;
-    const createdAt = sim.now;
     const id = this.nextQueryId++;
     const group = this.groupOf[device.index] as GroupMeter;
     const flight: InFlight = { createdAt, group, device: device.index, firstTokenSeen: false, waited: false };
@@ -248,7 +291,8 @@ export class QueryTraffic implements Traffic {
     const local = mode === "cloud" ? undefined : this.routes.local(device.index);
     if (local?.node !== undefined) this.routes.sentLocal(device.index);
     const cloud = this.routes.cloud();
-    const totals = { network: 0, queueing: 0, prefill: 0, decode: 0 };
+    // Queueing starts with the wait before routing (a control plane's discovery and activator; 0 otherwise).
+    const totals = { network: 0, queueing: sim.now - createdAt, prefill: 0, decode: 0 };
     const add = (t: ExchangeTimes): void => {
       if (t.waited) flight.waited = true;
       totals.network += t.network;
@@ -387,6 +431,12 @@ export class QueryTraffic implements Traffic {
       },
     });
   }
+}
+
+/** The control plane as one node's language model sees it. */
+function servingControl(control: WorldControl, node: number): { accepting(): boolean; rejected(): void } {
+  const accepting = control.accepting.llm;
+  return { accepting: () => accepting[node] === 1, rejected: () => control.rejected(node, "llm") };
 }
 
 function clamp01(x: number): number {

@@ -55,6 +55,7 @@ function runWithUnit(doc: unknown, speeds: [number, number][], crashes: [number,
     // The fake unit's speed changes are what these tests drive: the service must track them.
     contends: () => true,
     loadChanged: (_node, _family, level) => loads.push({ at: sim.now, level }),
+    control: undefined,
   };
   const records: TaskRecord[] = [];
   const traffic = new FrameTraffic(context, toNode, { taskSink: (record) => records.push({ ...record }) });
@@ -226,6 +227,7 @@ describe("nodes without a frame service", () => {
       unit: () => new FakeUnit(sim),
       contends: () => true,
       loadChanged: () => undefined,
+      control: undefined,
     };
     const seen: [boolean, number][] = [];
     const traffic = new FrameTraffic(context, { name: "stubborn", place: (_task, view) => (seen.push([view.isHealthy(0), view.slots(0)]), 0) }, {});
