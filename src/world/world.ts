@@ -1,3 +1,4 @@
+import type { ControlPlane } from "../control/control-plane.js";
 import { RandomStreams } from "../engine/rng.js";
 import { Simulator } from "../engine/simulator.js";
 import { Network } from "../network/network.js";
@@ -40,6 +41,8 @@ export class World implements FaultTarget {
   readonly queries: QueryTraffic | undefined;
   /** Moving devices and their access points (docs/mobility.md); undefined when no device group has `mobility`. */
   readonly mobility: MobilityDriver | undefined;
+  /** Stub (helper OUT, so simulate.ts compiles): helper WIRE builds it for a scenario with `control`. */
+  readonly control: ControlPlane | undefined = undefined;
   private readonly faults: FaultInjector;
   private readonly traffics: Traffic[] = [];
   /** Per node: the compute units by name ("accelerator", "cpu"), created on first use. */
