@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { formatSummary } from "../../src/cli/summary.js";
 import { isMetricPath } from "../../src/sweep/metric-paths.js";
-import type { ChartOutcome, DrawnChart } from "../../src/report/chart.js";
+import { type ChartOutcome, controlRuns, type DrawnChart } from "../../src/report/chart.js";
 import { CHARTS } from "../../src/report/charts/index.js";
 import { MAX_REPLICA_ROWS, phaseSegments, provisioningTimelineChart, replicaRows } from "../../src/report/charts/provisioning-timeline.js";
 import { replicaPoints, replicasOverTimeChart } from "../../src/report/charts/replicas-over-time.js";
@@ -126,12 +126,14 @@ describe("replicas over time", () => {
 
 describe("provisioning timeline", () => {
   it("rows by request time; replicas ready at the start are not rows", () => {
-    const rows = replicaRows(withControl());
+    const results = withControl();
+    const rows = replicaRows(results, controlRuns(results)[0]);
     expect(rows.map((r) => r.row)).toEqual(["5 s up-squared assistant", "20 s jetson-nano detector", "55 s coral assistant"]);
   });
 
   it("phases since the request, by hand: the rejoin 10 s pending, 4 s pull, 1 s start, 7 s load; the cold start 1 s start, 3 s load; the last cut at the run's end (65 s)", () => {
-    const rows = replicaRows(withControl());
+    const results = withControl();
+    const rows = replicaRows(results, controlRuns(results)[0]);
     const phases = (i: number) => phaseSegments(rows[i], 65_000, 1000).map((s) => [s.phase, s.from, s.to]);
     expect(phases(1)).toEqual([
       ["pending", 0, 10],
@@ -157,6 +159,19 @@ describe("provisioning timeline", () => {
     expect(chart.caption).toContain("a cold start (jobs waited for that replica), 1");
     expect(chart.caption).toContain("1 not ready by the end of the run");
     expect(chart.caption).toContain("3 replica(s) ready at the start not drawn");
+  });
+
+  it("one run's replicas: the first with a control plane; the caption says whether the others provisioned the same", () => {
+    const results = withControl();
+    results.runs[1].control = handControl();
+    const other = handControl();
+    results.runs[2].control = { ...other, deployments: [other.deployments[0], { ...other.deployments[1], provisioning: other.deployments[1].provisioning.slice(0, 1) }] };
+    const chart = drawn(provisioningTimelineChart(results));
+    const rows = new Set((chart.spec as { layer: Array<{ data: { values: Array<{ row: string }> } }> }).layer[0].data.values.map((v) => v.row));
+    expect([...rows]).toEqual(["5 s up-squared assistant", "20 s jetson-nano detector", "55 s coral assistant"]);
+    expect(chart.caption).toMatch(/^Run nearest-healthy: each replica/);
+    expect(chart.caption).toContain("the same replicas in least-loaded");
+    expect(chart.caption).toContain("round-robin provisioned differently");
   });
 
   it("at most 30 rows at one column and 40 at two, the later ones named by request time", () => {

@@ -93,15 +93,18 @@ describe.runIf(controlReady)("scenarios/consul-demo.json: discovery, a board lea
     }
   });
 
-  it("stale rejections only from frames sent while a camera's cached answer still listed the Coral: at most 3 cameras x 5 fps x (TTL + propagation + query)", () => {
+  it("discovery: each camera asks at most once per TTL (plus its first query); stale rejections only from frames sent within TTL + propagation + query of the leave", () => {
     const c = scenario.control?.catalog;
     if (c === undefined) throw new Error("no catalog");
-    const bound = 3 * 5 * ((c.discoveryTtlMs + c.propagationDelayMs + c.discoveryQueryMs) / 1000) + 3;
-    const stale = results.runs.map((run) => run.control?.catalog.staleRejected ?? -1);
-    for (const count of stale) expect(count).toBeLessThanOrEqual(bound);
-    // The demo's point: some camera's view was stale after the leave.
-    expect(Math.max(...stale)).toBeGreaterThan(0);
-    for (const run of results.runs) expect(run.control?.catalog.discoveryQueries).toBeGreaterThan(0);
+    const endMs = scenario.durationMs + scenario.drainMs;
+    for (const run of results.runs) {
+      const catalog = run.control?.catalog;
+      expect(catalog?.discoveryQueries).toBeGreaterThanOrEqual(3);
+      expect(catalog?.discoveryQueries).toBeLessThanOrEqual(3 * Math.ceil(endMs / (c.discoveryTtlMs + c.discoveryQueryMs) + 1));
+      // Every query is waited for by the frame that asked: 30 ms each.
+      expect(catalog?.discoveryWaitMs).toBeCloseTo((catalog?.discoveryQueries ?? 0) * c.discoveryQueryMs, 6);
+      expect(catalog?.staleRejected).toBeLessThanOrEqual(3 * 5 * ((c.discoveryTtlMs + c.propagationDelayMs + c.discoveryQueryMs) / 1000) + 3);
+    }
   });
 
   it("the overloaded Jetson's session migrates under nearest-healthy-qos, after the overload begins (2 min)", () => {
@@ -123,9 +126,11 @@ describe.runIf(controlReady)("scenarios/k3s-autoscale.json: replicas follow a da
     expect(stepAt(d.replicas, 0)).toMatchObject({ ready: 1 });
   });
 
-  it("replicas follow the load: at the 8 nodes in the peak hours (11-13 h), at most 4 in the night (2-5 h, a twentieth of the peak)", () => {
+  it("replicas follow the load: at the 8 nodes in the peak hours (11-13 h), at most 3 in the night (2-5 h, a twentieth of the peak)", () => {
     expect(meanReady(d.replicas, 11 * HOUR, 13 * HOUR)).toBeGreaterThan(7.5);
-    expect(Math.max(...d.replicas.filter((s) => s.atMs >= 2 * HOUR && s.atMs < 5 * HOUR).map((s) => s.ready), stepAt(d.replicas, 2 * HOUR).ready)).toBeLessThanOrEqual(4);
+    // At night about 0.3 of a node is busy: one replica at 30 %, two when a sync catches a query on each.
+    expect(Math.max(...d.replicas.filter((s) => s.atMs >= 2 * HOUR && s.atMs < 5 * HOUR).map((s) => s.ready), stepAt(d.replicas, 2 * HOUR).ready)).toBeLessThanOrEqual(3);
+    expect(meanReady(d.replicas, 2 * HOUR, 5 * HOUR)).toBeLessThan(2);
     // Never more than the nodes; at the max only in the day (hourly weights 2 and over: 6 h to 23 h; a 15 s sync with every replica busy can jump early).
     expect(Math.max(...d.replicas.map((s) => s.ready))).toBe(8);
     for (const s of d.replicas.filter((step) => step.ready === 8)) {

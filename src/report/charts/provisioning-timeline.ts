@@ -1,6 +1,6 @@
 import type { TopLevelSpec } from "vega-lite";
 import type { ProvisioningRecord } from "../../control/types.js";
-import { type ChartOutcome, controlRuns, round, skipped, timeAxisUnit } from "../chart.js";
+import { type ChartOutcome, type ControlRun, controlRuns, round, skipped, timeAxisUnit } from "../chart.js";
 import type { ReportResults } from "../results-input.js";
 import { CHART_CONFIG, CHART_WIDTHS, type ChartWidth, OKABE_ITO } from "../style.js";
 import { bottomLegend, formatNumber, LABEL_FONT_SIZE, NUMBER_FORMAT, PLOT_SIZES, textWidth } from "./layout.js";
@@ -27,7 +27,7 @@ const ROW_STEP = 11;
 const LABEL_LIMIT: Record<ChartWidth, number> = { column: 130, double: 220 };
 
 export interface ReplicaRow {
-  /** Unique row name: request time, node, and the deployment (and run) when several are drawn. */
+  /** Unique row name: request time, node, and the deployment when the run has several. */
   row: string;
   /** Sort key: request order. */
   order: number;
@@ -49,29 +49,30 @@ function tookTime(record: ProvisioningRecord): boolean {
 }
 
 /**
- * The replicas that took time, over every run with a control plane, by request time (then run,
- * deployment and node order as the results list them: no order depends on ties of floats alone).
+ * The replicas of one run that took time, by request time (then deployment and record order as
+ * the results list them: no order depends on ties of floats alone).
  */
-export function replicaRows(results: ReportResults): ReplicaRow[] {
-  const runs = controlRuns(results);
+export function replicaRows(results: ReportResults, run: ControlRun): ReplicaRow[] {
   const { divisor, unit } = timeAxisUnit(results);
-  const deployments = new Set(runs.flatMap((run) => run.control.deployments.map((d) => d.id)));
-  const entries = runs.flatMap((run, r) =>
-    run.control.deployments.flatMap((deployment) => deployment.provisioning.filter(tookTime).map((record) => ({ run: run.label, r, record, key: `${r}/${deployment.id}/${record.node}` }))),
-  );
-  entries.sort((a, b) => a.record.requestedAtMs - b.record.requestedAtMs || a.r - b.r);
+  const several = run.control.deployments.length > 1;
+  const entries = run.control.deployments.flatMap((deployment) => deployment.provisioning.filter(tookTime));
+  entries.sort((a, b) => a.requestedAtMs - b.requestedAtMs);
   const seen = new Map<string, number>();
-  return entries.map((entry, order) => {
-    const parts = [`${formatNumber(round(entry.record.requestedAtMs / divisor, 1))} ${unit}`, entry.record.node];
-    if (deployments.size > 1) parts.push(entry.record.deployment);
-    if (runs.length > 1) parts.push(entry.run);
+  return entries.map((record, order) => {
+    const parts = [`${formatNumber(round(record.requestedAtMs / divisor, 1))} ${unit}`, record.node];
+    if (several) parts.push(record.deployment);
     let row = parts.join(" ");
     // The same replica name requested twice within a rounding of the label (a restart at once): numbered.
     const n = (seen.get(row) ?? 0) + 1;
     seen.set(row, n);
     if (n > 1) row = `${row} #${n}`;
-    return { row, order, record: entry.record };
+    return { row, order, record };
   });
+}
+
+/** What one run's provisioning is, for comparing runs: every record and pending entry. */
+function provisioningOf(run: ControlRun): string {
+  return JSON.stringify(run.control.deployments.map((d) => [d.provisioning, d.pending]));
 }
 
 /** The unit of the time-since-request axis: seconds, or minutes when the longest bar is over 30 min. */
@@ -99,8 +100,10 @@ export function phaseSegments(row: ReplicaRow, endMs: number, divisor: number): 
 export function provisioningTimelineChart(results: ReportResults, width: ChartWidth = "column"): ChartOutcome {
   const runs = controlRuns(results);
   if (runs.length === 0) return skipped("no run has a control plane (`runs[].control` is null)");
-  const rows = replicaRows(results);
-  const atStart = runs.reduce((n, run) => n + run.control.deployments.reduce((m, d) => m + d.provisioning.filter((p) => !tookTime(p)).length, 0), 0);
+  // One run's replicas: the first with a control plane (several runs' rows side by side would repeat the same replicas under long labels).
+  const run = runs[0];
+  const rows = replicaRows(results, run);
+  const atStart = run.control.deployments.reduce((m, d) => m + d.provisioning.filter((p) => !tookTime(p)).length, 0);
   if (rows.length === 0) {
     return skipped(`no replica was provisioned during the run (\`runs[].control.deployments[].provisioning\` has ${formatNumber(atStart)} replica(s) ready at the start only)`);
   }
@@ -153,7 +156,10 @@ export function provisioningTimelineChart(results: ReportResults, width: ChartWi
     ],
   };
   const notReady = drawn.filter((row) => row.record.readyAtMs === null).length;
-  const pending = runs.reduce((n, run) => n + run.control.deployments.reduce((m, d) => m + d.pending.filter((p) => p.untilMs === null).length, 0), 0);
+  const pending = run.control.deployments.reduce((m, d) => m + d.pending.filter((p) => p.untilMs === null).length, 0);
+  const others = runs.slice(1);
+  const same = others.filter((other) => provisioningOf(other) === provisioningOf(run)).map((other) => other.label);
+  const differ = others.filter((other) => !same.includes(other.label)).map((other) => other.label);
   const notes = [
     cold.length > 0 ? `a black diamond at a bar's end: a cold start (jobs waited for that replica), ${formatNumber(cold.length)}` : "no cold start",
     notReady > 0 ? `${formatNumber(notReady)} not ready by the end of the run (bar cut there)` : "",
@@ -162,10 +168,12 @@ export function provisioningTimelineChart(results: ReportResults, width: ChartWi
       ? `the first ${drawn.length} of ${formatNumber(rows.length)} by request time are drawn; the ${formatNumber(rows.length - drawn.length)} requested from ${formatNumber(round(rows[drawn.length].record.requestedAtMs / timeAxisUnit(results).divisor, 1))} ${timeAxisUnit(results).unit} on are not`
       : "",
     pending > 0 ? `${formatNumber(pending)} replica(s) still pending at the end, placed on no node, are not drawn (see the deployments table)` : "",
+    same.length > 0 ? `the same replicas in ${same.join(", ")}` : "",
+    differ.length > 0 ? `${differ.join(", ")} provisioned differently (results.json has their records)` : "",
   ].filter((note) => note !== "");
   return {
     kind: "chart",
     spec,
-    caption: `Each replica provisioned during the run (a row, labelled with the time it was wanted and its node), from the moment it was wanted to ready: pending (on no node yet), image pull (layers not cached on the node), container start and model load. ${notes.join("; ")}.`,
+    caption: `${runs.length > 1 ? `Run ${run.label}: e` : "E"}ach replica provisioned during the run (a row, labelled with the time it was wanted and its node), from the moment it was wanted to ready: pending (on no node yet), image pull (layers not cached on the node), container start and model load. ${notes.join("; ")}.`,
   };
 }
