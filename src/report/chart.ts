@@ -80,9 +80,14 @@ export function round(value: number, digits = 4): number {
   return Math.round(value * factor) / factor;
 }
 
-/** Simulation time in seconds or minutes, whichever keeps the axis numbers short. */
-export function timeAxisUnit(results: ReportResults): { divisor: number; unit: "s" | "min" } {
-  return results.window.durationMs > 30 * 60_000 ? { divisor: 60_000, unit: "min" } : { divisor: 1000, unit: "s" };
+/** A time axis's unit: what a simulated time is divided by, and its name. */
+export type TimeAxisUnit = { divisor: number; unit: "s" | "min" | "h" };
+
+/** Simulation time in seconds, minutes beyond 30 min, or hours beyond 12 h (a day reads 0-24, not 0-1,440): whichever keeps the axis numbers short. */
+export function timeAxisUnit(results: ReportResults): TimeAxisUnit {
+  const ms = results.window.durationMs;
+  if (ms > 12 * 3_600_000) return { divisor: 3_600_000, unit: "h" };
+  return ms > 30 * 60_000 ? { divisor: 60_000, unit: "min" } : { divisor: 1000, unit: "s" };
 }
 
 /** The nearest 1, 2 or 5 times a power of ten below (floor) or above (ceil): a log axis that ends near the data. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { formatSummary } from "../../src/cli/summary.js";
 import { isMetricPath } from "../../src/sweep/metric-paths.js";
-import { type ChartOutcome, controlRuns, type DrawnChart } from "../../src/report/chart.js";
+import { type ChartOutcome, controlRuns, type DrawnChart, timeAxisUnit } from "../../src/report/chart.js";
 import { CHARTS } from "../../src/report/charts/index.js";
 import { MAX_REPLICA_ROWS, phaseSegments, provisioningTimelineChart, replicaRows } from "../../src/report/charts/provisioning-timeline.js";
 import { replicaPoints, replicasOverTimeChart } from "../../src/report/charts/replicas-over-time.js";
@@ -115,6 +115,18 @@ describe("replicas over time", () => {
     two.runs[1].control = handControl();
     const values = (drawn(replicasOverTimeChart(two)).spec as { data: { values: Array<{ panel: string }> } }).data.values;
     expect([...new Set(values.map((v) => v.panel))]).toEqual(["detector (nearest-healthy)", "assistant (nearest-healthy)", "detector (least-loaded)", "assistant (least-loaded)"]);
+  });
+
+  it("a day-long run's time axis is in hours (beyond 12 h), as every time chart's", () => {
+    const day = withControl();
+    day.window = { ...day.window, durationMs: 24 * 3_600_000 };
+    expect(timeAxisUnit(day)).toEqual({ divisor: 3_600_000, unit: "h" });
+    const halfDay = withControl();
+    halfDay.window = { ...halfDay.window, durationMs: 12 * 3_600_000 };
+    expect(timeAxisUnit(halfDay).unit).toBe("min");
+    // The detector's step at 42 s is at 42 / 3,600 h; the last value is carried to 24 h.
+    const points = replicaPoints(day, "detector", handControl().deployments[0]).filter((p) => p.measure === "ready");
+    expect(points.map((p) => p.t)).toEqual([0, 0.005556, 0.008333, 0.011667, 24]);
   });
 
   it.each(WIDTHS)("passes the layout check at %s width", async (width) => {
