@@ -3,7 +3,7 @@ import { formatSummary } from "../../src/cli/summary.js";
 import { isMetricPath } from "../../src/sweep/metric-paths.js";
 import { type ChartOutcome, controlRuns, type DrawnChart, timeAxisUnit } from "../../src/report/chart.js";
 import { CHARTS } from "../../src/report/charts/index.js";
-import { MAX_REPLICA_ROWS, phaseSegments, provisioningTimelineChart, replicaRows } from "../../src/report/charts/provisioning-timeline.js";
+import { MAX_REPLICA_ROWS, phaseSegments, provisioningTimelineChart, replicaRows, requestTime } from "../../src/report/charts/provisioning-timeline.js";
 import { replicaPoints, replicasOverTimeChart } from "../../src/report/charts/replicas-over-time.js";
 import { readyOverWindow } from "../../src/report/control-tables.js";
 import { buildHtmlReport } from "../../src/report/html-report.js";
@@ -141,6 +141,14 @@ describe("provisioning timeline", () => {
     const results = withControl();
     const rows = replicaRows(results, controlRuns(results)[0]);
     expect(rows.map((r) => r.row)).toEqual(["5 s up-squared assistant", "20 s jetson-nano detector", "55 s coral assistant"]);
+  });
+
+  it("request times in the labels: seconds or minutes with one decimal; in hours, a clock time", () => {
+    expect(requestTime(42_000, 1000, "s")).toBe("42 s");
+    expect(requestTime(450_000, 60_000, "min")).toBe("7.5 min");
+    // 7 h 28 min 59 s: minutes are not rounded up past the clock.
+    expect(requestTime(7 * 3_600_000 + 28 * 60_000 + 59_000, 3_600_000, "h")).toBe("7:28 h");
+    expect(requestTime(13 * 3_600_000 + 5 * 60_000, 3_600_000, "h")).toBe("13:05 h");
   });
 
   it("phases since the request, by hand: the rejoin 10 s pending, 4 s pull, 1 s start, 7 s load; the cold start 1 s start, 3 s load; the last cut at the run's end (65 s)", () => {

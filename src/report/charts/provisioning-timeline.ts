@@ -1,6 +1,6 @@
 import type { TopLevelSpec } from "vega-lite";
 import type { ProvisioningRecord } from "../../control/types.js";
-import { type ChartOutcome, type ControlRun, controlRuns, round, skipped, timeAxisUnit } from "../chart.js";
+import { type ChartOutcome, type ControlRun, controlRuns, round, skipped, type TimeAxisUnit, timeAxisUnit } from "../chart.js";
 import type { ReportResults } from "../results-input.js";
 import { CHART_CONFIG, CHART_WIDTHS, type ChartWidth, OKABE_ITO } from "../style.js";
 import { bottomLegend, formatNumber, LABEL_FONT_SIZE, NUMBER_FORMAT, PLOT_SIZES, textWidth } from "./layout.js";
@@ -59,7 +59,7 @@ export function replicaRows(results: ReportResults, run: ControlRun): ReplicaRow
   entries.sort((a, b) => a.requestedAtMs - b.requestedAtMs);
   const seen = new Map<string, number>();
   return entries.map((record, order) => {
-    const parts = [`${formatNumber(round(record.requestedAtMs / divisor, 1))} ${unit}`, record.node];
+    const parts = [requestTime(record.requestedAtMs, divisor, unit), record.node];
     if (several) parts.push(record.deployment);
     let row = parts.join(" ");
     // The same replica name requested twice within a rounding of the label (a restart at once): numbered.
@@ -68,6 +68,13 @@ export function replicaRows(results: ReportResults, run: ControlRun): ReplicaRow
     if (n > 1) row = `${row} #${n}`;
     return { row, order, record };
   });
+}
+
+/** A request time as the run's time axis names it: "42 s", "7.5 min", or a clock time "7:28 h" in a day-long run (tenths of an hour would be 6 min apart). */
+export function requestTime(ms: number, divisor: number, unit: TimeAxisUnit["unit"]): string {
+  if (unit !== "h") return `${formatNumber(round(ms / divisor, 1))} ${unit}`;
+  const minutes = Math.floor(ms / 60_000);
+  return `${Math.floor(minutes / 60)}:${String(minutes % 60).padStart(2, "0")} h`;
 }
 
 /** What one run's provisioning is, for comparing runs: every record and pending entry. */
@@ -165,7 +172,7 @@ export function provisioningTimelineChart(results: ReportResults, width: ChartWi
     notReady > 0 ? `${formatNumber(notReady)} not ready by the end of the run (bar cut there)` : "",
     atStart > 0 ? `${formatNumber(atStart)} replica(s) ready at the start not drawn` : "",
     rows.length > drawn.length
-      ? `the first ${drawn.length} of ${formatNumber(rows.length)} by request time are drawn; the ${formatNumber(rows.length - drawn.length)} requested from ${formatNumber(round(rows[drawn.length].record.requestedAtMs / timeAxisUnit(results).divisor, 1))} ${timeAxisUnit(results).unit} on are not`
+      ? `the first ${drawn.length} of ${formatNumber(rows.length)} by request time are drawn; the ${formatNumber(rows.length - drawn.length)} requested from ${requestTime(rows[drawn.length].record.requestedAtMs, timeAxisUnit(results).divisor, timeAxisUnit(results).unit)} on are not`
       : "",
     pending > 0 ? `${formatNumber(pending)} replica(s) still pending at the end, placed on no node, are not drawn (see the deployments table)` : "",
     same.length > 0 ? `the same replicas in ${same.join(", ")}` : "",
