@@ -2,6 +2,7 @@ import type { FaultResult } from "../metrics/results.js";
 import type { Results, RunResults } from "../metrics/results-schema.js";
 import { STAGES, type Stage } from "../metrics/stage-stats.js";
 import { formatDuration } from "../random/duration.js";
+import { readyOverWindow } from "../report/control-tables.js";
 import { familiesOf } from "../report/results-input.js";
 import { formatQuerySummary } from "./query-summary.js";
 
@@ -41,7 +42,31 @@ export function formatSummary(results: Results): string {
   }
   for (const run of results.runs) if (run.frames !== null) lines.push("", ...frameLines(run, run.frames));
   if (queries) lines.push("", ...formatQuerySummary(results));
+  if (results.runs.some((run) => run.control !== null)) lines.push("", ...controlLines(results));
   return lines.join("\n");
+}
+
+/** The control plane (issue 17): per run, each deployment's ready replicas over the window and its provisioning, then the catalog's counts. */
+function controlLines(results: Results): string[] {
+  const lines: string[] = [];
+  for (const run of results.runs) {
+    if (run.control === null) continue;
+    const c = run.control.catalog;
+    lines.push(
+      `${run.label}: control plane; catalog ${c.registrations} registrations, ${c.deregistrations} deregistrations, ${c.staleRejected} jobs rejected by a stale view, ${c.discoveryQueries} discovery queries`,
+    );
+    const rows = run.control.deployments.map((d) => {
+      const ready = readyOverWindow(d.replicas, results.window.warmupMs, results.window.durationMs);
+      const provisioned = d.provisioning.filter((p) => p.readyAtMs === null || p.readyAtMs > p.requestedAtMs).length;
+      return [`  ${d.id}`, d.family, `${ready.min}-${ready.max}`, ready.mean.toFixed(2), String(d.scaleEvents), String(provisioned), String(d.coldStarts.jobs), String(d.pending.length)];
+    });
+    lines.push(...table([["deployment", "family", "ready", "mean ready", "scalings", "provisioned", "cold-start jobs", "pending"], ...rows]));
+    for (const m of run.control.membership) {
+      const events = [...m.leftAtMs.map((t) => ({ t, what: "left" })), ...m.joinedAtMs.map((t) => ({ t, what: "joined" }))].sort((a, b) => a.t - b.t);
+      lines.push(`  ${m.node}: ${events.map((e) => `${e.what} at ${(e.t / 1000).toFixed(1)} s`).join(", ")}`);
+    }
+  }
+  return lines;
 }
 
 function jobRow(run: RunResults): string[] {

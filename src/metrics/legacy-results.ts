@@ -94,6 +94,7 @@ function convertSchedulerRun(run: SchedulerResults): RunResults {
     queries: null,
     links: null,
     mobility: null,
+    control: null,
     events: run.events,
   };
 }
@@ -169,6 +170,7 @@ function convertRouterRun(run: LlmRunResults): RunResults {
     queries: { ...rest, jobs },
     links: null,
     mobility: null,
+    control: null,
     events,
   };
 }

@@ -1,3 +1,4 @@
+import type { ControlRunResults } from "../control/types.js";
 import type { LlmGroupResults, LlmNodeResults, LlmRunResults } from "../llm/llm-results.js";
 import type { LinkResults, MobilityResults } from "./network-results.js";
 import type { ReplicationResults } from "./replication-results.js";
@@ -110,6 +111,8 @@ export interface RunResults {
   links: LinkResults | null;
   /** Moving devices: handovers, coverage, waits, tracks (issue 15); null when no device group has `mobility`. */
   mobility: MobilityResults | null;
+  /** The control plane (issue 17): replicas over time, provisioning, catalog, node membership; null when the scenario has no `control` (docs/control-plane.md). */
+  control: ControlRunResults | null;
   events: number;
 }
 

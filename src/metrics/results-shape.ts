@@ -1,4 +1,5 @@
 import * as z from "zod";
+import type { ControlRunResults } from "../control/types.js";
 import type { LinkResults, MobilityResults } from "./network-results.js";
 import { RESULTS_SCHEMA, type Results, type RunResults } from "./results-schema.js";
 
@@ -203,6 +204,43 @@ const mobility = z.object({
   accessPoints: z.array(z.object({ id: z.string(), x: num, y: num, rangeM: z.number().positive() })),
 });
 
+/*
+ * runs[].control (issue 17, src/control/types.ts ControlRunResults). Its arrays are readonly in
+ * the contract, hence `.readonly()` here: the compile-time check below compares both ways.
+ */
+const serviceFamily = z.enum(["frames", "llm"]);
+const replicaStep = z.object({ atMs: num, desired: count, ready: count, pending: count });
+const provisioning = z.object({
+  deployment: z.string(),
+  node: z.string(),
+  reason: z.enum(["initial", "scale-up", "restart", "join"]),
+  requestedAtMs: num,
+  scheduledAtMs: num,
+  pullEndMs: num,
+  bytesPulled: num,
+  layersPulled: count,
+  layersCached: count,
+  startEndMs: num,
+  readyAtMs: nullableNum,
+  loadSource: z.enum(["scenario", "estimate"]),
+  coldStart: z.boolean(),
+});
+const pendingRecord = z.object({ deployment: z.string(), atMs: num, untilMs: nullableNum, reason: z.string() });
+const deployment = z.object({
+  id: z.string(),
+  family: serviceFamily,
+  replicas: z.array(replicaStep).readonly(),
+  provisioning: z.array(provisioning).readonly(),
+  pending: z.array(pendingRecord).readonly(),
+  coldStarts: z.object({ jobs: count, meanWaitMs: nullableNum, maxWaitMs: nullableNum }),
+  scaleEvents: count,
+});
+const control = z.object({
+  deployments: z.array(deployment).readonly(),
+  catalog: z.object({ registrations: count, deregistrations: count, staleRejected: count, discoveryQueries: count, discoveryWaitMs: num }),
+  membership: z.array(z.object({ node: z.string(), joinedAtMs: z.array(num).readonly(), leftAtMs: z.array(num).readonly(), joinToServingMs: z.array(nullableNum).readonly() })).readonly(),
+});
+
 const runFields = {
   label: z.string(),
   policies: z.object({ frames: z.string().nullable(), queries: z.string().nullable() }),
@@ -222,6 +260,8 @@ const runFields = {
    */
   links: links.nullable().default(null),
   mobility: mobility.nullable().default(null),
+  // Issue 17's section, read as null from a results@2 file written before it (no control plane).
+  control: control.nullable().default(null),
   events: count,
 };
 
@@ -295,7 +335,9 @@ const _resultsMatch: Same<z.infer<typeof resultsShape>, Results> = true;
 const _runMatches: Same<z.infer<typeof runResultsShape>, RunResults> = true;
 const _linksMatch: Same<z.infer<typeof links>, LinkResults> = true;
 const _mobilityMatches: Same<z.infer<typeof mobility>, MobilityResults> = true;
+const _controlMatches: Same<z.infer<typeof control>, ControlRunResults> = true;
 void _resultsMatch;
 void _runMatches;
 void _linksMatch;
 void _mobilityMatches;
+void _controlMatches;

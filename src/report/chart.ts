@@ -1,4 +1,5 @@
 import type { TopLevelSpec } from "vega-lite";
+import type { ControlRunResults } from "../control/types.js";
 import type { LinkResults, MobilityResults } from "../metrics/network-results.js";
 import type { FrameResults, QueryResults } from "../metrics/results-schema.js";
 import type { ReportResults, ReportRun } from "./results-input.js";
@@ -29,16 +30,20 @@ export interface ChartDefinition<R = ReportResults> {
   id: string;
   title: string;
   family?: "frames" | "queries";
-  /** A run section the chart draws (issue 15): a report lists the chart only when some run has it (a star network has neither). */
-  section?: "links" | "mobility";
+  /** A run section the chart draws (issues 15, 17): a report lists the chart only when some run has it (a star network has neither links nor mobility; a scenario without `control` has no control). */
+  section?: ChartSection;
   /** `width`: the print width to lay the chart out for (default one column); see CHART_WIDTHS. */
   build(results: R, width?: ChartWidth): ChartOutcome;
 }
+
+/** The optional run sections a chart may draw. */
+export type ChartSection = "links" | "mobility" | "control";
 
 export type FrameRun = ReportRun & { frames: FrameResults };
 export type QueryRun = ReportRun & { queries: QueryResults };
 export type LinkRun = ReportRun & { links: LinkResults };
 export type MobilityRun = ReportRun & { mobility: MobilityResults };
+export type ControlRun = ReportRun & { control: ControlRunResults };
 
 /** The runs with frame jobs (a mixed scenario's runs have both sections). */
 export function frameRuns(results: Pick<ReportResults, "runs">): FrameRun[] {
@@ -60,6 +65,11 @@ export function mobilityRuns(results: Pick<ReportResults, "runs">): MobilityRun[
   return results.runs.filter((run): run is MobilityRun => run.mobility !== null);
 }
 
+/** The runs with a control plane (a scenario with `control`). */
+export function controlRuns(results: Pick<ReportResults, "runs">): ControlRun[] {
+  return results.runs.filter((run): run is ControlRun => run.control !== null);
+}
+
 export function skipped(reason: string): SkippedChart {
   return { kind: "skipped", reason };
 }
@@ -70,9 +80,14 @@ export function round(value: number, digits = 4): number {
   return Math.round(value * factor) / factor;
 }
 
-/** Simulation time in seconds or minutes, whichever keeps the axis numbers short. */
-export function timeAxisUnit(results: ReportResults): { divisor: number; unit: "s" | "min" } {
-  return results.window.durationMs > 30 * 60_000 ? { divisor: 60_000, unit: "min" } : { divisor: 1000, unit: "s" };
+/** A time axis's unit: what a simulated time is divided by, and its name. */
+export type TimeAxisUnit = { divisor: number; unit: "s" | "min" | "h" };
+
+/** Simulation time in seconds, minutes beyond 30 min, or hours beyond 12 h (a day reads 0-24, not 0-1,440): whichever keeps the axis numbers short. */
+export function timeAxisUnit(results: ReportResults): TimeAxisUnit {
+  const ms = results.window.durationMs;
+  if (ms > 12 * 3_600_000) return { divisor: 3_600_000, unit: "h" };
+  return ms > 30 * 60_000 ? { divisor: 60_000, unit: "min" } : { divisor: 1000, unit: "s" };
 }
 
 /** The nearest 1, 2 or 5 times a power of ten below (floor) or above (ceil): a log axis that ends near the data. */

@@ -1,4 +1,5 @@
 import { frameRuns } from "./chart.js";
+import { controlSections } from "./control-tables.js";
 import { escapeHtml, formatMs, htmlPage, type ReportEntry } from "./html-page.js";
 import { networkSections } from "./network-tables.js";
 import { percent, querySections, table } from "./query-tables.js";
@@ -8,7 +9,7 @@ import { familiesOf, type ReportResults } from "./results-input.js";
  * The one report of a results file (frames, queries, or both for a mixed scenario) as a
  * self-contained HTML page (src/report/html-page.ts): the scenario and its nodes' services, every
  * run's job counts, then the frame table and the query tables for the families its runs have, and
- * the shared-link and moving-device tables when its runs have those sections.
+ * the shared-link, moving-device and control-plane tables when its runs have those sections.
  */
 export function buildHtmlReport(results: ReportResults, entries: readonly ReportEntry[]): string {
   const { frames, queries } = familiesOf(results);
@@ -22,6 +23,7 @@ export function buildHtmlReport(results: ReportResults, entries: readonly Report
       ...(frames ? [`<h2>Camera frames</h2>\n${framesTable(results)}`] : []),
       ...(queries ? querySections(results) : []),
       ...networkSections(results),
+      ...controlSections(results),
     ],
     entries,
     simulator: results.simulator,

@@ -2,7 +2,7 @@ import { rmSync } from "node:fs";
 import { join } from "node:path";
 import type { TopLevelSpec } from "vega-lite";
 import { writeFileAtomic } from "../io/atomic-file.js";
-import type { ChartDefinition } from "./chart.js";
+import type { ChartDefinition, ChartSection } from "./chart.js";
 import { CHARTS } from "./charts/index.js";
 import type { ReportEntry } from "./html-page.js";
 import { buildHtmlReport } from "./html-report.js";
@@ -97,11 +97,11 @@ export async function writeReport(results: ReportResults, outDir: string, format
 
 /**
  * The charts a report of these results lists: those of every workload family the runs have, and of
- * the run sections (links, mobility) some run has; a family or section no run has is not listed at all.
+ * the run sections (links, mobility, control) some run has; a family or section no run has is not listed at all.
  */
 export function reportCharts(results: ReportResults, charts: readonly ChartDefinition[] = CHARTS): ChartDefinition[] {
   const families = familiesOf(results);
-  const has = (section: "links" | "mobility"): boolean => results.runs.some((run) => run[section] !== null);
+  const has = (section: ChartSection): boolean => results.runs.some((run) => run[section] !== null);
   return charts.filter((chart) => (chart.family === undefined || families[chart.family]) && (chart.section === undefined || has(chart.section)));
 }
 

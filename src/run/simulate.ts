@@ -165,6 +165,7 @@ function assembleRun(scenario: ResolvedScenario, entry: PolicyEntry, world: Worl
     queries: queries?.section ?? null,
     links,
     mobility,
+    control: world.control?.results() ?? null,
     events: world.events,
   };
 }

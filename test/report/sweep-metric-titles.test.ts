@@ -24,4 +24,11 @@ describe("sweep chart titles say what a metric is and its unit", () => {
     expect(metricTitle("mobility.groups.1.handoversPerDeviceHour")).toBe("group 1 handovers per device-hour");
     expect(metricTitle("mobility.devices.3.waitMs")).toBe("moving device 3 transfer wait (ms)");
   });
+
+  it("the control plane (issue 17): the catalog's counts, and a deployment by its index in the run's list", () => {
+    expect(metricTitle("control.catalog.staleRejected")).toBe("jobs rejected by a stale catalog view");
+    expect(metricTitle("control.deployments.0.coldStarts.meanWaitMs")).toBe("deployment 0 mean cold-start wait (ms)");
+    expect(metricTitle("control.deployments.1.scaleEvents")).toBe("deployment 1 scaling decisions");
+    expect(metricTitle("control.deployments.0.provisioning")).toBe("deployment 0 replicas provisioned");
+  });
 });

@@ -13,13 +13,16 @@ import { linkUtilisationChart } from "./link-utilisation.js";
 import { migrationsChart } from "./migrations.js";
 import { networkHeatmapChart } from "./network-heatmap.js";
 import { nodeLoadOverTimeChart } from "./node-load-over-time.js";
+import { provisioningTimelineChart } from "./provisioning-timeline.js";
+import { replicasOverTimeChart } from "./replicas-over-time.js";
 import { stageBreakdownChart } from "./stage-breakdown.js";
 import { violationRateChart } from "./violation-rate.js";
 
 /**
  * Every chart of the report, in report order: the frame charts (from `runs[].frames`), then the
  * query charts (from `runs[].queries`); a report draws the charts of the families its runs have
- * (both for a mixed scenario), and the network charts of the run sections it has (links, mobility).
+ * (both for a mixed scenario), the network charts of the run sections it has (links, mobility) and
+ * the control-plane charts of a scenario with `control`.
  * `id` names the files in <out>/charts/.
  */
 export const CHARTS: readonly ChartDefinition[] = [
@@ -33,6 +36,8 @@ export const CHARTS: readonly ChartDefinition[] = [
   { id: "learning-curve", title: "Learning curve", family: "frames", build: learningCurveChart },
   { id: "link-utilisation", title: "Shared link utilisation over time", section: "links", build: linkUtilisationChart },
   { id: "device-tracks", title: "Device tracks over the access point map", section: "mobility", build: deviceTracksChart },
+  { id: "replicas-over-time", title: "Replicas of each deployment over time", section: "control", build: replicasOverTimeChart },
+  { id: "provisioning-timeline", title: "Replica provisioning: pending, pull, start, load", section: "control", build: provisioningTimelineChart },
   { id: "llm-latency", title: "Time to first token and total latency", family: "queries", build: (r, w) => llmLatencyChart(r, w) },
   { id: "llm-tradeoffs", title: "Cost, quality and privacy trade-off", family: "queries", build: llmTradeoffsChart },
   { id: "llm-privacy-cost", title: "Privacy and cost per router", family: "queries", build: llmPrivacyCostChart },

@@ -106,6 +106,11 @@ export function metricTitle(metric: string): string {
     migrations: "migrations",
     timeInViolationMs: "time in violation (ms)",
     "links.meanFlowsInFlight": "transfers in flight on shared links",
+    "control.catalog.staleRejected": "jobs rejected by a stale catalog view",
+    "control.catalog.discoveryQueries": "discovery queries",
+    "control.catalog.discoveryWaitMs": "time waiting for discovery (ms)",
+    "control.catalog.registrations": "catalog registrations",
+    "control.catalog.deregistrations": "catalog deregistrations",
   };
   if (known[metric] !== undefined) return known[metric];
   const latency = /^(frames|queries)\.latency\.(\w+)\.(\w+)$/.exec(metric);
@@ -149,6 +154,20 @@ export function metricTitle(metric: string): string {
       waitMs: "transfer wait (ms)",
     };
     return `${moving[1] === "groups" ? "group" : "moving device"} ${moving[2]} ${field[moving[3]] ?? moving[3]}`;
+  }
+  // A deployment of the control plane (issue 17) by its index in the run's list.
+  const deployment = /^control\.deployments\.(\d+)\.(scaleEvents|coldStarts\.jobs|coldStarts\.meanWaitMs|coldStarts\.maxWaitMs|replicas|provisioning|pending)$/.exec(metric);
+  if (deployment !== null) {
+    const field: Record<string, string> = {
+      scaleEvents: "scaling decisions",
+      "coldStarts.jobs": "cold-start jobs",
+      "coldStarts.meanWaitMs": "mean cold-start wait (ms)",
+      "coldStarts.maxWaitMs": "longest cold-start wait (ms)",
+      replicas: "replica count changes",
+      provisioning: "replicas provisioned",
+      pending: "replicas pending",
+    };
+    return `deployment ${deployment[1]} ${field[deployment[2]]}`;
   }
   return metric;
 }

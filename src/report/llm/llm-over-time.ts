@@ -1,5 +1,5 @@
 import type { TopLevelSpec } from "vega-lite";
-import { logTicks, nice125, queryRuns, round, skipped, timeAxisUnit, type ChartOutcome } from "../chart.js";
+import { logTicks, nice125, queryRuns, round, skipped, type TimeAxisUnit, timeAxisUnit, type ChartOutcome } from "../chart.js";
 import { LOG_SPAN } from "../charts/sweep-input.js";
 import { policyColourScale } from "../policy-colours.js";
 import { CHART_CONFIG, CHART_WIDTHS, type ChartWidth } from "../style.js";
@@ -19,7 +19,7 @@ export interface OverTimePoint {
 }
 
 /** Per router and creation-time bin: TTFT p95 (ms), violation rate and cloud share; an empty bin gives null (a gap, not a bridge). */
-export function overTimePoints(results: ReportResults): { points: OverTimePoint[]; unit: "s" | "min" } {
+export function overTimePoints(results: ReportResults): { points: OverTimePoint[]; unit: TimeAxisUnit["unit"] } {
   const { divisor, unit } = timeAxisUnit(results);
   const points = queryRuns(results).flatMap((run) => {
     const series = run.queries.timeSeries;
