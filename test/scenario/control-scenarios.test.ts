@@ -19,18 +19,6 @@ import { REPO } from "../cli/helpers.js";
 const CONSUL = join(REPO, "scenarios", "consul-demo.json");
 const K3S = join(REPO, "scenarios", "k3s-autoscale.json");
 
-/**
- * LEAD: remove this guard after the merge (the scenarios need SCHEMA's `control` and the control
- * plane of CP1, CP2 and WIRE). Computed by resolving, never a silent skip once `control` resolves.
- */
-const controlReady = ((): boolean => {
-  try {
-    return loadScenarioFile(CONSUL).control !== undefined && loadScenarioFile(K3S).control !== undefined;
-  } catch {
-    return false;
-  }
-})();
-
 const MIN = 60_000;
 const HOUR = 60 * MIN;
 
@@ -63,7 +51,7 @@ function only(run: RunResults): DeploymentResults {
   return deployments[0];
 }
 
-describe.runIf(controlReady)("scenarios/consul-demo.json: discovery, a board leaving and rejoining", () => {
+describe("scenarios/consul-demo.json: discovery, a board leaving and rejoining", () => {
   let scenario: ResolvedScenario;
   let results: Results;
   it("resolves and runs, with a control section in every run", () => {
@@ -115,7 +103,7 @@ describe.runIf(controlReady)("scenarios/consul-demo.json: discovery, a board lea
   });
 });
 
-describe.runIf(controlReady)("scenarios/k3s-autoscale.json: replicas follow a day's load up to the 8 nodes", () => {
+describe("scenarios/k3s-autoscale.json: replicas follow a day's load up to the 8 nodes", () => {
   let scenario: ResolvedScenario;
   let d: DeploymentResults;
   it("resolves and runs, one llm deployment", () => {
