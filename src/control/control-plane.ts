@@ -36,7 +36,7 @@ interface Membership {
 /** A job waiting in the activator for a replica of its family (scale to zero). */
 interface HeldJob {
   readonly atMs: number;
-  readonly release: () => void;
+  readonly release: (node: number) => void;
 }
 
 /**
@@ -52,6 +52,12 @@ interface HeldJob {
 export class ControlPlane {
   /** Per node index: 1 while the node's slot service (frames) / language model (llm) takes new jobs. Services no deployment manages are 1 from time 0. */
   readonly accepting: { readonly frames: Uint8Array; readonly llm: Uint8Array };
+  /**
+   * Per node index: 1 while the node is in the cluster (0 absent at start, or after a timeline
+   * leave until its join). A job reaching a node out of the cluster was sent on a stale view: the
+   * traffics count it rejected, where a job reaching a crashed node is lost to the crash.
+   */
+  readonly inCluster: Uint8Array;
   private readonly catalog: CatalogPort;
   private readonly autoscalers: (AutoscalerPort | undefined)[];
   private readonly orchestrator: Orchestrator;
@@ -78,6 +84,7 @@ export class ControlPlane {
     const nodes = scenario.nodes.length;
     this.endOfRun = scenario.durationMs + scenario.drainMs;
     this.accepting = { frames: new Uint8Array(nodes), llm: new Uint8Array(nodes) };
+    this.inCluster = Uint8Array.from(control.nodes, (node) => (node.presentAtStart ? 1 : 0));
     this.managedBy = { frames: new Int32Array(nodes).fill(-1), llm: new Int32Array(nodes).fill(-1) };
     for (const deployment of control.deployments) for (const n of deployment.candidates) this.managedBy[deployment.family][n] = deployment.index;
     for (const family of FAMILIES) for (let n = 0; n < nodes; n++) if (this.serves(n, family) && this.managedBy[family][n] < 0) this.accepting[family][n] = 1;
@@ -129,15 +136,18 @@ export class ControlPlane {
 
   /**
    * Scale to zero: when the deployments managing `family` for this device have no ready replica
-   * and one is being (or can be) provisioned, the job waits: `release` is called (once) when a
-   * replica is ready, and true is returned. False: place the job now (a replica is ready, or none
+   * and one is being (or can be) provisioned, the job waits: `release(node)` is called (once) when a
+   * replica is ready, with the replica's node, and true is returned. The traffic sends the job
+   * there: the activator proxies to the new replica itself (knative.dev/docs/serving/request-flow/),
+   * so neither the device's cached discovery answer nor the catalog's propagation delay stand
+   * between them. False: place the job now (a replica is ready, or none
    * can ever come: the job goes wherever the policy sends it).
    *
    * The activator (Knative's) is cluster-wide: every device's job of the family waits for the
    * first replica of the family to be ready; a deployment at zero is asked for one replica now
    * (the first of the family, in scenario order, that can run one).
    */
-  hold(_device: number, family: ServiceFamily, release: () => void): boolean {
+  hold(_device: number, family: ServiceFamily, release: (node: number) => void): boolean {
     if (this.accepting[family].includes(1)) return false;
     const d = this.control.deployments.findIndex((x) => x.family === family && x.candidates.length > 0 && x.maxReplicas > 0);
     if (d < 0) return false;
@@ -206,7 +216,7 @@ export class ControlPlane {
     const released = held.splice(0, held.length);
     for (const job of released) {
       this.coldWaits[replica.deployment].push(this.sim.now - job.atMs);
-      job.release();
+      job.release(replica.node);
     }
   }
 
@@ -223,6 +233,7 @@ export class ControlPlane {
   /** Timeline leave: graceful: the world takes the node down, the catalog deregisters its services, its replicas are recreated elsewhere. */
   private leave(node: number): void {
     this.membership.get(node)?.leftAtMs.push(this.sim.now);
+    this.inCluster[node] = 0;
     this.host.nodeLeft(node);
     for (const family of FAMILIES) if (this.managedBy[family][node] < 0 && this.accepting[family][node] === 1) this.catalog.deregister(node, family);
     this.orchestrator.leave(node);
@@ -233,6 +244,7 @@ export class ControlPlane {
     const member = this.membership.get(node);
     member?.joinedAtMs.push(this.sim.now);
     member?.joinToServingMs.push(null);
+    this.inCluster[node] = 1;
     this.host.nodeJoined(node);
     for (const family of FAMILIES) if (this.managedBy[family][node] < 0 && this.accepting[family][node] === 1) this.catalog.register(node, family);
     this.orchestrator.join(node);

@@ -55,11 +55,16 @@ export class NodeStates implements FaultTarget {
     this.control?.nodeDown(node);
   }
 
-  /** A fault's recovery: the node is up again, unless it left the cluster meanwhile (it comes back at its join). */
+  /**
+   * A fault's recovery: the node is up again, unless it left the cluster meanwhile (it comes back
+   * at its join). The control plane is told the crash ended either way: its orchestrator keeps a
+   * node's crash and its membership apart, and would otherwise never place on a node that
+   * crashed, left, recovered while away, then joined.
+   */
   recoverNode(node: number): void {
+    if (this.crashed[node] === 0) return;
     this.crashed[node] = 0;
-    if (this.up[node] === 1 || this.absent[node] === 1) return;
-    this.goUp(node);
+    if (this.up[node] === 0 && this.absent[node] === 0) this.goUp(node);
     this.control?.nodeUp(node);
   }
 
@@ -82,10 +87,15 @@ export class NodeStates implements FaultTarget {
   }
 
   // The control plane's timeline ------------------------------------------------------------------
-  /** A graceful leave: known at once (the agent deregisters), so the health view follows without a check. */
+  /**
+   * A graceful leave: the node's agent deregisters its services (the control plane tells the
+   * catalog), and views learn it as they learn any catalog change: `propagationDelay` later, or
+   * at a device's next discovery query. Known health is the health checks' and is not touched:
+   * a job sent meanwhile reaches a node out of the cluster and is rejected as stale
+   * (ControlPlane.inCluster).
+   */
   leave(node: number): void {
     this.absent[node] = 1;
-    this.knownHealthy[node] = 0;
     this.goDown(node);
   }
 
@@ -98,7 +108,11 @@ export class NodeStates implements FaultTarget {
   join(node: number): void {
     this.absent[node] = 0;
     if (this.crashed[node] === 1) return;
-    this.knownHealthy[node] = 1;
+    // A check that failed while the node was away made the catalog's view of it critical: passing again now.
+    if (this.knownHealthy[node] === 0) {
+      this.knownHealthy[node] = 1;
+      this.control?.setPassing(node, true);
+    }
     this.goUp(node);
   }
 

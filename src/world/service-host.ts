@@ -5,7 +5,7 @@ import type { ServiceFamily, ServiceHost } from "../control/types.js";
  * What the world and its traffics use of the control plane (issue 17): ControlPlane's public
  * surface, as a type, so that tests can inject a hand-made one (WorldOptions.controlPlane).
  */
-export type WorldControl = Pick<ControlPlane, "accepting" | "start" | "listedFor" | "discover" | "rejected" | "hold" | "setPassing" | "nodeDown" | "nodeUp" | "finish" | "results">;
+export type WorldControl = Pick<ControlPlane, "accepting" | "inCluster" | "start" | "listedFor" | "discover" | "rejected" | "hold" | "setPassing" | "nodeDown" | "nodeUp" | "finish" | "results">;
 
 /** What the host needs of the world: node membership, and each family's jobs now. */
 export interface HostedWorld {

@@ -112,17 +112,18 @@ describe("scale to zero through the facade: the activator holds jobs until a rep
   it("held at t, released at t + provisioning; cold starts counted", () => {
     const { sim, plane } = controlPlaneOf(s, control);
     plane.start();
-    const released: [string, number][] = [];
+    const released: [string, number, number][] = [];
     const held: boolean[] = [];
-    sim.schedule(5000, () => held.push(plane.hold(0, "frames", () => released.push(["first", sim.now]))));
-    sim.schedule(6000, () => held.push(plane.hold(0, "frames", () => released.push(["second", sim.now]))));
-    sim.schedule(9000, () => held.push(plane.hold(0, "frames", () => released.push(["late", sim.now]))));
+    sim.schedule(5000, () => held.push(plane.hold(0, "frames", (node) => released.push(["first", sim.now, node]))));
+    sim.schedule(6000, () => held.push(plane.hold(0, "frames", (node) => released.push(["second", sim.now, node]))));
+    sim.schedule(9000, () => held.push(plane.hold(0, "frames", (node) => released.push(["late", sim.now, node]))));
     sim.run({ until: 20_000 });
     plane.finish(20_000);
     expect(held).toEqual([true, true, false]);
     expect(released).toEqual([
-      ["first", 8010],
-      ["second", 8010],
+      // To the replica's node (the only one, a: index 0), where the activator proxies them.
+      ["first", 8010, 0],
+      ["second", 8010, 0],
     ]);
     const d = plane.results().deployments[0];
     expect(d.coldStarts).toEqual({ jobs: 2, meanWaitMs: 2510, maxWaitMs: 3010 });

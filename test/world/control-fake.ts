@@ -9,15 +9,17 @@ import type { World } from "../../src/world/world.js";
  */
 export class FakeControl implements WorldControl {
   readonly accepting: { readonly frames: Uint8Array; readonly llm: Uint8Array };
-  /** Whether `viewer` sees the node's service of `family` listed now. */
-  listed: (viewer: number, node: number, family: ServiceFamily) => boolean = () => true;
+  /** 1 while the node is in the cluster (a test sets 0 to mimic a leave). */
+  readonly inCluster: Uint8Array;
+  /** Whether `viewer` sees the node's service of `family` listed now: by default, while the node is in the cluster (no propagation delay). */
+  listed: (viewer: number, node: number, family: ServiceFamily) => boolean = (_viewer, node) => this.inCluster[node] === 1;
   /** The discovery wait of each call, ms. */
   discoverWait: (device: number, family: ServiceFamily) => number = () => 0;
   /** Whether a job is held now (its release is kept in `held`). */
   holding: (device: number, family: ServiceFamily) => boolean = () => false;
   /** Scheduled at start(): what the test wants to happen during the run. */
   onStart: () => void = () => undefined;
-  readonly held: (() => void)[] = [];
+  readonly held: ((node: number) => void)[] = [];
   readonly rejections: { node: number; family: ServiceFamily; at: number }[] = [];
   readonly passing: { node: number; passing: boolean; at: number }[] = [];
   readonly downUp: { node: number; down: boolean; at: number }[] = [];
@@ -28,17 +30,33 @@ export class FakeControl implements WorldControl {
 
   constructor(nodeCount: number) {
     this.accepting = { frames: new Uint8Array(nodeCount).fill(1), llm: new Uint8Array(nodeCount).fill(1) };
+    this.inCluster = new Uint8Array(nodeCount).fill(1);
   }
 
   /** WorldOptions.controlPlane: gives this fake to the world. */
   readonly build = (host: ServiceHost, world: World): WorldControl => {
     this.host = host;
     this.world = world;
+    world.scenario.control?.nodes.forEach((node, index) => {
+      this.inCluster[index] = node.presentAtStart ? 1 : 0;
+    });
     return this;
   };
 
   private get now(): number {
     return (this.world as World).sim.now;
+  }
+
+  /** A timeline leave as the real control plane does it: out of the cluster, then the world told. */
+  leave(node: number): void {
+    this.inCluster[node] = 0;
+    this.host?.nodeLeft(node);
+  }
+
+  /** A timeline join as the real control plane does it. */
+  join(node: number): void {
+    this.inCluster[node] = 1;
+    this.host?.nodeJoined(node);
   }
 
   /** Runs `action` at absolute time `at` (call from onStart). */
@@ -59,14 +77,14 @@ export class FakeControl implements WorldControl {
   rejected(node: number, family: ServiceFamily): void {
     this.rejections.push({ node, family, at: this.now });
   }
-  hold(device: number, family: ServiceFamily, release: () => void): boolean {
+  hold(device: number, family: ServiceFamily, release: (node: number) => void): boolean {
     if (!this.holding(device, family)) return false;
     this.held.push(release);
     return true;
   }
-  /** Releases the held jobs in the order they were held. */
-  releaseAll(): void {
-    for (const release of this.held.splice(0)) release();
+  /** Releases the held jobs in the order they were held, to a replica on `node`. */
+  releaseAll(node = 0): void {
+    for (const release of this.held.splice(0)) release(node);
   }
   setPassing(node: number, passing: boolean): void {
     this.passing.push({ node, passing, at: this.now });

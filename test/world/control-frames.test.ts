@@ -170,9 +170,9 @@ describe("frame traffic under a control plane (a fake one)", () => {
       doc(),
       (fake) => {
         fake.onStart = () => {
-          fake.at(450, () => (fake.host as NonNullable<FakeControl["host"]>).nodeJoined(0));
+          fake.at(450, () => fake.join(0));
           // A frame of 1000 ms is in service on near (1000 to 1010 ms) when it leaves.
-          fake.at(1005, () => (fake.host as NonNullable<FakeControl["host"]>).nodeLeft(0));
+          fake.at(1005, () => fake.leave(0));
         };
       },
       ["near"],
@@ -190,7 +190,7 @@ describe("frame traffic under a control plane (a fake one)", () => {
       const seen: number[] = [];
       const { fake } = run(faulty({}), (fake) => {
         fake.onStart = () => {
-          for (const [at, event] of timeline) fake.at(at, () => (event === "leave" ? fake.host?.nodeLeft(0) : fake.host?.nodeJoined(0)));
+          for (const [at, event] of timeline) fake.at(at, () => (event === "leave" ? fake.leave(0) : fake.join(0)));
           for (const at of times) fake.at(at, () => seen.push((fake.world as World).nodes.up[0]));
         };
       });

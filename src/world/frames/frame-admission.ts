@@ -8,8 +8,9 @@ import type { TaskPool } from "./task-pool.js";
  * answers carry TTL 0, so by default every job asks: developer.hashicorp.com/consul/docs/
  * reference/agent/configuration-file/dns); an engine event carrying the frame, no closure per
  * frame. Then, when every replica is scaled to zero, it waits in the activator until one is
- * ready (Knative's activator buffers the requests of a revision at zero and retries after the
- * scale-up: knative.dev/docs/serving/request-flow/); ControlPlane.hold calls the release. Only then does the policy place it (`place`). The time from its creation to its
+ * ready (Knative's activator buffers the requests of a revision at zero and proxies them to the
+ * new replica: knative.dev/docs/serving/request-flow/); ControlPlane.hold calls the release with
+ * that replica's node, where the frame goes. Otherwise the policy places it (`place`). The time from its creation to its
  * placement is its first queueing (FrameTraffic sets pool.queueingMs then), so its stages still
  * add up to its total. Without a control plane none of this exists: frames are placed at once.
  */
@@ -20,7 +21,8 @@ export class FrameAdmission {
     private readonly sim: Simulator,
     private readonly control: WorldControl,
     private readonly pool: TaskPool,
-    private readonly place: (task: number) => void,
+    /** Places the frame: by the policy (node -1), or on the node of the replica the activator released it to. */
+    private readonly place: (task: number, node: number) => void,
   ) {
     this.discoveredKind = sim.registerKind((task) => this.afterDiscovery(task));
   }
@@ -33,7 +35,7 @@ export class FrameAdmission {
   }
 
   private afterDiscovery(task: number): void {
-    if (this.control.hold(this.pool.device[task], "frames", () => this.place(task))) return;
-    this.place(task);
+    if (this.control.hold(this.pool.device[task], "frames", (node) => this.place(task, node))) return;
+    this.place(task, -1);
   }
 }

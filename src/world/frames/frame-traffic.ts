@@ -157,7 +157,7 @@ export class FrameTraffic implements Traffic, SlotServiceEvents {
     this.deliveredKind = ctx.sim.registerKind((task) => this.onDelivered(task));
     this.uplinkDelivery = ctx.network.registerDelivery((task) => this.onUplinkDelivered(task));
     this.downlinkDelivery = ctx.network.registerDelivery((task) => this.onDownlinkDelivered(task));
-    this.admission = ctx.control === undefined ? undefined : new FrameAdmission(ctx.sim, ctx.control, this.pool, (task) => this.placeAdmitted(task));
+    this.admission = ctx.control === undefined ? undefined : new FrameAdmission(ctx.sim, ctx.control, this.pool, (task, node) => this.placeAdmitted(task, node));
     this.waits = new JobWaits(scenario, "frames");
   }
 
@@ -300,7 +300,8 @@ export class FrameTraffic implements Traffic, SlotServiceEvents {
   }
 
   /** With a control plane: the frame is admitted (FrameAdmission); the policy sees the catalog as its device does. */
-  private placeAdmitted(task: number): void {
+  /** Places an admitted frame: by the policy (`released` -1), or on the node of the replica the activator released it to. */
+  private placeAdmitted(task: number, released: number): void {
     // The request record was overwritten since the frame was created: rebuilt from the pool.
     const pool = this.pool;
     const now = this.sim.now;
@@ -315,6 +316,10 @@ export class FrameTraffic implements Traffic, SlotServiceEvents {
     request.requestBytes = this.sourceRequestBytes[source];
     request.createdAt = pool.createdAt[task];
     pool.queueingMs[task] = now - pool.createdAt[task];
+    if (released >= 0 && this.servers.hasService(released)) {
+      this.dispatch(task, released, device, request.requestBytes, now);
+      return;
+    }
     const view = this.controlledView as ControlledFrameClusterView;
     view.viewer = device;
     const node = this.scheduler.place(request, view);

@@ -77,6 +77,7 @@ export class SlotServices {
   private readonly up: Uint8Array;
   /** Per node, 1 while its slot service takes new frames (the control plane's; undefined without one: always). */
   private readonly accepting: Uint8Array | undefined;
+  private readonly inCluster: Uint8Array | undefined;
 
   constructor(
     private readonly ctx: TrafficContext,
@@ -89,6 +90,7 @@ export class SlotServices {
     this.sim = ctx.sim;
     this.up = ctx.up;
     this.accepting = ctx.control?.accepting.frames;
+    this.inCluster = ctx.control?.inCluster;
     const nodes = ctx.scenario.nodes;
     const spec = nodes.map((node) => node.frames);
     this.queues = nodes.map(() => new IntQueue());
@@ -180,7 +182,9 @@ export class SlotServices {
     const node = this.pool.node[task];
     const now = this.sim.now;
     if (this.up[node] === 0) {
-      this.events.lost(task);
+      // Down because it left the cluster (a stale view sent it), or crashed (lost to the fault).
+      if (this.inCluster !== undefined && this.inCluster[node] === 0) this.reject(task, node);
+      else this.events.lost(task);
       return;
     }
     const accepting = this.accepting;

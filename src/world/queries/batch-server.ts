@@ -35,7 +35,7 @@ export interface ServerPlacement {
    * (ControlPlane.accepting), and what to tell it of a query that came anyway (a stale view).
    * Undefined without one: the model runs from time 0.
    */
-  readonly control?: { accepting(): boolean; rejected(): void };
+  readonly control?: { accepting(): boolean; inCluster(): boolean; rejected(): void };
 }
 
 /** Below this many tokens a phase counts as finished (the residue of rate x time rounding). */
@@ -159,11 +159,13 @@ export class BatchServer {
    */
   submit(job: ServerJob): boolean | "lost" {
     this.used = true;
+    const control = this.placement?.control;
     if (!this.up) {
+      // Down because it left the cluster (a stale view sent it: counted by the catalog), or crashed.
+      if (control !== undefined && !control.inCluster()) control.rejected();
       if (this.inWindow()) this.lost++;
       return "lost";
     }
-    const control = this.placement?.control;
     if (control !== undefined && !control.accepting()) {
       control.rejected();
       if (this.inWindow()) this.lost++;

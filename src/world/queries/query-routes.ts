@@ -54,7 +54,9 @@ export class QueryRoutes {
    * broken in turn (a per-device rotating start), so idle replicas share the load as a
    * least-connections balancer would rather than the first taking everything.
    */
-  local(deviceIndex: number): Target | undefined {
+  local(deviceIndex: number, released = -1): Target | undefined {
+    // A query the activator released to a new replica goes there (when it is one of the device's nodes: the activator is per family, not per model).
+    if (released >= 0 && this.scenario.devices[deviceIndex].localNodes.includes(released)) return { server: this.server(released), node: released };
     return this.localKnownUp(deviceIndex) ?? this.localAnyHealth(deviceIndex);
   }
 

@@ -262,12 +262,13 @@ export class QueryTraffic implements Traffic {
     const createdAt = this.context.sim.now;
     const admission = this.nextAdmission++;
     if (createdAt >= this.scenario.warmupMs) this.admitting.set(admission, { createdAt, group: this.groupOf[device.index] as GroupMeter, device: device.index, firstTokenSeen: false, waited: false });
-    const run = (): void => {
+    // released: the node of the replica the activator released the query to (-1: routed as usual).
+    const run = (released: number): void => {
       this.admitting.delete(admission);
-      this.runQuery(device, workload, info, createdAt >= this.scenario.warmupMs, () => undefined, mode, createdAt);
+      this.runQuery(device, workload, info, createdAt >= this.scenario.warmupMs, () => undefined, mode, createdAt, released);
     };
     const hold = (): void => {
-      if (!control.hold(device.index, "llm", run)) run();
+      if (!control.hold(device.index, "llm", run)) run(-1);
     };
     const wait = control.discover(device.index, "llm");
     if (wait > 0) this.context.sim.schedule(wait, hold);
@@ -278,7 +279,16 @@ export class QueryTraffic implements Traffic {
    * Runs one routed query; `finished` is called once it has completed, been refused or been lost.
    * Pipelines pass their attempt's tokens here like any query.
    */
-  private runQuery(device: ResolvedDevice, workload: number, info: QueryInfo, measured: boolean, finished: (outcome: QueryOutcome) => void, mode: RouteMode, createdAt = this.context.sim.now): void {
+  private runQuery(
+    device: ResolvedDevice,
+    workload: number,
+    info: QueryInfo,
+    measured: boolean,
+    finished: (outcome: QueryOutcome) => void,
+    mode: RouteMode,
+    createdAt = this.context.sim.now,
+    released = -1,
+  ): void {
     const s = this.scenario;
     const sim = this.context.sim;
     const id = this.nextQueryId++;
@@ -288,7 +298,7 @@ export class QueryTraffic implements Traffic {
       this.meter.created(group);
       this.inFlight.set(id, flight);
     }
-    const local = mode === "cloud" ? undefined : this.routes.local(device.index);
+    const local = mode === "cloud" ? undefined : this.routes.local(device.index, released);
     if (local?.node !== undefined) this.routes.sentLocal(device.index);
     const cloud = this.routes.cloud();
     // Queueing starts with the wait before routing (a control plane's discovery and activator; 0 otherwise).
@@ -434,9 +444,10 @@ export class QueryTraffic implements Traffic {
 }
 
 /** The control plane as one node's language model sees it. */
-function servingControl(control: WorldControl, node: number): { accepting(): boolean; rejected(): void } {
+function servingControl(control: WorldControl, node: number): { accepting(): boolean; inCluster(): boolean; rejected(): void } {
   const accepting = control.accepting.llm;
-  return { accepting: () => accepting[node] === 1, rejected: () => control.rejected(node, "llm") };
+  const inCluster = control.inCluster;
+  return { accepting: () => accepting[node] === 1, inCluster: () => inCluster[node] === 1, rejected: () => control.rejected(node, "llm") };
 }
 
 function clamp01(x: number): number {
