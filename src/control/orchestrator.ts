@@ -153,16 +153,7 @@ export class Orchestrator {
   leave(node: number): void {
     this.present[node] = 0;
     this.cancelEviction(node);
-    const lost: number[] = [];
-    this.forReplicasOn(node, (replica) => {
-      this.remove(replica, "leave");
-      lost.push(replica.deployment);
-    });
-    for (const d of lost) {
-      this.request(d, "restart", false);
-      this.step(d);
-    }
-    this.retryPending(-1);
+    this.recreateElsewhere(node, "leave", () => true);
   }
 
   /**
@@ -309,10 +300,15 @@ export class Orchestrator {
   /** The crashed node's lost replicas are deleted and wanted again elsewhere (reason "restart"). */
   private evict(node: number): void {
     this.evictions[node] = undefined;
+    this.recreateElsewhere(node, "evicted", (replica) => replica.state === "lost");
+  }
+
+  /** Removes the node's replicas that `which` selects and wants each again (reason "restart"), placed where they now fit. */
+  private recreateElsewhere(node: number, cause: "leave" | "evicted", which: (replica: Replica) => boolean): void {
     const lost: number[] = [];
     this.forReplicasOn(node, (replica) => {
-      if (replica.state !== "lost") return;
-      this.remove(replica, "evicted");
+      if (!which(replica)) return;
+      this.remove(replica, cause);
       lost.push(replica.deployment);
     });
     for (const d of lost) {

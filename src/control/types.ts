@@ -60,10 +60,10 @@ export interface ResolvedAutoscaler {
   /** The largest recommendation of this window is used to scale down (300 s); scale-up uses the smallest of its window (0). */
   readonly scaleDownWindowMs: number;
   readonly scaleUpWindowMs: number;
-  /** Scale-up limit per sync: max(pods, percent of current) more replicas (4 pods, 100 %). */
+  /** Scale-up limit: at most max(pods, percent of the count 15 s ago) more replicas within any 15 s (the HPA's policy period; one sync at the default period). */
   readonly scaleUpPods: number;
   readonly scaleUpPercent: number;
-  /** Scale-down limit per sync: percent of current (100 %). */
+  /** Scale-down limit: at most this percent of the count 15 s ago fewer within any 15 s (100 %). */
   readonly scaleDownPercent: number;
   /** With minReplicas 0: idle this long (no job in service or waiting) -> 0 replicas (Knative's scale-to-zero grace, 30 s). Infinity when minReplicas > 0. */
   readonly scaleToZeroAfterMs: number;
@@ -106,7 +106,7 @@ export interface ResolvedCatalog {
   readonly deregisterCriticalAfterMs: number;
   /** How often the reaper looks for such services (Consul: 30 s). */
   readonly reapIntervalMs: number;
-  /** A device agent's discovery query: the time it takes, and how long its answer is cached. 0 / Infinity: free and forever (a perfect catalog). */
+  /** A device agent's discovery query: the time it takes, and how long its answer is cached. 0 / 0: every job asks and at once, so a device sees exactly the policies' view (an infinite TTL would freeze its first answer). */
   readonly discoveryQueryMs: number;
   readonly discoveryTtlMs: number;
 }
