@@ -12,6 +12,7 @@ import { parseJsonText, readJsonFile } from "./json-text.js";
 import { BUILTIN_PROFILE_DIR, ProfileLibrary } from "./profiles.js";
 import { ResolveContext } from "./resolve-context.js";
 import { resolveDevices, resolveWorkloads } from "./resolve-devices.js";
+import { resolveApplications } from "./resolve-applications.js";
 import { resolveControl } from "./resolve-control.js";
 import { resolveFaults } from "./resolve-faults.js";
 import { FrameResolver } from "./resolve-frames.js";
@@ -90,9 +91,16 @@ function resolveDocument(doc: ScenarioDocument, rawJson: unknown, ctx: ResolveCo
   });
 
   const frames = new FrameResolver(ctx, normal);
-  const workloads = resolveWorkloads(normal.devices, frames, nodeIds, ctx);
+  const applicationDocs = doc.applications ?? [];
+  const workloads = resolveWorkloads(
+    normal.devices,
+    frames,
+    nodeIds,
+    applicationDocs.map((app) => app.id),
+    ctx,
+  );
   frames.checkDeviceModels();
-  const { nodes, roleKnown } = resolveNodes(normal.nodes, frames, contextTokens, ctx);
+  const { nodes, roleKnown } = resolveNodes(normal.nodes, frames, contextTokens, ctx, applicationDocs.length > 0);
   const cloudNode = resolveCloudNode(doc, normal, nodes, nodeIds, ctx);
   const policies = resolvePolicies(normal.policies, normal.policiesKey, normal.families, ctx);
   const devices = resolveDevices(
@@ -127,6 +135,12 @@ function resolveDocument(doc: ScenarioDocument, rawJson: unknown, ctx: ResolveCo
   const migration = { modelLoadMs: doc.migration?.modelLoadTime ?? D.DEFAULT_MODEL_LOAD_MS, preloaded: doc.migration?.preloaded ?? false, stateBytes: doc.migration?.stateBytes ?? 0 };
   if (!(migration.modelLoadMs >= 0)) ctx.fail("migration.modelLoadTime", doc.migration?.modelLoadTime, "a non-negative duration");
   const control = resolveControl(doc.control, nodes, devices, ctx);
+  const applications = resolveApplications(
+    applicationDocs,
+    nodes.map((node) => node.id),
+    doc.seed ?? D.DEFAULT_SEED,
+    ctx,
+  );
   if (ctx.issues.length > 0) return undefined;
   checkPipelines(normal, devices, nodes, network, ctx);
 
@@ -173,6 +187,7 @@ function resolveDocument(doc: ScenarioDocument, rawJson: unknown, ctx: ResolveCo
     },
     families: normal.families,
     control,
+    ...(applicationDocs.length > 0 ? { applications } : {}),
     profiles: ctx.profiles,
   });
 }
