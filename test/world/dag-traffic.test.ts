@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { InputError } from "../../src/errors.js";
 import { simulate } from "../../src/run/simulate.js";
-import { resolveScenario } from "../../src/scenario/resolve.js";
+import { loadScenarioFile, resolveScenario } from "../../src/scenario/resolve.js";
 import { meanAndSe } from "../batch-means.js";
 
 /**
@@ -238,5 +238,23 @@ describe("a crash loses the visits at the node's stations, and the jobs that rea
     expect(app.jobs.completed).toBe(21);
     expect(app.jobs.unfinished).toBe(0);
     expect(run.jobs.lost).toBe(29);
+  });
+});
+
+describe("scenarios/dag-video-analytics.json", () => {
+  it("resolves, runs, and whole-graph placement's mean latency is at most per-stage's", () => {
+    const scenario = loadScenarioFile(new URL("../../scenarios/dag-video-analytics.json", import.meta.url), {}, (d) => (d.duration = "1 min"));
+    const runs = simulate(scenario).runs;
+    expect(runs.map((run) => run.label)).toEqual(["per-stage", "whole-graph"]);
+    const [perStage, wholeGraph] = runs.map((run) => (run.applications ?? [])[0]);
+    for (const app of [perStage, wholeGraph]) {
+      // 4 cameras x 10 jobs/s x the 50 s measured (1 min - 10 s warm-up), all back within the drain.
+      expect(app.jobs.generated).toBe(2000);
+      expect(app.jobs.completed).toBe(2000);
+      expect(app.stages.map((s) => s.id)).toEqual(["decode", "detect", "track"]);
+    }
+    // Per stage decodes on the camera (8 ms beats shipping the JPEG) and must then ship the 270 kB tensor over 5G; whole graph ships the 60 kB JPEG and keeps the chain on one node.
+    expect(wholeGraph.latency.mean as number).toBeLessThanOrEqual(perStage.latency.mean as number);
+    expect(perStage.stages[0].places.map((p) => p.place)).toEqual(["device"]);
   });
 });
