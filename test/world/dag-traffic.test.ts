@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { InputError } from "../../src/errors.js";
+import { InputError, type InputIssue } from "../../src/errors.js";
 import { simulate } from "../../src/run/simulate.js";
 import { loadScenarioFile, resolveScenario } from "../../src/scenario/resolve.js";
 import { meanAndSe } from "../batch-means.js";
@@ -145,11 +145,11 @@ describe("fork/join with constant times and fixed link latencies: one job's exac
 });
 
 describe("errors at their JSON paths", () => {
-  const issuesOf = (doc: unknown): { path: string; expected?: string; problem?: string }[] => {
+  const issuesOf = (doc: unknown): readonly InputIssue[] => {
     try {
       resolveScenario(doc);
     } catch (error) {
-      if (error instanceof InputError) return error.issues as { path: string; expected?: string }[];
+      if (error instanceof InputError) return error.issues;
       throw error;
     }
     throw new Error("resolved without a problem");
