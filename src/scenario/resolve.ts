@@ -185,7 +185,8 @@ function resolveDocument(doc: ScenarioDocument, rawJson: unknown, ctx: ResolveCo
       },
       electricityUsdPerKWh: doc.electricityUsdPerKWh ?? D.DEFAULT_ELECTRICITY_USD_PER_KWH,
     },
-    families: normal.families,
+    // `applications` only when there are some: every other scenario resolves to the families it always had.
+    families: normal.families.applications ? normal.families : { frames: normal.families.frames, queries: normal.families.queries },
     control,
     ...(applicationDocs.length > 0 ? { applications } : {}),
     profiles: ctx.profiles,
