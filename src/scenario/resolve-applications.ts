@@ -1,5 +1,8 @@
 import { defineApplication } from "../dag/application.js";
-import type { DagApplication } from "../dag/types.js";
+import { DEVICE_NAME, type DagApplication } from "../dag/types.js";
+import type { DistributionSpec } from "../random/distribution-spec.js";
+import { DEFAULT_FRAME_SIZE_PX } from "./defaults.js";
+import { meanServiceMs } from "./profiles.js";
 import { RandomStreams } from "../engine/rng.js";
 import { InputError } from "../errors.js";
 import { suggestName } from "../text/nearest-name.js";
@@ -18,7 +21,14 @@ export type DagWorkloadBase = Omit<DagWorkload, "streamPrefix">;
  * Means of distributions without a closed form are estimated on streams of the scenario's seed,
  * so placement estimates are the same in every run.
  */
-export function resolveApplications(docs: readonly ApplicationDocument[], nodes: readonly string[], seed: number | string, ctx: ResolveContext): DagApplication[] {
+export function resolveApplications(
+  docs: readonly ApplicationDocument[],
+  nodes: readonly { readonly id: string; readonly profile: string | undefined }[],
+  /** Per application id: the hardware profiles of the device groups sending it (undefined for a group without one), for stages on the device given by model. */
+  deviceProfiles: ReadonlyMap<string, readonly (string | undefined)[]>,
+  seed: number | string,
+  ctx: ResolveContext,
+): DagApplication[] {
   const streams = new RandomStreams(seed);
   const seen = new Map<string, number>();
   const resolved: DagApplication[] = [];
@@ -27,14 +37,88 @@ export function resolveApplications(docs: readonly ApplicationDocument[], nodes:
     const first = seen.get(doc.id);
     if (first !== undefined) ctx.fail(`${path}.id`, doc.id, `an application id not used by applications[${first}]`);
     else seen.set(doc.id, i);
+    const stages = doc.stages.map((stage, s) => ({
+      id: stage.id,
+      service: stage.service,
+      hosts: stage.hosts.flatMap((host, h) => {
+        const serviceTime = hostServiceTime(host, `${path}.stages[${s}].hosts[${h}]`, nodes, deviceProfiles.get(doc.id) ?? [], ctx);
+        return serviceTime === undefined ? [] : [{ place: host.place, serviceTime, slots: host.slots }];
+      }),
+    }));
     try {
-      resolved.push(defineApplication({ id: doc.id, stages: doc.stages, edges: doc.edges, deadlineMs: doc.deadline }, nodes, streams));
+      resolved.push(
+        defineApplication(
+          { id: doc.id, stages, edges: doc.edges, deadlineMs: doc.deadline },
+          nodes.map((node) => node.id),
+          streams,
+        ),
+      );
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
       for (const issue of error.issues) ctx.issues.push({ ...issue, path: rerooted(path, issue.path) });
     }
   });
   return resolved;
+}
+
+type HostDocument = ApplicationDocument["stages"][number]["hosts"][number];
+
+/**
+ * A host's service time as a distribution spec: its serviceTime, or its model's curve on the
+ * place's hardware profile (the node's; on the device, the one profile of the devices sending the
+ * application) at frameSizePx, lognormal with the curve's cv: the frames' rule (FrameResolver).
+ * Undefined after a problem (reported here).
+ */
+function hostServiceTime(
+  host: HostDocument,
+  path: string,
+  nodes: readonly { readonly id: string; readonly profile: string | undefined }[],
+  deviceProfiles: readonly (string | undefined)[],
+  ctx: ResolveContext,
+): DistributionSpec | undefined {
+  if (host.model === undefined) {
+    for (const key of ["frameSizePx", "path"] as const) if (host[key] !== undefined) ctx.fail(`${path}.${key}`, host[key], "no frameSizePx or path without model");
+    if (host.serviceTime === undefined) ctx.fail(`${path}.serviceTime`, undefined, "a service time here, or a model of the place's hardware profile");
+    return host.serviceTime;
+  }
+  if (host.serviceTime !== undefined) {
+    ctx.fail(`${path}.model`, host.model, "serviceTime or model, not both");
+    return undefined;
+  }
+  let profileId: string | undefined;
+  if (host.place === DEVICE_NAME) {
+    const distinct = [...new Set(deviceProfiles)];
+    if (distinct.length !== 1 || distinct[0] === undefined) {
+      ctx.fail(
+        `${path}.model`,
+        host.model,
+        `a serviceTime: a stage on the device takes its model's time from the devices' profile, and the devices sending this application have ${distinct.length === 1 ? "none" : `several (${distinct.map((p) => p ?? "none").join(", ")})`}`,
+      );
+      return undefined;
+    }
+    profileId = distinct[0];
+  } else {
+    const node = nodes.find((n) => n.id === host.place);
+    if (node === undefined) return host.serviceTime ?? 0; // defineApplication reports the unknown place
+    if (node.profile === undefined) {
+      ctx.fail(`${path}.model`, host.model, `a serviceTime: node ${node.id} has no hardware profile`);
+      return undefined;
+    }
+    profileId = node.profile;
+  }
+  const profile = ctx.quietProfile(profileId);
+  if (profile === undefined) return undefined; // reported where the profile is named
+  const onPath = host.path ?? (profile.accelerator.kind !== "none" ? "accelerator" : "cpu");
+  const curve = profile.models[host.model]?.[onPath];
+  if (curve === undefined) {
+    const known = Object.entries(profile.models)
+      .filter(([, service]) => service[onPath] !== undefined)
+      .map(([model]) => model);
+    ctx.fail(`${path}.model`, host.model, `a model with a ${onPath} service time in profile "${profileId}": ${suggestName(host.model, known)}`);
+    return undefined;
+  }
+  const mean = meanServiceMs(curve, host.frameSizePx ?? DEFAULT_FRAME_SIZE_PX);
+  return curve.cv === 0 ? mean : { dist: "lognormal", mean, cv: curve.cv };
 }
 
 /** An issue path of defineApplication (relative to the application) at its place in the scenario; its deadlineMs is written `deadline`. */

@@ -137,7 +137,8 @@ function resolveDocument(doc: ScenarioDocument, rawJson: unknown, ctx: ResolveCo
   const control = resolveControl(doc.control, nodes, devices, ctx);
   const applications = resolveApplications(
     applicationDocs,
-    nodes.map((node) => node.id),
+    doc.nodes.map((node) => ({ id: node.id, profile: node.profile })),
+    deviceProfilesByApplication(normal),
     doc.seed ?? D.DEFAULT_SEED,
     ctx,
   );
@@ -191,6 +192,20 @@ function resolveDocument(doc: ScenarioDocument, rawJson: unknown, ctx: ResolveCo
     ...(applicationDocs.length > 0 ? { applications } : {}),
     profiles: ctx.profiles,
   });
+}
+
+/** Per application id, the profiles of the device groups whose dag workloads send it (stages on the device given by model read it). */
+function deviceProfilesByApplication(normal: NormalScenario): Map<string, (string | undefined)[]> {
+  const profiles = new Map<string, (string | undefined)[]>();
+  for (const group of normal.devices) {
+    for (const { doc } of group.workloads) {
+      if (doc.type !== "dag") continue;
+      const list = profiles.get(doc.application) ?? [];
+      list.push(group.doc.profile);
+      profiles.set(doc.application, list);
+    }
+  }
+  return profiles;
 }
 
 /** A deadline for each family the scenario has: frames one total deadline, queries a ttft or a total deadline (or both). */

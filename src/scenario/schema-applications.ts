@@ -1,5 +1,6 @@
 import * as z from "zod";
 import { distributionSpecSchema, durationSchema } from "../random/distribution-spec.js";
+import { DEFAULT_FRAME_SIZE_PX } from "./defaults.js";
 import { idSchema } from "./schema-common.js";
 
 /**
@@ -14,7 +15,21 @@ const placeName = z.string().min(1).meta({ description: 'A node id, or "device":
 const stageHost = z
   .strictObject({
     place: placeName,
-    serviceTime: distributionSpecSchema.meta({ description: "Service time of the stage there: a duration or a distribution (docs/distributions.md)." }),
+    serviceTime: distributionSpecSchema.optional().meta({ description: "Service time of the stage there: a duration or a distribution (docs/distributions.md). Give this or model." }),
+    model: idSchema.optional().meta({
+      description:
+        "Instead of serviceTime: a model of the place's hardware profile (`models`; on the device, the profile of the devices sending the application): its time at frameSizePx on `path`, lognormal with the profile's cv, as a slot service's inference.",
+    }),
+    frameSizePx: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .meta({ description: `With model: the input side in pixels. Default ${DEFAULT_FRAME_SIZE_PX}.` }),
+    path: z
+      .enum(["accelerator", "cpu"])
+      .optional()
+      .meta({ description: "With model: where it runs on the profile. Default the accelerator when the profile has one, else the CPU (as a slot service)." }),
     slots: z.number().int().positive().meta({ description: "Servers of the (service, place) station; every stage of that service on that place shares them and must give the same number." }),
   })
   .meta({ description: "One place where the stage may run; placement chooses one host per stage per job." });
