@@ -1,5 +1,7 @@
 import { defineApplication } from "../dag/application.js";
-import { DEVICE_NAME, type DagApplication } from "../dag/types.js";
+import { DEVICE_END, DEVICE_NAME, type DagApplication, ON_DEVICE } from "../dag/types.js";
+import { RELAY_KINDS, Routes } from "../network/topology/routes.js";
+import type { ResolvedNetwork } from "./resolved.js";
 import type { DistributionSpec } from "../random/distribution-spec.js";
 import { DEFAULT_FRAME_SIZE_PX } from "./defaults.js";
 import { meanServiceMs } from "./profiles.js";
@@ -155,4 +157,36 @@ export function dagWorkloads(doc: DagWorkloadDocument, path: string, count: numb
     workload = { family: "applications", type: "dag", application, periodMs: undefined, interarrival, startOffset };
   }
   return Array.from({ length: count }, () => workload);
+}
+
+/**
+ * Every edge between two stages that placement may put on two nodes needs a route between them
+ * (nodes do not relay: a link, or a relay vertex on the way), else the transfer would fail in the
+ * middle of a run: reported at the edge, once per pair of nodes.
+ */
+export function checkStageRoutes(applications: readonly DagApplication[], network: ResolvedNetwork, deviceCount: number, ctx: ResolveContext): void {
+  if (!applications.some((app) => app.edges.some((edge) => edge.from !== DEVICE_END && edge.to !== DEVICE_END))) return;
+  const routes = new Routes(
+    network.vertices.map((v) => v.id),
+    Uint8Array.from(network.vertices, (v) => (RELAY_KINDS.has(v.kind) ? 1 : 0)),
+    network.links,
+  );
+  applications.forEach((app, i) => {
+    app.edges.forEach((edge, k) => {
+      if (edge.from === DEVICE_END || edge.to === DEVICE_END) return;
+      const missing: string[] = [];
+      for (const a of app.stages[edge.from].hosts) {
+        for (const b of app.stages[edge.to].hosts) {
+          if (a.place === ON_DEVICE || b.place === ON_DEVICE || a.place === b.place) continue;
+          if (routes.nominalLatencyMs(deviceCount + a.place, deviceCount + b.place) === Infinity) missing.push(`${app.nodes[a.place]} -> ${app.nodes[b.place]}`);
+        }
+      }
+      if (missing.length > 0)
+        ctx.fail(
+          `applications[${i}].edges[${k}]`,
+          `${app.stages[edge.from].id} -> ${app.stages[edge.to].id}`,
+          `a route between the nodes its stages may run on (nodes do not relay: add a link between them, or through a switch or router): none for ${missing.join(", ")}`,
+        );
+    });
+  });
 }

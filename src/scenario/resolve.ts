@@ -12,7 +12,7 @@ import { parseJsonText, readJsonFile } from "./json-text.js";
 import { BUILTIN_PROFILE_DIR, ProfileLibrary } from "./profiles.js";
 import { ResolveContext } from "./resolve-context.js";
 import { resolveDevices, resolveWorkloads } from "./resolve-devices.js";
-import { resolveApplications } from "./resolve-applications.js";
+import { checkStageRoutes, resolveApplications } from "./resolve-applications.js";
 import { resolveControl } from "./resolve-control.js";
 import { resolveFaults } from "./resolve-faults.js";
 import { FrameResolver } from "./resolve-frames.js";
@@ -142,6 +142,8 @@ function resolveDocument(doc: ScenarioDocument, rawJson: unknown, ctx: ResolveCo
     doc.seed ?? D.DEFAULT_SEED,
     ctx,
   );
+  // After every application resolved (their indices are then the document's).
+  if (ctx.issues.length === 0) checkStageRoutes(applications, network, devices.length, ctx);
   if (ctx.issues.length > 0) return undefined;
   checkPipelines(normal, devices, nodes, network, ctx);
 

@@ -180,6 +180,15 @@ describe("errors at their JSON paths", () => {
     expect(issue?.expected).toMatch(/^(s1 -> s2 -> s1|s2 -> s1 -> s2):/);
   });
 
+  it("no route between two nodes that consecutive stages may run on (nodes do not relay)", () => {
+    const doc = tandem(1);
+    doc.network.links = doc.network.links.filter((link) => link.between.join() !== "a,b");
+    const issues = issuesOf(doc);
+    expect(issues).toHaveLength(1);
+    expect(issues[0].path).toBe("applications[0].edges[1]");
+    expect(issues[0].expected).toContain("none for a -> b");
+  });
+
   it("a frame scheduler's name where the scenario has only applications", () => {
     const issues = issuesOf(tandem(1, "2 s", ["least-loaded"]));
     expect(issues[0].path).toBe("policies[0]");
