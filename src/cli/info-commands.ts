@@ -30,7 +30,7 @@ export async function validateCommand(file: string, document: () => unknown, max
   }
   const { scenario, json } = checked;
   const code = codeNamedIn(json, dirname(resolve(file)));
-  const families = (["frames", "queries"] as const).filter((family) => scenario.families[family]);
+  const families = (["frames", "queries", "applications"] as const).filter((family) => scenario.families[family] === true);
   if (mode.json) {
     const summary = {
       ok: true,
@@ -45,10 +45,21 @@ export async function validateCommand(file: string, document: () => unknown, max
     return;
   }
   if (mode.quiet) return;
+  // The application services a node may host (stages placeable there), in the order written.
+  const stageServices = scenario.nodes.map((node) => {
+    const names: string[] = [];
+    for (const app of scenario.applications ?? [])
+      for (const stage of app.stages) if (stage.hosts.some((host) => host.place === node.index) && !names.includes(stage.service)) names.push(stage.service);
+    return names.length === 0 ? "" : `stages of ${names.join(", ")}`;
+  });
   const services = scenario.nodes
     .map(
       (node) =>
-        `${node.id} (${[node.frames === undefined ? "" : `slots on ${node.frames.path}`, node.llm === undefined ? "" : `${node.llm.model} ${node.llm.quantization} on ${node.llm.path}`].filter((x) => x !== "").join(", ") || "no service"})`,
+        `${node.id} (${
+          [node.frames === undefined ? "" : `slots on ${node.frames.path}`, node.llm === undefined ? "" : `${node.llm.model} ${node.llm.quantization} on ${node.llm.path}`, stageServices[node.index]]
+            .filter((x) => x !== "")
+            .join(", ") || "no service"
+        })`,
     )
     .join("; ");
   await writeStdout(

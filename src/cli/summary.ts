@@ -43,7 +43,27 @@ export function formatSummary(results: Results): string {
   for (const run of results.runs) if (run.frames !== null) lines.push("", ...frameLines(run, run.frames));
   if (queries) lines.push("", ...formatQuerySummary(results));
   if (results.runs.some((run) => run.control !== null)) lines.push("", ...controlLines(results));
+  if (results.runs.some((run) => run.applications !== null)) lines.push("", ...applicationLines(results));
   return lines.join("\n");
+}
+
+/** Applications as graphs (issue 17): per run, a line per application: jobs, end-to-end latency, and where each stage ran most. */
+function applicationLines(results: Results): string[] {
+  const lines: string[] = [];
+  for (const run of results.runs) {
+    for (const app of run.applications ?? []) {
+      const j = app.jobs;
+      const places = app.stages.map((stage) => {
+        const top = stage.places.reduce<(typeof stage.places)[number] | undefined>((best, p) => (best === undefined || p.runs > best.runs ? p : best), undefined);
+        return top === undefined ? `${stage.id} -` : `${stage.id}@${top.place}${top.share < 1 ? ` ${(top.share * 100).toFixed(0)}%` : ""}`;
+      });
+      lines.push(
+        `${run.label}: application ${app.application}: ${j.completed}/${j.generated} jobs, ${j.lost} lost, ${j.unfinished} unfinished; latency mean ${num(app.latency.mean)} ms, p95 ${num(app.latency.p95)} ms; ` +
+          `violations ${j.violations} (${rate(j.violationRate)}); ${places.join(", ")}`,
+      );
+    }
+  }
+  return lines;
 }
 
 /** The control plane (issue 17): per run, each deployment's ready replicas over the window and its provisioning, then the catalog's counts. */

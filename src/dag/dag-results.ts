@@ -72,6 +72,10 @@ export class DagResultsRecorder implements DagObserver {
     if (arrivalMs >= this.warmupMs) this.tally.generated++;
   }
 
+  lost(_device: number, arrivalMs: number): void {
+    if (arrivalMs >= this.warmupMs) this.tally.lost++;
+  }
+
   completed(record: DagJobRecord): void {
     if (record.arrivalMs < this.warmupMs) return;
     this.tally.completed++;

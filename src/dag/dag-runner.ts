@@ -45,6 +45,8 @@ export interface DagJobRecord {
 export interface DagObserver {
   submitted(device: number, arrivalMs: number): void;
   completed(record: DagJobRecord): void;
+  /** The job was lost at a crashed node (its other branches, if any, run on and are ignored). */
+  lost?(device: number, arrivalMs: number): void;
 }
 
 /** A job in flight. */
@@ -62,6 +64,9 @@ interface Job {
   transferStart: Float64Array;
   transferMs: Float64Array;
   sinksLeft: number;
+  /** Transfers in flight and visits at stations: a lost job's slot is reused only once none is left (their events name it). */
+  pending: number;
+  lost: boolean;
 }
 
 /**
@@ -107,7 +112,7 @@ export class DagRunner implements StationClient {
 
   /** Arrival times of the jobs still in flight, in order of submission (for the unfinished and unfinished-late counts at the end). */
   inFlightArrivalsMs(): number[] {
-    const live = this.jobs.filter((job): job is Job => job !== undefined).sort((a, b) => a.sequence - b.sequence);
+    const live = this.jobs.filter((job): job is Job => job !== undefined && !job.lost).sort((a, b) => a.sequence - b.sequence);
     return live.map((job) => job.arrivalMs);
   }
 
@@ -137,6 +142,8 @@ export class DagRunner implements StationClient {
       transferStart: new Float64Array(edgeCount),
       transferMs: new Float64Array(edgeCount),
       sinksLeft: app.sinkEdges.length,
+      pending: 0,
+      lost: false,
     };
     const slot = this.freeSlots.length > 0 ? (this.freeSlots.pop() as number) : this.jobs.length;
     this.jobs[slot] = job;
@@ -150,6 +157,11 @@ export class DagRunner implements StationClient {
     const slot = Math.floor(token / edgeCount);
     const k = token - slot * edgeCount;
     const job = this.jobs[slot] as Job;
+    job.pending--;
+    if (job.lost) {
+      this.releaseIfIdle(slot, job);
+      return;
+    }
     job.transferMs[k] = this.sim.now - job.transferStart[k];
     this.arrived(slot, job, k);
   }
@@ -165,8 +177,30 @@ export class DagRunner implements StationClient {
     const slot = Math.floor(token / stageCount);
     const stage = token - slot * stageCount;
     const job = this.jobs[slot] as Job;
+    job.pending--;
+    if (job.lost) {
+      this.releaseIfIdle(slot, job);
+      return;
+    }
     job.serviceMs[stage] = serviceMs;
     for (const k of this.app.stages[stage].outputs) this.send(slot, job, k);
+  }
+
+  lost(token: number): void {
+    const slot = Math.floor(token / this.app.stages.length);
+    const job = this.jobs[slot] as Job;
+    job.pending--;
+    if (!job.lost) {
+      job.lost = true;
+      this.observer.lost?.(job.device, job.arrivalMs);
+    }
+    this.releaseIfIdle(slot, job);
+  }
+
+  private releaseIfIdle(slot: number, job: Job): void {
+    if (job.pending > 0) return;
+    this.jobs[slot] = undefined;
+    this.freeSlots.push(slot);
   }
 
   private placeOf(job: Job, end: number): Place {
@@ -185,6 +219,7 @@ export class DagRunner implements StationClient {
       return;
     }
     const token = slot * this.app.edges.length + k;
+    job.pending++;
     const ms = this.network.transfer(job.device, from, to, edge.bytes, token);
     if (!Number.isNaN(ms)) this.sim.scheduleKind(ms, this.arrivedKind, token);
   }
@@ -196,6 +231,7 @@ export class DagRunner implements StationClient {
       return;
     }
     if (--job.inputsLeft[to] > 0) return;
+    job.pending++;
     this.stations.enter(job.stations[to], this.samplers[to][job.hosts[to]], this.client, slot * this.app.stages.length + to);
   }
 

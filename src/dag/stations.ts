@@ -11,6 +11,8 @@ export interface StationClient {
   started(token: number, waitMs: number): void;
   /** Its service of `serviceMs` ended and its server is free. */
   finished(token: number, serviceMs: number): void;
+  /** The visit was lost: its node crashed while it queued or served there, or it reached the node while down. */
+  lost(token: number): void;
 }
 
 /**
@@ -30,6 +32,10 @@ export class Stations {
   private readonly keys = new Map<string, number>();
   private readonly queues: IntQueue[] = [];
   private slots: Int32Array = new Int32Array(16);
+  /** The node of each station; ON_DEVICE for a device's. */
+  private place: Int32Array = new Int32Array(16);
+  /** Per node index: 1 while down (its stations lose what reaches them). */
+  private readonly down: number[] = [];
   private busy: Int32Array = new Int32Array(16);
   /** Visits placed here by jobs in flight that have not reached the station yet (counted in the wait estimate). */
   private expected: Int32Array = new Int32Array(16);
@@ -41,6 +47,8 @@ export class Stations {
   private visitClient: Int32Array = new Int32Array(64);
   private enqueuedAt: Float64Array = new Float64Array(64);
   private serviceMs: Float64Array = new Float64Array(64);
+  /** 1 for a visit in service when its node crashed: its end event still fires, and only frees the record. */
+  private visitLost: Uint8Array = new Uint8Array(64);
   private readonly visitSampler: (Sampler | undefined)[] = [];
   private readonly clients: StationClient[] = [];
   private readonly free: number[] = [];
@@ -68,8 +76,10 @@ export class Stations {
         this.slots = growInt32(this.slots, id * 2);
         this.busy = growInt32(this.busy, id * 2);
         this.expected = growInt32(this.expected, id * 2);
+        this.place = growInt32(this.place, id * 2);
       }
       this.slots[id] = slots;
+      this.place[id] = place;
       this.queues.push(new IntQueue());
     } else if (this.slots[id] !== slots) {
       // defineApplication checks this within an application; two applications sharing a station must agree too.
@@ -91,7 +101,13 @@ export class Stations {
     this.visitClient[visit] = client;
     this.visitSampler[visit] = sampler;
     this.enqueuedAt[visit] = this.sim.now;
+    this.serviceMs[visit] = -1;
     this.expected[station]--;
+    if (this.down[this.place[station]] === 1) {
+      this.release(visit);
+      this.clients[client].lost(token);
+      return;
+    }
     if (this.busy[station] < this.slots[station]) this.start(visit);
     else this.queues[station].push(visit);
   }
@@ -119,6 +135,53 @@ export class Stations {
     return ahead < slots ? 0 : ((ahead - slots + 1) * meanServiceMs) / slots;
   }
 
+  /**
+   * The node crashed: every visit queued or in service at its stations is lost (each client told,
+   * in station then queue order), and what reaches them until `recover` is lost too. A device's
+   * stations never crash (devices have no faults).
+   */
+  crash(node: number): void {
+    this.down[node] = 1;
+    const lost: number[] = [];
+    for (let visit = 0; visit < this.used; visit++) {
+      // In service: the records not free and not queued (queued ones are taken below, in queue order).
+      if (this.visitSampler[visit] !== undefined && this.place[this.visitStation[visit]] === node && this.visitLost[visit] === 0 && this.serving(visit)) {
+        this.visitLost[visit] = 1;
+        lost.push(visit);
+      }
+    }
+    for (let station = 0; station < this.count; station++) {
+      if (this.place[station] !== node) continue;
+      this.busy[station] = 0;
+      const queue = this.queues[station];
+      while (queue.size > 0) {
+        const visit = queue.shift();
+        lost.push(visit);
+        this.visitLost[visit] = 2;
+      }
+    }
+    for (const visit of lost) {
+      const client = this.clients[this.visitClient[visit]];
+      const token = this.visitToken[visit];
+      // A queued visit has no end event: its record is free now; one in service frees it when its end event fires.
+      if (this.visitLost[visit] === 2) {
+        this.visitLost[visit] = 0;
+        this.release(visit);
+      }
+      client.lost(token);
+    }
+  }
+
+  /** The node is up again: its stations start empty. */
+  recover(node: number): void {
+    this.down[node] = 0;
+  }
+
+  /** Whether a live visit record is in service (has taken a server): its service time is drawn. */
+  private serving(visit: number): boolean {
+    return this.serviceMs[visit] >= 0;
+  }
+
   private start(visit: number): void {
     const station = this.visitStation[visit];
     this.busy[station]++;
@@ -129,6 +192,11 @@ export class Stations {
   }
 
   private done(visit: number): void {
+    if (this.visitLost[visit] === 1) {
+      this.visitLost[visit] = 0;
+      this.release(visit);
+      return;
+    }
     const station = this.visitStation[visit];
     const client = this.clients[this.visitClient[visit]];
     const token = this.visitToken[visit];
@@ -152,6 +220,9 @@ export class Stations {
       this.visitClient = growInt32(this.visitClient, size);
       this.enqueuedAt = growFloat64(this.enqueuedAt, size);
       this.serviceMs = growFloat64(this.serviceMs, size);
+      const lostFlags = new Uint8Array(size);
+      lostFlags.set(this.visitLost);
+      this.visitLost = lostFlags;
     }
     return visit;
   }

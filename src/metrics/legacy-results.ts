@@ -95,6 +95,7 @@ function convertSchedulerRun(run: SchedulerResults): RunResults {
     links: null,
     mobility: null,
     control: null,
+    applications: null,
     events: run.events,
   };
 }
@@ -171,6 +172,7 @@ function convertRouterRun(run: LlmRunResults): RunResults {
     links: null,
     mobility: null,
     control: null,
+    applications: null,
     events,
   };
 }

@@ -1,3 +1,4 @@
+import type { DagResults } from "../dag/dag-results.js";
 import type { ControlRunResults } from "../control/types.js";
 import type { LlmGroupResults, LlmNodeResults, LlmRunResults } from "../llm/llm-results.js";
 import type { LinkResults, MobilityResults } from "./network-results.js";
@@ -44,7 +45,7 @@ export interface Results {
     hash: string;
     devices: number;
     /** Device groups in scenario order, with the workload families each carries. */
-    groups: { id: string; devices: number; families: ("frames" | "queries")[] }[];
+    groups: { id: string; devices: number; families: ("frames" | "queries" | "applications")[] }[];
     nodes: NodeDescription[];
   };
   seed: number | string;
@@ -113,6 +114,8 @@ export interface RunResults {
   mobility: MobilityResults | null;
   /** The control plane (issue 17): replicas over time, provisioning, catalog, node membership; null when the scenario has no `control` (docs/control-plane.md). */
   control: ControlRunResults | null;
+  /** Applications as graphs (issue 17): per application, jobs, end-to-end latency, per stage and per edge (docs/applications.md); null when the scenario has no `applications`. */
+  applications: DagResults[] | null;
   events: number;
 }
 

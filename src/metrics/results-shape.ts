@@ -241,6 +241,16 @@ const control = z.object({
   membership: z.array(z.object({ node: z.string(), joinedAtMs: z.array(num).readonly(), leftAtMs: z.array(num).readonly(), joinToServingMs: z.array(nullableNum).readonly() })).readonly(),
 });
 
+const placeShare = z.object({ place: z.string(), runs: count, share: num });
+const application = z.object({
+  application: z.string(),
+  jobs: jobCounts,
+  deadlineMs: nullableNum,
+  latency: stageSummary,
+  stages: z.array(z.object({ id: z.string(), service: z.string(), wait: stageSummary, serviceTime: stageSummary, places: z.array(placeShare) })),
+  edges: z.array(z.object({ from: z.string(), to: z.string(), bytes: num, transfer: stageSummary })),
+});
+
 const runFields = {
   label: z.string(),
   policies: z.object({ frames: z.string().nullable(), queries: z.string().nullable() }),
@@ -262,6 +272,8 @@ const runFields = {
   mobility: mobility.nullable().default(null),
   // Issue 17's section, read as null from a results@2 file written before it (no control plane).
   control: control.nullable().default(null),
+  // Issue 17's applications (src/dag/dag-results.ts DagResults), read as null from a results@2 file written before them.
+  applications: z.array(application).nullable().default(null),
   events: count,
 };
 
@@ -309,7 +321,7 @@ export const resultsShape = z.object({
     description: z.string(),
     hash: z.string(),
     devices: count,
-    groups: z.array(z.object({ id: z.string(), devices: count, families: z.array(z.enum(["frames", "queries"])) })),
+    groups: z.array(z.object({ id: z.string(), devices: count, families: z.array(z.enum(["frames", "queries", "applications"])) })),
     nodes: z.array(z.object({ id: z.string(), profile: z.string().nullable(), role: z.enum(["edge", "cloud"]), sharing: z.enum(["time-slicing", "isolated"]), services: z.array(serviceDescription) })),
   }),
   seed: z.union([z.number(), z.string()]),

@@ -2,7 +2,8 @@ import type { LlmRouterEntry } from "../llm/resolved.js";
 import type { SchedulerEntry } from "../scenario/resolved.js";
 
 /**
- * One compared run: the policy that places frames and the one that routes queries (issue 13).
+ * One compared run: the policy that places frames, the one that routes queries (issue 13) and the
+ * one that places application graphs (issue 17).
  * A scenario with only one workload family has only that member. A single policy name in the
  * scenario fills every family the policy supports; a family it cannot serve is a load-time error.
  */
@@ -11,4 +12,6 @@ export interface PolicyEntry {
   readonly label: string;
   readonly frames: SchedulerEntry | undefined;
   readonly queries: LlmRouterEntry | undefined;
+  /** Places the stages of application graphs ("per-stage", "whole-graph"); optional so hand-built entries (tests) may omit it. */
+  readonly applications?: SchedulerEntry;
 }

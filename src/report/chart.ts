@@ -37,7 +37,7 @@ export interface ChartDefinition<R = ReportResults> {
 }
 
 /** The optional run sections a chart may draw. */
-export type ChartSection = "links" | "mobility" | "control";
+export type ChartSection = "links" | "mobility" | "control" | "applications";
 
 export type FrameRun = ReportRun & { frames: FrameResults };
 export type QueryRun = ReportRun & { queries: QueryResults };

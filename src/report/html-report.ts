@@ -1,4 +1,5 @@
 import { frameRuns } from "./chart.js";
+import { applicationSections } from "./application-tables.js";
 import { controlSections } from "./control-tables.js";
 import { escapeHtml, formatMs, htmlPage, type ReportEntry } from "./html-page.js";
 import { networkSections } from "./network-tables.js";
@@ -9,7 +10,7 @@ import { familiesOf, type ReportResults } from "./results-input.js";
  * The one report of a results file (frames, queries, or both for a mixed scenario) as a
  * self-contained HTML page (src/report/html-page.ts): the scenario and its nodes' services, every
  * run's job counts, then the frame table and the query tables for the families its runs have, and
- * the shared-link, moving-device and control-plane tables when its runs have those sections.
+ * the shared-link, moving-device, control-plane and application tables when its runs have those sections.
  */
 export function buildHtmlReport(results: ReportResults, entries: readonly ReportEntry[]): string {
   const { frames, queries } = familiesOf(results);
@@ -24,6 +25,7 @@ export function buildHtmlReport(results: ReportResults, entries: readonly Report
       ...(queries ? querySections(results) : []),
       ...networkSections(results),
       ...controlSections(results),
+      ...applicationSections(results),
     ],
     entries,
     simulator: results.simulator,

@@ -1,3 +1,4 @@
+import { createPlacement } from "../dag/placement-registry.js";
 import { RandomStreams } from "../engine/rng.js";
 import { SimulationError } from "../errors.js";
 import { ROUTERS } from "../llm/routers/registry.js";
@@ -64,7 +65,7 @@ function runOnce(scenario: ResolvedScenario, entry: PolicyEntry, options: Simula
     router = entry.queries === undefined ? undefined : createRouter(scenario, entry.queries, options);
     const world = new World(
       scenario,
-      { frames: scheduler, queries: router },
+      { frames: scheduler, queries: router, ...(entry.applications === undefined ? {} : { applications: createPlacement(entry.applications) }) },
       {
         frames: { taskSink: options.taskSink?.(entry.label) },
         queries: { querySink: options.querySink?.(entry.label), pipelineMaxAttempts: entry.queries?.pipelineMaxAttempts },
@@ -121,6 +122,7 @@ function createRouter(scenario: ResolvedScenario, entry: NonNullable<PolicyEntry
 function assembleRun(scenario: ResolvedScenario, entry: PolicyEntry, world: World, scheduler: Scheduler | undefined, router: QueryRouter | undefined): RunResults {
   const frames = world.frames?.results();
   const queries = world.queries?.results();
+  const applications = world.applications?.applicationResults();
   const groups = new Map<string, GroupResults>();
   for (const device of scenario.devices) {
     let group = groups.get(device.group);
@@ -147,7 +149,11 @@ function assembleRun(scenario: ResolvedScenario, entry: PolicyEntry, world: Worl
     policies: { frames: entry.frames?.name ?? null, queries: entry.queries?.name ?? null },
     learned: scheduler?.learned === true || router?.learned === true,
     policyStatistics: statistics,
-    jobs: addJobCounts([...(frames === undefined ? [] : [frames.section.jobs]), ...(queries === undefined ? [] : [queries.section.jobs])]),
+    jobs: addJobCounts([
+      ...(frames === undefined ? [] : [frames.section.jobs]),
+      ...(queries === undefined ? [] : [queries.section.jobs]),
+      ...(applications ?? []).map((application) => application.jobs),
+    ]),
     nodes: scenario.nodes.map((node) => ({
       id: node.id,
       downMs: world.activity.downMs(node.index),
@@ -166,6 +172,7 @@ function assembleRun(scenario: ResolvedScenario, entry: PolicyEntry, world: Worl
     links,
     mobility,
     control: world.control?.results() ?? null,
+    applications: applications ?? null,
     events: world.events,
   };
 }

@@ -7,7 +7,7 @@ import type { LlmRouterEntry, LlmWorkload } from "../llm/resolved.js";
 import { meanOf, type CompiledDistribution } from "../random/distributions.js";
 import { formatYears } from "../random/duration.js";
 import type { ResolvedFault } from "../scenario/resolved.js";
-import type { FrameWorkload, QueryWorkload, ResolvedDevice, ResolvedScenario } from "../scenario/resolved-scenario.js";
+import type { DagWorkload, FrameWorkload, QueryWorkload, ResolvedDevice, ResolvedScenario } from "../scenario/resolved-scenario.js";
 import { modelTimeIssues } from "./model-times.js";
 
 /**
@@ -32,6 +32,13 @@ const MEASURED_EVENTS_PER_S = 600_000;
 const EDGE_EVENTS_PER_REQUEST = 5;
 /** Events per language-model query (or pipeline attempt): 6.2-8.2 measured on the shipped scenarios. */
 const LLM_EVENTS_PER_QUERY = 7;
+/**
+ * Events per job of an application graph beyond its stages and edges: its arrival. Each stage's
+ * end is one event, each edge between two places one (its last byte; none between a place and
+ * itself): measured 8.0 per job (1 + 3 stages + 4 edges) on three M/M/1 stages on three nodes
+ * (test/world/dag-traffic.test.ts), so 1 + stages + edges is the estimate (an upper bound).
+ */
+const DAG_EVENTS_PER_JOB_BASE = 1;
 
 /**
  * State per device and per link object, bytes, measured. Frames: 1,564 MiB peak RSS for
@@ -140,7 +147,13 @@ export function estimateWork(scenario: ResolvedScenario): WorkEstimate {
     for (const group of groups) {
       group.members[0].workloads.forEach((w, k) => {
         const path = `devices[${group.position}].workloads[${k}]`;
-        contributions.push(w.family === "frames" ? frameWork(scenario, group.members, k, path, means) : queryWork(scenario, group.members, k, path, entry.queries, means));
+        contributions.push(
+          w.family === "frames"
+            ? frameWork(scenario, group.members, k, path, means)
+            : w.family === "applications"
+              ? dagWork(scenario, group.members.length, w, path, means)
+              : queryWork(scenario, group.members, k, path, entry.queries, means),
+        );
       });
     }
     // Counted for every run, though only schedulers that migrate sessions monitor: an over-estimate of ticks.
@@ -188,6 +201,22 @@ function frameWork(scenario: ResolvedScenario, members: readonly ResolvedDevice[
     value: video ? round(perSecond) : `mean ${round(gapMs)} ms`,
     events: count * perSecond * seconds * EDGE_EVENTS_PER_REQUEST,
     how: `${count} device${count === 1 ? "" : "s"} x ${round(perSecond)} requests/s x ${round(seconds)} s x ${EDGE_EVENTS_PER_REQUEST} events per request`,
+    advice: ARRIVALS_ADVICE,
+  };
+}
+
+/** A dag workload of a device group: jobs x (1 + stages + edges) events. */
+function dagWork(scenario: ResolvedScenario, count: number, w: DagWorkload, path: string, means: MeanCache): WorkContribution {
+  const app = (scenario.applications ?? [])[w.application];
+  const perJob = DAG_EVENTS_PER_JOB_BASE + app.stages.length + app.edges.length;
+  const gapMs = w.periodMs ?? means.of(w.interarrival as CompiledDistribution);
+  const perSecond = 1000 / gapMs;
+  const seconds = scenario.durationMs / 1000;
+  return {
+    path: `${path}.${w.periodMs === undefined ? "interarrival" : "fps"}`,
+    value: w.periodMs === undefined ? `mean ${round(gapMs)} ms` : round(perSecond),
+    events: count * perSecond * seconds * perJob,
+    how: `${count} device${count === 1 ? "" : "s"} x ${round(perSecond)} jobs/s x ${round(seconds)} s x ${perJob} events per job (1 + ${app.stages.length} stages + ${app.edges.length} edges)`,
     advice: ARRIVALS_ADVICE,
   };
 }

@@ -7,15 +7,25 @@ import { queryWorkloads, serving } from "./resolve-llm.js";
 import type { DeviceAt } from "./resolve-shorthands.js";
 import type { DeviceWorkload, ResolvedDevice, ResolvedNode } from "./resolved-scenario.js";
 import { isFrameWorkload } from "./schema-workloads.js";
+import { type DagWorkloadBase, dagWorkloads } from "./resolve-applications.js";
 
 /** Per device group, per workload: the workload of each device of the group (undefined after a problem). */
-export type GroupWorkloads = (readonly (FrameWorkloadBase | LlmWorkload)[] | undefined)[];
+export type GroupWorkloads = (readonly (FrameWorkloadBase | LlmWorkload | DagWorkloadBase)[] | undefined)[];
 
 /** Every group's workloads, resolved before the nodes: the frame workloads make the service classes the nodes serve. */
-export function resolveWorkloads(devices: readonly DeviceAt[], frames: FrameResolver, nodeIds: ReadonlyMap<string, number>, ctx: ResolveContext): GroupWorkloads[] {
+export function resolveWorkloads(
+  devices: readonly DeviceAt[],
+  frames: FrameResolver,
+  nodeIds: ReadonlyMap<string, number>,
+  /** Application ids in scenario order (dag workloads name one). */
+  applications: readonly string[],
+  ctx: ResolveContext,
+): GroupWorkloads[] {
   return devices.map((device) => {
     const count = device.doc.count ?? 1;
-    return device.workloads.map(({ doc, path }) => (isFrameWorkload(doc) ? frames.workloads(doc, path, count) : queryWorkloads(ctx, doc, path, count, nodeIds)));
+    return device.workloads.map(({ doc, path }) =>
+      doc.type === "dag" ? dagWorkloads(doc, path, count, applications, ctx) : isFrameWorkload(doc) ? frames.workloads(doc, path, count) : queryWorkloads(ctx, doc, path, count, nodeIds),
+    );
   });
 }
 
@@ -66,8 +76,8 @@ export function resolveDevices(
       });
     } else if (doc.localModel === undefined) localNodes = edgeLlmNodes;
     // A workload with a problem is left out (the run is refused anyway): its devices still exist, so links and faults naming them are no second mistake.
-    const perWorkload = workloads[g].filter((w): w is readonly (FrameWorkloadBase | LlmWorkload)[] => w !== undefined);
-    const firstFrame = perWorkload.find((w): w is readonly FrameWorkloadBase[] => "family" in w[0]);
+    const perWorkload = workloads[g].filter((w): w is readonly (FrameWorkloadBase | LlmWorkload | DagWorkloadBase)[] => w !== undefined);
+    const firstFrame = perWorkload.find((w): w is readonly FrameWorkloadBase[] => "family" in w[0] && w[0].family === "frames");
     const localService = frames.localService(profile, firstFrame?.[0], path);
     for (let i = 0; i < count; i++) {
       const id = count === 1 ? doc.id : `${doc.id}-${i}`;

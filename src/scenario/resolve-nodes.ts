@@ -14,14 +14,23 @@ import type { ResolvedNode, SlotServiceSpec } from "./resolved-scenario.js";
  * "accelerator" on any other (gpu, npu, a cloud endpoint). A cloud node is an endpoint with its
  * own capacity: its services never contend (sharing "isolated").
  */
-export function resolveNodes(nodes: readonly NodeAt[], frames: FrameResolver, contextTokens: number, ctx: ResolveContext): { nodes: ResolvedNode[]; roleKnown: boolean } {
+export function resolveNodes(
+  nodes: readonly NodeAt[],
+  frames: FrameResolver,
+  contextTokens: number,
+  ctx: ResolveContext,
+  /** The scenario has applications: a node may then host only their stages (no service, no profile needed: the stages carry their service times). */
+  hasApplications = false,
+): { nodes: ResolvedNode[]; roleKnown: boolean } {
   let roleKnown = true;
   const resolved = nodes.map((node, index): ResolvedNode => {
     const { doc, path } = node;
     let profile: HardwareProfile | undefined;
     if (doc.profile !== undefined) profile = ctx.profile(doc.profile, `${path}.profile`);
     else if (node.llm !== undefined) ctx.fail(`${path}.profile`, undefined, "a hardware profile id: the node hosts a language-model service");
-    else if (node.slots?.settings.inferenceTime === undefined) ctx.fail(`${path}.profile`, undefined, "a hardware profile id, or an inferenceTime distribution for an abstract server");
+    else if (hasApplications && node.slots === undefined) {
+      // Stages only: nothing of the node's own to resolve.
+    } else if (node.slots?.settings.inferenceTime === undefined) ctx.fail(`${path}.profile`, undefined, "a hardware profile id, or an inferenceTime distribution for an abstract server");
     // A node whose profile has a problem may be the cloud node: checks about roles then say nothing.
     if (doc.role === undefined && doc.profile !== undefined && profile === undefined) roleKnown = false;
     const role = doc.role ?? (profile?.role === "cloud" ? "cloud" : "edge");

@@ -1,6 +1,7 @@
 import type * as z from "zod";
 import type { LlmRouterEntry } from "../llm/resolved.js";
 import { ROUTER_OPTIONS, ROUTERS } from "../llm/routers/registry.js";
+import { PLACEMENT_OPTIONS, PLACEMENTS } from "../dag/placement-registry.js";
 import type { PolicyEntry } from "../policies/policy-entry.js";
 import { SCHEDULER_OPTIONS, SCHEDULERS } from "../schedulers/registry.js";
 import { suggestName } from "../text/nearest-name.js";
@@ -11,8 +12,8 @@ import type { WorkloadFamily } from "./resolved-scenario.js";
 import { toInputIssues } from "./zod-issues.js";
 
 /**
- * The policies compared: each entry becomes one run with a scheduler for frames and a router for
- * queries, for the families the scenario has. Names come from the two registries (schedulers
+ * The policies compared: each entry becomes one run with a scheduler for frames, a router for
+ * queries and a placement for application graphs, for the families the scenario has. Names come from the two registries (schedulers
  * place frames, routers route queries; "local-only" and "cloud-only" are both) and options are
  * always checked here against the registries' option schemas: a caller cannot forget to.
  */
@@ -20,15 +21,26 @@ import { toInputIssues } from "./zod-issues.js";
 const FAMILY_WORDS: Record<WorkloadFamily, { policy: string; does: string }> = {
   frames: { policy: "scheduler", does: "places frames" },
   queries: { policy: "router", does: "routes queries" },
+  applications: { policy: "placement", does: "places application graphs" },
 };
 
 const REGISTRY: Record<WorkloadFamily, { names: readonly string[]; options: Readonly<Record<string, z.ZodType>> }> = {
   frames: { names: Object.keys(SCHEDULERS).filter((name) => name !== "module"), options: SCHEDULER_OPTIONS },
   queries: { names: Object.keys(ROUTERS), options: ROUTER_OPTIONS },
+  applications: { names: Object.keys(PLACEMENTS), options: PLACEMENT_OPTIONS },
 };
 
-export function resolvePolicies(entries: readonly PolicyEntryDocument[], key: string, families: { frames: boolean; queries: boolean }, ctx: ResolveContext): PolicyEntry[] {
-  const present = (["frames", "queries"] as const).filter((family) => families[family]);
+const FAMILIES = ["frames", "queries", "applications"] as const;
+
+/** A run's members as they are resolved. */
+interface Members {
+  frames: SchedulerEntry | undefined;
+  queries: LlmRouterEntry | undefined;
+  applications: SchedulerEntry | undefined;
+}
+
+export function resolvePolicies(entries: readonly PolicyEntryDocument[], key: string, families: { frames: boolean; queries: boolean; applications: boolean }, ctx: ResolveContext): PolicyEntry[] {
+  const present = FAMILIES.filter((family) => families[family]);
   const labels = new Set<string>();
   const resolved: PolicyEntry[] = [];
   entries.forEach((entry, index) => {
@@ -44,14 +56,14 @@ export function resolvePolicies(entries: readonly PolicyEntryDocument[], key: st
 }
 
 function perFamily(
-  entry: { label?: string; frames?: SinglePolicyDocument; queries?: SinglePolicyDocument },
+  entry: { label?: string; frames?: SinglePolicyDocument; queries?: SinglePolicyDocument; applications?: SinglePolicyDocument },
   path: string,
   present: readonly WorkloadFamily[],
   ctx: ResolveContext,
 ): PolicyEntry | undefined {
-  const result: { frames: SchedulerEntry | undefined; queries: LlmRouterEntry | undefined } = { frames: undefined, queries: undefined };
+  const result: Members = { frames: undefined, queries: undefined, applications: undefined };
   let ok = true;
-  for (const family of ["frames", "queries"] as const) {
+  for (const family of FAMILIES) {
     const member = entry[family];
     if (member === undefined) {
       if (present.includes(family)) {
@@ -67,12 +79,11 @@ function perFamily(
     }
     const one = family === "frames" && attemptsWithoutQueries(member, `${path}.frames`, ctx) ? undefined : resolveOne(member, `${path}.${family}`, family, ctx);
     if (one === undefined) ok = false;
-    else if (family === "frames") result.frames = schedulerOf(one);
-    else result.queries = one;
+    else assign(result, family, one);
   }
   if (!ok) return undefined;
-  const label = entry.label ?? [result.frames?.label, result.queries?.label].filter((l) => l !== undefined).join("+");
-  return { label, frames: result.frames, queries: result.queries };
+  const label = entry.label ?? [result.frames?.label, result.queries?.label, result.applications?.label].filter((l) => l !== undefined).join("+");
+  return entryOf(label, result);
 }
 
 function single(entry: SinglePolicyDocument, path: string, present: readonly WorkloadFamily[], ctx: ResolveContext): PolicyEntry | undefined {
@@ -90,7 +101,7 @@ function single(entry: SinglePolicyDocument, path: string, present: readonly Wor
     const supported = present.filter((family) => REGISTRY[family].names.includes(name));
     if (supported.length === 0 && present.every((family) => !REGISTRY[family].names.includes(name))) {
       const known = [...new Set(present.flatMap((family) => REGISTRY[family].names))].sort();
-      const other = (["frames", "queries"] as const).find((family) => !present.includes(family) && REGISTRY[family].names.includes(name));
+      const other = FAMILIES.find((family) => !present.includes(family) && REGISTRY[family].names.includes(name));
       const expected =
         other === undefined
           ? `a known policy: ${suggestName(name, known)}`
@@ -111,17 +122,27 @@ function single(entry: SinglePolicyDocument, path: string, present: readonly Wor
     }
   }
   if (!present.includes("queries") && attemptsWithoutQueries(entry, path, ctx)) return undefined;
-  const result: { frames: SchedulerEntry | undefined; queries: LlmRouterEntry | undefined } = { frames: undefined, queries: undefined };
+  const result: Members = { frames: undefined, queries: undefined, applications: undefined };
   let label: string | undefined;
   for (const family of present) {
     const one = resolveOne(entry, path, family, ctx);
     if (one === undefined) return undefined;
-    if (family === "frames") result.frames = schedulerOf(one);
-    else result.queries = one;
+    assign(result, family, one);
     label ??= one.label;
   }
   if (label === undefined) return undefined;
-  return { label, ...result };
+  return entryOf(label, result);
+}
+
+function assign(result: Members, family: WorkloadFamily, one: LlmRouterEntry): void {
+  if (family === "queries") result.queries = one;
+  else result[family] = schedulerOf(one);
+}
+
+/** The entry, with `applications` only when the scenario has applications (every other scenario's entries stay as they were). */
+function entryOf(label: string, result: Members): PolicyEntry {
+  const { applications, ...rest } = result;
+  return applications === undefined ? { label, ...rest } : { label, ...rest, applications };
 }
 
 /** pipelineMaxAttempts limits the attempts of pipeline queries: on a frame scheduler it would be silently meaningless. */
@@ -139,6 +160,10 @@ function schedulerOf(entry: LlmRouterEntry): SchedulerEntry {
 /** One family's member of an entry, with its options checked against the registry. */
 function resolveOne(entry: SinglePolicyDocument, path: string, family: WorkloadFamily, ctx: ResolveContext): LlmRouterEntry | undefined {
   const registry = REGISTRY[family];
+  if (family === "applications" && typeof entry === "object" && "policy" in entry) {
+    ctx.fail(`${path}.policy`, entry.policy, `a named placement of application graphs: ${[...registry.names].sort().join(", ")}`);
+    return undefined;
+  }
   if (typeof entry === "object" && "policy" in entry) {
     const pipelineMaxAttempts = entry.pipelineMaxAttempts;
     if (entry.policy === "module") {
@@ -181,5 +206,5 @@ function checkOptions(schema: z.ZodType | undefined, raw: Record<string, unknown
     for (const issue of toInputIssues(parsed.error, raw, schema)) ctx.issues.push({ ...issue, path: issue.path === "" ? path : `${path}.${issue.path}` });
     return undefined;
   }
-  return family === "frames" ? (parsed.data as Record<string, unknown>) : raw;
+  return family === "queries" ? raw : (parsed.data as Record<string, unknown>);
 }

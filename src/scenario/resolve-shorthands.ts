@@ -2,7 +2,7 @@ import type { ResolveContext } from "./resolve-context.js";
 import type { ScenarioDocument } from "./schema.js";
 import type { DeviceDocument, ModelRefDocument, NodeDocument, SlotServiceDocument } from "./schema-nodes.js";
 import type { PolicyEntryDocument } from "./schema-policies.js";
-import { isFrameWorkload, type WorkloadDocument } from "./schema-workloads.js";
+import { isFrameWorkload, isQueryWorkload, type WorkloadDocument } from "./schema-workloads.js";
 
 /**
  * The shorthands of older files compiled into the one long form, each part with the JSON path
@@ -49,7 +49,7 @@ export interface NormalScenario {
   /** The list's key as written: policies, or its older names schedulers / routers. */
   readonly policiesKey: "policies" | "schedulers" | "routers";
   readonly qos: { readonly frames: number | undefined; readonly ttft: number | undefined; readonly total: number | undefined };
-  readonly families: { readonly frames: boolean; readonly queries: boolean };
+  readonly families: { readonly frames: boolean; readonly queries: boolean; readonly applications: boolean };
 }
 
 const SLOT_KEYS = ["path", "slots", "cpuSlots", "queueCapacity", "inferenceTime", "preprocessingTime"] as const;
@@ -59,7 +59,11 @@ export function normaliseScenario(doc: ScenarioDocument, ctx: ResolveContext): N
   const devices = doc.devices.map((device, d) => normaliseDevice(device, `devices[${d}]`, ctx));
   const nodes = doc.nodes.map((node, n) => normaliseNode(node, `nodes[${n}]`, ctx));
   const workloads = devices.flatMap((device) => device.workloads);
-  const families = { frames: workloads.some((w) => isFrameWorkload(w.doc)), queries: workloads.some((w) => !isFrameWorkload(w.doc)) };
+  const families = {
+    frames: workloads.some((w) => isFrameWorkload(w.doc)),
+    queries: workloads.some((w) => isQueryWorkload(w.doc)),
+    applications: workloads.some((w) => w.doc.type === "dag"),
+  };
   return { devices, nodes, ...normalisePolicies(doc, ctx), qos: normaliseQos(doc, ctx), families };
 }
 

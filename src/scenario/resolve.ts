@@ -12,6 +12,7 @@ import { parseJsonText, readJsonFile } from "./json-text.js";
 import { BUILTIN_PROFILE_DIR, ProfileLibrary } from "./profiles.js";
 import { ResolveContext } from "./resolve-context.js";
 import { resolveDevices, resolveWorkloads } from "./resolve-devices.js";
+import { checkStageRoutes, resolveApplications } from "./resolve-applications.js";
 import { resolveControl } from "./resolve-control.js";
 import { resolveFaults } from "./resolve-faults.js";
 import { FrameResolver } from "./resolve-frames.js";
@@ -90,9 +91,16 @@ function resolveDocument(doc: ScenarioDocument, rawJson: unknown, ctx: ResolveCo
   });
 
   const frames = new FrameResolver(ctx, normal);
-  const workloads = resolveWorkloads(normal.devices, frames, nodeIds, ctx);
+  const applicationDocs = doc.applications ?? [];
+  const workloads = resolveWorkloads(
+    normal.devices,
+    frames,
+    nodeIds,
+    applicationDocs.map((app) => app.id),
+    ctx,
+  );
   frames.checkDeviceModels();
-  const { nodes, roleKnown } = resolveNodes(normal.nodes, frames, contextTokens, ctx);
+  const { nodes, roleKnown } = resolveNodes(normal.nodes, frames, contextTokens, ctx, applicationDocs.length > 0);
   const cloudNode = resolveCloudNode(doc, normal, nodes, nodeIds, ctx);
   const policies = resolvePolicies(normal.policies, normal.policiesKey, normal.families, ctx);
   const devices = resolveDevices(
@@ -127,6 +135,15 @@ function resolveDocument(doc: ScenarioDocument, rawJson: unknown, ctx: ResolveCo
   const migration = { modelLoadMs: doc.migration?.modelLoadTime ?? D.DEFAULT_MODEL_LOAD_MS, preloaded: doc.migration?.preloaded ?? false, stateBytes: doc.migration?.stateBytes ?? 0 };
   if (!(migration.modelLoadMs >= 0)) ctx.fail("migration.modelLoadTime", doc.migration?.modelLoadTime, "a non-negative duration");
   const control = resolveControl(doc.control, nodes, devices, ctx);
+  const applications = resolveApplications(
+    applicationDocs,
+    doc.nodes.map((node) => ({ id: node.id, profile: node.profile })),
+    deviceProfilesByApplication(normal),
+    doc.seed ?? D.DEFAULT_SEED,
+    ctx,
+  );
+  // After every application resolved (their indices are then the document's).
+  if (ctx.issues.length === 0) checkStageRoutes(applications, network, devices.length, ctx);
   if (ctx.issues.length > 0) return undefined;
   checkPipelines(normal, devices, nodes, network, ctx);
 
@@ -171,10 +188,26 @@ function resolveDocument(doc: ScenarioDocument, rawJson: unknown, ctx: ResolveCo
       },
       electricityUsdPerKWh: doc.electricityUsdPerKWh ?? D.DEFAULT_ELECTRICITY_USD_PER_KWH,
     },
-    families: normal.families,
+    // `applications` only when there are some: every other scenario resolves to the families it always had.
+    families: normal.families.applications ? normal.families : { frames: normal.families.frames, queries: normal.families.queries },
     control,
+    ...(applicationDocs.length > 0 ? { applications } : {}),
     profiles: ctx.profiles,
   });
+}
+
+/** Per application id, the profiles of the device groups whose dag workloads send it (stages on the device given by model read it). */
+function deviceProfilesByApplication(normal: NormalScenario): Map<string, (string | undefined)[]> {
+  const profiles = new Map<string, (string | undefined)[]>();
+  for (const group of normal.devices) {
+    for (const { doc } of group.workloads) {
+      if (doc.type !== "dag") continue;
+      const list = profiles.get(doc.application) ?? [];
+      list.push(group.doc.profile);
+      profiles.set(doc.application, list);
+    }
+  }
+  return profiles;
 }
 
 /** A deadline for each family the scenario has: frames one total deadline, queries a ttft or a total deadline (or both). */

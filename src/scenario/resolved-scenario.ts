@@ -5,6 +5,7 @@ import type { PolicyEntry } from "../policies/policy-entry.js";
 import type { BackgroundLoad, MigrationSettings, MonitorSettings, NodeService, ResolvedFault, ResolvedNetwork, ServiceClass } from "./resolved.js";
 import type { LlmWorkload, ServingSpec } from "../llm/resolved.js";
 import type { ResolvedControl } from "../control/types.js";
+import type { DagApplication } from "../dag/types.js";
 
 /**
  * The one resolved scenario (issue 13): every workload kind and every service model in one shape.
@@ -44,7 +45,9 @@ export interface ResolvedScenario {
   /** Settings of language-model traffic (used only when a device has a query workload). */
   readonly llm: LlmSettings;
   /** Which workload families occur (a run builds only what it needs). */
-  readonly families: { readonly frames: boolean; readonly queries: boolean };
+  readonly families: { readonly frames: boolean; readonly queries: boolean; readonly applications?: boolean };
+  /** Applications as graphs of stages (docs/applications.md), indexed by DagWorkload.application; optional so hand-built scenarios (tests) may omit it. */
+  readonly applications?: readonly DagApplication[];
   /** The control plane (issue 17, docs/control-plane.md); undefined: every service runs from time 0. Optional so hand-built scenarios (tests) may omit it. */
   readonly control?: ResolvedControl;
   readonly profiles: Readonly<Record<string, HardwareProfile>>;
@@ -68,7 +71,7 @@ export interface LlmSettings {
   readonly electricityUsdPerKWh: number;
 }
 
-export type WorkloadFamily = "frames" | "queries";
+export type WorkloadFamily = "frames" | "queries" | "applications";
 
 /** A frame workload: camera frames, random arrivals, or a replayed trace, served by slot services. */
 export interface FrameWorkload {
@@ -92,7 +95,21 @@ export interface FrameWorkload {
 /** A query workload (queries, query-trace, pipeline), served by batched language-model services. */
 export type QueryWorkload = LlmWorkload & { readonly family: "queries"; readonly streamPrefix: string };
 
-export type DeviceWorkload = FrameWorkload | QueryWorkload;
+/** Jobs of an application graph (docs/applications.md): a fixed period (fps) or random gaps. */
+export interface DagWorkload {
+  readonly family: "applications";
+  readonly type: "dag";
+  readonly streamPrefix: string;
+  /** Index into ResolvedScenario.applications. */
+  readonly application: number;
+  /** With fps: the fixed gap between jobs, ms; else undefined and `interarrival` draws it. */
+  readonly periodMs: number | undefined;
+  readonly interarrival: CompiledDistribution | undefined;
+  /** Time of the first job; undefined: one interarrival draw. */
+  readonly startOffset: CompiledDistribution | undefined;
+}
+
+export type DeviceWorkload = FrameWorkload | QueryWorkload | DagWorkload;
 
 export interface ResolvedDevice {
   readonly id: string;

@@ -105,8 +105,9 @@ export const nodeSchema = z
       .meta({
         description: `How services whose inference runs on the same compute unit share it: time-slicing (they contend) or isolated (each as if alone). Default ${DEFAULT_SHARING}. A cloud node never contends (docs/accelerator-sharing.md).`,
       }),
-    services: z.array(serviceSchema).min(1).optional().meta({
-      description: 'What the node serves: at most one {"type": "slots"} (frames) and one {"type": "llm"} (queries). Default: one slot service with default settings.',
+    services: z.array(serviceSchema).optional().meta({
+      description:
+        'What the node serves: at most one {"type": "slots"} (frames) and one {"type": "llm"} (queries); [] for a node that hosts only application stages (docs/applications.md). Default: one slot service with default settings.',
     }),
     costUsdPerHour: z.number().nonnegative().optional().meta({ description: "Hardware and hosting cost while the run lasts (amortisation). Default 0." }),
     backgroundLoad,

@@ -54,9 +54,10 @@ export const singlePolicySchema = z.union([idSchema, named, modulePolicy, extern
 
 const perFamily = z
   .strictObject({
-    label: z.string().optional().meta({ description: "Names the run; default the two labels joined by '+'." }),
+    label: z.string().optional().meta({ description: "Names the run; default the members' labels joined by '+'." }),
     frames: singlePolicySchema.optional().meta({ description: "The scheduler that places frames." }),
     queries: singlePolicySchema.optional().meta({ description: "The router that routes queries." }),
+    applications: singlePolicySchema.optional().meta({ description: 'The placement of application graphs: "per-stage" or "whole-graph" (docs/applications.md).' }),
   })
   .meta({ description: "One policy per workload family, compared as one run." });
 

@@ -179,15 +179,34 @@ const pipelineWorkload = z
   })
   .meta({ description: "Queries: multi-stage LLM-assisted jobs; each stage is an LLM exchange that passes with a probability and is retried up to a limit." });
 
+const dagWorkload = z
+  .strictObject({
+    type: z.literal("dag"),
+    application: idSchema.meta({ description: "The id of an application in `applications`." }),
+    fps: z.number().positive().optional().meta({ description: "Jobs per second at a fixed rate, as a camera's frames. Give this or interarrival." }),
+    interarrival: distributionSpecSchema.optional().meta({ description: "Time between consecutive jobs of this device. Give this or fps." }),
+    startOffset: distributionSpecSchema.optional().meta({
+      description: "Time of the first job. Default: with fps uniform over one period (as video), with interarrival one interarrival draw (as arrivals).",
+    }),
+  })
+  .meta({ description: "Applications: jobs of an application graph (docs/applications.md), placed stage by stage by the run's applications policy." });
+
 export const FRAME_WORKLOAD_TYPES = ["video", "arrivals", "trace"] as const;
 export const QUERY_WORKLOAD_TYPES = ["queries", "query-trace", "pipeline"] as const;
 
-export const workloadSchema = z.discriminatedUnion("type", [videoWorkload, arrivalsWorkload, traceWorkload, queriesWorkload, queryTraceWorkload, pipelineWorkload]);
+export const APPLICATION_WORKLOAD_TYPES = ["dag"] as const;
+
+export const workloadSchema = z.discriminatedUnion("type", [videoWorkload, arrivalsWorkload, traceWorkload, queriesWorkload, queryTraceWorkload, pipelineWorkload, dagWorkload]);
 
 export type WorkloadDocument = z.output<typeof workloadSchema>;
 export type FrameWorkloadDocument = Extract<WorkloadDocument, { type: (typeof FRAME_WORKLOAD_TYPES)[number] }>;
 export type QueryWorkloadDocument = Extract<WorkloadDocument, { type: (typeof QUERY_WORKLOAD_TYPES)[number] }>;
+export type DagWorkloadDocument = Extract<WorkloadDocument, { type: "dag" }>;
 
 export function isFrameWorkload(workload: WorkloadDocument): workload is FrameWorkloadDocument {
   return (FRAME_WORKLOAD_TYPES as readonly string[]).includes(workload.type);
+}
+
+export function isQueryWorkload(workload: WorkloadDocument): workload is QueryWorkloadDocument {
+  return (QUERY_WORKLOAD_TYPES as readonly string[]).includes(workload.type);
 }

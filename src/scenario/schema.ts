@@ -3,6 +3,7 @@ import { durationSchema } from "../random/distribution-spec.js";
 import { DEFAULT_QUALITY } from "../llm/quality.js";
 import { DEFAULT_COLLABORATION, DEFAULT_CONTEXT_TOKENS, DEFAULT_ELECTRICITY_USD_PER_KWH, DEFAULT_LOAD_SCALE, DEFAULT_SEED } from "./defaults.js";
 import { faultSchema, healthCheckSchema, idSchema, metricsSchema, migrationSchema, monitorSchema, networkSchema } from "./schema-common.js";
+import { applicationSchema } from "./schema-applications.js";
 import { controlSchema } from "./schema-control.js";
 import { deviceSchema, nodeSchema } from "./schema-nodes.js";
 import { policyEntrySchema } from "./schema-policies.js";
@@ -83,6 +84,7 @@ export const scenarioSchema = z
     }),
     metrics: metricsSchema.optional(),
     control: controlSchema.optional(),
+    applications: z.array(applicationSchema).optional().meta({ description: "Applications as graphs of stages (docs/applications.md); devices send their jobs with workloads of type dag." }),
     collaboration: z
       .strictObject({
         draftRatio: z

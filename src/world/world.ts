@@ -12,6 +12,8 @@ import type { ComputeUnit, Traffic, TrafficContext } from "./traffic-context.js"
 import { createComputeUnit, servicesContend } from "./compute-unit.js";
 import { FrameTraffic, type FrameTrafficOptions } from "./frames/frame-traffic.js";
 import { QueryTraffic, type QueryTrafficOptions } from "./queries/query-traffic.js";
+import { DagTraffic } from "./dag-traffic.js";
+import type { PlacementPolicy } from "../dag/placement.js";
 import { ControlPlane } from "../control/control-plane.js";
 import type { ServiceFamily, ServiceHost } from "../control/types.js";
 import { type WorldControl, WorldServiceHost } from "./service-host.js";
@@ -20,6 +22,8 @@ import { type WorldControl, WorldServiceHost } from "./service-host.js";
 export interface WorldPolicies {
   readonly frames: Scheduler | undefined;
   readonly queries: QueryRouter | undefined;
+  /** Places application graphs (issue 17); absent for a scenario without dag workloads. */
+  readonly applications?: PlacementPolicy;
 }
 
 export interface WorldOptions {
@@ -48,6 +52,8 @@ export class World {
   readonly activity: NodeActivity;
   readonly frames: FrameTraffic | undefined;
   readonly queries: QueryTraffic | undefined;
+  /** Application graphs (docs/applications.md); undefined without dag workloads. */
+  readonly applications: DagTraffic | undefined;
   /** Moving devices and their access points (docs/mobility.md); undefined when no device group has `mobility`. */
   readonly mobility: MobilityDriver | undefined;
   /** The control plane (issue 17, docs/control-plane.md); undefined for a scenario without `control`. */
@@ -126,6 +132,11 @@ export class World {
       if (policies.queries === undefined) throw new Error("a scenario with query workloads needs a query policy");
       this.queries = new QueryTraffic(context, policies.queries, options.queries ?? {});
       this.traffics.push(this.queries);
+    }
+    if (scenario.families.applications === true) {
+      if (policies.applications === undefined) throw new Error("a scenario with dag workloads needs an applications policy");
+      this.applications = new DagTraffic(context, policies.applications);
+      this.traffics.push(this.applications);
     }
     // The traffics begin with what is down already: nodes absent at start (or any the control plane took out while built).
     if (control !== undefined) {

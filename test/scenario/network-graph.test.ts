@@ -50,9 +50,9 @@ describe("the star shorthand compiles to the graph with today's results", () => 
   for (const [name, hash] of Object.entries(before)) {
     it(`${name}: byte-identical results`, () => {
       const { simulator: _version, ...all } = simulate(loadScenarioFile(join(REPO, "scenarios", `${name}.json`), {}, (d) => (d.duration = "1 min")));
-      // Issue 15's run sections are null in a star (no capacity, no moving device), issue 17's without `control`; the hashes were taken before they existed.
-      expect(all.runs.map((run) => [run.links, run.mobility, run.control])).toEqual(all.runs.map(() => [null, null, null]));
-      const results = { ...all, runs: all.runs.map(({ links: _links, mobility: _mobility, control: _control, ...run }) => run) };
+      // Issue 15's run sections are null in a star (no capacity, no moving device), issue 17's without `control` or `applications`; the hashes were taken before they existed.
+      expect(all.runs.map((run) => [run.links, run.mobility, run.control, run.applications])).toEqual(all.runs.map(() => [null, null, null, null]));
+      const results = { ...all, runs: all.runs.map(({ links: _links, mobility: _mobility, control: _control, applications: _applications, ...run }) => run) };
       expect(
         createHash("sha256")
           .update(`${JSON.stringify(results, null, 2)}\n`)

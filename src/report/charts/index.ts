@@ -13,6 +13,7 @@ import { linkUtilisationChart } from "./link-utilisation.js";
 import { migrationsChart } from "./migrations.js";
 import { networkHeatmapChart } from "./network-heatmap.js";
 import { nodeLoadOverTimeChart } from "./node-load-over-time.js";
+import { applicationStagesChart } from "./application-stages.js";
 import { provisioningTimelineChart } from "./provisioning-timeline.js";
 import { replicasOverTimeChart } from "./replicas-over-time.js";
 import { stageBreakdownChart } from "./stage-breakdown.js";
@@ -22,7 +23,7 @@ import { violationRateChart } from "./violation-rate.js";
  * Every chart of the report, in report order: the frame charts (from `runs[].frames`), then the
  * query charts (from `runs[].queries`); a report draws the charts of the families its runs have
  * (both for a mixed scenario), the network charts of the run sections it has (links, mobility) and
- * the control-plane charts of a scenario with `control`.
+ * the control-plane charts of a scenario with `control`, the applications' chart of one with applications.
  * `id` names the files in <out>/charts/.
  */
 export const CHARTS: readonly ChartDefinition[] = [
@@ -38,6 +39,7 @@ export const CHARTS: readonly ChartDefinition[] = [
   { id: "device-tracks", title: "Device tracks over the access point map", section: "mobility", build: deviceTracksChart },
   { id: "replicas-over-time", title: "Replicas of each deployment over time", section: "control", build: replicasOverTimeChart },
   { id: "provisioning-timeline", title: "Replica provisioning: pending, pull, start, load", section: "control", build: provisioningTimelineChart },
+  { id: "application-stages", title: "Applications: time per stage and edge", section: "applications", build: applicationStagesChart },
   { id: "llm-latency", title: "Time to first token and total latency", family: "queries", build: (r, w) => llmLatencyChart(r, w) },
   { id: "llm-tradeoffs", title: "Cost, quality and privacy trade-off", family: "queries", build: llmTradeoffsChart },
   { id: "llm-privacy-cost", title: "Privacy and cost per router", family: "queries", build: llmPrivacyCostChart },
