@@ -157,13 +157,17 @@ export class DagRunner implements StationClient {
     const slot = Math.floor(token / edgeCount);
     const k = token - slot * edgeCount;
     const job = this.jobs[slot] as Job;
-    job.pending--;
-    if (job.lost) {
-      this.releaseIfIdle(slot, job);
-      return;
-    }
+    if (!this.settle(slot, job)) return;
     job.transferMs[k] = this.sim.now - job.transferStart[k];
     this.arrived(slot, job, k);
+  }
+
+  /** One of the job's transfers or visits ended: false when the job was lost (its slot is freed once nothing of it is pending). */
+  private settle(slot: number, job: Job): boolean {
+    job.pending--;
+    if (!job.lost) return true;
+    this.releaseIfIdle(slot, job);
+    return false;
   }
 
   started(token: number, waitMs: number): void {
@@ -177,11 +181,7 @@ export class DagRunner implements StationClient {
     const slot = Math.floor(token / stageCount);
     const stage = token - slot * stageCount;
     const job = this.jobs[slot] as Job;
-    job.pending--;
-    if (job.lost) {
-      this.releaseIfIdle(slot, job);
-      return;
-    }
+    if (!this.settle(slot, job)) return;
     job.serviceMs[stage] = serviceMs;
     for (const k of this.app.stages[stage].outputs) this.send(slot, job, k);
   }

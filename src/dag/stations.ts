@@ -1,6 +1,6 @@
 import { SimulationError } from "../errors.js";
 import type { Simulator } from "../engine/simulator.js";
-import { growFloat64, growInt32 } from "../engine/typed-arrays.js";
+import { growFloat64, growInt32, growUint8 } from "../engine/typed-arrays.js";
 import type { Sampler } from "../random/distributions.js";
 import { IntQueue } from "../world/frames/task-pool.js";
 import { ON_DEVICE, type Place } from "./types.js";
@@ -220,9 +220,7 @@ export class Stations {
       this.visitClient = growInt32(this.visitClient, size);
       this.enqueuedAt = growFloat64(this.enqueuedAt, size);
       this.serviceMs = growFloat64(this.serviceMs, size);
-      const lostFlags = new Uint8Array(size);
-      lostFlags.set(this.visitLost);
-      this.visitLost = lostFlags;
+      this.visitLost = growUint8(this.visitLost, size);
     }
     return visit;
   }

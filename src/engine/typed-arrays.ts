@@ -10,3 +10,9 @@ export function growInt32(source: Int32Array, capacity: number): Int32Array {
   grown.set(source);
   return grown;
 }
+
+export function growUint8(source: Uint8Array, capacity: number): Uint8Array {
+  const grown = new Uint8Array(capacity);
+  grown.set(source);
+  return grown;
+}

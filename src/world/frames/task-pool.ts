@@ -1,4 +1,4 @@
-import { growFloat64, growInt32 } from "../../engine/typed-arrays.js";
+import { growFloat64, growInt32, growUint8 } from "../../engine/typed-arrays.js";
 
 /**
  * Requests in flight, as pooled records in typed arrays (81 bytes each, counting the
@@ -93,12 +93,8 @@ export class TaskPool {
     this.source = growInt32(this.source, capacity);
     this.epoch = growInt32(this.epoch, capacity);
     this.sequence = growFloat64(this.sequence, capacity);
-    const live = new Uint8Array(capacity);
-    live.set(this.live);
-    this.live = live;
-    const waited = new Uint8Array(capacity);
-    waited.set(this.waited);
-    this.waited = waited;
+    this.live = growUint8(this.live, capacity);
+    this.waited = growUint8(this.waited, capacity);
     this.free = growInt32(this.free, capacity);
   }
 }
