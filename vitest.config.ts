@@ -45,6 +45,9 @@ const SLOW_TESTS = [
   "test/run/work-estimate.test.ts",
   // Two statistical runs of about 200,000 frames on a shared uplink (~6 s).
   "test/world/shared-links.test.ts",
+  // Statistical DAG runs (Jackson's tandem with 300,000 jobs, Erlang C): ~2 s of the unit subset's minute.
+  "test/dag/jackson.test.ts",
+  "test/dag/stations.test.ts",
 ];
 
 export default defineConfig({
