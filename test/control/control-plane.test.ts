@@ -1,20 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { ResolvedAutoscaler } from "../../src/control/types.js";
+import { hpaSpec } from "./hpa-spec.js";
 import { controlOf, controlPlaneOf, deploymentOf, nodeOf, scenarioOf } from "./control-plane-fixture.js";
-
-const autoscaler = (over: Partial<ResolvedAutoscaler> = {}): ResolvedAutoscaler => ({
-  metric: "utilisation",
-  target: 0.5,
-  syncPeriodMs: 15_000,
-  tolerance: 0.1,
-  scaleDownWindowMs: 300_000,
-  scaleUpWindowMs: 0,
-  scaleUpPods: 4,
-  scaleUpPercent: 100,
-  scaleDownPercent: 100,
-  scaleToZeroAfterMs: Infinity,
-  ...over,
-});
 
 describe("accepting: unmanaged services from time 0, managed ones while a replica is ready", () => {
   it("a node no deployment names takes jobs at once and is in the catalog; a managed one after its provisioning", () => {
@@ -106,7 +92,7 @@ describe("scale to zero through the facade: the activator holds jobs until a rep
   const s = scenarioOf(["a"]);
   const control = controlOf({
     nodes: [nodeOf()],
-    deployments: [deploymentOf(0, 1, { replicas: 0, minReplicas: 0, startMs: 1000, loadMsAll: 2000, autoscaler: autoscaler({ scaleToZeroAfterMs: 30_000, syncPeriodMs: 600_000 }) })],
+    deployments: [deploymentOf(0, 1, { replicas: 0, minReplicas: 0, startMs: 1000, loadMsAll: 2000, autoscaler: hpaSpec({ scaleToZeroAfterMs: 30_000, syncPeriodMs: 600_000 }) })],
   });
 
   it("held at t, released at t + provisioning; cold starts counted", () => {
@@ -152,7 +138,7 @@ describe("autoscaler syncs: the metric measured from the host, the recommendatio
   // not in the metric, but not idle either).
   const s = scenarioOf(["a", "b"]);
   const control = (metric: "utilisation" | "jobs") =>
-    controlOf({ nodes: [nodeOf({ cachedLayers: [0] }), nodeOf({ cachedLayers: [0] })], deployments: [deploymentOf(0, 2, { readyAtStart: true, autoscaler: autoscaler({ metric }) })] });
+    controlOf({ nodes: [nodeOf({ cachedLayers: [0] }), nodeOf({ cachedLayers: [0] })], deployments: [deploymentOf(0, 2, { readyAtStart: true, autoscaler: hpaSpec({ metric }) })] });
 
   it.each([
     ["utilisation", 0.5],

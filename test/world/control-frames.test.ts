@@ -4,27 +4,9 @@ import { createNearestHealthy } from "../../src/schedulers/nearest-healthy.js";
 import type { TaskRecord } from "../../src/world/frames/frame-traffic.js";
 import { World } from "../../src/world/world.js";
 import { FakeControl, withControl } from "./control-fake.js";
+import { twoBoardsDoc as doc } from "./two-boards-doc.js";
 
 type Doc = Record<string, unknown>;
-
-/** One camera, a frame every 100 ms from t = 0; slot services of one slot taking exactly 10 ms; a zero-latency network (far: 1 ms). */
-function doc(extra: Doc = {}): Doc {
-  return {
-    name: "control-frames",
-    seed: 1,
-    duration: "2 s",
-    drain: "1 s",
-    qosDeadline: "1 s",
-    devices: [{ id: "cam", workload: { type: "video", model: "m", fps: 10, frameSizePx: 300, startOffset: 0 } }],
-    nodes: [
-      { id: "near", slots: 1, inferenceTime: 10, preprocessingTime: 0 },
-      { id: "far", slots: 1, inferenceTime: 10, preprocessingTime: 0 },
-    ],
-    network: { default: { latency: "0 ms" }, links: [{ between: ["cam", "far"], latency: "1 ms" }] },
-    schedulers: ["nearest-healthy"],
-    ...extra,
-  };
-}
 
 function run(document: Doc, setup: (fake: FakeControl) => void, absentAtStart: readonly string[] = []) {
   const scenario = withControl(resolveScenario(document, {}), absentAtStart);

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { simulate } from "../../src/run/simulate.js";
 import { resolveScenario } from "../../src/scenario/resolve.js";
 import type { TaskRecord } from "../../src/world/frames/frame-traffic.js";
+import { twoBoardsDoc } from "./two-boards-doc.js";
 
 /**
  * Issue 17's stale-discovery check through the whole stack (resolver, the real control plane and
@@ -12,26 +13,16 @@ import type { TaskRecord } from "../../src/world/frames/frame-traffic.js";
  * answer of its last discovery query (a fresh query at every frame with TTL 0).
  */
 function scenario(catalog: Record<string, string>) {
-  return resolveScenario({
-    name: "stale-discovery",
-    seed: 1,
-    duration: "2 s",
-    drain: "1 s",
-    qosDeadline: "1 s",
-    devices: [{ id: "cam", workload: { type: "video", model: "m", fps: 10, frameSizePx: 300, startOffset: 0 } }],
-    nodes: [
-      { id: "near", slots: 1, inferenceTime: 10, preprocessingTime: 0 },
-      { id: "far", slots: 1, inferenceTime: 10, preprocessingTime: 0 },
-    ],
-    network: { default: { latency: "0 ms" }, links: [{ between: ["cam", "far"], latency: "1 ms" }] },
-    schedulers: ["nearest-healthy"],
-    control: {
-      images: [{ id: "detector", layers: [{ digest: "runtime", size: 1000 }] }],
-      deployments: [{ id: "detector", family: "frames", nodes: ["near"], image: "detector" }],
-      catalog,
-      timeline: [{ at: "1050 ms", node: "near", event: "leave" }],
-    },
-  });
+  return resolveScenario(
+    twoBoardsDoc({
+      control: {
+        images: [{ id: "detector", layers: [{ digest: "runtime", size: 1000 }] }],
+        deployments: [{ id: "detector", family: "frames", nodes: ["near"], image: "detector" }],
+        catalog,
+        timeline: [{ at: "1050 ms", node: "near", event: "leave" }],
+      },
+    }),
+  );
 }
 
 function run(catalog: Record<string, string>) {
