@@ -5,6 +5,7 @@ import { InputError } from "../../src/errors.js";
 import { loadScenarioFile, resolveScenario } from "../../src/scenario/resolve.js";
 import type { ResolvedScenario } from "../../src/scenario/resolved-scenario.js";
 import { REPO } from "../cli/helpers.js";
+import { hpaSpec } from "../control/hpa-spec.js";
 
 type Doc = Record<string, any>;
 
@@ -143,18 +144,8 @@ describe("the control section resolves", () => {
       maxReplicas: 3,
       readyAtStart: true,
       scoring: "accelerator-aware",
-      autoscaler: {
-        metric: "utilisation",
-        target: 0.5,
-        syncPeriodMs: 15_000,
-        tolerance: 0.1,
-        scaleDownWindowMs: 300_000,
-        scaleUpWindowMs: 0,
-        scaleUpPods: 4,
-        scaleUpPercent: 100,
-        scaleDownPercent: 100,
-        scaleToZeroAfterMs: 45_000,
-      },
+      // The HPA's defaults written out (not read from src/control/defaults.ts), with the scenario's grace.
+      autoscaler: hpaSpec({ scaleToZeroAfterMs: 45_000 }),
     });
     expect(Array.from(detector.loadMs)).toEqual([2000, 9000, 2000, Number.NaN, Number.NaN]);
     // The one frames node no deployment lists; 6 MB at 90 MB/s = 1/15 s = 66.67 ms, an estimate.
