@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import yargs from "yargs";
 import { InputError, SimulationError } from "../errors.js";
-import { parseDuration } from "../random/duration.js";
+import { parseDuration, TIME_UNIT_LIST } from "../random/duration.js";
 import { readScenarioJson } from "../scenario/resolve.js";
 import { commandLineProblem, explainUsageError } from "./command-line.js";
 import { DEFAULT_MAX_EVENTS } from "../run/work-estimate.js";
@@ -310,7 +310,7 @@ interface Overrides {
 function readScenarioDocument(file: string, overrides: Overrides = {}): unknown {
   const document = readScenarioJson(file);
   if (overrides.duration !== undefined && parseDuration(overrides.duration) === undefined) {
-    throw new InputError("--duration", [{ path: "", value: overrides.duration, expected: 'a duration such as "10 min" or "500 s"' }]);
+    throw new InputError("--duration", [{ path: "", value: overrides.duration, expected: `a duration such as "10 min" or "500 s" (units: ${TIME_UNIT_LIST})` }]);
   }
   if (document !== null && typeof document === "object" && !Array.isArray(document)) {
     const fields = document as Record<string, unknown>;

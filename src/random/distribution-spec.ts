@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { parseDuration, TIME_UNITS_MS, type TimeUnit } from "./duration.js";
+import { parseDuration, TIME_UNIT_LIST, TIME_UNITS_MS, type TimeUnit } from "./duration.js";
 import { DISTRIBUTION_PRESETS } from "./presets.js";
 
 /**
@@ -7,7 +7,7 @@ import { DISTRIBUTION_PRESETS } from "./presets.js";
  * Input is JSON; output of parsing is the same spec with every time converted to milliseconds.
  */
 
-const timeUnit = z.enum(Object.keys(TIME_UNITS_MS) as [TimeUnit, ...TimeUnit[]]);
+export const timeUnitSchema = z.enum(Object.keys(TIME_UNITS_MS) as [TimeUnit, ...TimeUnit[]]);
 
 /** A duration as a number of milliseconds or a string with a unit: "250 ms", "2 s", "1.5 min". */
 export const durationSchema = z
@@ -18,19 +18,19 @@ export const durationSchema = z
       context.issues.push({
         code: "custom",
         input: value,
-        message: 'expected a duration: a number of milliseconds or a string such as "250 ms", "2 s", "1.5 min"',
+        message: `expected a duration: a number of milliseconds or a string such as "250 ms", "2 s", "1.5 min" (units: ${TIME_UNIT_LIST})`,
       });
       return z.NEVER;
     }
     return ms;
   })
-  .meta({ description: 'A time: a number of milliseconds, or a string with a unit (ns, us, ms, s, min, h), e.g. "250 ms".' });
+  .meta({ description: `A time: a number of milliseconds, or a string with a unit (${TIME_UNIT_LIST}), e.g. "250 ms".` });
 
 /** Parameters in `unit` (default ms) unless given as a string with its own unit. */
 const quantity = z.union([z.number(), z.string()]);
 
 const truncation = {
-  unit: timeUnit.optional().meta({ description: "Unit of bare numbers in this spec (default ms)." }),
+  unit: timeUnitSchema.optional().meta({ description: "Unit of bare numbers in this spec (default ms)." }),
   min: quantity.optional().meta({ description: "Lower bound; draws below it are handled by `truncation`." }),
   max: quantity.optional().meta({ description: "Upper bound; draws above it are handled by `truncation`." }),
   truncation: z.enum(["redraw", "clamp"]).optional().meta({ description: "redraw (default): draw again until inside [min, max]; clamp: move the draw to the bound." }),

@@ -8,9 +8,14 @@ export const TIME_UNITS_MS: Readonly<Record<string, number>> = {
   sec: 1000,
   min: 60_000,
   h: 3_600_000,
+  /** A day, for long runs (a simulated week is "7 d"). */
+  d: 86_400_000,
 };
 
-export type TimeUnit = "ns" | "us" | "µs" | "ms" | "s" | "sec" | "min" | "h";
+/** The units, for messages and schema descriptions: "ns, us, µs, ms, s, sec, min, h, d". */
+export const TIME_UNIT_LIST = Object.keys(TIME_UNITS_MS).join(", ");
+
+export type TimeUnit = "ns" | "us" | "µs" | "ms" | "s" | "sec" | "min" | "h" | "d";
 
 const DURATION_PATTERN = /^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*([a-zµ]+)\s*$/;
 

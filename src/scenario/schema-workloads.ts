@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { distributionSpecSchema, durationSchema } from "../random/distribution-spec.js";
+import { distributionSpecSchema, durationSchema, timeUnitSchema } from "../random/distribution-spec.js";
 import {
   DEFAULT_FRAME_SIZE_PX,
   DEFAULT_JPEG_RATIO,
@@ -21,7 +21,6 @@ import { idSchema } from "./schema-common.js";
  * "ms" unit is read as tokens (or as a score) since they carry no unit.
  */
 
-const timeUnit = z.enum(["ns", "us", "µs", "ms", "s", "sec", "min", "h"]);
 const frameModel = idSchema.meta({ description: "Inference model, a key of the serving node's hardware profile `models`." });
 const frameSize = z
   .number()
@@ -75,7 +74,7 @@ const traceWorkload = z
     model: frameModel,
     file: z.string().min(1).meta({ description: "A CSV file with a header, relative to the scenario file." }),
     timeColumn: z.string().min(1).meta({ description: 'The column of arrival times: numbers (in timeUnit) or date-times such as "2023-11-16 18:17:03.9799600".' }),
-    timeUnit: timeUnit.optional().meta({ description: `Unit of numeric times. Default ${DEFAULT_TIME_UNIT}.` }),
+    timeUnit: timeUnitSchema.optional().meta({ description: `Unit of numeric times. Default ${DEFAULT_TIME_UNIT}.` }),
     frameSizePx: frameSize,
     requestBytes: z.number().int().nonnegative().optional().meta({ description: "Bytes sent per request. Default 0." }),
     resultBytes: z.number().int().nonnegative().optional().meta({ description: "Bytes of the reply. Default 0." }),
@@ -118,7 +117,7 @@ const queryTraceWorkload = z
       .min(1)
       .optional()
       .meta({ description: `Arrival times: numbers in timeUnit or date-times. Default "${DEFAULT_QUERY_TRACE_COLUMNS.time}".` }),
-    timeUnit: timeUnit.optional().meta({ description: `Unit of numeric times. Default ${DEFAULT_TIME_UNIT}.` }),
+    timeUnit: timeUnitSchema.optional().meta({ description: `Unit of numeric times. Default ${DEFAULT_TIME_UNIT}.` }),
     promptColumn: z
       .string()
       .min(1)

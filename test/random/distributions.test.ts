@@ -32,6 +32,8 @@ describe("durations", () => {
     expect(parseDuration("2 s")).toBe(2000);
     expect(parseDuration("1.5 min")).toBe(90_000);
     expect(parseDuration("1h")).toBe(3_600_000);
+    // A simulated week (issue 16's long runs): 7 × 24 × 3,600,000 ms.
+    expect(parseDuration("7 d")).toBe(604_800_000);
     expect(parseDuration("500 us")).toBeCloseTo(0.5, 12);
     expect(parseDuration(12)).toBe(12);
     expect(parseDuration(2, "s")).toBe(2000);
