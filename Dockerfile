@@ -10,9 +10,11 @@
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-# --ignore-scripts: the package's `prepare` (the build) needs the sources, copied next; no dependency has an install script.
+# --ignore-scripts: the package's `prepare` (the build) needs the sources, copied next; the one dependency install
+# script (esbuild's) only checks its platform binary, which npm installs as an optional dependency.
 RUN npm ci --no-audit --no-fund --ignore-scripts
 COPY tsconfig.json tsconfig.build.json ./
+COPY scripts/bundle.mjs ./scripts/
 COPY src ./src
 RUN npm run build \
  && npm prune --omit=dev --no-audit --no-fund

@@ -1,4 +1,8 @@
-import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 
-/** The package version, read once from package.json (one level above this module in both src/ and dist/). */
-export const SIMULATOR_VERSION: string = (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }).version;
+/**
+ * The package version, read once from package.json, found by the package's own name (Node resolves
+ * a package's name from inside it through its "exports"): the same lookup from src/, from the
+ * library's dist/version.js and from a chunk of the bundled CLI in dist/cli/ (scripts/bundle.mjs).
+ */
+export const SIMULATOR_VERSION: string = (createRequire(import.meta.url)("continuum-sim/package.json") as { version: string }).version;

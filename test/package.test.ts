@@ -39,6 +39,8 @@ describe("npm pack: what the tarball holds", () => {
       "README.md",
       "CHANGELOG.md",
       "dist/cli/bin.js",
+      "dist/cli/run-worker.js",
+      "dist/cli/bridge-worker.js",
       "dist/index.js",
       "dist/index.d.ts",
       "docs/library.md",
@@ -55,6 +57,20 @@ describe("npm pack: what the tarball holds", () => {
     // Every doc and every sweep of the repository, not a chosen few.
     for (const folder of ["docs", "sweeps", "scenarios"]) {
       for (const name of readdirSync(join(REPO, folder))) expect(files, `${folder}/${name}`).toContain(`${folder}/${name}`);
+    }
+  });
+
+  it("ships every chunk the bundled CLI and its workers import, statically or on use (scripts/bundle.mjs)", () => {
+    const queue = ["bin.js", "run-worker.js", "bridge-worker.js"];
+    for (const seen = new Set(queue); queue.length > 0; ) {
+      const name = queue.shift() as string;
+      expect(files, `dist/cli/${name}`).toContain(`dist/cli/${name}`);
+      for (const match of readFileSync(join(REPO, "dist", "cli", name), "utf8").matchAll(/(?:from\s*|import\(\s*)"\.\/([^"]+\.js)"/g)) {
+        if (!seen.has(match[1])) {
+          seen.add(match[1]);
+          queue.push(match[1]);
+        }
+      }
     }
   });
 

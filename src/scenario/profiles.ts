@@ -7,7 +7,7 @@ import { hardwareProfileSchema, type HardwareProfile, type ServiceCurve } from "
 import { readJsonFile } from "./json-text.js";
 import { toInputIssues } from "./zod-issues.js";
 
-/** The hardware-profiles/ folder shipped with the package (two levels above this module in src/ and dist/). */
+/** The hardware-profiles/ folder shipped with the package (two levels above this module in src/scenario/, dist/scenario/ and the bundled CLI's dist/cli/). */
 export const BUILTIN_PROFILE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..", "hardware-profiles");
 
 /** Profiles found in the given folders, earlier folders shadowing later ones; loaded lazily and checked on load. */

@@ -17,7 +17,7 @@ export const DEFAULT_SHARDS = 4;
 /** Worker threads (and CPUs) per shard when --jobs is not given: the cluster, not the pod, provides the parallelism. */
 export const DEFAULT_SHARD_JOBS = 1;
 
-/** The package's root: two levels above this module in both src/sweep/ and dist/sweep/. */
+/** The package's root: two levels above this module in src/sweep/, dist/sweep/ and the bundled CLI's dist/cli/ (scripts/bundle.mjs). */
 export const PACKAGE_ROOT = fileURLToPath(new URL("../..", import.meta.url)).replace(/\/$/, "");
 
 /** Where the Dockerfile puts the package inside the image (its WORKDIR). */

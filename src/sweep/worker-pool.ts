@@ -5,7 +5,10 @@ import { temporaryName } from "../io/atomic-file.js";
 import { guardTemporary } from "../io/cleanup.js";
 import { runFiles, type RunContext, type RunOutcome } from "./run-one.js";
 
-/** The compiled worker script beside this module (dist/sweep/run-worker.js). */
+/**
+ * The worker script beside this module: dist/sweep/run-worker.js for the library (tsc), dist/cli/run-worker.js
+ * for the bundled CLI, whose chunks sit beside its entries (scripts/bundle.mjs).
+ */
 const WORKER_URL = new URL("./run-worker.js", import.meta.url);
 
 /**

@@ -66,6 +66,20 @@ describe("Dockerfile (static checks)", () => {
     expect(stage.slice(0, install).filter((i) => i.keyword === "COPY")).toHaveLength(1);
   });
 
+  it("the build stage copies, before npm run build, every file the build script runs (scripts/bundle.mjs)", () => {
+    const stage = stages.find((instructions) => instructions.some((i) => i.keyword === "RUN" && /\bnpm run build\b/.test(i.args))) as Instruction[];
+    const build = indexOf(stage, (i) => i.keyword === "RUN" && /\bnpm run build\b/.test(i.args));
+    const copied = stage.slice(0, build).flatMap((i) => (i.keyword === "COPY" ? i.args.split(/\s+/).slice(0, -1) : []));
+    const { scripts } = JSON.parse(readFileSync(join(REPO, "package.json"), "utf8")) as { scripts: Record<string, string> };
+    const run = [...scripts.build.matchAll(/\bnode\s+(\S+)/g)].map((match) => match[1]);
+    expect(run.length, scripts.build).toBeGreaterThan(0);
+    for (const file of run)
+      expect(
+        copied.some((source) => file === source || file.startsWith(`${source.replace(/\/$/, "")}/`)),
+        file,
+      ).toBe(true);
+  });
+
   it("the image runs as a non-root user (uid 1000, as the k8s pods' runAsUser) after the last RUN", () => {
     const user = indexOf(final, (i) => i.keyword === "USER");
     expect(user).toBeGreaterThan(0);

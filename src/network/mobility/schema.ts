@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { durationSchema } from "../../random/distribution-spec.js";
 import type { AccessSettings } from "../wireless/access.js";
 import type { MobilitySettings, TraceSample } from "./models.js";

@@ -3,7 +3,10 @@ import { SimulationError } from "../../errors.js";
 import { BRIDGE_BUFFER_BYTES, BridgeState } from "./bridge-states.js";
 import type { PolicyBridge } from "./fifo-bridge.js";
 
-/** The compiled worker script beside this module (dist/schedulers/external/bridge-worker.js). */
+/**
+ * The worker script beside this module: dist/schedulers/external/bridge-worker.js for the library (tsc),
+ * dist/cli/bridge-worker.js for the bundled CLI, whose chunks sit beside its entries (scripts/bundle.mjs).
+ */
 const WORKER_URL = new URL("./bridge-worker.js", import.meta.url);
 
 /**
