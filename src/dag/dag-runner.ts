@@ -1,10 +1,8 @@
 import { SimulationError } from "../errors.js";
-import type { RandomStreams } from "../engine/rng.js";
 import type { Simulator } from "../engine/simulator.js";
-import type { Sampler } from "../random/distributions.js";
 import type { PlacementEstimates, PlacementPolicy } from "./placement.js";
-import type { StationClient, Stations } from "./stations.js";
-import { DEVICE_END, type DagApplication, ON_DEVICE, type Place, placeName } from "./types.js";
+import type { DagJobInfo, StageClient, StageExecutor, StageExecutors } from "./stage-executor.js";
+import { DEVICE_END, type DagApplication, ON_DEVICE, type Place } from "./types.js";
 
 /**
  * The network as the graphs see it: an interface of their own so that tests can give a fixed
@@ -34,9 +32,11 @@ export interface DagJobRecord {
   latencyMs: number;
   /** Where each stage ran, by stage index. */
   places: Place[];
-  /** Wait in its station's queue and service there, by stage index. */
+  /** Wait in its station's queue and service there, by stage index; a stage attempted several times: the sums over its attempts. */
   waitMs: number[];
   serviceMs: number[];
+  /** Visits per stage (attempts; 0 for a stage the job did not reach). */
+  attempts: number[];
   /** Transfer time of each edge, by edge index (0 between a place and itself). */
   transferMs: number[];
 }
@@ -47,16 +47,16 @@ export interface DagObserver {
   completed(record: DagJobRecord): void;
   /** The job was lost at a crashed node (its other branches, if any, run on and are ignored). */
   lost?(device: number, arrivalMs: number): void;
+  /** The job failed: stage `stage` failed its last attempt (its other branches, if any, run on and are ignored). `endMs` is now. */
+  failed?(record: DagJobRecord, stage: number): void;
 }
 
 /** A job in flight. */
-interface Job {
-  sequence: number;
-  device: number;
-  arrivalMs: number;
+interface Job extends DagJobInfo {
   hosts: Int32Array;
-  /** The station of each stage's host. */
-  stations: Int32Array;
+  /** Each stage's handle at its executor (a station for a station stage). */
+  handles: Int32Array;
+  attempts: Int32Array;
   /** Inputs still to arrive, per stage: the stage queues when its last input is in (a join). */
   inputsLeft: Int32Array;
   waitMs: Float64Array;
@@ -64,9 +64,10 @@ interface Job {
   transferStart: Float64Array;
   transferMs: Float64Array;
   sinksLeft: number;
-  /** Transfers in flight and visits at stations: a lost job's slot is reused only once none is left (their events name it). */
+  /** Transfers in flight and visits at stations: an ended job's slot is reused only once none is left (their events name it). */
   pending: number;
-  lost: boolean;
+  /** Lost or failed: what is still pending of it is ignored. */
+  over: boolean;
 }
 
 /**
@@ -76,33 +77,42 @@ interface Job {
  * last input is in, and on finishing sends its bytes along every output edge (a fork); the job is
  * recorded when its last sink edge is back on the device.
  *
- * Event arguments: a transfer is job slot * edges + edge, a station visit job slot * stages +
- * stage; job slots are reused once a job ends.
+ * A stage's visits are run by the executor of its kind (StageExecutors: stations, or the query
+ * traffic for query stages). A visit that fails sends the job into the same stage again (a new
+ * attempt: a self-edge of the stage, not a cycle in the graph) while the stage's maxAttempts allow;
+ * then the job fails.
+ *
+ * Event arguments: a transfer is job slot * edges + edge, a visit job slot * stages + stage; job
+ * slots are reused once a job ends.
  */
-export class DagRunner implements StationClient {
+export class DagRunner implements StageClient {
   private readonly jobs: (Job | undefined)[] = [];
   private readonly freeSlots: number[] = [];
-  private readonly samplers: Sampler[][];
+  /** Per stage: the executor of its kind. */
+  private readonly executors: StageExecutor[];
   /** Inputs per stage: a new job's countdown to each join. */
   private readonly inputCounts: Int32Array;
   private readonly arrivedKind: number;
-  private readonly client: number;
   private submitted = 0;
 
   constructor(
     private readonly sim: Simulator,
     readonly app: DagApplication,
-    private readonly stations: Stations,
+    executors: StageExecutors,
     private readonly network: DagNetwork,
     private readonly placement: PlacementPolicy,
-    streams: RandomStreams,
     private readonly observer: DagObserver,
   ) {
-    // One stream per (stage, host): a stage's draws at one place do not move with another stage's or place's.
-    this.samplers = app.stages.map((stage) => stage.hosts.map((host) => host.serviceTime.bind(streams.stream(`dag/${app.id}/${stage.id}/${placeName(app, host.place)}/service`))));
+    // Each kind's executor is built once, if a stage needs it.
+    const station = app.stages.some((stage) => stage.query === undefined) ? executors.station?.(app, this) : undefined;
+    const query = app.stages.some((stage) => stage.query !== undefined) ? executors.query?.(app, this) : undefined;
+    this.executors = app.stages.map((stage) => {
+      const executor = stage.query === undefined ? station : query;
+      if (executor === undefined) throw new SimulationError(`application ${app.id}: stage ${stage.id} is a ${stage.query === undefined ? "station" : "query"} stage, and nothing runs those here`);
+      return executor;
+    });
     this.inputCounts = Int32Array.from(app.stages, (stage) => stage.inputs.length);
     this.arrivedKind = sim.registerKind((token) => this.delivered(token));
-    this.client = stations.addClient(this);
   }
 
   /** Jobs submitted and not yet back. */
@@ -112,7 +122,7 @@ export class DagRunner implements StationClient {
 
   /** Arrival times of the jobs still in flight, in order of submission (for the unfinished and unfinished-late counts at the end). */
   inFlightArrivalsMs(): number[] {
-    const live = this.jobs.filter((job): job is Job => job !== undefined && !job.lost).sort((a, b) => a.sequence - b.sequence);
+    const live = this.jobs.filter((job): job is Job => job !== undefined && !job.over).sort((a, b) => a.sequence - b.sequence);
     return live.map((job) => job.arrivalMs);
   }
 
@@ -122,20 +132,19 @@ export class DagRunner implements StationClient {
     const stageCount = app.stages.length;
     const edgeCount = app.edges.length;
     const hosts = this.placement(app, this.estimatesFor(device));
-    const stations = new Int32Array(stageCount);
+    const handles = new Int32Array(stageCount);
     for (let s = 0; s < stageCount; s++) {
       const stage = app.stages[s];
-      const host = stage.hosts[hosts[s]];
-      if (host === undefined) throw new SimulationError(`placement of ${app.id} chose host ${hosts[s]} for stage ${stage.id}, which has ${stage.hosts.length}`);
-      stations[s] = this.stations.station(stage.service, host.place, device, host.slots);
-      this.stations.expect(stations[s]);
+      if (stage.hosts[hosts[s]] === undefined) throw new SimulationError(`placement of ${app.id} chose host ${hosts[s]} for stage ${stage.id}, which has ${stage.hosts.length}`);
+      handles[s] = this.executors[s].reserve(s, hosts[s], device);
     }
     const job: Job = {
       sequence: this.submitted++,
       device,
       arrivalMs: this.sim.now,
       hosts,
-      stations,
+      handles,
+      attempts: new Int32Array(stageCount),
       inputsLeft: this.inputCounts.slice(),
       waitMs: new Float64Array(stageCount),
       serviceMs: new Float64Array(stageCount),
@@ -143,7 +152,7 @@ export class DagRunner implements StationClient {
       transferMs: new Float64Array(edgeCount),
       sinksLeft: app.sinkEdges.length,
       pending: 0,
-      lost: false,
+      over: false,
     };
     const slot = this.freeSlots.length > 0 ? (this.freeSlots.pop() as number) : this.jobs.length;
     this.jobs[slot] = job;
@@ -162,10 +171,10 @@ export class DagRunner implements StationClient {
     this.arrived(slot, job, k);
   }
 
-  /** One of the job's transfers or visits ended: false when the job was lost (its slot is freed once nothing of it is pending). */
+  /** One of the job's transfers or visits ended: false when the job is over (its slot is freed once nothing of it is pending). */
   private settle(slot: number, job: Job): boolean {
     job.pending--;
-    if (!job.lost) return true;
+    if (!job.over) return true;
     this.releaseIfIdle(slot, job);
     return false;
   }
@@ -173,25 +182,32 @@ export class DagRunner implements StationClient {
   started(token: number, waitMs: number): void {
     const stageCount = this.app.stages.length;
     const slot = Math.floor(token / stageCount);
-    (this.jobs[slot] as Job).waitMs[token - slot * stageCount] = waitMs;
+    (this.jobs[slot] as Job).waitMs[token - slot * stageCount] += waitMs;
   }
 
-  finished(token: number, serviceMs: number): void {
+  finished(token: number, serviceMs: number, passed: boolean): void {
     const stageCount = this.app.stages.length;
     const slot = Math.floor(token / stageCount);
     const stage = token - slot * stageCount;
     const job = this.jobs[slot] as Job;
     if (!this.settle(slot, job)) return;
-    job.serviceMs[stage] = serviceMs;
-    for (const k of this.app.stages[stage].outputs) this.send(slot, job, k);
+    job.serviceMs[stage] += serviceMs;
+    if (passed) {
+      for (const k of this.app.stages[stage].outputs) this.send(slot, job, k);
+    } else if (job.attempts[stage] < this.app.stages[stage].maxAttempts) this.visit(slot, job, stage);
+    else {
+      job.over = true;
+      this.observer.failed?.(this.record(job), stage);
+      this.releaseIfIdle(slot, job);
+    }
   }
 
   lost(token: number): void {
     const slot = Math.floor(token / this.app.stages.length);
     const job = this.jobs[slot] as Job;
     job.pending--;
-    if (!job.lost) {
-      job.lost = true;
+    if (!job.over) {
+      job.over = true;
       this.observer.lost?.(job.device, job.arrivalMs);
     }
     this.releaseIfIdle(slot, job);
@@ -231,15 +247,26 @@ export class DagRunner implements StationClient {
       return;
     }
     if (--job.inputsLeft[to] > 0) return;
+    this.visit(slot, job, to);
+  }
+
+  /** One visit (attempt) of the job at stage `s` starts now. */
+  private visit(slot: number, job: Job, s: number): void {
     job.pending++;
-    this.stations.enter(job.stations[to], this.samplers[to][job.hosts[to]], this.client, slot * this.app.stages.length + to);
+    job.attempts[s]++;
+    this.executors[s].enter(job.handles[s], s, job.hosts[s], job, slot * this.app.stages.length + s);
   }
 
   private complete(slot: number, job: Job): void {
     this.jobs[slot] = undefined;
     this.freeSlots.push(slot);
+    this.observer.completed(this.record(job));
+  }
+
+  /** The job as it stands now (its end). */
+  private record(job: Job): DagJobRecord {
     const now = this.sim.now;
-    this.observer.completed({
+    return {
       job: job.sequence,
       device: job.device,
       arrivalMs: job.arrivalMs,
@@ -248,20 +275,16 @@ export class DagRunner implements StationClient {
       places: Array.from(job.hosts, (h, s) => this.app.stages[s].hosts[h].place),
       waitMs: Array.from(job.waitMs),
       serviceMs: Array.from(job.serviceMs),
+      attempts: Array.from(job.attempts),
       transferMs: Array.from(job.transferMs),
-    });
+    };
   }
 
-  /** Estimates for a job of `device` arriving now: the network's expected transfers, the stations' queues as they are. */
+  /** Estimates for a job of `device` arriving now: the network's expected transfers, the executors' queues as they are. */
   private estimatesFor(device: number): PlacementEstimates {
-    const app = this.app;
     return {
       transferMs: (from, to, bytes) => (from === to ? 0 : this.network.expectedTransferMs(device, from, to, bytes)),
-      waitMs: (s, h) => {
-        const stage = app.stages[s];
-        const host = stage.hosts[h];
-        return this.stations.expectedWaitMs(this.stations.station(stage.service, host.place, device, host.slots), host.meanServiceMs);
-      },
+      waitMs: (s, h) => this.executors[s].expectedWaitMs(s, h, device),
     };
   }
 }
