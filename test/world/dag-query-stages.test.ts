@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { InputError } from "../../src/errors.js";
 import type { RunResults } from "../../src/metrics/results-schema.js";
+import { formatSummary } from "../../src/cli/summary.js";
 import { simulate } from "../../src/run/simulate.js";
 import { llmScenario } from "../llm/llm-helpers.js";
 
@@ -92,6 +93,16 @@ describe("retrieve (a station) -> generate (a query stage)", () => {
     const results = run({ successProbability: 0, passed: { time: "4 s", tokens: TOKENS }, failed: { time: "5 s", tokens: TOKENS } });
     expect((results.applications ?? [])[0].failed).toBe(1);
     expect(results.queries?.jobs.generated).toBe(1);
+  });
+});
+
+describe("the text summary of an application scenario", () => {
+  it("states the applications' deadlines in its header (not 'none') and the failed jobs of an application that can fail", () => {
+    const doc = rag({ successProbability: 0, passed: { time: "4 s", tokens: TOKENS }, failed: { time: "5 s", tokens: TOKENS } });
+    (doc.applications as Record<string, unknown>[])[0].deadline = "6 s";
+    const text = formatSummary(simulate(llmScenario(doc)));
+    expect(text.split("\n")[0]).toMatch(/; QoS deadlines query total 60 min, application rag 6 s$/);
+    expect(text).toContain("application rag: 0/1 jobs, 1 failed, 0 lost");
   });
 });
 
