@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { InputError } from "../../src/errors.js";
 import type { RunResults } from "../../src/metrics/results-schema.js";
 import { formatSummary } from "../../src/cli/summary.js";
+import { parseReportResults } from "../../src/report/results-input.js";
 import { simulate } from "../../src/run/simulate.js";
 import { llmScenario } from "../llm/llm-helpers.js";
 
@@ -87,6 +88,12 @@ describe("retrieve (a station) -> generate (a query stage)", () => {
     expect(app.failed).toBe(1);
     expect(results.queries?.jobs.completed).toBe(3);
     expect(results.queries?.jobs.generated).toBe(3);
+  });
+
+  it("a results file read back (simulate report) keeps the failed count", () => {
+    const results = simulate(llmScenario(rag({ successProbability: 0, passed: { time: "4 s", tokens: TOKENS }, failed: { time: "5 s", tokens: TOKENS } })));
+    const read = parseReportResults(JSON.parse(JSON.stringify(results)), "test");
+    expect(read.runs[0].applications?.[0].failed).toBe(1);
   });
 
   it("maxAttempts 1 (the default): one attempt, and the job fails", () => {
