@@ -261,7 +261,7 @@ export class QueryTraffic implements Traffic {
    * the model is scaled to zero, it waits in the activator for a ready replica (the sources are
    * in frame-admission.ts). Only then is its node
    * chosen (runQuery); the router chose its route at creation. The wait since its creation is
-   * its first queueing. Pipeline stages are run at once (they skip both: a known limit).
+   * its first queueing. Query stages (pipelines' and applications') are run at once (they skip both: a known limit).
    */
   private admit(device: ResolvedDevice, workload: number, info: QueryInfo, mode: RouteMode): void {
     const control = this.context.control as WorldControl;
