@@ -28,6 +28,8 @@ export function formatSummary(results: Results): string {
     q.frameDeadlineMs === null ? "" : `frames ${formatDuration(q.frameDeadlineMs)}`,
     q.ttftDeadlineMs === null ? "" : `TTFT ${formatDuration(q.ttftDeadlineMs)}`,
     q.totalDeadlineMs === null ? "" : `query total ${formatDuration(q.totalDeadlineMs)}`,
+    // Each application's own end-to-end deadline (every run has the same applications).
+    ...(results.runs[0]?.applications ?? []).map((app) => (app.deadlineMs === null ? "" : `application ${app.application} ${formatDuration(app.deadlineMs)}`)),
   ].filter((d) => d !== "");
   lines.push(
     `${results.scenario.name}: ${results.scenario.devices} devices, ${results.scenario.nodes.length} nodes, ` +
@@ -58,7 +60,7 @@ function applicationLines(results: Results): string[] {
         return top === undefined ? `${stage.id} -` : `${stage.id}@${top.place}${top.share < 1 ? ` ${(top.share * 100).toFixed(0)}%` : ""}`;
       });
       lines.push(
-        `${run.label}: application ${app.application}: ${j.completed}/${j.generated} jobs, ${j.lost} lost, ${j.unfinished} unfinished; latency mean ${num(app.latency.mean)} ms, p95 ${num(app.latency.p95)} ms; ` +
+        `${run.label}: application ${app.application}: ${j.completed}/${j.generated} jobs, ${app.failed === undefined ? "" : `${app.failed} failed, `}${j.lost} lost, ${j.unfinished} unfinished; latency mean ${num(app.latency.mean)} ms, p95 ${num(app.latency.p95)} ms; ` +
           `violations ${j.violations} (${rate(j.violationRate)}); ${places.join(", ")}`,
       );
     }

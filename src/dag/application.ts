@@ -2,7 +2,20 @@ import { InputError, type InputIssue } from "../errors.js";
 import type { RandomStreams } from "../engine/rng.js";
 import { compileDistribution, meanOf } from "../random/distributions.js";
 import { suggestName } from "../text/nearest-name.js";
-import { type ApplicationSpec, DEVICE_END, DEVICE_NAME, type DagApplication, type DagEdge, type DagStage, ON_DEVICE, type Place, type StageHost } from "./types.js";
+import {
+  type ApplicationSpec,
+  DEVICE_END,
+  DEVICE_NAME,
+  type DagApplication,
+  type DagEdge,
+  type DagStage,
+  ON_DEVICE,
+  type Place,
+  QUERY_SERVICE,
+  type QueryStageEntry,
+  type StageHost,
+  type StationStageSpec,
+} from "./types.js";
 
 /**
  * Checks an application and resolves it against the node list: names to indices, distributions
@@ -10,7 +23,9 @@ import { type ApplicationSpec, DEVICE_END, DEVICE_NAME, type DagApplication, typ
  * paths relative to the application): unknown names with a suggestion, a cycle spelt out stage by
  * stage, a stage no edge reaches or leaves, no source or no sink edge, two slot counts for one
  * (service, place) station. Means of distributions without a closed form are estimated on a
- * private stream of `streams`, so placement is deterministic.
+ * private stream of `streams`, so placement is deterministic. A query stage has one host, the
+ * device (the device issues the query; the query router, not placement, picks where it runs),
+ * whose mean for placement is the stage's passed time on its reference node.
  */
 export function defineApplication(spec: ApplicationSpec, nodes: readonly string[], streams: RandomStreams): DagApplication {
   const issues: InputIssue[] = [];
@@ -30,7 +45,7 @@ export function defineApplication(spec: ApplicationSpec, nodes: readonly string[
   const placeNames = [DEVICE_NAME, ...nodes];
   const nodeIndex = new Map(nodes.map((id, i) => [id, i]));
   const stationSlots = new Map<string, { slots: number; path: string }>();
-  const hostsOf = spec.stages.map((stage, i) => resolveHosts(stage, i, nodeIndex, placeNames, stationSlots, streams, spec.id, issues));
+  const hostsOf = spec.stages.map((stage, i) => ("query" in stage ? queryHost(stage) : resolveHosts(stage, i, nodeIndex, placeNames, stationSlots, streams, spec.id, issues)));
   const edges: DagEdge[] = [];
   const edgeKeys = new Map<string, number>();
   spec.edges.forEach((edge, k) => {
@@ -80,12 +95,23 @@ export function defineApplication(spec: ApplicationSpec, nodes: readonly string[
   if (spec.deadlineMs !== undefined && !(spec.deadlineMs > 0 && Number.isFinite(spec.deadlineMs))) issues.push({ path: "deadlineMs", value: spec.deadlineMs, expected: "a positive number of ms" });
   if (issues.length > 0) throw new InputError("application", issues);
 
-  const stages: DagStage[] = spec.stages.map((stage, i) => ({ id: stage.id, service: stage.service, hosts: hostsOf[i], inputs: inputs[i], outputs: outputs[i] }));
-  return { id: spec.id, stages, edges, order, sourceEdges, sinkEdges, nodes: [...nodes], deadlineMs: spec.deadlineMs };
+  const stages: DagStage[] = spec.stages.map((stage, i) =>
+    "query" in stage
+      ? { id: stage.id, service: QUERY_SERVICE, query: stage.query, maxAttempts: stage.query.maxAttempts, hosts: hostsOf[i], inputs: inputs[i], outputs: outputs[i] }
+      : { id: stage.id, service: stage.service, query: undefined, maxAttempts: 1, hosts: hostsOf[i], inputs: inputs[i], outputs: outputs[i] },
+  );
+  const canFail = stages.some((stage) => stage.query !== undefined);
+  return { id: spec.id, stages, edges, order, sourceEdges, sinkEdges, nodes: [...nodes], deadlineMs: spec.deadlineMs, canFail };
+}
+
+/** A query stage's one host: the device, its passed time on the reference node as the mean placement expects (the service time itself is never drawn). */
+function queryHost(stage: QueryStageEntry): StageHost[] {
+  const meanServiceMs = stage.query.passed.timeMs;
+  return [{ place: ON_DEVICE, serviceTime: compileDistribution(meanServiceMs, "query"), meanServiceMs, slots: 1 }];
 }
 
 function resolveHosts(
-  stage: ApplicationSpec["stages"][number],
+  stage: StationStageSpec,
   i: number,
   nodeIndex: ReadonlyMap<string, number>,
   placeNames: readonly string[],

@@ -36,6 +36,12 @@ export interface DagResults {
   application: string;
   /** Jobs submitted in [warmup, end): the results@2 counts (late by deadlineMs). */
   jobs: JobCounts;
+  /**
+   * Only for an application with a query stage (one that can fail a job): jobs submitted in the
+   * window that failed (a stage's last attempt failed). Not in `jobs`: they are neither completed
+   * nor lost, and do not count as violations there.
+   */
+  failed?: number;
   deadlineMs: number | null;
   /** From arrival at the device to the last byte back, ms, of the jobs completed. */
   latency: StageSummary;
@@ -51,6 +57,7 @@ export interface DagResults {
  */
 export class DagResultsRecorder implements DagObserver {
   private readonly tally = newJobTally();
+  private failedJobs = 0;
   private readonly latency = new StageStats();
   private readonly waits: StageStats[];
   private readonly services: StageStats[];
@@ -74,6 +81,10 @@ export class DagResultsRecorder implements DagObserver {
 
   lost(_device: number, arrivalMs: number): void {
     if (arrivalMs >= this.warmupMs) this.tally.lost++;
+  }
+
+  failed(record: DagJobRecord): void {
+    if (record.arrivalMs >= this.warmupMs) this.failedJobs++;
   }
 
   completed(record: DagJobRecord): void {
@@ -102,6 +113,7 @@ export class DagResultsRecorder implements DagObserver {
     return {
       application: app.id,
       jobs: jobCountsOf(tally),
+      ...(app.canFail ? { failed: this.failedJobs } : {}),
       deadlineMs: app.deadlineMs ?? null,
       latency: this.latency.summary(),
       stages: app.stages.map((stage, s) => {

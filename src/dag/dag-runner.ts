@@ -1,10 +1,8 @@
 import { SimulationError } from "../errors.js";
-import type { RandomStreams } from "../engine/rng.js";
 import type { Simulator } from "../engine/simulator.js";
-import type { Sampler } from "../random/distributions.js";
 import type { PlacementEstimates, PlacementPolicy } from "./placement.js";
-import type { StationClient, Stations } from "./stations.js";
-import { DEVICE_END, type DagApplication, ON_DEVICE, type Place, placeName } from "./types.js";
+import type { StageClient, StageExecutor, StageExecutors } from "./stage-executor.js";
+import { DEVICE_END, type DagApplication, ON_DEVICE, type Place } from "./types.js";
 
 /**
  * The network as the graphs see it: an interface of their own so that tests can give a fixed
@@ -34,9 +32,11 @@ export interface DagJobRecord {
   latencyMs: number;
   /** Where each stage ran, by stage index. */
   places: Place[];
-  /** Wait in its station's queue and service there, by stage index. */
+  /** Wait in its station's queue and service there, by stage index; a stage attempted several times: the sums over its attempts. */
   waitMs: number[];
   serviceMs: number[];
+  /** Visits per stage (attempts; 0 for a stage the job did not reach). */
+  attempts: number[];
   /** Transfer time of each edge, by edge index (0 between a place and itself). */
   transferMs: number[];
 }
@@ -47,16 +47,19 @@ export interface DagObserver {
   completed(record: DagJobRecord): void;
   /** The job was lost at a crashed node (its other branches, if any, run on and are ignored). */
   lost?(device: number, arrivalMs: number): void;
+  /** The job failed: stage `stage` failed its last attempt (its other branches, if any, run on and are ignored). `endMs` is now. */
+  failed?(record: DagJobRecord, stage: number): void;
 }
 
-/** A job in flight. */
+/** A job in flight; the record of its slot, reused by the slot's next job (so its arrays are allocated once per slot). */
 interface Job {
   sequence: number;
   device: number;
   arrivalMs: number;
   hosts: Int32Array;
-  /** The station of each stage's host. */
-  stations: Int32Array;
+  /** Each stage's handle at its executor (a station for a station stage). */
+  handles: Int32Array;
+  attempts: Int32Array;
   /** Inputs still to arrive, per stage: the stage queues when its last input is in (a join). */
   inputsLeft: Int32Array;
   waitMs: Float64Array;
@@ -64,9 +67,10 @@ interface Job {
   transferStart: Float64Array;
   transferMs: Float64Array;
   sinksLeft: number;
-  /** Transfers in flight and visits at stations: a lost job's slot is reused only once none is left (their events name it). */
+  /** Transfers in flight and visits at stations: an ended job's slot is reused only once none is left (their events name it). */
   pending: number;
-  lost: boolean;
+  /** Lost or failed: what is still pending of it is ignored. */
+  over: boolean;
 }
 
 /**
@@ -76,33 +80,53 @@ interface Job {
  * last input is in, and on finishing sends its bytes along every output edge (a fork); the job is
  * recorded when its last sink edge is back on the device.
  *
- * Event arguments: a transfer is job slot * edges + edge, a station visit job slot * stages +
- * stage; job slots are reused once a job ends.
+ * A stage's visits are run by the executor of its kind (StageExecutors: stations, or the query
+ * traffic for query stages). A visit that fails sends the job into the same stage again (a new
+ * attempt: a self-edge of the stage, not a cycle in the graph) while the stage's maxAttempts allow;
+ * then the job fails.
+ *
+ * Event arguments: a transfer is job slot * edges + edge, a visit job slot * stages + stage; job
+ * slots are reused once a job ends.
  */
-export class DagRunner implements StationClient {
+export class DagRunner implements StageClient {
+  /** By slot: the job in it, undefined while the slot is free. */
   private readonly jobs: (Job | undefined)[] = [];
+  /** By slot: its job record, kept while the slot is free for the next job there. */
+  private readonly records: Job[] = [];
   private readonly freeSlots: number[] = [];
-  private readonly samplers: Sampler[][];
+  /** The device whose job placement is estimating for (read by `estimates`). */
+  private estimateDevice = 0;
+  private readonly estimates: PlacementEstimates;
+  /** Per stage: the executor of its kind. */
+  private readonly executors: StageExecutor[];
   /** Inputs per stage: a new job's countdown to each join. */
   private readonly inputCounts: Int32Array;
   private readonly arrivedKind: number;
-  private readonly client: number;
   private submitted = 0;
 
   constructor(
     private readonly sim: Simulator,
     readonly app: DagApplication,
-    private readonly stations: Stations,
+    executors: StageExecutors,
     private readonly network: DagNetwork,
     private readonly placement: PlacementPolicy,
-    streams: RandomStreams,
     private readonly observer: DagObserver,
   ) {
-    // One stream per (stage, host): a stage's draws at one place do not move with another stage's or place's.
-    this.samplers = app.stages.map((stage) => stage.hosts.map((host) => host.serviceTime.bind(streams.stream(`dag/${app.id}/${stage.id}/${placeName(app, host.place)}/service`))));
+    // Each kind's executor is built once, if a stage needs it.
+    const station = app.stages.some((stage) => stage.query === undefined) ? executors.station?.(app, this) : undefined;
+    const query = app.stages.some((stage) => stage.query !== undefined) ? executors.query?.(app, this) : undefined;
+    this.executors = app.stages.map((stage) => {
+      const executor = stage.query === undefined ? station : query;
+      if (executor === undefined) throw new SimulationError(`application ${app.id}: stage ${stage.id} is a ${stage.query === undefined ? "station" : "query"} stage, and nothing runs those here`);
+      return executor;
+    });
     this.inputCounts = Int32Array.from(app.stages, (stage) => stage.inputs.length);
     this.arrivedKind = sim.registerKind((token) => this.delivered(token));
-    this.client = stations.addClient(this);
+    // One estimates object for every job (placement is synchronous): the network's expected transfers, the executors' queues as they are.
+    this.estimates = {
+      transferMs: (from, to, bytes) => (from === to ? 0 : this.network.expectedTransferMs(this.estimateDevice, from, to, bytes)),
+      waitMs: (s, h) => this.executors[s].expectedWaitMs(s, h, this.estimateDevice),
+    };
   }
 
   /** Jobs submitted and not yet back. */
@@ -112,7 +136,7 @@ export class DagRunner implements StationClient {
 
   /** Arrival times of the jobs still in flight, in order of submission (for the unfinished and unfinished-late counts at the end). */
   inFlightArrivalsMs(): number[] {
-    const live = this.jobs.filter((job): job is Job => job !== undefined && !job.lost).sort((a, b) => a.sequence - b.sequence);
+    const live = this.jobs.filter((job): job is Job => job !== undefined && !job.over).sort((a, b) => a.sequence - b.sequence);
     return live.map((job) => job.arrivalMs);
   }
 
@@ -120,35 +144,53 @@ export class DagRunner implements StationClient {
   submit(device: number): void {
     const app = this.app;
     const stageCount = app.stages.length;
-    const edgeCount = app.edges.length;
-    const hosts = this.placement(app, this.estimatesFor(device));
-    const stations = new Int32Array(stageCount);
+    this.estimateDevice = device;
+    const hosts = this.placement(app, this.estimates);
+    const slot = this.freeSlots.length > 0 ? (this.freeSlots.pop() as number) : this.jobs.length;
+    const job = this.records[slot] ?? this.newRecord(slot);
+    job.sequence = this.submitted++;
+    job.device = device;
+    job.arrivalMs = this.sim.now;
+    job.hosts.set(hosts);
     for (let s = 0; s < stageCount; s++) {
       const stage = app.stages[s];
-      const host = stage.hosts[hosts[s]];
-      if (host === undefined) throw new SimulationError(`placement of ${app.id} chose host ${hosts[s]} for stage ${stage.id}, which has ${stage.hosts.length}`);
-      stations[s] = this.stations.station(stage.service, host.place, device, host.slots);
-      this.stations.expect(stations[s]);
+      if (stage.hosts[hosts[s]] === undefined) throw new SimulationError(`placement of ${app.id} chose host ${hosts[s]} for stage ${stage.id}, which has ${stage.hosts.length}`);
+      job.handles[s] = this.executors[s].reserve(s, hosts[s], device);
     }
+    job.attempts.fill(0);
+    job.inputsLeft.set(this.inputCounts);
+    job.waitMs.fill(0);
+    job.serviceMs.fill(0);
+    job.transferMs.fill(0);
+    job.sinksLeft = app.sinkEdges.length;
+    job.pending = 0;
+    job.over = false;
+    this.jobs[slot] = job;
+    this.observer.submitted(device, job.arrivalMs);
+    for (const k of app.sourceEdges) this.send(slot, job, k);
+  }
+
+  private newRecord(slot: number): Job {
+    const stageCount = this.app.stages.length;
+    const edgeCount = this.app.edges.length;
     const job: Job = {
-      sequence: this.submitted++,
-      device,
-      arrivalMs: this.sim.now,
-      hosts,
-      stations,
-      inputsLeft: this.inputCounts.slice(),
+      sequence: 0,
+      device: 0,
+      arrivalMs: 0,
+      hosts: new Int32Array(stageCount),
+      handles: new Int32Array(stageCount),
+      attempts: new Int32Array(stageCount),
+      inputsLeft: new Int32Array(stageCount),
       waitMs: new Float64Array(stageCount),
       serviceMs: new Float64Array(stageCount),
       transferStart: new Float64Array(edgeCount),
       transferMs: new Float64Array(edgeCount),
-      sinksLeft: app.sinkEdges.length,
+      sinksLeft: 0,
       pending: 0,
-      lost: false,
+      over: false,
     };
-    const slot = this.freeSlots.length > 0 ? (this.freeSlots.pop() as number) : this.jobs.length;
-    this.jobs[slot] = job;
-    this.observer.submitted(device, job.arrivalMs);
-    for (const k of app.sourceEdges) this.send(slot, job, k);
+    this.records[slot] = job;
+    return job;
   }
 
   /** The last byte of transfer `token` arrived (scheduled here for a fixed time; called by the network otherwise). */
@@ -162,10 +204,10 @@ export class DagRunner implements StationClient {
     this.arrived(slot, job, k);
   }
 
-  /** One of the job's transfers or visits ended: false when the job was lost (its slot is freed once nothing of it is pending). */
+  /** One of the job's transfers or visits ended: false when the job is over (its slot is freed once nothing of it is pending). */
   private settle(slot: number, job: Job): boolean {
     job.pending--;
-    if (!job.lost) return true;
+    if (!job.over) return true;
     this.releaseIfIdle(slot, job);
     return false;
   }
@@ -173,25 +215,32 @@ export class DagRunner implements StationClient {
   started(token: number, waitMs: number): void {
     const stageCount = this.app.stages.length;
     const slot = Math.floor(token / stageCount);
-    (this.jobs[slot] as Job).waitMs[token - slot * stageCount] = waitMs;
+    (this.jobs[slot] as Job).waitMs[token - slot * stageCount] += waitMs;
   }
 
-  finished(token: number, serviceMs: number): void {
+  finished(token: number, serviceMs: number, passed: boolean): void {
     const stageCount = this.app.stages.length;
     const slot = Math.floor(token / stageCount);
     const stage = token - slot * stageCount;
     const job = this.jobs[slot] as Job;
     if (!this.settle(slot, job)) return;
-    job.serviceMs[stage] = serviceMs;
-    for (const k of this.app.stages[stage].outputs) this.send(slot, job, k);
+    job.serviceMs[stage] += serviceMs;
+    if (passed) {
+      for (const k of this.app.stages[stage].outputs) this.send(slot, job, k);
+    } else if (job.attempts[stage] < this.app.stages[stage].maxAttempts) this.visit(slot, job, stage);
+    else {
+      job.over = true;
+      this.observer.failed?.(this.record(job), stage);
+      this.releaseIfIdle(slot, job);
+    }
   }
 
   lost(token: number): void {
     const slot = Math.floor(token / this.app.stages.length);
     const job = this.jobs[slot] as Job;
     job.pending--;
-    if (!job.lost) {
-      job.lost = true;
+    if (!job.over) {
+      job.over = true;
       this.observer.lost?.(job.device, job.arrivalMs);
     }
     this.releaseIfIdle(slot, job);
@@ -231,37 +280,45 @@ export class DagRunner implements StationClient {
       return;
     }
     if (--job.inputsLeft[to] > 0) return;
+    this.visit(slot, job, to);
+  }
+
+  /** One visit (attempt) of the job at stage `s` starts now. */
+  private visit(slot: number, job: Job, s: number): void {
     job.pending++;
-    this.stations.enter(job.stations[to], this.samplers[to][job.hosts[to]], this.client, slot * this.app.stages.length + to);
+    job.attempts[s]++;
+    this.executors[s].enter(job.handles[s], s, job.hosts[s], job, slot * this.app.stages.length + s);
   }
 
   private complete(slot: number, job: Job): void {
     this.jobs[slot] = undefined;
     this.freeSlots.push(slot);
+    this.observer.completed(this.record(job));
+  }
+
+  /** The job as it stands now (its end). Plain loops: Array.from over a typed array walks its iterator, measured 4 µs a call. */
+  private record(job: Job): DagJobRecord {
     const now = this.sim.now;
-    this.observer.completed({
+    const stages = this.app.stages;
+    const places = new Array<Place>(stages.length);
+    for (let s = 0; s < stages.length; s++) places[s] = stages[s].hosts[job.hosts[s]].place;
+    return {
       job: job.sequence,
       device: job.device,
       arrivalMs: job.arrivalMs,
       endMs: now,
       latencyMs: now - job.arrivalMs,
-      places: Array.from(job.hosts, (h, s) => this.app.stages[s].hosts[h].place),
-      waitMs: Array.from(job.waitMs),
-      serviceMs: Array.from(job.serviceMs),
-      transferMs: Array.from(job.transferMs),
-    });
-  }
-
-  /** Estimates for a job of `device` arriving now: the network's expected transfers, the stations' queues as they are. */
-  private estimatesFor(device: number): PlacementEstimates {
-    const app = this.app;
-    return {
-      transferMs: (from, to, bytes) => (from === to ? 0 : this.network.expectedTransferMs(device, from, to, bytes)),
-      waitMs: (s, h) => {
-        const stage = app.stages[s];
-        const host = stage.hosts[h];
-        return this.stations.expectedWaitMs(this.stations.station(stage.service, host.place, device, host.slots), host.meanServiceMs);
-      },
+      places,
+      waitMs: plain(job.waitMs),
+      serviceMs: plain(job.serviceMs),
+      attempts: plain(job.attempts),
+      transferMs: plain(job.transferMs),
     };
   }
+}
+
+function plain(values: Float64Array | Int32Array): number[] {
+  const out = new Array<number>(values.length);
+  for (let i = 0; i < values.length; i++) out[i] = values[i];
+  return out;
 }

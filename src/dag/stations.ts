@@ -3,17 +3,8 @@ import type { Simulator } from "../engine/simulator.js";
 import { growFloat64, growInt32, growUint8 } from "../engine/typed-arrays.js";
 import type { Sampler } from "../random/distributions.js";
 import { IntQueue } from "../world/frames/task-pool.js";
+import type { StageClient } from "./stage-executor.js";
 import { ON_DEVICE, type Place } from "./types.js";
-
-/** What a station tells the one who sent a visit. */
-export interface StationClient {
-  /** The visit took a server after waiting `waitMs` in the queue. */
-  started(token: number, waitMs: number): void;
-  /** Its service of `serviceMs` ended and its server is free. */
-  finished(token: number, serviceMs: number): void;
-  /** The visit was lost: its node crashed while it queued or served there, or it reached the node while down. */
-  lost(token: number): void;
-}
 
 /**
  * The stations of application graphs: one c-server FIFO queue per (service, place), a device's
@@ -50,7 +41,7 @@ export class Stations {
   /** 1 for a visit in service when its node crashed: its end event still fires, and only frees the record. */
   private visitLost: Uint8Array = new Uint8Array(64);
   private readonly visitSampler: (Sampler | undefined)[] = [];
-  private readonly clients: StationClient[] = [];
+  private readonly clients: StageClient[] = [];
   private readonly free: number[] = [];
   private used = 0;
   private readonly doneKind: number;
@@ -60,7 +51,7 @@ export class Stations {
   }
 
   /** Registers who is told about its visits; returns the id to pass to `enter`. */
-  addClient(client: StationClient): number {
+  addClient(client: StageClient): number {
     this.clients.push(client);
     return this.clients.length - 1;
   }
@@ -206,7 +197,8 @@ export class Stations {
     // The freed server goes to the head of the queue before the client hears of the end, so a visit the client sends here at once queues behind it.
     const queue = this.queues[station];
     if (queue.size > 0) this.start(queue.shift());
-    client.finished(token, service);
+    // A station's visit always passes: only query stages fail.
+    client.finished(token, service, true);
   }
 
   private allocate(): number {

@@ -1,3 +1,4 @@
+import type { PipelineStageSpec } from "../llm/resolved.js";
 import type { CompiledDistribution } from "../random/distributions.js";
 import type { DistributionSpec } from "../random/distribution-spec.js";
 
@@ -33,13 +34,36 @@ export interface StageHostSpec {
   slots: number;
 }
 
-export interface StageSpec {
+/** A stage run at a station: a service on one of its hosts. */
+export interface StationStageSpec {
   id: string;
   /** The service that runs the stage: its station on a place is shared by every stage of that service there. */
   service: string;
   /** Where it may run; placement chooses one per job. */
   hosts: readonly StageHostSpec[];
 }
+
+/**
+ * A language-model query stage, resolved (the pipeline stage's fields, `name` the stage id): each
+ * attempt is one query routed by the run's query router, then its tool time; it passes with
+ * `successProbability` on the reference node's model (scaled by the quality proxy elsewhere) and is
+ * attempted up to `maxAttempts` times (src/world/queries/query-stages.ts).
+ */
+export interface QueryStageSpec extends PipelineStageSpec {
+  /** Index of the node whose model the stage's figures were measured on. */
+  readonly referenceNode: number;
+}
+
+/** A query stage as given to defineApplication: its place is the device (the device issues the query; the router picks where it runs). */
+export interface QueryStageEntry {
+  id: string;
+  query: QueryStageSpec;
+}
+
+export type StageSpec = StationStageSpec | QueryStageEntry;
+
+/** The service name of query stages in results and stations' keys: the language-model family's. */
+export const QUERY_SERVICE = "llm";
 
 export interface EdgeSpec {
   /** A stage id, or "device" for a source edge. */
@@ -70,7 +94,12 @@ export interface StageHost {
 
 export interface DagStage {
   id: string;
+  /** The station's service; QUERY_SERVICE for a query stage. */
   service: string;
+  /** A query stage's spec (run by the query traffic's executor); undefined for a station stage. */
+  query: QueryStageSpec | undefined;
+  /** Visits before a job fails at the stage: 1 for a station stage (a visit always passes). */
+  maxAttempts: number;
   /** Hosts in place order (the device, then nodes by index), whatever the order written: placement ties go to the earlier one. */
   hosts: readonly StageHost[];
   /** Edges into the stage (indices into DagApplication.edges); a source edge comes from the device. */
@@ -104,6 +133,8 @@ export interface DagApplication {
   /** The node ids the places index. */
   nodes: readonly string[];
   deadlineMs: number | undefined;
+  /** Some stage can fail a job (a query stage): its results count failed jobs. */
+  canFail: boolean;
 }
 
 /** The name of a place in results and messages. */

@@ -1,3 +1,4 @@
+import type { DagApplication } from "../dag/types.js";
 import type { CompiledDistribution } from "../random/distributions.js";
 
 /** How fast one server runs one model, and what it charges. */
@@ -72,6 +73,8 @@ export type LlmWorkload =
       readonly interarrival: CompiledDistribution;
       readonly referenceNode: number;
       readonly stages: readonly PipelineStageSpec[];
+      /** The stages as an application of query stages chained from the device back to it, run by a DagRunner (src/world/queries/pipeline-jobs.ts). */
+      readonly application: DagApplication;
     };
 
 export interface LlmDevice {

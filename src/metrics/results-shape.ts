@@ -245,6 +245,8 @@ const placeShare = z.object({ place: z.string(), runs: count, share: num });
 const application = z.object({
   application: z.string(),
   jobs: jobCounts,
+  // Only for an application with a query stage (one that can fail a job).
+  failed: num.optional(),
   deadlineMs: nullableNum,
   latency: stageSummary,
   stages: z.array(z.object({ id: z.string(), service: z.string(), wait: stageSummary, serviceTime: stageSummary, places: z.array(placeShare) })),

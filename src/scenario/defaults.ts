@@ -44,8 +44,10 @@ export const DEFAULT_TIME_UNIT = "s" as const;
 export const DEFAULT_QUERY_TRACE_COLUMNS = { time: "TIMESTAMP", prompt: "ContextTokens", output: "GeneratedTokens" } as const;
 /** Query traces replay at their own pace. */
 export const DEFAULT_TIME_SCALE = 1;
-/** A pipeline stage is attempted once (no retries). */
+/** A pipeline or query stage is attempted once (no retries). */
 export const DEFAULT_STAGE_MAX_ATTEMPTS = 1;
+/** A query stage without a measured success rate always passes on its reference model. */
+export const DEFAULT_SUCCESS_PROBABILITY = 1;
 /** A link degradation changes only what it states. */
 export const DEFAULT_LINK_DEGRADATION = { latencyMultiplier: 1, addedLatencyMs: 0, bandwidthFactor: 1 } as const;
 

@@ -1,5 +1,5 @@
 import { defineApplication } from "../dag/application.js";
-import { DEVICE_END, DEVICE_NAME, type DagApplication, ON_DEVICE } from "../dag/types.js";
+import { DEVICE_END, DEVICE_NAME, type DagApplication, ON_DEVICE, type StageSpec } from "../dag/types.js";
 import { RELAY_KINDS, Routes } from "../network/topology/routes.js";
 import type { ResolvedNetwork } from "./resolved.js";
 import type { DistributionSpec } from "../random/distribution-spec.js";
@@ -12,6 +12,7 @@ import type { ResolveContext } from "./resolve-context.js";
 import type { DagWorkload } from "./resolved-scenario.js";
 import type { ApplicationDocument } from "./schema-applications.js";
 import type { DagWorkloadDocument } from "./schema-workloads.js";
+import { queryStageSpec } from "./resolve-llm.js";
 
 /** A dag workload before it is given to a device (the stream prefix is the device's). */
 export type DagWorkloadBase = Omit<DagWorkload, "streamPrefix">;
@@ -39,14 +40,42 @@ export function resolveApplications(
     const first = seen.get(doc.id);
     if (first !== undefined) ctx.fail(`${path}.id`, doc.id, `an application id not used by applications[${first}]`);
     else seen.set(doc.id, i);
-    const stages = doc.stages.map((stage, s) => ({
-      id: stage.id,
-      service: stage.service,
-      hosts: stage.hosts.flatMap((host, h) => {
-        const serviceTime = hostServiceTime(host, `${path}.stages[${s}].hosts[${h}]`, nodes, deviceProfiles.get(doc.id) ?? [], ctx);
-        return serviceTime === undefined ? [] : [{ place: host.place, serviceTime, slots: host.slots }];
-      }),
-    }));
+    const stages = doc.stages.flatMap((stage, s): StageSpec[] => {
+      const at = `${path}.stages[${s}]`;
+      if (stage.query !== undefined) {
+        for (const key of ["service", "hosts"] as const)
+          if (stage[key] !== undefined) ctx.fail(`${at}.${key}`, stage[key], "no service or hosts in a query stage (the query router, not placement, picks where it runs)");
+        const reference = nodes.findIndex((node) => node.id === stage.query?.referenceNode);
+        if (reference < 0) {
+          ctx.fail(
+            `${at}.query.referenceNode`,
+            stage.query.referenceNode,
+            `a node id with a language-model service: ${suggestName(
+              stage.query.referenceNode,
+              nodes.map((node) => node.id),
+            )}`,
+          );
+          return [];
+        }
+        return [{ id: stage.id, query: queryStageSpec(stage.query, stage.id, reference) }];
+      }
+      if (stage.service === undefined || stage.hosts === undefined) {
+        ctx.fail(at, stage.id, "a service and its hosts, or a query");
+        return [];
+      }
+      return [
+        {
+          id: stage.id,
+          service: stage.service,
+          hosts: stage.hosts.flatMap((host, h) => {
+            const serviceTime = hostServiceTime(host, `${at}.hosts[${h}]`, nodes, deviceProfiles.get(doc.id) ?? [], ctx);
+            return serviceTime === undefined ? [] : [{ place: host.place, serviceTime, slots: host.slots }];
+          }),
+        },
+      ];
+    });
+    // A stage left out above is reported: defining the rest would shift stage indices in its messages.
+    if (stages.length < doc.stages.length) return;
     try {
       resolved.push(
         defineApplication(
@@ -63,7 +92,7 @@ export function resolveApplications(
   return resolved;
 }
 
-type HostDocument = ApplicationDocument["stages"][number]["hosts"][number];
+type HostDocument = NonNullable<ApplicationDocument["stages"][number]["hosts"]>[number];
 
 /**
  * A host's service time as a distribution spec: its serviceTime, or its model's curve on the

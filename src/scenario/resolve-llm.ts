@@ -1,3 +1,6 @@
+import { defineApplication } from "../dag/application.js";
+import { DEVICE_NAME, type QueryStageSpec } from "../dag/types.js";
+import { RandomStreams } from "../engine/rng.js";
 import { InputError } from "../errors.js";
 import { LLM_MODELS, QUANTIZATIONS, RUNTIME_OVERHEAD_MIB, kvBytesPerToken, servingMemoryMiB, weightBytes, type Quantization } from "../llm/model-catalog.js";
 import { attemptToolMs } from "../llm/pipeline-tool-time.js";
@@ -12,6 +15,7 @@ import {
   DEFAULT_REQUESTS_PER_USER_PER_DAY,
   DEFAULT_STAGE_COMPLEXITY,
   DEFAULT_STAGE_MAX_ATTEMPTS,
+  DEFAULT_SUCCESS_PROBABILITY,
   DEFAULT_TIME_SCALE,
   DEFAULT_TIME_UNIT,
 } from "./defaults.js";
@@ -20,7 +24,7 @@ import type { ResolveContext } from "./resolve-context.js";
 import type { LlmServiceAt } from "./resolve-shorthands.js";
 import type { ResolvedLink } from "./resolved.js";
 import type { ModelRefDocument } from "./schema-nodes.js";
-import type { QueryWorkloadDocument } from "./schema-workloads.js";
+import type { QueryStageFieldsDocument, QueryWorkloadDocument } from "./schema-workloads.js";
 
 /**
  * The query family: query workloads (random queries, replayed traces, multi-stage pipelines) and
@@ -221,38 +225,66 @@ export function queryWorkloads(ctx: ResolveContext, workload: QueryWorkloadDocum
   const interarrival = ctx.compile(workload.interarrival, `${path}.interarrival`);
   const referenceNode = nodeIds.get(workload.referenceNode);
   if (referenceNode === undefined) ctx.fail(`${path}.referenceNode`, workload.referenceNode, `a node id with a language-model service: ${suggestName(workload.referenceNode, [...nodeIds.keys()])}`);
-  const stages: PipelineStageSpec[] = workload.stages.map((stage) => ({
-    name: stage.name,
-    successProbability: stage.successProbability,
-    passed: { timeMs: stage.passed.time, tokens: stage.passed.tokens },
-    failed: { timeMs: stage.failed.time, tokens: stage.failed.tokens },
-    outputShare: stage.outputShare ?? DEFAULT_OUTPUT_SHARE,
-    complexity: stage.complexity ?? DEFAULT_STAGE_COMPLEXITY,
-    maxAttempts: stage.maxAttempts ?? DEFAULT_STAGE_MAX_ATTEMPTS,
-  }));
   if (interarrival === undefined || referenceNode === undefined) return undefined;
-  const resolved: LlmWorkload = { type: "pipeline", interarrival, referenceNode, stages };
+  const stages = workload.stages.map((stage) => queryStageSpec(stage, stage.name, referenceNode));
+  const application = pipelineApplication(ctx, `pipeline ${path}`, stages, path, [...nodeIds.keys()]);
+  if (application === undefined) return undefined;
+  const resolved: LlmWorkload = { type: "pipeline", interarrival, referenceNode, stages, application };
   return Array.from({ length: count }, () => resolved);
 }
 
-/** Each attempt's tool time is its measured time minus the LLM exchange on the reference node; that must not be negative. */
-export function checkPipelineReference(
+/** A query stage's fields with their defaults: a pipeline workload's stage (named by `name`) or an application's query stage (its id). */
+export function queryStageSpec(doc: QueryStageFieldsDocument, name: string, referenceNode: number): QueryStageSpec {
+  return {
+    name,
+    successProbability: doc.successProbability ?? DEFAULT_SUCCESS_PROBABILITY,
+    passed: { timeMs: doc.passed.time, tokens: doc.passed.tokens },
+    failed: { timeMs: doc.failed.time, tokens: doc.failed.tokens },
+    outputShare: doc.outputShare ?? DEFAULT_OUTPUT_SHARE,
+    complexity: doc.complexity ?? DEFAULT_STAGE_COMPLEXITY,
+    maxAttempts: doc.maxAttempts ?? DEFAULT_STAGE_MAX_ATTEMPTS,
+    referenceNode,
+  };
+}
+
+/**
+ * A pipeline workload as an application (issue 17): its stages chained device -> s1 -> ... ->
+ * sN -> device, each a query stage named by the stage's name, the edges 0 bytes (the device issues
+ * every query: nothing travels between stages). Its problems (two stages of one name) are reported
+ * at the workload's stages.
+ */
+function pipelineApplication(ctx: ResolveContext, id: string, stages: readonly QueryStageSpec[], path: string, nodes: readonly string[]) {
+  const names = [DEVICE_NAME, ...stages.map((stage) => stage.name), DEVICE_NAME];
+  const edges = names.slice(1).map((to, i) => ({ from: names[i], to, bytes: 0 }));
+  try {
+    // Query stages draw nothing when defined (no mean to estimate): the streams are never read.
+    return defineApplication({ id, stages: stages.map((query) => ({ id: query.name, query })), edges }, nodes, new RandomStreams(0));
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    for (const issue of error.issues) {
+      const stage = /^stages\[(\d+)\]\.id$/.exec(issue.path);
+      ctx.fail(stage === null ? `${path}.stages` : `${path}.stages[${stage[1]}].name`, issue.value, issue.problem === undefined ? issue.expected : `${issue.expected}: ${issue.problem}`);
+    }
+    return undefined;
+  }
+}
+
+/** Each attempt's tool time is its measured time minus the LLM exchange on the reference node; that must not be negative. `path` is the stage's. */
+export function checkQueryStageReference(
   ctx: ResolveContext,
-  workload: Extract<LlmWorkload, { type: "pipeline" }>,
+  stage: PipelineStageSpec,
   path: string,
   reference: { id: string; serving: ServingSpec },
   route: Pick<ResolvedLink, "nominalLatencyMs">,
 ): void {
-  workload.stages.forEach((stage, s) => {
-    for (const outcome of ["passed", "failed"] as const) {
-      const toolMs = attemptToolMs(reference.serving, stage[outcome], stage.outputShare, route.nominalLatencyMs);
-      if (toolMs < 0) {
-        ctx.fail(
-          `${path}.stages[${s}].${outcome}.time`,
-          `${stage[outcome].timeMs} ms`,
-          `at least the LLM exchange on the reference node ${reference.id} (${Math.round(stage[outcome].timeMs - toolMs)} ms for ${stage[outcome].tokens} tokens): the measured time includes it`,
-        );
-      }
+  for (const outcome of ["passed", "failed"] as const) {
+    const toolMs = attemptToolMs(reference.serving, stage[outcome], stage.outputShare, route.nominalLatencyMs);
+    if (toolMs < 0) {
+      ctx.fail(
+        `${path}.${outcome}.time`,
+        `${stage[outcome].timeMs} ms`,
+        `at least the LLM exchange on the reference node ${reference.id} (${Math.round(stage[outcome].timeMs - toolMs)} ms for ${stage[outcome].tokens} tokens): the measured time includes it`,
+      );
     }
-  });
+  }
 }

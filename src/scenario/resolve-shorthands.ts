@@ -59,9 +59,11 @@ export function normaliseScenario(doc: ScenarioDocument, ctx: ResolveContext): N
   const devices = doc.devices.map((device, d) => normaliseDevice(device, `devices[${d}]`, ctx));
   const nodes = doc.nodes.map((node, n) => normaliseNode(node, `nodes[${n}]`, ctx));
   const workloads = devices.flatMap((device) => device.workloads);
+  // An application with a query stage (issue 17) issues queries: its devices need the query router and deadlines too.
+  const queryApps = new Set((doc.applications ?? []).filter((app) => app.stages.some((stage) => stage.query !== undefined)).map((app) => app.id));
   const families = {
     frames: workloads.some((w) => isFrameWorkload(w.doc)),
-    queries: workloads.some((w) => isQueryWorkload(w.doc)),
+    queries: workloads.some((w) => isQueryWorkload(w.doc) || (w.doc.type === "dag" && queryApps.has(w.doc.application))),
     applications: workloads.some((w) => w.doc.type === "dag"),
   };
   return { devices, nodes, ...normalisePolicies(doc, ctx), qos: normaliseQos(doc, ctx), families };

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { InputError } from "../errors.js";
+import type { DagApplication, QueryStageSpec } from "../dag/types.js";
 import { DEFAULT_QUALITY } from "../llm/quality.js";
 import type { PolicyEntry } from "../policies/policy-entry.js";
 import { scenarioScaleIssues } from "../run/work-estimate.js";
@@ -16,7 +17,7 @@ import { checkStageRoutes, resolveApplications } from "./resolve-applications.js
 import { resolveControl } from "./resolve-control.js";
 import { resolveFaults } from "./resolve-faults.js";
 import { FrameResolver } from "./resolve-frames.js";
-import { checkPipelineReference } from "./resolve-llm.js";
+import { checkQueryStageReference } from "./resolve-llm.js";
 import { resolveNetwork } from "./resolve-network.js";
 import { resolveNodes } from "./resolve-nodes.js";
 import { resolvePolicies } from "./resolve-policies.js";
@@ -145,7 +146,7 @@ function resolveDocument(doc: ScenarioDocument, rawJson: unknown, ctx: ResolveCo
   // After every application resolved (their indices are then the document's).
   if (ctx.issues.length === 0) checkStageRoutes(applications, network, devices.length, ctx);
   if (ctx.issues.length > 0) return undefined;
-  checkPipelines(normal, devices, nodes, network, ctx);
+  checkQueryStages(normal, devices, nodes, network, applications, ctx);
 
   const collaboration = doc.collaboration ?? {};
   const hash = createHash("sha256")
@@ -294,8 +295,28 @@ function checkBaselines(
   }
 }
 
-/** Pipeline stages measured on a reference node: the node must serve a language model, and each measured time must hold its exchange there. */
-function checkPipelines(normal: NormalScenario, devices: readonly ResolvedDevice[], nodes: readonly ResolvedNode[], network: ResolvedScenario["network"], ctx: ResolveContext): void {
+/**
+ * Query stages (pipeline workloads' and applications') measured on a reference node: the node must
+ * serve a language model, and each measured time must hold its exchange there (over the route of
+ * the first device of the group, or of the first device sending the application).
+ */
+function checkQueryStages(
+  normal: NormalScenario,
+  devices: readonly ResolvedDevice[],
+  nodes: readonly ResolvedNode[],
+  network: ResolvedScenario["network"],
+  applications: readonly DagApplication[],
+  ctx: ResolveContext,
+): void {
+  const check = (stage: QueryStageSpec, path: string, referencePath: string, device: ResolvedDevice | undefined): boolean => {
+    const reference = nodes[stage.referenceNode];
+    if (reference.llm === undefined) {
+      ctx.fail(referencePath, reference.id, "a node with a language-model service (the stage figures were measured on its model)");
+      return false;
+    }
+    if (device !== undefined) checkQueryStageReference(ctx, stage, path, { id: reference.id, serving: reference.llm }, { nominalLatencyMs: network.nominalLatencyMs[device.index][reference.index] });
+    return true;
+  };
   const firstOfGroup = new Map<string, ResolvedDevice>();
   for (const device of devices) if (!firstOfGroup.has(device.group)) firstOfGroup.set(device.group, device);
   for (const group of normal.devices) {
@@ -303,12 +324,14 @@ function checkPipelines(normal: NormalScenario, devices: readonly ResolvedDevice
     first?.workloads.forEach((workload, k) => {
       if (workload.family !== "queries" || workload.type !== "pipeline") return;
       const path = group.workloads[k].path;
-      const reference = nodes[workload.referenceNode];
-      if (reference.llm === undefined) {
-        ctx.fail(`${path}.referenceNode`, reference.id, "a node with a language-model service (the stage figures were measured on its model)");
-        return;
-      }
-      checkPipelineReference(ctx, workload, path, { id: reference.id, serving: reference.llm }, { nominalLatencyMs: network.nominalLatencyMs[first.index][reference.index] });
+      // One reference node for the workload: reported once.
+      workload.application.stages.every((stage, s) => check(stage.query as QueryStageSpec, `${path}.stages[${s}]`, `${path}.referenceNode`, first));
     });
   }
+  applications.forEach((app, a) => {
+    const sender = devices.find((device) => device.workloads.some((w) => w.family === "applications" && w.application === a));
+    app.stages.forEach((stage, s) => {
+      if (stage.query !== undefined) check(stage.query, `applications[${a}].stages[${s}].query`, `applications[${a}].stages[${s}].query.referenceNode`, sender);
+    });
+  });
 }

@@ -2,6 +2,7 @@ import * as z from "zod";
 import { distributionSpecSchema, durationSchema } from "../random/distribution-spec.js";
 import { DEFAULT_FRAME_SIZE_PX } from "./defaults.js";
 import { idSchema } from "./schema-common.js";
+import { queryStageFields } from "./schema-workloads.js";
 
 /**
  * Applications as graphs of stages (issue 17; docs/applications.md): the scenario form of
@@ -34,10 +35,23 @@ const stageHost = z
   })
   .meta({ description: "One place where the stage may run; placement chooses one host per stage per job." });
 
+const queryStage = z
+  .strictObject({
+    referenceNode: idSchema.meta({
+      description: "The node with a language-model service on which the stage figures were measured; each attempt's tool time = measured time - the LLM exchange there.",
+    }),
+    ...queryStageFields,
+  })
+  .meta({
+    description:
+      "Instead of service and hosts: the stage is one language-model query per attempt, issued by the job's device and routed by the run's query router (not placed), then its tool time; attempted until it passes or maxAttempts run out, and the job fails when its last attempt fails (a pipeline workload's stage).",
+  });
+
 const stage = z.strictObject({
   id: idSchema.meta({ description: 'The stage id, used by edges (not "device").' }),
-  service: idSchema.meta({ description: "The service that runs it: one station per (service, place), shared by the stages of that service." }),
-  hosts: z.array(stageHost).min(1),
+  service: idSchema.optional().meta({ description: "The service that runs it: one station per (service, place), shared by the stages of that service. With hosts; not with query." }),
+  hosts: z.array(stageHost).min(1).optional().meta({ description: "Where it may run (with service)." }),
+  query: queryStage.optional(),
 });
 
 const edge = z

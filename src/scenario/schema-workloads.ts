@@ -8,6 +8,7 @@ import {
   DEFAULT_REQUESTS_PER_USER_PER_DAY,
   DEFAULT_STAGE_COMPLEXITY,
   DEFAULT_STAGE_MAX_ATTEMPTS,
+  DEFAULT_SUCCESS_PROBABILITY,
   DEFAULT_TIME_SCALE,
   DEFAULT_TIME_UNIT,
   DEFAULT_VIDEO_RESULT_BYTES,
@@ -142,9 +143,17 @@ const stageOutcome = z.strictObject({
   tokens: z.number().positive().meta({ description: "Mean total tokens (prompt + output) of an attempt with this outcome." }),
 });
 
-const pipelineStage = z.strictObject({
-  name: z.string().min(1),
-  successProbability: z.number().gt(0).lte(1).meta({ description: "Chance that an attempt on the reference model passes." }),
+/**
+ * The fields of a language-model query stage: one schema for a pipeline workload's stages (with
+ * `name`) and an application's query stages (with `referenceNode`, schema-applications.ts).
+ */
+export const queryStageFields = {
+  successProbability: z
+    .number()
+    .gte(0)
+    .lte(1)
+    .optional()
+    .meta({ description: `Chance that an attempt on the reference model passes. Default ${DEFAULT_SUCCESS_PROBABILITY}.` }),
   passed: stageOutcome,
   failed: stageOutcome,
   outputShare: z
@@ -167,7 +176,12 @@ const pipelineStage = z.strictObject({
     .positive()
     .optional()
     .meta({ description: `Attempts before the job fails at this stage (1 = no retries). Default ${DEFAULT_STAGE_MAX_ATTEMPTS}.` }),
-});
+};
+
+const pipelineStage = z.strictObject({ name: z.string().min(1).meta({ description: "The stage's name (unique in the pipeline): results and messages name the stage by it." }), ...queryStageFields });
+
+/** A query stage's fields as written (without the pipeline stage's name). */
+export type QueryStageFieldsDocument = Omit<z.output<typeof pipelineStage>, "name">;
 
 const pipelineWorkload = z
   .strictObject({

@@ -1,6 +1,8 @@
 import { DagResultsRecorder, type DagResults } from "../dag/dag-results.js";
 import { type DagNetwork, DagRunner } from "../dag/dag-runner.js";
 import type { PlacementPolicy } from "../dag/placement.js";
+import type { StageExecutorFactory } from "../dag/stage-executor.js";
+import { stationStages } from "../dag/station-stages.js";
 import { Stations } from "../dag/stations.js";
 import { ON_DEVICE, type Place } from "../dag/types.js";
 import { SimulationError } from "../errors.js";
@@ -26,7 +28,8 @@ interface DagSource {
  * network's nominal latencies, then runs on stations shared by every application (one per
  * (service, place)) over the world's Network: device <-> node by `transfer` UP/DOWN, node -> node
  * by `transferBetween`. Nodes known down are not chosen (their hosts' expected wait is Infinity);
- * a crash loses the visits at the node's stations, and a job reaching a down node is lost.
+ * a crash loses the visits at the node's stations, and a job reaching a down node is lost. Query
+ * stages are run by `queryStages`, the query traffic's executor (src/world/queries/query-stages.ts).
  */
 export class DagTraffic implements Traffic {
   private readonly stations: Stations;
@@ -40,6 +43,7 @@ export class DagTraffic implements Traffic {
   constructor(
     private readonly ctx: TrafficContext,
     placement: PlacementPolicy,
+    queryStages: StageExecutorFactory | undefined,
   ) {
     const { sim, scenario, streams, network, knownHealthy } = ctx;
     const applications = scenario.applications ?? [];
@@ -58,7 +62,8 @@ export class DagTraffic implements Traffic {
     this.runners = applications.map((app, a) => {
       let runner: DagRunner | undefined;
       const delivery = network.registerDelivery((token) => (runner as DagRunner).delivered(token));
-      runner = new DagRunner(sim, app, this.stations, worldDagNetwork(network, scenario.network.links, delivery), healthy, streams, this.recorders[a]);
+      const executors = { station: stationStages(this.stations, streams, (device) => scenario.devices[device].id), query: queryStages };
+      runner = new DagRunner(sim, app, executors, worldDagNetwork(network, scenario.network.links, delivery), healthy, this.recorders[a]);
       return runner;
     });
     for (const device of scenario.devices) {

@@ -135,7 +135,8 @@ export class World {
     }
     if (scenario.families.applications === true) {
       if (policies.applications === undefined) throw new Error("a scenario with dag workloads needs an applications policy");
-      this.applications = new DagTraffic(context, policies.applications);
+      // Applications' query stages run on the query traffic (its routes, batch servers and meter).
+      this.applications = new DagTraffic(context, policies.applications, this.queries?.queryStages);
       this.traffics.push(this.applications);
     }
     // The traffics begin with what is down already: nodes absent at start (or any the control plane took out while built).

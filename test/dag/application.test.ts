@@ -2,10 +2,10 @@ import { describe, expect, it } from "vitest";
 import { RandomStreams } from "../../src/engine/rng.js";
 import { InputError } from "../../src/errors.js";
 import { defineApplication } from "../../src/dag/application.js";
-import { type ApplicationSpec, DEVICE_END, ON_DEVICE } from "../../src/dag/types.js";
+import { type ApplicationSpec, DEVICE_END, ON_DEVICE, type StageHostSpec } from "../../src/dag/types.js";
 
 const NODES = ["edge", "cloud"];
-const host = (place: string, serviceTime: ApplicationSpec["stages"][number]["hosts"][number]["serviceTime"] = 1, slots = 1) => ({ place, serviceTime, slots });
+const host = (place: string, serviceTime: StageHostSpec["serviceTime"] = 1, slots = 1) => ({ place, serviceTime, slots });
 const stage = (id: string, ...places: string[]) => ({ id, service: id.toUpperCase(), hosts: places.map((p) => host(p)) });
 const edge = (from: string, to: string, bytes = 0) => ({ from, to, bytes });
 

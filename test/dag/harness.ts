@@ -4,8 +4,12 @@ import { defineApplication } from "../../src/dag/application.js";
 import { type DagJobRecord, type DagNetwork, DagRunner } from "../../src/dag/dag-runner.js";
 import { DagResultsRecorder } from "../../src/dag/dag-results.js";
 import type { PlacementPolicy } from "../../src/dag/placement.js";
+import { stationStages } from "../../src/dag/station-stages.js";
 import { Stations } from "../../src/dag/stations.js";
-import { ON_DEVICE, type ApplicationSpec, type DagApplication, type Place } from "../../src/dag/types.js";
+import { ON_DEVICE, type ApplicationSpec, type DagApplication, type Place, type StationStageSpec } from "../../src/dag/types.js";
+
+/** An application of station stages only (the tests that reshape their hosts). */
+export type StationApplication = Omit<ApplicationSpec, "stages"> & { stages: readonly StationStageSpec[] };
 
 /**
  * A network of fixed one-way latencies between places plus bytes over one rate (bytes per ms;
@@ -62,6 +66,9 @@ export interface Harness {
   results: DagResultsRecorder;
 }
 
+/** Devices of the harness are named by their index (device-place streams read the name). */
+export const deviceName = (device: number): string => `d${device}`;
+
 /** One application on its own stations; every completed job kept in `records`, in order of completion. */
 export function harness(spec: ApplicationSpec, nodes: readonly string[], network: DagNetwork, placement: PlacementPolicy, seed: number | string = 1, warmupMs = 0): Harness {
   const sim = new Simulator();
@@ -70,7 +77,7 @@ export function harness(spec: ApplicationSpec, nodes: readonly string[], network
   const stations = new Stations(sim);
   const records: DagJobRecord[] = [];
   const results = new DagResultsRecorder(app, warmupMs);
-  const runner = new DagRunner(sim, app, stations, network, placement, streams, {
+  const runner = new DagRunner(sim, app, { station: stationStages(stations, streams, deviceName) }, network, placement, {
     submitted: (device, arrivalMs) => results.submitted(device, arrivalMs),
     completed: (record) => {
       records.push(record);

@@ -3,7 +3,7 @@ import { RandomStreams } from "../../src/engine/rng.js";
 import { defineApplication } from "../../src/dag/application.js";
 import { expectedLatencyMs, perStagePlacement, type PlacementEstimates, wholeGraphPlacement } from "../../src/dag/placement.js";
 import { type ApplicationSpec, ON_DEVICE } from "../../src/dag/types.js";
-import { FakeNetwork, harness } from "./harness.js";
+import { type StationApplication, FakeNetwork, harness } from "./harness.js";
 
 /**
  * A case where looking one stage ahead misleads, worked by hand. Places: the device, an edge node
@@ -18,7 +18,7 @@ import { FakeNetwork, harness } from "./harness.js";
 const E = 0;
 const C = 1;
 const NODES = ["edge", "cloud"];
-const app: ApplicationSpec = {
+const app: StationApplication = {
   id: "lookahead",
   stages: [
     {
@@ -90,7 +90,7 @@ describe("placement policies", () => {
   }
 
   it("ties go to the earlier place: the device before nodes, nodes in their order, whatever order the hosts were written in", () => {
-    const twins: ApplicationSpec = {
+    const twins: StationApplication = {
       id: "twins",
       stages: [
         {

@@ -4,12 +4,13 @@ import { Simulator } from "../../src/engine/simulator.js";
 import { SimulationError } from "../../src/errors.js";
 import { defineApplication } from "../../src/dag/application.js";
 import { type DagJobRecord, DagRunner } from "../../src/dag/dag-runner.js";
+import { stationStages } from "../../src/dag/station-stages.js";
 import { Stations } from "../../src/dag/stations.js";
 import { perStagePlacement } from "../../src/dag/placement.js";
 import type { ApplicationSpec } from "../../src/dag/types.js";
 import { compileDistribution } from "../../src/random/distributions.js";
 import { batchMeans } from "../batch-means.js";
-import { harness, uniformNetwork } from "./harness.js";
+import { deviceName, harness, uniformNetwork } from "./harness.js";
 
 /** Stations: c servers, FIFO, shared by the stages of one service on one place, one per device for stages on the device. */
 
@@ -155,14 +156,14 @@ describe("stations shared by two applications", () => {
     const ends: number[] = [];
     const observer = { submitted: () => {}, completed: (r: DagJobRecord) => ends.push(r.endMs) };
     const network = uniformNetwork(1, 0);
-    const first = new DagRunner(sim, defineApplication(one("x", 1), ["n0"], streams), stations, network, perStagePlacement, streams, observer);
-    const second = new DagRunner(sim, defineApplication(one("y", 1), ["n0"], streams), stations, network, perStagePlacement, streams, observer);
+    const first = new DagRunner(sim, defineApplication(one("x", 1), ["n0"], streams), { station: stationStages(stations, streams, deviceName) }, network, perStagePlacement, observer);
+    const second = new DagRunner(sim, defineApplication(one("y", 1), ["n0"], streams), { station: stationStages(stations, streams, deviceName) }, network, perStagePlacement, observer);
     first.submit(0);
     second.submit(0);
     sim.run();
     // One slot for both: 0-4, then 4-8.
     expect(ends).toEqual([4, 8]);
-    const third = new DagRunner(sim, defineApplication(one("z", 2), ["n0"], streams), stations, network, perStagePlacement, streams, observer);
+    const third = new DagRunner(sim, defineApplication(one("z", 2), ["n0"], streams), { station: stationStages(stations, streams, deviceName) }, network, perStagePlacement, observer);
     expect(() => third.submit(0)).toThrow(SimulationError);
   });
 });

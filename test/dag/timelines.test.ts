@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { perStagePlacement } from "../../src/dag/placement.js";
 import type { ApplicationSpec } from "../../src/dag/types.js";
-import { FakeNetwork, harness, uniformNetwork } from "./harness.js";
+import { type StationApplication, FakeNetwork, harness, uniformNetwork } from "./harness.js";
 
 /**
  * Hand-worked timelines: constant service times, fixed transfers, every number below derived on
@@ -90,7 +90,7 @@ describe("fork and join", () => {
 });
 
 /** device -> a (n0) -> b (n1) -> device, bytes over one rate of 1,000 bytes/ms. */
-const chain: ApplicationSpec = {
+const chain: StationApplication = {
   id: "chain",
   stages: [
     { id: "a", service: "A", hosts: [{ place: "n0", serviceTime: 1, slots: 1 }] },

@@ -101,4 +101,17 @@ describe("LLM-assisted pipelines against the closed form for independent retries
     });
     expect(() => llmScenario(doc)).toThrow(/devices\[0\]\.workload\.stages\[0\]\.passed\.time/);
   });
+
+  it("two stages of one name are refused at the second's name (the stages of the pipeline's graph are named by them)", () => {
+    const doc = boardAndCloud({
+      devices: [
+        {
+          id: "dev",
+          localNodes: ["board"],
+          workload: { type: "pipeline", interarrival: "10 s", referenceNode: "cloud", stages: [STAGES[0], { ...STAGES[1], name: STAGES[0].name }] },
+        },
+      ],
+    });
+    expect(() => llmScenario(doc)).toThrow(/devices\[0\]\.workload\.stages\[1\]\.name/);
+  });
 });

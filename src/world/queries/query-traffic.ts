@@ -9,10 +9,12 @@ import type { WorldControl } from "../service-host.js";
 import type { QueryFamilyResults, Traffic, TrafficContext } from "../traffic-context.js";
 import { BatchServer } from "./batch-server.js";
 import { type ExchangeContext, type ExchangeTimes, exchange } from "./exchange.js";
-import { Pipelines, type QueryOutcome } from "./pipelines.js";
+import { PipelineJobs } from "./pipeline-jobs.js";
 import { GroupMeter, QueryMeter } from "./query-meter.js";
 import { buildQueryResults } from "./query-results.js";
 import { QueryRoutes, type Target } from "./query-routes.js";
+import { applicationQueryStages, type QueryOutcome, type QueryStageContext, queryStages } from "./query-stages.js";
+import type { StageExecutorFactory } from "../../dag/stage-executor.js";
 
 export interface QueryTrafficOptions {
   readonly querySink?: QuerySink;
@@ -71,7 +73,9 @@ export class QueryTraffic implements Traffic {
   /** Per device: its own model's server, if any. */
   readonly deviceServers: readonly (BatchServer | undefined)[];
   private readonly routes: QueryRoutes;
-  private readonly pipelines: Pipelines;
+  private readonly pipelines: PipelineJobs;
+  /** The executor of applications' query stages (issue 17), for the application traffic's runners. */
+  readonly queryStages: StageExecutorFactory;
   private readonly exchanges: ExchangeContext;
   private readonly scenario: ResolvedScenario;
   /** Per device: its group's meter (undefined for a device without query workloads). */
@@ -96,8 +100,10 @@ export class QueryTraffic implements Traffic {
     const sim = context.sim;
     this.meter = new QueryMeter(s.nodes.length, s.warmupMs, s.durationMs, s.binWidthMs);
     const byGroup = new Map<string, GroupMeter>();
+    // A device whose applications have query stages issues queries too.
+    const queryApps = new Set((s.applications ?? []).flatMap((app, a) => (app.canFail ? [a] : [])));
     this.groupOf = s.devices.map((device) => {
-      if (!device.workloads.some((w) => w.family === "queries")) return undefined;
+      if (!device.workloads.some((w) => w.family === "queries" || (w.family === "applications" && queryApps.has(w.application)))) return undefined;
       let meter = byGroup.get(device.group);
       if (meter === undefined) {
         meter = new GroupMeter(device.group);
@@ -120,16 +126,16 @@ export class QueryTraffic implements Traffic {
     this.routes = new QueryRoutes(s, this.servers, this.deviceServers, context.knownHealthy, () => sim.now, context.control);
     this.exchanges = { sim, network: context.network, deliveries: new DeliveryClosures(context.network, () => sim.now), llm: s.llm, decodeRate: this.meter.decodeRate };
     this.waits = new JobWaits(s, "queries");
-    this.pipelines = new Pipelines(
+    const stageContext: QueryStageContext = {
       sim,
-      s,
-      context.network,
+      scenario: s,
+      network: context.network,
       router,
-      this.routes,
-      this.meter,
-      (device, workload, info, measured, mode, finished) => this.runQuery(device, workload, info, measured, finished, mode),
-      options.pipelineMaxAttempts,
-    );
+      routes: this.routes,
+      runQuery: (device, workload, info, measured, mode, finished) => this.runQuery(device, workload, info, measured, finished, mode),
+    };
+    this.pipelines = new PipelineJobs(stageContext, this.meter, options.pipelineMaxAttempts);
+    this.queryStages = queryStages(stageContext, (app) => applicationQueryStages(s, app, context.streams));
   }
 
   start(): void {
@@ -227,9 +233,9 @@ export class QueryTraffic implements Traffic {
       this.scheduleNext(gap(), arrive);
       return;
     }
-    const outcomes = this.stream(`${base}/pipeline`);
+    const submit = this.pipelines.source(device.index, index, w, this.stream(`${base}/pipeline`));
     const arrive = (): void => {
-      this.pipelines.start(device, index, w, outcomes);
+      submit();
       this.scheduleNext(gap(), arrive);
     };
     this.scheduleNext(gap(), arrive);
@@ -255,7 +261,7 @@ export class QueryTraffic implements Traffic {
    * the model is scaled to zero, it waits in the activator for a ready replica (the sources are
    * in frame-admission.ts). Only then is its node
    * chosen (runQuery); the router chose its route at creation. The wait since its creation is
-   * its first queueing. Pipeline stages are run at once (they skip both: a known limit).
+   * its first queueing. Query stages (pipelines' and applications') are run at once (they skip both: a known limit).
    */
   private admit(device: ResolvedDevice, workload: number, info: QueryInfo, mode: RouteMode): void {
     const control = this.context.control as WorldControl;
@@ -277,7 +283,7 @@ export class QueryTraffic implements Traffic {
 
   /**
    * Runs one routed query; `finished` is called once it has completed, been refused or been lost.
-   * Pipelines pass their attempt's tokens here like any query.
+   * Query stages (pipelines' and applications') pass their attempt's tokens here like any query.
    */
   private runQuery(
     device: ResolvedDevice,
