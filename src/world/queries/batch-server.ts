@@ -10,18 +10,11 @@ export interface ServerJob {
   firstToken(): void;
   /** The last output token exists. */
   done(): void;
-  /** The node crashed with the query queued or in service. */
-  lost(): void;
+  /** The node crashed with the query queued or in service (the query is lost). */
+  crashed(): void;
   /** Set by the server: when the job entered the batch (queueing ends), and when its prefill ended. */
   startedAt: number;
   prefillEndedAt: number;
-}
-
-interface ActiveJob {
-  readonly job: ServerJob;
-  decoding: boolean;
-  /** Tokens left in the current phase. */
-  remaining: number;
 }
 
 /** Where the server sits, for the world's bookkeeping (a device's own model has none). */
@@ -59,10 +52,15 @@ const TOKEN_EPSILON = 1e-9;
 export class BatchServer {
   private readonly queue: ServerJob[] = [];
   private queueHead = 0;
-  private readonly active: ActiveJob[] = [];
+  // The batch in the order its queries joined it, as parallel arrays (no object per admission):
+  // the job, whether it decodes (1) or prefills (0), and the tokens left in its current phase.
+  private readonly active: ServerJob[] = [];
+  private decoding = new Uint8Array(8);
+  private remaining = new Float64Array(8);
   private lastUpdate = 0;
   private nextEvent: number | undefined;
-  private nextTarget: ActiveJob | undefined;
+  /** The batch position whose phase the pending phase end finishes (-1: none). */
+  private nextTarget = -1;
   /** The event kind of this server's phase ends (a registered handler: no closure per event). */
   private readonly phaseEndKind: number;
   /** Share of the compute unit's speed the service has now (cached: a change is integrated at the old one first). */
@@ -135,15 +133,15 @@ export class BatchServer {
     this.up = false;
     if (this.nextEvent !== undefined) this.sim.cancel(this.nextEvent);
     this.nextEvent = undefined;
-    this.nextTarget = undefined;
-    const victims = [...this.active.map((entry) => entry.job), ...this.queue.slice(this.queueHead)];
+    this.nextTarget = -1;
+    const victims = [...this.active, ...this.queue.slice(this.queueHead)];
     const wasBusy = this.active.length > 0;
     this.active.length = 0;
     this.queue.length = 0;
     this.queueHead = 0;
     if (wasBusy) this.busyChanged(false);
     if (this.inWindow()) this.lost += victims.length;
-    for (const job of victims) job.lost();
+    for (const job of victims) job.crashed();
   }
 
   recover(): void {
@@ -251,7 +249,10 @@ export class BatchServer {
       this.updateRates();
       const prefillStep = this.prefillRate * dt;
       const decodeStep = this.decodeRate * dt;
-      for (const entry of this.active) entry.remaining -= entry.decoding ? decodeStep : prefillStep;
+      const decoding = this.decoding;
+      const remaining = this.remaining;
+      const b = this.active.length;
+      for (let i = 0; i < b; i++) remaining[i] -= decoding[i] === 1 ? decodeStep : prefillStep;
     }
     this.accumulate(now);
     this.lastUpdate = now;
@@ -283,7 +284,11 @@ export class BatchServer {
       this.queue[this.queueHead] = undefined as unknown as ServerJob;
       this.queueHead++;
       job.startedAt = this.sim.now;
-      this.active.push({ job, decoding: false, remaining: job.promptTokens });
+      const at = this.active.length;
+      if (at === this.remaining.length) this.grow();
+      this.active.push(job);
+      this.decoding[at] = 0;
+      this.remaining[at] = job.promptTokens;
     }
     if (this.queueHead > 1024 && this.queueHead * 2 > this.queue.length) {
       this.queue.splice(0, this.queueHead);
@@ -291,27 +296,42 @@ export class BatchServer {
     }
   }
 
+  /** Doubles the batch arrays (a batch larger than any before). */
+  private grow(): void {
+    const decoding = new Uint8Array(this.decoding.length * 2);
+    decoding.set(this.decoding);
+    this.decoding = decoding;
+    const remaining = new Float64Array(this.remaining.length * 2);
+    remaining.set(this.remaining);
+    this.remaining = remaining;
+  }
+
   private reschedule(): void {
     if (this.nextEvent !== undefined) this.sim.cancel(this.nextEvent);
     this.nextEvent = undefined;
-    this.nextTarget = undefined;
+    this.nextTarget = -1;
     let best = Infinity;
     this.updateRates();
-    for (const entry of this.active) {
-      const t = Math.max(0, entry.remaining) / (entry.decoding ? this.decodeRate : this.prefillRate);
+    const decoding = this.decoding;
+    const remaining = this.remaining;
+    const prefillRate = this.prefillRate;
+    const decodeRate = this.decodeRate;
+    const b = this.active.length;
+    for (let i = 0; i < b; i++) {
+      const t = Math.max(0, remaining[i]) / (decoding[i] === 1 ? decodeRate : prefillRate);
       // Strictly less: on a tie the query that joined the batch first finishes first.
       if (t < best) {
         best = t;
-        this.nextTarget = entry;
+        this.nextTarget = i;
       }
     }
-    if (this.nextTarget !== undefined) this.nextEvent = this.sim.scheduleKind(best, this.phaseEndKind, 0);
+    if (this.nextTarget >= 0) this.nextEvent = this.sim.scheduleKind(best, this.phaseEndKind, 0);
   }
 
   private phaseEnd(): void {
     this.nextEvent = undefined;
     this.advance();
-    if (this.nextTarget !== undefined) this.nextTarget.remaining = 0;
+    if (this.nextTarget >= 0) this.remaining[this.nextTarget] = 0;
     // The queries to tell, in batch order, and whether each finished its prefill (else its output).
     // Scratch arrays, overwritten from index 0 (truncating them cost a runtime call): a phase end
     // runs only from the event loop, never inside its own callbacks.
@@ -321,25 +341,29 @@ export class BatchServer {
     const now = this.sim.now;
     const counted = this.inWindow();
     const active = this.active;
+    const decoding = this.decoding;
+    const remaining = this.remaining;
     // Compacts the batch in place, keeping order (a splice per finished query allocated an array).
     let kept = 0;
     for (let i = 0; i < active.length; i++) {
-      const entry = active[i];
-      if (entry.remaining > TOKEN_EPSILON) {
-        active[kept++] = entry;
+      const job = active[i];
+      if (remaining[i] > TOKEN_EPSILON) {
+        active[kept] = job;
+        decoding[kept] = decoding[i];
+        remaining[kept++] = remaining[i];
         continue;
       }
-      told[toldCount] = entry.job;
-      prefilled[toldCount++] = !entry.decoding;
-      if (!entry.decoding) {
-        entry.decoding = true;
-        entry.remaining = entry.job.outputTokens;
-        entry.job.prefillEndedAt = now;
-        if (counted) this.promptTokens += entry.job.promptTokens;
-        active[kept++] = entry;
+      told[toldCount] = job;
+      prefilled[toldCount++] = decoding[i] === 0;
+      if (decoding[i] === 0) {
+        job.prefillEndedAt = now;
+        if (counted) this.promptTokens += job.promptTokens;
+        active[kept] = job;
+        decoding[kept] = 1;
+        remaining[kept++] = job.outputTokens;
       } else if (counted) {
         this.served++;
-        this.outputTokens += entry.job.outputTokens;
+        this.outputTokens += job.outputTokens;
       }
     }
     // pop, not a length store: setting length is a runtime call.
