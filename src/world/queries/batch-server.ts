@@ -59,8 +59,9 @@ export class BatchServer {
   private remaining = new Float64Array(8);
   private lastUpdate = 0;
   private nextEvent: number | undefined;
-  /** The batch position whose phase the pending phase end finishes (-1: none). */
+  /** The batch position whose phase the pending phase end finishes (-1: none), and in how long it was due when planned. */
   private nextTarget = -1;
+  private bestMs = Infinity;
   /** The event kind of this server's phase ends (a registered handler: no closure per event). */
   private readonly phaseEndKind: number;
   /** Share of the compute unit's speed the service has now (cached: a change is integrated at the old one first). */
@@ -68,6 +69,9 @@ export class BatchServer {
   /** Tokens per ms of one query in each phase for the batch and speed now; set by `updateRates`. */
   private prefillRate = 0;
   private decodeRate = 0;
+  /** Tokens of one query in each phase since the last update; set by `step`. */
+  private prefillStep = 0;
+  private decodeStep = 0;
   private readonly unitId: number;
   private readonly told: ServerJob[] = [];
   private readonly prefilled: boolean[] = [];
@@ -180,12 +184,18 @@ export class BatchServer {
       if (this.inWindow()) this.refused++;
       return false;
     }
-    this.advance();
+    // Independent streams: the rates do not depend on the batch, so the pass that integrates the
+    // work also finds the earliest phase end among the queries already in the batch.
+    const fused = this.spec.independentStreams;
+    if (fused) this.advanceAndScan();
+    else this.advance();
     const wasBusy = this.active.length > 0;
+    const before = this.active.length;
     this.queue.push(job);
     this.admit();
     if (!wasBusy) this.busyChanged(true);
-    this.reschedule();
+    if (fused) this.scheduleEarliest(before);
+    else this.reschedule();
     return true;
   }
 
@@ -243,16 +253,28 @@ export class BatchServer {
 
   /** Brings every active query's remaining work up to now at the rates of the batch (and speed) as it was. */
   private advance(): void {
+    this.step();
+    const prefillStep = this.prefillStep;
+    const decodeStep = this.decodeStep;
+    const decoding = this.decoding;
+    const remaining = this.remaining;
+    const b = this.active.length;
+    for (let i = 0; i < b; i++) remaining[i] -= decoding[i] === 1 ? decodeStep : prefillStep;
+  }
+
+  /**
+   * The work each phase's queries did since the last update (prefillStep, decodeStep; 0 when
+   * none: subtracting 0 leaves every double as it was), and the statistics integrated up to now.
+   */
+  private step(): void {
     const now = this.sim.now;
     const dt = now - this.lastUpdate;
+    this.prefillStep = 0;
+    this.decodeStep = 0;
     if (dt > 0 && this.active.length > 0) {
       this.updateRates();
-      const prefillStep = this.prefillRate * dt;
-      const decodeStep = this.decodeRate * dt;
-      const decoding = this.decoding;
-      const remaining = this.remaining;
-      const b = this.active.length;
-      for (let i = 0; i < b; i++) remaining[i] -= decoding[i] === 1 ? decodeStep : prefillStep;
+      this.prefillStep = this.prefillRate * dt;
+      this.decodeStep = this.decodeRate * dt;
     }
     this.accumulate(now);
     this.lastUpdate = now;
@@ -306,32 +328,81 @@ export class BatchServer {
     this.remaining = remaining;
   }
 
+  /** Plans the next phase end from scratch: the query whose phase ends first at the rates now. */
   private reschedule(): void {
+    this.bestMs = Infinity;
+    this.nextTarget = -1;
+    this.scheduleEarliest(0);
+  }
+
+  /**
+   * Schedules the phase end of the batch's earliest query, the positions before `from` already
+   * scanned (bestMs, nextTarget) at the rates now, and cancels the pending one.
+   */
+  private scheduleEarliest(from: number): void {
     if (this.nextEvent !== undefined) this.sim.cancel(this.nextEvent);
     this.nextEvent = undefined;
-    this.nextTarget = -1;
-    let best = Infinity;
     this.updateRates();
     const decoding = this.decoding;
     const remaining = this.remaining;
     const prefillRate = this.prefillRate;
     const decodeRate = this.decodeRate;
     const b = this.active.length;
-    for (let i = 0; i < b; i++) {
+    let best = this.bestMs;
+    let target = this.nextTarget;
+    for (let i = from; i < b; i++) {
       const t = Math.max(0, remaining[i]) / (decoding[i] === 1 ? decodeRate : prefillRate);
       // Strictly less: on a tie the query that joined the batch first finishes first.
       if (t < best) {
         best = t;
-        this.nextTarget = i;
+        target = i;
       }
     }
-    if (this.nextTarget >= 0) this.nextEvent = this.sim.scheduleKind(best, this.phaseEndKind, 0);
+    this.nextTarget = target;
+    if (target >= 0) this.nextEvent = this.sim.scheduleKind(best, this.phaseEndKind, 0);
+  }
+
+  /** advance(), and the earliest phase end among the batch's queries at the rates now (independent streams only: they do not depend on the batch). */
+  private advanceAndScan(): void {
+    this.step();
+    this.updateRates();
+    const prefillStep = this.prefillStep;
+    const decodeStep = this.decodeStep;
+    const prefillRate = this.prefillRate;
+    const decodeRate = this.decodeRate;
+    const decoding = this.decoding;
+    const remaining = this.remaining;
+    const b = this.active.length;
+    let best = Infinity;
+    let target = -1;
+    for (let i = 0; i < b; i++) {
+      const decodes = decoding[i] === 1;
+      const left = remaining[i] - (decodes ? decodeStep : prefillStep);
+      remaining[i] = left;
+      const t = Math.max(0, left) / (decodes ? decodeRate : prefillRate);
+      if (t < best) {
+        best = t;
+        target = i;
+      }
+    }
+    this.bestMs = best;
+    this.nextTarget = target;
   }
 
   private phaseEnd(): void {
     this.nextEvent = undefined;
-    this.advance();
-    if (this.nextTarget >= 0) this.remaining[this.nextTarget] = 0;
+    // advance() and the compaction below in one pass: the same subtractions, then the target's phase is over.
+    this.step();
+    const prefillStep = this.prefillStep;
+    const decodeStep = this.decodeStep;
+    const target = this.nextTarget;
+    // Independent streams: the rates do not depend on the batch, so this pass also finds the earliest next phase end.
+    const fused = this.spec.independentStreams;
+    if (fused) this.updateRates();
+    const prefillRate = this.prefillRate;
+    const decodeRate = this.decodeRate;
+    let best = Infinity;
+    let next = -1;
     // The queries to tell, in batch order, and whether each finished its prefill (else its output).
     // Scratch arrays, overwritten from index 0 (truncating them cost a runtime call): a phase end
     // runs only from the event loop, never inside its own callbacks.
@@ -345,12 +416,23 @@ export class BatchServer {
     const remaining = this.remaining;
     // Compacts the batch in place, keeping order (a splice per finished query allocated an array).
     let kept = 0;
-    for (let i = 0; i < active.length; i++) {
+    const b = active.length;
+    for (let i = 0; i < b; i++) {
       const job = active[i];
-      if (remaining[i] > TOKEN_EPSILON) {
-        active[kept] = job;
-        decoding[kept] = decoding[i];
-        remaining[kept++] = remaining[i];
+      const left = i === target ? 0 : remaining[i] - (decoding[i] === 1 ? decodeStep : prefillStep);
+      if (left > TOKEN_EPSILON) {
+        if (kept !== i) {
+          active[kept] = job;
+          decoding[kept] = decoding[i];
+        }
+        if (fused) {
+          const t = Math.max(0, left) / (decoding[i] === 1 ? decodeRate : prefillRate);
+          if (t < best) {
+            best = t;
+            next = kept;
+          }
+        }
+        remaining[kept++] = left;
         continue;
       }
       told[toldCount] = job;
@@ -358,6 +440,13 @@ export class BatchServer {
       if (decoding[i] === 0) {
         job.prefillEndedAt = now;
         if (counted) this.promptTokens += job.promptTokens;
+        if (fused) {
+          const t = Math.max(0, job.outputTokens) / decodeRate;
+          if (t < best) {
+            best = t;
+            next = kept;
+          }
+        }
         active[kept] = job;
         decoding[kept] = 1;
         remaining[kept++] = job.outputTokens;
@@ -370,7 +459,11 @@ export class BatchServer {
     while (active.length > kept) active.pop();
     this.admit();
     if (this.active.length === 0) this.busyChanged(false);
-    this.reschedule();
+    if (fused) {
+      this.bestMs = best;
+      this.nextTarget = next;
+      this.scheduleEarliest(kept);
+    } else this.reschedule();
     // After the state is consistent: a callback may submit to this server again.
     for (let i = 0; i < toldCount; i++) {
       if (prefilled[i]) told[i].firstToken();

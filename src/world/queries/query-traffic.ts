@@ -67,6 +67,9 @@ export class QueryTraffic implements Traffic {
   private readonly admitting = new Map<number, InFlight>();
   private nextAdmission = 0;
   private readonly waits: JobWaits;
+  /** The arrival handlers of the query workloads, by the argument of their event kind (no closure slot per arrival). */
+  private readonly arrivals: (() => void)[] = [];
+  private readonly arrivalKind: number;
   private endMs = Number.NaN;
 
   constructor(
@@ -102,6 +105,7 @@ export class QueryTraffic implements Traffic {
     this.deviceServers = s.devices.map((device) => (device.localServing === undefined ? undefined : new BatchServer(sim, device.localServing, s.warmupMs, s.durationMs, undefined)));
     this.routes = new QueryRoutes(s, this.servers, this.deviceServers, context.knownHealthy, () => sim.now, context.control);
     this.waits = new JobWaits(s, "queries");
+    this.arrivalKind = sim.registerKind((index) => this.arrivals[index]());
     this.runs = new QueryRuns(
       { scenario: s, router, routes: this.routes, meter: this.meter, waits: this.waits, querySink: options.querySink, groupOf: this.groupOf, stream: (name) => this.stream(name) },
       { sim, network: context.network, llm: s.llm, decodeRate: this.meter.decodeRate },
@@ -190,14 +194,18 @@ export class QueryTraffic implements Traffic {
       const complexity = w.complexity.bind(this.stream(`${base}/complexity`));
       const acceptance = w.hourlyAcceptance;
       const thinning = acceptance === undefined ? undefined : this.stream(`${base}/thinning`);
-      const arrive = (): void => {
+      const arrival = this.arrivals.length;
+      const next = (delay: number): void => {
+        if (this.beforeEnd(delay)) sim.scheduleKind(delay, this.arrivalKind, arrival);
+      };
+      this.arrivals.push(() => {
         const hour = Math.floor((sim.now % DAY_MS) / HOUR_MS);
         if (thinning === undefined || thinning() < (acceptance as readonly number[])[hour]) {
           this.newQuery(device, index, { deviceIndex: device.index, promptTokens: tokenCount(prompt()), outputTokens: tokenCount(output()), complexity: clamp01(complexity()), purpose: "query" });
         }
-        this.scheduleNext(gap(), arrive);
-      };
-      this.scheduleNext(gap(), arrive);
+        next(gap());
+      });
+      next(gap());
       return;
     }
     const outcomes = this.stream(`${base}/pipeline`);
@@ -209,7 +217,12 @@ export class QueryTraffic implements Traffic {
   }
 
   private scheduleNext(delay: number, handler: () => void): void {
-    if (this.context.sim.now + delay < this.scenario.durationMs) this.context.sim.schedule(delay, handler);
+    if (this.beforeEnd(delay)) this.context.sim.schedule(delay, handler);
+  }
+
+  /** Whether the next arrival, `delay` from now, falls inside the run. */
+  private beforeEnd(delay: number): boolean {
+    return this.context.sim.now + delay < this.scenario.durationMs;
   }
 
   private newQuery(device: ResolvedDevice, workload: number, info: QueryInfo): void {
