@@ -198,10 +198,15 @@ export class QueryTraffic implements Traffic {
       const next = (delay: number): void => {
         if (this.beforeEnd(delay)) sim.scheduleKind(delay, this.arrivalKind, arrival);
       };
+      // One info per workload, refilled per query (in the order of the draws): routing reads it at once, a held query keeps a copy.
+      const info = { deviceIndex: device.index, promptTokens: 0, outputTokens: 0, complexity: 0, purpose: "query" };
       this.arrivals.push(() => {
         const hour = Math.floor((sim.now % DAY_MS) / HOUR_MS);
         if (thinning === undefined || thinning() < (acceptance as readonly number[])[hour]) {
-          this.newQuery(device, index, { deviceIndex: device.index, promptTokens: tokenCount(prompt()), outputTokens: tokenCount(output()), complexity: clamp01(complexity()), purpose: "query" });
+          info.promptTokens = tokenCount(prompt());
+          info.outputTokens = tokenCount(output());
+          info.complexity = clamp01(complexity());
+          this.newQuery(device, index, info);
         }
         next(gap());
       });
@@ -243,8 +248,10 @@ export class QueryTraffic implements Traffic {
    * chosen (runQuery); the router chose its route at creation. The wait since its creation is
    * its first queueing. Pipeline stages are run at once (they skip both: a known limit).
    */
-  private admit(device: ResolvedDevice, workload: number, info: QueryInfo, mode: RouteMode): void {
+  private admit(device: ResolvedDevice, workload: number, arrived: QueryInfo, mode: RouteMode): void {
     const control = this.context.control as WorldControl;
+    // The workload refills its info at the next arrival: the query waits with a copy.
+    const info = { ...arrived };
     const createdAt = this.context.sim.now;
     const admission = this.nextAdmission++;
     if (createdAt >= this.scenario.warmupMs) this.admitting.set(admission, { createdAt, group: this.groupOf[device.index] as GroupMeter, device: device.index, firstTokenSeen: false, waited: false });
