@@ -396,9 +396,9 @@ export class BatchServer {
     const prefillStep = this.prefillStep;
     const decodeStep = this.decodeStep;
     const target = this.nextTarget;
-    // Independent streams: the rates do not depend on the batch, so this pass also finds the earliest next phase end.
-    const fused = this.spec.independentStreams;
-    if (fused) this.updateRates();
+    // This pass also finds the earliest next phase end at the rates now, valid when they hold after
+    // the batch changes: always for independent streams, else when the batch keeps its size.
+    this.updateRates();
     const prefillRate = this.prefillRate;
     const decodeRate = this.decodeRate;
     let best = Infinity;
@@ -425,12 +425,11 @@ export class BatchServer {
           active[kept] = job;
           decoding[kept] = decoding[i];
         }
-        if (fused) {
-          const t = Math.max(0, left) / (decoding[i] === 1 ? decodeRate : prefillRate);
-          if (t < best) {
-            best = t;
-            next = kept;
-          }
+        // left > 0 here: the same double as reschedule's max(0, left) / rate.
+        const t = left / (decoding[i] === 1 ? decodeRate : prefillRate);
+        if (t < best) {
+          best = t;
+          next = kept;
         }
         remaining[kept++] = left;
         continue;
@@ -440,12 +439,10 @@ export class BatchServer {
       if (decoding[i] === 0) {
         job.prefillEndedAt = now;
         if (counted) this.promptTokens += job.promptTokens;
-        if (fused) {
-          const t = Math.max(0, job.outputTokens) / decodeRate;
-          if (t < best) {
-            best = t;
-            next = kept;
-          }
+        const t = job.outputTokens / decodeRate;
+        if (t < best) {
+          best = t;
+          next = kept;
         }
         active[kept] = job;
         decoding[kept] = 1;
@@ -459,7 +456,7 @@ export class BatchServer {
     while (active.length > kept) active.pop();
     this.admit();
     if (this.active.length === 0) this.busyChanged(false);
-    if (fused) {
+    if (this.spec.independentStreams || this.active.length === b) {
       this.bestMs = best;
       this.nextTarget = next;
       this.scheduleEarliest(kept);

@@ -82,10 +82,15 @@ export class QueryRoutes {
     if (nodes.length === 0) return undefined;
     const start = this.tieBreak[deviceIndex] % nodes.length;
     let best = -1;
+    let fewest = 0;
     for (let k = 0; k < nodes.length; k++) {
       const node = nodes[(start + k) % nodes.length];
       if (this.knownHealthy[node] === 0 || (this.control !== undefined && !this.control.listedFor(deviceIndex, node, "llm"))) continue;
-      if (best < 0 || this.server(node).outstanding < this.server(best).outstanding) best = node;
+      const outstanding = this.server(node).outstanding;
+      if (best < 0 || outstanding < fewest) {
+        best = node;
+        fewest = outstanding;
+      }
     }
     return best < 0 ? undefined : this.target(best);
   }
