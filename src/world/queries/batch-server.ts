@@ -1,6 +1,7 @@
 import type { Simulator } from "../../engine/simulator.js";
 import type { ServingSpec } from "../../llm/resolved.js";
 import type { ComputeUnit } from "../traffic-context.js";
+import { ServerWindow, type WindowStatistics } from "./server-window.js";
 
 /** A query as a server sees it: token counts in, two callbacks out. */
 export interface ServerJob {
@@ -76,12 +77,8 @@ export class BatchServer {
   private readonly told: ServerJob[] = [];
   private readonly prefilled: boolean[] = [];
 
-  // Time-weighted statistics, clipped to the window.
-  private lastStat = 0;
-  private busyArea = 0;
-  private batchArea = 0;
-  private queueArea = 0;
-  private downArea = 0;
+  /** Time-weighted statistics, clipped to the window. */
+  private readonly window: ServerWindow;
   served = 0;
   refused = 0;
   /** Refused because prompt + output exceed the context each batch slot holds. */
@@ -98,6 +95,7 @@ export class BatchServer {
     private readonly windowTo: number,
     private readonly placement: ServerPlacement | undefined,
   ) {
+    this.window = new ServerWindow(windowFrom, windowTo);
     this.phaseEndKind = sim.registerKind(() => this.phaseEnd());
     this.unitId = placement === undefined ? -1 : placement.unit.register(() => this.speedChanged());
     if (placement !== undefined) this.speed = placement.unit.speedOf(this.unitId);
@@ -206,30 +204,14 @@ export class BatchServer {
   }
 
   /** Busy time, mean batch and mean queue length over the window, closed at `endMs` (the end of the run). */
-  statistics(endMs: number): { busyMs: number; downMs: number; utilisation: number; meanBatch: number; meanQueueLength: number } {
+  statistics(endMs: number): WindowStatistics {
     this.accumulate(endMs);
-    const span = this.windowTo - this.windowFrom;
-    return {
-      busyMs: this.busyArea,
-      downMs: this.downArea,
-      utilisation: span > 0 ? this.busyArea / span : 0,
-      meanBatch: span > 0 ? this.batchArea / span : 0,
-      meanQueueLength: span > 0 ? this.queueArea / span : 0,
-    };
+    return this.window.statistics();
   }
 
   /** Integrates the state since the last call up to `now`, the part inside the window. */
   private accumulate(now: number): void {
-    const from = this.lastStat > this.windowFrom ? this.lastStat : this.windowFrom;
-    const to = now < this.windowTo ? now : this.windowTo;
-    const dt = to - from;
-    if (dt > 0) {
-      if (this.active.length > 0) this.busyArea += dt;
-      this.batchArea += this.active.length * dt;
-      this.queueArea += this.queueLength * dt;
-      if (!this.up) this.downArea += dt;
-    }
-    if (now > this.lastStat) this.lastStat = now;
+    this.window.accumulate(now, this.active.length, this.queueLength, !this.up);
   }
 
   /**
