@@ -1,3 +1,4 @@
+import type { RouteMode } from "./routers/types.js";
 import { COARSE_BUCKETS_PER_OCTAVE, QuantileSketch } from "../metrics/sketch.js";
 
 /** One bin of queries by creation time. */
@@ -41,6 +42,21 @@ interface BinCounters {
   total: QuantileSketch | undefined;
 }
 
+/** An ended query as the time series reads it (the meter's EndedQuery: no object is built per query). */
+export interface SeriesQuery {
+  readonly refused: boolean;
+  readonly lost: boolean;
+  /** Missed a deadline. */
+  readonly violated: boolean;
+  readonly ttftMs: number;
+  readonly totalMs: number;
+  readonly mode: RouteMode;
+  /** Prompt tokens that reached the cloud node (> 0: the query reached it). */
+  readonly cloudPrompt: number;
+  readonly costUsd: number;
+  readonly quality: number;
+}
+
 /** Measured queries binned by creation time over [startMs, endMs): how a run evolves (saturation, learning). Quantiles use the coarse sketch (2%). */
 export class LlmTimeSeriesRecorder {
   private readonly bins: BinCounters[];
@@ -71,18 +87,18 @@ export class LlmTimeSeriesRecorder {
     return this.bins[index < 0 ? 0 : index >= this.bins.length ? this.bins.length - 1 : index];
   }
 
-  record(createdAt: number, query: { refused: boolean; lost: boolean; late: boolean; ttftMs: number; totalMs: number; local: boolean; toCloud: boolean; apiUsd: number; quality: number }): void {
+  record(createdAt: number, query: SeriesQuery): void {
     const bin = this.bin(createdAt);
-    if (query.local) bin.local++;
-    if (query.toCloud) bin.toCloud++;
-    bin.apiUsd += query.apiUsd;
+    if (query.mode === "local") bin.local++;
+    if (query.cloudPrompt > 0) bin.toCloud++;
+    bin.apiUsd += query.costUsd;
     if (query.refused || query.lost) {
       if (query.refused) bin.refused++;
       else bin.lost++;
       return;
     }
     bin.completed++;
-    if (query.late) bin.late++;
+    if (query.violated) bin.late++;
     bin.quality += query.quality;
     bin.ttft ??= new QuantileSketch(COARSE_BUCKETS_PER_OCTAVE);
     bin.total ??= new QuantileSketch(COARSE_BUCKETS_PER_OCTAVE);

@@ -1,10 +1,10 @@
 import type { Direction, Network } from "./network.js";
 
 /**
- * Transfers whose arrival runs a closure, for callers off the hot path (queries' exchanges,
- * migration state): one delivery kind registered with the network, and a table of the closures
- * waiting for their transfer. The frame path registers kinds of its own and passes a frame index
- * instead (no closure per transfer there).
+ * Transfers whose arrival runs a closure, for callers off the hot path (migration state, image
+ * pulls): one delivery kind registered with the network, and a table of the closures waiting for
+ * their transfer. The frame path and the queries' exchanges register kinds of their own and pass
+ * an index instead (no closure per transfer there).
  */
 export class DeliveryClosures {
   private readonly closures: (((delayMs: number) => void) | undefined)[] = [];

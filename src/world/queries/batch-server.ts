@@ -1,6 +1,7 @@
 import type { Simulator } from "../../engine/simulator.js";
 import type { ServingSpec } from "../../llm/resolved.js";
 import type { ComputeUnit } from "../traffic-context.js";
+import { ServerWindow, type WindowStatistics } from "./server-window.js";
 
 /** A query as a server sees it: token counts in, two callbacks out. */
 export interface ServerJob {
@@ -10,18 +11,11 @@ export interface ServerJob {
   firstToken(): void;
   /** The last output token exists. */
   done(): void;
-  /** The node crashed with the query queued or in service. */
-  lost(): void;
+  /** The node crashed with the query queued or in service (the query is lost). */
+  crashed(): void;
   /** Set by the server: when the job entered the batch (queueing ends), and when its prefill ended. */
   startedAt: number;
   prefillEndedAt: number;
-}
-
-interface ActiveJob {
-  readonly job: ServerJob;
-  decoding: boolean;
-  /** Tokens left in the current phase. */
-  remaining: number;
 }
 
 /** Where the server sits, for the world's bookkeeping (a device's own model has none). */
@@ -59,10 +53,16 @@ const TOKEN_EPSILON = 1e-9;
 export class BatchServer {
   private readonly queue: ServerJob[] = [];
   private queueHead = 0;
-  private readonly active: ActiveJob[] = [];
+  // The batch in the order its queries joined it, as parallel arrays (no object per admission):
+  // the job, whether it decodes (1) or prefills (0), and the tokens left in its current phase.
+  private readonly active: ServerJob[] = [];
+  private decoding = new Uint8Array(8);
+  private remaining = new Float64Array(8);
   private lastUpdate = 0;
   private nextEvent: number | undefined;
-  private nextTarget: ActiveJob | undefined;
+  /** The batch position whose phase the pending phase end finishes (-1: none), and in how long it was due when planned. */
+  private nextTarget = -1;
+  private bestMs = Infinity;
   /** The event kind of this server's phase ends (a registered handler: no closure per event). */
   private readonly phaseEndKind: number;
   /** Share of the compute unit's speed the service has now (cached: a change is integrated at the old one first). */
@@ -70,16 +70,15 @@ export class BatchServer {
   /** Tokens per ms of one query in each phase for the batch and speed now; set by `updateRates`. */
   private prefillRate = 0;
   private decodeRate = 0;
+  /** Tokens of one query in each phase since the last update; set by `step`. */
+  private prefillStep = 0;
+  private decodeStep = 0;
   private readonly unitId: number;
   private readonly told: ServerJob[] = [];
   private readonly prefilled: boolean[] = [];
 
-  // Time-weighted statistics, clipped to the window.
-  private lastStat = 0;
-  private busyArea = 0;
-  private batchArea = 0;
-  private queueArea = 0;
-  private downArea = 0;
+  /** Time-weighted statistics, clipped to the window. */
+  private readonly window: ServerWindow;
   served = 0;
   refused = 0;
   /** Refused because prompt + output exceed the context each batch slot holds. */
@@ -96,6 +95,7 @@ export class BatchServer {
     private readonly windowTo: number,
     private readonly placement: ServerPlacement | undefined,
   ) {
+    this.window = new ServerWindow(windowFrom, windowTo);
     this.phaseEndKind = sim.registerKind(() => this.phaseEnd());
     this.unitId = placement === undefined ? -1 : placement.unit.register(() => this.speedChanged());
     if (placement !== undefined) this.speed = placement.unit.speedOf(this.unitId);
@@ -135,15 +135,15 @@ export class BatchServer {
     this.up = false;
     if (this.nextEvent !== undefined) this.sim.cancel(this.nextEvent);
     this.nextEvent = undefined;
-    this.nextTarget = undefined;
-    const victims = [...this.active.map((entry) => entry.job), ...this.queue.slice(this.queueHead)];
+    this.nextTarget = -1;
+    const victims = [...this.active, ...this.queue.slice(this.queueHead)];
     const wasBusy = this.active.length > 0;
     this.active.length = 0;
     this.queue.length = 0;
     this.queueHead = 0;
     if (wasBusy) this.busyChanged(false);
     if (this.inWindow()) this.lost += victims.length;
-    for (const job of victims) job.lost();
+    for (const job of victims) job.crashed();
   }
 
   recover(): void {
@@ -182,12 +182,18 @@ export class BatchServer {
       if (this.inWindow()) this.refused++;
       return false;
     }
-    this.advance();
+    // Independent streams: the rates do not depend on the batch, so the pass that integrates the
+    // work also finds the earliest phase end among the queries already in the batch.
+    const fused = this.spec.independentStreams;
+    if (fused) this.advanceAndScan();
+    else this.advance();
     const wasBusy = this.active.length > 0;
+    const before = this.active.length;
     this.queue.push(job);
     this.admit();
     if (!wasBusy) this.busyChanged(true);
-    this.reschedule();
+    if (fused) this.scheduleEarliest(before);
+    else this.reschedule();
     return true;
   }
 
@@ -198,30 +204,14 @@ export class BatchServer {
   }
 
   /** Busy time, mean batch and mean queue length over the window, closed at `endMs` (the end of the run). */
-  statistics(endMs: number): { busyMs: number; downMs: number; utilisation: number; meanBatch: number; meanQueueLength: number } {
+  statistics(endMs: number): WindowStatistics {
     this.accumulate(endMs);
-    const span = this.windowTo - this.windowFrom;
-    return {
-      busyMs: this.busyArea,
-      downMs: this.downArea,
-      utilisation: span > 0 ? this.busyArea / span : 0,
-      meanBatch: span > 0 ? this.batchArea / span : 0,
-      meanQueueLength: span > 0 ? this.queueArea / span : 0,
-    };
+    return this.window.statistics();
   }
 
   /** Integrates the state since the last call up to `now`, the part inside the window. */
   private accumulate(now: number): void {
-    const from = this.lastStat > this.windowFrom ? this.lastStat : this.windowFrom;
-    const to = now < this.windowTo ? now : this.windowTo;
-    const dt = to - from;
-    if (dt > 0) {
-      if (this.active.length > 0) this.busyArea += dt;
-      this.batchArea += this.active.length * dt;
-      this.queueArea += this.queueLength * dt;
-      if (!this.up) this.downArea += dt;
-    }
-    if (now > this.lastStat) this.lastStat = now;
+    this.window.accumulate(now, this.active.length, this.queueLength, !this.up);
   }
 
   /**
@@ -245,13 +235,28 @@ export class BatchServer {
 
   /** Brings every active query's remaining work up to now at the rates of the batch (and speed) as it was. */
   private advance(): void {
+    this.step();
+    const prefillStep = this.prefillStep;
+    const decodeStep = this.decodeStep;
+    const decoding = this.decoding;
+    const remaining = this.remaining;
+    const b = this.active.length;
+    for (let i = 0; i < b; i++) remaining[i] -= decoding[i] === 1 ? decodeStep : prefillStep;
+  }
+
+  /**
+   * The work each phase's queries did since the last update (prefillStep, decodeStep; 0 when
+   * none: subtracting 0 leaves every double as it was), and the statistics integrated up to now.
+   */
+  private step(): void {
     const now = this.sim.now;
     const dt = now - this.lastUpdate;
+    this.prefillStep = 0;
+    this.decodeStep = 0;
     if (dt > 0 && this.active.length > 0) {
       this.updateRates();
-      const prefillStep = this.prefillRate * dt;
-      const decodeStep = this.decodeRate * dt;
-      for (const entry of this.active) entry.remaining -= entry.decoding ? decodeStep : prefillStep;
+      this.prefillStep = this.prefillRate * dt;
+      this.decodeStep = this.decodeRate * dt;
     }
     this.accumulate(now);
     this.lastUpdate = now;
@@ -283,7 +288,11 @@ export class BatchServer {
       this.queue[this.queueHead] = undefined as unknown as ServerJob;
       this.queueHead++;
       job.startedAt = this.sim.now;
-      this.active.push({ job, decoding: false, remaining: job.promptTokens });
+      const at = this.active.length;
+      if (at === this.remaining.length) this.grow();
+      this.active.push(job);
+      this.decoding[at] = 0;
+      this.remaining[at] = job.promptTokens;
     }
     if (this.queueHead > 1024 && this.queueHead * 2 > this.queue.length) {
       this.queue.splice(0, this.queueHead);
@@ -291,27 +300,91 @@ export class BatchServer {
     }
   }
 
+  /** Doubles the batch arrays (a batch larger than any before). */
+  private grow(): void {
+    const decoding = new Uint8Array(this.decoding.length * 2);
+    decoding.set(this.decoding);
+    this.decoding = decoding;
+    const remaining = new Float64Array(this.remaining.length * 2);
+    remaining.set(this.remaining);
+    this.remaining = remaining;
+  }
+
+  /** Plans the next phase end from scratch: the query whose phase ends first at the rates now. */
   private reschedule(): void {
+    this.bestMs = Infinity;
+    this.nextTarget = -1;
+    this.scheduleEarliest(0);
+  }
+
+  /**
+   * Schedules the phase end of the batch's earliest query, the positions before `from` already
+   * scanned (bestMs, nextTarget) at the rates now, and cancels the pending one.
+   */
+  private scheduleEarliest(from: number): void {
     if (this.nextEvent !== undefined) this.sim.cancel(this.nextEvent);
     this.nextEvent = undefined;
-    this.nextTarget = undefined;
-    let best = Infinity;
     this.updateRates();
-    for (const entry of this.active) {
-      const t = Math.max(0, entry.remaining) / (entry.decoding ? this.decodeRate : this.prefillRate);
+    const decoding = this.decoding;
+    const remaining = this.remaining;
+    const prefillRate = this.prefillRate;
+    const decodeRate = this.decodeRate;
+    const b = this.active.length;
+    let best = this.bestMs;
+    let target = this.nextTarget;
+    for (let i = from; i < b; i++) {
+      const t = Math.max(0, remaining[i]) / (decoding[i] === 1 ? decodeRate : prefillRate);
       // Strictly less: on a tie the query that joined the batch first finishes first.
       if (t < best) {
         best = t;
-        this.nextTarget = entry;
+        target = i;
       }
     }
-    if (this.nextTarget !== undefined) this.nextEvent = this.sim.scheduleKind(best, this.phaseEndKind, 0);
+    this.nextTarget = target;
+    if (target >= 0) this.nextEvent = this.sim.scheduleKind(best, this.phaseEndKind, 0);
+  }
+
+  /** advance(), and the earliest phase end among the batch's queries at the rates now (independent streams only: they do not depend on the batch). */
+  private advanceAndScan(): void {
+    this.step();
+    this.updateRates();
+    const prefillStep = this.prefillStep;
+    const decodeStep = this.decodeStep;
+    const prefillRate = this.prefillRate;
+    const decodeRate = this.decodeRate;
+    const decoding = this.decoding;
+    const remaining = this.remaining;
+    const b = this.active.length;
+    let best = Infinity;
+    let target = -1;
+    for (let i = 0; i < b; i++) {
+      const decodes = decoding[i] === 1;
+      const left = remaining[i] - (decodes ? decodeStep : prefillStep);
+      remaining[i] = left;
+      const t = Math.max(0, left) / (decodes ? decodeRate : prefillRate);
+      if (t < best) {
+        best = t;
+        target = i;
+      }
+    }
+    this.bestMs = best;
+    this.nextTarget = target;
   }
 
   private phaseEnd(): void {
     this.nextEvent = undefined;
-    this.advance();
-    if (this.nextTarget !== undefined) this.nextTarget.remaining = 0;
+    // advance() and the compaction below in one pass: the same subtractions, then the target's phase is over.
+    this.step();
+    const prefillStep = this.prefillStep;
+    const decodeStep = this.decodeStep;
+    const target = this.nextTarget;
+    // This pass also finds the earliest next phase end at the rates now, valid when they hold after
+    // the batch changes: always for independent streams, else when the batch keeps its size.
+    this.updateRates();
+    const prefillRate = this.prefillRate;
+    const decodeRate = this.decodeRate;
+    let best = Infinity;
+    let next = -1;
     // The queries to tell, in batch order, and whether each finished its prefill (else its output).
     // Scratch arrays, overwritten from index 0 (truncating them cost a runtime call): a phase end
     // runs only from the event loop, never inside its own callbacks.
@@ -321,32 +394,55 @@ export class BatchServer {
     const now = this.sim.now;
     const counted = this.inWindow();
     const active = this.active;
+    const decoding = this.decoding;
+    const remaining = this.remaining;
     // Compacts the batch in place, keeping order (a splice per finished query allocated an array).
     let kept = 0;
-    for (let i = 0; i < active.length; i++) {
-      const entry = active[i];
-      if (entry.remaining > TOKEN_EPSILON) {
-        active[kept++] = entry;
+    const b = active.length;
+    for (let i = 0; i < b; i++) {
+      const job = active[i];
+      const left = i === target ? 0 : remaining[i] - (decoding[i] === 1 ? decodeStep : prefillStep);
+      if (left > TOKEN_EPSILON) {
+        if (kept !== i) {
+          active[kept] = job;
+          decoding[kept] = decoding[i];
+        }
+        // left > 0 here: the same double as reschedule's max(0, left) / rate.
+        const t = left / (decoding[i] === 1 ? decodeRate : prefillRate);
+        if (t < best) {
+          best = t;
+          next = kept;
+        }
+        remaining[kept++] = left;
         continue;
       }
-      told[toldCount] = entry.job;
-      prefilled[toldCount++] = !entry.decoding;
-      if (!entry.decoding) {
-        entry.decoding = true;
-        entry.remaining = entry.job.outputTokens;
-        entry.job.prefillEndedAt = now;
-        if (counted) this.promptTokens += entry.job.promptTokens;
-        active[kept++] = entry;
+      told[toldCount] = job;
+      prefilled[toldCount++] = decoding[i] === 0;
+      if (decoding[i] === 0) {
+        job.prefillEndedAt = now;
+        if (counted) this.promptTokens += job.promptTokens;
+        const t = job.outputTokens / decodeRate;
+        if (t < best) {
+          best = t;
+          next = kept;
+        }
+        active[kept] = job;
+        decoding[kept] = 1;
+        remaining[kept++] = job.outputTokens;
       } else if (counted) {
         this.served++;
-        this.outputTokens += entry.job.outputTokens;
+        this.outputTokens += job.outputTokens;
       }
     }
     // pop, not a length store: setting length is a runtime call.
     while (active.length > kept) active.pop();
     this.admit();
     if (this.active.length === 0) this.busyChanged(false);
-    this.reschedule();
+    if (this.spec.independentStreams || this.active.length === b) {
+      this.bestMs = best;
+      this.nextTarget = next;
+      this.scheduleEarliest(kept);
+    } else this.reschedule();
     // After the state is consistent: a callback may submit to this server again.
     for (let i = 0; i < toldCount; i++) {
       if (prefilled[i]) told[i].firstToken();

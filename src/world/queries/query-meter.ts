@@ -1,6 +1,5 @@
 import type { LlmStage } from "../../llm/llm-results.js";
-import { LlmTimeSeriesRecorder } from "../../llm/llm-time-series.js";
-import type { RouteMode } from "../../llm/routers/types.js";
+import { LlmTimeSeriesRecorder, type SeriesQuery } from "../../llm/llm-time-series.js";
 import { type JobTally, newJobTally } from "../../metrics/job-counts.js";
 import { StageStats } from "../../metrics/stage-stats.js";
 
@@ -31,15 +30,9 @@ export interface PipelineStageMeter {
 }
 
 /** How one measured query ended, as the meter records it. */
-export interface EndedQuery {
+export interface EndedQuery extends SeriesQuery {
   readonly group: GroupMeter;
   readonly createdAt: number;
-  readonly mode: RouteMode;
-  readonly refused: boolean;
-  readonly lost: boolean;
-  readonly violated: boolean;
-  readonly ttftMs: number;
-  readonly totalMs: number;
   /** Summed over the query's exchanges. */
   readonly network: number;
   readonly queueing: number;
@@ -48,11 +41,8 @@ export interface EndedQuery {
   readonly promptTokens: number;
   readonly outputTokens: number;
   readonly offDevicePrompt: number;
-  readonly cloudPrompt: number;
   readonly edgeTokens: number;
   readonly cloudTokens: number;
-  readonly costUsd: number;
-  readonly quality: number;
   readonly good: boolean;
 }
 
@@ -112,17 +102,7 @@ export class QueryMeter {
   /** A measured query ended (completed, refused or lost). */
   ended(q: EndedQuery): void {
     const group = q.group;
-    this.series.record(q.createdAt, {
-      refused: q.refused,
-      lost: q.lost,
-      late: q.violated,
-      ttftMs: q.ttftMs,
-      totalMs: q.totalMs,
-      local: q.mode === "local",
-      toCloud: q.cloudPrompt > 0,
-      apiUsd: q.costUsd,
-      quality: q.quality,
-    });
+    this.series.record(q.createdAt, q);
     if (q.mode === "local") group.local++;
     if (q.offDevicePrompt > 0) group.offDevice++;
     if (q.cloudPrompt > 0) group.toCloud++;

@@ -22,6 +22,9 @@ export class QueryRoutes {
   /** Per device: where the next tie-break starts; advanced each time a query is sent on the local route to a node. */
   private readonly tieBreak: Int32Array;
   readonly view: RouterView;
+  /** Per node index and per device index: the one Target of its server, built once (a route look-up allocates nothing). */
+  private readonly nodeTargets: (Target | undefined)[];
+  private readonly deviceTargets: (Target | undefined)[];
 
   constructor(
     private readonly scenario: ResolvedScenario,
@@ -34,6 +37,8 @@ export class QueryRoutes {
     private readonly control: WorldControl | undefined,
   ) {
     this.tieBreak = new Int32Array(scenario.devices.length);
+    this.nodeTargets = servers.map((server, node) => (server === undefined ? undefined : { server, node }));
+    this.deviceTargets = deviceServers.map((server) => (server === undefined ? undefined : { server, node: undefined }));
     const cloudNode = scenario.llm.cloudNode;
     this.view = {
       get now() {
@@ -49,6 +54,10 @@ export class QueryRoutes {
     return this.servers[node] as BatchServer;
   }
 
+  private target(node: number): Target {
+    return this.nodeTargets[node] as Target;
+  }
+
   /**
    * The device's own model, or the edge node with the fewest outstanding queries; ties are
    * broken in turn (a per-device rotating start), so idle replicas share the load as a
@@ -56,7 +65,7 @@ export class QueryRoutes {
    */
   local(deviceIndex: number, released = -1): Target | undefined {
     // A query the activator released to a new replica goes there (when it is one of the device's nodes: the activator is per family, not per model).
-    if (released >= 0 && this.scenario.devices[deviceIndex].localNodes.includes(released)) return { server: this.server(released), node: released };
+    if (released >= 0 && this.scenario.devices[deviceIndex].localNodes.includes(released)) return this.target(released);
     return this.localKnownUp(deviceIndex) ?? this.localAnyHealth(deviceIndex);
   }
 
@@ -67,30 +76,35 @@ export class QueryRoutes {
 
   /** The device's own model, or its least busy edge node among those known up; undefined when none is. */
   private localKnownUp(deviceIndex: number): Target | undefined {
-    const own = this.deviceServers[deviceIndex];
-    if (own !== undefined) return { server: own, node: undefined };
+    const own = this.deviceTargets[deviceIndex];
+    if (own !== undefined) return own;
     const nodes = this.scenario.devices[deviceIndex].localNodes;
     if (nodes.length === 0) return undefined;
     const start = this.tieBreak[deviceIndex] % nodes.length;
     let best = -1;
+    let fewest = 0;
     for (let k = 0; k < nodes.length; k++) {
       const node = nodes[(start + k) % nodes.length];
       if (this.knownHealthy[node] === 0 || (this.control !== undefined && !this.control.listedFor(deviceIndex, node, "llm"))) continue;
-      if (best < 0 || this.server(node).outstanding < this.server(best).outstanding) best = node;
+      const outstanding = this.server(node).outstanding;
+      if (best < 0 || outstanding < fewest) {
+        best = node;
+        fewest = outstanding;
+      }
     }
-    return best < 0 ? undefined : { server: this.server(best), node: best };
+    return best < 0 ? undefined : this.target(best);
   }
 
   /** With every local node known down (or unlisted): the least busy of them anyway (the query will be lost if it is still down, or rejected there). */
   private localAnyHealth(deviceIndex: number): Target | undefined {
     let best = -1;
     for (const node of this.scenario.devices[deviceIndex].localNodes) if (best < 0 || this.server(node).outstanding < this.server(best).outstanding) best = node;
-    return best < 0 ? undefined : { server: this.server(best), node: best };
+    return best < 0 ? undefined : this.target(best);
   }
 
   cloud(): Target | undefined {
     const c = this.scenario.llm.cloudNode;
-    return c === undefined ? undefined : { server: this.server(c), node: c };
+    return c === undefined ? undefined : this.target(c);
   }
 
   /**

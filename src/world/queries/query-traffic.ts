@@ -1,18 +1,15 @@
 import type { Uniform } from "../../engine/rng.js";
-import { answerQuality } from "../../llm/quality.js";
-import type { ServingSpec } from "../../llm/resolved.js";
 import type { QueryInfo, QueryRouter, RouteMode } from "../../llm/routers/types.js";
-import { DeliveryClosures } from "../../network/delivery-closures.js";
 import type { QueryWorkload, ResolvedDevice, ResolvedScenario } from "../../scenario/resolved-scenario.js";
 import { JobWaits } from "../job-waits.js";
 import type { WorldControl } from "../service-host.js";
 import type { QueryFamilyResults, Traffic, TrafficContext } from "../traffic-context.js";
 import { BatchServer } from "./batch-server.js";
-import { type ExchangeContext, type ExchangeTimes, exchange } from "./exchange.js";
 import { PipelineJobs } from "./pipeline-jobs.js";
 import { GroupMeter, QueryMeter } from "./query-meter.js";
 import { buildQueryResults } from "./query-results.js";
-import { QueryRoutes, type Target } from "./query-routes.js";
+import { QueryRoutes } from "./query-routes.js";
+import { type InFlight, QueryRuns } from "./query-runs.js";
 import { applicationQueryStages, type QueryOutcome, type QueryStageContext, queryStages } from "./query-stages.js";
 import type { StageExecutorFactory } from "../../dag/stage-executor.js";
 
@@ -47,16 +44,6 @@ export interface QueryRecord {
 
 export type QuerySink = (record: QueryRecord) => void;
 
-/** A measured query in flight: what is needed to classify it if the run ends first. */
-interface InFlight {
-  readonly createdAt: number;
-  readonly group: GroupMeter;
-  readonly device: number;
-  firstTokenSeen: boolean;
-  /** A transfer of the query waited for a handover or for coverage. */
-  waited: boolean;
-}
-
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
 
@@ -76,18 +63,17 @@ export class QueryTraffic implements Traffic {
   private readonly pipelines: PipelineJobs;
   /** The executor of applications' query stages (issue 17), for the application traffic's runners. */
   readonly queryStages: StageExecutorFactory;
-  private readonly exchanges: ExchangeContext;
+  private readonly runs: QueryRuns;
   private readonly scenario: ResolvedScenario;
   /** Per device: its group's meter (undefined for a device without query workloads). */
   private readonly groupOf: (GroupMeter | undefined)[];
-  private readonly inFlight = new Map<number, InFlight>();
   /** With a control plane: measured queries not routed yet (a discovery wait, or held for a replica), by admission number; counted at the end if still there. */
   private readonly admitting = new Map<number, InFlight>();
   private nextAdmission = 0;
   private readonly waits: JobWaits;
-  private nextQueryId = 0;
-  /** Per device and workload index: the stream of its answers' good / not-good judgements (looked up once). */
-  private readonly qualityStreams = new Map<string, Uniform>();
+  /** The arrival handlers of the query workloads, by the argument of their event kind (no closure slot per arrival). */
+  private readonly arrivals: (() => void)[] = [];
+  private readonly arrivalKind: number;
   private endMs = Number.NaN;
 
   constructor(
@@ -124,8 +110,12 @@ export class QueryTraffic implements Traffic {
     );
     this.deviceServers = s.devices.map((device) => (device.localServing === undefined ? undefined : new BatchServer(sim, device.localServing, s.warmupMs, s.durationMs, undefined)));
     this.routes = new QueryRoutes(s, this.servers, this.deviceServers, context.knownHealthy, () => sim.now, context.control);
-    this.exchanges = { sim, network: context.network, deliveries: new DeliveryClosures(context.network, () => sim.now), llm: s.llm, decodeRate: this.meter.decodeRate };
     this.waits = new JobWaits(s, "queries");
+    this.arrivalKind = sim.registerKind((index) => this.arrivals[index]());
+    this.runs = new QueryRuns(
+      { scenario: s, router, routes: this.routes, meter: this.meter, waits: this.waits, querySink: options.querySink, groupOf: this.groupOf, stream: (name) => this.stream(name) },
+      { sim, network: context.network, llm: s.llm, decodeRate: this.meter.decodeRate },
+    );
     const stageContext: QueryStageContext = {
       sim,
       scenario: s,
@@ -164,15 +154,12 @@ export class QueryTraffic implements Traffic {
     this.endMs = endMs;
     const s = this.scenario;
     // A query whose transfer is still held (its device out of range) waited too.
-    for (const id of this.exchanges.deliveries.heldTags()) {
-      const query = this.inFlight.get(id);
-      if (query !== undefined) query.waited = true;
-    }
+    const inFlight = this.runs.inFlight();
     for (const query of this.admitting.values()) {
       this.meter.created(query.group);
-      this.inFlight.set(this.nextQueryId++, query);
+      inFlight.push(query);
     }
-    for (const query of this.inFlight.values()) {
+    for (const query of inFlight) {
       const elapsed = endMs - query.createdAt;
       const late = elapsed > s.qos.totalDeadlineMs || (!query.firstTokenSeen && elapsed > s.qos.ttftDeadlineMs);
       this.meter.unfinishedAtEnd(query.group, query.createdAt, late);
@@ -187,16 +174,6 @@ export class QueryTraffic implements Traffic {
 
   private stream(name: string): Uniform {
     return this.context.streams.stream(name);
-  }
-
-  private qualityStream(device: ResolvedDevice, workload: number): Uniform {
-    const key = `${device.index}/${workload}`;
-    let stream = this.qualityStreams.get(key);
-    if (stream === undefined) {
-      stream = this.stream(`${(device.workloads[workload] as QueryWorkload).streamPrefix}/quality`);
-      this.qualityStreams.set(key, stream);
-    }
-    return stream;
   }
 
   /** Arrivals of one query workload; its streams are named `<streamPrefix>/arrivals`, `/prompt`, ... */
@@ -223,14 +200,23 @@ export class QueryTraffic implements Traffic {
       const complexity = w.complexity.bind(this.stream(`${base}/complexity`));
       const acceptance = w.hourlyAcceptance;
       const thinning = acceptance === undefined ? undefined : this.stream(`${base}/thinning`);
-      const arrive = (): void => {
+      const arrival = this.arrivals.length;
+      const next = (delay: number): void => {
+        if (this.beforeEnd(delay)) sim.scheduleKind(delay, this.arrivalKind, arrival);
+      };
+      // One info per workload, refilled per query (in the order of the draws): routing reads it at once, a held query keeps a copy.
+      const info = { deviceIndex: device.index, promptTokens: 0, outputTokens: 0, complexity: 0, purpose: "query" };
+      this.arrivals.push(() => {
         const hour = Math.floor((sim.now % DAY_MS) / HOUR_MS);
         if (thinning === undefined || thinning() < (acceptance as readonly number[])[hour]) {
-          this.newQuery(device, index, { deviceIndex: device.index, promptTokens: tokenCount(prompt()), outputTokens: tokenCount(output()), complexity: clamp01(complexity()), purpose: "query" });
+          info.promptTokens = tokenCount(prompt());
+          info.outputTokens = tokenCount(output());
+          info.complexity = clamp01(complexity());
+          this.newQuery(device, index, info);
         }
-        this.scheduleNext(gap(), arrive);
-      };
-      this.scheduleNext(gap(), arrive);
+        next(gap());
+      });
+      next(gap());
       return;
     }
     const submit = this.pipelines.source(device.index, index, w, this.stream(`${base}/pipeline`));
@@ -242,7 +228,12 @@ export class QueryTraffic implements Traffic {
   }
 
   private scheduleNext(delay: number, handler: () => void): void {
-    if (this.context.sim.now + delay < this.scenario.durationMs) this.context.sim.schedule(delay, handler);
+    if (this.beforeEnd(delay)) this.context.sim.schedule(delay, handler);
+  }
+
+  /** Whether the next arrival, `delay` from now, falls inside the run. */
+  private beforeEnd(delay: number): boolean {
+    return this.context.sim.now + delay < this.scenario.durationMs;
   }
 
   private newQuery(device: ResolvedDevice, workload: number, info: QueryInfo): void {
@@ -252,7 +243,7 @@ export class QueryTraffic implements Traffic {
       this.admit(device, workload, info, mode);
       return;
     }
-    this.runQuery(device, workload, info, this.context.sim.now >= this.scenario.warmupMs, () => undefined, mode);
+    this.runQuery(device, workload, info, this.context.sim.now >= this.scenario.warmupMs, undefined, mode);
   }
 
   /**
@@ -263,15 +254,17 @@ export class QueryTraffic implements Traffic {
    * chosen (runQuery); the router chose its route at creation. The wait since its creation is
    * its first queueing. Query stages (pipelines' and applications') are run at once (they skip both: a known limit).
    */
-  private admit(device: ResolvedDevice, workload: number, info: QueryInfo, mode: RouteMode): void {
+  private admit(device: ResolvedDevice, workload: number, arrived: QueryInfo, mode: RouteMode): void {
     const control = this.context.control as WorldControl;
+    // The workload refills its info at the next arrival: the query waits with a copy.
+    const info = { ...arrived };
     const createdAt = this.context.sim.now;
     const admission = this.nextAdmission++;
     if (createdAt >= this.scenario.warmupMs) this.admitting.set(admission, { createdAt, group: this.groupOf[device.index] as GroupMeter, device: device.index, firstTokenSeen: false, waited: false });
     // released: the node of the replica the activator released the query to (-1: routed as usual).
     const run = (released: number): void => {
       this.admitting.delete(admission);
-      this.runQuery(device, workload, info, createdAt >= this.scenario.warmupMs, () => undefined, mode, createdAt, released);
+      this.runQuery(device, workload, info, createdAt >= this.scenario.warmupMs, undefined, mode, createdAt, released);
     };
     const hold = (): void => {
       if (!control.hold(device.index, "llm", run)) run(-1);
@@ -290,162 +283,12 @@ export class QueryTraffic implements Traffic {
     workload: number,
     info: QueryInfo,
     measured: boolean,
-    finished: (outcome: QueryOutcome) => void,
+    finished: ((outcome: QueryOutcome) => void) | undefined,
     mode: RouteMode,
     createdAt = this.context.sim.now,
     released = -1,
   ): void {
-    const s = this.scenario;
-    const sim = this.context.sim;
-    const id = this.nextQueryId++;
-    const group = this.groupOf[device.index] as GroupMeter;
-    const flight: InFlight = { createdAt, group, device: device.index, firstTokenSeen: false, waited: false };
-    if (measured) {
-      this.meter.created(group);
-      this.inFlight.set(id, flight);
-    }
-    const local = mode === "cloud" ? undefined : this.routes.local(device.index, released);
-    if (local?.node !== undefined) this.routes.sentLocal(device.index);
-    const cloud = this.routes.cloud();
-    // Queueing starts with the wait before routing (a control plane's discovery and activator; 0 otherwise).
-    const totals = { network: 0, queueing: sim.now - createdAt, prefill: 0, decode: 0 };
-    const add = (t: ExchangeTimes): void => {
-      if (t.waited) flight.waited = true;
-      totals.network += t.network;
-      totals.queueing += t.queueing;
-      totals.prefill += t.prefill;
-      totals.decode += t.decode;
-    };
-    let ttftAt = Number.NaN;
-    let finalServing: ServingSpec;
-    let costUsd = 0;
-    let offDevicePrompt = 0;
-    let cloudPrompt = 0;
-    let edgeTokens = 0;
-    let cloudTokens = 0;
-    const charge = (spec: ServingSpec, prompt: number, output: number, inCloud: boolean): void => {
-      costUsd += prompt * spec.inputUsdPerToken + output * spec.outputUsdPerToken;
-      if (inCloud) cloudTokens += prompt + output;
-      else edgeTokens += prompt + output;
-    };
-    const end = (times: ExchangeTimes): void => {
-      this.inFlight.delete(id);
-      add(times);
-      const failed = times.refused || times.lost;
-      const ttftMs = ttftAt - createdAt;
-      const totalMs = times.doneAt - createdAt;
-      const violated = failed || ttftMs > s.qos.ttftDeadlineMs || totalMs > s.qos.totalDeadlineMs;
-      if (measured && flight.waited) this.waits.add(device.index, !failed && violated);
-      let quality = 0;
-      let good = false;
-      if (!failed) {
-        quality = answerQuality(s.llm.quality, finalServing.paramsB, info.complexity) * (mode === "collaborative" ? s.llm.collaboration.qualityFactor : 1);
-        good = this.qualityStream(device, workload)() < quality;
-      }
-      if (measured) {
-        this.options.querySink?.({
-          device: device.id,
-          purpose: info.purpose,
-          route: mode,
-          createdAt,
-          promptTokens: info.promptTokens,
-          outputTokens: info.outputTokens,
-          complexity: info.complexity,
-          refused: times.refused,
-          lost: times.lost,
-          ttft: failed ? Number.NaN : ttftMs,
-          total: failed ? Number.NaN : totalMs,
-          ...totals,
-          costUsd,
-          quality,
-          good,
-          violated,
-        });
-        this.meter.ended({
-          group,
-          createdAt,
-          mode,
-          refused: times.refused,
-          lost: times.lost,
-          violated,
-          ttftMs,
-          totalMs,
-          ...totals,
-          promptTokens: info.promptTokens,
-          outputTokens: info.outputTokens,
-          offDevicePrompt,
-          cloudPrompt,
-          edgeTokens,
-          cloudTokens,
-          costUsd,
-          quality,
-          good,
-        });
-      }
-      this.router.observe?.({
-        deviceIndex: device.index,
-        mode,
-        complexity: info.complexity,
-        ttftMs: failed ? Number.NaN : ttftMs,
-        totalMs: failed ? Number.NaN : totalMs,
-        violated,
-        costUsd,
-        reachedCloud: cloudPrompt > 0,
-        quality,
-        good,
-        at: sim.now,
-      });
-      finished({ ok: !failed, costUsd });
-    };
-    const firstToken = (times: ExchangeTimes): void => {
-      ttftAt = times.firstTokenAt;
-      flight.firstTokenSeen = true;
-    };
-    const target = mode === "cloud" ? (cloud as Target) : (local as Target);
-    // The prompt leaves the device when it is sent; tokens are paid for only when they are served.
-    if (mode !== "collaborative") {
-      finalServing = target.server.spec;
-      if (target.node !== undefined) offDevicePrompt = info.promptTokens;
-      if (mode === "cloud") cloudPrompt = info.promptTokens;
-      exchange(this.exchanges, device.index, target, info.promptTokens, info.outputTokens, measured, {
-        query: id,
-        firstToken,
-        done: (times) => {
-          if (!times.refused && !times.lost) charge(finalServing, info.promptTokens, info.outputTokens, mode === "cloud");
-          end(times);
-        },
-      });
-      return;
-    }
-    // Collaborative: the local model condenses the prompt, then the cloud model answers from the condensed prompt.
-    const draft = Math.max(1, Math.round(info.promptTokens * s.llm.collaboration.draftRatio));
-    const cloudPromptTokens = draft + s.llm.collaboration.instructionTokens;
-    const localTarget = local as Target;
-    const cloudTarget = cloud as Target;
-    finalServing = cloudTarget.server.spec;
-    if (localTarget.node !== undefined) offDevicePrompt = info.promptTokens;
-    exchange(this.exchanges, device.index, localTarget, info.promptTokens, draft, measured, {
-      query: id,
-      firstToken: () => undefined,
-      done: (first) => {
-        if (first.refused || first.lost) {
-          end(first);
-          return;
-        }
-        charge(localTarget.server.spec, info.promptTokens, draft, false);
-        add(first);
-        if (localTarget.node === undefined) offDevicePrompt = cloudPromptTokens;
-        cloudPrompt = cloudPromptTokens;
-        exchange(this.exchanges, device.index, cloudTarget, cloudPromptTokens, info.outputTokens, measured, {
-          query: id,
-          firstToken,
-          done: (times) => {
-            if (!times.refused && !times.lost) charge(finalServing, cloudPromptTokens, info.outputTokens, true);
-            end(times);
-          },
-        });
-      },
-    });
+    this.runs.run(device, workload, info, measured, finished, mode, createdAt, released);
   }
 }
 

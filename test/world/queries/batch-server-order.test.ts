@@ -19,7 +19,7 @@ function job(sim: Simulator, name: string, promptTokens: number, outputTokens: n
       log.push([`${name} done`, sim.now]);
       onDone?.();
     },
-    lost: () => log.push([`${name} lost`, sim.now]),
+    crashed: () => log.push([`${name} lost`, sim.now]),
   };
 }
 

@@ -39,7 +39,7 @@ function job(sim: Simulator, promptTokens: number, outputTokens: number, log: Re
     prefillEndedAt: Number.NaN,
     firstToken: () => (log.firstToken = sim.now),
     done: () => (log.done = sim.now),
-    lost: () => (log.lost = sim.now),
+    crashed: () => (log.lost = sim.now),
   };
 }
 
