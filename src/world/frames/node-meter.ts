@@ -7,6 +7,7 @@ import { newStageSet, type StageSet } from "../../metrics/stage-stats.js";
  * (a drain) do not count, so the time averages are over the window whatever the run's end.
  */
 export class NodeMeter {
+  /** Filled by the frame recorder's CompletionBatch, in completion order. */
   readonly stages: StageSet = newStageSet();
   served = 0;
   late = 0;
@@ -29,18 +30,6 @@ export class NodeMeter {
   private inWindow(since: number, now: number): number {
     const length = Math.min(now, this.windowTo) - Math.max(since, this.windowStart);
     return length > 0 ? length : 0;
-  }
-
-  record(networkUp: number, queueing: number, preprocessing: number, inference: number, networkDown: number, total: number, late: boolean): void {
-    const stages = this.stages;
-    stages.networkUp.add(networkUp);
-    stages.queueing.add(queueing);
-    stages.preprocessing.add(preprocessing);
-    stages.inference.add(inference);
-    stages.networkDown.add(networkDown);
-    stages.total.add(total);
-    this.served++;
-    if (late) this.late++;
   }
 
   queueChanged(now: number, length: number): void {
