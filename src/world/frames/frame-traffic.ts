@@ -289,7 +289,8 @@ export class FrameTraffic implements Traffic, SlotServiceEvents {
       return;
     }
     if (!(node >= 0 && node < this.view.nodeCount && Number.isInteger(node)) || !this.servers.hasService(node)) this.badPlacement(node, device, now);
-    node = this.migration.route(device, node, now);
+    // Only a monitoring policy migrates (and so redirects): the others skip the call and its boxed `now`.
+    if (this.migration.monitored) node = this.migration.route(device, node, now);
     pool.node[task] = node;
     this.outstandingCount[node]++;
     const delay = this.network.transfer(device, node, UP, requestBytes, this.uplinkDelivery, task);
@@ -376,7 +377,7 @@ export class FrameTraffic implements Traffic, SlotServiceEvents {
     const node = pool.node[task];
     const now = this.sim.now;
     this.outstandingCount[node]--;
-    this.migration.completed(node, now, now - pool.createdAt[task]);
+    if (this.migration.monitored) this.migration.completed(node, now, now - pool.createdAt[task]);
     this.complete(task, downlink, now);
   }
 

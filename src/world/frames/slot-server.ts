@@ -52,6 +52,9 @@ export class SlotServices {
   /** Per (node, service class): samplers of the node's service stream. */
   private readonly preprocessingSamplers: Sampler[];
   private readonly inferenceSamplers: Sampler[];
+  /** Per (node, service class): the constant a sampler above returns without drawing (fixedValue), NaN where it draws: no call per frame for it. */
+  private readonly preprocessingFixed: Float64Array;
+  private readonly inferenceFixed: Float64Array;
   private readonly loads: (readonly BackgroundLoad[])[];
   private readonly units: (ComputeUnit | undefined)[];
   private readonly unitIds: Int32Array;
@@ -106,12 +109,16 @@ export class SlotServices {
     this.classes = ctx.scenario.serviceClasses.length;
     this.preprocessingSamplers = new Array(nodes.length * this.classes);
     this.inferenceSamplers = new Array(nodes.length * this.classes);
+    this.preprocessingFixed = new Float64Array(nodes.length * this.classes).fill(Number.NaN);
+    this.inferenceFixed = new Float64Array(nodes.length * this.classes).fill(Number.NaN);
     for (const node of nodes) {
       if (node.frames === undefined) continue;
       const stream = ctx.streams.stream(`node/${node.id}/service`);
       node.frames.service.forEach((service, serviceClass) => {
         this.preprocessingSamplers[node.index * this.classes + serviceClass] = service.preprocessing.bind(stream);
         this.inferenceSamplers[node.index * this.classes + serviceClass] = service.inference.bind(stream);
+        this.preprocessingFixed[node.index * this.classes + serviceClass] = service.preprocessing.fixedValue ?? Number.NaN;
+        this.inferenceFixed[node.index * this.classes + serviceClass] = service.inference.fixedValue ?? Number.NaN;
       });
     }
     this.loads = nodes.map((node) => node.backgroundLoad);
@@ -222,9 +229,11 @@ export class SlotServices {
     this.meters[node].queueChanged(now, this.waiting(node));
   }
 
-  private draw(samplers: Sampler[], task: number, node: number, now: number, what: string): number {
+  private draw(samplers: Sampler[], fixed: Float64Array, task: number, node: number, now: number, what: string): number {
     const slowdown = this.loads[node].length === 0 ? 1 : this.slowdownAt(node, now);
-    const value = samplers[node * this.classes + this.sourceClass[this.pool.source[task]]]() * slowdown;
+    const at = node * this.classes + this.sourceClass[this.pool.source[task]];
+    const constant = fixed[at];
+    const value = (Number.isNaN(constant) ? samplers[at]() : constant) * slowdown;
     if (!(value >= 0)) this.badDraw(node, what, value);
     return value;
   }
@@ -246,7 +255,7 @@ export class SlotServices {
 
   /** Two-stage nodes: a CPU core preprocesses the frame (not on the compute unit). */
   private startPreprocessing(task: number, node: number, now: number): void {
-    const preprocessing = this.draw(this.preprocessingSamplers, task, node, now, "preprocessing");
+    const preprocessing = this.draw(this.preprocessingSamplers, this.preprocessingFixed, task, node, now, "preprocessing");
     this.pool.preprocessingMs[task] = preprocessing;
     this.pool.epoch[task] = this.epoch[node];
     this.cpuBusy[node]++;
@@ -274,7 +283,7 @@ export class SlotServices {
 
   /** Two-stage nodes: the accelerator infers on a preprocessed frame. */
   private startInference(task: number, node: number, now: number): void {
-    const inference = this.draw(this.inferenceSamplers, task, node, now, "inference");
+    const inference = this.draw(this.inferenceSamplers, this.inferenceFixed, task, node, now, "inference");
     this.pool.inferenceMs[task] = inference;
     this.meters[node].busyChanged(now, ++this.busy[node]);
     this.beginOnUnit(task, node, inference, now);
@@ -282,8 +291,8 @@ export class SlotServices {
 
   /** Single-stage nodes: preprocessing and inference in one serving slot, all of it on the unit. */
   private startService(task: number, node: number, now: number): void {
-    const preprocessing = this.draw(this.preprocessingSamplers, task, node, now, "preprocessing");
-    const inference = this.draw(this.inferenceSamplers, task, node, now, "inference");
+    const preprocessing = this.draw(this.preprocessingSamplers, this.preprocessingFixed, task, node, now, "preprocessing");
+    const inference = this.draw(this.inferenceSamplers, this.inferenceFixed, task, node, now, "inference");
     this.pool.preprocessingMs[task] = preprocessing;
     this.pool.inferenceMs[task] = inference;
     this.pool.epoch[task] = this.epoch[node];
