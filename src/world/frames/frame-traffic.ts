@@ -269,11 +269,13 @@ export class FrameTraffic implements Traffic, SlotServiceEvents {
       this.admission.admit(task);
       return;
     }
-    this.dispatch(task, this.scheduler.place(request, this.view), device, requestBytes, now);
+    this.dispatch(task, this.scheduler.place(request, this.view), device);
   }
 
   /** Sends the placed frame: dropped, run on its device, or up to its node. */
-  private dispatch(task: number, placed: number, device: number, requestBytes: number, now: number): void {
+  private dispatch(task: number, placed: number, device: number): void {
+    // The clock and the request's size are read here, not passed: double arguments to a call V8 does not inline are boxed.
+    const now = this.sim.now;
     const pool = this.pool;
     let node = placed;
     if (node === DROP) {
@@ -293,7 +295,7 @@ export class FrameTraffic implements Traffic, SlotServiceEvents {
     if (this.migration.monitored) node = this.migration.route(device, node, now);
     pool.node[task] = node;
     this.outstandingCount[node]++;
-    const delay = this.network.transfer(device, node, UP, requestBytes, this.uplinkDelivery, task);
+    const delay = this.network.transfer(device, node, UP, this.sourceRequestBytes[pool.source[task]], this.uplinkDelivery, task);
     pool.networkUpMs[task] = delay;
     if (delay === 0) this.servers.arrive(task);
     else if (delay > 0) this.sim.scheduleKind(delay, this.reachNodeKind, task);
@@ -318,14 +320,14 @@ export class FrameTraffic implements Traffic, SlotServiceEvents {
     request.createdAt = pool.createdAt[task];
     pool.queueingMs[task] = now - pool.createdAt[task];
     if (released >= 0 && this.servers.hasService(released)) {
-      this.dispatch(task, released, device, request.requestBytes, now);
+      this.dispatch(task, released, device);
       return;
     }
     const view = this.controlledView as ControlledFrameClusterView;
     view.viewer = device;
     const node = this.scheduler.place(request, view);
     view.viewer = -1;
-    this.dispatch(task, node, device, request.requestBytes, now);
+    this.dispatch(task, node, device);
   }
 
   /** A frame's uplink the network delivered (shared link, wireless device): its time is measured now. */

@@ -200,12 +200,12 @@ export class SlotServices {
       return;
     }
     if (this.twoStage[node] === 1) {
-      if (this.cpuBusy[node] < this.cpuSlots[node]) this.startPreprocessing(task, node, now);
+      if (this.cpuBusy[node] < this.cpuSlots[node]) this.startPreprocessing(task, node);
       else this.enqueue(task, node, this.cpuQueues[node], now);
       return;
     }
     if (this.busy[node] < this.slotsOf[node]) {
-      this.startService(task, node, now);
+      this.startService(task, node);
       this.unitChanged(node);
       return;
     }
@@ -254,7 +254,8 @@ export class SlotServices {
   }
 
   /** Two-stage nodes: a CPU core preprocesses the frame (not on the compute unit). */
-  private startPreprocessing(task: number, node: number, now: number): void {
+  private startPreprocessing(task: number, node: number): void {
+    const now = this.sim.now;
     const preprocessing = this.draw(this.preprocessingSamplers, this.preprocessingFixed, task, node, now, "preprocessing");
     this.pool.preprocessingMs[task] = preprocessing;
     this.pool.epoch[task] = this.epoch[node];
@@ -272,17 +273,18 @@ export class SlotServices {
     if (cpuQueue.size > 0) {
       const next = cpuQueue.shift();
       pool.queueingMs[next] += now - pool.enqueuedAt[next];
-      this.startPreprocessing(next, node, now);
+      this.startPreprocessing(next, node);
     }
     if (this.busy[node] < this.slotsOf[node]) {
-      this.startInference(task, node, now);
+      this.startInference(task, node);
       this.unitChanged(node);
     } else this.enqueue(task, node, this.queues[node], now);
     this.meters[node].queueChanged(now, this.waiting(node));
   }
 
   /** Two-stage nodes: the accelerator infers on a preprocessed frame. */
-  private startInference(task: number, node: number, now: number): void {
+  private startInference(task: number, node: number): void {
+    const now = this.sim.now;
     const inference = this.draw(this.inferenceSamplers, this.inferenceFixed, task, node, now, "inference");
     this.pool.inferenceMs[task] = inference;
     this.meters[node].busyChanged(now, ++this.busy[node]);
@@ -290,7 +292,9 @@ export class SlotServices {
   }
 
   /** Single-stage nodes: preprocessing and inference in one serving slot, all of it on the unit. */
-  private startService(task: number, node: number, now: number): void {
+  private startService(task: number, node: number): void {
+    // The clock is read here, not passed: a double argument to a call V8 does not inline is boxed (a heap number per frame).
+    const now = this.sim.now;
     const preprocessing = this.draw(this.preprocessingSamplers, this.preprocessingFixed, task, node, now, "preprocessing");
     const inference = this.draw(this.inferenceSamplers, this.inferenceFixed, task, node, now, "inference");
     this.pool.preprocessingMs[task] = preprocessing;
@@ -362,8 +366,8 @@ export class SlotServices {
       const next = queue.shift();
       meter.queueChanged(now, this.waiting(node));
       pool.queueingMs[next] += now - pool.enqueuedAt[next];
-      if (this.twoStage[node] === 1) this.startInference(next, node, now);
-      else this.startService(next, node, now);
+      if (this.twoStage[node] === 1) this.startInference(next, node);
+      else this.startService(next, node);
     }
     this.unitChanged(node);
     this.events.served(task);
