@@ -220,10 +220,12 @@ export class FrameTraffic implements Traffic, SlotServiceEvents {
     const offset = workload.startOffset !== undefined ? workload.startOffset.bind(this.context.streams.stream(`${streamPrefix}/start`))() : this.arrivalSamplers[source]();
     if (!(offset >= 0)) throw new SimulationError(`device ${this.view.deviceId(device)}: start offset ${offset} ms is negative`);
     this.nextArrival[source] = offset;
-    this.scheduleArrival(source, offset);
+    this.scheduleArrival(source);
   }
 
-  private scheduleArrival(source: number, nominal: number): void {
+  /** Schedules the source's next arrival, due at nextArrival[source] (read here: a double argument to a call V8 does not inline is boxed). */
+  private scheduleArrival(source: number): void {
+    const nominal = this.nextArrival[source];
     if (nominal >= this.endOfArrivals) return;
     let time = nominal;
     const jitter = this.jitterSamplers[source];
@@ -244,7 +246,7 @@ export class FrameTraffic implements Traffic, SlotServiceEvents {
     const gap = this.arrivalSamplers[source]();
     if (!(gap >= 0)) this.badGap(device, gap);
     this.nextArrival[source] += gap;
-    this.scheduleArrival(source, this.nextArrival[source]);
+    this.scheduleArrival(source);
 
     const pool = this.pool;
     const task = pool.allocate();
@@ -380,15 +382,17 @@ export class FrameTraffic implements Traffic, SlotServiceEvents {
     const now = this.sim.now;
     this.outstandingCount[node]--;
     if (this.migration.monitored) this.migration.completed(node, now, now - pool.createdAt[task]);
-    this.complete(task, downlink, now);
+    this.complete(task, downlink);
   }
 
   private onLocalDone(task: number): void {
-    this.complete(task, 0, this.sim.now);
+    this.complete(task, 0);
   }
 
   /** The answer reached the device (downlink 0 for a frame run on the device). */
-  private complete(task: number, downlink: number, now: number): void {
+  private complete(task: number, downlink: number): void {
+    // The clock is read here, not passed (a double argument to a call V8 does not inline is boxed).
+    const now = this.sim.now;
     const pool = this.pool;
     const createdAt = pool.createdAt[task];
     const total = now - createdAt;

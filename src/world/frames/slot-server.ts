@@ -288,7 +288,9 @@ export class SlotServices {
     const inference = this.draw(this.inferenceSamplers, this.inferenceFixed, task, node, now, "inference");
     this.pool.inferenceMs[task] = inference;
     this.meters[node].busyChanged(now, ++this.busy[node]);
-    this.beginOnUnit(task, node, inference, now);
+    // Alone on its unit (not contended): always full speed, nothing to track; the check is here so that the draw is not boxed into a call.
+    if (this.contended[node] === 0) this.sim.scheduleKind(inference, this.serviceDoneKind, task);
+    else this.beginOnUnit(task, node, inference);
   }
 
   /** Single-stage nodes: preprocessing and inference in one serving slot, all of it on the unit. */
@@ -301,16 +303,13 @@ export class SlotServices {
     this.pool.inferenceMs[task] = inference;
     this.pool.epoch[task] = this.epoch[node];
     this.meters[node].busyChanged(now, ++this.busy[node]);
-    this.beginOnUnit(task, node, preprocessing + inference, now);
+    if (this.contended[node] === 0) this.sim.scheduleKind(preprocessing + inference, this.serviceDoneKind, task);
+    else this.beginOnUnit(task, node, preprocessing + inference);
   }
 
-  /** Puts `work` ms (at full speed) of the frame on the node's unit and schedules its end at the current speed. */
-  private beginOnUnit(task: number, node: number, work: number, now: number): void {
-    if (this.contended[node] === 0) {
-      // Alone on its unit: always full speed, nothing to track.
-      this.sim.scheduleKind(work, this.serviceDoneKind, task);
-      return;
-    }
+  /** On a contended node: puts `work` ms (at full speed) of the frame on the node's unit and schedules its end at the current speed. */
+  private beginOnUnit(task: number, node: number, work: number): void {
+    const now = this.sim.now;
     if (this.inService[node] === 0) {
       // The unit must know this service is busy before telling its speed (sharing divides it).
       (this.units[node] as ComputeUnit).setBusy(this.unitIds[node], true);
@@ -358,7 +357,7 @@ export class SlotServices {
     const pool = this.pool;
     const node = pool.node[task];
     const now = this.sim.now;
-    this.leaveUnit(task, node, now);
+    if (this.contended[node] === 1) this.leaveUnit(task, node);
     const meter = this.meters[node];
     meter.busyChanged(now, --this.busy[node]);
     const queue = this.queues[node];
@@ -374,12 +373,12 @@ export class SlotServices {
   }
 
   /**
-   * Removes the frame from the node's frames in service (their order does not matter: each has
+   * Removes the frame from the node's frames in service, on a contended node (elsewhere nothing is tracked; their order does not matter: each has
    * its own event). A frame that did not run at full speed throughout has its stages on the unit stretched in
    * proportion to the time they took, so the stages still add up to its total latency.
    */
-  private leaveUnit(task: number, node: number, now: number): void {
-    if (this.contended[node] === 0) return;
+  private leaveUnit(task: number, node: number): void {
+    const now = this.sim.now;
     const base = this.slotBase[node];
     const last = base + --this.inService[node];
     let slot = base;
