@@ -21,7 +21,8 @@ export const COARSE_SKETCH_RELATIVE_ERROR = 0.02;
 
 const MIN_EXPONENT = -20;
 const MAX_EXPONENT = 30;
-const TWO_POW_52 = 4503599627370496;
+/** 2^-52: multiplying by it is exact, as dividing by 2^52 was, and a multiplication is several times cheaper than a division. */
+const TWO_POW_MINUS_52 = 2.220446049250313e-16;
 const TWO_POW_32 = 4294967296;
 
 // Shared scratch to read a double's bits without allocating.
@@ -35,7 +36,7 @@ function octavePosition(value: number): number {
   scratch[0] = value;
   const high = scratchWords[HIGH_WORD];
   const exponent = (high >>> 20) - 1023;
-  const fraction = ((high & 0xfffff) * TWO_POW_32 + scratchWords[LOW_WORD]) / TWO_POW_52;
+  const fraction = ((high & 0xfffff) * TWO_POW_32 + scratchWords[LOW_WORD]) * TWO_POW_MINUS_52;
   return exponent + fraction;
 }
 

@@ -17,6 +17,12 @@ export interface CompiledDistribution {
   readonly exactMean: number | undefined;
   /** True when every draw is the same number. */
   readonly isConstant: boolean;
+  /**
+   * The number every draw returns when a draw takes no uniform from its stream (a constant);
+   * undefined otherwise (a uniform of width 0 or a normal of sd 0 is constant but still draws).
+   * A hot path may read it instead of calling the sampler: the stream is not moved either way.
+   */
+  readonly fixedValue?: number;
   /** Where draws reach at tail probability p: all but a fraction 2p lie inside (finite-range.ts; checked at compile time). */
   reach(p: number): DrawRange;
   /** Binds to a uniform stream. */
@@ -153,6 +159,7 @@ function constant(value: number): CompiledDistribution {
     description: `constant(${value} ms)`,
     exactMean: value,
     isConstant: true,
+    fixedValue: value,
     reach: () => [value, value],
     bind: () => () => value,
   };

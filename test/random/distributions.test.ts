@@ -53,6 +53,28 @@ describe("distribution specs", () => {
     expect(sampler({ dist: "constant", value: 3, unit: "s" })()).toBe(3000);
   });
 
+  it("fixedValue is set only where a draw takes no uniform: a constant, not a uniform of width 0 or a normal of sd 0", () => {
+    const compiled = (spec: DistributionSpecInput) => compileDistribution(distributionSpecSchema.parse(spec), "spec");
+    expect(compiled("2 s").fixedValue).toBe(2000);
+    expect(compiled({ dist: "constant", value: 0 }).fixedValue).toBe(0);
+    // Constant but drawing: reading a fixed value instead would leave the stream behind (the next draw of a shared stream would move).
+    for (const spec of [
+      { dist: "uniform", low: 4, high: 4 },
+      { dist: "normal", mean: 4, sd: 0 },
+      { dist: "constant", value: 4, min: 0 },
+    ] as DistributionSpecInput[]) {
+      const distribution = compiled(spec);
+      expect(distribution.isConstant).toBe(true);
+      expect(distribution.fixedValue).toBeUndefined();
+    }
+    // The oracle for "takes no uniform": a stream drawn through the sampler is where a fresh one is.
+    const streams = new RandomStreams("fixed");
+    const constant = compiled(5).bind(streams.stream("a"));
+    for (let i = 0; i < 3; i++) expect(constant()).toBe(5);
+    expect(streams.stream("a")()).toBe(new RandomStreams("fixed").stream("a")());
+    expect(compiled({ dist: "exponential", mean: 1 }).fixedValue).toBeUndefined();
+  });
+
   it("exponential by mean or by rate", () => {
     const byMean = moments(sampler({ dist: "exponential", mean: "20 ms" }), n);
     close(byMean.mean, 20, 20);

@@ -4,6 +4,7 @@ import { TimeSeriesRecorder } from "../../metrics/time-series.js";
 import { type JobTally, jobCountsOf, newJobTally } from "../../metrics/job-counts.js";
 import type { ResolvedScenario } from "../../scenario/resolved-scenario.js";
 import type { FrameFamilyResults } from "../traffic-context.js";
+import { CompletionBatch } from "./completion-batch.js";
 import { NodeMeter } from "./node-meter.js";
 
 /** Where the results sample the total-latency distribution: every percentile plus the far tail. */
@@ -29,6 +30,8 @@ export class FrameRecorder {
   private readonly groupDevices: number[] = [];
   private readonly warmupMs: number;
   private readonly durationMs: number;
+  /** Completions whose latencies are not yet in the meters, the series and the groups' totals (flushed before any is read). */
+  private readonly batch: CompletionBatch;
   /** Per time bin and node, the integrals already attributed to earlier bins. */
   private readonly binAreas: { queue: number; busy: number }[];
 
@@ -54,6 +57,8 @@ export class FrameRecorder {
       this.groupDevices[group]++;
       this.groupOfDevice[device.index] = group;
     }
+    // The local meter is the last: completed() passes it as meters.length.
+    this.batch = new CompletionBatch([...this.meters, this.localMeter], this.series, this.groupTotals);
   }
 
   /** True for a job created in the measurement window. */
@@ -70,17 +75,18 @@ export class FrameRecorder {
   /** A completed frame (node = -1: run on its device). Stages in ms. */
   completed(device: number, node: number, createdAt: number, networkUp: number, queueing: number, preprocessing: number, inference: number, networkDown: number, total: number, late: boolean): void {
     const meter = node < 0 ? this.localMeter : this.meters[node];
-    meter.record(networkUp, queueing, preprocessing, inference, networkDown, total, late);
-    this.series.recordCompleted(createdAt, total, late);
+    meter.served++;
     this.counts.completed++;
     const group = this.groupOfDevice[device];
     this.groupCounts[group].completed++;
-    // With one group its latency is the family's, merged at the end (a sketch insertion saved per frame).
-    if (this.groupNames.length > 1) this.groupTotals[group].add(total);
     if (late) {
+      meter.late++;
       this.counts.late++;
       this.groupCounts[group].late++;
     }
+    // With one group its latency is the family's, merged at the end (a sketch insertion saved per frame).
+    const groupTotal = this.groupNames.length > 1 ? group : -1;
+    this.batch.add(node < 0 ? this.meters.length : node, groupTotal, createdAt, networkUp, queueing, preprocessing, inference, networkDown, total, late);
   }
 
   /** The policy chose not to run the frame (measured frames only). */
@@ -146,10 +152,12 @@ export class FrameRecorder {
   }
 
   finish(): void {
+    this.batch.flush();
     this.closeBin(this.series.binCount - 1, this.durationMs);
   }
 
   results(migrations: FrameFamilyResults["migrations"], timeInViolationMs: number | null): Omit<FrameFamilyResults, "waited"> {
+    this.batch.flush();
     const overall = newStageSet();
     for (const meter of this.meters) mergeStageSets(overall, meter.stages);
     mergeStageSets(overall, this.localMeter.stages);

@@ -220,10 +220,12 @@ export class FrameTraffic implements Traffic, SlotServiceEvents {
     const offset = workload.startOffset !== undefined ? workload.startOffset.bind(this.context.streams.stream(`${streamPrefix}/start`))() : this.arrivalSamplers[source]();
     if (!(offset >= 0)) throw new SimulationError(`device ${this.view.deviceId(device)}: start offset ${offset} ms is negative`);
     this.nextArrival[source] = offset;
-    this.scheduleArrival(source, offset);
+    this.scheduleArrival(source);
   }
 
-  private scheduleArrival(source: number, nominal: number): void {
+  /** Schedules the source's next arrival, due at nextArrival[source] (read here: a double argument to a call V8 does not inline is boxed). */
+  private scheduleArrival(source: number): void {
+    const nominal = this.nextArrival[source];
     if (nominal >= this.endOfArrivals) return;
     let time = nominal;
     const jitter = this.jitterSamplers[source];
@@ -244,7 +246,7 @@ export class FrameTraffic implements Traffic, SlotServiceEvents {
     const gap = this.arrivalSamplers[source]();
     if (!(gap >= 0)) this.badGap(device, gap);
     this.nextArrival[source] += gap;
-    this.scheduleArrival(source, this.nextArrival[source]);
+    this.scheduleArrival(source);
 
     const pool = this.pool;
     const task = pool.allocate();
@@ -269,11 +271,13 @@ export class FrameTraffic implements Traffic, SlotServiceEvents {
       this.admission.admit(task);
       return;
     }
-    this.dispatch(task, this.scheduler.place(request, this.view), device, requestBytes, now);
+    this.dispatch(task, this.scheduler.place(request, this.view), device);
   }
 
   /** Sends the placed frame: dropped, run on its device, or up to its node. */
-  private dispatch(task: number, placed: number, device: number, requestBytes: number, now: number): void {
+  private dispatch(task: number, placed: number, device: number): void {
+    // The clock and the request's size are read here, not passed: double arguments to a call V8 does not inline are boxed.
+    const now = this.sim.now;
     const pool = this.pool;
     let node = placed;
     if (node === DROP) {
@@ -289,10 +293,11 @@ export class FrameTraffic implements Traffic, SlotServiceEvents {
       return;
     }
     if (!(node >= 0 && node < this.view.nodeCount && Number.isInteger(node)) || !this.servers.hasService(node)) this.badPlacement(node, device, now);
-    node = this.migration.route(device, node, now);
+    // Only a monitoring policy migrates (and so redirects): the others skip the call and its boxed `now`.
+    if (this.migration.monitored) node = this.migration.route(device, node, now);
     pool.node[task] = node;
     this.outstandingCount[node]++;
-    const delay = this.network.transfer(device, node, UP, requestBytes, this.uplinkDelivery, task);
+    const delay = this.network.transfer(device, node, UP, this.sourceRequestBytes[pool.source[task]], this.uplinkDelivery, task);
     pool.networkUpMs[task] = delay;
     if (delay === 0) this.servers.arrive(task);
     else if (delay > 0) this.sim.scheduleKind(delay, this.reachNodeKind, task);
@@ -317,14 +322,14 @@ export class FrameTraffic implements Traffic, SlotServiceEvents {
     request.createdAt = pool.createdAt[task];
     pool.queueingMs[task] = now - pool.createdAt[task];
     if (released >= 0 && this.servers.hasService(released)) {
-      this.dispatch(task, released, device, request.requestBytes, now);
+      this.dispatch(task, released, device);
       return;
     }
     const view = this.controlledView as ControlledFrameClusterView;
     view.viewer = device;
     const node = this.scheduler.place(request, view);
     view.viewer = -1;
-    this.dispatch(task, node, device, request.requestBytes, now);
+    this.dispatch(task, node, device);
   }
 
   /** A frame's uplink the network delivered (shared link, wireless device): its time is measured now. */
@@ -376,16 +381,18 @@ export class FrameTraffic implements Traffic, SlotServiceEvents {
     const node = pool.node[task];
     const now = this.sim.now;
     this.outstandingCount[node]--;
-    this.migration.completed(node, now, now - pool.createdAt[task]);
-    this.complete(task, downlink, now);
+    if (this.migration.monitored) this.migration.completed(node, now, now - pool.createdAt[task]);
+    this.complete(task, downlink);
   }
 
   private onLocalDone(task: number): void {
-    this.complete(task, 0, this.sim.now);
+    this.complete(task, 0);
   }
 
   /** The answer reached the device (downlink 0 for a frame run on the device). */
-  private complete(task: number, downlink: number, now: number): void {
+  private complete(task: number, downlink: number): void {
+    // The clock is read here, not passed (a double argument to a call V8 does not inline is boxed).
+    const now = this.sim.now;
     const pool = this.pool;
     const createdAt = pool.createdAt[task];
     const total = now - createdAt;

@@ -17,7 +17,7 @@ import { RecentLatency } from "./recent-latency.js";
  * tick at least one node's recent percentile exceeded the frame deadline.
  */
 export class MigrationController {
-  /** False for a policy without `monitor`: nothing is tracked then. */
+  /** False for a policy without `monitor`: nothing is tracked then, and no frame is redirected (callers may skip `route` and `completed`). */
   readonly monitored: boolean;
   readonly records: MigrationResult[] = [];
   timeInViolationMs = 0;

@@ -52,6 +52,9 @@ export class SlotServices {
   /** Per (node, service class): samplers of the node's service stream. */
   private readonly preprocessingSamplers: Sampler[];
   private readonly inferenceSamplers: Sampler[];
+  /** Per (node, service class): the constant a sampler above returns without drawing (fixedValue), NaN where it draws: no call per frame for it. */
+  private readonly preprocessingFixed: Float64Array;
+  private readonly inferenceFixed: Float64Array;
   private readonly loads: (readonly BackgroundLoad[])[];
   private readonly units: (ComputeUnit | undefined)[];
   private readonly unitIds: Int32Array;
@@ -106,12 +109,16 @@ export class SlotServices {
     this.classes = ctx.scenario.serviceClasses.length;
     this.preprocessingSamplers = new Array(nodes.length * this.classes);
     this.inferenceSamplers = new Array(nodes.length * this.classes);
+    this.preprocessingFixed = new Float64Array(nodes.length * this.classes).fill(Number.NaN);
+    this.inferenceFixed = new Float64Array(nodes.length * this.classes).fill(Number.NaN);
     for (const node of nodes) {
       if (node.frames === undefined) continue;
       const stream = ctx.streams.stream(`node/${node.id}/service`);
       node.frames.service.forEach((service, serviceClass) => {
         this.preprocessingSamplers[node.index * this.classes + serviceClass] = service.preprocessing.bind(stream);
         this.inferenceSamplers[node.index * this.classes + serviceClass] = service.inference.bind(stream);
+        this.preprocessingFixed[node.index * this.classes + serviceClass] = service.preprocessing.fixedValue ?? Number.NaN;
+        this.inferenceFixed[node.index * this.classes + serviceClass] = service.inference.fixedValue ?? Number.NaN;
       });
     }
     this.loads = nodes.map((node) => node.backgroundLoad);
@@ -193,12 +200,12 @@ export class SlotServices {
       return;
     }
     if (this.twoStage[node] === 1) {
-      if (this.cpuBusy[node] < this.cpuSlots[node]) this.startPreprocessing(task, node, now);
+      if (this.cpuBusy[node] < this.cpuSlots[node]) this.startPreprocessing(task, node);
       else this.enqueue(task, node, this.cpuQueues[node], now);
       return;
     }
     if (this.busy[node] < this.slotsOf[node]) {
-      this.startService(task, node, now);
+      this.startService(task, node);
       this.unitChanged(node);
       return;
     }
@@ -222,9 +229,11 @@ export class SlotServices {
     this.meters[node].queueChanged(now, this.waiting(node));
   }
 
-  private draw(samplers: Sampler[], task: number, node: number, now: number, what: string): number {
+  private draw(samplers: Sampler[], fixed: Float64Array, task: number, node: number, now: number, what: string): number {
     const slowdown = this.loads[node].length === 0 ? 1 : this.slowdownAt(node, now);
-    const value = samplers[node * this.classes + this.sourceClass[this.pool.source[task]]]() * slowdown;
+    const at = node * this.classes + this.sourceClass[this.pool.source[task]];
+    const constant = fixed[at];
+    const value = (Number.isNaN(constant) ? samplers[at]() : constant) * slowdown;
     if (!(value >= 0)) this.badDraw(node, what, value);
     return value;
   }
@@ -245,8 +254,9 @@ export class SlotServices {
   }
 
   /** Two-stage nodes: a CPU core preprocesses the frame (not on the compute unit). */
-  private startPreprocessing(task: number, node: number, now: number): void {
-    const preprocessing = this.draw(this.preprocessingSamplers, task, node, now, "preprocessing");
+  private startPreprocessing(task: number, node: number): void {
+    const now = this.sim.now;
+    const preprocessing = this.draw(this.preprocessingSamplers, this.preprocessingFixed, task, node, now, "preprocessing");
     this.pool.preprocessingMs[task] = preprocessing;
     this.pool.epoch[task] = this.epoch[node];
     this.cpuBusy[node]++;
@@ -263,41 +273,43 @@ export class SlotServices {
     if (cpuQueue.size > 0) {
       const next = cpuQueue.shift();
       pool.queueingMs[next] += now - pool.enqueuedAt[next];
-      this.startPreprocessing(next, node, now);
+      this.startPreprocessing(next, node);
     }
     if (this.busy[node] < this.slotsOf[node]) {
-      this.startInference(task, node, now);
+      this.startInference(task, node);
       this.unitChanged(node);
     } else this.enqueue(task, node, this.queues[node], now);
     this.meters[node].queueChanged(now, this.waiting(node));
   }
 
   /** Two-stage nodes: the accelerator infers on a preprocessed frame. */
-  private startInference(task: number, node: number, now: number): void {
-    const inference = this.draw(this.inferenceSamplers, task, node, now, "inference");
+  private startInference(task: number, node: number): void {
+    const now = this.sim.now;
+    const inference = this.draw(this.inferenceSamplers, this.inferenceFixed, task, node, now, "inference");
     this.pool.inferenceMs[task] = inference;
     this.meters[node].busyChanged(now, ++this.busy[node]);
-    this.beginOnUnit(task, node, inference, now);
+    // Alone on its unit (not contended): always full speed, nothing to track; the check is here so that the draw is not boxed into a call.
+    if (this.contended[node] === 0) this.sim.scheduleKind(inference, this.serviceDoneKind, task);
+    else this.beginOnUnit(task, node, inference);
   }
 
   /** Single-stage nodes: preprocessing and inference in one serving slot, all of it on the unit. */
-  private startService(task: number, node: number, now: number): void {
-    const preprocessing = this.draw(this.preprocessingSamplers, task, node, now, "preprocessing");
-    const inference = this.draw(this.inferenceSamplers, task, node, now, "inference");
+  private startService(task: number, node: number): void {
+    // The clock is read here, not passed: a double argument to a call V8 does not inline is boxed (a heap number per frame).
+    const now = this.sim.now;
+    const preprocessing = this.draw(this.preprocessingSamplers, this.preprocessingFixed, task, node, now, "preprocessing");
+    const inference = this.draw(this.inferenceSamplers, this.inferenceFixed, task, node, now, "inference");
     this.pool.preprocessingMs[task] = preprocessing;
     this.pool.inferenceMs[task] = inference;
     this.pool.epoch[task] = this.epoch[node];
     this.meters[node].busyChanged(now, ++this.busy[node]);
-    this.beginOnUnit(task, node, preprocessing + inference, now);
+    if (this.contended[node] === 0) this.sim.scheduleKind(preprocessing + inference, this.serviceDoneKind, task);
+    else this.beginOnUnit(task, node, preprocessing + inference);
   }
 
-  /** Puts `work` ms (at full speed) of the frame on the node's unit and schedules its end at the current speed. */
-  private beginOnUnit(task: number, node: number, work: number, now: number): void {
-    if (this.contended[node] === 0) {
-      // Alone on its unit: always full speed, nothing to track.
-      this.sim.scheduleKind(work, this.serviceDoneKind, task);
-      return;
-    }
+  /** On a contended node: puts `work` ms (at full speed) of the frame on the node's unit and schedules its end at the current speed. */
+  private beginOnUnit(task: number, node: number, work: number): void {
+    const now = this.sim.now;
     if (this.inService[node] === 0) {
       // The unit must know this service is busy before telling its speed (sharing divides it).
       (this.units[node] as ComputeUnit).setBusy(this.unitIds[node], true);
@@ -345,7 +357,7 @@ export class SlotServices {
     const pool = this.pool;
     const node = pool.node[task];
     const now = this.sim.now;
-    this.leaveUnit(task, node, now);
+    if (this.contended[node] === 1) this.leaveUnit(task, node);
     const meter = this.meters[node];
     meter.busyChanged(now, --this.busy[node]);
     const queue = this.queues[node];
@@ -353,20 +365,20 @@ export class SlotServices {
       const next = queue.shift();
       meter.queueChanged(now, this.waiting(node));
       pool.queueingMs[next] += now - pool.enqueuedAt[next];
-      if (this.twoStage[node] === 1) this.startInference(next, node, now);
-      else this.startService(next, node, now);
+      if (this.twoStage[node] === 1) this.startInference(next, node);
+      else this.startService(next, node);
     }
     this.unitChanged(node);
     this.events.served(task);
   }
 
   /**
-   * Removes the frame from the node's frames in service (their order does not matter: each has
+   * Removes the frame from the node's frames in service, on a contended node (elsewhere nothing is tracked; their order does not matter: each has
    * its own event). A frame that did not run at full speed throughout has its stages on the unit stretched in
    * proportion to the time they took, so the stages still add up to its total latency.
    */
-  private leaveUnit(task: number, node: number, now: number): void {
-    if (this.contended[node] === 0) return;
+  private leaveUnit(task: number, node: number): void {
+    const now = this.sim.now;
     const base = this.slotBase[node];
     const last = base + --this.inService[node];
     let slot = base;
