@@ -6,6 +6,7 @@ import { parseStartupPairs, runStartup } from "./startup.js";
 import { measureSweep, SWEEP_BENCH_FILE, SWEEP_BENCH_WORKERS, type SweepThroughput } from "./sweep-throughput.js";
 import { parseVsReferenceArgs, runVsReference } from "./vs-reference.js";
 import { formatScale, measureScale } from "./scale-model.js";
+import { formatLongRun, measureLongRun } from "./long-run.js";
 
 /**
  * `npm run bench [-- --json] [-- model ...]`: each model runs in a fresh Node process and its wall
@@ -32,6 +33,8 @@ const runFitBench = !vsReference && (selected.length === 0 || selected.includes(
 const runStartupBench = !vsReference && (selected.length === 0 || selected.includes("startup"));
 /** `npm run bench -- scale`: memory and set-up time against the device count (scale-model.ts). */
 const runScaleBench = !vsReference && (selected.length === 0 || selected.includes("scale"));
+/** `npm run bench -- long-run`: a simulated week with flat memory (long-run.ts); an hour or more, so only when named. */
+const runLongRunBench = !vsReference && selected.includes("long-run");
 const script = fileURLToPath(new URL("./bench-one.js", import.meta.url));
 
 interface Line {
@@ -146,6 +149,17 @@ if (runScaleBench) {
     const rows = measureScale();
     if (asJson) for (const row of rows) process.stdout.write(`${JSON.stringify({ name: "scale", ...row })}\n`);
     else process.stdout.write(formatScale(rows));
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n`);
+    process.exitCode = 1;
+  }
+}
+
+if (runLongRunBench) {
+  try {
+    const rows = measureLongRun();
+    if (asJson) for (const row of rows) process.stdout.write(`${JSON.stringify({ name: "long-run", ...row })}\n`);
+    else process.stdout.write(`${formatLongRun(rows)}\n`);
   } catch (error) {
     process.stderr.write(`${(error as Error).message}\n`);
     process.exitCode = 1;
