@@ -1,3 +1,5 @@
+// As the CLI does (bin.ts): zod without its generated parsers, before any schema is built, so the bench times what a user's run pays.
+import "../cli/zod-jitless.js";
 import { readFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
