@@ -17,6 +17,12 @@ export interface CompiledDistribution {
   readonly exactMean: number | undefined;
   /** True when every draw is the same number. */
   readonly isConstant: boolean;
+  /**
+   * True when a bound sampler keeps nothing between draws, so one binding to a StreamTable's
+   * shared uniform serves every stream of the table with each stream's own draws (issue 16: a
+   * million devices' arrivals). Box–Muller's spare normal is state: normal, lognormal and gamma are not.
+   */
+  readonly stateless: boolean;
   /** Where draws reach at tail probability p: all but a fraction 2p lie inside (finite-range.ts; checked at compile time). */
   reach(p: number): DrawRange;
   /** Binds to a uniform stream. */
@@ -153,6 +159,7 @@ function constant(value: number): CompiledDistribution {
     description: `constant(${value} ms)`,
     exactMean: value,
     isConstant: true,
+    stateless: true,
     reach: () => [value, value],
     bind: () => () => value,
   };
@@ -164,6 +171,7 @@ function uniform(low: number, high: number): CompiledDistribution {
     description: `uniform(${low} ms, ${high} ms)`,
     exactMean: (low + high) / 2,
     isConstant: width === 0,
+    stateless: true,
     // As the sampler computes it: low + width * u overflows when the width does.
     reach: () => [low, low + width],
     bind: (u) => () => low + width * u(),
@@ -175,6 +183,7 @@ function exponential(mean: number): CompiledDistribution {
     description: `exponential(mean ${mean} ms)`,
     exactMean: mean,
     isConstant: false,
+    stateless: true,
     reach: (p) => [0, mean * exponentialReach(p)],
     // 1 - u is in (0, 1], so the logarithm is finite.
     bind: (u) => () => -mean * Math.log(1 - u()),
@@ -202,6 +211,7 @@ function normal(mean: number, sd: number): CompiledDistribution {
     description: `normal(mean ${mean} ms, sd ${sd} ms)`,
     exactMean: mean,
     isConstant: sd === 0,
+    stateless: false,
     reach: (p) => [mean - sd * normalReach(p), mean + sd * normalReach(p)],
     bind: (u) => {
       const z = standardNormal(u);
@@ -242,6 +252,7 @@ function lognormal(spec: Extract<DistributionSpec, { dist: "lognormal" }>, unit:
     description: `lognormal(mean ${round(mean)} ms, sigma ${round(sigma)})`,
     exactMean: mean,
     isConstant: sigma === 0,
+    stateless: false,
     reach: (p) => [Math.exp(mu - sigma * normalReach(p)), Math.exp(mu + sigma * normalReach(p))],
     bind: (u) => {
       const z = standardNormal(u);
@@ -263,6 +274,7 @@ function gamma(shape: number, scale: number): CompiledDistribution {
     description: `gamma(shape ${round(shape)}, scale ${round(scale)} ms)`,
     exactMean: shape * scale,
     isConstant: false,
+    stateless: false,
     // The Marsaglia–Tsang draw is d (1 + c x)^3 with |x| at most the normal's reach (the U^(1/k) factor is at most 1).
     reach: (p) => [0, d * (1 + c * normalReach(p)) ** 3 * scale],
     bind: (u) => {
@@ -295,6 +307,7 @@ function empirical(samples: number[]): CompiledDistribution {
     description: `empirical(${samples.length} samples)`,
     exactMean: mean,
     isConstant: samples.every((value) => value === samples[0]),
+    stateless: true,
     reach: () => [values.reduce((a, b) => Math.min(a, b)), values.reduce((a, b) => Math.max(a, b))],
     bind: (u) => () => values[Math.min(values.length - 1, Math.floor(u() * values.length))],
   };
@@ -308,6 +321,7 @@ function stable(alpha: number, beta: number, scale: number, loc: number, paramet
     description: `stable(alpha ${alpha}, beta ${beta}, scale ${scale} ms, loc ${loc} ms, ${parameterization})`,
     exactMean,
     isConstant: false,
+    stateless: true,
     reach: (p) => stableReach(alpha, beta, scale, loc, parameterization, p),
     bind: (u) => makeStableSampler(params, u),
   };
@@ -338,6 +352,7 @@ function truncate(base: CompiledDistribution, min: number, max: number, mode: "r
     description: `${base.description} truncated to ${bounds} (${mode})`,
     exactMean: undefined,
     isConstant: base.isConstant,
+    stateless: base.stateless,
     reach: (p) => intersectRange(base.reach(p), min, max),
     bind: (u) => {
       const draw = base.bind(u);
