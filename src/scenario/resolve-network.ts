@@ -44,12 +44,15 @@ export function resolveNetwork(
   // A node id equal to a device id is refused with the nodes; the lookups stay apart so that
   // mistake is reported once, there, and not again here.
   const deviceNamed = new Map<string, number[]>();
+  // No Set or empty list per device: a million devices made them a few hundred MB of garbage (issue 16).
+  const name = (key: string, device: number): void => {
+    const list = deviceNamed.get(key);
+    if (list === undefined) deviceNamed.set(key, [device]);
+    else list.push(device);
+  };
   for (const d of devices) {
-    for (const key of new Set([d.id, d.group])) {
-      const list = deviceNamed.get(key) ?? [];
-      list.push(d.index);
-      deviceNamed.set(key, list);
-    }
+    name(d.id, d.index);
+    if (d.group !== d.id) name(d.group, d.index);
   }
   const nodeNamed = new Map(nodes.map((n) => [n.id, nodeVertex(n.index)]));
   const otherNamed = new Map<string, number>();
