@@ -23,6 +23,12 @@ export interface CompiledDistribution {
    * A hot path may read it instead of calling the sampler: the stream is not moved either way.
    */
   readonly fixedValue?: number;
+  /**
+   * True when a bound sampler keeps nothing between draws, so one binding to a StreamTable's
+   * shared uniform serves every stream of the table with each stream's own draws (issue 16: a
+   * million devices' arrivals). Box–Muller's spare normal is state: normal, lognormal and gamma are not.
+   */
+  readonly stateless: boolean;
   /** Where draws reach at tail probability p: all but a fraction 2p lie inside (finite-range.ts; checked at compile time). */
   reach(p: number): DrawRange;
   /** Binds to a uniform stream. */
@@ -160,6 +166,7 @@ function constant(value: number): CompiledDistribution {
     exactMean: value,
     isConstant: true,
     fixedValue: value,
+    stateless: true,
     reach: () => [value, value],
     bind: () => () => value,
   };
@@ -171,6 +178,7 @@ function uniform(low: number, high: number): CompiledDistribution {
     description: `uniform(${low} ms, ${high} ms)`,
     exactMean: (low + high) / 2,
     isConstant: width === 0,
+    stateless: true,
     // As the sampler computes it: low + width * u overflows when the width does.
     reach: () => [low, low + width],
     bind: (u) => () => low + width * u(),
@@ -182,6 +190,7 @@ function exponential(mean: number): CompiledDistribution {
     description: `exponential(mean ${mean} ms)`,
     exactMean: mean,
     isConstant: false,
+    stateless: true,
     reach: (p) => [0, mean * exponentialReach(p)],
     // 1 - u is in (0, 1], so the logarithm is finite.
     bind: (u) => () => -mean * Math.log(1 - u()),
@@ -209,6 +218,7 @@ function normal(mean: number, sd: number): CompiledDistribution {
     description: `normal(mean ${mean} ms, sd ${sd} ms)`,
     exactMean: mean,
     isConstant: sd === 0,
+    stateless: false,
     reach: (p) => [mean - sd * normalReach(p), mean + sd * normalReach(p)],
     bind: (u) => {
       const z = standardNormal(u);
@@ -249,6 +259,7 @@ function lognormal(spec: Extract<DistributionSpec, { dist: "lognormal" }>, unit:
     description: `lognormal(mean ${round(mean)} ms, sigma ${round(sigma)})`,
     exactMean: mean,
     isConstant: sigma === 0,
+    stateless: false,
     reach: (p) => [Math.exp(mu - sigma * normalReach(p)), Math.exp(mu + sigma * normalReach(p))],
     bind: (u) => {
       const z = standardNormal(u);
@@ -270,6 +281,7 @@ function gamma(shape: number, scale: number): CompiledDistribution {
     description: `gamma(shape ${round(shape)}, scale ${round(scale)} ms)`,
     exactMean: shape * scale,
     isConstant: false,
+    stateless: false,
     // The Marsaglia–Tsang draw is d (1 + c x)^3 with |x| at most the normal's reach (the U^(1/k) factor is at most 1).
     reach: (p) => [0, d * (1 + c * normalReach(p)) ** 3 * scale],
     bind: (u) => {
@@ -302,6 +314,7 @@ function empirical(samples: number[]): CompiledDistribution {
     description: `empirical(${samples.length} samples)`,
     exactMean: mean,
     isConstant: samples.every((value) => value === samples[0]),
+    stateless: true,
     reach: () => [values.reduce((a, b) => Math.min(a, b)), values.reduce((a, b) => Math.max(a, b))],
     bind: (u) => () => values[Math.min(values.length - 1, Math.floor(u() * values.length))],
   };
@@ -315,6 +328,7 @@ function stable(alpha: number, beta: number, scale: number, loc: number, paramet
     description: `stable(alpha ${alpha}, beta ${beta}, scale ${scale} ms, loc ${loc} ms, ${parameterization})`,
     exactMean,
     isConstant: false,
+    stateless: true,
     reach: (p) => stableReach(alpha, beta, scale, loc, parameterization, p),
     bind: (u) => makeStableSampler(params, u),
   };
@@ -345,6 +359,7 @@ function truncate(base: CompiledDistribution, min: number, max: number, mode: "r
     description: `${base.description} truncated to ${bounds} (${mode})`,
     exactMean: undefined,
     isConstant: base.isConstant,
+    stateless: base.stateless,
     reach: (p) => intersectRange(base.reach(p), min, max),
     bind: (u) => {
       const draw = base.bind(u);

@@ -51,11 +51,19 @@ export function checkIds(devices: readonly { id: string; count?: number }[], nod
     return count === 1 ? `devices[${d}] ("${id}")` : `devices[${d}] ("${id}" with count ${count}: ${id}-0 ... ${id}-${count - 1})`;
   };
   devices.forEach((device, d) => {
-    const count = device.count ?? 1;
-    const ids = count === 1 ? [device.id] : [device.id, ...Array.from({ length: count }, (_, k) => `${device.id}-${k}`)];
-    const clash = ids.find((id) => owner.has(id));
+    // The group's ids in order: the id itself (k = -1), then `<id>-<k>` when count > 1. Made one at a
+    // time and described once a group: arrays of them and a description per id were a gigabyte of
+    // garbage at a million devices (issue 16).
+    const last = (device.count ?? 1) === 1 ? -1 : (device.count as number) - 1;
+    const idAt = (k: number): string => (k < 0 ? device.id : `${device.id}-${k}`);
+    let clash: string | undefined;
+    for (let k = -1; k <= last && clash === undefined; k++) if (owner.has(idAt(k))) clash = idAt(k);
     if (clash !== undefined) issues.push({ path: `devices[${d}].id`, value: device.id, expected: `ids not used by another device: "${clash}" is already an id of ${owner.get(clash)}` });
-    for (const id of ids) if (!owner.has(id)) owner.set(id, describe(d));
+    const description = describe(d);
+    for (let k = -1; k <= last; k++) {
+      const id = idAt(k);
+      if (!owner.has(id)) owner.set(id, description);
+    }
   });
   nodes.forEach((node, n) => {
     const other = owner.get(node.id);

@@ -43,13 +43,22 @@ export function resolveNetwork(
   // Which vertices an id names: a device or a device group's members, a node, another vertex.
   // A node id equal to a device id is refused with the nodes; the lookups stay apart so that
   // mistake is reported once, there, and not again here.
-  const deviceNamed = new Map<string, number[]>();
+  // A name of one device holds its index, of several a list: no Set, list or array per device, which
+  // at a million devices were a few hundred MB of garbage and drove the resolver's peak RSS (issue 16).
+  const deviceNamed = new Map<string, number | number[]>();
+  const name = (key: string, device: number): void => {
+    const named = deviceNamed.get(key);
+    if (named === undefined) deviceNamed.set(key, device);
+    else if (typeof named === "number") deviceNamed.set(key, [named, device]);
+    else named.push(device);
+  };
+  const devicesNamed = (id: string): number[] | undefined => {
+    const named = deviceNamed.get(id);
+    return typeof named === "number" ? [named] : named;
+  };
   for (const d of devices) {
-    for (const key of new Set([d.id, d.group])) {
-      const list = deviceNamed.get(key) ?? [];
-      list.push(d.index);
-      deviceNamed.set(key, list);
-    }
+    name(d.id, d.index);
+    if (d.group !== d.id) name(d.group, d.index);
   }
   const nodeNamed = new Map(nodes.map((n) => [n.id, nodeVertex(n.index)]));
   const otherNamed = new Map<string, number>();
@@ -72,17 +81,17 @@ export function resolveNetwork(
   /** The vertices of a link end; `between: [device, node]` is read in that order first, as the star did. */
   const lookup = (id: string, k: number): number[] | undefined => {
     const node = nodeNamed.get(id);
-    const device = deviceNamed.get(id);
+    const device = devicesNamed(id);
     if (k === 1 && node !== undefined) return [node];
     if (device !== undefined) return device;
     if (node !== undefined) return [node];
     const other = otherNamed.get(id);
     return other === undefined ? undefined : [other];
   };
-  const allNames = [...deviceNamed.keys(), ...nodeNamed.keys(), ...otherNamed.keys()];
   const isDevice = (v: number): boolean => v < devices.length;
   const isNode = (v: number): boolean => v >= devices.length && v < devices.length + nodes.length;
-  const known = (typed: string): string => suggestName(typed, allNames);
+  // Every name listed only when a suggestion is needed (a million devices' ids otherwise).
+  const known = (typed: string): string => suggestName(typed, [...deviceNamed.keys(), ...nodeNamed.keys(), ...otherNamed.keys()]);
 
   const params = new LinkParameters(network.default ?? {}, ctx);
   const links: ResolvedNetworkLink[] = [];
@@ -118,7 +127,7 @@ export function resolveNetwork(
   if (matrix !== undefined) {
     if (matrix.values.length !== matrix.rows.length) ctx.fail("network.latencyMatrix.values", `${matrix.values.length} rows`, `${matrix.rows.length} rows, one per entry of rows`);
     matrix.rows.forEach((row, r) => {
-      let members = deviceNamed.get(row);
+      let members = devicesNamed(row);
       if (members === undefined) ctx.fail(`network.latencyMatrix.rows[${r}]`, row, `a device id: ${suggestName(row, [...new Set(devices.map((d) => d.group))])}`);
       else if (moving(members[0])) {
         ctx.fail(`network.latencyMatrix.rows[${r}]`, row, byRadio(row));

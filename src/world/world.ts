@@ -69,7 +69,9 @@ export class World {
     policies: WorldPolicies,
     options: WorldOptions = {},
   ) {
-    this.sim = new Simulator(Math.max(1024, scenario.devices.length * 4));
+    // One pending arrival per device, plus room for what is in flight; the queue doubles beyond
+    // (presized at four a device, a million devices reserved 144 MB of event records, issue 16).
+    this.sim = new Simulator(scenario.devices.length + 1024);
     this.streams = new RandomStreams(scenario.seed);
     this.network = new Network(scenario, this.streams, this.sim);
     const nodes = scenario.nodes.length;

@@ -70,4 +70,30 @@ describe("RandomStreams", () => {
       for (let i = 0; i < 50; i++) expect(table.uniform()).toBe(reference());
     }
   });
+
+  it("a table and named streams keep seedrandom's draws across chunk boundaries, drawn interleaved", () => {
+    const streams = new RandomStreams(3);
+    const table = streams.table();
+    // 2,100 streams: three chunks of states (1,024 a chunk), the boundaries 1,023 | 1,024 and 2,047 | 2,048 included.
+    const names = Array.from({ length: 2100 }, (_, i) => `link/device-${i}/edge-${i % 7}/up`);
+    const indices = names.map((name) => table.add(name));
+    expect(table.size).toBe(2100);
+    const probes = [0, 1, 1022, 1023, 1024, 1025, 2047, 2048, 2099];
+    const references = probes.map((i) => seedrandom.alea(streams.seedFor(names[i])));
+    const named = probes.map((i) => streams.stream(`named/${names[i]}`));
+    for (let k = 0; k < 1200; k++) named.push(streams.stream(`filler-${k}`));
+    const namedReferences = probes.map((i) => seedrandom.alea(streams.seedFor(`named/${names[i]}`)));
+    for (let step = 0; step < 300; step++) {
+      probes.forEach((i, p) => {
+        table.select(indices[i]);
+        expect(table.uniform()).toBe(references[p]());
+        expect(named[p]()).toBe(namedReferences[p]());
+      });
+    }
+    // A fixed uniform draws from its own stream whatever the table has selected.
+    const fixed = table.fixed(indices[1024]);
+    table.select(indices[0]);
+    expect(fixed()).toBe(references[4]());
+    expect(table.uniform()).toBe(references[0]());
+  });
 });

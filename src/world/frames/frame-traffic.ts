@@ -1,7 +1,8 @@
 import { SimulationError } from "../../errors.js";
 import type { Simulator } from "../../engine/simulator.js";
 import { DOWN, type Network, UP } from "../../network/network.js";
-import type { Sampler } from "../../random/distributions.js";
+import type { StreamTable } from "../../engine/rng.js";
+import type { CompiledDistribution, Sampler } from "../../random/distributions.js";
 import type { FrameWorkload } from "../../scenario/resolved-scenario.js";
 import { DROP, LOCAL_NODE, type Scheduler, type TaskOutcome, type TaskRequest } from "../../schedulers/types.js";
 import type { FrameFamilyResults, Traffic, TrafficContext } from "../traffic-context.js";
@@ -65,7 +66,16 @@ export class FrameTraffic implements Traffic, SlotServiceEvents {
   private readonly migration: MigrationController;
   private readonly sources: FrameSource[] = [];
   private readonly nextArrival: Float64Array;
+  /**
+   * Per source, its gap sampler. Where the interarrival distribution is stateless, sources share
+   * one sampler bound to `arrivalStreams.uniform` and `arrivalStream` selects the source's stream
+   * first; otherwise (replay, a period, a stateful distribution) the sampler is the source's own
+   * and `arrivalStream` is -1. A named stream and bound sampler per device cost about 250 bytes
+   * (issue 16: a million devices).
+   */
   private readonly arrivalSamplers: Sampler[];
+  private readonly arrivalStream: Int32Array;
+  private readonly arrivalStreams: StreamTable;
   private readonly jitterSamplers: (Sampler | undefined)[];
   private readonly sourceClass: Int32Array;
   // Per source, what every arrival and delivery reads: flat arrays, not the resolved workload
@@ -126,7 +136,21 @@ export class FrameTraffic implements Traffic, SlotServiceEvents {
     this.sourceRequestBytes = Float64Array.from(this.sources.map((source) => source.workload.requestBytes));
     this.sourceResultBytes = Float64Array.from(this.sources.map((source) => source.workload.resultBytes));
     this.sourcePeriodMs = Float64Array.from(this.sources.map((source) => source.workload.periodMs ?? 0));
-    this.arrivalSamplers = this.sources.map((source) => {
+    this.arrivalStreams = ctx.streams.table();
+    this.arrivalStream = new Int32Array(this.sources.length).fill(-1);
+    const shared = new Map<CompiledDistribution, Sampler>();
+    this.arrivalSamplers = this.sources.map((source, index) => {
+      const interarrival = source.workload.interarrival;
+      if (interarrival?.stateless === true && source.workload.arrivalTimes === undefined) {
+        // The same stream `<streamPrefix>/arrivals`, held in the table: it is never also asked of ctx.streams by name.
+        this.arrivalStream[index] = this.arrivalStreams.add(`${source.streamPrefix}/arrivals`);
+        let sampler = shared.get(interarrival);
+        if (sampler === undefined) {
+          sampler = interarrival.bind(this.arrivalStreams.uniform);
+          shared.set(interarrival, sampler);
+        }
+        return sampler;
+      }
       const times = source.workload.arrivalTimes;
       if (times !== undefined) {
         // Replay: the first call gives the first arrival time, each later one the gap to the next.
@@ -162,7 +186,9 @@ export class FrameTraffic implements Traffic, SlotServiceEvents {
   }
 
   start(): void {
-    for (let source = 0; source < this.sources.length; source++) this.scheduleFirstArrival(source);
+    // Each start offset is one draw: its stream lives in a table dropped after the start, not in ctx.streams for the whole run.
+    const startStreams = this.context.streams.table();
+    for (let source = 0; source < this.sources.length; source++) this.scheduleFirstArrival(source, startStreams);
     this.recorder.scheduleBins((at, close) => this.sim.schedule(at, close));
     this.migration.start(this.view);
   }
@@ -213,11 +239,15 @@ export class FrameTraffic implements Traffic, SlotServiceEvents {
   }
 
   // Arrivals ------------------------------------------------------------------------------------
-  private scheduleFirstArrival(source: number): void {
+  private scheduleFirstArrival(source: number, startStreams: StreamTable): void {
     const { workload, streamPrefix, device } = this.sources[source];
-    // The start stream only when there is a start offset to draw: a stream kept per device costs
-    // about 200 bytes (its name, state and closure), and creating one shifts no other stream.
-    const offset = workload.startOffset !== undefined ? workload.startOffset.bind(this.context.streams.stream(`${streamPrefix}/start`))() : this.arrivalSamplers[source]();
+    // The start stream only when there is a start offset to draw (creating one shifts no other stream).
+    let offset: number;
+    if (workload.startOffset === undefined) offset = this.drawGap(source);
+    else {
+      startStreams.select(startStreams.add(`${streamPrefix}/start`));
+      offset = workload.startOffset.bind(startStreams.uniform)();
+    }
     if (!(offset >= 0)) throw new SimulationError(`device ${this.view.deviceId(device)}: start offset ${offset} ms is negative`);
     this.nextArrival[source] = offset;
     this.scheduleArrival(source);
@@ -239,11 +269,18 @@ export class FrameTraffic implements Traffic, SlotServiceEvents {
     sim.scheduleKindAt(time < sim.now ? sim.now : time, this.arrivalKind, source);
   }
 
+  /** The source's next gap from its own arrivals stream. */
+  private drawGap(source: number): number {
+    const stream = this.arrivalStream[source];
+    if (stream >= 0) this.arrivalStreams.select(stream);
+    return this.arrivalSamplers[source]();
+  }
+
   private onArrival(source: number): void {
     const sim = this.sim;
     const now = sim.now;
     const device = this.sourceDevice[source];
-    const gap = this.arrivalSamplers[source]();
+    const gap = this.drawGap(source);
     if (!(gap >= 0)) this.badGap(device, gap);
     this.nextArrival[source] += gap;
     this.scheduleArrival(source);
