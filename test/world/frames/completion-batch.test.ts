@@ -33,7 +33,9 @@ describe("CompletionBatch", () => {
     const directSeries = new TimeSeriesRecorder(0, 10_000, 1000);
     const directGroups = Array.from({ length: groups }, () => new StageStats());
     for (const c of list) {
-      STAGES.forEach((stage, s) => direct[c.meter][stage].add(c.stages[s]));
+      STAGES.forEach((stage, s) => {
+        direct[c.meter][stage].add(c.stages[s]);
+      });
       directSeries.recordCompleted(c.createdAt, c.stages[5], c.late);
       if (c.group >= 0) directGroups[c.group].add(c.stages[5]);
     }
