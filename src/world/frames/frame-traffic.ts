@@ -2,14 +2,14 @@ import { SimulationError } from "../../errors.js";
 import type { Simulator } from "../../engine/simulator.js";
 import { DOWN, type Network, UP } from "../../network/network.js";
 import type { StreamTable } from "../../engine/rng.js";
-import type { CompiledDistribution, Sampler } from "../../random/distributions.js";
-import type { FrameWorkload } from "../../scenario/resolved-scenario.js";
+import type { Sampler } from "../../random/distributions.js";
 import { DROP, LOCAL_NODE, type Scheduler, type TaskOutcome, type TaskRequest } from "../../schedulers/types.js";
 import type { FrameFamilyResults, Traffic, TrafficContext } from "../traffic-context.js";
 import { JobWaits } from "../job-waits.js";
 import { ControlledFrameClusterView, FrameClusterView } from "./cluster-view.js";
 import { FrameAdmission } from "./frame-admission.js";
 import { FrameRecorder } from "./frame-recorder.js";
+import { FrameSources } from "./frame-sources.js";
 import { LocalExecutor } from "./local-executor.js";
 import { MigrationController } from "./migration-controller.js";
 import { type SlotServiceEvents, SlotServices } from "./slot-server.js";
@@ -39,13 +39,6 @@ export interface FrameTrafficOptions {
   readonly taskSink?: TaskSink;
 }
 
-/** One frame workload of one device: a source of frames with its own arrival streams. */
-interface FrameSource {
-  readonly device: number;
-  readonly workload: FrameWorkload;
-  readonly streamPrefix: string;
-}
-
 /**
  * The frame traffic of the one world: camera frames, random arrivals and replayed traces of
  * every frame workload of every device, placed by one frame policy (Scheduler) on the nodes'
@@ -64,22 +57,10 @@ export class FrameTraffic implements Traffic, SlotServiceEvents {
   private readonly servers: SlotServices;
   private readonly local: LocalExecutor;
   private readonly migration: MigrationController;
-  private readonly sources: FrameSource[] = [];
+  private readonly sources: FrameSources;
   private readonly nextArrival: Float64Array;
-  /**
-   * Per source, its gap sampler. Where the interarrival distribution is stateless, sources share
-   * one sampler bound to `arrivalStreams.uniform` and `arrivalStream` selects the source's stream
-   * first; otherwise (replay, a period, a stateful distribution) the sampler is the source's own
-   * and `arrivalStream` is -1. A named stream and bound sampler per device cost about 250 bytes
-   * (issue 16: a million devices).
-   */
-  private readonly arrivalSamplers: Sampler[];
-  private readonly arrivalStream: Int32Array;
-  private readonly arrivalStreams: StreamTable;
   private readonly jitterSamplers: (Sampler | undefined)[];
-  private readonly sourceClass: Int32Array;
-  // Per source, what every arrival and delivery reads: flat arrays, not the resolved workload
-  // objects (their property loads were a third of an arrival's time on the edge-offload benchmark).
+  // Per source, what every arrival and delivery reads (FrameSources' flat arrays, held here as the hot path reads them).
   private readonly sourceDevice: Int32Array;
   private readonly sourceModel: string[];
   private readonly sourceFrameSizePx: Float64Array;
@@ -122,55 +103,23 @@ export class FrameTraffic implements Traffic, SlotServiceEvents {
     this.taskSink = options.taskSink;
     this.deadline = scenario.qos.frameDeadlineMs;
     this.endOfArrivals = scenario.durationMs;
-    for (const device of scenario.devices) {
-      for (const workload of device.workloads) if (workload.family === "frames") this.sources.push({ device: device.index, workload, streamPrefix: workload.streamPrefix });
-    }
+    const sources = new FrameSources(scenario, ctx.streams);
+    this.sources = sources;
     // Presized for a few requests per device, up to a cap: beyond it the pool doubles as it fills
     // (a million devices never have four million requests in flight; presized, 300 bytes each).
     this.pool = new TaskPool(Math.min(Math.max(1024, scenario.devices.length * 4), POOL_PRESIZE_MAX));
-    this.nextArrival = new Float64Array(this.sources.length);
-    this.sourceClass = Int32Array.from(this.sources.map((source) => source.workload.serviceClass));
-    this.sourceDevice = Int32Array.from(this.sources.map((source) => source.device));
-    this.sourceModel = this.sources.map((source) => source.workload.model);
-    this.sourceFrameSizePx = Float64Array.from(this.sources.map((source) => source.workload.frameSizePx));
-    this.sourceRequestBytes = Float64Array.from(this.sources.map((source) => source.workload.requestBytes));
-    this.sourceResultBytes = Float64Array.from(this.sources.map((source) => source.workload.resultBytes));
-    this.sourcePeriodMs = Float64Array.from(this.sources.map((source) => source.workload.periodMs ?? 0));
-    this.arrivalStreams = ctx.streams.table();
-    this.arrivalStream = new Int32Array(this.sources.length).fill(-1);
-    const shared = new Map<CompiledDistribution, Sampler>();
-    this.arrivalSamplers = this.sources.map((source, index) => {
-      const interarrival = source.workload.interarrival;
-      if (interarrival?.stateless === true && source.workload.arrivalTimes === undefined) {
-        // The same stream `<streamPrefix>/arrivals`, held in the table: it is never also asked of ctx.streams by name.
-        this.arrivalStream[index] = this.arrivalStreams.add(`${source.streamPrefix}/arrivals`);
-        let sampler = shared.get(interarrival);
-        if (sampler === undefined) {
-          sampler = interarrival.bind(this.arrivalStreams.uniform);
-          shared.set(interarrival, sampler);
-        }
-        return sampler;
-      }
-      const times = source.workload.arrivalTimes;
-      if (times !== undefined) {
-        // Replay: the first call gives the first arrival time, each later one the gap to the next.
-        let next = 0;
-        return () => {
-          const at = next < times.length ? times[next] - (next > 0 ? times[next - 1] : 0) : Infinity;
-          next++;
-          return at;
-        };
-      }
-      const stream = ctx.streams.stream(`${source.streamPrefix}/arrivals`);
-      if (source.workload.interarrival !== undefined) return source.workload.interarrival.bind(stream);
-      const period = source.workload.periodMs as number;
-      return () => period;
-    });
-    this.jitterSamplers = this.sources.map((source) => (source.workload.jitter === undefined ? undefined : source.workload.jitter.bind(ctx.streams.stream(`${source.streamPrefix}/jitter`))));
+    this.nextArrival = new Float64Array(sources.count);
+    this.jitterSamplers = sources.jitter;
+    this.sourceDevice = sources.device;
+    this.sourceModel = sources.model;
+    this.sourceFrameSizePx = sources.frameSizePx;
+    this.sourceRequestBytes = sources.requestBytes;
+    this.sourceResultBytes = sources.resultBytes;
+    this.sourcePeriodMs = sources.periodMs;
     this.outstandingCount = new Int32Array(scenario.nodes.length);
     this.recorder = new FrameRecorder(scenario);
-    this.servers = new SlotServices(ctx, this.pool, this.recorder.meters, this.sourceClass, this);
-    this.local = new LocalExecutor(ctx, this.pool, this.recorder.localMeter, this.sources, (task) => this.onLocalDone(task));
+    this.servers = new SlotServices(ctx, this.pool, this.recorder.meters, sources.serviceClass, this);
+    this.local = new LocalExecutor(ctx, this.pool, this.recorder.localMeter, sources.list, (task) => this.onLocalDone(task));
     this.migration = new MigrationController(ctx, scheduler, scenario.durationMs + scenario.drainMs);
     this.controlledView = ctx.control === undefined ? undefined : new ControlledFrameClusterView(ctx, this.servers, this.local, this.migration, this.outstandingCount, ctx.control);
     this.view = this.controlledView ?? new FrameClusterView(ctx, this.servers, this.local, this.migration, this.outstandingCount);
@@ -188,7 +137,7 @@ export class FrameTraffic implements Traffic, SlotServiceEvents {
   start(): void {
     // Each start offset is one draw: its stream lives in a table dropped after the start, not in ctx.streams for the whole run.
     const startStreams = this.context.streams.table();
-    for (let source = 0; source < this.sources.length; source++) this.scheduleFirstArrival(source, startStreams);
+    for (let source = 0; source < this.sources.count; source++) this.scheduleFirstArrival(source, startStreams);
     this.recorder.scheduleBins((at, close) => this.sim.schedule(at, close));
     this.migration.start(this.view);
   }
@@ -240,15 +189,8 @@ export class FrameTraffic implements Traffic, SlotServiceEvents {
 
   // Arrivals ------------------------------------------------------------------------------------
   private scheduleFirstArrival(source: number, startStreams: StreamTable): void {
-    const { workload, streamPrefix, device } = this.sources[source];
-    // The start stream only when there is a start offset to draw (creating one shifts no other stream).
-    let offset: number;
-    if (workload.startOffset === undefined) offset = this.drawGap(source);
-    else {
-      startStreams.select(startStreams.add(`${streamPrefix}/start`));
-      offset = workload.startOffset.bind(startStreams.uniform)();
-    }
-    if (!(offset >= 0)) throw new SimulationError(`device ${this.view.deviceId(device)}: start offset ${offset} ms is negative`);
+    const offset = this.sources.firstArrival(source, startStreams);
+    if (!(offset >= 0)) throw new SimulationError(`device ${this.view.deviceId(this.sourceDevice[source])}: start offset ${offset} ms is negative`);
     this.nextArrival[source] = offset;
     this.scheduleArrival(source);
   }
@@ -269,18 +211,11 @@ export class FrameTraffic implements Traffic, SlotServiceEvents {
     sim.scheduleKindAt(time < sim.now ? sim.now : time, this.arrivalKind, source);
   }
 
-  /** The source's next gap from its own arrivals stream. */
-  private drawGap(source: number): number {
-    const stream = this.arrivalStream[source];
-    if (stream >= 0) this.arrivalStreams.select(stream);
-    return this.arrivalSamplers[source]();
-  }
-
   private onArrival(source: number): void {
     const sim = this.sim;
     const now = sim.now;
     const device = this.sourceDevice[source];
-    const gap = this.drawGap(source);
+    const gap = this.sources.drawGap(source);
     if (!(gap >= 0)) this.badGap(device, gap);
     this.nextArrival[source] += gap;
     this.scheduleArrival(source);
