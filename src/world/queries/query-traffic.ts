@@ -10,7 +10,7 @@ import { GroupMeter, QueryMeter } from "./query-meter.js";
 import { buildQueryResults } from "./query-results.js";
 import { QueryRoutes } from "./query-routes.js";
 import { type InFlight, QueryRuns } from "./query-runs.js";
-import { applicationQueryStages, type QueryOutcome, type QueryStageContext, queryStages } from "./query-stages.js";
+import { applicationQueryStages, type QueryStageContext, queryStages } from "./query-stages.js";
 import type { StageExecutorFactory } from "../../dag/stage-executor.js";
 
 export interface QueryTrafficOptions {
@@ -122,7 +122,7 @@ export class QueryTraffic implements Traffic {
       network: context.network,
       router,
       routes: this.routes,
-      runQuery: (device, workload, info, measured, mode, finished) => this.runQuery(device, workload, info, measured, finished, mode),
+      runQuery: (device, workload, info, measured, mode, finished) => this.runs.run(device, workload, info, measured, finished, mode, this.context.sim.now, -1),
     };
     this.pipelines = new PipelineJobs(stageContext, this.meter, options.pipelineMaxAttempts);
     this.queryStages = queryStages(stageContext, (app) => applicationQueryStages(s, app, context.streams));
@@ -243,7 +243,8 @@ export class QueryTraffic implements Traffic {
       this.admit(device, workload, info, mode);
       return;
     }
-    this.runQuery(device, workload, info, this.context.sim.now >= this.scenario.warmupMs, undefined, mode);
+    const now = this.context.sim.now;
+    this.runs.run(device, workload, info, now >= this.scenario.warmupMs, undefined, mode, now, -1);
   }
 
   /**
@@ -251,7 +252,7 @@ export class QueryTraffic implements Traffic {
    * device asks the catalog first (a discovery wait when its cached answer is stale), then, while
    * the model is scaled to zero, it waits in the activator for a ready replica (the sources are
    * in frame-admission.ts). Only then is its node
-   * chosen (runQuery); the router chose its route at creation. The wait since its creation is
+   * chosen (QueryRuns.run); the router chose its route at creation. The wait since its creation is
    * its first queueing. Query stages (pipelines' and applications') are run at once (they skip both: a known limit).
    */
   private admit(device: ResolvedDevice, workload: number, arrived: QueryInfo, mode: RouteMode): void {
@@ -264,7 +265,7 @@ export class QueryTraffic implements Traffic {
     // released: the node of the replica the activator released the query to (-1: routed as usual).
     const run = (released: number): void => {
       this.admitting.delete(admission);
-      this.runQuery(device, workload, info, createdAt >= this.scenario.warmupMs, undefined, mode, createdAt, released);
+      this.runs.run(device, workload, info, createdAt >= this.scenario.warmupMs, undefined, mode, createdAt, released);
     };
     const hold = (): void => {
       if (!control.hold(device.index, "llm", run)) run(-1);
@@ -272,23 +273,6 @@ export class QueryTraffic implements Traffic {
     const wait = control.discover(device.index, "llm");
     if (wait > 0) this.context.sim.schedule(wait, hold);
     else hold();
-  }
-
-  /**
-   * Runs one routed query; `finished` is called once it has completed, been refused or been lost.
-   * Query stages (pipelines' and applications') pass their attempt's tokens here like any query.
-   */
-  private runQuery(
-    device: ResolvedDevice,
-    workload: number,
-    info: QueryInfo,
-    measured: boolean,
-    finished: ((outcome: QueryOutcome) => void) | undefined,
-    mode: RouteMode,
-    createdAt = this.context.sim.now,
-    released = -1,
-  ): void {
-    this.runs.run(device, workload, info, measured, finished, mode, createdAt, released);
   }
 }
 
