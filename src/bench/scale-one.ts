@@ -1,6 +1,7 @@
 import { BUILTIN_PROFILE_DIR } from "../scenario/profiles.js";
 import { resolveScenario } from "../scenario/resolve.js";
 import { simulate } from "../run/simulate.js";
+import { checkWork } from "../run/work-estimate.js";
 import { scaleModel } from "./scale-model.js";
 
 /** Runs the scale model at argv[2] devices in this process and prints one JSON line (the parent times the process). */
@@ -12,6 +13,8 @@ if (!Number.isInteger(devices) || devices < 1) {
 const started = process.hrtime.bigint();
 const scenario = resolveScenario(scaleModel(devices), { profileDirs: [BUILTIN_PROFILE_DIR] }, `scale-${devices}`);
 const resolveSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+// As the CLI does before a run: the work estimate must let a million devices through under Node's default heap limit.
+checkWork(scenario, { source: `scale-${devices}` });
 const results = simulate(scenario);
 process.stdout.write(
   `${JSON.stringify({

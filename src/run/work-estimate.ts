@@ -41,14 +41,19 @@ const LLM_EVENTS_PER_QUERY = 7;
 const DAG_EVENTS_PER_JOB_BASE = 1;
 
 /**
- * State per device and per link object, bytes, measured. Frames: 1,564 MiB peak RSS for
- * 1,000,000 devices x 100 nodes (`npm run bench -- scale`, 2026-12-01, after a star of direct
- * links stopped holding an object per device-node pair), rounded up. Language models: 1,950 per
- * device (2,310 with an on-device model), measured before that change, rounded up. A link object
- * (a graph, or a star with capacities or other vertices: one per device-node pair) 64.
+ * State per device and per link object, bytes, measured (test/run/work-estimate-memory.test.ts
+ * checks these against the live memory of a run). Frames: 588 B a device of peak RSS between
+ * 1,000 and 1,000,000 devices x 100 nodes (`npm run bench -- scale`, 2026-12-02, after the
+ * members of a device group came to share their workload objects), rounded up; it includes the
+ * link streams the scale model's requests create. Language models: 2,160 B a device between 2,000
+ * and 100,000 devices of a query workload (edge-first, an edge node and the cloud), rounded up to
+ * cover an on-device model (about 360 B more when last measured). A link object (a graph, or a star
+ * with capacities or other vertices: one per device-node pair, its routes and per-link state): 351 B
+ * of peak RSS a link between 100,000 and 1,000,000 links (the scale model with a capacity on one
+ * link entry), rounded up.
  */
-const BYTES_PER_DEVICE = { frames: 1600, queries: 2500 } as const;
-const BYTES_PER_LINK = 64;
+export const BYTES_PER_DEVICE = { frames: 600, queries: 2500 } as const;
+export const BYTES_PER_LINK = 360;
 /** Per trace row: edge keeps its arrival times (8 B, copied per device); a language-model run also its tokens and one scheduled closure per row (estimated). */
 const BYTES_PER_TRACE_ROW = { edge: 16, llm: 200 } as const;
 const ARRIVALS_ADVICE = "lower the rate or the device count, or shorten the duration";

@@ -14,9 +14,6 @@ import type { ApplicationDocument } from "./schema-applications.js";
 import type { DagWorkloadDocument } from "./schema-workloads.js";
 import { queryStageSpec } from "./resolve-llm.js";
 
-/** A dag workload before it is given to a device (the stream prefix is the device's). */
-export type DagWorkloadBase = Omit<DagWorkload, "streamPrefix">;
-
 /**
  * The scenario's applications, checked and resolved by defineApplication (src/dag/application.ts)
  * against the node list. Its issues are relative to the application ("application" source): they
@@ -160,7 +157,7 @@ function rerooted(root: string, path: string): string {
 }
 
 /** The workload of each of the `count` devices of a group: jobs of an application, at fps or random gaps. */
-export function dagWorkloads(doc: DagWorkloadDocument, path: string, count: number, applications: readonly string[], ctx: ResolveContext): DagWorkloadBase[] | undefined {
+export function dagWorkloads(doc: DagWorkloadDocument, path: string, count: number, applications: readonly string[], ctx: ResolveContext): DagWorkload[] | undefined {
   const application = applications.indexOf(doc.application);
   if (application < 0) {
     ctx.fail(
@@ -174,7 +171,7 @@ export function dagWorkloads(doc: DagWorkloadDocument, path: string, count: numb
     ctx.fail(path, undefined, "fps or interarrival (one of them)");
     return undefined;
   }
-  let workload: DagWorkloadBase;
+  let workload: DagWorkload;
   if (doc.fps !== undefined) {
     const periodMs = 1000 / doc.fps;
     // As a video workload: the first job uniform over one period, so devices are not in lockstep.

@@ -2,15 +2,15 @@ import type { LlmWorkload, ServingSpec } from "../llm/resolved.js";
 import { suggestName } from "../text/nearest-name.js";
 import type { HardwareProfile } from "./profile-schema.js";
 import type { ResolveContext } from "./resolve-context.js";
-import type { FrameResolver, FrameWorkloadBase } from "./resolve-frames.js";
+import type { FrameResolver } from "./resolve-frames.js";
 import { queryWorkloads, serving } from "./resolve-llm.js";
 import type { DeviceAt } from "./resolve-shorthands.js";
-import type { DeviceWorkload, ResolvedDevice, ResolvedNode } from "./resolved-scenario.js";
+import type { DagWorkload, DeviceWorkload, FrameWorkload, QueryWorkload, ResolvedDevice, ResolvedNode } from "./resolved-scenario.js";
 import { isFrameWorkload } from "./schema-workloads.js";
-import { type DagWorkloadBase, dagWorkloads } from "./resolve-applications.js";
+import { dagWorkloads } from "./resolve-applications.js";
 
 /** Per device group, per workload: the workload of each device of the group (undefined after a problem). */
-export type GroupWorkloads = (readonly (FrameWorkloadBase | LlmWorkload | DagWorkloadBase)[] | undefined)[];
+export type GroupWorkloads = (readonly (FrameWorkload | LlmWorkload | DagWorkload)[] | undefined)[];
 
 /** Every group's workloads, resolved before the nodes: the frame workloads make the service classes the nodes serve. */
 export function resolveWorkloads(
@@ -27,11 +27,6 @@ export function resolveWorkloads(
       doc.type === "dag" ? dagWorkloads(doc, path, count, applications, ctx) : isFrameWorkload(doc) ? frames.workloads(doc, path, count) : queryWorkloads(ctx, doc, path, count, nodeIds),
     );
   });
-}
-
-/** The stream-name prefix of a device's k-th workload: the first keeps the streams a one-workload device always had. */
-export function streamPrefix(deviceId: string, k: number): string {
-  return k === 0 ? `device/${deviceId}` : `device/${deviceId}/workload-${k}`;
 }
 
 /**
@@ -55,6 +50,17 @@ export function resolveDevices(
   // The local route's default: every edge node serving a language model.
   const edgeLlmNodes = nodes.filter((node) => servesQueries[node.index] && node.role !== "cloud" && node.index !== cloudNode).map((node) => node.index);
   const devices: ResolvedDevice[] = [];
+  // A query workload is tagged with its family once, so devices given the same workload share the tagged object.
+  const tagged = new Map<LlmWorkload, QueryWorkload>();
+  const deviceWorkload = (workload: FrameWorkload | LlmWorkload | DagWorkload): DeviceWorkload => {
+    if ("family" in workload) return workload;
+    let query = tagged.get(workload);
+    if (query === undefined) {
+      query = Object.assign({}, workload, { family: "queries" as const });
+      tagged.set(workload, query);
+    }
+    return query;
+  };
   groups.forEach((group, g) => {
     const { doc, path } = group;
     const count = doc.count ?? 1;
@@ -76,19 +82,16 @@ export function resolveDevices(
       });
     } else if (doc.localModel === undefined) localNodes = edgeLlmNodes;
     // A workload with a problem is left out (the run is refused anyway): its devices still exist, so links and faults naming them are no second mistake.
-    const perWorkload = workloads[g].filter((w): w is readonly (FrameWorkloadBase | LlmWorkload | DagWorkloadBase)[] => w !== undefined);
-    const firstFrame = perWorkload.find((w): w is readonly FrameWorkloadBase[] => "family" in w[0] && w[0].family === "frames");
+    const perWorkload = workloads[g].filter((w): w is readonly (FrameWorkload | LlmWorkload | DagWorkload)[] => w !== undefined);
+    const firstFrame = perWorkload.find((w): w is readonly FrameWorkload[] => "family" in w[0] && w[0].family === "frames");
     const localService = frames.localService(profile, firstFrame?.[0], path);
+    // One workloads array for the whole group unless a trace deals each member its own rows: a
+    // copy per device (to carry its stream prefix) was about 200 bytes a device (issue 16).
+    const shared = perWorkload.every((w) => w.every((workload) => workload === w[0]));
+    const groupWorkloads = shared ? perWorkload.map((w) => deviceWorkload(w[0])) : undefined;
     for (let i = 0; i < count; i++) {
       const id = count === 1 ? doc.id : `${doc.id}-${i}`;
-      // Object.assign onto a fresh literal, not a spread: once optimised, a spread here gave every
-      // device's workload a hidden class of its own (issue 16: 650 bytes per device).
-      const deviceWorkloads: DeviceWorkload[] = perWorkload.map((w, k) => {
-        const workload = w[i];
-        return "family" in workload
-          ? Object.assign({}, workload, { streamPrefix: streamPrefix(id, k) })
-          : Object.assign({}, workload, { family: "queries" as const, streamPrefix: streamPrefix(id, k) });
-      });
+      const deviceWorkloads = groupWorkloads ?? perWorkload.map((w) => deviceWorkload(w[i]));
       devices.push({ id, group: doc.id, index: devices.length, profile: doc.profile, workloads: deviceWorkloads, localService, localServing, localNodes });
     }
   });

@@ -13,9 +13,6 @@ import type { FrameWorkload, SlotServiceSpec } from "./resolved-scenario.js";
 import { isFrameWorkload, type FrameWorkloadDocument } from "./schema-workloads.js";
 import { readTraceTimes } from "./trace.js";
 
-/** A frame workload before it is given to a device (the stream prefix is the device's). */
-export type FrameWorkloadBase = Omit<FrameWorkload, "streamPrefix">;
-
 /**
  * The frame family: camera, random-arrival and trace workloads, the service classes they make
  * (distinct model and frame size), and the slot services of nodes, from the hardware profiles'
@@ -31,15 +28,15 @@ export class FrameResolver {
     private readonly normal: NormalScenario,
   ) {}
 
-  /** The workload of each of the `count` devices of a group (a trace's rows are dealt to them in turn). */
-  workloads(workload: FrameWorkloadDocument, path: string, count: number): FrameWorkloadBase[] {
+  /** The workload of each of the `count` devices of a group: one object for all, except a trace's (its rows are dealt to them in turn). */
+  workloads(workload: FrameWorkloadDocument, path: string, count: number): FrameWorkload[] {
     const base = this.workload(workload, path);
     if (workload.type !== "trace") return Array.from({ length: count }, () => base);
     const trace = this.traceTimes(workload, path);
     return Array.from({ length: count }, (_, i) => ({ ...base, arrivalTimes: trace?.filter((_, row) => row % count === i) }));
   }
 
-  private workload(workload: FrameWorkloadDocument, path: string): FrameWorkloadBase {
+  private workload(workload: FrameWorkloadDocument, path: string): FrameWorkload {
     const common = {
       family: "frames" as const,
       type: workload.type,
@@ -122,7 +119,7 @@ export class FrameResolver {
   }
 
   /** Frames on the device itself (local-only): its first frame workload's model on its profile's CPU path, if the profile has one. */
-  localService(profile: HardwareProfile | undefined, workload: FrameWorkloadBase | undefined, path: string): NodeService | undefined {
+  localService(profile: HardwareProfile | undefined, workload: FrameWorkload | undefined, path: string): NodeService | undefined {
     const service = workload === undefined ? undefined : profile?.models[workload.model];
     if (workload === undefined || service?.cpu === undefined) return undefined;
     const inference = this.fromCurve(service.cpu, workload.frameSizePx, `${path}.profile`);

@@ -40,11 +40,16 @@ export function canonicalJson(value: unknown): string {
   });
 }
 
+/**
+ * Freezes the value and everything reachable from it. A frozen object is taken as frozen
+ * throughout, so what many share (a group's workloads, its services) is walked once, not once per
+ * device; arrays are walked by index (Object.keys of a million devices made a million key strings).
+ */
 export function deepFreeze<T>(value: T): T {
   // Typed arrays (trace arrival times) cannot be frozen; they are never handed out for writing.
-  if (value !== null && typeof value === "object" && !ArrayBuffer.isView(value) && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
-  }
+  if (value === null || typeof value !== "object" || ArrayBuffer.isView(value) || Object.isFrozen(value)) return value;
+  Object.freeze(value);
+  if (Array.isArray(value)) for (const item of value as unknown[]) deepFreeze(item);
+  else for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
   return value;
 }

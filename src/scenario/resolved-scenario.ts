@@ -77,8 +77,6 @@ export type WorkloadFamily = "frames" | "queries" | "applications";
 export interface FrameWorkload {
   readonly family: "frames";
   readonly type: "video" | "arrivals" | "trace";
-  /** Random-stream names of this workload start with this: `device/<id>` for a device's first workload, `device/<id>/workload-<k>` for the k-th (k >= 1). */
-  readonly streamPrefix: string;
   readonly model: string;
   readonly frameSizePx: number;
   readonly serviceClass: number;
@@ -93,13 +91,12 @@ export interface FrameWorkload {
 }
 
 /** A query workload (queries, query-trace, pipeline), served by batched language-model services. */
-export type QueryWorkload = LlmWorkload & { readonly family: "queries"; readonly streamPrefix: string };
+export type QueryWorkload = LlmWorkload & { readonly family: "queries" };
 
 /** Jobs of an application graph (docs/applications.md): a fixed period (fps) or random gaps. */
 export interface DagWorkload {
   readonly family: "applications";
   readonly type: "dag";
-  readonly streamPrefix: string;
   /** Index into ResolvedScenario.applications. */
   readonly application: number;
   /** With fps: the fixed gap between jobs, ms; else undefined and `interarrival` draws it. */
@@ -111,13 +108,27 @@ export interface DagWorkload {
 
 export type DeviceWorkload = FrameWorkload | QueryWorkload | DagWorkload;
 
+/**
+ * The random-stream names of a device's k-th workload start with this: `device/<id>` for the
+ * first (the streams a one-workload device always had), `device/<id>/workload-<k>` for k >= 1.
+ * Computed where the streams are made, not held per workload: a prefix per device and a workload
+ * copy to carry it were about 200 bytes a device (issue 16: a million devices).
+ */
+export function streamPrefix(deviceId: string, k: number): string {
+  return k === 0 ? `device/${deviceId}` : `device/${deviceId}/workload-${k}`;
+}
+
 export interface ResolvedDevice {
   readonly id: string;
   /** The id as written in the scenario (differs from `id` for groups with count > 1). */
   readonly group: string;
   readonly index: number;
   readonly profile: string | undefined;
-  /** In scenario order; at least one. */
+  /**
+   * In scenario order; at least one. The members of a group share these objects (and the array,
+   * unless a trace deals each its own rows): nothing here is per device, so a workload's random
+   * streams are named from the device, by streamPrefix(id, k).
+   */
   readonly workloads: readonly DeviceWorkload[];
   /** Frames run on the device itself (local-only): from the profile's CPU path; undefined when it cannot. */
   readonly localService: NodeService | undefined;

@@ -8,7 +8,7 @@ import { ON_DEVICE, type Place } from "../dag/types.js";
 import { SimulationError } from "../errors.js";
 import { DOWN, type Network, UP } from "../network/network.js";
 import type { Sampler } from "../random/distributions.js";
-import type { DagWorkload } from "../scenario/resolved-scenario.js";
+import { type DagWorkload, streamPrefix } from "../scenario/resolved-scenario.js";
 import type { ResolvedNetworkLink } from "../scenario/resolved.js";
 import type { Traffic, TrafficContext } from "./traffic-context.js";
 
@@ -67,20 +67,19 @@ export class DagTraffic implements Traffic {
       return runner;
     });
     for (const device of scenario.devices) {
-      for (const workload of device.workloads) {
-        if (workload.family !== "applications") continue;
-        this.sources.push(this.sourceOf(device.index, device.id, workload));
-      }
+      device.workloads.forEach((workload, k) => {
+        if (workload.family === "applications") this.sources.push(this.sourceOf(device.index, device.id, workload, streamPrefix(device.id, k)));
+      });
     }
     this.arrivalKind = sim.registerKind((source) => this.onArrival(source));
   }
 
-  private sourceOf(device: number, deviceId: string, workload: DagWorkload): DagSource {
+  private sourceOf(device: number, deviceId: string, workload: DagWorkload, prefix: string): DagSource {
     const streams = this.ctx.streams;
     const runner = this.runners[workload.application];
     const period = workload.periodMs;
-    const gap: Sampler = workload.interarrival !== undefined ? workload.interarrival.bind(streams.stream(`${workload.streamPrefix}/arrivals`)) : () => period as number;
-    const first = workload.startOffset !== undefined ? workload.startOffset.bind(streams.stream(`${workload.streamPrefix}/start`))() : gap();
+    const gap: Sampler = workload.interarrival !== undefined ? workload.interarrival.bind(streams.stream(`${prefix}/arrivals`)) : () => period as number;
+    const first = workload.startOffset !== undefined ? workload.startOffset.bind(streams.stream(`${prefix}/start`))() : gap();
     if (!(first >= 0)) throw new SimulationError(`device ${deviceId}: start offset ${first} ms of its dag workload is negative`);
     return { device, runner, gap, first };
   }

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { InputError } from "../../src/errors.js";
 import { BUILTIN_PROFILE_DIR } from "../../src/scenario/profiles.js";
 import { resolveScenario } from "../../src/scenario/resolve.js";
-import type { ResolvedScenario } from "../../src/scenario/resolved-scenario.js";
+import { type ResolvedScenario, streamPrefix } from "../../src/scenario/resolved-scenario.js";
 import { REPO } from "../cli/helpers.js";
 
 /**
@@ -52,8 +52,8 @@ describe("a mixed scenario resolves to one scenario of both families", () => {
     const s = resolve(mixed());
     expect(s.families).toEqual({ frames: true, queries: true });
     expect(s.devices.map((d) => d.id)).toEqual(["cam-0", "cam-1", "cam-2", "cam-3", "phone-0", "phone-1"]);
-    expect(s.devices[0].workloads.map((w) => [w.family, w.type, w.streamPrefix])).toEqual([["frames", "video", "device/cam-0"]]);
-    expect(s.devices[5].workloads.map((w) => [w.family, w.type, w.streamPrefix])).toEqual([["queries", "queries", "device/phone-1"]]);
+    expect(s.devices[0].workloads.map((w, k) => [w.family, w.type, streamPrefix(s.devices[0].id, k)])).toEqual([["frames", "video", "device/cam-0"]]);
+    expect(s.devices[5].workloads.map((w, k) => [w.family, w.type, streamPrefix(s.devices[5].id, k)])).toEqual([["queries", "queries", "device/phone-1"]]);
     const [board, cloud] = s.nodes;
     // 5 fps: 200 ms frames; the detector's 20 ms on the accelerator, the model's rates per ms.
     expect(s.devices[0].workloads[0]).toMatchObject({ periodMs: 200, serviceClass: 0 });
@@ -100,7 +100,7 @@ describe("a mixed scenario resolves to one scenario of both families", () => {
       },
     ];
     const s = resolve(mixed({ devices }));
-    expect(s.devices[0].workloads.map((w) => w.streamPrefix)).toEqual(["device/phone", "device/phone/workload-1"]);
+    expect(s.devices[0].workloads.map((_, k) => streamPrefix(s.devices[0].id, k))).toEqual(["device/phone", "device/phone/workload-1"]);
   });
 
   it("a single name fills every family it serves: local-only and cloud-only are both a scheduler and a router", () => {

@@ -119,7 +119,7 @@ export class FrameTraffic implements Traffic, SlotServiceEvents {
     this.outstandingCount = new Int32Array(scenario.nodes.length);
     this.recorder = new FrameRecorder(scenario);
     this.servers = new SlotServices(ctx, this.pool, this.recorder.meters, sources.serviceClass, this);
-    this.local = new LocalExecutor(ctx, this.pool, this.recorder.localMeter, sources.list, (task) => this.onLocalDone(task));
+    this.local = new LocalExecutor(ctx, this.pool, this.recorder.localMeter, sources, (task) => this.onLocalDone(task));
     this.migration = new MigrationController(ctx, scheduler, scenario.durationMs + scenario.drainMs);
     this.controlledView = ctx.control === undefined ? undefined : new ControlledFrameClusterView(ctx, this.servers, this.local, this.migration, this.outstandingCount, ctx.control);
     this.view = this.controlledView ?? new FrameClusterView(ctx, this.servers, this.local, this.migration, this.outstandingCount);

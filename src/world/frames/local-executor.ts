@@ -1,5 +1,6 @@
 import type { Sampler } from "../../random/distributions.js";
 import type { TrafficContext } from "../traffic-context.js";
+import type { FrameSources } from "./frame-sources.js";
 import type { NodeMeter } from "./node-meter.js";
 import { IntQueue, type TaskPool } from "./task-pool.js";
 
@@ -7,7 +8,8 @@ import { IntQueue, type TaskPool } from "./task-pool.js";
  * Frames run on their own device (a policy's LOCAL_NODE): one at a time per device, FIFO, no
  * network, preprocessing and inference drawn from the device profile's CPU path. Each frame
  * source draws from its own stream `<streamPrefix>/local` (`device/<id>/local` for a device's
- * first workload, as before several workloads existed).
+ * first workload, as before several workloads existed). Where no device can run its frames (no
+ * profile with a CPU path), nothing is held per device or source.
  */
 export class LocalExecutor {
   private readonly busy: Uint8Array;
@@ -21,18 +23,23 @@ export class LocalExecutor {
     private readonly ctx: TrafficContext,
     private readonly pool: TaskPool,
     private readonly meter: NodeMeter,
-    sources: readonly { readonly device: number; readonly streamPrefix: string }[],
+    sources: Pick<FrameSources, "count" | "device" | "streamPrefix">,
     private readonly done: (task: number) => void,
   ) {
     const devices = ctx.scenario.devices;
-    this.busy = new Uint8Array(devices.length);
-    this.queues = devices.map(() => undefined);
-    this.samplers = sources.map((source) => {
-      const service = devices[source.device].localService;
-      if (service === undefined) return undefined;
-      const stream = ctx.streams.stream(`${source.streamPrefix}/local`);
-      return { preprocessing: service.preprocessing.bind(stream), inference: service.inference.bind(stream) };
-    });
+    const any = devices.some((device) => device.localService !== undefined);
+    this.busy = new Uint8Array(any ? devices.length : 0);
+    this.queues = any ? devices.map(() => undefined) : [];
+    this.samplers = [];
+    for (let source = 0; any && source < sources.count; source++) {
+      const service = devices[sources.device[source]].localService;
+      if (service === undefined) {
+        this.samplers.push(undefined);
+        continue;
+      }
+      const stream = ctx.streams.stream(`${sources.streamPrefix(source)}/local`);
+      this.samplers.push({ preprocessing: service.preprocessing.bind(stream), inference: service.inference.bind(stream) });
+    }
     this.doneKind = ctx.sim.registerKind((task) => this.onDone(task));
   }
 

@@ -3,7 +3,7 @@ import type { Simulator } from "../../engine/simulator.js";
 import { answerQuality } from "../../llm/quality.js";
 import type { ServingSpec } from "../../llm/resolved.js";
 import type { QueryInfo, QueryRouter, RouteMode } from "../../llm/routers/types.js";
-import type { QueryWorkload, ResolvedDevice, ResolvedScenario } from "../../scenario/resolved-scenario.js";
+import { type ResolvedDevice, type ResolvedScenario, streamPrefix } from "../../scenario/resolved-scenario.js";
 import type { JobWaits } from "../job-waits.js";
 import { type ExchangeClient, type ExchangeContext, Exchanges, type ExchangeTimes } from "./exchange.js";
 import type { QueryOutcome } from "./query-stages.js";
@@ -237,7 +237,7 @@ export class QueryRuns implements ExchangeClient {
     const streams = this.qualityStreams[q.device];
     let stream = streams[q.workload];
     if (stream === undefined) {
-      stream = this.ctx.stream(`${((q.resolved as ResolvedDevice).workloads[q.workload] as QueryWorkload).streamPrefix}/quality`);
+      stream = this.ctx.stream(`${streamPrefix((q.resolved as ResolvedDevice).id, q.workload)}/quality`);
       streams[q.workload] = stream;
     }
     return stream;

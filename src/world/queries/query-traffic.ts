@@ -1,6 +1,6 @@
 import type { Uniform } from "../../engine/rng.js";
 import type { QueryInfo, QueryRouter, RouteMode } from "../../llm/routers/types.js";
-import type { QueryWorkload, ResolvedDevice, ResolvedScenario } from "../../scenario/resolved-scenario.js";
+import { type QueryWorkload, type ResolvedDevice, type ResolvedScenario, streamPrefix } from "../../scenario/resolved-scenario.js";
 import { JobWaits } from "../job-waits.js";
 import type { WorldControl } from "../service-host.js";
 import type { QueryFamilyResults, Traffic, TrafficContext } from "../traffic-context.js";
@@ -179,7 +179,7 @@ export class QueryTraffic implements Traffic {
   /** Arrivals of one query workload; its streams are named `<streamPrefix>/arrivals`, `/prompt`, ... */
   private startWorkload(device: ResolvedDevice, index: number, w: QueryWorkload): void {
     const sim = this.context.sim;
-    const base = w.streamPrefix;
+    const base = streamPrefix(device.id, index);
     const scale = this.scenario.loadScale;
     if (w.type === "query-trace") {
       const complexity = w.complexity.bind(this.stream(`${base}/complexity`));

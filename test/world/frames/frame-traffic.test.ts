@@ -31,7 +31,7 @@ function run(scenario: ResolvedScenario) {
 /** The scenario with a second frame workload on device "cam": a frame every 7 ms (the first at 7 ms: no start offset). */
 function withSecondWorkload(scenario: ResolvedScenario): ResolvedScenario {
   const first = scenario.devices[0].workloads[0] as FrameWorkload;
-  const second: FrameWorkload = { ...first, streamPrefix: "device/cam/workload-1", interarrival: undefined, periodMs: 7, startOffset: undefined, jitter: undefined };
+  const second: FrameWorkload = { ...first, interarrival: undefined, periodMs: 7, startOffset: undefined, jitter: undefined };
   return { ...scenario, devices: scenario.devices.map((device) => (device.index === 0 ? { ...device, workloads: [first, second] } : device)) };
 }
 

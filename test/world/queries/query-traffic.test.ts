@@ -80,7 +80,7 @@ describe("several query workloads on one device", () => {
       ...scenario,
       devices: scenario.devices.map((device) => {
         const first = device.workloads[0] as QueryWorkload;
-        return { ...device, workloads: [first, { ...first, streamPrefix: `${first.streamPrefix}/workload-1` }] };
+        return { ...device, workloads: [first, { ...first }] };
       }),
     };
   }
@@ -110,7 +110,6 @@ describe("several query workloads on one device", () => {
     const frames: FrameWorkload = {
       family: "frames",
       type: "video",
-      streamPrefix: "device/user",
       model: "detector",
       frameSizePx: 640,
       serviceClass: 0,
@@ -127,8 +126,8 @@ describe("several query workloads on one device", () => {
     const mixed: ResolvedScenario = {
       ...scenario,
       devices: [
-        { ...user, workloads: [frames, { ...query, streamPrefix: "device/user/workload-1" }] },
-        { ...user, id: "camera", group: "camera", index: 1, workloads: [{ ...frames, streamPrefix: "device/camera" }] },
+        { ...user, workloads: [frames, query] },
+        { ...user, id: "camera", group: "camera", index: 1, workloads: [frames] },
       ],
       network: {
         // The camera enters the graph as vertex 1, with the same direct links as the user.
