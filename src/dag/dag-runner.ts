@@ -21,29 +21,37 @@ export interface DagNetwork {
   expectedTransferMs(device: number, from: Place, to: Place, bytes: number): number;
 }
 
-/** One job through the graph, as recorded when its last byte is back on the device. */
+/**
+ * One job through the graph, as recorded when its last byte is back on the device (or when it
+ * failed). Valid during the observer's call only: the runner refills one record per end and its
+ * arrays are the job's own, reused by the slot's next job (no object or array per job); copy what
+ * is kept.
+ */
 export interface DagJobRecord {
   /** Sequence number of the job in the runner, from 0 in order of submission. */
-  job: number;
-  device: number;
-  arrivalMs: number;
-  endMs: number;
+  readonly job: number;
+  /** The runner's slot of the job (reused once the job ends). */
+  readonly slot: number;
+  readonly device: number;
+  readonly arrivalMs: number;
+  readonly endMs: number;
   /** endMs - arrivalMs: from the job's arrival at its device to the last byte back there. */
-  latencyMs: number;
+  readonly latencyMs: number;
   /** Where each stage ran, by stage index. */
-  places: Place[];
+  readonly places: ArrayLike<Place>;
   /** Wait in its station's queue and service there, by stage index; a stage attempted several times: the sums over its attempts. */
-  waitMs: number[];
-  serviceMs: number[];
+  readonly waitMs: ArrayLike<number>;
+  readonly serviceMs: ArrayLike<number>;
   /** Visits per stage (attempts; 0 for a stage the job did not reach). */
-  attempts: number[];
+  readonly attempts: ArrayLike<number>;
   /** Transfer time of each edge, by edge index (0 between a place and itself). */
-  transferMs: number[];
+  readonly transferMs: ArrayLike<number>;
 }
 
 /** Who hears of the jobs: each submission, each job back on its device. */
 export interface DagObserver {
-  submitted(device: number, arrivalMs: number): void;
+  /** A job started in the runner's `slot` (its slot until it ends). */
+  submitted(device: number, arrivalMs: number, slot: number): void;
   completed(record: DagJobRecord): void;
   /** The job was lost at a crashed node (its other branches, if any, run on and are ignored). */
   lost?(device: number, arrivalMs: number): void;
@@ -53,6 +61,7 @@ export interface DagObserver {
 
 /** A job in flight; the record of its slot, reused by the slot's next job (so its arrays are allocated once per slot). */
 interface Job {
+  readonly slot: number;
   sequence: number;
   device: number;
   arrivalMs: number;
@@ -103,6 +112,9 @@ export class DagRunner implements StageClient {
   private readonly inputCounts: Int32Array;
   private readonly arrivedKind: number;
   private submitted = 0;
+  /** What the observer is told of an ended job: refilled per end (see DagJobRecord). */
+  private readonly ended: { -readonly [K in keyof DagJobRecord]: DagJobRecord[K] };
+  private readonly endedPlaces: Int32Array;
 
   constructor(
     private readonly sim: Simulator,
@@ -121,6 +133,9 @@ export class DagRunner implements StageClient {
       return executor;
     });
     this.inputCounts = Int32Array.from(app.stages, (stage) => stage.inputs.length);
+    this.endedPlaces = new Int32Array(app.stages.length);
+    const none = new Float64Array(0);
+    this.ended = { job: 0, slot: 0, device: 0, arrivalMs: 0, endMs: 0, latencyMs: 0, places: this.endedPlaces, waitMs: none, serviceMs: none, attempts: none, transferMs: none };
     this.arrivedKind = sim.registerKind((token) => this.delivered(token));
     // One estimates object for every job (placement is synchronous): the network's expected transfers, the executors' queues as they are.
     this.estimates = {
@@ -166,7 +181,7 @@ export class DagRunner implements StageClient {
     job.pending = 0;
     job.over = false;
     this.jobs[slot] = job;
-    this.observer.submitted(device, job.arrivalMs);
+    this.observer.submitted(device, job.arrivalMs, slot);
     for (const k of app.sourceEdges) this.send(slot, job, k);
   }
 
@@ -174,6 +189,7 @@ export class DagRunner implements StageClient {
     const stageCount = this.app.stages.length;
     const edgeCount = this.app.edges.length;
     const job: Job = {
+      slot,
       sequence: 0,
       device: 0,
       arrivalMs: 0,
@@ -291,34 +307,29 @@ export class DagRunner implements StageClient {
   }
 
   private complete(slot: number, job: Job): void {
+    // Told before the slot is free: the record reads the job's arrays.
+    this.observer.completed(this.record(job));
     this.jobs[slot] = undefined;
     this.freeSlots.push(slot);
-    this.observer.completed(this.record(job));
   }
 
-  /** The job as it stands now (its end). Plain loops: Array.from over a typed array walks its iterator, measured 4 µs a call. */
+  /** The job as it stands now (its end), in the one reused record. */
   private record(job: Job): DagJobRecord {
     const now = this.sim.now;
     const stages = this.app.stages;
-    const places = new Array<Place>(stages.length);
+    const places = this.endedPlaces;
     for (let s = 0; s < stages.length; s++) places[s] = stages[s].hosts[job.hosts[s]].place;
-    return {
-      job: job.sequence,
-      device: job.device,
-      arrivalMs: job.arrivalMs,
-      endMs: now,
-      latencyMs: now - job.arrivalMs,
-      places,
-      waitMs: plain(job.waitMs),
-      serviceMs: plain(job.serviceMs),
-      attempts: plain(job.attempts),
-      transferMs: plain(job.transferMs),
-    };
+    const r = this.ended;
+    r.job = job.sequence;
+    r.slot = job.slot;
+    r.device = job.device;
+    r.arrivalMs = job.arrivalMs;
+    r.endMs = now;
+    r.latencyMs = now - job.arrivalMs;
+    r.waitMs = job.waitMs;
+    r.serviceMs = job.serviceMs;
+    r.attempts = job.attempts;
+    r.transferMs = job.transferMs;
+    return r;
   }
-}
-
-function plain(values: Float64Array | Int32Array): number[] {
-  const out = new Array<number>(values.length);
-  for (let i = 0; i < values.length; i++) out[i] = values[i];
-  return out;
 }

@@ -21,6 +21,8 @@ export interface StageClient {
 export interface DagJobInfo {
   /** Sequence number of the job in its runner, from 0 in order of submission. */
   readonly sequence: number;
+  /** The runner's slot of the job, its own until it ends (then reused). */
+  readonly slot: number;
   readonly device: number;
   readonly arrivalMs: number;
 }
