@@ -9,8 +9,11 @@ import { type QueryAttempt, type QueryStageContext, queryStages } from "./query-
 
 type PipelineWorkload = Extract<QueryWorkload, { type: "pipeline" }>;
 
-/** A pipeline's graph has its every stage on the device: no placement to choose, no transfer to make. */
-const onDevice: PlacementPolicy = (app) => new Int32Array(app.stages.length);
+/** A pipeline's graph has its every stage on the device: no placement to choose, no transfer to make (one answer for every job: the runner copies it). */
+function onDevice(app: DagApplication): PlacementPolicy {
+  const hosts = new Int32Array(app.stages.length);
+  return () => hosts;
+}
 
 const noNetwork: DagNetwork = {
   transfer() {
@@ -75,7 +78,7 @@ export class PipelineJobs {
         attempted: (attempt) => recorder.attempted(attempt, this.ctx.sim.now),
       })),
     };
-    const entry = { runner: new DagRunner(this.ctx.sim, run, executors, noNetwork, onDevice, recorder), outcomes, workloads };
+    const entry = { runner: new DagRunner(this.ctx.sim, run, executors, noNetwork, onDevice(run), recorder), outcomes, workloads };
     this.runners.set(app, entry);
     return entry;
   }
@@ -108,7 +111,7 @@ class PipelineRecorder implements DagObserver {
   attempted(attempt: QueryAttempt, now: number): void {
     if (!attempt.measured) return;
     const m = this.meter;
-    const slot = attempt.job.slot;
+    const slot = attempt.jobSlot;
     this.costUsd[slot] += attempt.costUsd;
     this.tokens[slot] += attempt.tokens;
     m.latency.tool.add(attempt.toolMs);

@@ -34,7 +34,8 @@ export interface QueryStageContext {
 /** One attempt of a query stage, at its end (after its tool time). */
 export interface QueryAttempt {
   readonly stage: number;
-  readonly job: DagJobInfo;
+  /** The runner's slot of the attempt's job (DagJobInfo.slot). */
+  readonly jobSlot: number;
   /** The job arrived in the measurement window. */
   readonly measured: boolean;
   /** The query was served and the drawn outcome passed. */
@@ -104,7 +105,7 @@ export function queryStages(ctx: QueryStageContext, source: (app: DagApplication
  */
 class Attempt implements QueryAttempt {
   stage = 0;
-  job: DagJobInfo = undefined as unknown as DagJobInfo;
+  jobSlot = 0;
   measured = false;
   /** The drawn outcome passed; at the end, and the query was served. */
   passed = false;
@@ -176,7 +177,7 @@ class QueryStages implements StageExecutor, QueryEndListener {
     const nominalMs = this.ctx.network.nominalLatencyMs(device, stage.referenceNode);
     const a = this.allocate();
     a.stage = s;
-    a.job = job;
+    a.jobSlot = job.slot;
     a.measured = job.arrivalMs >= scenario.warmupMs;
     a.passed = passed;
     a.startedAt = startedAt;
@@ -207,7 +208,6 @@ class QueryStages implements StageExecutor, QueryEndListener {
     const token = a.token;
     const serviceMs = this.ctx.sim.now - a.startedAt;
     const passed = a.passed;
-    a.job = undefined as unknown as DagJobInfo;
     this.free.push(a.slot);
     this.client.finished(token, serviceMs, passed);
   }
