@@ -94,7 +94,7 @@ export class QueryTraffic implements Traffic {
       if (meter === undefined) {
         meter = new GroupMeter(device.group);
         byGroup.set(device.group, meter);
-        this.meter.groups.push(meter);
+        this.meter.addGroup(meter);
       }
       meter.devices++;
       return meter;
