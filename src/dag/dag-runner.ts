@@ -209,7 +209,9 @@ export class DagRunner implements StageClient {
     this.pending[slot] = 0;
     this.state[slot] = 1;
     this.observer.submitted(device, this.arrivalMs[slot], slot);
-    for (const k of app.sourceEdges) this.send(slot, k);
+    // Indexed loops: a for-of here ran the array iterator (an object per step) in the profile.
+    const sources = app.sourceEdges;
+    for (let i = 0; i < sources.length; i++) this.send(slot, sources[i]);
   }
 
   /** Doubles the slots' arrays (more jobs in flight than ever before). */
@@ -260,7 +262,8 @@ export class DagRunner implements StageClient {
     if (!this.settle(slot)) return;
     this.serviceMs[token] += serviceMs;
     if (passed) {
-      for (const k of this.app.stages[stage].outputs) this.send(slot, k);
+      const outputs = this.app.stages[stage].outputs;
+      for (let i = 0; i < outputs.length; i++) this.send(slot, outputs[i]);
     } else if (this.attempts[token] < this.app.stages[stage].maxAttempts) this.visit(slot, stage);
     else {
       this.state[slot] = 2;
