@@ -21,6 +21,8 @@ export interface StageClient {
 export interface DagJobInfo {
   /** Sequence number of the job in its runner, from 0 in order of submission. */
   readonly sequence: number;
+  /** The runner's slot of the job, its own until it ends (then reused). */
+  readonly slot: number;
   readonly device: number;
   readonly arrivalMs: number;
 }
@@ -29,7 +31,7 @@ export interface DagJobInfo {
 export interface StageExecutor {
   /** At submission: a job of `device` will visit `stage` on its host `host`. Returns the handle its visits `enter` by (Stations: the station, counted as expected there). */
   reserve(stage: number, host: number, device: number): number;
-  /** The stage's last input is in (or its previous attempt failed): one visit starts now; `token` names it to the client. `job` is valid until the visit ends (the runner reuses it for a later job). */
+  /** The stage's last input is in (or its previous attempt failed): one visit starts now; `token` names it to the client. `job` is valid during the call only (the runner refills one object per visit). */
   enter(handle: number, stage: number, host: number, job: DagJobInfo, token: number): void;
   /** Expected wait of one more visit of `stage` on `host` for `device`, now: for placement. */
   expectedWaitMs(stage: number, host: number, device: number): number;

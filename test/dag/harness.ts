@@ -58,11 +58,31 @@ export function uniformNetwork(nodes: number, latencyMs: number): FakeNetwork {
   return FakeNetwork.of(pairs);
 }
 
+/** A job record with plain arrays: the runner's record is reused at the next end (DagJobRecord), so a test keeps a copy. */
+export interface KeptRecord extends DagJobRecord {
+  readonly places: Place[];
+  readonly waitMs: number[];
+  readonly serviceMs: number[];
+  readonly attempts: number[];
+  readonly transferMs: number[];
+}
+
+export function keep(record: DagJobRecord): KeptRecord {
+  return {
+    ...record,
+    places: Array.from(record.places),
+    waitMs: Array.from(record.waitMs),
+    serviceMs: Array.from(record.serviceMs),
+    attempts: Array.from(record.attempts),
+    transferMs: Array.from(record.transferMs),
+  };
+}
+
 export interface Harness {
   sim: Simulator;
   app: DagApplication;
   runner: DagRunner;
-  records: DagJobRecord[];
+  records: KeptRecord[];
   results: DagResultsRecorder;
 }
 
@@ -75,12 +95,12 @@ export function harness(spec: ApplicationSpec, nodes: readonly string[], network
   const streams = new RandomStreams(seed);
   const app = defineApplication(spec, nodes, streams);
   const stations = new Stations(sim);
-  const records: DagJobRecord[] = [];
+  const records: KeptRecord[] = [];
   const results = new DagResultsRecorder(app, warmupMs);
   const runner = new DagRunner(sim, app, { station: stationStages(stations, streams, deviceName) }, network, placement, {
     submitted: (device, arrivalMs) => results.submitted(device, arrivalMs),
     completed: (record) => {
-      records.push(record);
+      records.push(keep(record));
       results.completed(record);
     },
   });

@@ -2,13 +2,13 @@ import { describe, expect, it } from "vitest";
 import { RandomStreams } from "../../src/engine/rng.js";
 import { Simulator } from "../../src/engine/simulator.js";
 import { defineApplication } from "../../src/dag/application.js";
-import { type DagJobRecord, DagRunner } from "../../src/dag/dag-runner.js";
+import { DagRunner } from "../../src/dag/dag-runner.js";
 import { perStagePlacement } from "../../src/dag/placement.js";
 import type { StageExecutorFactory } from "../../src/dag/stage-executor.js";
 import { stationStages } from "../../src/dag/station-stages.js";
 import { Stations } from "../../src/dag/stations.js";
 import type { ApplicationSpec, QueryStageSpec } from "../../src/dag/types.js";
-import { deviceName, harness, uniformNetwork } from "./harness.js";
+import { deviceName, harness, type KeptRecord, keep, uniformNetwork } from "./harness.js";
 
 /**
  * Outcomes and retries in the runner, with a scripted executor in place of the query traffic:
@@ -37,8 +37,8 @@ function scripted(sim: Simulator, ms: readonly number[], script: readonly (reado
 }
 
 interface Ended {
-  completed: DagJobRecord[];
-  failed: { record: DagJobRecord; stage: number }[];
+  completed: KeptRecord[];
+  failed: { record: KeptRecord; stage: number }[];
 }
 
 function run(spec: ApplicationSpec, ms: readonly number[], script: readonly (readonly boolean[])[]): Ended & { runner: DagRunner } {
@@ -48,8 +48,8 @@ function run(spec: ApplicationSpec, ms: readonly number[], script: readonly (rea
   const ended: Ended = { completed: [], failed: [] };
   const runner = new DagRunner(sim, app, { station: stationStages(new Stations(sim), streams, deviceName), query: scripted(sim, ms, script) }, uniformNetwork(1, 1), perStagePlacement, {
     submitted: () => {},
-    completed: (record) => ended.completed.push(record),
-    failed: (record, stage) => ended.failed.push({ record, stage }),
+    completed: (record) => ended.completed.push(keep(record)),
+    failed: (record, stage) => ended.failed.push({ record: keep(record), stage }),
   });
   runner.submit(0);
   sim.run();

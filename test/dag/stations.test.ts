@@ -37,6 +37,32 @@ describe("stations, hand-worked", () => {
     ]);
   });
 
+  it("40 jobs in flight at once (past the runner's first slots, which it grows): each keeps its own times", () => {
+    // One slot of 1 ms on n0, 1 ms each way: job i (all submitted at 0) is in at 1, waits i, is served in
+    // [1 + i, 2 + i] and is back at 3 + i.
+    const app: ApplicationSpec = {
+      id: "crowd",
+      stages: [{ id: "a", service: "A", hosts: [{ place: "n0", serviceTime: 1, slots: 1 }] }],
+      edges: [
+        { from: "device", to: "a", bytes: 0 },
+        { from: "a", to: "device", bytes: 0 },
+      ],
+    };
+    const h = harness(app, ["n0"], uniformNetwork(1, 1), perStagePlacement);
+    const jobs = 40;
+    for (let i = 0; i < jobs; i++) h.runner.submit(i % 3);
+    expect(h.runner.inFlight).toBe(jobs);
+    expect(h.runner.inFlightArrivalsMs()).toEqual(new Array(jobs).fill(0));
+    h.sim.run({ until: 22.5 });
+    // Jobs 0..19 are back by 22 (job 19 at 3 + 19); 20 remain.
+    expect(h.runner.inFlight).toBe(20);
+    h.sim.run();
+    expect(h.runner.inFlight).toBe(0);
+    expect(h.records.map((r) => [r.job, r.device, r.waitMs[0], r.serviceMs[0], r.attempts[0], r.transferMs, r.endMs])).toEqual(
+      Array.from({ length: jobs }, (_, i) => [i, i % 3, i, 1, 1, [1, 1], 3 + i]),
+    );
+  });
+
   it("two stages of one service on one place share its station, first come first served", () => {
     // a and c are both service S on n0 (1 slot, 3 ms); b is T on n1 (1 ms); transfers 1 ms between places.
     const app: ApplicationSpec = {

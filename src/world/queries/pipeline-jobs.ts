@@ -9,8 +9,11 @@ import { type QueryAttempt, type QueryStageContext, queryStages } from "./query-
 
 type PipelineWorkload = Extract<QueryWorkload, { type: "pipeline" }>;
 
-/** A pipeline's graph has its every stage on the device: no placement to choose, no transfer to make. */
-const onDevice: PlacementPolicy = (app) => new Int32Array(app.stages.length);
+/** A pipeline's graph has its every stage on the device: no placement to choose, no transfer to make (one answer for every job: the runner copies it). */
+function onDevice(app: DagApplication): PlacementPolicy {
+  const hosts = new Int32Array(app.stages.length);
+  return () => hosts;
+}
 
 const noNetwork: DagNetwork = {
   transfer() {
@@ -75,22 +78,17 @@ export class PipelineJobs {
         attempted: (attempt) => recorder.attempted(attempt, this.ctx.sim.now),
       })),
     };
-    const entry = { runner: new DagRunner(this.ctx.sim, run, executors, noNetwork, onDevice, recorder), outcomes, workloads };
+    const entry = { runner: new DagRunner(this.ctx.sim, run, executors, noNetwork, onDevice(run), recorder), outcomes, workloads };
     this.runners.set(app, entry);
     return entry;
   }
 }
 
-/** Tokens and money of a job so far. */
-interface JobSpend {
-  tokens: number;
-  costUsd: number;
-}
-
 /** A pipeline runner's observer: the QueryMeter's pipeline counters, for jobs arrived from the warm-up on. */
 class PipelineRecorder implements DagObserver {
-  /** Measured jobs in flight, by sequence number. */
-  private readonly spend = new Map<number, JobSpend>();
+  /** Tokens and money of each measured job so far, by the runner's slot of the job (no entry per job). */
+  private tokens = new Float64Array(64);
+  private costUsd = new Float64Array(64);
 
   constructor(
     private readonly meter: QueryMeter,
@@ -98,8 +96,11 @@ class PipelineRecorder implements DagObserver {
     private readonly warmupMs: number,
   ) {}
 
-  submitted(_device: number, arrivalMs: number): void {
+  submitted(_device: number, arrivalMs: number, slot: number): void {
     if (arrivalMs < this.warmupMs) return;
+    if (slot >= this.tokens.length) this.grow(slot);
+    this.tokens[slot] = 0;
+    this.costUsd[slot] = 0;
     const m = this.meter;
     m.jobsStarted++;
     // One pipeline shape per scenario's results: the first measured job's sets the stages (the results name them after the first pipeline workload).
@@ -110,13 +111,9 @@ class PipelineRecorder implements DagObserver {
   attempted(attempt: QueryAttempt, now: number): void {
     if (!attempt.measured) return;
     const m = this.meter;
-    let spend = this.spend.get(attempt.job.sequence);
-    if (spend === undefined) {
-      spend = { tokens: 0, costUsd: 0 };
-      this.spend.set(attempt.job.sequence, spend);
-    }
-    spend.costUsd += attempt.costUsd;
-    spend.tokens += attempt.tokens;
+    const slot = attempt.jobSlot;
+    this.costUsd[slot] += attempt.costUsd;
+    this.tokens[slot] += attempt.tokens;
     m.latency.tool.add(attempt.toolMs);
     const sm = m.stages[attempt.stage];
     sm.attempts++;
@@ -133,27 +130,36 @@ class PipelineRecorder implements DagObserver {
   }
 
   completed(record: DagJobRecord): void {
-    const spend = this.ended(record);
-    if (spend === undefined) return;
+    if (!this.ended(record)) return;
     const m = this.meter;
     m.jobsSucceeded++;
-    m.tokensSucceeded += spend.tokens;
+    m.tokensSucceeded += this.tokens[record.slot];
     m.jobTime.add(record.latencyMs);
   }
 
   failed(record: DagJobRecord): void {
-    if (this.ended(record) !== undefined) this.meter.jobsFailed++;
+    if (this.ended(record)) this.meter.jobsFailed++;
   }
 
-  /** A measured job ended: its tokens, money and attempts into the ended totals. */
-  private ended(record: DagJobRecord): JobSpend | undefined {
-    if (record.arrivalMs < this.warmupMs) return undefined;
-    const spend = this.spend.get(record.job) as JobSpend;
-    this.spend.delete(record.job);
+  /** A job ended: if measured (true), its tokens, money and attempts into the ended totals. */
+  private ended(record: DagJobRecord): boolean {
+    if (record.arrivalMs < this.warmupMs) return false;
     const m = this.meter;
-    m.tokensEnded += spend.tokens;
-    m.costEnded += spend.costUsd;
-    for (const attempts of record.attempts) m.attemptsEnded += attempts;
-    return spend;
+    m.tokensEnded += this.tokens[record.slot];
+    m.costEnded += this.costUsd[record.slot];
+    const attempts = record.attempts;
+    for (let s = 0; s < attempts.length; s++) m.attemptsEnded += attempts[s];
+    return true;
+  }
+
+  /** Room for slot `slot` (the runner's slots grow with the jobs in flight). */
+  private grow(slot: number): void {
+    const size = Math.max(slot + 1, this.tokens.length * 2);
+    const tokens = new Float64Array(size);
+    tokens.set(this.tokens);
+    this.tokens = tokens;
+    const costUsd = new Float64Array(size);
+    costUsd.set(this.costUsd);
+    this.costUsd = costUsd;
   }
 }

@@ -6,7 +6,7 @@ import type { QueryInfo, QueryRouter, RouteMode } from "../../llm/routers/types.
 import { type ResolvedDevice, type ResolvedScenario, streamPrefix } from "../../scenario/resolved-scenario.js";
 import type { JobWaits } from "../job-waits.js";
 import { type ExchangeClient, type ExchangeContext, Exchanges, type ExchangeTimes } from "./exchange.js";
-import type { QueryOutcome } from "./query-stages.js";
+import type { QueryEndListener } from "./query-stages.js";
 import type { EndedQuery, GroupMeter, QueryMeter } from "./query-meter.js";
 import type { QueryRoutes, Target } from "./query-routes.js";
 import type { QuerySink } from "./query-traffic.js";
@@ -54,7 +54,9 @@ class QueryRun implements EndedQuery, InFlight {
   draftTokens = 0;
   finalPromptTokens = 0;
   finalServing: ServingSpec | undefined = undefined;
-  finished: ((outcome: QueryOutcome) => void) | undefined = undefined;
+  /** Who hears of its end (a query stage's attempt), with its tag. */
+  listener: QueryEndListener | undefined = undefined;
+  tag = 0;
   // Summed over the query's exchanges.
   network = 0;
   queueing = 0;
@@ -116,20 +118,11 @@ export class QueryRuns implements ExchangeClient {
   }
 
   /**
-   * Runs one routed query created at `createdAt`; `finished` (if any) is called once it has
-   * completed, been refused or been lost. `released`: the node of the replica the activator
+   * Runs one routed query created at `createdAt`; `listener` (if any) hears with `tag` once it
+   * has completed, been refused or been lost. `released`: the node of the replica the activator
    * released it to (-1: routed as usual).
    */
-  run(
-    device: ResolvedDevice,
-    workload: number,
-    info: QueryInfo,
-    measured: boolean,
-    finished: ((outcome: QueryOutcome) => void) | undefined,
-    mode: RouteMode,
-    createdAt: number,
-    released: number,
-  ): void {
+  run(device: ResolvedDevice, workload: number, info: QueryInfo, measured: boolean, listener: QueryEndListener | undefined, tag: number, mode: RouteMode, createdAt: number, released: number): void {
     const { scenario: s, routes, meter } = this.ctx;
     const q = this.allocate();
     q.id = this.nextId++;
@@ -147,7 +140,8 @@ export class QueryRuns implements ExchangeClient {
     q.complexity = info.complexity;
     q.firstTokenSeen = false;
     q.waited = false;
-    q.finished = finished;
+    q.listener = listener;
+    q.tag = tag;
     if (measured) meter.created(q.group);
     const local = mode === "cloud" ? undefined : routes.local(device.index, released);
     if (local?.node !== undefined) routes.sentLocal(device.index);
@@ -302,12 +296,13 @@ export class QueryRuns implements ExchangeClient {
       good,
       at: this.sim.now,
     });
-    const finished = q.finished;
+    const listener = q.listener;
+    const tag = q.tag;
     const costUsd = q.costUsd;
-    q.finished = undefined;
+    q.listener = undefined;
     q.resolved = undefined;
     this.free.push(q.slot);
-    finished?.({ ok: !failed, costUsd });
+    listener?.queryEnded(tag, !failed, costUsd);
   }
 }
 

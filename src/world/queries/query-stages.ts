@@ -10,14 +10,16 @@ import type { Network } from "../../network/network.js";
 import type { ResolvedDevice, ResolvedScenario } from "../../scenario/resolved-scenario.js";
 import type { QueryRoutes, Target } from "./query-routes.js";
 
-/** How a query ended, as the job that issued it learns. */
-export interface QueryOutcome {
-  readonly ok: boolean;
-  readonly costUsd: number;
+/**
+ * Who hears how a query ended (completed, refused or lost), once: a registered listener and a
+ * number of the caller's (`tag`) instead of a closure and an outcome object per query.
+ */
+export interface QueryEndListener {
+  queryEnded(tag: number, ok: boolean, costUsd: number): void;
 }
 
-/** Runs one query already routed; `finished` is called once it has completed, been refused or been lost. */
-export type RunQuery = (device: ResolvedDevice, workload: number, info: QueryInfo, measured: boolean, mode: RouteMode, finished: (outcome: QueryOutcome) => void) => void;
+/** Runs one query already routed; `listener` (with `tag`) hears once it has completed, been refused or been lost. */
+export type RunQuery = (device: ResolvedDevice, workload: number, info: QueryInfo, measured: boolean, mode: RouteMode, listener: QueryEndListener, tag: number) => void;
 
 /** What the query traffic lends the query stages. */
 export interface QueryStageContext {
@@ -32,7 +34,8 @@ export interface QueryStageContext {
 /** One attempt of a query stage, at its end (after its tool time). */
 export interface QueryAttempt {
   readonly stage: number;
-  readonly job: DagJobInfo;
+  /** The runner's slot of the attempt's job (DagJobInfo.slot). */
+  readonly jobSlot: number;
   /** The job arrived in the measurement window. */
   readonly measured: boolean;
   /** The query was served and the drawn outcome passed. */
@@ -60,6 +63,8 @@ export interface QueryStageSource {
 export function applicationQueryStages(scenario: ResolvedScenario, app: DagApplication, streams: RandomStreams): QueryStageSource {
   const index = (scenario.applications ?? []).indexOf(app);
   const outcomes = app.stages.map((): (Uniform | undefined)[] => []);
+  // Per device: its workload index, found once (-2: not looked up yet).
+  const workloads: number[] = [];
   return {
     outcomes(stage, device) {
       let stream = outcomes[stage][device];
@@ -69,7 +74,14 @@ export function applicationQueryStages(scenario: ResolvedScenario, app: DagAppli
       }
       return stream;
     },
-    workload: (device) => scenario.devices[device].workloads.findIndex((w) => w.family === "applications" && w.application === index),
+    workload(device) {
+      let workload = workloads[device] ?? -2;
+      if (workload === -2) {
+        workload = scenario.devices[device].workloads.findIndex((w) => w.family === "applications" && w.application === index);
+        workloads[device] = workload;
+      }
+      return workload;
+    },
   };
 }
 
@@ -87,13 +99,43 @@ export function queryStages(ctx: QueryStageContext, source: (app: DagApplication
   return (app, client) => new QueryStages(ctx, app, client, source(app));
 }
 
-class QueryStages implements StageExecutor {
+/**
+ * One attempt in flight: pooled and reused (an attempt allocates no object or closure of its own),
+ * so every field is set when it starts. It is what `attempted` is told at its end.
+ */
+class Attempt implements QueryAttempt {
+  stage = 0;
+  jobSlot = 0;
+  measured = false;
+  /** The drawn outcome passed; at the end, and the query was served. */
+  passed = false;
+  startedAt = 0;
+  /** The tool time if the query is served; at the end, the tool time spent. */
+  toolMs = 0;
+  tokens = 0;
+  costUsd = 0;
+  /** The runner's name for the visit. */
+  token = 0;
+
+  constructor(readonly slot: number) {}
+}
+
+class QueryStages implements StageExecutor, QueryEndListener {
+  private readonly pool: Attempt[] = [];
+  private readonly free: number[] = [];
+  /** The event kind of an attempt's end after its tool time (the attempt's slot as argument). */
+  private readonly toolDoneKind: number;
+  /** What the router and the query read of an attempt, refilled per attempt (both read it at once). */
+  private readonly info = { deviceIndex: 0, promptTokens: 0, outputTokens: 0, complexity: 0, purpose: "" };
+
   constructor(
     private readonly ctx: QueryStageContext,
     private readonly app: DagApplication,
     private readonly client: StageClient,
     private readonly source: QueryStageSource,
-  ) {}
+  ) {
+    this.toolDoneKind = ctx.sim.registerKind((slot) => this.toolDone(this.pool[slot]));
+  }
 
   reserve(): number {
     return 0;
@@ -110,7 +152,12 @@ class QueryStages implements StageExecutor {
     const device = job.device;
     const startedAt = sim.now;
     const draw = this.source.outcomes(s, device)();
-    const info: QueryInfo = { deviceIndex: device, promptTokens: 0, outputTokens: 0, complexity: stage.complexity, purpose: stage.name };
+    const info = this.info;
+    info.deviceIndex = device;
+    info.promptTokens = 0;
+    info.outputTokens = 0;
+    info.complexity = stage.complexity;
+    info.purpose = stage.name;
     // The outcome decides the tokens, but the success chance depends on where the attempt runs: route first.
     const mode = routes.feasible(router.route(info, routes.view), device);
     const target = ((mode === "local" ? routes.local(device) : routes.cloud()) as Target).server.spec;
@@ -128,17 +175,48 @@ class QueryStages implements StageExecutor {
     const output = Math.max(1, Math.round(outcome.tokens * stage.outputShare));
     const prompt = Math.max(1, Math.round(outcome.tokens - output));
     const nominalMs = this.ctx.network.nominalLatencyMs(device, stage.referenceNode);
-    const toolMs = Math.max(0, attemptToolMs(reference, outcome, stage.outputShare, nominalMs));
-    const measured = job.arrivalMs >= scenario.warmupMs;
-    const query: QueryInfo = { ...info, promptTokens: prompt, outputTokens: output };
+    const a = this.allocate();
+    a.stage = s;
+    a.jobSlot = job.slot;
+    a.measured = job.arrivalMs >= scenario.warmupMs;
+    a.passed = passed;
+    a.startedAt = startedAt;
+    a.toolMs = Math.max(0, attemptToolMs(reference, outcome, stage.outputShare, nominalMs));
+    a.tokens = prompt + output;
+    a.costUsd = 0;
+    a.token = token;
+    info.promptTokens = prompt;
+    info.outputTokens = output;
     // Routed already: the success chance depended on the route, and the tokens on the outcome.
-    this.ctx.runQuery(scenario.devices[device], this.source.workload(device), query, measured, mode, (result) => {
-      const tool = result.ok ? toolMs : 0;
-      sim.schedule(tool, () => {
-        const ok = result.ok && passed;
-        this.source.attempted?.({ stage: s, job, measured, passed: ok, startedAt, toolMs: tool, tokens: prompt + output, costUsd: result.costUsd });
-        this.client.finished(token, sim.now - startedAt, ok);
-      });
-    });
+    this.ctx.runQuery(scenario.devices[device], this.source.workload(device), info, a.measured, mode, this, a.slot);
+  }
+
+  /** The attempt's query ended: its tool time follows if it was served. */
+  queryEnded(slot: number, ok: boolean, costUsd: number): void {
+    const a = this.pool[slot];
+    if (!ok) {
+      a.toolMs = 0;
+      a.passed = false;
+    }
+    a.costUsd = costUsd;
+    this.ctx.sim.scheduleKind(a.toolMs, this.toolDoneKind, slot);
+  }
+
+  /** The attempt is over: the source hears of it, then the runner (which may start the next attempt at once). */
+  private toolDone(a: Attempt): void {
+    this.source.attempted?.(a);
+    const token = a.token;
+    const serviceMs = this.ctx.sim.now - a.startedAt;
+    const passed = a.passed;
+    this.free.push(a.slot);
+    this.client.finished(token, serviceMs, passed);
+  }
+
+  private allocate(): Attempt {
+    const slot = this.free.pop();
+    if (slot !== undefined) return this.pool[slot];
+    const a = new Attempt(this.pool.length);
+    this.pool.push(a);
+    return a;
   }
 }

@@ -94,7 +94,7 @@ export class QueryTraffic implements Traffic {
       if (meter === undefined) {
         meter = new GroupMeter(device.group);
         byGroup.set(device.group, meter);
-        this.meter.groups.push(meter);
+        this.meter.addGroup(meter);
       }
       meter.devices++;
       return meter;
@@ -122,7 +122,7 @@ export class QueryTraffic implements Traffic {
       network: context.network,
       router,
       routes: this.routes,
-      runQuery: (device, workload, info, measured, mode, finished) => this.runs.run(device, workload, info, measured, finished, mode, this.context.sim.now, -1),
+      runQuery: (device, workload, info, measured, mode, listener, tag) => this.runs.run(device, workload, info, measured, listener, tag, mode, this.context.sim.now, -1),
     };
     this.pipelines = new PipelineJobs(stageContext, this.meter, options.pipelineMaxAttempts);
     this.queryStages = queryStages(stageContext, (app) => applicationQueryStages(s, app, context.streams));
@@ -244,7 +244,7 @@ export class QueryTraffic implements Traffic {
       return;
     }
     const now = this.context.sim.now;
-    this.runs.run(device, workload, info, now >= this.scenario.warmupMs, undefined, mode, now, -1);
+    this.runs.run(device, workload, info, now >= this.scenario.warmupMs, undefined, 0, mode, now, -1);
   }
 
   /**
@@ -265,7 +265,7 @@ export class QueryTraffic implements Traffic {
     // released: the node of the replica the activator released the query to (-1: routed as usual).
     const run = (released: number): void => {
       this.admitting.delete(admission);
-      this.runs.run(device, workload, info, createdAt >= this.scenario.warmupMs, undefined, mode, createdAt, released);
+      this.runs.run(device, workload, info, createdAt >= this.scenario.warmupMs, undefined, 0, mode, createdAt, released);
     };
     const hold = (): void => {
       if (!control.hold(device.index, "llm", run)) run(-1);
