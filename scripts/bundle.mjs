@@ -42,6 +42,25 @@ const lazySegmenter = {
   },
 };
 
+/**
+ * yargs' factory registers a default `--version` whose value it guesses by walking up from the
+ * working directory (the bundle is not under node_modules, where yargs would start), reading every
+ * folder until one has a package.json: 1 ms in a package, 20-70 ms from a folder such as /tmp. The CLI
+ * sets its version itself (`.version(..., SIMULATOR_VERSION)` in src/cli/main.ts, which replaces the
+ * default), so the bundle drops the guess; the build fails if yargs no longer has that line.
+ */
+const FACTORY_VERSION_LINE = "yargs.version();";
+const noGuessedVersion = {
+  name: "no-guessed-yargs-version",
+  setup(bundle) {
+    bundle.onLoad({ filter: /[\\/]node_modules[\\/]yargs[\\/]build[\\/]lib[\\/]yargs-factory\.js$/ }, async ({ path }) => {
+      const source = await readFile(path, "utf8");
+      if (source.split(FACTORY_VERSION_LINE).length !== 2) throw new Error(`${path}: expected one "${FACTORY_VERSION_LINE}" to drop`);
+      return { contents: source.replace(FACTORY_VERSION_LINE, ""), loader: "js" };
+    });
+  },
+};
+
 const shared = {
   bundle: true,
   platform: "node",
@@ -61,7 +80,7 @@ const esm = {
   format: "esm",
   // CommonJS packages in the bundle (seedrandom's `require("crypto")`) need a real `require`.
   banner: { js: 'import { createRequire as __bundleRequire } from "node:module"; const require = __bundleRequire(import.meta.url);' },
-  plugins: [lazySegmenter],
+  plugins: [lazySegmenter, noGuessedVersion],
 };
 
 for (const name of readdirSync("dist/cli")) if (CHUNK_FILE.test(name)) rmSync(`dist/cli/${name}`);
@@ -101,7 +120,7 @@ const cli = await build({
   // The modules that find files from their own URL (hardware-profiles/, the workers beside the code that starts them) get the bundle's.
   define: { "import.meta.url": "__bundleUrl" },
   banner: { js: 'const __bundleUrl = require("node:url").pathToFileURL(__filename).href;' },
-  plugins: [lazySegmenter, preloadedChartStack],
+  plugins: [lazySegmenter, noGuessedVersion, preloadedChartStack],
 });
 /** An import() call (not a method named import): the bundle may have only src/io/import-module.ts's. */
 const IMPORT_CALL = /(?<![\w$.])import\(/g;

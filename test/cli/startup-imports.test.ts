@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -139,5 +139,26 @@ describe("CLI start-up, the files a process loads", () => {
     const fit = loadedBy(["fit", "traces/azure-conv-synthetic.csv", "--column", "no-such-column", "--out", join(work, "fit")], "fit");
     expect(fit.code).toBe(2);
     expect(offending(fit.urls).some((url) => url.includes("/node_modules/csv-parse/dist/cjs/"))).toBe(true);
+  });
+});
+
+describe("CLI start-up, the folders a run reads", () => {
+  it("a run from a folder outside any package does not walk up its parents (yargs' guessed version, dropped by the bundle)", () => {
+    // A preload records every readdirSync (the bundle calls fs's, looked up at each call).
+    const recorder = join(work, "record-readdir.cjs");
+    const record = join(work, "readdir.txt");
+    writeFileSync(
+      recorder,
+      `const fs = require("node:fs"); const read = fs.readdirSync; fs.readdirSync = function (dir, ...rest) { fs.appendFileSync(${JSON.stringify(record)}, require("node:path").resolve(String(dir)) + "\\n"); return read.call(this, dir, ...rest); };`,
+    );
+    const cwd = join(work, "a", "b", "c");
+    mkdirSync(cwd, { recursive: true });
+    const child = spawnSync(process.execPath, ["--require", recorder, BIN, "run", writeOneSecondScenario(work), "--out", join(work, "walk-out"), "--quiet"], { cwd, encoding: "utf8" });
+    expect(child.status, child.stderr).toBe(0);
+    const read = readFileSync(record, "utf8").split("\n").filter(Boolean);
+    // It read folders (the hardware profiles, the output folder's stale temporaries): the recorder works ...
+    expect(read).toContain(join(REPO, "hardware-profiles"));
+    // ... and none of the working folder's line: yargs' walk read cwd, then each parent up to one with a package.json.
+    expect(read.filter((dir) => cwd.startsWith(dir))).toEqual([]);
   });
 });
