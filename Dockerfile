@@ -16,6 +16,9 @@ RUN npm ci --no-audit --no-fund --ignore-scripts
 COPY tsconfig.json tsconfig.build.json ./
 COPY scripts/bundle.mjs ./scripts/
 COPY src ./src
+# The build ends with a 1-second run of the testbed, which writes the CLI's code cache (scripts/bundle.mjs).
+COPY hardware-profiles ./hardware-profiles
+COPY scenarios/edge-ai-testbed.json ./scenarios/
 RUN npm run build \
  && npm prune --omit=dev --no-audit --no-fund
 

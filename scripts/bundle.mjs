@@ -1,13 +1,17 @@
 // The second half of `npm run build` (the first is tsc): bundles the executables with esbuild, so a
-// run reads a handful of files instead of ~280 ES modules (start-up, docs/performance.md). The
-// library (dist/index.js and its .d.ts) stays tsc's unbundled output for API users.
+// run reads two files instead of ~280 ES modules, and writes the CLI's code cache (start-up,
+// docs/performance.md). The library (dist/index.js and its .d.ts) stays tsc's unbundled output for API users.
 //
 // Every output sits two folders below the package root (dist/cli/, dist/bench/), as the modules
 // that find files from their own URL expect (`../../hardware-profiles`, PACKAGE_ROOT, the
 // workers `./run-worker.js` and `./bridge-worker.js` beside the code that starts them).
-import { chmodSync, readdirSync, rmSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { chmodSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import { build } from "esbuild";
+import { writeOneSecondScenario } from "../dist/bench/startup.js";
 
 /**
  * Left to Node's resolver at run time: native or file-reading packages (resvg's binary, pdfkit's
@@ -38,9 +42,27 @@ const lazySegmenter = {
   },
 };
 
+/**
+ * yargs' factory registers a default `--version` whose value it guesses by walking up from the
+ * working directory (the bundle is not under node_modules, where yargs would start), reading every
+ * folder until one has a package.json: 1 ms in a package, 20-70 ms from a folder such as /tmp. The CLI
+ * sets its version itself (`.version(..., SIMULATOR_VERSION)` in src/cli/main.ts, which replaces the
+ * default), so the bundle drops the guess; the build fails if yargs no longer has that line.
+ */
+const FACTORY_VERSION_LINE = "yargs.version();";
+const noGuessedVersion = {
+  name: "no-guessed-yargs-version",
+  setup(bundle) {
+    bundle.onLoad({ filter: /[\\/]node_modules[\\/]yargs[\\/]build[\\/]lib[\\/]yargs-factory\.js$/ }, async ({ path }) => {
+      const source = await readFile(path, "utf8");
+      if (source.split(FACTORY_VERSION_LINE).length !== 2) throw new Error(`${path}: expected one "${FACTORY_VERSION_LINE}" to drop`);
+      return { contents: source.replace(FACTORY_VERSION_LINE, ""), loader: "js" };
+    });
+  },
+};
+
 const shared = {
   bundle: true,
-  format: "esm",
   platform: "node",
   target: "node20",
   // Node 20's V8 has both; esbuild would otherwise rewrite the regular expression literals of
@@ -48,21 +70,76 @@ const shared = {
   // one alone took 30 ms of every start), where a literal compiles on its first use.
   supported: { "regexp-unicode-property-escapes": true, "regexp-set-notation": true },
   external: EXTERNAL,
-  // CommonJS packages in the bundle (seedrandom's `require("crypto")`) need a real `require`.
-  banner: { js: 'import { createRequire as __bundleRequire } from "node:module"; const require = __bundleRequire(import.meta.url);' },
   sourcemap: "linked",
   logLevel: "warning",
-  plugins: [lazySegmenter],
+};
+
+/** The ES-module builds (the workers, the benchmark's child). */
+const esm = {
+  ...shared,
+  format: "esm",
+  // CommonJS packages in the bundle (seedrandom's `require("crypto")`) need a real `require`.
+  banner: { js: 'import { createRequire as __bundleRequire } from "node:module"; const require = __bundleRequire(import.meta.url);' },
+  plugins: [lazySegmenter, noGuessedVersion],
 };
 
 for (const name of readdirSync("dist/cli")) if (CHUNK_FILE.test(name)) rmSync(`dist/cli/${name}`);
 
-// The CLI and the workers it starts share chunks; what a plain run does not import (report, sweep,
-// fit, validate, ...: dynamic imports in the source) stays in chunks loaded on use.
-await build({
+/**
+ * vega and vega-lite are ES modules with top-level await, which the CLI's CommonJS bundle cannot
+ * require(): where a module imports them, the bundle reads the namespaces that the commands that
+ * draw imported first (src/cli/chart-stack.ts).
+ */
+const CHART_STACK = resolve("src/cli/chart-stack.ts");
+const preloadedChartStack = {
+  name: "preloaded-chart-stack",
+  setup(bundle) {
+    // Static imports (render.ts's); the packages stay external to import() (src/io/import-module.ts).
+    bundle.onResolve({ filter: /^(vega|vega-lite)$/ }, ({ path, kind }) => (kind === "import-statement" ? { path, namespace: "chart-stack" } : undefined));
+    bundle.onLoad({ filter: /.*/, namespace: "chart-stack" }, ({ path }) => ({
+      contents: `module.exports = require(${JSON.stringify(CHART_STACK)}).chartPackage(${JSON.stringify(path)});`,
+      loader: "js",
+      resolveDir: resolve("."),
+    }));
+  },
+};
+
+/**
+ * The CLI: one CommonJS file, dist/cli/cli.cjs (src/cli/cli.ts and all it imports; the commands a
+ * run does not use are evaluated on first import, as before), which dist/cli/bin.js compiles with
+ * V8's code cache. CommonJS because Node 20 caches compiled code only for scripts (`vm.Script`),
+ * not ES modules; one file because esbuild splits only ES modules.
+ */
+const cli = await build({
   ...shared,
+  format: "cjs",
+  entryPoints: { cli: "src/cli/cli.ts" },
+  outdir: "dist/cli",
+  outExtension: { ".js": ".cjs" },
+  write: false,
+  // The modules that find files from their own URL (hardware-profiles/, the workers beside the code that starts them) get the bundle's.
+  define: { "import.meta.url": "__bundleUrl" },
+  banner: { js: 'const __bundleUrl = require("node:url").pathToFileURL(__filename).href;' },
+  plugins: [lazySegmenter, noGuessedVersion, preloadedChartStack],
+});
+/** An import() call (not a method named import): the bundle may have only src/io/import-module.ts's. */
+const IMPORT_CALL = /(?<![\w$.])import\(/g;
+for (const file of cli.outputFiles) {
+  if (file.path.endsWith(".cjs") && file.text.match(IMPORT_CALL)?.length !== 1) {
+    throw new Error(`${file.path}: import() outside src/io/import-module.ts, which code compiled from the code cache cannot run (src/cli/code-cache.ts)`);
+  }
+  writeFileSync(file.path, file.contents);
+}
+rmSync("dist/cli/cli.cjs.cache", { force: true });
+
+// The executable: a small ES module (src/cli/bin.ts) that compiles cli.cjs.
+await build({ ...esm, banner: undefined, plugins: [], entryPoints: { bin: "src/cli/bin.ts" }, outdir: "dist/cli" });
+chmodSync("dist/cli/bin.js", 0o755);
+
+// The workers the CLI starts (sweep replications, external policies), found beside it as ./run-worker.js and ./bridge-worker.js.
+await build({
+  ...esm,
   entryPoints: {
-    bin: "src/cli/bin.ts",
     "run-worker": "src/sweep/run-worker.ts",
     "bridge-worker": "src/schedulers/external/bridge-worker.ts",
   },
@@ -70,7 +147,19 @@ await build({
   splitting: true,
   chunkNames: "[name]-[hash]",
 });
-chmodSync("dist/cli/bin.js", 0o755);
+
+// The code cache: a 1-second run of the testbed (what `npm run bench -- startup` times), the
+// summary printed as a user's run prints it, so the cache holds the functions such a run compiles.
+const work = mkdtempSync(join(tmpdir(), "continuum-code-cache-"));
+try {
+  const run = spawnSync(process.execPath, ["dist/cli/bin.js", "run", writeOneSecondScenario(work), "--out", join(work, "out")], {
+    encoding: "utf8",
+    env: { ...process.env, CONTINUUM_SIM_WRITE_CODE_CACHE: "1" },
+  });
+  if (run.status !== 0) throw new Error(`the code cache's run failed (exit ${run.status ?? run.signal}):\n${run.stderr}`);
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
 
 // The benchmark's child process runs the same bundled code a user's run does (src/bench/bench.ts times it).
-await build({ ...shared, entryPoints: { "bench-one": "src/bench/bench-one.ts" }, outdir: "dist/bench" });
+await build({ ...esm, entryPoints: { "bench-one": "src/bench/bench-one.ts" }, outdir: "dist/bench" });

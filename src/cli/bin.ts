@@ -1,15 +1,18 @@
 #!/usr/bin/env node
-// First: zod reads the setting as each schema is built (zod-jitless.ts).
-import "./zod-jitless.js";
-import { hideBin } from "yargs/helpers";
-import { EXIT_SIMULATION_ERROR, main } from "./main.js";
+import { fileURLToPath } from "node:url";
+import type { runCli } from "./cli.js";
+import { compileBundle } from "./code-cache.js";
 
-main(hideBin(process.argv)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    process.stderr.write(`internal error: ${(error as Error).stack ?? String(error)}\n`);
-    process.exitCode = EXIT_SIMULATION_ERROR;
-  },
-);
+/*
+ * The `simulate` executable: compiles the bundled CLI (dist/cli/cli.cjs: src/cli/cli.ts and all it
+ * imports, scripts/bundle.mjs) with V8's code cache (code-cache.ts) and runs it.
+ */
+
+/** Set by scripts/bundle.mjs alone: write the code cache of this process's run at exit. */
+const WRITE_CODE_CACHE = "CONTINUUM_SIM_WRITE_CODE_CACHE";
+
+const cli = compileBundle(fileURLToPath(new URL("./cli.cjs", import.meta.url)));
+// At exit, the cache holds every function the run compiled, not only the top level.
+if (process.env[WRITE_CODE_CACHE] !== undefined) process.once("exit", () => cli.writeCache());
+// The bundle's import() is this module's (src/io/import-module.ts says why).
+(cli.run() as { runCli: typeof runCli }).runCli((specifier) => import(specifier));

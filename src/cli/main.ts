@@ -6,6 +6,7 @@ import { readScenarioJson } from "../scenario/resolve.js";
 import { commandLineProblem, explainUsageError } from "./command-line.js";
 import { DEFAULT_MAX_EVENTS } from "../run/work-estimate.js";
 import { SIMULATOR_VERSION } from "../version.js";
+import { loadChartStack } from "./chart-stack.js";
 import type { FitArgs } from "./fit-command.js";
 import { OutputError, describeCause, isSystemError } from "../io/output-error.js";
 import { printOptions } from "../report/print.js";
@@ -147,7 +148,11 @@ export async function main(argv: string[]): Promise<number> {
           .example("$0 report reports/edge-ai-testbed/results.json", "Writes charts/*.vl.json|svg|png and index.html next to it")
           .example("$0 report results.json --out figs/ --format svg", "Only the SVGs, into figs/charts/")
           .example("$0 report results.json --format pdf --width column,double", "Vector PDFs at one and two column widths: charts/<id>.pdf and charts/<id>@double.pdf"),
-      (args) => guard(async () => (await import("./report-command.js")).reportCommand(args)),
+      (args) =>
+        guard(async () => {
+          await loadChartStack();
+          return (await import("./report-command.js")).reportCommand(args);
+        }),
     )
     .command<SweepArgs>(
       "sweep <sweep>",
@@ -206,7 +211,11 @@ export async function main(argv: string[]): Promise<number> {
           .option("quiet", QUIET_OPTION)
           .example("$0 fit ping.txt --column time", "Fit the round-trip times of a ping log")
           .example("$0 fit trace.txt --column delay --dist stable,lognormal --out fits/", "Two families, into fits/"),
-      (args) => guard(async () => (await import("./fit-command.js")).fitCommand(args)),
+      (args) =>
+        guard(async () => {
+          await loadChartStack();
+          return (await import("./fit-command.js")).fitCommand(args);
+        }),
     )
     .command<{ quiet?: boolean; json?: boolean }>(
       "profiles",
@@ -347,6 +356,7 @@ async function runCommand(args: RunArgs): Promise<void> {
   else await writeStdout(`${formatSummary(results)}\n\n${replicationNote(results)}wrote ${resultsFile}${args.tasks ? ` and ${resolve(args.tasks)}` : ""}\n`);
   if (args.report) {
     // The chart stack (vega, vega-lite, resvg) is loaded only when charts are drawn: it costs a few hundred ms of every start.
+    await loadChartStack();
     const [{ reportOutput }, { writeReport }] = await Promise.all([import("./report-command.js"), import("../report/write-report.js")]);
     const printed = reportOutput(await writeReport(results, outDir, undefined, print), outDir, args.quiet === true);
     // --quiet: the report's files after results.json, as `simulate report --quiet` prints them.

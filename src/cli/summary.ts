@@ -3,7 +3,7 @@ import type { Results, RunResults } from "../metrics/results-schema.js";
 import { STAGES, type Stage } from "../metrics/stage-stats.js";
 import { formatDuration } from "../random/duration.js";
 import { readyOverWindow } from "../report/control-tables.js";
-import { familiesOf } from "../report/results-input.js";
+import { familiesOf } from "../report/families.js";
 import { formatQuerySummary } from "./query-summary.js";
 
 const STAGE_LABELS: Record<Stage, string> = {

@@ -15,6 +15,7 @@ import { resolveJobs } from "../sweep/jobs.js";
 import { parseShard } from "../sweep/shard.js";
 import { buildSummary, type SweepSummary } from "../sweep/summary.js";
 import { printOptions, type PrintOptions } from "../report/print.js";
+import { loadChartStack } from "./chart-stack.js";
 import { writeStdout } from "./stdout.js";
 
 export interface SweepArgs {
@@ -137,6 +138,7 @@ async function finishSummary(summary: SweepSummary, outDir: string, charts: Prin
   await writeStdout(quiet ? summaryFiles.map((file) => `${file}\n`).join("") : `wrote ${summaryFiles[0]} and summary.csv\n`);
   if (charts === null) return;
   // Loaded only when charts are drawn (see runCommand in main.ts).
+  await loadChartStack();
   const { writeSweepCharts } = await import("../sweep/write-sweep-charts.js");
   const drawn = await writeSweepCharts(summary, outDir, charts);
   // A chart drawn with warnings is drawn, but the user should know (as `simulate fit` and `report` say).

@@ -10,7 +10,7 @@ import { errorCode, writeFailure } from "./output-error.js";
  * file or the whole new one, never half of one; a failure (disk full, file size limit, read-only
  * file system...) removes the temp file, leaves the previous file as it was and throws an
  * OutputError naming the file and the cause. The temp file is guarded (src/io/cleanup.ts), so it
- * goes even when the process is killed while writing.
+ * goes even when the process is killed while writing (a small one: see UNGUARDED_WRITE_BYTES).
  */
 
 /**
@@ -36,18 +36,31 @@ function guard(path: string): () => void {
   return guardedHere ? guardTemporary({ kind: "path", path }) : () => {};
 }
 
+/**
+ * writeFileAtomic of fewer bytes leaves its temp file to the next run, not to the reaper: the temp
+ * lives for one synchronous stretch (open, write, fsync, rename: no JavaScript runs between, so
+ * only a kill in those few milliseconds can leave it), and the reaper, a second Node process
+ * started on the first guard, cost more than a short run's whole results.json (start-up,
+ * docs/performance.md). A temp file left so is removed by the next run into its folder
+ * (removeStaleTemporaries); the previous file is intact either way. A larger file, which takes
+ * longer to write and sync, and every line-by-line file (AtomicLineWriter) are guarded.
+ */
+export const UNGUARDED_WRITE_BYTES = 1 << 20;
+
 /** A temp file of temporaryName, capturing its writer's pid (older versions wrote `<file>.tmp-<pid>`). */
 export const TEMP_FILE = /\.tmp-(\d+)(?:-\d+)?$/;
 
 export function writeFileAtomic(file: string, content: string | Uint8Array): void {
   const temp = temporaryName(file);
-  const release = guard(temp);
+  let release = (): void => {};
   let fd: number | undefined;
   let created: string | undefined;
   try {
+    const bytes = typeof content === "string" ? Buffer.from(content, "utf8") : content;
+    if (bytes.length >= UNGUARDED_WRITE_BYTES) release = guard(temp);
     created = makeFolders(dirname(file));
     fd = openSync(temp, "w");
-    writeAll(fd, typeof content === "string" ? Buffer.from(content, "utf8") : content);
+    writeAll(fd, bytes);
     fsyncSync(fd);
     const closing = fd;
     fd = undefined;

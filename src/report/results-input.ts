@@ -78,10 +78,8 @@ function crossCheck(results: Results): InputIssue[] {
   return issues;
 }
 
-/** The workload families some run of the results has: which half of the report, the summary and the sweep defaults apply. */
-export function familiesOf(results: Pick<Results, "runs">): { frames: boolean; queries: boolean } {
-  return { frames: results.runs.some((run) => run.frames !== null), queries: results.runs.some((run) => run.queries !== null) };
-}
+// In its own module so that a run's summary does not build the results file's schemas (start-up).
+export { familiesOf } from "./families.js";
 
 /**
  * Reads a results file (`results.json` of a run: results@2, or an older results@1 /

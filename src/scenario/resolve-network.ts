@@ -1,7 +1,7 @@
 import { RandomStreams } from "../engine/rng.js";
 import { RELAY_KINDS, Routes } from "../network/topology/routes.js";
 import type { DistributionSpec } from "../random/distribution-spec.js";
-import { compileDistribution, meanOf, type CompiledDistribution } from "../random/distributions.js";
+import { type CompiledDistribution, compileDistribution, estimateMean, type Sampler } from "../random/distributions.js";
 import { suggestName } from "../text/nearest-name.js";
 import { capacityBytesPerMs, parseBandwidth } from "./bandwidth.js";
 import { DEFAULT_TOPOLOGY, PROPAGATION_MS_PER_KM } from "./defaults.js";
@@ -303,7 +303,10 @@ function graphLink(kind: "direct" | "graph", from: number, to: number, parameter
 
 /** Latency, jitter and bandwidth of links, compiled once per distinct set (what the star did, unchanged, so its draws and nominal values stay). */
 class LinkParameters {
-  private readonly estimateStreams = new RandomStreams("nominal-latency");
+  /** The nominal-latency streams, one per distinct parameter set and term, named `latency/<key>` and `jitter/<key>`. */
+  private readonly estimateStreams = new RandomStreams("nominal-latency").table();
+  /** A law written at one place and sampled for several keys (the 5G jitter of every latency) is bound once, to the table's uniform. */
+  private readonly estimateSamplers = new Map<string, Sampler>();
   private readonly cache = new Map<string, ResolvedLink>();
   private readonly byOrigin = new Map<string, ResolvedLink>();
   // A spec is checked once, where it is written, however many links use it.
@@ -339,7 +342,7 @@ class LinkParameters {
       if (bitsPerSecond === undefined) ctx.fail(pathOf("bandwidth"), bandwidthSpec, 'a bandwidth: bits per second, or a string such as "100 Mbit/s"');
       else bytesPerMs = bitsPerSecond / 8 / 1000;
     }
-    const nominalLatencyMs = meanOf(latency, this.estimateStreams.stream(`latency/${key}`)) + (jitter === undefined ? 0 : meanOf(jitter, this.estimateStreams.stream(`jitter/${key}`)));
+    const nominalLatencyMs = this.meanOf(latency, pathOf("latency"), `latency/${key}`) + (jitter === undefined ? 0 : this.meanOf(jitter, pathOf("jitter"), `jitter/${key}`));
     const resolved: ResolvedLink = {
       latency,
       jitter,
@@ -350,6 +353,24 @@ class LinkParameters {
     this.cache.set(key, resolved);
     this.byOrigin.set(origin, resolved);
     return resolved;
+  }
+
+  /**
+   * meanOf on the stream `name`. A stateless law's sampler is bound once per place it is written
+   * (its error, a truncation that redraws in vain, names that place) and serves each stream in
+   * turn with that stream's own draws; a law with state between draws (Box–Muller's spare normal)
+   * is bound afresh, as meanOf does.
+   */
+  private meanOf(law: CompiledDistribution, path: string, name: string): number {
+    if (law.exactMean !== undefined) return law.exactMean;
+    const where = `${path}|${law.description}`;
+    let sampler = law.stateless ? this.estimateSamplers.get(where) : undefined;
+    if (sampler === undefined) {
+      sampler = law.bind(this.estimateStreams.uniform);
+      if (law.stateless) this.estimateSamplers.set(where, sampler);
+    }
+    this.estimateStreams.select(this.estimateStreams.add(name));
+    return estimateMean(sampler);
   }
 }
 

@@ -1,6 +1,7 @@
 import { pathToFileURL } from "node:url";
 import { isAbsolute, resolve } from "node:path";
 import { InputError } from "../errors.js";
+import { importModule } from "../io/import-module.js";
 import type { PolicyEntry } from "../policies/policy-entry.js";
 import type { QueryRouter, RouterContext, RouterFactory } from "../llm/routers/types.js";
 import type { Scheduler, SchedulerContext, SchedulerFactory } from "./types.js";
@@ -60,7 +61,7 @@ export async function importFactory(path: string, baseDir: string, exportName: s
   const file = isAbsolute(path) ? path : resolve(baseDir, path);
   let module: Record<string, unknown>;
   try {
-    module = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+    module = (await importModule(pathToFileURL(file).href)) as Record<string, unknown>;
   } catch (error) {
     throw new InputError("policy module", [{ path: where, value: path, expected: `an ES module that loads (${(error as Error).message})` }]);
   }

@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeOneSecondScenario } from "../../src/bench/startup.js";
 import { BIN, REPO, tempDir } from "./helpers.js";
@@ -41,7 +41,7 @@ function chartImportChains(entry: string): string[] {
 
 describe("CLI start-up", () => {
   it("a run without --report, validate and sweep planning load no chart package (imported statically by nothing the CLI entry imports)", () => {
-    expect(chartImportChains(join(REPO, "src", "cli", "main.ts"))).toEqual([]);
+    expect(chartImportChains(join(REPO, "src", "cli", "cli.ts"))).toEqual([]);
   });
 
   it("the walk finds a chart package where one is imported (the check can fail)", () => {
@@ -52,76 +52,113 @@ describe("CLI start-up", () => {
 /*
  * The same promise, checked on what a process really loads (issue 16: a 1-second run within 2x
  * `node -e 0`): record-modules.mjs lists every ES module resolved and every CommonJS file required.
- * The CLI is bundled (scripts/bundle.mjs): a file it loads stands for the sources its source map
- * lists, so a static import of any of these from the run's path, which puts its source in a chunk
- * the run loads, puts it on the list.
+ * The CLI is one bundle, dist/cli/cli.cjs (scripts/bundle.mjs), read and compiled by dist/cli/bin.js
+ * with V8's code cache: a module in it runs only when imported (the commands a run does not use are
+ * imported dynamically, which the static walk above and below checks), and a package left out of it
+ * (the chart stack, mathjs, csv-parse) is a real load, recorded here.
  */
 const NOT_FOR_A_PLAIN_RUN = [
   // Drawing (vega, d3, resvg, pdf, fonts) and fitting (mathjs): some 0.4 s of loading.
   /\/node_modules\/(vega[^/]*|d3-[^/]*|@resvg\/[^/]+|mathjs|pdfkit|subset-font|svg-to-pdfkit|fontkit)\//,
   // CSV (traces, fit): required on the first CSV read.
   /\/node_modules\/csv-parse\//,
-  // The other commands: sweeps, fit, report, validate / sample / profiles.
-  /\/src\/(cli\/(sweep-command|fit-command|report-command|info-commands)|sweep\/(run-sweep|worker-pool|summary|load-sweep)|report\/write-report|fit\/[^/]+)\.ts$/,
 ];
+/** The other commands: sweeps, fit, report, validate / sample / profiles, imported on use. */
+const OTHER_COMMANDS = /\/src\/(cli\/(sweep-command|fit-command|report-command|info-commands)|sweep\/(run-sweep|worker-pool|summary|load-sweep)|report\/write-report|fit\/[^/]+)\.ts$/;
 
-const DIST = pathToFileURL(join(REPO, "dist")).href;
-const BUNDLE = `${DIST}/cli/`;
+/** Every source file the static (non-type) imports reach from `entry`. */
+function staticallyImported(entry: string): string[] {
+  const seen = new Set([entry]);
+  const queue = [entry];
+  while (queue.length > 0) {
+    const file = queue.shift() as string;
+    for (const match of readFileSync(file, "utf8").matchAll(/^(import|export)\s(?!type\s)[^;]*?\sfrom\s+"(\.[^"]+)";|^import\s+"(\.[^"]+)";/gms)) {
+      const target = join(dirname(file), (match[2] ?? match[3]).replace(/\.js$/, ".ts"));
+      if (!seen.has(target) && existsSync(target)) {
+        seen.add(target);
+        queue.push(target);
+      }
+    }
+  }
+  return [...seen];
+}
+
+describe("CLI start-up, what the bundle runs for a plain run", () => {
+  it("the CLI's entry reaches the other commands only by import() (the bundle evaluates them on use)", () => {
+    const reached = staticallyImported(join(REPO, "src", "cli", "cli.ts"));
+    // The walk reached the run's path (an empty walk would pass vacuously) ...
+    expect(reached).toContain(join(REPO, "src", "scenario", "resolve.ts"));
+    expect(reached.filter((file) => OTHER_COMMANDS.test(file))).toEqual([]);
+    // ... and finds another command where it is imported statically (the check can fail).
+    expect(staticallyImported(join(REPO, "src", "cli", "sweep-command.ts")).filter((file) => OTHER_COMMANDS.test(file)).length).toBeGreaterThan(0);
+  });
+
+  it("the bundle holds none of zod's locales but English", () => {
+    // zod's entry re-exports every locale; a namespace the bundle must build keeps all 60 in (docs/performance.md).
+    const map = join(REPO, "dist", "cli", "cli.cjs.map");
+    const { sources } = JSON.parse(readFileSync(map, "utf8")) as { sources: string[] };
+    const locales = sources.map((source) => resolve(dirname(map), source)).filter((file) => file.includes("/node_modules/zod/v4/locales/"));
+    // The locales' index stays as an empty module (its re-exports shaken off).
+    expect(locales.sort()).toEqual(["en.js", "index.js"].map((file) => join(REPO, "node_modules", "zod", "v4", "locales", file)));
+  });
+});
 
 const work = tempDir("continuum-startup-");
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-/** The sources behind a loaded file: those its source map lists for a built file, else the file itself. */
-function sourcesOf(url: string): string[] {
-  const map = url.startsWith(DIST) ? `${fileURLToPath(url)}.map` : undefined;
-  if (map === undefined || !existsSync(map)) return [url];
-  const { sources } = JSON.parse(readFileSync(map, "utf8")) as { sources: string[] };
-  return sources.map((source) => pathToFileURL(resolve(dirname(map), source)).href);
-}
-
-/** The distinct URLs a CLI process loaded, the sources behind them, and its exit code. */
-function loadedBy(args: string[], name: string): { code: number | null; urls: string[]; sources: string[] } {
+/** The distinct URLs a CLI process loaded (`bin`: another copy of dist/cli/bin.js), its exit code and its output. */
+function loadedBy(args: string[], name: string, bin = BIN): { code: number | null; urls: string[]; stdout: string } {
   const record = join(work, `${name}.modules`);
-  const child = spawnSync(process.execPath, ["--import", join(REPO, "test", "cli", "record-modules.mjs"), BIN, ...args], {
+  const child = spawnSync(process.execPath, ["--import", join(REPO, "test", "cli", "record-modules.mjs"), bin, ...args], {
     cwd: REPO,
     encoding: "utf8",
     env: { ...process.env, RECORD_MODULES_FILE: record },
   });
   const urls = existsSync(record) ? [...new Set(readFileSync(record, "utf8").split("\n").filter(Boolean))] : [];
-  return { code: child.status, urls, sources: [...new Set(urls.flatMap(sourcesOf))] };
+  return { code: child.status, urls, stdout: child.stdout };
 }
 
-const offending = (sources: string[]) => sources.filter((url) => NOT_FOR_A_PLAIN_RUN.some((pattern) => pattern.test(url)));
+const offending = (urls: string[]) => urls.filter((url) => NOT_FOR_A_PLAIN_RUN.some((pattern) => pattern.test(url)));
 
-describe("CLI start-up, the modules a process loads", () => {
+describe("CLI start-up, the files a process loads", () => {
   let run: ReturnType<typeof loadedBy>;
   beforeAll(() => {
     run = loadedBy(["run", writeOneSecondScenario(work), "--out", join(work, "out"), "--quiet"], "run");
   });
 
-  it("a 1-second run (no --report, no traces) loads no chart, fit, CSV or other-command module", () => {
+  it("a 1-second run loads no chart, fit or CSV package, and no file of dist/ or node_modules but the executable", () => {
     expect(run.code).toBe(0);
-    // The recorder saw the run's own modules (an empty list would pass vacuously).
-    expect(run.sources).toContain(pathToFileURL(join(REPO, "src", "scenario", "resolve.ts")).href);
-    expect(run.sources.some((url) => url.includes("/node_modules/zod/"))).toBe(true);
-    expect(offending(run.sources)).toEqual([]);
+    const files = run.urls.filter((url) => url.startsWith("file:") && !url.endsWith("/package.json"));
+    // The recorder saw the executable (an empty list would pass vacuously); the bundle it compiles is read, not imported.
+    expect(files).toEqual([pathToFileURL(BIN).href]);
+    expect(offending(run.urls)).toEqual([]);
   });
 
-  it("a 1-second run reads the bundle: no per-module file of dist/ or node_modules, and none of zod's locales but English", () => {
-    const modules = run.urls.filter((url) => url.startsWith("file:") && !url.endsWith("/package.json"));
-    expect(modules.filter((url) => !url.startsWith(BUNDLE))).toEqual([]);
-    expect(modules).toContain(pathToFileURL(BIN).href);
-    // zod's entry re-exports every locale; a namespace the bundle must build keeps all 60 in (docs/performance.md).
-    expect(run.sources.filter((url) => url.includes("/node_modules/zod/v4/locales/"))).toEqual([pathToFileURL(join(REPO, "node_modules", "zod", "v4", "locales", "en.js")).href]);
-  });
-
-  it("the list catches them where they are used: a sweep's cluster job (a chunk loaded on use) and a CSV read by fit (required)", () => {
-    const sweep = loadedBy(["sweep", "sweeps/devices-vs-scheduler.json", "--emit", "slurm", "--out", join(work, "sweep")], "sweep");
-    expect(sweep.code).toBe(0);
-    expect(offending(sweep.sources)).toContain(pathToFileURL(join(REPO, "src", "cli", "sweep-command.ts")).href);
+  it("the list catches them where they are used: a CSV read by fit (required)", () => {
     // A column that is not there: fit stops after reading the CSV, before drawing.
     const fit = loadedBy(["fit", "traces/azure-conv-synthetic.csv", "--column", "no-such-column", "--out", join(work, "fit")], "fit");
     expect(fit.code).toBe(2);
-    expect(offending(fit.sources).some((url) => url.includes("/node_modules/csv-parse/dist/cjs/"))).toBe(true);
+    expect(offending(fit.urls).some((url) => url.includes("/node_modules/csv-parse/dist/cjs/"))).toBe(true);
+  });
+});
+
+describe("CLI start-up, the folders a run reads", () => {
+  it("a run from a folder outside any package does not walk up its parents (yargs' guessed version, dropped by the bundle)", () => {
+    // A preload records every readdirSync (the bundle calls fs's, looked up at each call).
+    const recorder = join(work, "record-readdir.cjs");
+    const record = join(work, "readdir.txt");
+    writeFileSync(
+      recorder,
+      `const fs = require("node:fs"); const read = fs.readdirSync; fs.readdirSync = function (dir, ...rest) { fs.appendFileSync(${JSON.stringify(record)}, require("node:path").resolve(String(dir)) + "\\n"); return read.call(this, dir, ...rest); };`,
+    );
+    const cwd = join(work, "a", "b", "c");
+    mkdirSync(cwd, { recursive: true });
+    const child = spawnSync(process.execPath, ["--require", recorder, BIN, "run", writeOneSecondScenario(work), "--out", join(work, "walk-out"), "--quiet"], { cwd, encoding: "utf8" });
+    expect(child.status, child.stderr).toBe(0);
+    const read = readFileSync(record, "utf8").split("\n").filter(Boolean);
+    // It read folders (the hardware profiles, the output folder's stale temporaries): the recorder works ...
+    expect(read).toContain(join(REPO, "hardware-profiles"));
+    // ... and none of the working folder's line: yargs' walk read cwd, then each parent up to one with a package.json.
+    expect(read.filter((dir) => cwd.startsWith(dir))).toEqual([]);
   });
 });
