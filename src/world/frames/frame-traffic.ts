@@ -118,7 +118,7 @@ export class FrameTraffic implements Traffic, SlotServiceEvents {
     this.sourceResultBytes = sources.resultBytes;
     this.sourcePeriodMs = sources.periodMs;
     this.outstanding = new OutstandingFrames(scenario.nodes.length, servesFramesOf(scenario.nodes));
-    this.recorder = new FrameRecorder(scenario);
+    this.recorder = new FrameRecorder(scenario, ctx.sim);
     this.servers = new SlotServices(ctx, this.pool, this.recorder.meters, sources.serviceClass, this);
     this.local = new LocalExecutor(ctx, this.pool, this.recorder.localMeter, sources.list, (task) => this.onLocalDone(task));
     this.migration = new MigrationController(ctx, scheduler, scenario.durationMs + scenario.drainMs);
@@ -318,7 +318,8 @@ export class FrameTraffic implements Traffic, SlotServiceEvents {
   private onDownlinkDelivered(task: number): void {
     const pool = this.pool;
     if (this.network.lastDeliveryWaitMs > 0) pool.waited[task] = 1;
-    this.onDelivered(task, this.sim.now - pool.enqueuedAt[task]);
+    pool.enqueuedAt[task] = this.sim.now - pool.enqueuedAt[task];
+    this.onDelivered(task);
   }
 
   // The errors of an arrival, out of the hot function: its size decides whether V8 inlines it.
@@ -341,32 +342,37 @@ export class FrameTraffic implements Traffic, SlotServiceEvents {
     const pool = this.pool;
     const device = pool.device[task];
     const delay = this.network.transfer(device, pool.node[task], DOWN, this.sourceResultBytes[pool.source[task]], this.downlinkDelivery, task);
-    if (delay === 0) this.onDelivered(task, delay);
-    else if (delay > 0) {
+    if (delay === 0) {
+      pool.enqueuedAt[task] = 0;
+      this.onDelivered(task);
+    } else if (delay > 0) {
       // The downlink time is carried in enqueuedAt, free once the frame has left the queue.
       pool.enqueuedAt[task] = delay;
       this.sim.scheduleKind(delay, this.deliveredKind, task);
     } else pool.enqueuedAt[task] = this.sim.now; // NaN: the network delivers it; the time is measured then.
   }
 
-  private onDelivered(task: number, downlink = this.pool.enqueuedAt[task]): void {
+  /** The answer reached the device; its downlink time is in enqueuedAt. */
+  private onDelivered(task: number): void {
     const pool = this.pool;
     const node = pool.node[task];
     const now = this.sim.now;
     this.outstanding.remove(node);
     if (this.migration.monitored) this.migration.completed(node, now, now - pool.createdAt[task]);
-    this.complete(task, downlink);
+    this.complete(task);
   }
 
   private onLocalDone(task: number): void {
-    this.complete(task, 0);
+    this.pool.enqueuedAt[task] = 0;
+    this.complete(task);
   }
 
-  /** The answer reached the device (downlink 0 for a frame run on the device). */
-  private complete(task: number, downlink: number): void {
-    // The clock is read here, not passed (a double argument to a call V8 does not inline is boxed).
+  /** The answer reached the device; its downlink time is in enqueuedAt (0 for a frame run on the device). */
+  private complete(task: number): void {
+    // The clock and the downlink are read here, not passed (a double argument to a call V8 does not inline is boxed).
     const now = this.sim.now;
     const pool = this.pool;
+    const downlink = pool.enqueuedAt[task];
     const createdAt = pool.createdAt[task];
     const total = now - createdAt;
     const late = total > this.deadline;
@@ -374,7 +380,7 @@ export class FrameTraffic implements Traffic, SlotServiceEvents {
     if (this.recorder.measured(createdAt)) {
       const device = pool.device[task];
       if (pool.waited[task] === 1) this.waits.add(device, late);
-      this.recorder.completed(device, pool.node[task], createdAt, pool.networkUpMs[task], pool.queueingMs[task], pool.preprocessingMs[task], pool.inferenceMs[task], downlink, total, late);
+      this.recorder.completed(pool, task, late);
       if (this.taskSink !== undefined) this.report(task, downlink, total, late);
     }
     pool.release(task);
