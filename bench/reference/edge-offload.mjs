@@ -135,15 +135,14 @@ class Requests {
 /** Runs the loop; returns counts and the mean (with standard error) of each stage. */
 export function runEdgeOffload({ devices, gapMeanMs, linkMeanMs, nodes, slots, serviceMeanMs, durationMs, seed }) {
   // One stream per purpose, named as the simulator names them: arrivals per device, service per
-  // node, and each direction of each device-node link.
+  // node, and each direction of a device's links (one stream a direction, whatever the node).
   const serviceBase = devices;
   const linkBase = devices + nodes;
-  const streams = new Streams(seed, linkBase + devices * nodes * 2, (i) => {
+  const streams = new Streams(seed, linkBase + devices * 2, (i) => {
     if (i < serviceBase) return `device/device-${i}/arrivals`;
     if (i < linkBase) return `node/edge-${i - serviceBase}/service`;
     const link = i - linkBase;
-    const pair = link >> 1;
-    return `link/device-${Math.floor(pair / nodes)}/edge-${pair % nodes}/${(link & 1) === 0 ? "up" : "down"}`;
+    return `link/device-${link >> 1}/${(link & 1) === 0 ? "up" : "down"}`;
   });
   const heap = new EventHeap(4096);
   const requests = new Requests(4096);
@@ -199,7 +198,7 @@ export function runEdgeOffload({ devices, gapMeanMs, linkMeanMs, nodes, slots, s
         requests.createdAt[row] = now;
         requests.device[row] = device;
         requests.node[row] = node;
-        const up = streams.exponential(linkBase + (device * nodes + node) * 2, linkMeanMs);
+        const up = streams.exponential(linkBase + device * 2, linkMeanMs);
         requests.upMs[row] = up;
         heap.push(now + up, row * 4 + REACH_NODE);
         break;
@@ -230,7 +229,7 @@ export function runEdgeOffload({ devices, gapMeanMs, linkMeanMs, nodes, slots, s
         requests.serviceMs[row] = service;
         busySum += service;
         busySquares += service * service;
-        const down = streams.exponential(linkBase + (requests.device[row] * nodes + node) * 2 + 1, linkMeanMs);
+        const down = streams.exponential(linkBase + requests.device[row] * 2 + 1, linkMeanMs);
         requests.downMs[row] = down;
         heap.push(now + down, row * 4 + DELIVERED);
         busy[node]--;

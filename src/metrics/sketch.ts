@@ -24,6 +24,15 @@ const MAX_EXPONENT = 30;
 /** 2^-52: multiplying by it is exact, as dividing by 2^52 was, and a multiplication is several times cheaper than a division. */
 const TWO_POW_MINUS_52 = 2.220446049250313e-16;
 const TWO_POW_32 = 4294967296;
+/**
+ * Bucket indices held before they are counted. Counting each value at once touched a random
+ * cache line of a 20 kB array per value: with 100 nodes' six stages (600 sketches, 12 MB) that
+ * was a cache miss per value and the largest item of the 10,000-device profile (issue 16).
+ * Held indices are appended to a short array (one line touched per 32 values) and counted 256 at
+ * a time, while that sketch's counts stay in the cache. Counts are integers, so the order of
+ * counting changes nothing.
+ */
+const PENDING = 256;
 
 // Shared scratch to read a double's bits without allocating.
 const scratch = new Float64Array(1);
@@ -52,6 +61,9 @@ export class QuantileSketch {
   private readonly offset: number;
   private readonly bucketCount: number;
   private readonly counts: Uint32Array;
+  /** Bucket indices not yet in `counts` (see PENDING); every reader counts them first. */
+  private readonly pending: Uint16Array | Uint32Array;
+  private pendingCount = 0;
   private zeroCount = 0;
   private total = 0;
   /** Values below or above the tracked range (kept, but placed in the end buckets). */
@@ -65,6 +77,7 @@ export class QuantileSketch {
     this.offset = -MIN_EXPONENT * bucketsPerOctave;
     this.bucketCount = (MAX_EXPONENT - MIN_EXPONENT) * bucketsPerOctave + 1;
     this.counts = new Uint32Array(this.bucketCount);
+    this.pending = this.bucketCount <= 0x10000 ? new Uint16Array(PENDING) : new Uint32Array(PENDING);
   }
 
   get count(): number {
@@ -86,12 +99,22 @@ export class QuantileSketch {
       index = this.bucketCount - 1;
       this.outOfRange++;
     }
-    this.counts[index]++;
+    this.pending[this.pendingCount++] = index;
+    if (this.pendingCount === PENDING) this.countPending();
+  }
+
+  private countPending(): void {
+    const counts = this.counts;
+    const pending = this.pending;
+    for (let i = 0; i < this.pendingCount; i++) counts[pending[i]]++;
+    this.pendingCount = 0;
   }
 
   /** Adds the counts of another sketch. */
   merge(other: QuantileSketch): void {
     if (other.bucketsPerOctave !== this.bucketsPerOctave) throw new RangeError("cannot merge sketches of different resolution");
+    this.countPending();
+    other.countPending();
     const counts = this.counts;
     const otherCounts = other.counts;
     for (let i = 0; i < counts.length; i++) counts[i] += otherCounts[i];
@@ -103,6 +126,7 @@ export class QuantileSketch {
   /** The q-quantile (0 <= q <= 1): the value of rank ceil(q * n), within the relative error; NaN when empty. */
   quantile(q: number): number {
     if (this.total === 0) return NaN;
+    this.countPending();
     const rank = Math.max(1, Math.ceil(q * this.total));
     if (rank <= this.zeroCount) return 0;
     let seen = this.zeroCount;

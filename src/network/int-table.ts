@@ -22,8 +22,8 @@ export class IntTable {
   }
 
   set(key: number, value: number): void {
-    // Up to 3/4 full: linear probing then averages about 2.5 probes a hit, and the table of a million
-    // devices' link streams (2.1M entries) fits 2^22 slots, 50 MB, where a 1/2 ceiling took 2^23 (issue 16).
+    // Up to 3/4 full: linear probing then averages about 2.5 probes a hit, and 2.1M entries fit 2^22
+    // slots, 50 MB, where a 1/2 ceiling took 2^23 (issue 16).
     if ((this.count + 1) * 4 > this.keys.length * 3) this.grow();
     const mask = this.keys.length - 1;
     for (let slot = hashOf(key) & mask; ; slot = (slot + 1) & mask) {

@@ -1,7 +1,6 @@
 import type { RandomStreams, StreamTable } from "../engine/rng.js";
 import type { Sampler } from "../random/distributions.js";
 import type { ResolvedLink, ResolvedNetwork } from "../scenario/resolved.js";
-import { IntTable } from "./int-table.js";
 
 export interface LinkSampler {
   latency: Sampler;
@@ -16,10 +15,12 @@ export interface LinkSampler {
 
 /**
  * The latency + jitter + propagation draws of the network's links, by the one stream rule
- * (network.ts): a link crossed alone (the star's) from `link/<device>/<node>/<up|down>` or
- * `link/<from>--<to>/<forward|reverse>`, a link of a longer route per device
- * (`.../<device>`), a wireless device's access link from `access/<device>/<up|down>`. Streams are
- * created at first use. An index is `(link << 1) | 0` crossed forward (from -> to), `| 1` back.
+ * (network.ts): the star's direct links crossed alone from their device's stream
+ * `link/<device>/<up|down>` (one per device and direction, whatever node the link goes to), a
+ * graph link crossed alone from `link/<from>--<to>/<forward|reverse>`, a link of a longer route
+ * per device (`<the link's name>/<device>`), a wireless device's access link from
+ * `access/<device>/<up|down>`. Streams are created at first use. An index is `(link << 1) | 0`
+ * crossed forward (from -> to), `| 1` back.
  */
 export class LinkDraws {
   /** Per (link, direction): index into the stream table, or -1 before first use. */
@@ -34,12 +35,17 @@ export class LinkDraws {
   private readonly deviceLinkStream = new Map<number, number>();
   /**
    * The implicit direct links (ResolvedNetwork.direct): per (row, node), the index into linkModels
-   * and the propagation delay; per (device, node, direction) used so far, the stream (sparse: a
-   * device uses few of its nodes' links, and a dense table would be 8 bytes per pair).
+   * and the propagation delay.
    */
   readonly directModel: Int32Array;
   readonly directPropagationMs: Float64Array;
-  readonly directStreams = new IntTable();
+  /**
+   * Per (device << 1 | direction): the stream of the device's direct links, `link/<device>/<up|down>`,
+   * or -1 before first use. One stream per device and direction (issue 16), not per (device, node,
+   * direction): a device reaching 65 of 100 nodes seeded 130 streams for a draw or two each, and
+   * its memory grew with the nodes it reached.
+   */
+  readonly deviceStream: Int32Array;
 
   constructor(
     private readonly network: ResolvedNetwork,
@@ -51,6 +57,7 @@ export class LinkDraws {
     this.linkStreams = streams.table();
     this.linkModel = new Int32Array(links.length);
     this.propagationMs = Float64Array.from(links, (link) => link.propagationMs);
+    this.deviceStream = new Int32Array(devices.length * 2).fill(-1);
     const models = new Map<ResolvedLink, number>();
     const modelOf = (p: ResolvedLink): number => {
       let model = models.get(p);
@@ -84,15 +91,19 @@ export class LinkDraws {
     });
   }
 
-  /** The stream of the direct link of (device, node) in `direction` (0 up, 1 down), `link/<device>/<node>/<up|down>` as the star's link objects had, created at first use. */
-  directStream(device: number, node: number, nodeCount: number, direction: number): number {
-    const key = (device * nodeCount + node) * 2 + direction;
-    let stream = this.directStreams.get(key);
-    if (stream < 0) {
-      const vertices = this.network.vertices;
-      stream = this.linkStreams.add(`link/${vertices[device].id}/${vertices[this.devices.length + node].id}/${direction === 0 ? "up" : "down"}`);
-      this.directStreams.set(key, stream);
-    }
+  /**
+   * The stream of `device`'s direct links in `direction` (0 up, 1 down), `link/<device>/<up|down>`,
+   * created at first use: every direct link of the device draws from it, held per row
+   * (ResolvedNetwork.direct) or as link objects alike.
+   */
+  directStream(device: number, direction: number): number {
+    const stream = this.deviceStream[(device << 1) | direction];
+    return stream >= 0 ? stream : this.addDirectStream(device, direction);
+  }
+
+  private addDirectStream(device: number, direction: number): number {
+    const stream = this.linkStreams.add(`link/${this.devices[device].id}/${direction === 0 ? "up" : "down"}`);
+    this.deviceStream[(device << 1) | direction] = stream;
     return stream;
   }
 
@@ -102,7 +113,9 @@ export class LinkDraws {
     if (model.constant) return model.constantMs + this.propagationMs[index >> 1];
     let stream = this.linkStream[index];
     if (stream < 0) {
-      stream = this.linkStreams.add(this.streamName(index >> 1, (index & 1) === 0));
+      const link = this.network.links[index >> 1];
+      // A direct link crossed alone draws from its device's stream (shared by the device's links to every node).
+      stream = link.kind === "direct" ? this.directStream(link.from, index & 1) : this.linkStreams.add(this.streamName(index >> 1, (index & 1) === 0));
       this.linkStream[index] = stream;
     }
     return this.draw(stream, index >> 1);
@@ -142,6 +155,7 @@ export class LinkDraws {
     const l = this.network.links[link];
     const from = this.network.vertices[l.from].id;
     const to = this.network.vertices[l.to].id;
+    // A direct link on a route of several links (a star with relays): its per-device stream is named after the link.
     if (l.kind === "direct") return `link/${from}/${to}/${forward ? "up" : "down"}`;
     if (l.kind === "access") return `access/${from}/${forward ? "up" : "down"}`;
     return `link/${from}--${to}/${forward ? "forward" : "reverse"}`;

@@ -35,12 +35,16 @@ export interface NetworkScenario {
  * air interface its attached devices share), is delivered by the network itself: the latency
  * draw, then a max-min fair flow (transfers.ts, docs/network-sharing.md).
  *
- * Stream naming, the one rule: the draws of a link in one direction come from its own stream,
- * created at its first use, so adding a device, node or link never shifts another link's draws:
- * `link/<device>/<node>/<up|down>` for the star shorthand's direct links (unchanged from the
- * star); on a route of several links, `link/<from>--<to>/<forward|reverse>/<device>`, a stream per
- * device per link, so a link many devices cross shifts no device's draws when another is added. A negative one-way delay is an
- * error, never clamped.
+ * Stream naming, the one rule: streams are created at their first use, and a device's draws never
+ * depend on another device, so adding a device or drawing more on one never shifts another
+ * device's draws. The star shorthand's direct links draw from one stream per device and
+ * direction, `link/<device>/<up|down>`, whichever node the transfer goes to (issue 16: a stream
+ * per (device, node, direction) cost a seeding per link for a draw or two, and per-device memory
+ * grew with the nodes a device reached); so adding a node, or sending a device's requests to
+ * other nodes, changes that device's later link draws (never another device's). A graph link
+ * crossed alone draws from `link/<from>--<to>/<forward|reverse>`; on a route of several links,
+ * `<the link's name>/<device>`, a stream per device per link, so a link many devices cross shifts
+ * no device's draws when another is added. A negative one-way delay is an error, never clamped.
  */
 /** pairSingle values that are not a link: a route of several links; a route not computed yet. */
 const MULTI_HOP = -1;
@@ -278,7 +282,7 @@ export class Network {
     const propagation = this.directPropagationMs[cell];
     const degradation = this.degradations.entryOf(device * this.nodeCount + node);
     if (model.instantaneous && propagation === 0 && degradation < 0) return 0;
-    this.linkStreams.select(this.draws.directStream(device, node, this.nodeCount, direction));
+    this.linkStreams.select(this.draws.directStream(device, direction));
     let delay = model.latency();
     if (model.jitter !== undefined) delay += model.jitter();
     if (propagation > 0) delay += propagation;

@@ -38,7 +38,8 @@ export interface ResolvedVertex {
 /** A link of the network graph, both directions. */
 export interface ResolvedNetworkLink {
   /**
-   * direct: the star shorthand's link of a (device, node) pair (streams `link/<device>/<node>/<up|down>`); graph: streams
+   * direct: the star shorthand's link of a (device, node) pair (crossed alone, it draws from its device's streams
+   * `link/<device>/<up|down>`, shared by the device's direct links to every node); graph: streams
    * `link/<from>--<to>/<forward|reverse>`; access: a wireless device's hop to its current access point (from = the device,
    * to = the access point at time 0 as the resolver found it; the world moves it at handovers, Network.attach).
    */
@@ -64,7 +65,7 @@ export type DirectLink = Pick<ResolvedNetworkLink, "parameters" | "propagationMs
  * million devices times a hundred nodes would be a hundred million links). Devices that the
  * `links` entries and latency matrix rows name alike share one row of links, so the memory is
  * one int per device plus one link per (row, node). Streams and draws are those of the links the
- * star materialised (`link/<device>/<node>/<up|down>`), so results are the same.
+ * star materialised (a device's `link/<device>/<up|down>`), so results are the same.
  */
 export interface DirectLinks {
   /** Per device index: its row in `rows`. */

@@ -5,6 +5,9 @@ export function createLeastLoaded(): Scheduler {
   return {
     name: "least-loaded",
     place(_task: TaskRequest, view: ClusterView): NodeIndex {
+      // A view that tracks the minimum answers at once (frames: a tournament tree), else the scan below.
+      const least = view.leastOutstanding === undefined ? -1 : view.leastOutstanding();
+      if (least >= 0) return least;
       let best = -1;
       let bestLoad = Infinity;
       for (let node = 0; node < view.nodeCount; node++) {

@@ -50,6 +50,12 @@ export interface ClusterView {
   isOverloaded(node: NodeIndex): boolean;
   /** Requests placed on the node whose answer has not reached the device yet. */
   outstanding(node: NodeIndex): number;
+  /**
+   * Optional: the healthy node with the fewest outstanding requests, ties to the lowest index
+   * (least-loaded's choice), when the view knows it without a scan; -1 when it does not (then
+   * scan `outstanding`).
+   */
+  leastOutstanding?(): NodeIndex;
   /** Nominal one-way latency between a device and a node (mean of base latency + jitter), ms. */
   latency(device: DeviceIndex, node: NodeIndex): number;
   /**

@@ -42,6 +42,34 @@ describe("QuantileSketch", () => {
     expect(a.count).toBe(10_000);
   });
 
+  it("counts values it holds before counting them: every quantile read mid-stream, and merges, see all values so far", () => {
+    // Read at counts around the 256-value hold (issue 16), each against the exact order statistic of the values so far.
+    const rng = seedrandom.alea("held");
+    const sketch = new QuantileSketch();
+    const other = new QuantileSketch();
+    const values: number[] = [];
+    const bad: string[] = [];
+    const check = (target: QuantileSketch, all: number[], at: string): void => {
+      const sorted = [...all].sort((x, y) => x - y);
+      for (const q of [0.01, 0.3, 0.5, 0.9, 1]) {
+        const exact = exactQuantile(sorted, q);
+        if (Math.abs(target.quantile(q) - exact) / exact > target.relativeError + 1e-12) bad.push(`${at} q=${q}`);
+      }
+    };
+    for (let i = 1; i <= 1100; i++) {
+      values.push(1 + rng() * 1000);
+      sketch.add(values[values.length - 1]);
+      if ([1, 2, 255, 256, 257, 511, 512, 513, 700].includes(i)) check(sketch, values, `n=${i}`);
+    }
+    const extra = Array.from({ length: 300 }, () => 2000 + rng() * 10);
+    for (const value of extra) other.add(value);
+    // Both sides hold values at the merge.
+    sketch.merge(other);
+    check(sketch, [...values, ...extra], "merged");
+    expect(sketch.count).toBe(1400);
+    expect(bad).toEqual([]);
+  });
+
   it("is empty-safe", () => {
     expect(new QuantileSketch().quantile(0.5)).toBeNaN();
   });

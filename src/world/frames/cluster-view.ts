@@ -5,6 +5,7 @@ import type { WorldControl } from "../service-host.js";
 import type { TrafficContext } from "../traffic-context.js";
 import type { LocalExecutor } from "./local-executor.js";
 import type { MigrationController } from "./migration-controller.js";
+import type { OutstandingFrames } from "./outstanding-frames.js";
 import type { SlotServices } from "./slot-server.js";
 
 /**
@@ -29,6 +30,7 @@ export class FrameClusterView implements ClusterView {
   private readonly knownHealthy: Uint8Array;
   /** 1 for a node with a frame service (isHealthy is read for every node at every placement). */
   private readonly servesFrames: Uint8Array;
+  private readonly outstandingCount: Int32Array;
 
   constructor(
     private readonly ctx: TrafficContext,
@@ -36,7 +38,7 @@ export class FrameClusterView implements ClusterView {
     private readonly local: LocalExecutor,
     private readonly migration: MigrationController,
     /** Per node: frames placed there whose answer has not reached the device yet. */
-    private readonly outstandingCount: Int32Array,
+    private readonly outstandingFrames: OutstandingFrames,
   ) {
     const scenario = ctx.scenario;
     this.classes = scenario.serviceClasses.length;
@@ -46,7 +48,8 @@ export class FrameClusterView implements ClusterView {
     this.deviceIds = scenario.devices.map((device) => device.id);
     this.cloud = Uint8Array.from(scenario.nodes.map((node) => (node.role === "cloud" ? 1 : 0)));
     this.knownHealthy = ctx.knownHealthy;
-    this.servesFrames = Uint8Array.from(scenario.nodes.map((node) => (node.frames === undefined ? 0 : 1)));
+    this.servesFrames = servesFramesOf(scenario.nodes);
+    this.outstandingCount = outstandingFrames.counts;
     this.deviceClass = Int32Array.from(scenario.devices.map((device) => device.workloads.find((workload) => workload.family === "frames")?.serviceClass ?? 0));
     this.serviceMeans = new Float64Array(scenario.nodes.length * this.classes * 2).fill(Infinity);
     // Means are estimated from streams of their own, so asking for them never shifts a run's draws.
@@ -99,6 +102,11 @@ export class FrameClusterView implements ClusterView {
   outstanding(node: number): number {
     return this.outstandingCount[node];
   }
+  leastOutstanding(): number {
+    // The fewest outstanding among serving nodes; when that node is not known healthy, the policy scans.
+    const node = this.outstandingFrames.least();
+    return node >= 0 && this.knownHealthy[node] === 1 ? node : -1;
+  }
   latency(device: number, node: number): number {
     return this.ctx.network.nominalLatencyMs(device, node);
   }
@@ -134,13 +142,23 @@ export class ControlledFrameClusterView extends FrameClusterView {
     servers: SlotServices,
     local: LocalExecutor,
     migration: MigrationController,
-    outstandingCount: Int32Array,
+    outstandingFrames: OutstandingFrames,
     private readonly control: WorldControl,
   ) {
-    super(ctx, servers, local, migration, outstandingCount);
+    super(ctx, servers, local, migration, outstandingFrames);
+  }
+
+  /** Health depends on the viewer's catalog here: the policy scans. */
+  override leastOutstanding(): number {
+    return -1;
   }
 
   override isHealthy(node: number): boolean {
     return super.isHealthy(node) && this.control.listedFor(this.viewer, node, "frames");
   }
+}
+
+/** Per node, 1 when it has a frame service (the view's isHealthy, and which nodes least-loaded's tree holds). */
+export function servesFramesOf(nodes: readonly { readonly frames?: unknown }[]): Uint8Array {
+  return Uint8Array.from(nodes, (node) => (node.frames === undefined ? 0 : 1));
 }

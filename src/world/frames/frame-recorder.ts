@@ -6,6 +6,7 @@ import type { ResolvedScenario } from "../../scenario/resolved-scenario.js";
 import type { FrameFamilyResults } from "../traffic-context.js";
 import { CompletionBatch } from "./completion-batch.js";
 import { NodeMeter } from "./node-meter.js";
+import type { TaskPool } from "./task-pool.js";
 
 /** Where the results sample the total-latency distribution: every percentile plus the far tail. */
 const CDF_PROBABILITIES: readonly number[] = [...Array.from({ length: 100 }, (_, i) => i / 100), 0.995, 0.999, 1];
@@ -35,7 +36,11 @@ export class FrameRecorder {
   /** Per time bin and node, the integrals already attributed to earlier bins. */
   private readonly binAreas: { queue: number; busy: number }[];
 
-  constructor(private readonly scenario: ResolvedScenario) {
+  constructor(
+    private readonly scenario: ResolvedScenario,
+    /** The simulation clock (a completion's total is measured at it). */
+    clock: { readonly now: number },
+  ) {
     this.warmupMs = scenario.warmupMs;
     this.durationMs = scenario.durationMs;
     this.meters = scenario.nodes.map((node) => new NodeMeter(node.frames?.slots ?? 0, scenario.warmupMs, scenario.durationMs));
@@ -58,7 +63,7 @@ export class FrameRecorder {
       this.groupOfDevice[device.index] = group;
     }
     // The local meter is the last: completed() passes it as meters.length.
-    this.batch = new CompletionBatch([...this.meters, this.localMeter], this.series, this.groupTotals);
+    this.batch = new CompletionBatch([...this.meters, this.localMeter], this.series, this.groupTotals, clock);
   }
 
   /** True for a job created in the measurement window. */
@@ -72,8 +77,10 @@ export class FrameRecorder {
     this.groupCounts[this.groupOfDevice[device]].generated++;
   }
 
-  /** A completed frame (node = -1: run on its device). Stages in ms. */
-  completed(device: number, node: number, createdAt: number, networkUp: number, queueing: number, preprocessing: number, inference: number, networkDown: number, total: number, late: boolean): void {
+  /** Frame `task` of the pool completed now (node -1: run on its device); its downlink in `enqueuedAt` (CompletionBatch.add). */
+  completed(pool: TaskPool, task: number, late: boolean): void {
+    const device = pool.device[task];
+    const node = pool.node[task];
     const meter = node < 0 ? this.localMeter : this.meters[node];
     meter.served++;
     this.counts.completed++;
@@ -86,7 +93,7 @@ export class FrameRecorder {
     }
     // With one group its latency is the family's, merged at the end (a sketch insertion saved per frame).
     const groupTotal = this.groupNames.length > 1 ? group : -1;
-    this.batch.add(node < 0 ? this.meters.length : node, groupTotal, createdAt, networkUp, queueing, preprocessing, inference, networkDown, total, late);
+    this.batch.add(node < 0 ? this.meters.length : node, groupTotal, pool, task, late);
   }
 
   /** The policy chose not to run the frame (measured frames only). */

@@ -6,12 +6,13 @@ import type { Sampler } from "../../random/distributions.js";
 import { DROP, LOCAL_NODE, type Scheduler, type TaskOutcome, type TaskRequest } from "../../schedulers/types.js";
 import type { FrameFamilyResults, Traffic, TrafficContext } from "../traffic-context.js";
 import { JobWaits } from "../job-waits.js";
-import { ControlledFrameClusterView, FrameClusterView } from "./cluster-view.js";
+import { ControlledFrameClusterView, FrameClusterView, servesFramesOf } from "./cluster-view.js";
 import { FrameAdmission } from "./frame-admission.js";
 import { FrameRecorder } from "./frame-recorder.js";
 import { FrameSources } from "./frame-sources.js";
 import { LocalExecutor } from "./local-executor.js";
 import { MigrationController } from "./migration-controller.js";
+import { OutstandingFrames } from "./outstanding-frames.js";
 import { type SlotServiceEvents, SlotServices } from "./slot-server.js";
 import { TaskPool } from "./task-pool.js";
 
@@ -67,7 +68,7 @@ export class FrameTraffic implements Traffic, SlotServiceEvents {
   private readonly sourceRequestBytes: Float64Array;
   private readonly sourceResultBytes: Float64Array;
   private readonly sourcePeriodMs: Float64Array;
-  private readonly outstandingCount: Int32Array;
+  private readonly outstanding: OutstandingFrames;
   private readonly taskSink: TaskSink | undefined;
   private readonly deadline: number;
   private readonly endOfArrivals: number;
@@ -116,13 +117,13 @@ export class FrameTraffic implements Traffic, SlotServiceEvents {
     this.sourceRequestBytes = sources.requestBytes;
     this.sourceResultBytes = sources.resultBytes;
     this.sourcePeriodMs = sources.periodMs;
-    this.outstandingCount = new Int32Array(scenario.nodes.length);
-    this.recorder = new FrameRecorder(scenario);
+    this.outstanding = new OutstandingFrames(scenario.nodes.length, servesFramesOf(scenario.nodes));
+    this.recorder = new FrameRecorder(scenario, ctx.sim);
     this.servers = new SlotServices(ctx, this.pool, this.recorder.meters, sources.serviceClass, this);
     this.local = new LocalExecutor(ctx, this.pool, this.recorder.localMeter, sources, (task) => this.onLocalDone(task));
     this.migration = new MigrationController(ctx, scheduler, scenario.durationMs + scenario.drainMs);
-    this.controlledView = ctx.control === undefined ? undefined : new ControlledFrameClusterView(ctx, this.servers, this.local, this.migration, this.outstandingCount, ctx.control);
-    this.view = this.controlledView ?? new FrameClusterView(ctx, this.servers, this.local, this.migration, this.outstandingCount);
+    this.controlledView = ctx.control === undefined ? undefined : new ControlledFrameClusterView(ctx, this.servers, this.local, this.migration, this.outstanding, ctx.control);
+    this.view = this.controlledView ?? new FrameClusterView(ctx, this.servers, this.local, this.migration, this.outstanding);
     this.request = { sequence: 0, device: 0, deviceId: "", model: "", frameSizePx: 0, requestBytes: 0, createdAt: 0 };
     this.outcome = { sequence: 0, device: 0, node: 0, createdAt: 0, totalMs: 0, networkMs: 0, queueingMs: 0, preprocessingMs: 0, inferenceMs: 0, violatedQos: false };
     this.arrivalKind = ctx.sim.registerKind((source) => this.onArrival(source));
@@ -268,7 +269,7 @@ export class FrameTraffic implements Traffic, SlotServiceEvents {
     // Only a monitoring policy migrates (and so redirects): the others skip the call and its boxed `now`.
     if (this.migration.monitored) node = this.migration.route(device, node, now);
     pool.node[task] = node;
-    this.outstandingCount[node]++;
+    this.outstanding.add(node);
     const delay = this.network.transfer(device, node, UP, this.sourceRequestBytes[pool.source[task]], this.uplinkDelivery, task);
     pool.networkUpMs[task] = delay;
     if (delay === 0) this.servers.arrive(task);
@@ -317,7 +318,8 @@ export class FrameTraffic implements Traffic, SlotServiceEvents {
   private onDownlinkDelivered(task: number): void {
     const pool = this.pool;
     if (this.network.lastDeliveryWaitMs > 0) pool.waited[task] = 1;
-    this.onDelivered(task, this.sim.now - pool.enqueuedAt[task]);
+    pool.enqueuedAt[task] = this.sim.now - pool.enqueuedAt[task];
+    this.onDelivered(task);
   }
 
   // The errors of an arrival, out of the hot function: its size decides whether V8 inlines it.
@@ -340,32 +342,37 @@ export class FrameTraffic implements Traffic, SlotServiceEvents {
     const pool = this.pool;
     const device = pool.device[task];
     const delay = this.network.transfer(device, pool.node[task], DOWN, this.sourceResultBytes[pool.source[task]], this.downlinkDelivery, task);
-    if (delay === 0) this.onDelivered(task, delay);
-    else if (delay > 0) {
+    if (delay === 0) {
+      pool.enqueuedAt[task] = 0;
+      this.onDelivered(task);
+    } else if (delay > 0) {
       // The downlink time is carried in enqueuedAt, free once the frame has left the queue.
       pool.enqueuedAt[task] = delay;
       this.sim.scheduleKind(delay, this.deliveredKind, task);
     } else pool.enqueuedAt[task] = this.sim.now; // NaN: the network delivers it; the time is measured then.
   }
 
-  private onDelivered(task: number, downlink = this.pool.enqueuedAt[task]): void {
+  /** The answer reached the device; its downlink time is in enqueuedAt. */
+  private onDelivered(task: number): void {
     const pool = this.pool;
     const node = pool.node[task];
     const now = this.sim.now;
-    this.outstandingCount[node]--;
+    this.outstanding.remove(node);
     if (this.migration.monitored) this.migration.completed(node, now, now - pool.createdAt[task]);
-    this.complete(task, downlink);
+    this.complete(task);
   }
 
   private onLocalDone(task: number): void {
-    this.complete(task, 0);
+    this.pool.enqueuedAt[task] = 0;
+    this.complete(task);
   }
 
-  /** The answer reached the device (downlink 0 for a frame run on the device). */
-  private complete(task: number, downlink: number): void {
-    // The clock is read here, not passed (a double argument to a call V8 does not inline is boxed).
+  /** The answer reached the device; its downlink time is in enqueuedAt (0 for a frame run on the device). */
+  private complete(task: number): void {
+    // The clock and the downlink are read here, not passed (a double argument to a call V8 does not inline is boxed).
     const now = this.sim.now;
     const pool = this.pool;
+    const downlink = pool.enqueuedAt[task];
     const createdAt = pool.createdAt[task];
     const total = now - createdAt;
     const late = total > this.deadline;
@@ -373,7 +380,7 @@ export class FrameTraffic implements Traffic, SlotServiceEvents {
     if (this.recorder.measured(createdAt)) {
       const device = pool.device[task];
       if (pool.waited[task] === 1) this.waits.add(device, late);
-      this.recorder.completed(device, pool.node[task], createdAt, pool.networkUpMs[task], pool.queueingMs[task], pool.preprocessingMs[task], pool.inferenceMs[task], downlink, total, late);
+      this.recorder.completed(pool, task, late);
       if (this.taskSink !== undefined) this.report(task, downlink, total, late);
     }
     pool.release(task);
@@ -393,7 +400,7 @@ export class FrameTraffic implements Traffic, SlotServiceEvents {
   private leaveNode(task: number, count: (device: number, node: number, createdAt: number) => void): void {
     const pool = this.pool;
     const node = pool.node[task];
-    this.outstandingCount[node]--;
+    this.outstanding.remove(node);
     if (this.recorder.measured(pool.createdAt[task])) {
       count(pool.device[task], node, pool.createdAt[task]);
       if (pool.waited[task] === 1) this.waits.add(pool.device[task], false);

@@ -3,6 +3,7 @@ import { RandomStreams } from "../../../src/engine/rng.js";
 import { newStageSet, StageStats, STAGES, summarizeStageSet } from "../../../src/metrics/stage-stats.js";
 import { TimeSeriesRecorder } from "../../../src/metrics/time-series.js";
 import { COMPLETION_BATCH, CompletionBatch } from "../../../src/world/frames/completion-batch.js";
+import { TaskPool } from "../../../src/world/frames/task-pool.js";
 
 /** One completion: meter, group (-1: none kept), createdAt, its six stages in STAGES order, late. */
 interface Completion {
@@ -22,6 +23,23 @@ function completions(count: number, meters: number, groups: number): Completion[
   });
 }
 
+/** Feeds a completion as frame traffic does: its stages in a pool record, the downlink in enqueuedAt, the clock at createdAt + total. */
+function feeder(batch: CompletionBatch, clock: { now: number }): (meter: number, group: number, createdAt: number, stages: number[], late: boolean) => void {
+  const pool = new TaskPool(16);
+  return (meter, group, createdAt, stages, late) => {
+    const task = pool.allocate();
+    pool.createdAt[task] = createdAt;
+    pool.networkUpMs[task] = stages[0];
+    pool.queueingMs[task] = stages[1];
+    pool.preprocessingMs[task] = stages[2];
+    pool.inferenceMs[task] = stages[3];
+    pool.enqueuedAt[task] = stages[4];
+    clock.now = createdAt + stages[5];
+    batch.add(meter, group, pool, task, late);
+    pool.release(task);
+  };
+}
+
 describe("CompletionBatch", () => {
   // The oracle: every statistic fed one value at a time, in completion order (what NodeMeter.record did).
   it("leaves every statistic as adding each completion at once did, across batch boundaries", () => {
@@ -33,6 +51,8 @@ describe("CompletionBatch", () => {
     const directSeries = new TimeSeriesRecorder(0, 10_000, 1000);
     const directGroups = Array.from({ length: groups }, () => new StageStats());
     for (const c of list) {
+      // The total as the batch measures it: the clock at completion minus createdAt.
+      c.stages[5] = c.createdAt + c.stages[5] - c.createdAt;
       STAGES.forEach((stage, s) => {
         direct[c.meter][stage].add(c.stages[s]);
       });
@@ -43,8 +63,10 @@ describe("CompletionBatch", () => {
     const batched = Array.from({ length: meters }, () => ({ stages: newStageSet() }));
     const series = new TimeSeriesRecorder(0, 10_000, 1000);
     const groupTotals = Array.from({ length: groups }, () => new StageStats());
-    const batch = new CompletionBatch(batched, series, groupTotals);
-    for (const c of list) batch.add(c.meter, c.group, c.createdAt, c.stages[0], c.stages[1], c.stages[2], c.stages[3], c.stages[4], c.stages[5], c.late);
+    const clock = { now: 0 };
+    const batch = new CompletionBatch(batched, series, groupTotals, clock);
+    const add = feeder(batch, clock);
+    for (const c of list) add(c.meter, c.group, c.createdAt, c.stages, c.late);
     batch.flush();
 
     for (let m = 0; m < meters; m++) {
@@ -59,12 +81,14 @@ describe("CompletionBatch", () => {
 
   it("holds completions until a batch fills or flush is called", () => {
     const meter = { stages: newStageSet() };
-    const batch = new CompletionBatch([meter], new TimeSeriesRecorder(0, 1000, 1000), []);
-    for (let i = 0; i < COMPLETION_BATCH - 1; i++) batch.add(0, -1, 0, 0, 1, 0, 2, 0, 3, false);
+    const clock = { now: 0 };
+    const batch = new CompletionBatch([meter], new TimeSeriesRecorder(0, 1000, 1000), [], clock);
+    const add = feeder(batch, clock);
+    for (let i = 0; i < COMPLETION_BATCH - 1; i++) add(0, -1, 0, [0, 1, 0, 2, 0, 3], false);
     expect(meter.stages.total.count).toBe(0);
-    batch.add(0, -1, 0, 0, 1, 0, 2, 0, 3, false);
+    add(0, -1, 0, [0, 1, 0, 2, 0, 3], false);
     expect(meter.stages.total.count).toBe(COMPLETION_BATCH);
-    batch.add(0, -1, 0, 0, 1, 0, 2, 0, 5, true);
+    add(0, -1, 0, [0, 1, 0, 2, 0, 5], true);
     batch.flush();
     expect(meter.stages.total.count).toBe(COMPLETION_BATCH + 1);
     expect(meter.stages.total.summary().max).toBe(5);

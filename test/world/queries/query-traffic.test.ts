@@ -21,14 +21,14 @@ describe("query traffic on the one network", () => {
     expect(run).toThrow(/^link user <-> board: one-way delay draw -[\d.e-]+ ms is negative; truncate latency or jitter with "min"$/);
   });
 
-  it("a link's draws come from the one stream link/<device>/<node>/<up|down> (latency and jitter alike)", () => {
+  it("a link's draws come from the device's stream link/<device>/<up|down> (latency and jitter alike)", () => {
     const doc = boardAndCloud({ network: { default: { latency: "5 ms", jitter: { dist: "uniform", low: 0, high: 2 } }, requestOverheadBytes: 0 } });
     const scenario = llmScenario(doc);
     const run = simulateQueries(scenario).runs[0];
     // One query: the uplink draws once from .../up; the first and the last token draw from .../down, in that order.
     const streams = new RandomStreams(scenario.seed);
-    const up = 5 + 2 * streams.stream("link/user/board/up")();
-    const down = streams.stream("link/user/board/down");
+    const up = 5 + 2 * streams.stream("link/user/up")();
+    const down = streams.stream("link/user/down");
     const firstDown = 5 + 2 * down();
     const lastDown = 5 + 2 * down();
     expect(q(run).latency.ttft.mean).toBeCloseTo(up + 2000 + firstDown, 9);
