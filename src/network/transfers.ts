@@ -52,6 +52,9 @@ interface Transfer {
  * delivered over the new route: its latency again, then the flow. The one rule covers both
  * phases: a transfer still in its latency phase has delivered nothing, so it starts over whole.
  */
+/** The in-flight list of every wired device: always empty. */
+const NOT_WIRELESS: Transfer[] = Object.freeze([]) as unknown as Transfer[];
+
 export class SharedTransfers {
   /** What the delivery handler may read: the wait of the transfer being delivered, ms (0 when it never waited). */
   lastDeliveryWaitMs = 0;
@@ -81,13 +84,17 @@ export class SharedTransfers {
     /** The delivery handlers, by kind (Network.registerDelivery fills it). */
     private readonly handlers: readonly DeliveryHandler[],
   ) {
+    // Only wireless devices' transfers are listed, held and timed: the others share one empty list
+    // (frozen: nothing may push to it) and the columns are sized only when some device is wireless,
+    // so a million wired devices cost 8 bytes each here, not about 75 (issue 16: <= 500 B a device).
     const devices = wireless.length;
-    this.inFlight = Array.from({ length: devices }, () => []);
-    this.readyAt = new Float64Array(devices);
-    this.releaseEvent = new Float64Array(devices).fill(-1);
-    this.attached = new Uint8Array(devices);
-    this.waitedTransfers = new Float64Array(devices);
-    this.waitedMs = new Float64Array(devices);
+    const columns = wireless.includes(1) ? devices : 0;
+    this.inFlight = Array.from({ length: devices }, (_, device) => (wireless[device] === 1 ? [] : NOT_WIRELESS));
+    this.readyAt = new Float64Array(columns);
+    this.releaseEvent = new Float64Array(columns).fill(-1);
+    this.attached = new Uint8Array(columns);
+    this.waitedTransfers = new Float64Array(columns);
+    this.waitedMs = new Float64Array(columns);
     this.latencyKind = sim.registerKind((slot) => this.latencyDone(slot));
     this.releaseKind = sim.registerKind((device) => this.release(device));
   }
@@ -148,6 +155,7 @@ export class SharedTransfers {
 
   /** Transfers of the device that waited, and their total wait, ms; those held now count with their wait so far. */
   waitsOf(device: number): { transfers: number; waitMs: number } {
+    if (this.wireless[device] !== 1) return { transfers: 0, waitMs: 0 };
     const now = this.sim.now;
     let transfers = this.waitedTransfers[device];
     let waitMs = this.waitedMs[device];
