@@ -17,6 +17,24 @@ type Params = NonNullable<NetworkDocument["default"]>;
 type LinkEntry = NonNullable<NetworkDocument["links"]>[number];
 
 /**
+ * A device's vertex: its id only, the rest read from the class (a device has no position or
+ * range of its own). 32 bytes a device instead of 56: a million devices' vertices were 56 MB
+ * (issue 16: <= 500 B a device).
+ */
+class DeviceVertex implements ResolvedVertex {
+  constructor(readonly id: string) {}
+  get kind(): "device" {
+    return "device";
+  }
+  get position(): undefined {
+    return undefined;
+  }
+  get rangeM(): undefined {
+    return undefined;
+  }
+}
+
+/**
  * The one network graph of every workload family (docs/network.md). Direct links (the star
  * shorthand): in a star topology one per (device, node) pair, in a graph only the matrix cells and
  * the device-node entries of `links`; their parameters come from the `links` entry, else the
@@ -35,36 +53,43 @@ export function resolveNetwork(
   mobile: { readonly groups: readonly DeviceAt[]; readonly seed: number | string },
 ): ResolvedNetwork {
   const issuesBefore = ctx.issues.length;
-  const vertices: ResolvedVertex[] = [
-    ...devices.map((d): ResolvedVertex => ({ id: d.id, kind: "device", position: undefined, rangeM: undefined })),
-    ...nodes.map((n): ResolvedVertex => ({ id: n.id, kind: "node", position: undefined, rangeM: undefined })),
-  ];
+  const vertices: ResolvedVertex[] = devices.map((d): ResolvedVertex => new DeviceVertex(d.id));
+  for (const n of nodes) vertices.push({ id: n.id, kind: "node", position: undefined, rangeM: undefined });
   const nodeVertex = (node: number): number => devices.length + node;
   // Which vertices an id names: a device or a device group's members, a node, another vertex.
   // A node id equal to a device id is refused with the nodes; the lookups stay apart so that
   // mistake is reported once, there, and not again here.
   // A name of one device holds its index, of several a list: no Set, list or array per device, which
   // at a million devices were a few hundred MB of garbage and drove the resolver's peak RSS (issue 16).
-  const deviceNamed = new Map<string, number | number[]>();
-  const name = (key: string, device: number): void => {
-    const named = deviceNamed.get(key);
-    if (named === undefined) deviceNamed.set(key, device);
-    else if (typeof named === "number") deviceNamed.set(key, [named, device]);
-    else named.push(device);
+  // Built at its first use: the star shorthand names no device, and at a million devices the map
+  // alone was 50 MB of garbage at the resolver's peak (issue 16).
+  let deviceNamedMap: Map<string, number | number[]> | undefined;
+  const deviceNamed = (): Map<string, number | number[]> => {
+    if (deviceNamedMap !== undefined) return deviceNamedMap;
+    const named = new Map<string, number | number[]>();
+    const name = (key: string, device: number): void => {
+      const found = named.get(key);
+      if (found === undefined) named.set(key, device);
+      else if (typeof found === "number") named.set(key, [found, device]);
+      else found.push(device);
+    };
+    for (let i = 0; i < devices.length; i++) {
+      const d = devices[i];
+      name(d.id, d.index);
+      if (d.group !== d.id) name(d.group, d.index);
+    }
+    deviceNamedMap = named;
+    return named;
   };
   const devicesNamed = (id: string): number[] | undefined => {
-    const named = deviceNamed.get(id);
+    const named = deviceNamed().get(id);
     return typeof named === "number" ? [named] : named;
   };
-  for (const d of devices) {
-    name(d.id, d.index);
-    if (d.group !== d.id) name(d.group, d.index);
-  }
   const nodeNamed = new Map(nodes.map((n) => [n.id, nodeVertex(n.index)]));
   const otherNamed = new Map<string, number>();
   const vertexEntry: number[] = vertices.map(() => -1);
   (network.vertices ?? []).forEach((v, i) => {
-    if (deviceNamed.has(v.id) || nodeNamed.has(v.id) || otherNamed.has(v.id)) {
+    if (deviceNamed().has(v.id) || nodeNamed.has(v.id) || otherNamed.has(v.id)) {
       ctx.fail(`network.vertices[${i}].id`, v.id, "an id no device, device group, node or other vertex has");
       return;
     }
@@ -75,9 +100,16 @@ export function resolveNetwork(
   // Devices that move reach the graph by radio only (their access link follows their access point).
   const movingGroups = new Set(mobile.groups.filter((g) => g.doc.mobility !== undefined).map((g) => g.doc.id));
   const moving = (deviceIndex: number): boolean => movingGroups.has(devices[deviceIndex].group);
-  const wiredGroups = [...new Set(devices.filter((d) => !moving(d.index)).map((d) => d.group))];
-  const byRadio = (id: string): string =>
-    `a wired device (group) here: ${id} moves (mobility) and reaches the network by radio, through the access point it is attached to${wiredGroups.length > 0 ? `; ${suggestName(id, wiredGroups)}` : ""}`;
+  // Listed only for a message: two arrays of every device otherwise (issue 16).
+  const wiredGroups = (): string[] => {
+    const groups = new Set<string>();
+    for (let i = 0; i < devices.length; i++) if (!moving(devices[i].index)) groups.add(devices[i].group);
+    return [...groups];
+  };
+  const byRadio = (id: string): string => {
+    const wired = wiredGroups();
+    return `a wired device (group) here: ${id} moves (mobility) and reaches the network by radio, through the access point it is attached to${wired.length > 0 ? `; ${suggestName(id, wired)}` : ""}`;
+  };
   /** The vertices of a link end; `between: [device, node]` is read in that order first, as the star did. */
   const lookup = (id: string, k: number): number[] | undefined => {
     const node = nodeNamed.get(id);
@@ -91,7 +123,7 @@ export function resolveNetwork(
   const isDevice = (v: number): boolean => v < devices.length;
   const isNode = (v: number): boolean => v >= devices.length && v < devices.length + nodes.length;
   // Every name listed only when a suggestion is needed (a million devices' ids otherwise).
-  const known = (typed: string): string => suggestName(typed, [...deviceNamed.keys(), ...nodeNamed.keys(), ...otherNamed.keys()]);
+  const known = (typed: string): string => suggestName(typed, [...deviceNamed().keys(), ...nodeNamed.keys(), ...otherNamed.keys()]);
 
   const params = new LinkParameters(network.default ?? {}, ctx);
   const links: ResolvedNetworkLink[] = [];
