@@ -110,9 +110,11 @@ export class Simulator {
   cancel(handle: EventHandle): boolean {
     const kind = this.queue.kindOfHandle(handle);
     if (kind === CANCELLED_KIND) return false;
+    // A registered kind's argument is the model's: only a closure's slot needs releasing.
+    if (kind !== CLOSURE_KIND) return this.queue.cancel(handle);
     const arg = this.queue.argOfHandle(handle);
     const cancelled = this.queue.cancel(handle);
-    if (cancelled && kind === CLOSURE_KIND) this.releaseClosure(arg);
+    if (cancelled) this.releaseClosure(arg);
     return cancelled;
   }
 

@@ -35,6 +35,30 @@ describe("EventQueue", () => {
     expect(queue.pop()).toBe(-1);
   });
 
+  it("handles past 2^31 (a slot reused over a thousand times) still cancel their own event only", () => {
+    for (const kind of ["heap", "calendar"] as const) {
+      const sim = new Simulator(16, kind);
+      const ran: number[] = [];
+      const record = sim.registerKind((arg) => ran.push(arg));
+      // One slot, reused: its generation passes 2^31 / 2^22 = 512, so its handles stop being small integers.
+      let stale = -1;
+      for (let i = 0; i < 1500; i++) {
+        stale = sim.scheduleKind(1, record, i);
+        sim.run();
+      }
+      const live = sim.scheduleKind(1, record, 7);
+      expect(live).toBeGreaterThan(2 ** 31);
+      expect(sim.cancel(stale)).toBe(false);
+      const other = sim.scheduleKind(2, record, 8);
+      expect(sim.cancel(live)).toBe(true);
+      expect(sim.cancel(live)).toBe(false);
+      ran.length = 0;
+      sim.run();
+      expect(ran).toEqual([8]);
+      expect(sim.cancel(other)).toBe(false);
+    }
+  });
+
   it("interleaved pushes and pops match a sorted reference", () => {
     const queue = new EventQueue(16);
     const rng = seedrandom.alea("interleaved");

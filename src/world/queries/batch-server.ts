@@ -73,6 +73,13 @@ export class BatchServer {
   /** Tokens of one query in each phase since the last update; set by `step`. */
   private prefillStep = 0;
   private decodeStep = 0;
+  /**
+   * The same rates and steps indexed by a query's `decoding` flag (0 prefill, 1 decode): the loops
+   * over the batch read them without a branch on the flag, which mixes phases at random in a
+   * cloud endpoint's batch (a mispredicted branch per query and pass). Filled with the fields above.
+   */
+  private readonly rateOf = new Float64Array(2);
+  private readonly stepOf = new Float64Array(2);
   private readonly unitId: number;
   private readonly told: ServerJob[] = [];
   private readonly prefilled: boolean[] = [];
@@ -225,23 +232,24 @@ export class BatchServer {
     if (spec.independentStreams) {
       this.prefillRate = prefill;
       this.decodeRate = decode;
-      return;
+    } else {
+      const b = this.active.length;
+      if (b === 0) return;
+      this.prefillRate = (prefill * spec.prefillSpeedup[Math.min(b, spec.prefillSpeedup.length) - 1]) / b;
+      this.decodeRate = (decode * spec.decodeSpeedup[Math.min(b, spec.decodeSpeedup.length) - 1]) / b;
     }
-    const b = this.active.length;
-    if (b === 0) return;
-    this.prefillRate = (prefill * spec.prefillSpeedup[Math.min(b, spec.prefillSpeedup.length) - 1]) / b;
-    this.decodeRate = (decode * spec.decodeSpeedup[Math.min(b, spec.decodeSpeedup.length) - 1]) / b;
+    this.rateOf[0] = this.prefillRate;
+    this.rateOf[1] = this.decodeRate;
   }
 
   /** Brings every active query's remaining work up to now at the rates of the batch (and speed) as it was. */
   private advance(): void {
     this.step();
-    const prefillStep = this.prefillStep;
-    const decodeStep = this.decodeStep;
+    const stepOf = this.stepOf;
     const decoding = this.decoding;
     const remaining = this.remaining;
     const b = this.active.length;
-    for (let i = 0; i < b; i++) remaining[i] -= decoding[i] === 1 ? decodeStep : prefillStep;
+    for (let i = 0; i < b; i++) remaining[i] -= stepOf[decoding[i]];
   }
 
   /**
@@ -258,6 +266,8 @@ export class BatchServer {
       this.prefillStep = this.prefillRate * dt;
       this.decodeStep = this.decodeRate * dt;
     }
+    this.stepOf[0] = this.prefillStep;
+    this.stepOf[1] = this.decodeStep;
     this.accumulate(now);
     this.lastUpdate = now;
   }
@@ -327,13 +337,12 @@ export class BatchServer {
     this.updateRates();
     const decoding = this.decoding;
     const remaining = this.remaining;
-    const prefillRate = this.prefillRate;
-    const decodeRate = this.decodeRate;
+    const rateOf = this.rateOf;
     const b = this.active.length;
     let best = this.bestMs;
     let target = this.nextTarget;
     for (let i = from; i < b; i++) {
-      const t = Math.max(0, remaining[i]) / (decoding[i] === 1 ? decodeRate : prefillRate);
+      const t = Math.max(0, remaining[i]) / rateOf[decoding[i]];
       // Strictly less: on a tie the query that joined the batch first finishes first.
       if (t < best) {
         best = t;
@@ -348,20 +357,18 @@ export class BatchServer {
   private advanceAndScan(): void {
     this.step();
     this.updateRates();
-    const prefillStep = this.prefillStep;
-    const decodeStep = this.decodeStep;
-    const prefillRate = this.prefillRate;
-    const decodeRate = this.decodeRate;
+    const stepOf = this.stepOf;
+    const rateOf = this.rateOf;
     const decoding = this.decoding;
     const remaining = this.remaining;
     const b = this.active.length;
     let best = Infinity;
     let target = -1;
     for (let i = 0; i < b; i++) {
-      const decodes = decoding[i] === 1;
-      const left = remaining[i] - (decodes ? decodeStep : prefillStep);
+      const phase = decoding[i];
+      const left = remaining[i] - stepOf[phase];
       remaining[i] = left;
-      const t = Math.max(0, left) / (decodes ? decodeRate : prefillRate);
+      const t = Math.max(0, left) / rateOf[phase];
       if (t < best) {
         best = t;
         target = i;
@@ -375,13 +382,12 @@ export class BatchServer {
     this.nextEvent = undefined;
     // advance() and the compaction below in one pass: the same subtractions, then the target's phase is over.
     this.step();
-    const prefillStep = this.prefillStep;
-    const decodeStep = this.decodeStep;
+    const stepOf = this.stepOf;
     const target = this.nextTarget;
     // This pass also finds the earliest next phase end at the rates now, valid when they hold after
     // the batch changes: always for independent streams, else when the batch keeps its size.
     this.updateRates();
-    const prefillRate = this.prefillRate;
+    const rateOf = this.rateOf;
     const decodeRate = this.decodeRate;
     let best = Infinity;
     let next = -1;
@@ -401,14 +407,15 @@ export class BatchServer {
     const b = active.length;
     for (let i = 0; i < b; i++) {
       const job = active[i];
-      const left = i === target ? 0 : remaining[i] - (decoding[i] === 1 ? decodeStep : prefillStep);
+      const phase = decoding[i];
+      const left = i === target ? 0 : remaining[i] - stepOf[phase];
       if (left > TOKEN_EPSILON) {
         if (kept !== i) {
           active[kept] = job;
-          decoding[kept] = decoding[i];
+          decoding[kept] = phase;
         }
         // left > 0 here: the same double as reschedule's max(0, left) / rate.
-        const t = left / (decoding[i] === 1 ? decodeRate : prefillRate);
+        const t = left / rateOf[phase];
         if (t < best) {
           best = t;
           next = kept;
