@@ -34,8 +34,8 @@ export class CalendarQueue extends EventSlots implements PendingEvents {
   /** Events in the lists (a cancelled one leaves at once). */
   private stored = 0;
 
-  /** Per list: its head at 2 x list and its tail at 2 x list + 1 (one cache line for a push's two reads; -1 empty). */
-  private ends: Int32Array = new Int32Array(0);
+  private heads: Int32Array = new Int32Array(0);
+  private tails: Int32Array = new Int32Array(0);
   private bucketCount = 0;
   private mask = 0;
   private width = 1;
@@ -78,15 +78,15 @@ export class CalendarQueue extends EventSlots implements PendingEvents {
     if (slot < 0) return false;
     const list = Math.floor(this.time[slot] / this.width) & this.mask;
     let previous = -1;
-    let current = this.ends[list << 1];
+    let current = this.heads[list];
     while (current !== slot) {
       previous = current;
       current = this.next[current];
     }
     const following = this.next[slot];
-    if (previous < 0) this.ends[list << 1] = following;
+    if (previous < 0) this.heads[list] = following;
     else this.next[previous] = following;
-    if (this.ends[(list << 1) | 1] === slot) this.ends[(list << 1) | 1] = previous;
+    if (this.tails[list] === slot) this.tails[list] = previous;
     this.stored--;
     this.liveCount--;
     this.releaseSlot(slot);
@@ -126,12 +126,12 @@ export class CalendarQueue extends EventSlots implements PendingEvents {
 
   /** Scans one year of buckets from the current one; falls back to a direct search of the heads. */
   private scanYear(): number {
-    const ends = this.ends;
+    const heads = this.heads;
     const time = this.time;
     const width = this.width;
     let bucket = this.currentBucket;
     for (let step = 0; step < this.bucketCount; step++, bucket++) {
-      const head = ends[(bucket & this.mask) << 1];
+      const head = heads[bucket & this.mask];
       if (head >= 0 && Math.floor(time[head] / width) <= bucket) {
         this.currentBucket = bucket;
         return head;
@@ -141,7 +141,7 @@ export class CalendarQueue extends EventSlots implements PendingEvents {
     this.overruns++;
     let best = -1;
     for (let list = 0; list < this.bucketCount; list++) {
-      const head = ends[list << 1];
+      const head = heads[list];
       if (head >= 0 && (best < 0 || this.before(head, best))) best = head;
     }
     this.currentBucket = Math.floor(time[best] / width);
@@ -151,8 +151,8 @@ export class CalendarQueue extends EventSlots implements PendingEvents {
   private removeHead(slot: number): void {
     const list = this.currentBucket & this.mask;
     const following = this.next[slot];
-    this.ends[list << 1] = following;
-    if (following < 0) this.ends[(list << 1) | 1] = -1;
+    this.heads[list] = following;
+    if (following < 0) this.tails[list] = -1;
     this.lastTime = this.time[slot];
     this.stored--;
     this.releaseSlot(slot);
@@ -188,27 +188,27 @@ export class CalendarQueue extends EventSlots implements PendingEvents {
 
   /** Links `slot` into the list of bucket number `bucket` (floor(time / width), computed once by the caller). */
   private insert(slot: number, bucket: number): void {
-    const head = (bucket & this.mask) << 1;
-    const tail = this.ends[head | 1];
+    const list = bucket & this.mask;
+    const tail = this.tails[list];
     this.next[slot] = -1;
     if (tail < 0) {
-      this.ends[head] = slot;
-      this.ends[head | 1] = slot;
+      this.heads[list] = slot;
+      this.tails[list] = slot;
       return;
     }
     if (!this.before(slot, tail)) {
       this.next[tail] = slot;
-      this.ends[head | 1] = slot;
+      this.tails[list] = slot;
       return;
     }
     let previous = -1;
-    let current = this.ends[head];
+    let current = this.heads[list];
     while (current >= 0 && !this.before(slot, current)) {
       previous = current;
       current = this.next[current];
     }
     this.next[slot] = current;
-    if (previous < 0) this.ends[head] = slot;
+    if (previous < 0) this.heads[list] = slot;
     else this.next[previous] = slot;
   }
 
@@ -216,7 +216,8 @@ export class CalendarQueue extends EventSlots implements PendingEvents {
     this.bucketCount = count;
     this.mask = count - 1;
     this.width = width;
-    this.ends = new Int32Array(count * 2).fill(-1);
+    this.heads = new Int32Array(count).fill(-1);
+    this.tails = new Int32Array(count).fill(-1);
     this.currentBucket = Math.floor(this.lastTime / width);
   }
 
@@ -224,7 +225,7 @@ export class CalendarQueue extends EventSlots implements PendingEvents {
   private resize(count: number): void {
     const slots: number[] = [];
     for (let list = 0; list < this.bucketCount; list++) {
-      for (let slot = this.ends[list << 1]; slot >= 0; slot = this.next[slot]) slots.push(slot);
+      for (let slot = this.heads[list]; slot >= 0; slot = this.next[slot]) slots.push(slot);
     }
     slots.sort((a, b) => this.time[a] - this.time[b] || this.seq[a] - this.seq[b]);
     this.setBuckets(count, this.estimateWidth(slots));
