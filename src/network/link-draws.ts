@@ -40,10 +40,12 @@ export class LinkDraws {
   readonly directModel: Int32Array;
   readonly directPropagationMs: Float64Array;
   /**
-   * Per (device << 1 | direction): the stream of the device's direct links, `link/<device>/<up|down>`,
-   * or -1 before first use. One stream per device and direction (issue 16), not per (device, node,
-   * direction): a device reaching 65 of 100 nodes seeded 130 streams for a draw or two each, and
-   * its memory grew with the nodes it reached.
+   * Per device: the stream of the device's direct links up, `link/<device>/up`, or -1 before first
+   * use; `link/<device>/down` is the next one. One stream per device and direction (issue 16), not
+   * per (device, node, direction): a device reaching 65 of 100 nodes seeded 130 streams for a draw
+   * or two each, and its memory grew with the nodes it reached. The two are created together so
+   * that their states share a cache line (a request draws both; a stream's draws depend on its
+   * name only, never on when it was created).
    */
   readonly deviceStream: Int32Array;
 
@@ -57,7 +59,7 @@ export class LinkDraws {
     this.linkStreams = streams.table();
     this.linkModel = new Int32Array(links.length);
     this.propagationMs = Float64Array.from(links, (link) => link.propagationMs);
-    this.deviceStream = new Int32Array(devices.length * 2).fill(-1);
+    this.deviceStream = new Int32Array(devices.length).fill(-1);
     const models = new Map<ResolvedLink, number>();
     const modelOf = (p: ResolvedLink): number => {
       let model = models.get(p);
@@ -97,14 +99,16 @@ export class LinkDraws {
    * (ResolvedNetwork.direct) or as link objects alike.
    */
   directStream(device: number, direction: number): number {
-    const stream = this.deviceStream[(device << 1) | direction];
-    return stream >= 0 ? stream : this.addDirectStream(device, direction);
+    const up = this.deviceStream[device];
+    return (up >= 0 ? up : this.addDirectStreams(device)) + direction;
   }
 
-  private addDirectStream(device: number, direction: number): number {
-    const stream = this.linkStreams.add(`link/${this.devices[device].id}/${direction === 0 ? "up" : "down"}`);
-    this.deviceStream[(device << 1) | direction] = stream;
-    return stream;
+  private addDirectStreams(device: number): number {
+    const id = this.devices[device].id;
+    const up = this.linkStreams.add(`link/${id}/up`);
+    this.linkStreams.add(`link/${id}/down`);
+    this.deviceStream[device] = up;
+    return up;
   }
 
   /** One link's latency + jitter (+ propagation) draw from the link's own stream; index = (link << 1) | 0 crossed forward (from -> to), | 1 back. */
