@@ -43,6 +43,12 @@ const SLOW_TESTS = [
   "test/scenario/shared-uplink.test.ts",
   "test/world/mobility-handover.test.ts",
   "test/run/work-estimate.test.ts",
+  // Measures live memory of resolved worlds at 200-1,200 devices x 100 nodes (~3.5 s).
+  "test/run/work-estimate-memory.test.ts",
+  // Fits distributions to samples of thousands (~5 s).
+  "test/fit/fit.test.ts",
+  // Renders whole reports to disk (~3.5 s).
+  "test/report/write-report.test.ts",
   // Two statistical runs of about 200,000 frames on a shared uplink (~6 s).
   "test/world/shared-links.test.ts",
   // Statistical DAG runs (Jackson's tandem with 300,000 jobs, Erlang C): ~2 s of the unit subset's minute.
