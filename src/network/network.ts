@@ -81,8 +81,6 @@ export class Network {
    * pair they cost about 45 bytes, 4.5 kB per device at 100 nodes).
    */
   private readonly directRowOf: Int32Array | undefined;
-  /** Every device's direct links are row 0 (a star of one device kind): the hot path reads no per-device row (a cache miss at 10,000 devices). */
-  private readonly oneDirectRow: boolean;
   private readonly directModel: Int32Array;
   private readonly directPropagationMs: Float64Array;
   /** Degradations (faults) in force, per (device, node), sparse (pair-degradations.ts). */
@@ -118,7 +116,6 @@ export class Network {
     this.linkModels = this.draws.linkModels;
     this.propagationMs = this.draws.propagationMs;
     this.directRowOf = direct?.rowOf;
-    this.oneDirectRow = direct?.rows.length === 1;
     this.directModel = this.draws.directModel;
     this.directPropagationMs = this.draws.directPropagationMs;
     this.pairRoutes = new Array<PairRoute | undefined>(pairs).fill(undefined);
@@ -280,7 +277,7 @@ export class Network {
 
   /** The star's one direct link, written out over typed arrays: the hot path of every star run, and the same draws as when its links were objects. */
   private directTransfer(device: number, node: number, direction: Direction, bytes: number): number {
-    const cell = (this.oneDirectRow ? 0 : (this.directRowOf as Int32Array)[device] * this.nodeCount) + node;
+    const cell = (this.directRowOf as Int32Array)[device] * this.nodeCount + node;
     const model = this.linkModels[this.directModel[cell]];
     const propagation = this.directPropagationMs[cell];
     const degradation = this.degradations.entryOf(device * this.nodeCount + node);

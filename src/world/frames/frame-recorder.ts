@@ -25,8 +25,6 @@ export class FrameRecorder {
   readonly series: TimeSeriesRecorder;
   private readonly counts: JobTally = newJobTally();
   private readonly groupOfDevice: Int32Array;
-  /** One group has frame workloads: every frame's group is 0, read from no per-device entry (a cache miss at 10,000 devices). */
-  private readonly oneGroup: boolean;
   private readonly groupCounts: JobTally[] = [];
   private readonly groupTotals: StageStats[] = [];
   private readonly groupNames: string[] = [];
@@ -64,14 +62,8 @@ export class FrameRecorder {
       this.groupDevices[group]++;
       this.groupOfDevice[device.index] = group;
     }
-    this.oneGroup = this.groupNames.length === 1;
     // The local meter is the last: completed() passes it as meters.length.
     this.batch = new CompletionBatch([...this.meters, this.localMeter], this.series, this.groupTotals, clock);
-  }
-
-  /** The group of a device with a frame workload. */
-  private groupOf(device: number): number {
-    return this.oneGroup ? 0 : this.groupOfDevice[device];
   }
 
   /** True for a job created in the measurement window. */
@@ -82,7 +74,7 @@ export class FrameRecorder {
   generated(device: number, createdAt: number): void {
     if (!this.measured(createdAt)) return;
     this.counts.generated++;
-    this.groupCounts[this.groupOf(device)].generated++;
+    this.groupCounts[this.groupOfDevice[device]].generated++;
   }
 
   /** Frame `task` of the pool completed now (node -1: run on its device); its downlink in `enqueuedAt` (CompletionBatch.add). */
@@ -92,7 +84,7 @@ export class FrameRecorder {
     const meter = node < 0 ? this.localMeter : this.meters[node];
     meter.served++;
     this.counts.completed++;
-    const group = this.groupOf(device);
+    const group = this.groupOfDevice[device];
     this.groupCounts[group].completed++;
     if (late) {
       meter.late++;
@@ -107,14 +99,14 @@ export class FrameRecorder {
   /** The policy chose not to run the frame (measured frames only). */
   dropped(device: number, createdAt: number): void {
     this.counts.dropped++;
-    this.groupCounts[this.groupOf(device)].dropped++;
+    this.groupCounts[this.groupOfDevice[device]].dropped++;
     this.series.recordDropped(createdAt);
   }
 
   /** A node's full queues turned the frame away (measured frames only). */
   refused(device: number, node: number, createdAt: number): void {
     this.counts.refused++;
-    this.groupCounts[this.groupOf(device)].refused++;
+    this.groupCounts[this.groupOfDevice[device]].refused++;
     this.meters[node].refused++;
     this.series.recordRefused(createdAt);
   }
@@ -122,14 +114,14 @@ export class FrameRecorder {
   /** Lost to a crash of its node (measured frames only). */
   lost(device: number, node: number, createdAt: number): void {
     this.counts.lost++;
-    this.groupCounts[this.groupOf(device)].lost++;
+    this.groupCounts[this.groupOfDevice[device]].lost++;
     this.meters[node].lost++;
     this.series.recordLost(createdAt);
   }
 
   /** Still in flight at the end of the run (measured frames only). */
   unfinished(device: number, createdAt: number, endMs: number, deadlineMs: number): void {
-    const group = this.groupCounts[this.groupOf(device)];
+    const group = this.groupCounts[this.groupOfDevice[device]];
     this.counts.unfinished++;
     group.unfinished++;
     // A backlog must not flatter an overloaded run: frames in flight past the deadline are violations already.

@@ -34,13 +34,6 @@ export class FrameSources {
   private readonly arrivalSamplers: Sampler[];
   private readonly arrivalStream: Int32Array;
   private readonly arrivalStreams: StreamTable;
-  /**
-   * The one sampler of every source when each draws from the table at its own index (stream i is
-   * source i: the common case, one stateless interarrival law), else undefined: drawGap then reads
-   * no per-source entry besides the stream's state (at 10,000 sources each per-source array read
-   * is a cache miss, issue 16).
-   */
-  private readonly sharedSampler: Sampler | undefined;
 
   constructor(scenario: ResolvedScenario, streams: RandomStreams) {
     this.devices = scenario.devices;
@@ -78,9 +71,6 @@ export class FrameSources {
     this.model = Array.from({ length: count }, (_, index) => this.workload(index).model);
     const shared = new Map<CompiledDistribution, Sampler>();
     this.arrivalSamplers = Array.from({ length: count }, (_, index) => this.arrivalSampler(index, this.workload(index), streams, shared));
-    const first = this.arrivalSamplers[0];
-    const sharedByAll = count > 0 && this.arrivalSamplers.every((sampler, index) => sampler === first && this.arrivalStream[index] === index);
-    this.sharedSampler = sharedByAll ? first : undefined;
     this.jitter = Array.from({ length: count }, (_, index) => {
       const jitter = this.workload(index).jitter;
       return jitter === undefined ? undefined : jitter.bind(streams.stream(`${this.streamPrefix(index)}/jitter`));
@@ -127,11 +117,6 @@ export class FrameSources {
 
   /** The source's next gap from its own arrivals stream. */
   drawGap(source: number): number {
-    const shared = this.sharedSampler;
-    if (shared !== undefined) {
-      this.arrivalStreams.select(source);
-      return shared();
-    }
     const stream = this.arrivalStream[source];
     if (stream >= 0) this.arrivalStreams.select(stream);
     return this.arrivalSamplers[source]();

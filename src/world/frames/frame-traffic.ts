@@ -61,8 +61,6 @@ export class FrameTraffic implements Traffic, SlotServiceEvents {
   private readonly sources: FrameSources;
   private readonly nextArrival: Float64Array;
   private readonly jitterSamplers: (Sampler | undefined)[];
-  /** Some source has a capture jitter: without one, an arrival reads no per-source sampler entry. */
-  private readonly anyJitter: boolean;
   // Per source, what every arrival and delivery reads (FrameSources' flat arrays, held here as the hot path reads them).
   private readonly sourceDevice: Int32Array;
   private readonly sourceModel: string[];
@@ -113,7 +111,6 @@ export class FrameTraffic implements Traffic, SlotServiceEvents {
     this.pool = new TaskPool(Math.min(Math.max(1024, scenario.devices.length * 4), POOL_PRESIZE_MAX));
     this.nextArrival = new Float64Array(sources.count);
     this.jitterSamplers = sources.jitter;
-    this.anyJitter = sources.jitter.some((jitter) => jitter !== undefined);
     this.sourceDevice = sources.device;
     this.sourceModel = sources.model;
     this.sourceFrameSizePx = sources.frameSizePx;
@@ -204,7 +201,7 @@ export class FrameTraffic implements Traffic, SlotServiceEvents {
     const nominal = this.nextArrival[source];
     if (nominal >= this.endOfArrivals) return;
     let time = nominal;
-    const jitter = this.anyJitter ? this.jitterSamplers[source] : undefined;
+    const jitter = this.jitterSamplers[source];
     if (jitter !== undefined) {
       const period = this.sourcePeriodMs[source];
       const draw = jitter();
