@@ -1,6 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { BENCH_MODELS } from "./models.js";
+import { BENCH_USAGE, parseBenchArgs } from "./bench-args.js";
 import { measureFit } from "./fit-throughput.js";
 import { parseStartupPairs, runStartup } from "./startup.js";
 import { measureSweep, SWEEP_BENCH_FILE, SWEEP_BENCH_WORKERS, type SweepThroughput } from "./sweep-throughput.js";
@@ -13,17 +14,25 @@ import { formatLongRun, measureLongRun } from "./long-run.js";
  * time covers the whole process, start-up included, as the benchmark definition asks.
  */
 const args = process.argv.slice(2);
-const asJson = args.includes("--json");
 /** `npm run bench -- --vs-reference [model ...] [--pairs N]` runs only the comparison with the hand-written loops (vs-reference.ts). */
 const vsReference = args.includes("--vs-reference");
-if (vsReference) {
-  const options = parseVsReferenceArgs(args);
-  if ("error" in options) {
-    process.stderr.write(`${options.error}\n`);
-    process.exitCode = 2;
-  } else process.exitCode = runVsReference(options);
+const parsed = vsReference
+  ? parseVsReferenceArgs(args)
+  : parseBenchArgs(
+      args,
+      BENCH_MODELS.map((m) => m.name),
+    );
+if ("error" in parsed) {
+  process.stderr.write(`${parsed.error}\n`);
+  process.exit(2);
 }
-const selected = args.filter((arg) => !arg.startsWith("--"));
+if ("help" in parsed && parsed.help) {
+  process.stdout.write(`${BENCH_USAGE}\n`);
+  process.exit(0);
+}
+if ("pairs" in parsed) process.exitCode = runVsReference(parsed);
+const asJson = parsed.json;
+const selected = "names" in parsed ? parsed.names : [];
 const models = vsReference ? [] : selected.length > 0 ? BENCH_MODELS.filter((m) => selected.includes(m.name)) : BENCH_MODELS;
 /** `npm run bench -- sweep` runs only the sweep throughput; with no names, everything runs. */
 const runSweepBench = !vsReference && (selected.length === 0 || selected.includes("sweep"));
@@ -35,6 +44,12 @@ const runStartupBench = !vsReference && (selected.length === 0 || selected.inclu
 const runScaleBench = !vsReference && (selected.length === 0 || selected.includes("scale"));
 /** `npm run bench -- long-run`: a simulated week with flat memory (long-run.ts); an hour or more, so only when named. */
 const runLongRunBench = !vsReference && selected.includes("long-run");
+/** Checked with the rest before anything runs: a wrong `--pairs` must not wait for the models. */
+const startupPairs = runStartupBench ? parseStartupPairs(args) : 0;
+if (typeof startupPairs !== "number") {
+  process.stderr.write(`${startupPairs.error}\n`);
+  process.exit(2);
+}
 const script = fileURLToPath(new URL("./bench-one.js", import.meta.url));
 
 interface Line {
@@ -136,13 +151,7 @@ if (runSweepBench) {
   }
 }
 
-if (runStartupBench) {
-  const pairs = parseStartupPairs(args);
-  if (typeof pairs !== "number") {
-    process.stderr.write(`${pairs.error}\n`);
-    process.exitCode = 2;
-  } else if (runStartup(pairs, asJson) !== 0) process.exitCode = 1;
-}
+if (runStartupBench && runStartup(startupPairs, asJson) !== 0) process.exitCode = 1;
 
 if (runScaleBench) {
   try {
