@@ -100,7 +100,8 @@ const shared = {
   target: "node20",
   // Node 20's V8 has both; esbuild would otherwise rewrite the regular expression literals of
   // yargs' string-width into `new RegExp(...)` calls, which compile at load (the `\p{RGI_Emoji}`
-  // one alone took 30 ms of every start), where a literal compiles on its first use.
+  // one alone took 30 ms of every start), where a literal is compiled on its first match (it is
+  // still parsed where it is evaluated: lazyStringWidth moves string-width's out of its top level).
   supported: { "regexp-unicode-property-escapes": true, "regexp-set-notation": true },
   external: EXTERNAL,
   sourcemap: "linked",
