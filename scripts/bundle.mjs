@@ -24,20 +24,35 @@ const EXTERNAL = ["@resvg/resvg-js", "pdfkit", "svg-to-pdfkit", "subset-font", "
 const CHUNK_FILE = /-[A-Z0-9]{8}\.js(\.map)?$/;
 
 /**
- * yargs' string-width (and cliui's and wrap-ansi's copies) builds an `Intl.Segmenter` at load
- * (loading ICU's break-iterator data, 10-15 ms), which a run never uses: widths are measured only
- * to lay out help text. This builds it on first use instead; the build fails if a new version of
- * the package no longer has the line, rather than silently keeping the cost.
+ * yargs' string-width (and cliui's and wrap-ansi's copies) builds at load what only measuring a
+ * width uses, which a run never does (widths only lay out help text): an `Intl.Segmenter` (loading
+ * ICU's break-iterator data, 10-15 ms) and regular expressions of Unicode properties
+ * (`/[^\p{Default_Ignorable_Code_Point}\p{Control}...]/v`, `/^\p{RGI_Emoji}$/v`: V8 parses a literal,
+ * building its character sets from ICU's property data, where the code that holds it first runs:
+ * 5-10 ms of every start). This builds each on first use instead; the build fails if a new version
+ * of the package no longer has the segmenter line or any such expression, rather than silently
+ * keeping the cost.
  */
 const SEGMENTER_LINE = "const segmenter = new Intl.Segmenter();";
-const lazySegmenter = {
-  name: "lazy-string-width-segmenter",
+/** A top-level `const name = /literal/flags;` (no `/` inside the literal, as in string-width). */
+const REGEX_DECLARATION = /^const (\w+) = (\/[^/\n]+\/[a-z]*);$/gm;
+const lazyStringWidth = {
+  name: "lazy-string-width",
   setup(bundle) {
     bundle.onLoad({ filter: /[\\/]node_modules[\\/](.+[\\/]node_modules[\\/])?string-width[\\/]index\.js$/ }, async ({ path }) => {
       const source = await readFile(path, "utf8");
       if (source.split(SEGMENTER_LINE).length !== 2) throw new Error(`${path}: expected one "${SEGMENTER_LINE}" to make lazy`);
-      const lazy = "let segmenterOnUse; const segmenter = { segment: (text) => (segmenterOnUse ??= new Intl.Segmenter()).segment(text) };";
-      return { contents: source.replace(SEGMENTER_LINE, lazy), loader: "js" };
+      let lazy = source.replace(SEGMENTER_LINE, "let segmenterOnUse; const segmenter = { segment: (text) => (segmenterOnUse ??= new Intl.Segmenter()).segment(text) };");
+      const properties = [...source.matchAll(REGEX_DECLARATION)].filter(([, , literal]) => literal.includes("\\p{"));
+      if (properties.length === 0) throw new Error(`${path}: expected a top-level regular expression of Unicode properties to make lazy`);
+      for (const [line, name, literal] of properties) {
+        // Every mention of the name reads the expression through its builder (one object, built once).
+        const [before, after] = lazy.split(line);
+        const mention = new RegExp(`(?<![\\w$.])${name}(?![\\w$])`, "g");
+        const uses = (text) => text.replace(mention, `${name}OnFirstUse()`);
+        lazy = `${uses(before)}let ${name}OnUse; const ${name}OnFirstUse = () => (${name}OnUse ??= ${literal});${uses(after)}`;
+      }
+      return { contents: lazy, loader: "js" };
     });
   },
 };
@@ -61,13 +76,32 @@ const noGuessedVersion = {
   },
 };
 
+/**
+ * src/version.ts finds the package's version by resolving the package's own name and requiring its
+ * package.json (2-3 ms at every start: the resolution through "exports", the JSON loader). The
+ * bundles are built from this package.json, so they carry its version as a constant; the build
+ * fails if the module no longer exports SIMULATOR_VERSION.
+ */
+const VERSION_MODULE = resolve("src/version.ts");
+const builtVersion = {
+  name: "built-version",
+  setup(bundle) {
+    bundle.onLoad({ filter: /[\\/]src[\\/]version\.ts$/ }, async ({ path }) => {
+      if (path !== VERSION_MODULE || !(await readFile(path, "utf8")).includes("export const SIMULATOR_VERSION")) throw new Error(`${path}: expected src/version.ts exporting SIMULATOR_VERSION`);
+      const { version } = JSON.parse(await readFile("package.json", "utf8"));
+      return { contents: `export const SIMULATOR_VERSION: string = ${JSON.stringify(version)};`, loader: "ts" };
+    });
+  },
+};
+
 const shared = {
   bundle: true,
   platform: "node",
   target: "node20",
   // Node 20's V8 has both; esbuild would otherwise rewrite the regular expression literals of
   // yargs' string-width into `new RegExp(...)` calls, which compile at load (the `\p{RGI_Emoji}`
-  // one alone took 30 ms of every start), where a literal compiles on its first use.
+  // one alone took 30 ms of every start), where a literal is compiled on its first match (it is
+  // still parsed where it is evaluated: lazyStringWidth moves string-width's out of its top level).
   supported: { "regexp-unicode-property-escapes": true, "regexp-set-notation": true },
   external: EXTERNAL,
   sourcemap: "linked",
@@ -80,7 +114,7 @@ const esm = {
   format: "esm",
   // CommonJS packages in the bundle (seedrandom's `require("crypto")`) need a real `require`.
   banner: { js: 'import { createRequire as __bundleRequire } from "node:module"; const require = __bundleRequire(import.meta.url);' },
-  plugins: [lazySegmenter, noGuessedVersion],
+  plugins: [lazyStringWidth, noGuessedVersion, builtVersion],
 };
 
 for (const name of readdirSync("dist/cli")) if (CHUNK_FILE.test(name)) rmSync(`dist/cli/${name}`);
@@ -120,15 +154,27 @@ const cli = await build({
   // The modules that find files from their own URL (hardware-profiles/, the workers beside the code that starts them) get the bundle's.
   define: { "import.meta.url": "__bundleUrl" },
   banner: { js: 'const __bundleUrl = require("node:url").pathToFileURL(__filename).href;' },
-  plugins: [lazySegmenter, noGuessedVersion, preloadedChartStack],
+  plugins: [lazyStringWidth, noGuessedVersion, builtVersion, preloadedChartStack],
 });
 /** An import() call (not a method named import): the bundle may have only src/io/import-module.ts's. */
 const IMPORT_CALL = /(?<![\w$.])import\(/g;
+/**
+ * esbuild escapes the characters beyond ASCII in strings but not in regular-expression literals
+ * (`[a-z\u00b5]` of the duration pattern) or the comments it keeps; escaped there too, the bundle
+ * is ASCII, which the loader decodes as Latin-1, a plain copy (src/cli/code-cache.ts). A BMP
+ * character written \uXXXX means the same in a regular expression, a string and an identifier.
+ */
+const NOT_ASCII = /[\u0080-\uffff]/g;
+const asciiOnly = (text) => text.replace(NOT_ASCII, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 for (const file of cli.outputFiles) {
-  if (file.path.endsWith(".cjs") && file.text.match(IMPORT_CALL)?.length !== 1) {
+  if (!file.path.endsWith(".cjs")) {
+    writeFileSync(file.path, file.contents);
+    continue;
+  }
+  if (file.text.match(IMPORT_CALL)?.length !== 1) {
     throw new Error(`${file.path}: import() outside src/io/import-module.ts, which code compiled from the code cache cannot run (src/cli/code-cache.ts)`);
   }
-  writeFileSync(file.path, file.contents);
+  writeFileSync(file.path, asciiOnly(file.text));
 }
 rmSync("dist/cli/cli.cjs.cache", { force: true });
 

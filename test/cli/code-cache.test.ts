@@ -1,3 +1,4 @@
+import { isAscii } from "node:buffer";
 import { spawnSync } from "node:child_process";
 import { copyFileSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { createHash } from "node:crypto";
@@ -33,6 +34,10 @@ describe("the CLI's code cache", () => {
     expect(cacheState(join(DIST_CLI, "cli.cjs"))).toBe("accepted");
   });
 
+  it("the bundle is ASCII, which the loader reads as Latin-1 without decoding UTF-8", () => {
+    expect(isAscii(readFileSync(join(DIST_CLI, "cli.cjs")))).toBe(true);
+  });
+
   describe("a copy of the package whose bundle differs from the one its cache was made of", () => {
     const pkg = join(work, "package");
     const bundle = join(pkg, "dist", "cli", "cli.cjs");
@@ -59,6 +64,17 @@ describe("the CLI's code cache", () => {
       expect(edited.stdout).toContain(`WROTE ${join(work, "edited", "results.json")}`);
       expect(edited.stdout.replace("WROTE", "wrote").replaceAll("edited", "original")).toBe(original.stdout);
       expect(edited.results.equals(original.results)).toBe(true);
+    });
+
+    it("a bundle with a character beyond ASCII runs as its UTF-8 text", () => {
+      const edited = readFileSync(bundle, "utf8");
+      const line = "WROTE ${";
+      expect(edited.split(line).length).toBe(2);
+      writeFileSync(bundle, edited.replace(line, line.replace("WROTE", "WROTE \u00b5")));
+      const micro = run(join(pkg, "dist", "cli", "bin.js"), join(work, "utf8"));
+      writeFileSync(bundle, edited);
+      expect(micro.code).toBe(0);
+      expect(micro.stdout).toContain(`WROTE \u00b5 ${join(work, "utf8", "results.json")}`);
     });
 
     it("a cache V8 rejects (this bundle's digest, data of no V8) only costs the compile", () => {
