@@ -20,5 +20,13 @@ export function capability(curve: QualityCurve, paramsB: number): number {
 
 /** P(good answer) for a model of `paramsB` billion parameters on a query of `complexity` in [0, 1]. */
 export function answerQuality(curve: QualityCurve, paramsB: number, complexity: number): number {
-  return 1 / (1 + Math.exp(curve.steepness * (complexity - capability(curve, paramsB))));
+  return qualityAt(curve, capability(curve, paramsB), complexity);
+}
+
+/**
+ * answerQuality for a model whose `capability` (capability(curve, paramsB)) the caller computed
+ * once: a hot path pays no logarithm per query, and gets the same double.
+ */
+export function qualityAt(curve: QualityCurve, modelCapability: number, complexity: number): number {
+  return 1 / (1 + Math.exp(curve.steepness * (complexity - modelCapability)));
 }

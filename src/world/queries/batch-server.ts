@@ -255,16 +255,20 @@ export class BatchServer {
   /**
    * The work each phase's queries did since the last update (prefillStep, decodeStep; 0 when
    * none: subtracting 0 leaves every double as it was), and the statistics integrated up to now.
+   * The rates are those of the batch and speed now, as the caller's scan after it needs them
+   * (every reader of the rates sets them first, so setting them with nothing to step is harmless).
    */
   private step(): void {
     const now = this.sim.now;
     const dt = now - this.lastUpdate;
     this.prefillStep = 0;
     this.decodeStep = 0;
-    if (dt > 0 && this.active.length > 0) {
+    if (this.active.length > 0) {
       this.updateRates();
-      this.prefillStep = this.prefillRate * dt;
-      this.decodeStep = this.decodeRate * dt;
+      if (dt > 0) {
+        this.prefillStep = this.prefillRate * dt;
+        this.decodeStep = this.decodeRate * dt;
+      }
     }
     this.stepOf[0] = this.prefillStep;
     this.stepOf[1] = this.decodeStep;
@@ -332,9 +336,14 @@ export class BatchServer {
    * scanned (bestMs, nextTarget) at the rates now, and cancels the pending one.
    */
   private scheduleEarliest(from: number): void {
+    this.updateRates();
+    this.scheduleFrom(from);
+  }
+
+  /** scheduleEarliest with the rates already set for the batch and speed now (a phase end's fused pass). */
+  private scheduleFrom(from: number): void {
     if (this.nextEvent !== undefined) this.sim.cancel(this.nextEvent);
     this.nextEvent = undefined;
-    this.updateRates();
     const decoding = this.decoding;
     const remaining = this.remaining;
     const rateOf = this.rateOf;
@@ -356,7 +365,6 @@ export class BatchServer {
   /** advance(), and the earliest phase end among the batch's queries at the rates now (independent streams only: they do not depend on the batch). */
   private advanceAndScan(): void {
     this.step();
-    this.updateRates();
     const stepOf = this.stepOf;
     const rateOf = this.rateOf;
     const decoding = this.decoding;
@@ -384,9 +392,8 @@ export class BatchServer {
     this.step();
     const stepOf = this.stepOf;
     const target = this.nextTarget;
-    // This pass also finds the earliest next phase end at the rates now, valid when they hold after
-    // the batch changes: always for independent streams, else when the batch keeps its size.
-    this.updateRates();
+    // This pass also finds the earliest next phase end at the rates now (set by step), valid when
+    // they hold after the batch changes: always for independent streams, else when the batch keeps its size.
     const rateOf = this.rateOf;
     const decodeRate = this.decodeRate;
     let best = Infinity;
@@ -446,9 +453,10 @@ export class BatchServer {
     this.admit();
     if (this.active.length === 0) this.busyChanged(false);
     if (this.spec.independentStreams || this.active.length === b) {
+      // The rates of the pass hold (a batch left empty schedules nothing, whatever its speed now).
       this.bestMs = best;
       this.nextTarget = next;
-      this.scheduleEarliest(kept);
+      this.scheduleFrom(kept);
     } else this.reschedule();
     // After the state is consistent: a callback may submit to this server again.
     for (let i = 0; i < toldCount; i++) {

@@ -120,11 +120,16 @@ export class QueryMeter {
   ended(q: EndedQuery): void {
     const group = q.group;
     this.series.record(q.createdAt, q);
-    if (q.mode === "local") group.local++;
+    // Branches, not `routes[q.mode]++`: a keyed increment on a string was a runtime look-up per query.
+    const mode = q.mode;
+    if (mode === "local") {
+      group.local++;
+      this.routes.local++;
+    } else if (mode === "cloud") this.routes.cloud++;
+    else this.routes.collaborative++;
     if (q.offDevicePrompt > 0) group.offDevice++;
     if (q.cloudPrompt > 0) group.toCloud++;
     group.apiUsd += q.costUsd;
-    this.routes[q.mode]++;
     this.apiUsd += q.costUsd;
     this.tokensAtEdge += q.edgeTokens;
     this.tokensInCloud += q.cloudTokens;

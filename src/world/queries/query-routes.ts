@@ -1,3 +1,4 @@
+import { capability } from "../../llm/quality.js";
 import type { RouteMode, RouterView } from "../../llm/routers/types.js";
 import type { ResolvedScenario } from "../../scenario/resolved-scenario.js";
 import type { WorldControl } from "../service-host.js";
@@ -7,6 +8,8 @@ import type { BatchServer } from "./batch-server.js";
 export interface Target {
   readonly server: BatchServer;
   readonly node: number | undefined;
+  /** The capability of the server's model on the scenario's quality curve (quality.ts), computed once. */
+  readonly capability: number;
 }
 
 /**
@@ -37,8 +40,9 @@ export class QueryRoutes {
     private readonly control: WorldControl | undefined,
   ) {
     this.tieBreak = new Int32Array(scenario.devices.length);
-    this.nodeTargets = servers.map((server, node) => (server === undefined ? undefined : { server, node }));
-    this.deviceTargets = deviceServers.map((server) => (server === undefined ? undefined : { server, node: undefined }));
+    const curve = scenario.llm.quality;
+    this.nodeTargets = servers.map((server, node) => (server === undefined ? undefined : { server, node, capability: capability(curve, server.spec.paramsB) }));
+    this.deviceTargets = deviceServers.map((server) => (server === undefined ? undefined : { server, node: undefined, capability: capability(curve, server.spec.paramsB) }));
     const cloudNode = scenario.llm.cloudNode;
     this.view = {
       get now() {
@@ -80,11 +84,15 @@ export class QueryRoutes {
     if (own !== undefined) return own;
     const nodes = this.scenario.devices[deviceIndex].localNodes;
     if (nodes.length === 0) return undefined;
-    const start = this.tieBreak[deviceIndex] % nodes.length;
+    const count = nodes.length;
+    // Positions from the tie-break's start, wrapping to 0 once: a comparison where a modulo per node
+    // was an integer division (asked twice per query by an edge-first router and its run).
+    let at = this.tieBreak[deviceIndex] % count;
     let best = -1;
     let fewest = 0;
-    for (let k = 0; k < nodes.length; k++) {
-      const node = nodes[(start + k) % nodes.length];
+    for (let k = 0; k < count; k++, at++) {
+      if (at === count) at = 0;
+      const node = nodes[at];
       if (this.knownHealthy[node] === 0 || (this.control !== undefined && !this.control.listedFor(deviceIndex, node, "llm"))) continue;
       const outstanding = this.server(node).outstanding;
       if (best < 0 || outstanding < fewest) {

@@ -1,6 +1,6 @@
 import type { Uniform } from "../../engine/rng.js";
 import type { Simulator } from "../../engine/simulator.js";
-import { answerQuality } from "../../llm/quality.js";
+import { qualityAt } from "../../llm/quality.js";
 import type { ServingSpec } from "../../llm/resolved.js";
 import type { QueryInfo, QueryRouter, RouteMode } from "../../llm/routers/types.js";
 import { type ResolvedDevice, type ResolvedScenario, streamPrefix } from "../../scenario/resolved-scenario.js";
@@ -54,6 +54,8 @@ class QueryRun implements EndedQuery, InFlight {
   draftTokens = 0;
   finalPromptTokens = 0;
   finalServing: ServingSpec | undefined = undefined;
+  /** The answering model's capability (Target.capability): the quality proxy's input. */
+  finalCapability = 0;
   /** Who hears of its end (a query stage's attempt), with its tag. */
   listener: QueryEndListener | undefined = undefined;
   tag = 0;
@@ -162,6 +164,7 @@ export class QueryRuns implements ExchangeClient {
       const target = mode === "cloud" ? (cloud as Target) : (local as Target);
       q.stage = FINAL;
       q.finalServing = target.server.spec;
+      q.finalCapability = target.capability;
       q.finalPromptTokens = info.promptTokens;
       if (target.node !== undefined) q.offDevicePrompt = info.promptTokens;
       if (mode === "cloud") q.cloudPrompt = info.promptTokens;
@@ -176,6 +179,7 @@ export class QueryRuns implements ExchangeClient {
     q.draftTokens = Math.max(1, Math.round(info.promptTokens * s.llm.collaboration.draftRatio));
     q.finalPromptTokens = q.draftTokens + s.llm.collaboration.instructionTokens;
     q.finalServing = cloudTarget.server.spec;
+    q.finalCapability = cloudTarget.capability;
     if (localTarget.node !== undefined) q.offDevicePrompt = info.promptTokens;
     this.exchanges.start(device.index, localTarget, info.promptTokens, q.draftTokens, measured, q.slot, q.id, false);
   }
@@ -249,7 +253,7 @@ export class QueryRuns implements ExchangeClient {
     let quality = 0;
     let good = false;
     if (!failed) {
-      quality = answerQuality(s.llm.quality, (q.finalServing as ServingSpec).paramsB, q.complexity) * (q.mode === "collaborative" ? s.llm.collaboration.qualityFactor : 1);
+      quality = qualityAt(s.llm.quality, q.finalCapability, q.complexity) * (q.mode === "collaborative" ? s.llm.collaboration.qualityFactor : 1);
       good = this.qualityStream(q)() < quality;
     }
     q.refused = times.refused;
