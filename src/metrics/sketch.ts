@@ -64,6 +64,13 @@ export class QuantileSketch {
   /** Bucket indices not yet in `counts` (see PENDING); every reader counts them first. */
   private readonly pending: Uint16Array | Uint32Array;
   private pendingCount = 0;
+  /**
+   * The lowest and highest bucket counted so far (lowest > highest when none): merges and
+   * quantiles read only this range. Latencies fill a few octaves of the 50, so reading all 5,001
+   * buckets of every sketch was most of a short run's results assembly (start-up, issue 16).
+   */
+  private lowest: number;
+  private highest = -1;
   private zeroCount = 0;
   private total = 0;
   /** Values below or above the tracked range (kept, but placed in the end buckets). */
@@ -77,6 +84,7 @@ export class QuantileSketch {
     this.offset = -MIN_EXPONENT * bucketsPerOctave;
     this.bucketCount = (MAX_EXPONENT - MIN_EXPONENT) * bucketsPerOctave + 1;
     this.counts = new Uint32Array(this.bucketCount);
+    this.lowest = this.bucketCount;
     this.pending = this.bucketCount <= 0x10000 ? new Uint16Array(PENDING) : new Uint32Array(PENDING);
   }
 
@@ -106,7 +114,16 @@ export class QuantileSketch {
   private countPending(): void {
     const counts = this.counts;
     const pending = this.pending;
-    for (let i = 0; i < this.pendingCount; i++) counts[pending[i]]++;
+    let lowest = this.lowest;
+    let highest = this.highest;
+    for (let i = 0; i < this.pendingCount; i++) {
+      const index = pending[i];
+      counts[index]++;
+      if (index < lowest) lowest = index;
+      if (index > highest) highest = index;
+    }
+    this.lowest = lowest;
+    this.highest = highest;
     this.pendingCount = 0;
   }
 
@@ -117,7 +134,9 @@ export class QuantileSketch {
     other.countPending();
     const counts = this.counts;
     const otherCounts = other.counts;
-    for (let i = 0; i < counts.length; i++) counts[i] += otherCounts[i];
+    for (let i = other.lowest; i <= other.highest; i++) counts[i] += otherCounts[i];
+    if (other.lowest < this.lowest) this.lowest = other.lowest;
+    if (other.highest > this.highest) this.highest = other.highest;
     this.zeroCount += other.zeroCount;
     this.total += other.total;
     this.outOfRange += other.outOfRange;
@@ -131,7 +150,8 @@ export class QuantileSketch {
     if (rank <= this.zeroCount) return 0;
     let seen = this.zeroCount;
     let index = this.bucketCount - 1;
-    for (let i = 0; i < this.bucketCount; i++) {
+    // Buckets outside [lowest, highest] are empty: the scan finds the same bucket.
+    for (let i = this.lowest; i <= this.highest; i++) {
       seen += this.counts[i];
       if (seen >= rank) {
         index = i;

@@ -70,6 +70,43 @@ describe("QuantileSketch", () => {
     expect(bad).toEqual([]);
   });
 
+  it("reads only the buckets it has counted, and still finds every quantile across merges of disjoint ranges and the clamped ends", () => {
+    // Sketches whose values lie in separate octaves (and beyond the tracked range at both ends),
+    // merged in every order, including into and from empty sketches: a merge or quantile that
+    // read a range narrower than the counted buckets would lose values or return the wrong bucket.
+    const groups = [
+      [1e-9, 2e-9], // below 2^-20 ms: clamped into the lowest bucket
+      [0.003, 0.004, 0.0035],
+      [50, 51, 52, 53],
+      [1e10, 3e10], // above 2^30 ms: clamped into the highest bucket
+    ];
+    const all = groups.flat().sort((x, y) => x - y);
+    for (const order of [
+      [0, 1, 2, 3],
+      [3, 2, 1, 0],
+      [2, 0, 3, 1],
+    ]) {
+      const merged = new QuantileSketch();
+      merged.merge(new QuantileSketch());
+      for (const g of order) {
+        const part = new QuantileSketch();
+        for (const value of groups[g]) part.add(value);
+        merged.merge(part);
+      }
+      expect(merged.count).toBe(all.length);
+      expect(merged.outOfRange).toBe(4);
+      for (let rank = 1; rank <= all.length; rank++) {
+        const q = rank / all.length;
+        const exact = all[rank - 1];
+        // Clamped values come back as their end bucket's representative; only in-range ones are within the relative error.
+        if (exact < 1e-6 || exact > 1e9) continue;
+        expect(Math.abs(merged.quantile(q) - exact) / exact).toBeLessThanOrEqual(merged.relativeError + 1e-12);
+      }
+      expect(merged.quantile(1 / all.length)).toBeLessThan(1e-6);
+      expect(merged.quantile(1)).toBeGreaterThan(1e9);
+    }
+  });
+
   it("is empty-safe", () => {
     expect(new QuantileSketch().quantile(0.5)).toBeNaN();
   });
