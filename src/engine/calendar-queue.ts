@@ -58,6 +58,8 @@ export class CalendarQueue extends EventSlots implements PendingEvents {
   private pushesAtWalkCheck = 0;
   /** Rebuilds for long walks so far (capped): each doubles the steps before the next check. */
   private walkBackoff = 0;
+  /** Steps that trigger the walk check: bucketCount x 2^walkBackoff (set with the buckets, not computed per push). */
+  private walkLimit = 0;
 
   constructor(initialCapacity = 1024) {
     const capacity = Math.max(16, initialCapacity);
@@ -77,7 +79,7 @@ export class CalendarQueue extends EventSlots implements PendingEvents {
     this.stored++;
     this.liveCount++;
     if (this.stored > 2 * this.bucketCount) this.resize(this.bucketCount * 2);
-    else if (this.walked >= this.bucketCount * 2 ** this.walkBackoff) this.rebuiltForWalks();
+    else if (this.walked >= this.walkLimit) this.rebuiltForWalks();
     return this.handleOf(slot);
   }
 
@@ -255,6 +257,7 @@ export class CalendarQueue extends EventSlots implements PendingEvents {
     this.heads = new Int32Array(count).fill(-1);
     this.tails = new Int32Array(count).fill(-1);
     this.currentBucket = Math.floor(this.lastTime / width);
+    this.walkLimit = count * 2 ** this.walkBackoff;
   }
 
   /** Rebuilds the lists with `count` buckets and a width from the spacing of the earliest events. */
