@@ -12,14 +12,6 @@ const WIDTH_SAMPLE = 25;
  */
 const OVERRUN_CHECK = 16;
 const OVERRUN_SHARE = 4;
-/**
- * Once the list steps walked by insertions since the last check reach the bucket count (times
- * 2^walkBackoff), the width is re-estimated if they averaged more than WALK_SHARE per push (see
- * `rebuiltForWalks`).
- */
-const WALK_SHARE = 1;
-/** The most the walk check's interval doubles (2^20 bucket counts of steps: once in a long run at most). */
-const MAX_WALK_BACKOFF = 20;
 
 /**
  * A calendar queue (R. Brown, "Calendar queues", CACM 31(10), 1988) of pending events ordered by
@@ -53,13 +45,6 @@ export class CalendarQueue extends EventSlots implements PendingEvents {
   /** Searches past a whole year since the width was last estimated or checked, and `nextSeq` then. */
   private overruns = 0;
   private pushesAtCheck = 0;
-  /** List entries stepped over by insertions since the width was last estimated or checked, and `nextSeq` then. */
-  private walked = 0;
-  private pushesAtWalkCheck = 0;
-  /** Rebuilds for long walks so far (capped): each doubles the steps before the next check. */
-  private walkBackoff = 0;
-  /** Steps that trigger the walk check: bucketCount x 2^walkBackoff (set with the buckets, not computed per push). */
-  private walkLimit = 0;
 
   constructor(initialCapacity = 1024) {
     const capacity = Math.max(16, initialCapacity);
@@ -79,7 +64,6 @@ export class CalendarQueue extends EventSlots implements PendingEvents {
     this.stored++;
     this.liveCount++;
     if (this.stored > 2 * this.bucketCount) this.resize(this.bucketCount * 2);
-    else if (this.walked >= this.walkLimit) this.rebuiltForWalks();
     return this.handleOf(slot);
   }
 
@@ -191,27 +175,6 @@ export class CalendarQueue extends EventSlots implements PendingEvents {
     return overran;
   }
 
-  /**
-   * Re-estimates the width when insertions walk long lists: the width is otherwise set only when
-   * the bucket count changes, so a queue whose size stays within a factor of two keeps the width
-   * estimated from its first events. The scale model's queue was sized at time 0, when it held
-   * only the 10,000 devices' first arrivals: its width (0.22 ms) put about nine events of a year
-   * in a bucket for the rest of the run, and an insertion stepped over 1.7 of them on average
-   * (reading each one's time); re-estimated from the running events, 0.3. A rebuild (O(n log n))
-   * follows at least bucketCount steps (about n), so it adds O(log n) to each step at worst; and
-   * where the estimate cannot shorten the walks (a handful of events in the minimum 16 buckets, as
-   * in M/M/4, rebuilt 51,000 times in 2M pushes without the back-off) each rebuild doubles the
-   * steps before the next check.
-   */
-  private rebuiltForWalks(): void {
-    const long = this.walked > (this.nextSeq - this.pushesAtWalkCheck) * WALK_SHARE;
-    this.walked = 0;
-    this.pushesAtWalkCheck = this.nextSeq;
-    if (!long) return;
-    if (this.walkBackoff < MAX_WALK_BACKOFF) this.walkBackoff++;
-    this.resize(this.bucketCount);
-  }
-
   protected growRecords(capacity: number): void {
     this.seq = growFloat64(this.seq, capacity);
     this.next = growInt32(this.next, capacity);
@@ -243,7 +206,6 @@ export class CalendarQueue extends EventSlots implements PendingEvents {
     while (current >= 0 && !this.before(slot, current)) {
       previous = current;
       current = this.next[current];
-      this.walked++;
     }
     this.next[slot] = current;
     if (previous < 0) this.heads[list] = slot;
@@ -257,7 +219,6 @@ export class CalendarQueue extends EventSlots implements PendingEvents {
     this.heads = new Int32Array(count).fill(-1);
     this.tails = new Int32Array(count).fill(-1);
     this.currentBucket = Math.floor(this.lastTime / width);
-    this.walkLimit = count * 2 ** this.walkBackoff;
   }
 
   /** Rebuilds the lists with `count` buckets and a width from the spacing of the earliest events. */
@@ -271,8 +232,6 @@ export class CalendarQueue extends EventSlots implements PendingEvents {
     for (const slot of slots) this.insert(slot, Math.floor(this.time[slot] / this.width));
     this.overruns = 0;
     this.pushesAtCheck = this.nextSeq;
-    this.walked = 0;
-    this.pushesAtWalkCheck = this.nextSeq;
   }
 
   /** Three times the mean gap between the earliest events, ignoring gaps over twice the first mean (Brown's rule). */

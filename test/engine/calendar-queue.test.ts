@@ -34,40 +34,6 @@ describe("the calendar queue's bucket width", () => {
   });
 });
 
-describe("the calendar queue's width after its events crowd together", () => {
-  // The hold model with 1,000 pending events and a mean increment of 1 s: the pending times form
-  // a Poisson process of rate 1,000/s, so Brown's width is 2.06 x the 1 ms mean gap, 2.06 ms
-  // (see above). The first events are spread over 50 s instead (uniform), so the width estimated
-  // when the bucket count last doubled, at 513 events (mean gap about 100 ms), is about 200 ms:
-  // a hundred times too wide once they are gone (after 50 s, about 50,000 holds), a year's events
-  // crowding a few buckets. The count stays between 256 and 1,024 events, so no growth or shrink
-  // re-estimates it; long insertion walks must.
-  const hold = (pushes: number) => {
-    const queue = new CalendarQueue(16);
-    const rng = seedrandom.alea("crowd");
-    for (let i = 0; i < 1000; i++) queue.push(50_000 * rng(), 1, 0);
-    const before = queue.layout.widthMs;
-    let last = -Infinity;
-    for (let i = 0; i < pushes; i++) {
-      const slot = queue.pop();
-      const time = queue.timeOf(slot);
-      if (time < last) throw new Error(`popped ${time} after ${last}`);
-      last = time;
-      queue.push(time - 1000 * Math.log(1 - rng()), 1, 0);
-    }
-    return { before, after: queue.layout };
-  };
-
-  it("is re-estimated from the running events", () => {
-    const { before, after } = hold(150_000);
-    expect(before).toBeGreaterThan(50);
-    expect(after.buckets).toBe(512);
-    // The sample is 24 gaps of the earliest events: a factor of 3 either side of 2.06 ms covers its spread.
-    expect(after.widthMs).toBeGreaterThan(2.06 / 3);
-    expect(after.widthMs).toBeLessThan(2.06 * 3);
-  });
-});
-
 describe("cancelling in the calendar queue", () => {
   it("unlinks the record at once: cancel-and-reschedule later, 10,000 times, leaves two records", () => {
     // A model that moves its one pending event later at every change (the batched server at each
