@@ -84,7 +84,7 @@ export class RandomStreams {
   /**
    * `seed` of two names at once, each state the one `seed` gives it (tested). Mash is a chain
    * of dependent multiplications and conversions, so one name's hashing waits on latency (about
-   * 25 ns a character); two independent chains stepped in one loop overlap, a device's two link
+   * 15 ns a character); two independent chains stepped in one loop overlap, a device's two link
    * streams seeding in little more than the time of one.
    */
   seedPair(a: string, stateA: Uint32Array, offsetA: number, b: string, stateB: Uint32Array, offsetB: number): void {
