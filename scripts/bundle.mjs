@@ -207,5 +207,5 @@ try {
   rmSync(work, { recursive: true, force: true });
 }
 
-// The benchmark's child process runs the same bundled code a user's run does (src/bench/bench.ts times it).
-await build({ ...esm, entryPoints: { "bench-one": "src/bench/bench-one.ts" }, outdir: "dist/bench" });
+// The benchmarks' child processes run the same bundled code a user's run does (src/bench/bench.ts and src/bench/scale-model.ts time them).
+await build({ ...esm, entryPoints: { "bench-one": "src/bench/bench-one.ts", "scale-one": "src/bench/scale-one.ts" }, outdir: "dist/bench" });

@@ -105,8 +105,7 @@ export class LinkDraws {
 
   private addDirectStreams(device: number): number {
     const id = this.devices[device].id;
-    const up = this.linkStreams.add(`link/${id}/up`);
-    this.linkStreams.add(`link/${id}/down`);
+    const up = this.linkStreams.addPair(`link/${id}/up`, `link/${id}/down`);
     this.deviceStream[device] = up;
     return up;
   }

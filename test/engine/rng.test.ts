@@ -71,6 +71,36 @@ describe("RandomStreams", () => {
     }
   });
 
+  it("a pair of streams seeded together gets seedrandom's states, lengths unequal and across a chunk's end", () => {
+    const streams = new RandomStreams("pair");
+    const table = streams.table();
+    const pairs: [string, string][] = [
+      ["link/device-7/up", "link/device-7/down"],
+      ["", "x"],
+      ["µ-node/ü/down", "a"],
+      ["same", "same"],
+    ];
+    const check = (index: number, name: string) => {
+      const reference = seedrandom.alea(streams.seedFor(name));
+      table.select(index);
+      for (let i = 0; i < 20; i++) expect(table.uniform()).toBe(reference());
+    };
+    for (const [a, b] of pairs) {
+      const first = table.addPair(a, b);
+      check(first, a);
+      check(first + 1, b);
+    }
+    // Fill the first chunk (1,024 streams) to its last slot: the pair straddles two chunks.
+    while (table.size < 1023) table.add(`filler-${table.size}`);
+    const straddling = table.addPair("link/device-1023/up", "link/device-1023/down");
+    expect(straddling).toBe(1023);
+    check(1023, "link/device-1023/up");
+    check(1024, "link/device-1023/down");
+    const after = table.add("after");
+    expect(after).toBe(1025);
+    check(after, "after");
+  });
+
   it("a table and named streams keep seedrandom's draws across chunk boundaries, drawn interleaved", () => {
     const streams = new RandomStreams(3);
     const table = streams.table();
