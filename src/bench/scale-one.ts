@@ -15,11 +15,26 @@ const scenario = resolveScenario(scaleModel(devices), { profileDirs: [BUILTIN_PR
 const resolveSeconds = Number(process.hrtime.bigint() - started) / 1e9;
 // As the CLI does before a run: the work estimate must let a million devices through under Node's default heap limit.
 checkWork(scenario, { source: `scale-${devices}` });
-const results = simulate(scenario);
+/**
+ * Live memory at the run's end, with the world still held: what the run keeps, after a full
+ * collection (the parent starts this child with --expose-gc). Peak RSS also counts garbage not yet
+ * collected and the heap's headroom, which do not grow in proportion to the devices.
+ */
+const collect = (globalThis as { gc?: () => void }).gc;
+let liveMiB: number | null = null;
+const results = simulate(scenario, {
+  onRunDone: () => {
+    if (collect === undefined) return;
+    collect();
+    const memory = process.memoryUsage();
+    liveMiB = (memory.heapUsed + memory.external) / 1048576;
+  },
+});
 process.stdout.write(
   `${JSON.stringify({
     requests: results.runs.reduce((sum, run) => sum + run.jobs.generated, 0),
     resolveSeconds,
     peakRssMiB: process.resourceUsage().maxRSS / 1024,
+    liveMiB,
   })}\n`,
 );
