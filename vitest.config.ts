@@ -35,6 +35,8 @@ const PROCESS_TESTS = [
 const SLOW_TESTS = [
   "test/bench/reference-loops.test.ts",
   "test/engine/pending-events.test.ts",
+  // Fills the event queue to its 4,194,304 slots, twice (~200 MB each).
+  "test/engine/event-queue-limit.test.ts",
   "test/network/flows-ps.test.ts",
   "test/report/frame-charts.test.ts",
   "test/report/legacy-results.test.ts",

@@ -47,8 +47,9 @@ export class CalendarQueue extends EventSlots implements PendingEvents {
   private pushesAtCheck = 0;
 
   constructor(initialCapacity = 1024) {
-    const capacity = Math.max(16, initialCapacity);
-    super(capacity);
+    super(Math.max(16, initialCapacity));
+    // The base class's capacity: the request, at most what handles can name.
+    const capacity = this.kind.length;
     this.seq = new Float64Array(capacity);
     this.next = new Int32Array(capacity);
     this.setBuckets(MIN_BUCKETS, 1);

@@ -39,8 +39,9 @@ export class EventQueue extends EventSlots implements PendingEvents {
   private heapSize = 0;
 
   constructor(initialCapacity = 1024) {
-    const capacity = Math.max(16, initialCapacity);
-    super(capacity);
+    super(Math.max(16, initialCapacity));
+    // The base class's capacity: the request, at most what handles can name.
+    const capacity = this.kind.length;
     this.heapTime = new Float64Array(capacity);
     this.heapSeq = new Float64Array(capacity);
     this.heapSlot = new Int32Array(capacity);

@@ -35,7 +35,9 @@ export abstract class EventSlots {
   protected nextSeq = 0;
   protected liveCount = 0;
 
-  constructor(capacity: number) {
+  constructor(requested: number) {
+    // Never more slots than handles can name (a larger presize would let handles collide).
+    const capacity = Math.min(requested, SLOT_SPACE);
     this.time = new Float64Array(capacity);
     this.kind = new Int32Array(capacity);
     this.arg = new Int32Array(capacity);
@@ -97,7 +99,7 @@ export abstract class EventSlots {
     let slot: number;
     if (this.freeCount > 0) slot = this.freeSlots[--this.freeCount];
     else {
-      if (this.slotCount === this.kind.length) this.grow(this.kind.length * 2);
+      if (this.slotCount === this.kind.length) this.grow();
       slot = this.slotCount++;
     }
     this.time[slot] = time;
@@ -119,13 +121,20 @@ export abstract class EventSlots {
   /** Subclasses grow their own per-slot arrays to `capacity` here. */
   protected abstract growRecords(capacity: number): void;
 
-  private grow(capacity: number): void {
-    if (capacity > SLOT_SPACE) {
+  /**
+   * Doubles the per-slot arrays, the last step only up to SLOT_SPACE: a queue presized to a count
+   * that is not a power of two (one event a device) used to double past it and refuse at about
+   * 3.1 M-4.0 M pending events instead of at the 4,194,304 its handles can name.
+   */
+  private grow(): void {
+    const current = this.kind.length;
+    if (current >= SLOT_SPACE) {
       // A model state, not a bug: every request in flight holds an event (work-estimate.ts refuses what is known before the run).
       throw new SimulationError(
         `more than ${SLOT_SPACE} events pending at once (requests in flight, arrivals, timers): the run outgrew the event queue; lower the arrival rates or device counts, or the time requests wait`,
       );
     }
+    const capacity = Math.min(Math.max(1, current * 2), SLOT_SPACE);
     this.time = growFloat64(this.time, capacity);
     this.kind = growInt32(this.kind, capacity);
     this.arg = growInt32(this.arg, capacity);
