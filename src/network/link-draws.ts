@@ -8,7 +8,7 @@ export interface LinkSampler {
   bytesPerMs: number;
   /** A link with constant zero latency, no jitter and no bandwidth limit delivers at once. */
   instantaneous: boolean;
-  /** Constant latency and no jitter: its draw is `constantMs` (+ propagation) and consumes no random number, so it needs no stream. */
+  /** A latency that takes no draw (`fixedValue`) and no jitter: its delay is `constantMs` (+ propagation) and consumes no random number, so it needs no stream. */
   constant: boolean;
   constantMs: number;
 }
@@ -70,9 +70,10 @@ export class LinkDraws {
           latency: p.latency.bind(this.linkStreams.uniform),
           jitter: p.jitter === undefined ? undefined : p.jitter.bind(this.linkStreams.uniform),
           bytesPerMs: p.bytesPerMs,
-          instantaneous: p.latency.isConstant && p.latency.exactMean === 0 && p.jitter === undefined && p.bytesPerMs === Infinity,
-          constant: p.latency.isConstant && p.jitter === undefined,
-          constantMs: p.latency.isConstant ? (p.latency.exactMean as number) : Number.NaN,
+          // fixedValue, the distributions' one rule for "no draw": a uniform of width 0 is constant but still draws, here as everywhere.
+          instantaneous: p.latency.fixedValue === 0 && p.jitter === undefined && p.bytesPerMs === Infinity,
+          constant: p.latency.fixedValue !== undefined && p.jitter === undefined,
+          constantMs: p.latency.fixedValue ?? Number.NaN,
         });
       }
       return model;
