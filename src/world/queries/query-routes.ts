@@ -40,9 +40,10 @@ export class QueryRoutes {
     private readonly control: WorldControl | undefined,
   ) {
     this.tieBreak = new Int32Array(scenario.devices.length);
-    const curve = scenario.llm.quality;
-    this.nodeTargets = servers.map((server, node) => (server === undefined ? undefined : { server, node, capability: capability(curve, server.spec.paramsB) }));
-    this.deviceTargets = deviceServers.map((server) => (server === undefined ? undefined : { server, node: undefined, capability: capability(curve, server.spec.paramsB) }));
+    const target = (server: BatchServer | undefined, node: number | undefined): Target | undefined =>
+      server === undefined ? undefined : { server, node, capability: capability(scenario.llm.quality, server.spec.paramsB) };
+    this.nodeTargets = servers.map((server, node) => target(server, node));
+    this.deviceTargets = deviceServers.map((server) => target(server, undefined));
     const cloudNode = scenario.llm.cloudNode;
     this.view = {
       get now() {
