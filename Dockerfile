@@ -39,5 +39,5 @@ COPY schemas ./schemas
 COPY sweeps ./sweeps
 COPY traces ./traces
 USER node
-ENTRYPOINT ["node", "/app/dist/cli/bin.js"]
+ENTRYPOINT ["node", "/app/dist/cli/bin.cjs"]
 CMD ["--help"]

@@ -12,6 +12,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { build } from "esbuild";
 import { writeOneSecondScenario } from "../dist/bench/startup.js";
+import { CLI_BIN } from "../dist/sweep/emit-cluster.js";
 
 /**
  * Left to Node's resolver at run time: native or file-reading packages (resvg's binary, pdfkit's
@@ -138,22 +139,27 @@ const preloadedChartStack = {
   },
 };
 
+/** The CommonJS builds (the CLI's bundle and the executable): `.cjs` files in this ES-module package. */
+const commonJs = {
+  format: "cjs",
+  outExtension: { ".js": ".cjs" },
+  // The modules that find files from their own URL (hardware-profiles/, the workers beside the code that starts them) get the file's.
+  define: { "import.meta.url": "__bundleUrl" },
+  banner: { js: 'const __bundleUrl = require("node:url").pathToFileURL(__filename).href;' },
+};
+
 /**
  * The CLI: one CommonJS file, dist/cli/cli.cjs (src/cli/cli.ts and all it imports; the commands a
- * run does not use are evaluated on first import, as before), which dist/cli/bin.js compiles with
+ * run does not use are evaluated on first import, as before), which dist/cli/bin.cjs compiles with
  * V8's code cache. CommonJS because Node 20 caches compiled code only for scripts (`vm.Script`),
  * not ES modules; one file because esbuild splits only ES modules.
  */
 const cli = await build({
   ...shared,
-  format: "cjs",
+  ...commonJs,
   entryPoints: { cli: "src/cli/cli.ts" },
   outdir: "dist/cli",
-  outExtension: { ".js": ".cjs" },
   write: false,
-  // The modules that find files from their own URL (hardware-profiles/, the workers beside the code that starts them) get the bundle's.
-  define: { "import.meta.url": "__bundleUrl" },
-  banner: { js: 'const __bundleUrl = require("node:url").pathToFileURL(__filename).href;' },
   plugins: [lazyStringWidth, noGuessedVersion, builtVersion, preloadedChartStack],
 });
 /** An import() call (not a method named import): the bundle may have only src/io/import-module.ts's. */
@@ -178,9 +184,13 @@ for (const file of cli.outputFiles) {
 }
 rmSync("dist/cli/cli.cjs.cache", { force: true });
 
-// The executable: a small ES module (src/cli/bin.ts) that compiles cli.cjs.
-await build({ ...esm, banner: undefined, plugins: [], entryPoints: { bin: "src/cli/bin.ts" }, outdir: "dist/cli" });
-chmodSync("dist/cli/bin.js", 0o755);
+// The executable (package.json's `bin`): a small file (src/cli/bin.ts) that compiles cli.cjs.
+// CommonJS too: an ES-module entry sets up Node's ES-module loader (16 internal modules) before its
+// first line runs, about 10 ms of every start (docs/performance.md, start-up, session 4). tsc does
+// not emit src/cli/bin.ts (tsconfig.build.json); an older build's ES-module bin.js is removed.
+await build({ ...shared, ...commonJs, entryPoints: { bin: "src/cli/bin.ts" }, outdir: "dist/cli" });
+for (const stale of ["dist/cli/bin.js", "dist/cli/bin.js.map", "dist/cli/bin.d.ts"]) rmSync(stale, { force: true });
+chmodSync(CLI_BIN, 0o755);
 
 // The workers the CLI starts (sweep replications, external policies), found beside it as ./run-worker.js and ./bridge-worker.js.
 await build({
@@ -198,7 +208,7 @@ await build({
 // summary printed as a user's run prints it, so the cache holds the functions such a run compiles.
 const work = mkdtempSync(join(tmpdir(), "continuum-code-cache-"));
 try {
-  const run = spawnSync(process.execPath, ["dist/cli/bin.js", "run", writeOneSecondScenario(work), "--out", join(work, "out")], {
+  const run = spawnSync(process.execPath, [CLI_BIN, "run", writeOneSecondScenario(work), "--out", join(work, "out")], {
     encoding: "utf8",
     env: { ...process.env, CONTINUUM_SIM_WRITE_CODE_CACHE: "1" },
   });

@@ -3,6 +3,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSyn
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkExampleOutput, runLibraryExample } from "./api-example.js";
+import { CLI_BIN } from "../src/sweep/emit-cluster.js";
 import { REPO, tempDir } from "./cli/helpers.js";
 
 /*
@@ -16,7 +17,13 @@ interface PackedFile {
   path: string;
 }
 
-const manifest = JSON.parse(readFileSync(join(REPO, "package.json"), "utf8")) as { name: string; version: string; license: string; dependencies: Record<string, string> };
+const manifest = JSON.parse(readFileSync(join(REPO, "package.json"), "utf8")) as {
+  name: string;
+  version: string;
+  license: string;
+  bin: Record<string, string>;
+  dependencies: Record<string, string>;
+};
 
 function npm(args: string[], cwd: string): { code: number | null; stdout: string; stderr: string } {
   const result = spawnSync("npm", args, { cwd, encoding: "utf8", timeout: 240_000, env: { ...process.env, npm_config_update_notifier: "false" } });
@@ -38,7 +45,9 @@ describe("npm pack: what the tarball holds", () => {
       "LICENSE",
       "README.md",
       "CHANGELOG.md",
-      "dist/cli/bin.js",
+      "dist/cli/bin.cjs",
+      "dist/cli/cli.cjs",
+      "dist/cli/cli.cjs.cache",
       "dist/cli/run-worker.js",
       "dist/cli/bridge-worker.js",
       "dist/index.js",
@@ -60,8 +69,13 @@ describe("npm pack: what the tarball holds", () => {
     }
   });
 
-  it("ships every chunk the bundled CLI and its workers import, statically or on use (scripts/bundle.mjs)", () => {
-    const queue = ["bin.js", "run-worker.js", "bridge-worker.js"];
+  it("`simulate` is the executable the cluster jobs and the start-up benchmark run (CLI_BIN), and it ships", () => {
+    expect(manifest.bin).toEqual({ simulate: CLI_BIN });
+    expect(files).toContain(CLI_BIN);
+  });
+
+  it("ships every chunk the workers import, statically or on use (scripts/bundle.mjs; the CLI is two CommonJS files, above)", () => {
+    const queue = ["run-worker.js", "bridge-worker.js"];
     for (const seen = new Set(queue); queue.length > 0; ) {
       const name = queue.shift() as string;
       expect(files, `dist/cli/${name}`).toContain(`dist/cli/${name}`);
@@ -139,7 +153,7 @@ describe("the packed tarball installed into an empty project", () => {
         if (name !== ".bin" && name !== manifest.name) symlinkSync(join(REPO, "node_modules", name), join(dir, "node_modules", name));
       }
       mkdirSync(join(dir, "node_modules", ".bin"), { recursive: true });
-      symlinkSync(join("..", manifest.name, "dist", "cli", "bin.js"), join(dir, "node_modules", ".bin", "simulate"));
+      symlinkSync(join("..", manifest.name, ...CLI_BIN.split("/")), join(dir, "node_modules", ".bin", "simulate"));
     }
   }, 300_000);
   afterAll(() => {

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { median } from "simple-statistics";
-import { PACKAGE_ROOT } from "../sweep/emit-cluster.js";
+import { INSTALLED_BIN, PACKAGE_ROOT } from "../sweep/emit-cluster.js";
 
 /**
  * `npm run bench -- startup [--pairs N] [--json]`: issue 16's start-up target, "a run of a 1-second
@@ -68,7 +68,7 @@ export function parseStartupPairs(args: readonly string[]): number | { error: st
 
 /** Runs the pairs, prints the summary (text, or one JSON line) and returns the exit code. */
 export function runStartup(pairs: number, asJson: boolean): number {
-  const bin = join(PACKAGE_ROOT, "dist/cli/bin.js");
+  const bin = INSTALLED_BIN;
   const work = mkdtempSync(join(tmpdir(), "continuum-startup-"));
   try {
     // As a user runs it: the summary tables are printed (to a pipe here).

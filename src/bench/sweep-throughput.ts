@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { INSTALLED_BIN } from "../sweep/emit-cluster.js";
 
 /** The sweep the throughput benchmark runs: the shipped devices-vs-scheduler sweep, whole (140 runs). */
 export const SWEEP_BENCH_FILE = "sweeps/devices-vs-scheduler.json";
@@ -21,7 +22,7 @@ export interface SweepThroughput {
  */
 export function measureSweep(workers: number): SweepThroughput {
   const repo = fileURLToPath(new URL("../..", import.meta.url));
-  const bin = fileURLToPath(new URL("../cli/bin.js", import.meta.url));
+  const bin = INSTALLED_BIN;
   const out = mkdtempSync(join(tmpdir(), "continuum-sweep-bench-"));
   try {
     const started = process.hrtime.bigint();

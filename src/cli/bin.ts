@@ -4,8 +4,9 @@ import type { runCli } from "./cli.js";
 import { compileBundle } from "./code-cache.js";
 
 /*
- * The `simulate` executable: compiles the bundled CLI (dist/cli/cli.cjs: src/cli/cli.ts and all it
- * imports, scripts/bundle.mjs) with V8's code cache (code-cache.ts) and runs it.
+ * The `simulate` executable, built as dist/cli/bin.cjs (CommonJS: an ES-module entry would first set
+ * up Node's ES-module loader, scripts/bundle.mjs says why): compiles the bundled CLI
+ * (dist/cli/cli.cjs: src/cli/cli.ts and all it imports) with V8's code cache (code-cache.ts) and runs it.
  */
 
 /** Set by scripts/bundle.mjs alone: write the code cache of this process's run at exit. */

@@ -1,5 +1,5 @@
 // The CLI's entry: scripts/bundle.mjs bundles it (and everything it imports) into dist/cli/cli.cjs,
-// which dist/cli/bin.js (src/cli/bin.ts) compiles with V8's code cache and starts with runCli.
+// which dist/cli/bin.cjs (src/cli/bin.ts) compiles with V8's code cache and starts with runCli.
 // First: zod reads the setting as each schema is built (zod-jitless.ts).
 import "./zod-jitless.js";
 import { hideBin } from "yargs/helpers";

@@ -166,7 +166,7 @@ export async function main(argv: string[]): Promise<number> {
           .option("emit", { type: "string", choices: [...EMIT_TARGETS], describe: "Print a cluster job instead of running: k8s (Indexed Job) or slurm (job array)" })
           .option("shards", { type: "number", describe: `With --emit: number of shards (default ${DEFAULT_SHARDS}; each runs --jobs workers, default ${DEFAULT_SHARD_JOBS})` })
           .option("image", { type: "string", describe: "With --emit k8s or --container: the image built from the Dockerfile (required there)" })
-          .option("container", { type: "string", describe: "With --emit slurm: run each shard in the image through apptainer or singularity (default: this installation's node and dist/cli/bin.js)" })
+          .option("container", { type: "string", describe: "With --emit slurm: run each shard in the image through apptainer or singularity (default: this installation's node and dist/cli/bin.cjs)" })
           .option("results-dir", { type: "string", describe: "With --emit: results folder (default: slurm sweep-results/<name> under the submit folder; k8s /results/<job> on the volume)" })
           .option("charts", { type: "boolean", default: true, describe: "Draw the sweep charts (--no-charts to skip)" })
           .option("width", WIDTH_OPTION)

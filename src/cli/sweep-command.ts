@@ -161,7 +161,7 @@ async function emitClusterJob(plan: SweepPlan, args: SweepArgs): Promise<void> {
     throw new InputError("--image", [{ path: "", value: undefined, expected: `the image built from the Dockerfile and pushed where the cluster pulls from, e.g. --image ${EXAMPLE_IMAGE}` }]);
   }
   if (!containerised && args.image !== undefined) {
-    throw new InputError("--image", [{ path: "", value: args.image, expected: "no image without --container: the Slurm job runs this installation's node and dist/cli/bin.js" }]);
+    throw new InputError("--image", [{ path: "", value: args.image, expected: "no image without --container: the Slurm job runs this installation's node and dist/cli/bin.cjs" }]);
   }
   const options: Omit<ClusterJobOptions, "sweepPath" | "resultsDir"> = {
     name: plan.name,

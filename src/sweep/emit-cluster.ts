@@ -79,8 +79,11 @@ export function mergeArguments(options: ClusterJobOptions): string {
   return `merge ${shardFolders(options).map(shellQuote).join(" ")} --out ${shellQuote(mergedFolder(options))}${options.charts ? "" : " --no-charts"}`;
 }
 
-/** dist/cli/bin.js of this installation (the real path: PACKAGE_ROOT comes from this module's URL). */
-export const INSTALLED_BIN = `${PACKAGE_ROOT}/dist/cli/bin.js`;
+/** The executable, relative to the package root: package.json's `bin` (built by scripts/bundle.mjs; test/package.test.ts checks the two agree). */
+export const CLI_BIN = "dist/cli/bin.cjs";
+
+/** CLI_BIN of this installation (the real path: PACKAGE_ROOT comes from this module's URL). */
+export const INSTALLED_BIN = `${PACKAGE_ROOT}/${CLI_BIN}`;
 
 /**
  * The sweep file's absolute path inside the image (under /app), or an InputError (exit 2) when the

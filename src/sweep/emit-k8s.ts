@@ -13,7 +13,7 @@ import type { IJob } from "kubernetes-models/batch/v1/Job";
 import type { IPersistentVolumeClaim } from "kubernetes-models/v1/PersistentVolumeClaim";
 import type { IIoK8sApiCoreV1PodSpec } from "kubernetes-models/v1/PodSpec";
 import { stringify } from "yaml";
-import { type ClusterJobOptions, IMAGE_ROOT, mergeArguments, shardArguments, shellQuote } from "./emit-cluster.js";
+import { CLI_BIN, type ClusterJobOptions, IMAGE_ROOT, mergeArguments, shardArguments, shellQuote } from "./emit-cluster.js";
 
 export interface KubernetesOptions extends ClusterJobOptions {
   /** The image built from the Dockerfile; required (there is no published default to fall back on). */
@@ -73,7 +73,7 @@ export function kubernetesManifests(options: KubernetesOptions): string {
   const claimName = `${jobName}-results`;
   const done = `${options.resultsDir}/done`;
   const labels = { "app.kubernetes.io/name": "continuum-sim", "continuum-sim/sweep": jobName };
-  const simulate = `node ${IMAGE_ROOT}/dist/cli/bin.js`;
+  const simulate = `node ${IMAGE_ROOT}/${CLI_BIN}`;
 
   const claim: IPersistentVolumeClaim = {
     apiVersion: "v1",

@@ -4,7 +4,7 @@
  * second job with `--dependency=afterany:<array>`, which runs once every task has ended, failed or
  * not, so the merge names the shards that wrote nothing. `sbatch FILE` submits the array alone.
  */
-import { type ClusterJobOptions, IMAGE_ROOT, mergeArguments, mergedFolder, safeName, shardArguments, shellQuote } from "./emit-cluster.js";
+import { CLI_BIN, type ClusterJobOptions, IMAGE_ROOT, mergeArguments, mergedFolder, safeName, shardArguments, shellQuote } from "./emit-cluster.js";
 
 /** Container runtimes whose `exec IMAGE COMMAND` runs a shard (Apptainer, and SingularityCE that it forked from). */
 export const SLURM_CONTAINERS = ["apptainer", "singularity"] as const;
@@ -12,7 +12,7 @@ export type SlurmContainer = (typeof SLURM_CONTAINERS)[number];
 
 export interface SlurmOptions extends ClusterJobOptions {
   /**
-   * What runs `simulate`: the Node.js and dist/cli/bin.js this file was emitted with (absolute
+   * What runs `simulate`: the Node.js and CLI_BIN this file was emitted with (absolute
    * paths; the compute nodes see them on the shared file system), or a container of the image.
    */
   runner: { node: string; bin: string } | { container: SlurmContainer; image: string };
@@ -33,7 +33,7 @@ function simulateCommand(options: SlurmOptions): string {
   // The submit folder (and an absolute results folder) is bound at the same path and stays the working
   // folder, so the results path means the same folder inside; the sweep file is the image's /app copy.
   const binds = ['"$PWD"', ...(options.resultsDir.startsWith("/") ? [shellQuote(options.resultsDir)] : [])];
-  return `${runner.container} exec ${binds.map((bind) => `--bind ${bind}`).join(" ")} ${shellQuote(image)} node ${IMAGE_ROOT}/dist/cli/bin.js`;
+  return `${runner.container} exec ${binds.map((bind) => `--bind ${bind}`).join(" ")} ${shellQuote(image)} node ${IMAGE_ROOT}/${CLI_BIN}`;
 }
 
 export function slurmArrayScript(options: SlurmOptions): string {

@@ -8,7 +8,7 @@ import { writeOneSecondScenario } from "../../src/bench/startup.js";
 import { BIN, REPO, tempDir } from "./helpers.js";
 
 /*
- * dist/cli/bin.js compiles the bundled CLI (dist/cli/cli.cjs) with the V8 code cache written at
+ * dist/cli/bin.cjs compiles the bundled CLI (dist/cli/cli.cjs) with the V8 code cache written at
  * build time (src/cli/code-cache.ts). The cache may only save time: these run the CLI with its own
  * cache, with the cache of another bundle of the same length (which V8, checking the length alone,
  * would take) and with one V8 rejects.
@@ -46,7 +46,7 @@ describe("the CLI's code cache", () => {
       mkdirSync(join(pkg, "dist", "cli"), { recursive: true });
       copyFileSync(join(REPO, "package.json"), join(pkg, "package.json"));
       for (const shared of ["hardware-profiles", "node_modules"]) symlinkSync(join(REPO, shared), join(pkg, shared));
-      copyFileSync(BIN, join(pkg, "dist", "cli", "bin.js"));
+      copyFileSync(BIN, join(pkg, "dist", "cli", "bin.cjs"));
       copyFileSync(join(DIST_CLI, "cli.cjs.cache"), `${bundle}.cache`);
       // Same length, another output: the summary's last line, printed by a function the cache holds.
       const source = readFileSync(join(DIST_CLI, "cli.cjs"), "utf8");
@@ -59,7 +59,7 @@ describe("the CLI's code cache", () => {
 
     it("runs its own code, not the cached code of the other bundle (same length: V8 alone would take it)", () => {
       expect(cacheState(bundle)).toBe("none");
-      const edited = run(join(pkg, "dist", "cli", "bin.js"), join(work, "edited"));
+      const edited = run(join(pkg, "dist", "cli", "bin.cjs"), join(work, "edited"));
       expect(edited.code).toBe(0);
       expect(edited.stdout).toContain(`WROTE ${join(work, "edited", "results.json")}`);
       expect(edited.stdout.replace("WROTE", "wrote").replaceAll("edited", "original")).toBe(original.stdout);
@@ -71,7 +71,7 @@ describe("the CLI's code cache", () => {
       const line = "WROTE ${";
       expect(edited.split(line).length).toBe(2);
       writeFileSync(bundle, edited.replace(line, line.replace("WROTE", "WROTE \u00b5")));
-      const micro = run(join(pkg, "dist", "cli", "bin.js"), join(work, "utf8"));
+      const micro = run(join(pkg, "dist", "cli", "bin.cjs"), join(work, "utf8"));
       writeFileSync(bundle, edited);
       expect(micro.code).toBe(0);
       expect(micro.stdout).toContain(`WROTE \u00b5 ${join(work, "utf8", "results.json")}`);
@@ -81,7 +81,7 @@ describe("the CLI's code cache", () => {
       const digest = createHash("sha256").update(readFileSync(bundle)).digest();
       writeFileSync(`${bundle}.cache`, Buffer.concat([digest, Buffer.alloc(4096, 7)]));
       expect(cacheState(bundle)).toBe("rejected");
-      const rejected = run(join(pkg, "dist", "cli", "bin.js"), join(work, "rejected"));
+      const rejected = run(join(pkg, "dist", "cli", "bin.cjs"), join(work, "rejected"));
       expect(rejected.code).toBe(0);
       expect(rejected.results.equals(original.results)).toBe(true);
     });

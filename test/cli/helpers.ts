@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const REPO = fileURLToPath(new URL("../..", import.meta.url)).replace(/\/$/, "");
-export const BIN = join(REPO, "dist", "cli", "bin.js");
+export const BIN = join(REPO, "dist", "cli", "bin.cjs");
 
 export interface CliResult {
   code: number | null;

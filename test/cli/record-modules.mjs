@@ -1,4 +1,4 @@
-// Preload for test/cli/startup-imports.test.ts: `node --import ./record-modules.mjs bin.js …`
+// Preload for test/cli/startup-imports.test.ts: `node --import ./record-modules.mjs bin.cjs …`
 // appends to $RECORD_MODULES_FILE the URL of every ES module the process loads (a resolve hook,
 // which Node 20 runs on its own thread) and, at exit, every CommonJS file it required.
 import { appendFileSync } from "node:fs";

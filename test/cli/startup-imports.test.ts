@@ -52,7 +52,7 @@ describe("CLI start-up", () => {
 /*
  * The same promise, checked on what a process really loads (issue 16: a 1-second run within 2x
  * `node -e 0`): record-modules.mjs lists every ES module resolved and every CommonJS file required.
- * The CLI is one bundle, dist/cli/cli.cjs (scripts/bundle.mjs), read and compiled by dist/cli/bin.js
+ * The CLI is one bundle, dist/cli/cli.cjs (scripts/bundle.mjs), read and compiled by dist/cli/bin.cjs
  * with V8's code cache: a module in it runs only when imported (the commands a run does not use are
  * imported dynamically, which the static walk above and below checks), and a package left out of it
  * (the chart stack, mathjs, csv-parse) is a real load, recorded here.
@@ -119,7 +119,7 @@ describe("CLI start-up, what the bundle runs for a plain run", () => {
 const work = tempDir("continuum-startup-");
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-/** The distinct URLs a CLI process loaded (`bin`: another copy of dist/cli/bin.js), its exit code and its output. */
+/** The distinct URLs a CLI process loaded (`bin`: another copy of dist/cli/bin.cjs), its exit code and its output. */
 function loadedBy(args: string[], name: string, bin = BIN): { code: number | null; urls: string[]; stdout: string } {
   const record = join(work, `${name}.modules`);
   const child = spawnSync(process.execPath, ["--import", join(REPO, "test", "cli", "record-modules.mjs"), bin, ...args], {

@@ -32,7 +32,7 @@ function podCommands(yaml: string, results: string): PodCommands {
   const local = (script: string): string =>
     script
       .replaceAll("/app/sweeps/devices-vs-scheduler.json", TINY)
-      .replaceAll("/app/dist/cli/bin.js", BIN)
+      .replaceAll("/app/dist/cli/bin.cjs", BIN)
       .replaceAll("/results/sweep-devices-vs-scheduler", results)
       .replaceAll("node ", `${process.execPath} `);
   return {
@@ -184,9 +184,9 @@ interface Workflow {
   jobs: Record<string, { needs?: string | string[]; if?: string; strategy?: { matrix: { shard: unknown } }; steps: Step[] }>;
 }
 
-/** A step's bash script with the Actions expressions it uses replaced by the values given, and this checkout's CLI for dist/cli/bin.js. */
+/** A step's bash script with the Actions expressions it uses replaced by the values given, and this checkout's CLI for dist/cli/bin.cjs. */
 function stepScript(step: Step | undefined, expressions: Record<string, string> = {}): string {
-  let script = (step?.run ?? "").replaceAll("node dist/cli/bin.js", `'${process.execPath}' '${BIN}'`);
+  let script = (step?.run ?? "").replaceAll("node dist/cli/bin.cjs", `'${process.execPath}' '${BIN}'`);
   for (const [expression, value] of Object.entries(expressions)) script = script.replaceAll(`\${{ ${expression} }}`, value);
   return script;
 }

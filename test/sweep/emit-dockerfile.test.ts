@@ -7,7 +7,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { IMAGE_FOLDERS, IMAGE_ROOT } from "../../src/sweep/emit-cluster.js";
+import { CLI_BIN, IMAGE_FOLDERS, IMAGE_ROOT } from "../../src/sweep/emit-cluster.js";
 import { REPO } from "../cli/helpers.js";
 
 interface Instruction {
@@ -101,7 +101,7 @@ describe("Dockerfile (static checks)", () => {
         folder,
       ).toBe(true);
     }
-    expect(final.find((i) => i.keyword === "ENTRYPOINT")?.args).toBe(`["node", "${IMAGE_ROOT}/dist/cli/bin.js"]`);
+    expect(final.find((i) => i.keyword === "ENTRYPOINT")?.args).toBe(`["node", "${IMAGE_ROOT}/${CLI_BIN}"]`);
   });
 
   it(".dockerignore keeps the host's node_modules and dist out of the build context", () => {

@@ -17,7 +17,7 @@ const BASE = {
   resultsDir: slurmResultsDir("tiny"),
   charts: true,
 };
-const DIRECT = { ...BASE, runner: { node: "/opt/node-20/bin/node", bin: "/home/user/continuum-sim/dist/cli/bin.js" } };
+const DIRECT = { ...BASE, runner: { node: "/opt/node-20/bin/node", bin: "/home/user/continuum-sim/dist/cli/bin.cjs" } };
 
 /** bash's own parse of the file (bash -n): a quoting mistake fails here. */
 function parses(script: string): boolean {
@@ -32,7 +32,7 @@ describe("--emit slurm file", () => {
     expect(parses(script)).toBe(true);
     expect(script).toContain("#SBATCH --array=0-2\n");
     expect(script).toContain("#SBATCH --cpus-per-task=2\n");
-    expect(script).toContain(`'/opt/node-20/bin/node' '/home/user/continuum-sim/dist/cli/bin.js' sweep '/home/user/sims/sweeps/my sweep.json' --shard "$SLURM_ARRAY_TASK_ID/3"`);
+    expect(script).toContain(`'/opt/node-20/bin/node' '/home/user/continuum-sim/dist/cli/bin.cjs' sweep '/home/user/sims/sweeps/my sweep.json' --shard "$SLURM_ARRAY_TASK_ID/3"`);
     for (const absent of ["npx", "apptainer", "singularity", "SIMULATE", "/results"]) expect(script, absent).not.toContain(absent);
   });
 
@@ -48,7 +48,7 @@ describe("--emit slurm file", () => {
     const lines = slurmArrayScript(DIRECT).split("\n");
     const hint = lines[lines.findIndex((line) => line.includes("merge afterwards")) + 1];
     expect(hint).toBe(
-      "#     '/opt/node-20/bin/node' '/home/user/continuum-sim/dist/cli/bin.js' merge 'sweep-results/tiny/shard-0' 'sweep-results/tiny/shard-1' 'sweep-results/tiny/shard-2' --out 'sweep-results/tiny/merged'",
+      "#     '/opt/node-20/bin/node' '/home/user/continuum-sim/dist/cli/bin.cjs' merge 'sweep-results/tiny/shard-0' 'sweep-results/tiny/shard-1' 'sweep-results/tiny/shard-2' --out 'sweep-results/tiny/merged'",
     );
     expect(slurmArrayScript({ ...DIRECT, charts: false })).toMatch(/--out 'sweep-results\/tiny\/merged' --no-charts\n/);
   });
@@ -56,7 +56,7 @@ describe("--emit slurm file", () => {
   it("--container: the image through apptainer exec, the submit folder bound, the sweep at the image's path", () => {
     const script = slurmArrayScript({ ...BASE, sweepPath: "/app/sweeps/x.json", runner: { container: "apptainer", image: "registry.example.org/continuum-sim:0.1.0" } });
     expect(parses(script)).toBe(true);
-    expect(script).toContain(`apptainer exec --bind "$PWD" 'docker://registry.example.org/continuum-sim:0.1.0' node /app/dist/cli/bin.js sweep '/app/sweeps/x.json'`);
+    expect(script).toContain(`apptainer exec --bind "$PWD" 'docker://registry.example.org/continuum-sim:0.1.0' node /app/dist/cli/bin.cjs sweep '/app/sweeps/x.json'`);
     // In the merge job's --wrap the $ is escaped: $PWD is the merge job's folder (the submit folder).
     expect(script).toContain(`--wrap "apptainer exec --bind \\"\\$PWD\\"`);
     const sif = slurmArrayScript({ ...BASE, resultsDir: "/scratch/me/out", runner: { container: "singularity", image: "/images/continuum-sim.sif" } });

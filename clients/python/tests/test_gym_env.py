@@ -1,4 +1,4 @@
-"""The Gymnasium environment against the real simulator (node + dist/cli/bin.js, built by npm test).
+"""The Gymnasium environment against the real simulator (node + dist/cli/bin.cjs, built by npm test).
 
 Runs against the real gymnasium when it is installed, else against the stand-in in tests/stubs
 (Gymnasium is neither on Debian nor reachable on PyPI here; the stand-in's check_env checks the
@@ -39,7 +39,7 @@ def simulate_command():
     configured = os.environ.get("CONTINUUM_SIM_SIMULATE")
     if configured:
         return json.loads(configured)
-    bin_js = os.path.join(REPO, "dist", "cli", "bin.js")
+    bin_js = os.path.join(REPO, "dist", "cli", "bin.cjs")
     node = shutil.which("node")
     return [node, bin_js] if node and os.path.exists(bin_js) else None
 
