@@ -13,7 +13,7 @@ export type Sampler = () => number;
 export interface CompiledDistribution {
   /** A short human description, e.g. "exponential(mean 1.25 ms)". */
   readonly description: string;
-  /** The exact mean when it is known in closed form (untruncated), else undefined. */
+  /** The exact mean when it is known: in closed form (untruncated), or stated by a preset (presets.ts); else undefined. */
   readonly exactMean: number | undefined;
   /** True when every draw is the same number. */
   readonly isConstant: boolean;
@@ -65,7 +65,10 @@ function compileUnchecked(spec: DistributionSpec, path: string, issues: InputIss
       issues.push({ path: `${path}.preset`, value: spec.preset, expected: `a known preset (known: ${known})` });
       return undefined;
     }
-    return compileUnchecked(preset, path, issues);
+    const { mean, ...law } = preset;
+    const compiled = compileUnchecked(law, path, issues);
+    // The preset states its truncated law's mean (presets.ts), so nothing estimates it by drawing.
+    return compiled === undefined ? undefined : { ...compiled, exactMean: mean };
   }
   const unit: TimeUnit = spec.unit ?? "ms";
   const issueCount = issues.length;

@@ -6,10 +6,11 @@ import { resolveScenario } from "../../src/scenario/resolve.js";
 
 /*
  * A link's nominal latency is the mean of its latency plus that of its jitter, estimated (when the
- * law has no closed-form mean) by meanOf on the stream `latency/<key>` or `jitter/<key>` of the
+ * law's mean is not known: no closed form, no preset stating it) by meanOf on the stream `latency/<key>` or `jitter/<key>` of the
  * generator seeded "nominal-latency", <key> the JSON of [latency, jitter, bandwidth]. The resolver
  * binds a stateless law once for all its streams (start-up); these pin that it draws what a binding
- * per stream draws, for a stateless law (the calibrated 5G jitter) and one with state between draws
+ * per stream draws, for a stateless law (a truncated stable law: the calibrated 5G jitter's parameters
+ * written out, since the preset itself states its mean, test/scenario/preset-mean.test.ts) and one with state between draws
  * (a normal: Box–Muller's spare), truncated so that some draws are redrawn.
  */
 
@@ -43,7 +44,10 @@ function perStream(jitter: DistributionSpec): number[] {
 
 describe("nominal latencies: one binding of a stateless law draws what one per stream draws", () => {
   const jitters: [string, DistributionSpec][] = [
-    ["the calibrated 5G jitter (stable, stateless)", { preset: "5g-stable-calibrated" }],
+    [
+      "a truncated stable law, the calibrated 5G jitter's parameters (stateless)",
+      { dist: "stable", alpha: 1.6878, beta: 1, scale: "5.97 ms", loc: "11.695 ms", parameterization: "S1", min: "0 ms", max: "1000 ms" },
+    ],
     ["a truncated normal (Box–Muller keeps a spare: state)", { dist: "normal", mean: "3 ms", sd: "2 ms", min: "0 ms" }],
   ];
   for (const [name, jitter] of jitters) {
