@@ -3,6 +3,7 @@ import { distributionSpecSchema, durationSchema } from "../random/distribution-s
 import { mobilitySchema } from "../network/mobility/schema.js";
 import { DEFAULT_CONTEXT_TOKENS, DEFAULT_SHARING } from "./defaults.js";
 import { idSchema } from "./schema-common.js";
+import { builtOnce, builtOnUse } from "./schema-on-use.js";
 import { workloadSchema } from "./schema-workloads.js";
 
 /**
@@ -16,11 +17,14 @@ const llmPath = z
   .optional()
   .meta({ description: "Where it runs on the hardware. Default: the only llm path of the profile that has the model, preferring gpu, npu, cloud, cpu." });
 
-export const modelRefSchema = z.strictObject({
+// The language-model parts are built on first use: frame scenarios have none.
+const modelRefShape = builtOnce(() => ({
   model: z.string().min(1).meta({ description: "A model id of the profile's llm section (src/llm/model-catalog.ts for local models)." }),
   quantization: z.string().min(1).meta({ description: 'Quantization, e.g. "Q4_0", "Q4_K_M", "F16"; "served" for cloud endpoints.' }),
   path: llmPath,
-});
+}));
+
+export const modelRefSchema = builtOnUse(() => z.strictObject(modelRefShape()));
 
 // Slot-service settings: written in a `{"type": "slots"}` service or, as a shorthand, on the node itself.
 const slotSettings = {
@@ -61,19 +65,23 @@ const slotService = z
   .strictObject({ type: z.literal("slots"), ...slotSettings })
   .meta({ description: "Frame serving: slots with preprocessing and inference (the detector of the profile's `models`)." });
 
-const llmService = z
-  .strictObject({
-    type: z.literal("llm"),
-    ...modelRefSchema.shape,
-    ...llmSettings,
-    queueCapacity: z.number().int().nonnegative().optional().meta({ description: "Queries that may wait; more are refused (and count as violations). Default unbounded." }),
-  })
-  .meta({ description: "Query serving: a language model with batched prefill and decode." });
+const llmService = builtOnUse(
+  () =>
+    z
+      .strictObject({
+        type: z.literal("llm"),
+        ...modelRefShape(),
+        ...llmSettings,
+        queueCapacity: z.number().int().nonnegative().optional().meta({ description: "Queries that may wait; more are refused (and count as violations). Default unbounded." }),
+      })
+      .meta({ description: "Query serving: a language model with batched prefill and decode." }),
+  { key: "type", values: ["llm"] },
+);
 
 export const serviceSchema = z.discriminatedUnion("type", [slotService, llmService]);
 
-const backgroundLoad = z
-  .array(
+const backgroundLoad = builtOnUse(() =>
+  z.array(
     z.union([
       z.strictObject({
         from: durationSchema,
@@ -88,7 +96,8 @@ const backgroundLoad = z
           .meta({ description: "[time, slowdown] points, e.g. measured load: each slowdown holds until the next point (the last to the end of the run)." }),
       }),
     ]),
-  )
+  ),
+)
   .optional()
   .meta({ description: "Extra load on the node over time: service starting in an interval takes `slowdown` times longer (overlapping loads multiply)." });
 

@@ -6,6 +6,7 @@ import { faultSchema, healthCheckSchema, idSchema, metricsSchema, migrationSchem
 import { applicationSchema } from "./schema-applications.js";
 import { controlSchema } from "./schema-control.js";
 import { deviceSchema, nodeSchema } from "./schema-nodes.js";
+import { builtOnUse } from "./schema-on-use.js";
 import { policyEntrySchema } from "./schema-policies.js";
 
 /**
@@ -13,7 +14,8 @@ import { policyEntrySchema } from "./schema-policies.js";
  * nodes hosting slot and language-model services, one network, the policies compared. Objects are
  * strict (an unknown key is an error, so typos never pass silently). Parsing converts durations to
  * milliseconds; names, references and distribution parameters are checked by the resolver
- * (resolve.ts), which knows the profiles on disk and the policy registries.
+ * (resolve.ts), which knows the profiles on disk and the policy registries. The parts a scenario
+ * may leave out are built on first use (schema-on-use.ts), so a run builds the schemas it parses.
  */
 
 export { bandwidthSchema, faultSchema, healthCheckSchema } from "./schema-common.js";
@@ -24,11 +26,12 @@ const policies = z.array(policyEntrySchema).min(1);
 const qos = z
   .strictObject({
     frames: durationSchema.optional().meta({ description: "Frames: total-latency deadline; a slower frame is a violation. Required when a device has a frame workload." }),
-    queries: z
-      .strictObject({
+    queries: builtOnUse(() =>
+      z.strictObject({
         ttft: durationSchema.optional().meta({ description: "Time-to-first-token deadline." }),
         total: durationSchema.optional().meta({ description: "Total-latency deadline." }),
-      })
+      }),
+    )
       .optional()
       .meta({
         description:
@@ -85,8 +88,8 @@ export const scenarioSchema = z
     metrics: metricsSchema.optional(),
     control: controlSchema.optional(),
     applications: z.array(applicationSchema).optional().meta({ description: "Applications as graphs of stages (docs/applications.md); devices send their jobs with workloads of type dag." }),
-    collaboration: z
-      .strictObject({
+    collaboration: builtOnUse(() =>
+      z.strictObject({
         draftRatio: z
           .number()
           .gt(0)
@@ -105,11 +108,12 @@ export const scenarioSchema = z
           .lte(1)
           .optional()
           .meta({ description: `Quality of a collaborative answer relative to the cloud model alone. Default ${DEFAULT_COLLABORATION.qualityFactor} (estimate).` }),
-      })
+      }),
+    )
       .optional()
       .meta({ description: "Queries: the gray-zone collaborative mode: a local first pass condenses the prompt, the cloud model answers." }),
-    quality: z
-      .strictObject({
+    quality: builtOnUse(() =>
+      z.strictObject({
         intercept: z
           .number()
           .optional()
@@ -123,7 +127,8 @@ export const scenarioSchema = z
           .positive()
           .optional()
           .meta({ description: `How sharply success falls once complexity exceeds capability. Default ${DEFAULT_QUALITY.steepness}.` }),
-      })
+      }),
+    )
       .optional()
       .meta({ description: "Queries: quality proxy: P(good answer) = 1 / (1 + exp(steepness x (complexity - capability))), capability = intercept + slope x log10(params in B)." }),
     electricityUsdPerKWh: z

@@ -1,24 +1,27 @@
 import * as z from "zod";
+import { builtOnce } from "../scenario/schema-on-use.js";
 import { PerformanceProfiler, rawFeatures } from "./node-features.js";
 import type { ClusterView, NodeIndex, Scheduler, SchedulerContext, TaskOutcome, TaskRequest } from "./types.js";
 
-export const learnedOptions = z.strictObject({
-  initial: z
-    .strictObject({
-      alpha: z.number().default(0),
-      beta: z.number().default(0),
-      gamma: z.number().default(1),
-      bias: z.number().default(0),
-    })
-    .prefault({})
-    .meta({ description: "Starting weights of the CPU, accelerator and network features and the bias. Default: network only (nearest node)." }),
-  learningRate: z.number().gt(0).lte(1).default(0.05).meta({ description: "Step of the normalised least-mean-squares update." }),
-  exploration: z.number().gte(0).lte(1).default(0.1).meta({ description: "Initial probability of placing on a random healthy node." }),
-  explorationHalfLife: z.number().positive().default(2000).meta({ description: "Decisions after which the exploration probability has halved." }),
-  violationPenaltyMs: z.number().nonnegative().optional().meta({ description: "Added to the latency of a request that missed the deadline. Default: the deadline." }),
-  perDevice: z.boolean().default(false).meta({ description: "One model per device instead of one shared model." }),
-  federatedRoundMs: z.number().positive().optional().meta({ description: "With perDevice: average the device models every this many ms (federated averaging)." }),
-});
+export const learnedOptions = builtOnce(() =>
+  z.strictObject({
+    initial: z
+      .strictObject({
+        alpha: z.number().default(0),
+        beta: z.number().default(0),
+        gamma: z.number().default(1),
+        bias: z.number().default(0),
+      })
+      .prefault({})
+      .meta({ description: "Starting weights of the CPU, accelerator and network features and the bias. Default: network only (nearest node)." }),
+    learningRate: z.number().gt(0).lte(1).default(0.05).meta({ description: "Step of the normalised least-mean-squares update." }),
+    exploration: z.number().gte(0).lte(1).default(0.1).meta({ description: "Initial probability of placing on a random healthy node." }),
+    explorationHalfLife: z.number().positive().default(2000).meta({ description: "Decisions after which the exploration probability has halved." }),
+    violationPenaltyMs: z.number().nonnegative().optional().meta({ description: "Added to the latency of a request that missed the deadline. Default: the deadline." }),
+    perDevice: z.boolean().default(false).meta({ description: "One model per device instead of one shared model." }),
+    federatedRoundMs: z.number().positive().optional().meta({ description: "With perDevice: average the device models every this many ms (federated averaging)." }),
+  }),
+);
 
 const FEATURES = 4;
 /** Decisions remembered until their outcome arrives (in-flight requests beyond this are not learned from). */
@@ -36,7 +39,7 @@ const MEMORY = 1 << 16;
  * counting 2 x devices x 4 parameters x 8 bytes per round.
  */
 export function createLearned(context: SchedulerContext): Scheduler {
-  const options = learnedOptions.parse(context.options);
+  const options = learnedOptions().parse(context.options);
   const models = options.perDevice ? context.deviceCount : 1;
   const weights = new Float64Array(models * FEATURES);
   for (let m = 0; m < models; m++) {

@@ -1,4 +1,5 @@
 import type * as z from "zod";
+import { schemasOnRead } from "../scenario/schema-on-use.js";
 import { createCloudOnly } from "./cloud-only.js";
 import { createExternal, externalOptions } from "./external/external-policy.js";
 import { createLearned, learnedOptions } from "./learned.js";
@@ -31,9 +32,9 @@ export const SCHEDULERS: Readonly<Record<string, SchedulerFactory>> = {
 
 export const SCHEDULER_NAMES: readonly string[] = Object.keys(SCHEDULERS).sort();
 
-/** The options each policy accepts (validated when the scenario loads); a policy not listed takes none. */
-export const SCHEDULER_OPTIONS: Readonly<Record<string, z.ZodType>> = {
+/** The options each policy accepts (validated when the scenario loads); a policy not listed takes none. Each schema is built on its first read (a run builds those of the policies it compares). */
+export const SCHEDULER_OPTIONS: Readonly<Record<string, z.ZodType>> = schemasOnRead({
   weighted: weightedOptions,
   learned: learnedOptions,
   external: externalOptions,
-};
+});

@@ -1,12 +1,15 @@
 import * as z from "zod";
+import { builtOnce } from "../scenario/schema-on-use.js";
 import { PerformanceProfiler, rawFeatures } from "./node-features.js";
 import type { ClusterView, NodeIndex, Scheduler, SchedulerContext, TaskOutcome, TaskRequest } from "./types.js";
 
-export const weightedOptions = z.strictObject({
-  alpha: z.number().nonnegative().default(1).meta({ description: "Weight of W_cpu (preprocessing time under load)." }),
-  beta: z.number().nonnegative().default(1).meta({ description: "Weight of W_ai (inference time under load)." }),
-  gamma: z.number().nonnegative().default(1).meta({ description: "Weight of W_nl (network round trip)." }),
-});
+export const weightedOptions = builtOnce(() =>
+  z.strictObject({
+    alpha: z.number().nonnegative().default(1).meta({ description: "Weight of W_cpu (preprocessing time under load)." }),
+    beta: z.number().nonnegative().default(1).meta({ description: "Weight of W_ai (inference time under load)." }),
+    gamma: z.number().nonnegative().default(1).meta({ description: "Weight of W_nl (network round trip)." }),
+  }),
+);
 
 /**
  * W = alpha W_cpu + beta W_ai + gamma W_nl, lowest wins (ties to the lowest index).
@@ -18,7 +21,7 @@ export const weightedOptions = z.strictObject({
  * the load.
  */
 export function createWeighted(context: SchedulerContext): Scheduler {
-  const options = weightedOptions.parse(context.options);
+  const options = weightedOptions().parse(context.options);
   const sum = options.alpha + options.beta + options.gamma;
   if (!(sum > 0)) throw new RangeError("weighted: alpha + beta + gamma must be positive");
   const weights = [options.alpha / sum, options.beta / sum, options.gamma / sum];

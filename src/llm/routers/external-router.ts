@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { builtOnce } from "../../scenario/schema-on-use.js";
 import { SimulationError } from "../../errors.js";
 import { askAgent, endAgent, showLine } from "../../schedulers/external/ask-agent.js";
 import { LineBridge } from "../../schedulers/external/bridge.js";
@@ -8,21 +9,23 @@ import { ROUTE_MODES, type QueryRouter, type RouteMode, type RouteOutcome, type 
 
 export const ROUTER_PROTOCOL = "continuum-sim/router@1";
 
-export const externalRouterOptions = z.strictObject({
-  command: z.array(z.string().min(1)).min(1).meta({ description: 'The agent to start, e.g. ["python3", "router.py"] (relative paths resolve from the working directory).' }),
-  timeoutMs: z.number().positive().default(5000).meta({ description: "Wall-clock time the agent may take per answer." }),
-  agentOptions: z.record(z.string(), z.unknown()).default({}).meta({ description: "Passed to the agent in its hello." }),
-  transport: z.enum(["auto", "fifo", "worker"]).default("auto").meta({ description: "auto: named pipes where the system has them, else a worker thread." }),
-  reward: z
-    .strictObject({
-      violationPenalty: z.number().nonnegative().default(1),
-      usdPerGoodAnswer: z.number().positive().default(0.01),
-      cloudPenalty: z.number().nonnegative().default(0),
-      latencyPenaltyPerSecond: z.number().nonnegative().default(0),
-    })
-    .default({ violationPenalty: 1, usdPerGoodAnswer: 0.01, cloudPenalty: 0, latencyPenaltyPerSecond: 0 })
-    .meta({ description: "How each outcome's reward is computed: the learned-router's utility with these weights (docs/llm.md)." }),
-});
+export const externalRouterOptions = builtOnce(() =>
+  z.strictObject({
+    command: z.array(z.string().min(1)).min(1).meta({ description: 'The agent to start, e.g. ["python3", "router.py"] (relative paths resolve from the working directory).' }),
+    timeoutMs: z.number().positive().default(5000).meta({ description: "Wall-clock time the agent may take per answer." }),
+    agentOptions: z.record(z.string(), z.unknown()).default({}).meta({ description: "Passed to the agent in its hello." }),
+    transport: z.enum(["auto", "fifo", "worker"]).default("auto").meta({ description: "auto: named pipes where the system has them, else a worker thread." }),
+    reward: z
+      .strictObject({
+        violationPenalty: z.number().nonnegative().default(1),
+        usdPerGoodAnswer: z.number().positive().default(0.01),
+        cloudPenalty: z.number().nonnegative().default(0),
+        latencyPenaltyPerSecond: z.number().nonnegative().default(0),
+      })
+      .default({ violationPenalty: 1, usdPerGoodAnswer: 0.01, cloudPenalty: 0, latencyPenaltyPerSecond: 0 })
+      .meta({ description: "How each outcome's reward is computed: the learned-router's utility with these weights (docs/llm.md)." }),
+  }),
+);
 
 /** A finished query as the agent sees it: JSON has no NaN, so a refused query's times are null. */
 function outcomeMessage(outcome: RouteOutcome, reward: number): Record<string, unknown> {
@@ -50,7 +53,7 @@ function outcomeMessage(outcome: RouteOutcome, reward: number): Record<string, u
  * error naming the decision, the simulated time and what was received.
  */
 export const createExternalRouter: RouterFactory = (context) => {
-  const options = externalRouterOptions.parse(context.options);
+  const options = externalRouterOptions().parse(context.options);
   const fifo = options.transport === "worker" ? undefined : FifoBridge.open(options.command, process.cwd());
   if (fifo === undefined && options.transport === "fifo") throw new SimulationError(`router ${context.label}: named pipes are not available on this system`);
   const bridge: PolicyBridge = fifo ?? new LineBridge(options.command, process.cwd());

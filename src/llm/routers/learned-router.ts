@@ -1,31 +1,34 @@
 import * as z from "zod";
+import { builtOnce } from "../../scenario/schema-on-use.js";
 import { durationSchema } from "../../random/distribution-spec.js";
 import type { QueryRouter, RouteMode, RouteOutcome, RouterFactory } from "./types.js";
 
-export const learnedRouterOptions = z.strictObject({
-  modes: z
-    .union([z.tuple([z.literal("local"), z.literal("cloud")]), z.tuple([z.literal("local"), z.literal("collaborative"), z.literal("cloud")])])
-    .optional()
-    .meta({ description: 'Routes in increasing complexity: ["local", "cloud"] learns one threshold (default), ["local", "collaborative", "cloud"] two.' }),
-  initialThresholds: z.array(z.number().gte(0).lte(1)).min(1).max(2).optional().meta({
-    description: "Where learning starts: one threshold, or [lower, upper] with three modes. Default: 1 (everything local), or [1, 1].",
+export const learnedRouterOptions = builtOnce(() =>
+  z.strictObject({
+    modes: z
+      .union([z.tuple([z.literal("local"), z.literal("cloud")]), z.tuple([z.literal("local"), z.literal("collaborative"), z.literal("cloud")])])
+      .optional()
+      .meta({ description: 'Routes in increasing complexity: ["local", "cloud"] learns one threshold (default), ["local", "collaborative", "cloud"] two.' }),
+    initialThresholds: z.array(z.number().gte(0).lte(1)).min(1).max(2).optional().meta({
+      description: "Where learning starts: one threshold, or [lower, upper] with three modes. Default: 1 (everything local), or [1, 1].",
+    }),
+    bins: z.number().int().min(2).max(100).optional().meta({ description: "Complexity bins the utility is estimated in. Default 10." }),
+    epsilon: z.number().gte(0).lte(1).optional().meta({ description: "Share of queries sent on a uniformly random route to keep learning. Default 0.1." }),
+    updateEvery: z.number().int().positive().optional().meta({ description: "Observations between re-derivations of the thresholds. Default 20." }),
+    violationPenalty: z.number().nonnegative().optional().meta({ description: "Utility lost by a missed deadline. Default 1 (one good answer)." }),
+    usdPerGoodAnswer: z
+      .number()
+      .positive()
+      .optional()
+      .meta({ description: "Money worth one good answer: utility = good - violationPenalty x violated - cost / this - cloudPenalty x reachedCloud. Default 0.01." }),
+    latencyPenaltyPerSecond: z.number().nonnegative().optional().meta({ description: "Utility lost per second of total latency, beyond the deadline penalty. Default 0." }),
+    cloudPenalty: z.number().nonnegative().optional().meta({ description: "Utility lost when a prompt (or its condensed form) reaches the cloud: the price put on privacy. Default 0." }),
+    scope: z.enum(["global", "device"]).optional().meta({ description: "One learner at the gateway (global, default) or one per device." }),
+    federatedInterval: durationSchema.optional().meta({ description: "With scope device: average the devices' statistics every interval (federated averaging; the bytes are counted)." }),
   }),
-  bins: z.number().int().min(2).max(100).optional().meta({ description: "Complexity bins the utility is estimated in. Default 10." }),
-  epsilon: z.number().gte(0).lte(1).optional().meta({ description: "Share of queries sent on a uniformly random route to keep learning. Default 0.1." }),
-  updateEvery: z.number().int().positive().optional().meta({ description: "Observations between re-derivations of the thresholds. Default 20." }),
-  violationPenalty: z.number().nonnegative().optional().meta({ description: "Utility lost by a missed deadline. Default 1 (one good answer)." }),
-  usdPerGoodAnswer: z
-    .number()
-    .positive()
-    .optional()
-    .meta({ description: "Money worth one good answer: utility = good - violationPenalty x violated - cost / this - cloudPenalty x reachedCloud. Default 0.01." }),
-  latencyPenaltyPerSecond: z.number().nonnegative().optional().meta({ description: "Utility lost per second of total latency, beyond the deadline penalty. Default 0." }),
-  cloudPenalty: z.number().nonnegative().optional().meta({ description: "Utility lost when a prompt (or its condensed form) reaches the cloud: the price put on privacy. Default 0." }),
-  scope: z.enum(["global", "device"]).optional().meta({ description: "One learner at the gateway (global, default) or one per device." }),
-  federatedInterval: durationSchema.optional().meta({ description: "With scope device: average the devices' statistics every interval (federated averaging; the bytes are counted)." }),
-});
+);
 
-type Options = z.output<typeof learnedRouterOptions>;
+type Options = z.output<ReturnType<typeof learnedRouterOptions>>;
 
 /** Per complexity bin and route: observations and summed utility. */
 class UtilityTable {
@@ -108,7 +111,7 @@ class UtilityTable {
  * one learner per device, federated averaging pools the devices' statistics every interval.
  */
 export const createLearnedRouter: RouterFactory = (context) => {
-  const options: Options = learnedRouterOptions.parse(context.options);
+  const options: Options = learnedRouterOptions().parse(context.options);
   const modes: readonly RouteMode[] = options.modes ?? ["local", "cloud"];
   const bins = options.bins ?? 10;
   const initial = options.initialThresholds ?? (modes.length === 2 ? [1] : [1, 1]);

@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { builtOnce } from "../../scenario/schema-on-use.js";
 import { SimulationError } from "../../errors.js";
 import type { ClusterView, Migration, NodeIndex, RunSummaryForPolicy, Scheduler, SchedulerContext, TaskOutcome, TaskRequest } from "../types.js";
 import { askAgent, endAgent, showLine } from "./ask-agent.js";
@@ -7,14 +8,16 @@ import { FifoBridge, type PolicyBridge } from "./fifo-bridge.js";
 
 export const POLICY_PROTOCOL = "continuum-sim/policy@1";
 
-export const externalOptions = z.strictObject({
-  command: z.array(z.string().min(1)).min(1).meta({ description: 'The agent to start, e.g. ["python3", "agent.py"] (relative paths resolve from the working directory).' }),
-  timeoutMs: z.number().positive().default(5000).meta({ description: "Wall-clock time the agent may take per answer." }),
-  monitor: z.boolean().default(false).meta({ description: "Also ask the agent for migrations at every monitor tick." }),
-  rewardPenalty: z.number().nonnegative().default(1).meta({ description: "Reward = -(total / deadline) - rewardPenalty when the deadline was missed." }),
-  agentOptions: z.record(z.string(), z.unknown()).default({}).meta({ description: "Passed to the agent in its hello." }),
-  transport: z.enum(["auto", "fifo", "worker"]).default("auto").meta({ description: "auto: named pipes where the system has them, else a worker thread; fifo or worker force one." }),
-});
+export const externalOptions = builtOnce(() =>
+  z.strictObject({
+    command: z.array(z.string().min(1)).min(1).meta({ description: 'The agent to start, e.g. ["python3", "agent.py"] (relative paths resolve from the working directory).' }),
+    timeoutMs: z.number().positive().default(5000).meta({ description: "Wall-clock time the agent may take per answer." }),
+    monitor: z.boolean().default(false).meta({ description: "Also ask the agent for migrations at every monitor tick." }),
+    rewardPenalty: z.number().nonnegative().default(1).meta({ description: "Reward = -(total / deadline) - rewardPenalty when the deadline was missed." }),
+    agentOptions: z.record(z.string(), z.unknown()).default({}).meta({ description: "Passed to the agent in its hello." }),
+    transport: z.enum(["auto", "fifo", "worker"]).default("auto").meta({ description: "auto: named pipes where the system has them, else a worker thread; fifo or worker force one." }),
+  }),
+);
 
 interface OutcomeMessage {
   sequence: number;
@@ -33,7 +36,7 @@ interface OutcomeMessage {
  * with an error naming the decision, the simulated time and what was received.
  */
 export function createExternal(context: SchedulerContext): Scheduler {
-  const options = externalOptions.parse(context.options);
+  const options = externalOptions().parse(context.options);
   // Named pipes from the main thread where the system has them; a worker thread elsewhere.
   const fifo = options.transport === "worker" ? undefined : FifoBridge.open(options.command, process.cwd());
   if (fifo === undefined && options.transport === "fifo") throw new SimulationError(`policy ${context.label}: named pipes are not available on this system`);
