@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { rmSync } from "node:fs";
 
 /**
@@ -98,7 +98,8 @@ function send(message: { op: "add"; key: number; item: Guarded } | { op: "del"; 
 function startReaper(): ChildProcess | undefined {
   if (reaper !== undefined) return reaper;
   try {
-    reaper = spawn(process.execPath, ["-e", REAPER], { stdio: ["pipe", "ignore", "ignore"] });
+    // child_process is loaded where it is used (process.getBuiltinModule): a run that starts no process does not load it (issue 16, start-up).
+    reaper = process.getBuiltinModule("node:child_process").spawn(process.execPath, ["-e", REAPER], { stdio: ["pipe", "ignore", "ignore"] });
   } catch {
     return undefined;
   }

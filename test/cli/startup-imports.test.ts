@@ -131,6 +131,9 @@ function loadedBy(args: string[], name: string, bin = BIN): { code: number | nul
   return { code: child.status, urls, stdout: child.stdout };
 }
 
+/** Built-in modules only a run that starts a process (an external agent, the reaper of a large write) or a thread count uses. */
+const PROCESS_BUILTINS = ["node:child_process", "node:os"];
+
 const offending = (urls: string[]) => urls.filter((url) => NOT_FOR_A_PLAIN_RUN.some((pattern) => pattern.test(url)));
 
 describe("CLI start-up, the files a process loads", () => {
@@ -145,6 +148,31 @@ describe("CLI start-up, the files a process loads", () => {
     // The recorder saw the executable (an empty list would pass vacuously); the bundle it compiles is read, not imported.
     expect(files).toEqual([pathToFileURL(BIN).href]);
     expect(offending(run.urls)).toEqual([]);
+  });
+
+  it("a 1-second run loads no built-in module for starting processes (child_process, os: loaded where an agent, the reaper or --jobs needs them)", () => {
+    expect(run.urls.filter((url) => PROCESS_BUILTINS.includes(url))).toEqual([]);
+    // The recorder lists built-ins (an empty list would pass vacuously).
+    expect(run.urls).toContain("node:fs");
+  });
+
+  it("... and a run with an external policy loads child_process where it starts the agent (the check can fail)", () => {
+    const scenario = join(work, "external.json");
+    writeFileSync(
+      scenario,
+      JSON.stringify({
+        name: "external",
+        seed: 1,
+        duration: 20,
+        qosDeadline: 1000,
+        devices: [{ id: "source", workload: { type: "arrivals", model: "job", interarrival: 1, startOffset: 0 } }],
+        nodes: [{ id: "a", inferenceTime: 0.5 }],
+        schedulers: [{ policy: "external", command: [process.execPath, join(REPO, "examples", "agents", "nearest-agent.mjs")], timeoutMs: 10_000 }],
+      }),
+    );
+    const external = loadedBy(["run", scenario, "--out", join(work, "external"), "--quiet", "--allow-exec"], "external");
+    expect(external.code).toBe(0);
+    expect(external.urls).toContain("node:child_process");
   });
 
   it("the list catches them where they are used: a CSV read by fit (required)", () => {

@@ -1,6 +1,4 @@
-import { spawnSync } from "node:child_process";
 import { closeSync, constants, existsSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, writeSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SimulationError } from "../../errors.js";
 import { guardTemporary } from "../../io/cleanup.js";
@@ -40,10 +38,11 @@ export class FifoBridge implements PolicyBridge {
   /** Returns undefined where named pipes or /proc are not available (the caller falls back). */
   static open(command: readonly string[], cwd: string): FifoBridge | undefined {
     if (process.platform !== "linux" || !existsSync("/proc/self/stat")) return undefined;
-    const dir = mkdtempSync(join(tmpdir(), "continuum-sim-policy-"));
+    // child_process and os are loaded where they are used (process.getBuiltinModule): a run with no external policy does not load them (issue 16, start-up).
+    const dir = mkdtempSync(join(process.getBuiltinModule("node:os").tmpdir(), "continuum-sim-policy-"));
     // Guarded: a run ended by a signal must not leave the folder behind.
     const releaseDir = guardTemporary({ kind: "path", path: dir });
-    const made = spawnSync("mkfifo", [join(dir, "to-agent"), join(dir, "from-agent")]);
+    const made = process.getBuiltinModule("node:child_process").spawnSync("mkfifo", [join(dir, "to-agent"), join(dir, "from-agent")]);
     if (made.status !== 0) {
       rmSync(dir, { recursive: true, force: true });
       releaseDir();

@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn, type StdioOptions } from "node:child_process";
+import type { ChildProcess, StdioOptions } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { guardTemporary } from "../../io/cleanup.js";
 
@@ -19,7 +19,8 @@ export interface AgentProcess {
  * before the simulator reports the interruption.
  */
 export function startAgent(command: readonly string[], cwd: string, stdio: StdioOptions): AgentProcess {
-  const child = spawn(command[0], command.slice(1), { stdio, cwd, detached: true });
+  // child_process is loaded where it is used (process.getBuiltinModule): a run that starts no process does not load it (issue 16, start-up).
+  const child = process.getBuiltinModule("node:child_process").spawn(command[0], command.slice(1), { stdio, cwd, detached: true });
   const pgid = child.pid;
   const release = pgid === undefined ? () => undefined : guardTemporary({ kind: "process-group", pgid });
   let ended = false;
