@@ -187,10 +187,18 @@ rmSync("dist/cli/cli.cjs.cache", { force: true });
 // The executable (package.json's `bin`): a small file (src/cli/bin.ts) that compiles cli.cjs.
 // CommonJS too: an ES-module entry sets up Node's ES-module loader (16 internal modules) before its
 // first line runs, about 10 ms of every start (docs/performance.md, start-up, session 4). tsc does
-// not emit src/cli/bin.ts (tsconfig.build.json); an older build's ES-module bin.js is removed.
+// not emit src/cli/bin.ts (tsconfig.build.json).
 await build({ ...shared, ...commonJs, entryPoints: { bin: "src/cli/bin.ts" }, outdir: "dist/cli" });
-for (const stale of ["dist/cli/bin.js", "dist/cli/bin.js.map", "dist/cli/bin.d.ts"]) rmSync(stale, { force: true });
 chmodSync(CLI_BIN, 0o755);
+// The executable's former name, dist/cli/bin.js, stays as an ES module that runs it: npm never
+// refreshes the bin links of a local package it installed into its npx cache (a directory already
+// in that tree is not installed again), so in a checkout where `npx simulate` ran before the rename,
+// `simulate` still links to bin.js (and without this file is "not found").
+const FORMER_BIN = "dist/cli/bin.js";
+rmSync(`${FORMER_BIN}.map`, { force: true });
+rmSync("dist/cli/bin.d.ts", { force: true });
+writeFileSync(FORMER_BIN, `#!/usr/bin/env node\n// The former name of ${CLI_BIN}, kept for npx caches made before it (scripts/bundle.mjs).\nimport "./bin.cjs";\n`);
+chmodSync(FORMER_BIN, 0o755);
 
 // The workers the CLI starts (sweep replications, external policies), found beside it as ./run-worker.js and ./bridge-worker.js.
 await build({

@@ -74,6 +74,13 @@ describe("npm pack: what the tarball holds", () => {
     expect(files).toContain(CLI_BIN);
   });
 
+  it("the executable's former name, dist/cli/bin.js, ships and runs the CLI (npm's npx cache of a checkout still links it: scripts/bundle.mjs)", () => {
+    expect(files).toContain("dist/cli/bin.js");
+    const former = spawnSync(process.execPath, [join(REPO, "dist", "cli", "bin.js"), "--version"], { encoding: "utf8" });
+    expect(former.status).toBe(0);
+    expect(former.stdout.trim()).toBe(`continuum-sim ${manifest.version}`);
+  });
+
   it("ships every chunk the workers import, statically or on use (scripts/bundle.mjs; the CLI is two CommonJS files, above)", () => {
     const queue = ["run-worker.js", "bridge-worker.js"];
     for (const seen = new Set(queue); queue.length > 0; ) {
