@@ -210,10 +210,20 @@ function frameWork(scenario: ResolvedScenario, members: readonly ResolvedDevice[
   };
 }
 
-/** A dag workload of a device group: jobs x (1 + stages + edges) events. */
+/**
+ * A dag workload of a device group: jobs x (1 + station stages + query attempts x events per query
+ * + edges) events. A query stage's attempts are as many as it is expected to take were every job
+ * to reach it (an upper bound: a job that failed earlier never does).
+ */
 function dagWork(scenario: ResolvedScenario, count: number, w: DagWorkload, path: string, means: MeanCache): WorkContribution {
   const app = (scenario.applications ?? [])[w.application];
-  const perJob = DAG_EVENTS_PER_JOB_BASE + app.stages.length + app.edges.length;
+  let stations = 0;
+  let queryAttempts = 0;
+  for (const stage of app.stages) {
+    if (stage.query === undefined) stations++;
+    else queryAttempts += expectedAttempts(stage.query.successProbability, stage.maxAttempts);
+  }
+  const perJob = DAG_EVENTS_PER_JOB_BASE + stations + queryAttempts * LLM_EVENTS_PER_QUERY + app.edges.length;
   const gapMs = w.periodMs ?? means.of(w.interarrival as CompiledDistribution);
   const perSecond = 1000 / gapMs;
   const seconds = scenario.durationMs / 1000;
@@ -221,7 +231,9 @@ function dagWork(scenario: ResolvedScenario, count: number, w: DagWorkload, path
     path: `${path}.${w.periodMs === undefined ? "interarrival" : "fps"}`,
     value: w.periodMs === undefined ? `mean ${round(gapMs)} ms` : round(perSecond),
     events: count * perSecond * seconds * perJob,
-    how: `${count} device${count === 1 ? "" : "s"} x ${round(perSecond)} jobs/s x ${round(seconds)} s x ${perJob} events per job (1 + ${app.stages.length} stages + ${app.edges.length} edges)`,
+    how:
+      `${count} device${count === 1 ? "" : "s"} x ${round(perSecond)} jobs/s x ${round(seconds)} s x ${round(perJob)} events per job ` +
+      `(1 + ${stations} stages${stations === app.stages.length ? "" : ` + ${round(queryAttempts)} query attempts x ${LLM_EVENTS_PER_QUERY}`} + ${app.edges.length} edges)`,
     advice: ARRIVALS_ADVICE,
   };
 }
@@ -331,11 +343,16 @@ function attemptsPerJob(workload: Extract<LlmWorkload, { type: "pipeline" }>, en
   let attempts = 0;
   for (const stage of workload.stages) {
     const m = entry?.pipelineMaxAttempts ?? stage.maxAttempts;
-    const fail = 1 - stage.successProbability;
-    attempts += reach * (fail === 1 ? m : (1 - fail ** m) / (1 - fail));
-    reach *= 1 - fail ** m;
+    attempts += reach * expectedAttempts(stage.successProbability, m);
+    reach *= 1 - (1 - stage.successProbability) ** m;
   }
   return attempts;
+}
+
+/** Expected attempts of a stage tried until it passes (probability p each time) or m attempts are spent. */
+function expectedAttempts(p: number, m: number): number {
+  const fail = 1 - p;
+  return fail === 1 ? m : (1 - fail ** m) / (1 - fail);
 }
 
 /** Device groups in scenario order, with their position in the document's devices list. */
