@@ -71,3 +71,40 @@ export function q(run: RunResults): QueryResults {
   if (run.queries === null) throw new Error(`run ${run.label} has no query section`);
   return run.queries;
 }
+
+/**
+ * retrieve (a station on an edge node, 10 ms) -> generate (a language-model query stage issued by
+ * the device, `generate` its figures, routed cloud-only to the test profiles' cloud endpoint): one
+ * job at 1 s, every link 5 ms one way, 0 bytes on the edges (test/world/dag-query-stages.test.ts
+ * works its figures by hand). `overrides` replace top-level keys.
+ */
+export function ragScenario(generate: Record<string, unknown>, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    name: "rag",
+    duration: "10 s",
+    drain: "2 min",
+    qos: { queries: { total: "1 h" } },
+    devices: [{ id: "phone", workloads: [{ type: "dag", application: "rag", interarrival: "1000 s", startOffset: "1 s" }] }],
+    nodes: [
+      { id: "edge", services: [] },
+      { id: "cloud", profile: "test-cloud", serve: { model: "big", quantization: "served" } },
+    ],
+    network: { default: { latency: "5 ms" }, requestOverheadBytes: 0 },
+    applications: [
+      {
+        id: "rag",
+        stages: [
+          { id: "retrieve", service: "vector-db", hosts: [{ place: "edge", serviceTime: "10 ms", slots: 1 }] },
+          { id: "generate", query: { referenceNode: "cloud", outputShare: 0.1, ...generate } },
+        ],
+        edges: [
+          { from: "device", to: "retrieve", bytes: 0 },
+          { from: "retrieve", to: "generate", bytes: 0 },
+          { from: "generate", to: "device", bytes: 0 },
+        ],
+      },
+    ],
+    policies: [{ applications: "per-stage", queries: "cloud-only" }],
+    ...overrides,
+  };
+}

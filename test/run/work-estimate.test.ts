@@ -6,7 +6,7 @@ import { simulate } from "../../src/run/simulate.js";
 import { checkWork, estimateWork } from "../../src/run/work-estimate.js";
 import { loadScenarioFile, resolveScenario } from "../../src/scenario/resolve.js";
 import { REPO } from "../cli/helpers.js";
-import { llmScenario } from "../llm/llm-helpers.js";
+import { llmScenario, ragScenario } from "../llm/llm-helpers.js";
 
 /**
  * The estimate that refuses runs must be honest: for every shipped scenario it lies within
@@ -34,36 +34,10 @@ describe("an application's query stages", () => {
   // retrieve (a station on an edge node) -> generate (a query stage: passes with probability 0.5, at most 3 attempts),
   // a job a second for 5 min, routed to the test profiles' cloud endpoint. Each attempt is a language-model query
   // (about 7 events) where a station visit is one: counting a query stage as one event, the estimate was 0.3x the events.
-  const rag = {
-    name: "rag-work",
-    duration: "5 min",
-    drain: "2 min",
-    qos: { queries: { total: "1 h" } },
-    devices: [{ id: "phone", workloads: [{ type: "dag", application: "rag", interarrival: "1 s" }] }],
-    nodes: [
-      { id: "edge", services: [] },
-      { id: "cloud", profile: "test-cloud", serve: { model: "big", quantization: "served" } },
-    ],
-    network: { default: { latency: "5 ms" }, requestOverheadBytes: 0 },
-    applications: [
-      {
-        id: "rag",
-        stages: [
-          { id: "retrieve", service: "vector-db", hosts: [{ place: "edge", serviceTime: "10 ms", slots: 1 }] },
-          {
-            id: "generate",
-            query: { referenceNode: "cloud", outputShare: 0.1, successProbability: 0.5, maxAttempts: 3, passed: { time: "4 s", tokens: 1000 }, failed: { time: "5 s", tokens: 1000 } },
-          },
-        ],
-        edges: [
-          { from: "device", to: "retrieve", bytes: 0 },
-          { from: "retrieve", to: "generate", bytes: 0 },
-          { from: "generate", to: "device", bytes: 0 },
-        ],
-      },
-    ],
-    policies: [{ applications: "per-stage", queries: "cloud-only" }],
-  };
+  const rag = ragScenario(
+    { successProbability: 0.5, maxAttempts: 3, passed: { time: "4 s", tokens: 1000 }, failed: { time: "5 s", tokens: 1000 } },
+    { name: "rag-work", duration: "5 min", devices: [{ id: "phone", workloads: [{ type: "dag", application: "rag", interarrival: "1 s" }] }] },
+  );
 
   it(`counts each expected attempt of a query stage as a query: estimate / actual events within a factor ${FACTOR}`, () => {
     const scenario = llmScenario(rag);

@@ -4,7 +4,7 @@ import type { RunResults } from "../../src/metrics/results-schema.js";
 import { formatSummary } from "../../src/cli/summary.js";
 import { parseReportResults } from "../../src/report/results-input.js";
 import { simulate } from "../../src/run/simulate.js";
-import { llmScenario } from "../llm/llm-helpers.js";
+import { llmScenario, ragScenario } from "../llm/llm-helpers.js";
 
 /**
  * An application with a query stage (issue 17, "an LLM query through retrieve -> generate"):
@@ -20,38 +20,8 @@ const TOKENS = 1000;
 const EXCHANGE_MS = 200 + 900 + 100 * 20;
 const QUERY_MS = EXCHANGE_MS + 2 * 5;
 
-function rag(generate: Record<string, unknown>): Record<string, unknown> {
-  return {
-    name: "rag",
-    duration: "10 s",
-    drain: "2 min",
-    qos: { queries: { total: "1 h" } },
-    devices: [{ id: "phone", workloads: [{ type: "dag", application: "rag", interarrival: "1000 s", startOffset: "1 s" }] }],
-    nodes: [
-      { id: "edge", services: [] },
-      { id: "cloud", profile: "test-cloud", serve: { model: "big", quantization: "served" } },
-    ],
-    network: { default: { latency: "5 ms" }, requestOverheadBytes: 0 },
-    applications: [
-      {
-        id: "rag",
-        stages: [
-          { id: "retrieve", service: "vector-db", hosts: [{ place: "edge", serviceTime: "10 ms", slots: 1 }] },
-          { id: "generate", query: { referenceNode: "cloud", outputShare: 0.1, ...generate } },
-        ],
-        edges: [
-          { from: "device", to: "retrieve", bytes: 0 },
-          { from: "retrieve", to: "generate", bytes: 0 },
-          { from: "generate", to: "device", bytes: 0 },
-        ],
-      },
-    ],
-    policies: [{ applications: "per-stage", queries: "cloud-only" }],
-  };
-}
-
 function run(generate: Record<string, unknown>): RunResults {
-  return simulate(llmScenario(rag(generate))).runs[0];
+  return simulate(llmScenario(ragScenario(generate))).runs[0];
 }
 
 describe("retrieve (a station) -> generate (a query stage)", () => {
@@ -91,7 +61,7 @@ describe("retrieve (a station) -> generate (a query stage)", () => {
   });
 
   it("a results file read back (simulate report) keeps the failed count", () => {
-    const results = simulate(llmScenario(rag({ successProbability: 0, passed: { time: "4 s", tokens: TOKENS }, failed: { time: "5 s", tokens: TOKENS } })));
+    const results = simulate(llmScenario(ragScenario({ successProbability: 0, passed: { time: "4 s", tokens: TOKENS }, failed: { time: "5 s", tokens: TOKENS } })));
     const read = parseReportResults(JSON.parse(JSON.stringify(results)), "test");
     expect(read.runs[0].applications?.[0].failed).toBe(1);
   });
@@ -105,7 +75,7 @@ describe("retrieve (a station) -> generate (a query stage)", () => {
 
 describe("the text summary of an application scenario", () => {
   it("states the applications' deadlines in its header (not 'none') and the failed jobs of an application that can fail", () => {
-    const doc = rag({ successProbability: 0, passed: { time: "4 s", tokens: TOKENS }, failed: { time: "5 s", tokens: TOKENS } });
+    const doc = ragScenario({ successProbability: 0, passed: { time: "4 s", tokens: TOKENS }, failed: { time: "5 s", tokens: TOKENS } });
     (doc.applications as Record<string, unknown>[])[0].deadline = "6 s";
     const text = formatSummary(simulate(llmScenario(doc)));
     expect(text.split("\n")[0]).toMatch(/; QoS deadlines query total 60 min, application rag 6 s$/);
@@ -126,18 +96,18 @@ describe("a query stage's input errors", () => {
   const figures = { passed: { time: "4 s", tokens: TOKENS }, failed: { time: "5 s", tokens: TOKENS } };
 
   it("a reference node without a language-model service (here none in the scenario) is refused at its path", () => {
-    const doc = rag({ ...figures, referenceNode: "edge" });
+    const doc = ragScenario({ ...figures, referenceNode: "edge" });
     doc.nodes = [{ id: "edge", services: [] }];
     doc.policies = [{ applications: "per-stage", queries: "local-only" }];
     expect(issues(doc)).toContain("applications[0].stages[1].query.referenceNode");
   });
 
   it("a measured time shorter than the exchange on the reference node is refused at the stage", () => {
-    expect(issues(rag({ ...figures, passed: { time: "3 s", tokens: TOKENS } }))).toEqual(["applications[0].stages[1].query.passed.time"]);
+    expect(issues(ragScenario({ ...figures, passed: { time: "3 s", tokens: TOKENS } }))).toEqual(["applications[0].stages[1].query.passed.time"]);
   });
 
   it("service or hosts beside query are refused", () => {
-    const doc = rag(figures);
+    const doc = ragScenario(figures);
     const stages = (doc.applications as { stages: Record<string, unknown>[] }[])[0].stages;
     stages[1].service = "llm";
     expect(issues(doc)).toEqual(["applications[0].stages[1].service"]);
